@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+// Runs every compiled test file (dist/**/*.test.js) with the node test runner, so the summary line
+// (# tests, # pass, # fail) ends the output. Node 20's `--test` takes no glob, hence this list.
+// Arguments narrow the run: `node scripts/run-tests.mjs torch/` runs only files whose path contains one.
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { spawnSync } from 'node:child_process';
+
+const root = new URL('../dist/', import.meta.url).pathname;
+const filters = process.argv.slice(2);
+const files = [];
+(function walk(dir) {
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) walk(path);
+    else if (name.endsWith('.test.js') && (filters.length === 0 || filters.some((f) => relative(root, path).includes(f)))) files.push(path);
+  }
+})(root);
+if (files.length === 0) {
+  console.error(`no test files under ${root}${filters.length ? ` matching ${filters.join(', ')}` : ''}; run "npm run build" first`);
+  process.exit(1);
+}
+const result = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...files], { stdio: 'inherit' });
+process.exit(result.status ?? 1);

@@ -1,0 +1,34 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { AlzbenchError } from '../util/errors.js';
+
+/** One `alzbench <name>` sub-command. Each lives in its own file under `src/cli/commands/`. */
+export interface Command {
+  /** Name typed after `alzbench`, e.g. `train` or `data inspect` (two words for a group). */
+  readonly name: string;
+  /** One line for `alzbench --help`. */
+  readonly summary: string;
+  /** Full usage text for `alzbench <name> --help`. */
+  readonly usage: string;
+  /** Runs the command; resolves to the process exit code (default 0). */
+  run(argv: string[]): Promise<number | void>;
+}
+
+/**
+ * Parses flags with node's strict parser and turns its errors into the CLI's error shape,
+ * naming the command and pointing to its help.
+ */
+export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(
+  command: string,
+  argv: string[],
+  options: T,
+  allowPositionals = false,
+) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals, strict: true });
+  } catch (error) {
+    throw new AlzbenchError(`alzbench ${command}: ${(error as Error).message}`, {
+      hint: `run "alzbench ${command} --help" for the flags it takes`,
+      exitCode: 2,
+    });
+  }
+}

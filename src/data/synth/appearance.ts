@@ -1,0 +1,98 @@
+/**
+ * How a synthetic subject's scan looks, apart from its anatomy: tissue contrast (scanner and
+ * sequence), a smooth multiplicative bias field (coil sensitivity), and noise.
+ */
+import type { Rng } from './rng.js';
+
+/** Intensities (0..255) of the three tissue classes. */
+export interface TissueLevels {
+  readonly csf: number;
+  readonly grey: number;
+  readonly white: number;
+}
+
+/** One subject's appearance. */
+export interface Appearance {
+  /** Output intensities of CSF, grey and white matter. */
+  readonly levels: TissueLevels;
+  /** Bias lattice points along x, y, z. */
+  readonly lattice: readonly [number, number, number];
+  /** Output-space position (mm) of bias lattice point (0, 0, 0). */
+  readonly latticeOrigin: readonly [number, number, number];
+  /** Bias lattice spacing, mm. */
+  readonly latticeSpacing: number;
+  /** Natural log of the gain at each lattice point, x fastest. */
+  readonly logGain: Float32Array;
+  /** Standard deviation of the additive noise inside the brain, in grey levels. */
+  readonly noiseSd: number;
+}
+
+/**
+ * Draws an appearance: white matter at 165-215, grey matter at 55-68 % and CSF at 10-22 % of it
+ * (T1 contrast as in OASIS-like slices), a bias field of about ±6 % (sd) varying over ~80 mm, and
+ * noise of 1.5-5 grey levels.
+ *
+ * @param halfExtent output box half-extents (mm) the bias field must cover
+ * @example
+ * const look = drawAppearance(rng, [88, 104, 45]);
+ */
+export function drawAppearance(rng: Rng, halfExtent: readonly [number, number, number]): Appearance {
+  const white = rng.uniform(165, 215);
+  const levels = { white, grey: white * rng.uniform(0.55, 0.68), csf: white * rng.uniform(0.1, 0.22) };
+  const spacing = 80;
+  const lattice = halfExtent.map((h) => Math.ceil((2 * h) / spacing) + 2) as [number, number, number];
+  const latticeOrigin = halfExtent.map((h, a) => -h - (spacing * ((lattice[a] as number) - 1) - 2 * h) / 2) as [number, number, number];
+  const logGain = new Float32Array(lattice[0] * lattice[1] * lattice[2]);
+  for (let i = 0; i < logGain.length; i++) logGain[i] = rng.normal(0, 0.06);
+  return { levels, lattice, latticeOrigin, latticeSpacing: spacing, logGain, noiseSd: rng.uniform(1.5, 5) };
+}
+
+/** Gain of the bias field at an output point (trilinear in the log domain, so always positive). */
+export function biasGain(a: Appearance, x: number, y: number, z: number): number {
+  const [lx, ly, lz] = a.lattice;
+  const gx = clampIndex((x - a.latticeOrigin[0]) / a.latticeSpacing, lx);
+  const gy = clampIndex((y - a.latticeOrigin[1]) / a.latticeSpacing, ly);
+  const gz = clampIndex((z - a.latticeOrigin[2]) / a.latticeSpacing, lz);
+  const ix = Math.floor(gx);
+  const iy = Math.floor(gy);
+  const iz = Math.floor(gz);
+  const fx = gx - ix;
+  const fy = gy - iy;
+  const fz = gz - iz;
+  let log = 0;
+  for (let c = 0; c < 8; c++) {
+    const cx = c & 1;
+    const cy = (c >> 1) & 1;
+    const cz = c >> 2;
+    const w = (cx ? fx : 1 - fx) * (cy ? fy : 1 - fy) * (cz ? fz : 1 - fz);
+    log += w * (a.logGain[ix + cx + lx * (iy + cy + ly * (iz + cz))] as number);
+  }
+  return Math.exp(log);
+}
+
+function clampIndex(g: number, n: number): number {
+  return g < 0 ? 0 : g > n - 1.000001 ? n - 1.000001 : g;
+}
+
+/**
+ * Builds a lookup from template intensity (0..255, as a float) to output intensity: piecewise
+ * linear through (0, 0), (csf, csf'), (grey, grey'), (white, white'), continuing with the last
+ * slope above white matter.
+ *
+ * @returns table of 256 output values for integer inputs; callers interpolate between entries
+ */
+export function intensityTable(from: TissueLevels, to: TissueLevels): Float32Array {
+  const xs = [0, from.csf, from.grey, from.white];
+  const ys = [0, to.csf, to.grey, to.white];
+  const table = new Float32Array(257);
+  for (let v = 0; v <= 256; v++) {
+    let k = 0;
+    while (k < 2 && v > (xs[k + 1] as number)) k++;
+    const x0 = xs[k] as number;
+    const x1 = xs[k + 1] as number;
+    const y0 = ys[k] as number;
+    const y1 = ys[k + 1] as number;
+    table[v] = y0 + ((v - x0) * (y1 - y0)) / (x1 - x0);
+  }
+  return table;
+}
