@@ -1,0 +1,24 @@
+{
+  "targets": [
+    {
+      "target_name": "alzbench_native",
+      "sources": [
+        "src/addon.cc",
+        "src/handle.cc",
+        "src/op_call.cc",
+        "src/tensor_io.cc",
+        "src/autograd.cc",
+        "src/runtime.cc"
+      ],
+      "include_dirs": [
+        "<!(node -p \"require('node-addon-api').include_dir\")",
+        "<!@(node native-config.mjs include_dirs)"
+      ],
+      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "<!@(node native-config.mjs defines)"],
+      "cflags!": ["-fno-exceptions", "-fno-rtti"],
+      "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17", "-std=gnu++14"],
+      "cflags_cc": ["-std=c++17", "-fexceptions", "-frtti", "-O2", "-Wno-unused-parameter", "-Wno-deprecated-declarations"],
+      "libraries": ["<!@(node native-config.mjs libraries)"]
+    }
+  ]
+}

@@ -1,0 +1,9 @@
+#pragma once
+#include <napi.h>
+
+namespace alz {
+void InitOpCall(Napi::Env env, Napi::Object exports);
+void InitTensorIO(Napi::Env env, Napi::Object exports);
+void InitAutograd(Napi::Env env, Napi::Object exports);
+void InitRuntime(Napi::Env env, Napi::Object exports);
+}  // namespace alz

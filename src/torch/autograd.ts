@@ -1,0 +1,29 @@
+import { native } from './native.js';
+
+/**
+ * Runs `fn` with gradient recording off (like `with torch.no_grad()`), restoring the previous
+ * mode afterwards even if fn throws. Use for evaluation and optimizer updates.
+ */
+export function noGrad<T>(fn: () => T): T {
+  const previous = native.setGradEnabled(false);
+  try {
+    return fn();
+  } finally {
+    native.setGradEnabled(previous);
+  }
+}
+
+/** Runs `fn` with gradient recording on, e.g. inside an outer `noGrad`. */
+export function enableGrad<T>(fn: () => T): T {
+  const previous = native.setGradEnabled(true);
+  try {
+    return fn();
+  } finally {
+    native.setGradEnabled(previous);
+  }
+}
+
+/** Whether operations are being recorded for autograd now. */
+export function isGradEnabled(): boolean {
+  return native.isGradEnabled();
+}

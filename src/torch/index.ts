@@ -1,0 +1,9 @@
+/** alzbench's tensor layer: libtorch tensors, ops, autograd and memory scopes from TypeScript. */
+export { Tensor, type TensorOrScalar, type MemoryFormat } from './tensor.js';
+export { type DType, isFloatingPoint } from './dtype.js';
+export { callOp, callTensorOp, opSchema } from './dispatch.js';
+export * from './creation.js';
+export { noGrad, enableGrad, isGradEnabled } from './autograd.js';
+export { manualSeed, getRngState, setRngState } from './random.js';
+export { memoryStats, getNumThreads, setNumThreads, torchVersion, cudaDeviceCount, type MemoryStats } from './memory.js';
+export { tidy, keep } from './scope.js';
