@@ -1,0 +1,14 @@
+/** alzbench's neural-network layer: modules, layers, functions, initializers, state-dict files. */
+export { Module, StateDictError, type StateDict } from './module.js';
+export * as F from './functional.js';
+export * as init from './init.js';
+export { Conv2d, type Conv2dLayerOptions } from './layers/conv2d.js';
+export { Linear } from './layers/linear.js';
+export { BatchNorm2d, type BatchNormOptions } from './layers/batchnorm2d.js';
+export { Dropout, Dropout2d } from './layers/dropout.js';
+export { Identity, ReLU, ReLU6, SiLU, Sigmoid, Hardswish, GELU } from './layers/activations.js';
+export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d } from './layers/pooling.js';
+export { Flatten } from './layers/flatten.js';
+export { Sequential, ModuleList } from './layers/sequential.js';
+export { SqueezeExcitation } from './layers/squeeze-excitation.js';
+export { saveSafetensors, loadSafetensors, SafetensorsError, type SafetensorsContent } from './safetensors.js';

@@ -1,0 +1,102 @@
+/**
+ * Reads and writes the safetensors format (https://github.com/huggingface/safetensors): an 8-byte
+ * little-endian header length, a JSON header {name: {dtype, shape, data_offsets}} with an optional
+ * "__metadata__" string map, then the raw little-endian tensor bytes. Keys are PyTorch's, so a
+ * torchvision/timm state dict saved with `safetensors.torch.save_file` loads here and back.
+ */
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { native } from '../torch/native.js';
+import { Tensor } from '../torch/tensor.js';
+import { DTYPE_CODE, DTYPE_SIZE, type DType } from '../torch/dtype.js';
+import { noGrad } from '../torch/autograd.js';
+
+const TO_SAFE: Record<DType, string> = {
+  float32: 'F32',
+  float64: 'F64',
+  float16: 'F16',
+  bfloat16: 'BF16',
+  int64: 'I64',
+  int32: 'I32',
+  int16: 'I16',
+  int8: 'I8',
+  uint8: 'U8',
+  bool: 'BOOL',
+};
+const FROM_SAFE = new Map(Object.entries(TO_SAFE).map(([k, v]) => [v, k as DType]));
+
+/** A safetensors file could not be read; names the file and what is wrong with it. */
+export class SafetensorsError extends Error {
+  constructor(path: string, problem: string) {
+    super(`${path} is not a valid safetensors file: ${problem}`);
+    this.name = 'SafetensorsError';
+  }
+}
+
+/**
+ * Writes tensors to `path` atomically (temp file + rename), with optional string metadata.
+ *
+ * @example
+ * saveSafetensors('model.safetensors', model.stateDict(), { model: 'vgg19' });
+ */
+export function saveSafetensors(path: string, tensors: Map<string, Tensor>, metadata: Record<string, string> = {}): void {
+  const names = [...tensors.keys()].sort();
+  const header: Record<string, unknown> = {};
+  if (Object.keys(metadata).length) header.__metadata__ = metadata;
+  const chunks: Uint8Array[] = [];
+  let offset = 0;
+  noGrad(() => {
+    for (const name of names) {
+      const t = tensors.get(name)!;
+      const bytes = new Uint8Array(native.toBytes(t.handle));
+      header[name] = { dtype: TO_SAFE[t.dtype], shape: t.shape, data_offsets: [offset, offset + bytes.byteLength] };
+      chunks.push(bytes);
+      offset += bytes.byteLength;
+    }
+  });
+  let json = JSON.stringify(header);
+  // Pad with spaces so the data starts 8-byte aligned (as the reference implementation does).
+  json += ' '.repeat((8 - ((Buffer.byteLength(json) + 8) % 8)) % 8);
+  const head = Buffer.alloc(8);
+  head.writeBigUInt64LE(BigInt(Buffer.byteLength(json)));
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, Buffer.concat([head, Buffer.from(json), ...chunks]));
+  renameSync(tmp, path);
+}
+
+/** Tensors and metadata read from a safetensors file. */
+export interface SafetensorsContent {
+  tensors: Map<string, Tensor>;
+  metadata: Record<string, string>;
+}
+
+/** Reads every tensor of a safetensors file (CPU), validating the header against the file. */
+export function loadSafetensors(path: string): SafetensorsContent {
+  const file = readFileSync(path);
+  if (file.byteLength < 8) throw new SafetensorsError(path, `it holds ${file.byteLength} bytes, fewer than the 8-byte header length`);
+  const headerLength = Number(file.readBigUInt64LE(0));
+  if (headerLength > file.byteLength - 8) throw new SafetensorsError(path, `header length ${headerLength} exceeds the file size ${file.byteLength}`);
+  let header: Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] } | Record<string, string>>;
+  try {
+    header = JSON.parse(file.subarray(8, 8 + headerLength).toString('utf8'));
+  } catch (error) {
+    throw new SafetensorsError(path, `its header is not JSON (${(error as Error).message})`);
+  }
+  const dataStart = 8 + headerLength;
+  const dataLength = file.byteLength - dataStart;
+  const tensors = new Map<string, Tensor>();
+  const metadata = (header.__metadata__ as Record<string, string> | undefined) ?? {};
+  for (const [name, entry] of Object.entries(header)) {
+    if (name === '__metadata__') continue;
+    const { dtype: safeDtype, shape, data_offsets: offsets } = entry as { dtype: string; shape: number[]; data_offsets: [number, number] };
+    const dtype = FROM_SAFE.get(safeDtype);
+    if (!dtype) throw new SafetensorsError(path, `tensor "${name}" has dtype ${safeDtype}, which alzbench does not read`);
+    const [begin, end] = offsets;
+    const expected = shape.reduce((a, b) => a * b, 1) * DTYPE_SIZE[dtype];
+    if (!(begin >= 0 && end <= dataLength && end - begin === expected)) {
+      throw new SafetensorsError(path, `tensor "${name}" (${safeDtype} [${shape.join(', ')}]) needs ${expected} bytes but its offsets [${begin}, ${end}] give ${end - begin} within ${dataLength} data bytes`);
+    }
+    const bytes = file.subarray(dataStart + begin, dataStart + end);
+    tensors.set(name, new Tensor(native.fromBytes(bytes, shape, DTYPE_CODE[dtype])));
+  }
+  return { tensors, metadata };
+}

@@ -1,0 +1,85 @@
+import { Tensor } from '../torch/tensor.js';
+import { zerosLike } from '../torch/creation.js';
+import { callOp } from '../torch/dispatch.js';
+import { invalid } from '../util/errors.js';
+import { Optimizer, type ParamGroup, type ParamState } from './optimizer.js';
+
+/** Hyper-parameters of {@link Adam} and {@link AdamW}; defaults as torch.optim. */
+export interface AdamOptions {
+  lr: number;
+  betas: [number, number];
+  eps: number;
+  weightDecay: number;
+  amsgrad: boolean;
+  maximize: boolean;
+}
+
+function check(o: AdamOptions): void {
+  if (!(o.eps >= 0)) throw invalid('a non-negative number', 'eps', o.eps);
+  if (!(o.betas[0] >= 0 && o.betas[0] < 1)) throw invalid('a number in [0, 1)', 'beta1', o.betas[0]);
+  if (!(o.betas[1] >= 0 && o.betas[1] < 1)) throw invalid('a number in [0, 1)', 'beta2', o.betas[1]);
+  if (!(o.weightDecay >= 0)) throw invalid('a non-negative number', 'weight decay', o.weightDecay);
+}
+
+/**
+ * Adam (Kingma & Ba) with torch.optim.Adam's update: L2 weight decay added to the gradient,
+ * bias-corrected moments, optional AMSGrad. State: step, exp_avg, exp_avg_sq(, max_exp_avg_sq).
+ *
+ * @example
+ * const opt = new Adam(model.parameters(), { lr: 1e-4 }); // betas (0.9, 0.999), eps 1e-8
+ */
+export class Adam extends Optimizer<AdamOptions> {
+  /** AdamW decays weights directly instead of through the gradient. */
+  protected readonly decoupled: boolean = false;
+
+  constructor(params: Tensor[] | (Partial<AdamOptions> & { params: Tensor[] })[], options: Partial<AdamOptions> & { lr?: number } = {}, defaultWeightDecay = 0) {
+    const defaults: AdamOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: defaultWeightDecay, amsgrad: false, maximize: false, ...options };
+    check(defaults);
+    super(params, defaults);
+  }
+
+  protected update(param: Tensor, grad: Tensor, state: ParamState, g: ParamGroup<AdamOptions>): void {
+    const [beta1, beta2] = g.betas;
+    if (state.step === undefined) {
+      state.step = 0;
+      state.exp_avg = zerosLike(param);
+      state.exp_avg_sq = zerosLike(param);
+      if (g.amsgrad) state.max_exp_avg_sq = zerosLike(param);
+    }
+    const step = (state.step as number) + 1;
+    state.step = step;
+    let d = g.maximize ? grad.neg() : grad;
+    if (g.weightDecay !== 0) {
+      if (this.decoupled) param.mul_(1 - g.lr * g.weightDecay);
+      else d = d.add(param, g.weightDecay);
+    }
+    const expAvg = state.exp_avg as Tensor;
+    const expAvgSq = state.exp_avg_sq as Tensor;
+    expAvg.mul_(beta1).add_(d, 1 - beta1);
+    expAvgSq.mul_(beta2).addcmul_(d, d, 1 - beta2);
+    const biasCorrection1 = 1 - beta1 ** step;
+    const biasCorrection2 = 1 - beta2 ** step;
+    const stepSize = g.lr / biasCorrection1;
+    const biasCorrection2Sqrt = Math.sqrt(biasCorrection2);
+    let second = expAvgSq;
+    if (g.amsgrad) {
+      const max = state.max_exp_avg_sq as Tensor;
+      callOp('aten::maximum.out', [max, expAvgSq, max]);
+      second = max;
+    }
+    const denom = second.sqrt().div_(biasCorrection2Sqrt).add_(g.eps);
+    param.addcdiv_(expAvg, denom, -stepSize);
+  }
+}
+
+/**
+ * AdamW (Loshchilov & Hutter): Adam with decoupled weight decay (param *= 1 - lr * wd before the
+ * update), as torch.optim.AdamW; default weight decay 0.01.
+ */
+export class AdamW extends Adam {
+  protected override readonly decoupled: boolean = true;
+
+  constructor(params: Tensor[] | (Partial<AdamOptions> & { params: Tensor[] })[], options: Partial<AdamOptions> & { lr?: number } = {}) {
+    super(params, options, 0.01);
+  }
+}

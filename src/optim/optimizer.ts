@@ -1,0 +1,120 @@
+import { Tensor } from '../torch/tensor.js';
+import { keep, tidy } from '../torch/scope.js';
+import { noGrad } from '../torch/autograd.js';
+import { invalid } from '../util/errors.js';
+
+/** Per-parameter optimizer state: buffers (tensors) and counters (numbers). */
+export type ParamState = Record<string, Tensor | number>;
+
+/** A group of parameters sharing hyper-parameters (the group's `lr` is what schedules change). */
+export type ParamGroup<O> = O & { params: Tensor[]; lr: number };
+
+/**
+ * Serializable optimizer state in PyTorch's shape: state keyed by the parameter's position over
+ * all groups, and the groups' hyper-parameters with parameter positions.
+ */
+export interface OptimizerState {
+  state: Record<number, ParamState>;
+  paramGroups: Record<string, unknown>[];
+}
+
+/**
+ * Base of the optimizers (torch.optim.Optimizer): parameter groups, per-parameter state,
+ * `zeroGrad`, `step`, state dicts for checkpoints.
+ */
+export abstract class Optimizer<O extends { lr: number }> {
+  readonly paramGroups: ParamGroup<O>[];
+  protected readonly state = new Map<Tensor, ParamState>();
+
+  constructor(params: Tensor[] | (Partial<O> & { params: Tensor[] })[], defaults: O) {
+    if (!(defaults.lr >= 0)) throw invalid('a non-negative number', 'lr', defaults.lr);
+    const groups = params.length > 0 && !(params[0] instanceof Tensor) ? (params as (Partial<O> & { params: Tensor[] })[]) : [{ params: params as Tensor[] }];
+    this.paramGroups = groups.map((g) => ({ ...defaults, ...g }) as ParamGroup<O>);
+    const seen = new Set<Tensor>();
+    for (const g of this.paramGroups) {
+      for (const p of g.params) {
+        if (seen.has(p)) throw new Error('some parameters appear in more than one parameter group');
+        seen.add(p);
+      }
+    }
+  }
+
+  /** Updates one parameter from its gradient; called inside no-grad and a memory scope. */
+  protected abstract update(param: Tensor, grad: Tensor, state: ParamState, group: ParamGroup<O>): void;
+
+  /** One optimization step over every parameter that has a gradient. */
+  step(): void {
+    noGrad(() => {
+      for (const group of this.paramGroups) {
+        for (const param of group.params) {
+          tidy(() => {
+            const grad = param.grad;
+            if (!grad) return;
+            let state = this.state.get(param);
+            if (!state) {
+              state = {};
+              this.state.set(param, state);
+            }
+            this.update(param, grad, state, group);
+            for (const v of Object.values(state)) if (v instanceof Tensor && !v.kept) keep(v);
+          });
+        }
+      }
+    });
+  }
+
+  /** Clears the gradients of every parameter (set to none, as PyTorch's default). */
+  zeroGrad(): void {
+    for (const g of this.paramGroups) for (const p of g.params) p.setGrad(null);
+  }
+
+  /** The state in PyTorch's layout; the tensors are the optimizer's own (clone to snapshot). */
+  stateDict(): OptimizerState {
+    const state: Record<number, ParamState> = {};
+    let index = 0;
+    const paramGroups = this.paramGroups.map((group) => {
+      const { params, ...hyper } = group;
+      const ids = params.map((p) => {
+        const s = this.state.get(p);
+        if (s) state[index] = { ...s };
+        return index++;
+      });
+      return { ...hyper, params: ids };
+    });
+    return { state, paramGroups };
+  }
+
+  /** Restores a {@link stateDict}: groups must match in count and size. Tensors are copied. */
+  loadStateDict(saved: OptimizerState): void {
+    if (saved.paramGroups.length !== this.paramGroups.length) {
+      throw new Error(`loaded state dict has ${saved.paramGroups.length} parameter groups but the optimizer has ${this.paramGroups.length}`);
+    }
+    const params: Tensor[] = [];
+    saved.paramGroups.forEach((g, i) => {
+      const group = this.paramGroups[i]!;
+      const ids = g.params as number[];
+      if (ids.length !== group.params.length) {
+        throw new Error(`loaded state dict's group ${i} has ${ids.length} parameters but the optimizer's has ${group.params.length}`);
+      }
+      const { params: _ignored, ...hyper } = g;
+      Object.assign(group, hyper);
+      params.push(...group.params);
+    });
+    this.disposeState();
+    noGrad(() => {
+      for (const [key, s] of Object.entries(saved.state)) {
+        const param = params[Number(key)];
+        if (!param) throw new Error(`loaded state dict has state for parameter ${key}, which the optimizer does not have`);
+        const copy: ParamState = {};
+        for (const [name, v] of Object.entries(s)) copy[name] = v instanceof Tensor ? keep(v.clone().to(param.device)) : v;
+        this.state.set(param, copy);
+      }
+    });
+  }
+
+  /** Frees every state tensor. */
+  disposeState(): void {
+    for (const s of this.state.values()) for (const v of Object.values(s)) if (v instanceof Tensor) v.dispose();
+    this.state.clear();
+  }
+}
