@@ -22,11 +22,11 @@ export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(
   argv: string[],
   options: T,
   allowPositionals = false,
-) {
+): ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: boolean; strict: true }>> {
   try {
     return parseArgs({ args: argv, options, allowPositionals, strict: true });
   } catch (error) {
-    throw new AlzbenchError(`alzbench ${command}: ${(error as Error).message}`, {
+    throw new AlzbenchError((error as Error).message, {
       hint: `run "alzbench ${command} --help" for the flags it takes`,
       exitCode: 2,
     });
