@@ -1,0 +1,35 @@
+// bench/engine: alzbench vs PyTorch on the same training step, same libtorch, same threads, run
+// alternately (so machine load hits both alike), median of the per-step times over all rounds.
+// usage: npm run bench:engine [-- --rounds 3 --steps 8 --threads 2]
+// Writes bench/results/engine.json and prints a Markdown table for BENCHMARKS.md.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, steps: { type: 'string', default: '8' }, threads: { type: 'string', default: String(availableParallelism()) }, models: { type: 'string', default: 'small_cnn,mbconv_stack' }, layouts: { type: 'string', default: 'contiguous,channels_last' } } });
+const python = '/usr/bin/python3';
+const hasTorch = existsSync(python) && (() => { try { execFileSync(python, ['-c', 'import torch, torchvision'], { stdio: 'ignore' }); return true; } catch { return false; } })();
+if (!hasTorch) console.error('python3-torch/python3-torchvision not installed: timing alzbench only (apt-get install python3-torchvision)');
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const results = [];
+for (const model of values.models.split(',')) {
+  for (const layout of values.layouts.split(',')) {
+    const ours = [], theirs = [];
+    for (let r = 0; r < Number(values.rounds); r++) {
+      const args = [model, values.steps, values.threads, layout];
+      ours.push(...JSON.parse(execFileSync(process.execPath, ['bench/engine/step.mjs', ...args], { encoding: 'utf8' })).ms);
+      if (hasTorch) theirs.push(...JSON.parse(execFileSync(python, ['bench/engine/step.py', ...args], { encoding: 'utf8' })).ms);
+    }
+    const row = { model, layout, alzbench_ms: median(ours), pytorch_ms: hasTorch ? median(theirs) : null };
+    row.ratio = hasTorch ? row.alzbench_ms / row.pytorch_ms : null;
+    results.push(row);
+    console.error(`${model} ${layout}: alzbench ${row.alzbench_ms.toFixed(1)} ms/step` + (hasTorch ? `, PyTorch ${row.pytorch_ms.toFixed(1)} ms/step, ratio ${row.ratio.toFixed(3)}` : ''));
+  }
+}
+mkdirSync('bench/results', { recursive: true });
+const machine = { cpu: cpus()[0]?.model, cores: availableParallelism(), threads: Number(values.threads), node: process.version };
+writeFileSync('bench/results/engine.json', JSON.stringify({ machine, rounds: Number(values.rounds), steps: Number(values.steps), results }, null, 2));
+console.log('| model (1x208x176, batch 16, Adam) | layout | alzbench ms/step | PyTorch ms/step | ratio |\n|---|---|---|---|---|');
+for (const r of results) console.log(`| ${r.model} | ${r.layout} | ${r.alzbench_ms.toFixed(1)} | ${r.pytorch_ms?.toFixed(1) ?? '-'} | ${r.ratio?.toFixed(3) ?? '-'} |`);

@@ -1,0 +1,34 @@
+// One training step (forward, cross-entropy, backward, Adam) timed in alzbench.
+// usage: node bench/engine/step.mjs <small_cnn|mbconv_stack> <steps> <threads> [channels_last]
+// Prints one JSON line: {"impl":"alzbench", "ms": [per-step milliseconds], "rss_mb": ...}.
+import { performance } from 'node:perf_hooks';
+import { manualSeed, randn, randint, setNumThreads, tidy } from '../../dist/torch/index.js';
+import { F } from '../../dist/nn/index.js';
+import { Adam } from '../../dist/optim/index.js';
+import { makeModel } from './models.mjs';
+
+const [name = 'small_cnn', stepsArg = '10', threadsArg = '2', layout = 'contiguous'] = process.argv.slice(2);
+setNumThreads(Number(threadsArg));
+manualSeed(0);
+const model = makeModel(name);
+const channelsLast = layout === 'channels_last';
+if (channelsLast) {
+  // Convert 4-D weights to NHWC so oneDNN runs its fast path, as model.to(memory_format=...) does.
+  for (const p of model.parameters()) if (p.ndim === 4) { const c = p.contiguous('channelsLast'); if (c !== p) { p.setData(c); c.dispose(); } }
+}
+const opt = new Adam(model.parameters(), { lr: 1e-3 });
+let x = randn([16, 1, 208, 176]);
+if (channelsLast) x = x.contiguous('channelsLast');
+const y = randint(0, 2, [16]);
+const times = [];
+for (let i = 0; i < 3 + Number(stepsArg); i++) {
+  const t0 = performance.now();
+  tidy(() => {
+    opt.zeroGrad();
+    const loss = F.crossEntropy(model.forward(x), y);
+    loss.backward();
+    opt.step();
+  });
+  if (i >= 3) times.push(performance.now() - t0); // the first steps allocate and pick kernels
+}
+console.log(JSON.stringify({ impl: 'alzbench', model: name, layout, ms: times, rss_mb: process.memoryUsage().rss / 2 ** 20 }));
