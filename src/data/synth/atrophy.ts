@@ -28,9 +28,9 @@ export interface Atrophy {
  */
 export const ATROPHY_MODEL = {
   /** Standard deviation of the latent severity around the stage index. */
-  severitySd: 0.55,
+  severitySd: 0.5,
   /** mm per unit of severity. */
-  perSeverity: { ventricleMm: 0.8, cortexMm: 0.22, hippocampusMm: 0.3 },
+  perSeverity: { ventricleMm: 0.8, cortexMm: 0.25, hippocampusMm: 0.45 },
   /** Age-like atrophy every subject has whatever its stage: uniform in [0, this) mm. */
   ageing: { ventricleMm: 1.5, cortexMm: 0.3, hippocampusMm: 0.2 },
   /** Log-normal spread of each sign around the shared severity, so the signs are not locked. */

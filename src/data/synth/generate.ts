@@ -105,19 +105,26 @@ export async function generateDataset(options: SynthOptions): Promise<SynthSumma
   let files = 0;
   // Render subject i (JS thread) while subject i-1's JPEGs encode and write on sharp's threads.
   let pending: Promise<void> = Promise.resolve();
-  for (let i = 0; i < subjectCount; i++) {
-    const subject = drawSubject(seed, i, stages[i] as number, template, { count: slicesPerSubject, zRange });
-    const split = splits[i] as 'train' | 'test';
-    const { images } = renderSubject(template, subject);
-    const names = images.map((_, k) => `${split}/${subject.stage}/${subject.id}_slice-${String(k).padStart(2, '0')}.jpg`);
-    await pending;
-    options.onProgress?.(i, subjectCount);
-    pending = writeSlices(options.out, names, images, quality);
-    const zCentre = (zRange[0] + zRange[1]) / 2;
-    names.forEach((name, k) => rows.push(`${name},${subject.id},${subject.stage},${split},${k},${round(zCentre + (subject.sliceZ[k] as number), 2)}`));
-    records.push(record(subject, split));
-    counts[split][subject.stage]++;
-    files += names.length;
+  // If rendering fails while a write is in flight, that write's own failure must not go unhandled.
+  const settle = (): Promise<void> => pending.catch(() => undefined);
+  try {
+    for (let i = 0; i < subjectCount; i++) {
+      const subject = drawSubject(seed, i, stages[i] as number, template, { count: slicesPerSubject, zRange });
+      const split = splits[i] as 'train' | 'test';
+      const { images } = renderSubject(template, subject);
+      const names = images.map((_, k) => `${split}/${subject.stage}/${subject.id}_slice-${String(k).padStart(2, '0')}.jpg`);
+      await pending;
+      options.onProgress?.(i, subjectCount);
+      pending = writeSlices(options.out, names, images, quality);
+      const zCentre = (zRange[0] + zRange[1]) / 2;
+      names.forEach((name, k) => rows.push(`${name},${subject.id},${subject.stage},${split},${k},${round(zCentre + (subject.sliceZ[k] as number), 2)}`));
+      records.push(record(subject, split));
+      counts[split][subject.stage]++;
+      files += names.length;
+    }
+  } catch (error) {
+    await settle();
+    throw error;
   }
   await pending;
   options.onProgress?.(subjectCount, subjectCount);
@@ -166,7 +173,8 @@ export function assignStages(seed: number, subjects: number, weights: readonly n
   const exact = weights.map((w) => (w / total) * subjects);
   const counts = exact.map(Math.floor);
   const order = exact.map((e, s) => ({ s, r: e - Math.floor(e) })).sort((a, b) => b.r - a.r || a.s - b.s);
-  for (let k = 0; k < subjects - counts.reduce((a, b) => a + b, 0); k++) {
+  const missing = subjects - counts.reduce((a, b) => a + b, 0);
+  for (let k = 0; k < missing; k++) {
     const s = (order[k] as { s: number }).s;
     counts[s] = (counts[s] as number) + 1;
   }
