@@ -1,12 +1,13 @@
 import { AlzbenchError } from '../util/errors.js';
 import type { Command } from './command.js';
 import { demoCommand } from './commands/demo.js';
+import { synthCommand } from './commands/synth.js';
 
 /**
  * The command table. Add a command by writing `src/cli/commands/<name>.ts` that exports a
  * {@link Command} and adding it here.
  */
-const commands: Command[] = [demoCommand];
+const commands: Command[] = [demoCommand, synthCommand];
 
 function globalUsage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
