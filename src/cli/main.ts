@@ -2,12 +2,13 @@ import { AlzbenchError } from '../util/errors.js';
 import type { Command } from './command.js';
 import { demoCommand } from './commands/demo.js';
 import { synthCommand } from './commands/synth.js';
+import { modelsCommand } from './commands/models.js';
 
 /**
  * The command table. Add a command by writing `src/cli/commands/<name>.ts` that exports a
  * {@link Command} and adding it here.
  */
-const commands: Command[] = [demoCommand, synthCommand];
+const commands: Command[] = [demoCommand, synthCommand, modelsCommand];
 
 function globalUsage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

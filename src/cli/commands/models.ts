@@ -1,0 +1,60 @@
+import type { Command } from '../command.js';
+import { parseFlags } from '../command.js';
+import { invalid } from '../../util/errors.js';
+import { countParameters, getModelSpec, listModels } from '../../models/registry.js';
+
+const usage = `usage: alzbench models [--in-channels 1|3] [--num-classes N] [--json]
+
+Lists the registered models: name, family, parameter count for the chosen input channels and
+classes, default input size (height x width), the Grad-CAM target layer and the reference whose
+parameter names the model uses (torchvision or timm state dicts load directly).
+
+  --in-channels C   1 for grayscale MRI (default), 3 for RGB
+  --num-classes N   output classes (default 2)
+  --json            print one JSON document on stdout`;
+
+/** `alzbench models`: the model zoo (nothing is built: counts come from the families' tables). */
+export const modelsCommand: Command = {
+  name: 'models',
+  summary: 'list the registered models with parameter counts and input sizes',
+  usage,
+  async run(argv) {
+    const { values } = parseFlags('models', argv, {
+      'in-channels': { type: 'string' },
+      'num-classes': { type: 'string' },
+      json: { type: 'boolean', default: false },
+    });
+    const inChannels = values['in-channels'] === undefined ? 1 : Number(values['in-channels']);
+    if (inChannels !== 1 && inChannels !== 3) throw invalid('1 or 3', '--in-channels', values['in-channels']);
+    const numClasses = values['num-classes'] === undefined ? 2 : Number(values['num-classes']);
+    if (!Number.isInteger(numClasses) || numClasses < 1) throw invalid('positive integer', '--num-classes', values['num-classes']);
+
+    const rows = listModels().map((name) => {
+      const spec = getModelSpec(name);
+      return {
+        name,
+        family: spec.family,
+        parameters: countParameters(name, { inChannels, numClasses }),
+        inputSize: [...spec.defaultInputSize],
+        minInputSize: spec.minInputSize,
+        dropout: spec.defaultDropout,
+        gradCamLayer: spec.gradCamLayer,
+        reference: spec.reference,
+      };
+    });
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify({ inChannels, numClasses, models: rows })}\n`);
+      return 0;
+    }
+    const table = [
+      ['name', 'family', 'parameters', 'input', 'min', 'dropout', 'grad-cam layer', 'names from'],
+      ...rows.map((r) => [r.name, r.family, r.parameters.toLocaleString('en-US'), `${r.inputSize[0]}x${r.inputSize[1]}`, String(r.minInputSize), String(r.dropout), r.gradCamLayer, r.reference]),
+    ];
+    const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
+    const numeric = new Set([2, 4, 5]);
+    const lines = table.map((row) => row.map((cell, c) => (numeric.has(c) ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd());
+    console.log(`models for ${inChannels}-channel input and ${numClasses} classes:\n`);
+    console.log(lines.join('\n'));
+    return 0;
+  },
+};
