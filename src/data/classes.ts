@@ -1,0 +1,90 @@
+import { invalid } from '../util/errors.js';
+
+/** The four classes of the Kaggle/OASIS sets, in severity order (their 4-class indices). */
+export const DEMENTIA_CLASSES = ['NonDemented', 'VeryMildDemented', 'MildDemented', 'ModerateDemented'] as const;
+
+/** The study's binary classes: index 0 = Alzheimer (the positive class), 1 = NonAlzheimer. */
+export const BINARY_CLASSES = ['Alzheimer', 'NonAlzheimer'] as const;
+
+const KNOWN: Record<string, string> = {
+  nondemented: 'NonDemented',
+  verymilddemented: 'VeryMildDemented',
+  milddemented: 'MildDemented',
+  moderatedemented: 'ModerateDemented',
+  alzheimer: 'Alzheimer',
+  alzheimers: 'Alzheimer',
+  ad: 'Alzheimer',
+  nonalzheimer: 'NonAlzheimer',
+  nonalzheimers: 'NonAlzheimer',
+  notalzheimer: 'NonAlzheimer',
+  normal: 'NonAlzheimer',
+};
+
+/**
+ * The canonical name of a known class folder or label, whatever its spelling:
+ * `Non_Demented`, `Non Demented` and `NonDemented` all give `NonDemented`; unknown names are kept.
+ */
+export function canonicalClass(name: string): string {
+  return KNOWN[name.toLowerCase().replace(/[^a-z]/g, '')] ?? name;
+}
+
+/** A classification task: the target classes and how source classes map onto them. */
+export interface Task {
+  /** `4class`, `binary`, `folders` (the folder names as they are) or `map:...`. */
+  readonly name: string;
+  /** Target class names; a label is an index into this list. */
+  readonly classes: readonly string[];
+  /** Target class of a source class, or undefined when the task leaves it out. */
+  target(sourceClass: string): string | undefined;
+}
+
+/** 4-class task over the canonical dementia classes. */
+export const FOUR_CLASS: Task = {
+  name: '4class',
+  classes: DEMENTIA_CLASSES,
+  target: (c) => ((DEMENTIA_CLASSES as readonly string[]).includes(c) ? c : undefined),
+};
+
+/** Binary task: Alzheimer = VeryMild + Mild + Moderate (or an `Alzheimer` folder), NonAlzheimer = NonDemented. */
+export const BINARY: Task = {
+  name: 'binary',
+  classes: BINARY_CLASSES,
+  target: (c) =>
+    c === 'NonDemented' || c === 'NonAlzheimer'
+      ? 'NonAlzheimer'
+      : c === 'VeryMildDemented' || c === 'MildDemented' || c === 'ModerateDemented' || c === 'Alzheimer'
+        ? 'Alzheimer'
+        : undefined,
+};
+
+/** Identity task over whatever classes a generic folder set has (sorted by name). */
+export function folderTask(sourceClasses: readonly string[]): Task {
+  const classes = [...new Set(sourceClasses)].sort();
+  return { name: 'folders', classes, target: (c) => (classes.includes(c) ? c : undefined) };
+}
+
+/**
+ * Resolves a task name: `4class`, `binary`, or a user class map
+ * `map:NonDemented=normal,VeryMildDemented=early,MildDemented=early` (source classes not named are
+ * left out; target order is first appearance).
+ *
+ * @example
+ * resolveTask('binary', ['NonDemented', 'MildDemented']).classes; // ['Alzheimer', 'NonAlzheimer']
+ */
+export function resolveTask(name: string | undefined, sourceClasses: readonly string[], defaultTask?: string): Task {
+  const chosen = name ?? defaultTask ?? 'folders';
+  if (chosen === '4class') return FOUR_CLASS;
+  if (chosen === 'binary') return BINARY;
+  if (chosen === 'folders') return folderTask(sourceClasses);
+  if (chosen.startsWith('map:')) {
+    const map = new Map<string, string>();
+    for (const pair of chosen.slice(4).split(',')) {
+      const [from, to] = pair.split('=').map((s) => s.trim());
+      if (!from || !to) throw invalid('source=target pairs', 'task class map', pair, 'example: map:NonDemented=normal,MildDemented=dementia');
+      map.set(canonicalClass(from), to);
+    }
+    const classes = [...new Set(map.values())];
+    return { name: chosen, classes, target: (c) => map.get(c) };
+  }
+  throw invalid('4class, binary, folders or map:source=target,...', 'task', chosen);
+}

@@ -1,0 +1,12 @@
+import { createHash } from 'node:crypto';
+import type { Raster } from '../preprocess/raster.js';
+
+/** SHA-256 (hex) of a file's bytes: equal hashes mean byte-identical files. */
+export function hashBytes(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** SHA-256 (hex) of a raster's size and pixels, for items that have no file of their own (NIfTI slices). */
+export function hashRaster(raster: Raster): string {
+  return createHash('sha256').update(`${raster.width}x${raster.height}x${raster.channels}\n`).update(raster.data).digest('hex');
+}

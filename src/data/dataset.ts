@@ -1,0 +1,43 @@
+import type { Raster } from '../preprocess/raster.js';
+
+/** The split an item belongs to. */
+export type SplitName = 'train' | 'val' | 'test';
+
+/** The data set layouts alzbench recognises. */
+export type LayoutKind = 'kaggle-4class' | 'kaggle-binary' | 'preprocessed-128' | 'class-folders' | 'parquet' | 'nifti-csv';
+
+/** Where an item's pixels come from. */
+export type ItemSource =
+  | { readonly kind: 'file'; readonly path: string }
+  | { readonly kind: 'bytes'; readonly bytes: Uint8Array }
+  | { readonly kind: 'raster'; readonly raster: Raster };
+
+/** One 2-D slice of a data set, before decoding. */
+export interface DataItem {
+  /** Stable id relative to the data set root: `train/NonDemented/26 (19).jpg`, `x.parquet#12`, `sub01.nii.gz#z=40`. */
+  readonly id: string;
+  /** Canonical source class (see `canonicalClass`). */
+  readonly sourceClass: string;
+  /** Subject ID when the data set has one (NIfTI CSV); undefined otherwise. */
+  readonly subject?: string;
+  /** Split given by the data set's own folders (`train/`, `val/`, `test/`), if any. */
+  readonly sourceSplit?: SplitName;
+  readonly source: ItemSource;
+}
+
+/** A file or folder that could not be used, for the bad-input report. */
+export interface Problem {
+  readonly kind: 'unreadable' | 'truncated' | 'not-image' | 'empty-class' | 'mixed-sizes' | 'unlabelled';
+  readonly path: string;
+  readonly detail: string;
+}
+
+/** A data set as read from disk: its layout, items and the problems met while listing it. */
+export interface Dataset {
+  readonly root: string;
+  readonly layout: LayoutKind;
+  /** Task the layout suggests when the user names none. */
+  readonly defaultTask: string;
+  readonly items: DataItem[];
+  readonly problems: Problem[];
+}

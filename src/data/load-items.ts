@@ -1,0 +1,94 @@
+import { readFile } from 'node:fs/promises';
+import type { Raster } from '../preprocess/raster.js';
+import { AlzbenchError } from '../util/errors.js';
+import { hashBytes, hashRaster } from './content-hash.js';
+import type { DataItem, Dataset, Problem } from './dataset.js';
+import { BadImageError, decodeImage } from './decode-image.js';
+
+/** An item with its content hash and decoded gray pixels. */
+export interface LoadedItem {
+  readonly item: DataItem;
+  readonly hash: string;
+  readonly image: Raster;
+}
+
+/** What to do with bad input: leave it out and report it, or stop before doing anything. */
+export type BadInputPolicy = 'skip' | 'stop';
+
+/** Options of {@link loadItems}. */
+export interface LoadOptions {
+  /** Default `skip`. */
+  readonly onBad?: BadInputPolicy;
+  /** Called every few hundred items (for progress on stderr). */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** Reads an item's bytes and content hash without decoding (cache checks need only the hash). */
+export async function readItemBytes(item: DataItem): Promise<{ bytes?: Uint8Array; raster?: Raster; hash: string }> {
+  if (item.source.kind === 'raster') return { raster: item.source.raster, hash: hashRaster(item.source.raster) };
+  const bytes = item.source.kind === 'bytes' ? item.source.bytes : await readFile(item.source.path);
+  return { bytes, hash: hashBytes(bytes) };
+}
+
+/**
+ * Reads, hashes and decodes every item of a data set to 8-bit gray. Unreadable, truncated and
+ * non-image files, empty class folders, unlabelled rows and mixed image sizes are collected as
+ * problems (with the listing's own problems); with `onBad: 'stop'` any problem stops the load with
+ * one error that counts them by kind and names the first paths.
+ */
+export async function loadItems(dataset: Dataset, options: LoadOptions = {}): Promise<{ loaded: LoadedItem[]; problems: Problem[] }> {
+  const problems: Problem[] = [...dataset.problems];
+  const loaded: LoadedItem[] = [];
+  let done = 0;
+  for (const item of dataset.items) {
+    try {
+      const { bytes, raster, hash } = await readItemBytes(item).catch((error: NodeJS.ErrnoException) => {
+        throw new BadImageError('unreadable', item.id, error.code ?? error.message);
+      });
+      const image = raster ?? (await decodeImage(bytes!, { name: item.id }));
+      loaded.push({ item, hash, image });
+    } catch (error) {
+      if (!(error instanceof BadImageError)) throw error;
+      problems.push({ kind: error.kind, path: item.id, detail: error.message.replace(/^[^(]*\((.*)\)$/s, '$1') });
+    }
+    if (++done % 500 === 0) options.onProgress?.(done, dataset.items.length);
+  }
+  problems.push(...mixedSizeProblems(loaded));
+  if ((options.onBad ?? 'skip') === 'stop' && problems.length > 0) throw badInputError(problems);
+  return { loaded, problems };
+}
+
+/** One problem per image size other than the most common one, with counts and example paths. */
+export function mixedSizeProblems(loaded: readonly LoadedItem[]): Problem[] {
+  const bySize = new Map<string, string[]>();
+  for (const { item, image } of loaded) {
+    const key = `${image.width}x${image.height}`;
+    const list = bySize.get(key);
+    if (list) list.push(item.id);
+    else bySize.set(key, [item.id]);
+  }
+  if (bySize.size <= 1) return [];
+  const sorted = [...bySize].sort((a, b) => b[1].length - a[1].length);
+  const [majority, majorityIds] = sorted[0]!;
+  return sorted.slice(1).map(([size, ids]) => ({
+    kind: 'mixed-sizes' as const,
+    path: ids[0]!,
+    detail: `${ids.length} image(s) are ${size} while ${majorityIds.length} are ${majority}; e.g. ${ids.slice(0, 3).join(', ')}`,
+  }));
+}
+
+/** Counts problems by kind, e.g. `{ truncated: 2, 'not-image': 1 }`. */
+export function countProblems(problems: readonly Problem[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const p of problems) counts[p.kind] = (counts[p.kind] ?? 0) + 1;
+  return counts;
+}
+
+/** The error for `--on-bad stop`: counts by kind and the first few paths, with a hint. */
+export function badInputError(problems: readonly Problem[]): AlzbenchError {
+  const counts = Object.entries(countProblems(problems)).map(([k, n]) => `${n} ${k}`).join(', ');
+  const first = problems.slice(0, 5).map((p) => `  ${p.kind}: ${p.path} (${p.detail})`).join('\n');
+  return new AlzbenchError(`Bad input in the data set (${counts}):\n${first}${problems.length > 5 ? `\n  ... and ${problems.length - 5} more` : ''}`, {
+    hint: 'fix or remove these files, or pass --on-bad skip to leave them out',
+  });
+}

@@ -1,0 +1,68 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { AlzbenchError } from '../util/errors.js';
+import type { SplitName } from './dataset.js';
+
+/** One line of a split manifest. */
+export interface ManifestEntry {
+  /** Path relative to the data set root, or item id (`file.parquet#3`, `vol.nii.gz#z=40`). */
+  readonly file: string;
+  /** SHA-256 of the file bytes (or of the slice pixels). */
+  readonly hash: string;
+  /** Target class under the manifest's task. */
+  readonly class: string;
+  /** Subject ID, `pseudo:<n>` for a pseudo-subject, or null when ungrouped. */
+  readonly subject: string | null;
+  readonly split: SplitName;
+}
+
+/** A saved split: enough to repeat a run's data exactly and to detect changed files. */
+export interface SplitManifest {
+  readonly format: 'alzbench-split-manifest';
+  readonly version: 1;
+  readonly layout: string;
+  readonly task: string;
+  readonly classes: readonly string[];
+  readonly seed: number;
+  readonly grouping: string;
+  readonly fingerprint: string;
+  readonly entries: readonly ManifestEntry[];
+}
+
+/** Writes a manifest as JSON (one entry per line, so diffs stay readable). */
+export async function writeManifest(path: string, manifest: SplitManifest): Promise<void> {
+  const { entries, ...head } = manifest;
+  const body = entries.map((e) => `  ${JSON.stringify(e)}`).join(',\n');
+  await writeFile(path, `${JSON.stringify(head, null, 1).slice(0, -2)},\n "entries": [\n${body}\n ]\n}\n`);
+}
+
+/** Reads and checks a manifest written by {@link writeManifest}. */
+export async function readManifest(path: string): Promise<SplitManifest> {
+  let doc: SplitManifest;
+  try {
+    doc = JSON.parse(await readFile(path, 'utf8')) as SplitManifest;
+  } catch (error) {
+    throw new AlzbenchError(`Cannot read split manifest ${path}: ${(error as Error).message}`);
+  }
+  if (doc?.format !== 'alzbench-split-manifest' || doc.version !== 1 || !Array.isArray(doc.entries)) {
+    throw new AlzbenchError(`${path} is not an alzbench split manifest (version 1)`);
+  }
+  return doc;
+}
+
+/**
+ * Compares a manifest with the data set as it is now: files missing, files whose content hash
+ * changed, and files that are new. A run repeats exactly only when all three are empty.
+ */
+export function compareManifest(manifest: SplitManifest, current: ReadonlyArray<{ file: string; hash: string }>): {
+  missing: string[];
+  changed: string[];
+  added: string[];
+} {
+  const now = new Map(current.map((c) => [c.file, c.hash]));
+  const before = new Set(manifest.entries.map((e) => e.file));
+  return {
+    missing: manifest.entries.filter((e) => !now.has(e.file)).map((e) => e.file),
+    changed: manifest.entries.filter((e) => now.has(e.file) && now.get(e.file) !== e.hash).map((e) => e.file),
+    added: current.filter((c) => !before.has(c.file)).map((c) => c.file),
+  };
+}

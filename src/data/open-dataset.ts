@@ -1,0 +1,43 @@
+import { readdir, stat } from 'node:fs/promises';
+import { AlzbenchError } from '../util/errors.js';
+import type { Dataset } from './dataset.js';
+import { readFolderDataset } from './folder-reader.js';
+import { findNiftiCsv, readNiftiDataset, type SliceRange } from './nifti-reader.js';
+import { findParquetFiles, readParquetDataset } from './parquet-reader.js';
+
+/** Options of {@link openDataset}. */
+export interface OpenOptions {
+  /** Axial slice range for NIfTI volumes (default the middle 40 %). */
+  readonly sliceRange?: SliceRange;
+  /** Label names for parquet files without Hugging Face metadata (default Falah/Alzheimer_MRI's). */
+  readonly labelNames?: readonly string[];
+}
+
+const LAYOUT_HINT =
+  'expected one of: <dir>/<class>/<images> (e.g. NonDemented/, VeryMildDemented/, ...), ' +
+  '<dir>/train|test/<class>/<images>, parquet files with image and label columns, ' +
+  'or a CSV with subject, label and path columns listing NIfTI volumes';
+
+/**
+ * Opens a data set folder and detects its layout: parquet files, a CSV of NIfTI volumes, or class
+ * folders (with or without train/test split folders). Lists items without decoding them.
+ * An unknown layout is an {@link AlzbenchError} saying what was found and what is expected.
+ *
+ * @example
+ * const dataset = await openDataset('../shared/data/kaggle4-sample');
+ * dataset.layout; // 'kaggle-4class'
+ */
+export async function openDataset(root: string, options: OpenOptions = {}): Promise<Dataset> {
+  const info = await stat(root).catch(() => undefined);
+  if (!info?.isDirectory()) {
+    throw new AlzbenchError(`Data set folder not found: ${root}`, { hint: 'give the folder that holds the class folders or parquet files', exitCode: 2 });
+  }
+  if ((await findParquetFiles(root)).length > 0) return readParquetDataset(root, options.labelNames);
+  const csv = await findNiftiCsv(root);
+  if (csv) return readNiftiDataset(root, csv, options.sliceRange);
+  const folders = await readFolderDataset(root);
+  if (folders && folders.items.length > 0) return folders;
+  const entries = await readdir(root, { withFileTypes: true });
+  const found = `${entries.filter((e) => e.isDirectory()).length} folder(s) and ${entries.filter((e) => e.isFile()).length} file(s) at the top, no images in class folders`;
+  throw new AlzbenchError(`Unknown data set layout in ${root}: ${found}`, { hint: LAYOUT_HINT, exitCode: 2 });
+}

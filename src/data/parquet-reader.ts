@@ -1,0 +1,97 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { parquetMetadata, parquetReadObjects } from 'hyparquet';
+import { AlzbenchError } from '../util/errors.js';
+import { canonicalClass } from './classes.js';
+import type { DataItem, Dataset, Problem, SplitName } from './dataset.js';
+
+/** Label names of the Hugging Face `Falah/Alzheimer_MRI` set: 0 Mild, 1 Moderate, 2 Non, 3 VeryMild. */
+export const FALAH_LABELS = ['MildDemented', 'ModerateDemented', 'NonDemented', 'VeryMildDemented'] as const;
+
+/** Parquet files under root (and one folder deep, like Hugging Face's `data/`), sorted. */
+export async function findParquetFiles(root: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const entry of await readdir(root, { withFileTypes: true })) {
+    const path = join(root, entry.name);
+    if (entry.isFile() && entry.name.endsWith('.parquet')) found.push(path);
+    else if (entry.isDirectory() && !entry.name.startsWith('.')) {
+      for (const inner of await readdir(path, { withFileTypes: true })) {
+        if (inner.isFile() && inner.name.endsWith('.parquet')) found.push(join(path, inner.name));
+      }
+    }
+  }
+  return found.sort();
+}
+
+function splitOfFile(name: string): SplitName | undefined {
+  const base = name.toLowerCase().split('/').pop()!;
+  if (/^(train|training)[-_.]/.test(base)) return 'train';
+  if (/^(test|testing)[-_.]/.test(base)) return 'test';
+  if (/^(val|valid|validation)[-_.]/.test(base)) return 'val';
+  return undefined;
+}
+
+/** Class names from the `huggingface` key-value metadata (a ClassLabel feature), when present. */
+function labelNamesFromMetadata(kv: Array<{ key: string; value?: string }> | undefined): string[] | undefined {
+  const entry = kv?.find((e) => e.key === 'huggingface');
+  if (!entry?.value) return undefined;
+  try {
+    const features = JSON.parse(entry.value)?.info?.features;
+    const names = features?.label?.names;
+    return Array.isArray(names) && names.every((n: unknown) => typeof n === 'string') ? names : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function imageBytes(value: unknown): Uint8Array | undefined {
+  if (value instanceof Uint8Array) return value;
+  if (value && typeof value === 'object' && (value as { bytes?: unknown }).bytes instanceof Uint8Array) {
+    return (value as { bytes: Uint8Array }).bytes;
+  }
+  return undefined;
+}
+
+/**
+ * Reads Hugging Face-style parquet files with an `image` column (a struct with `bytes`, or plain
+ * binary) and an integer `label` column. Label names come from the file's Hugging Face metadata
+ * when it has them, else from `labelNames` (default {@link FALAH_LABELS}). The split is taken from
+ * the file name (`train-00000-of-00001.parquet`, `test-...`).
+ */
+export async function readParquetDataset(root: string, labelNames?: readonly string[]): Promise<Dataset> {
+  const files = await findParquetFiles(root);
+  const items: DataItem[] = [];
+  const problems: Problem[] = [];
+  for (const path of files) {
+    const rel = relative(root, path);
+    let rows: Array<Record<string, unknown>>;
+    let names: readonly string[];
+    try {
+      const bytes = await readFile(path);
+      const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+      names = labelNames ?? labelNamesFromMetadata(parquetMetadata(buffer).key_value_metadata) ?? FALAH_LABELS;
+      // utf8: false keeps binary columns as bytes instead of decoding them as text.
+      rows = (await parquetReadObjects({ file: buffer, utf8: false })) as Array<Record<string, unknown>>;
+    } catch (error) {
+      problems.push({ kind: 'unreadable', path: rel, detail: `not a readable parquet file (${(error as Error).message})` });
+      continue;
+    }
+    const split = splitOfFile(rel);
+    rows.forEach((row, i) => {
+      const id = `${rel}#${i}`;
+      const bytes = imageBytes(row.image);
+      const label = typeof row.label === 'bigint' ? Number(row.label) : row.label;
+      if (!bytes) {
+        problems.push({ kind: 'not-image', path: id, detail: 'row has no image bytes (expected column image.bytes or image)' });
+        return;
+      }
+      if (typeof label !== 'number' || !Number.isInteger(label) || label < 0 || label >= names.length) {
+        problems.push({ kind: 'unlabelled', path: id, detail: `label ${String(label)} is not in 0..${names.length - 1}` });
+        return;
+      }
+      items.push({ id, sourceClass: canonicalClass(names[label]!), ...(split ? { sourceSplit: split } : {}), source: { kind: 'bytes', bytes } });
+    });
+  }
+  if (files.length === 0) throw new AlzbenchError(`No parquet files under ${root}`);
+  return { root, layout: 'parquet', defaultTask: '4class', items, problems };
+}

@@ -1,0 +1,23 @@
+/** A seeded generator of uniform numbers in [0, 1) (mulberry32), keyed by a string so streams are independent. */
+export function seededRandom(seed: number, key = ''): () => number {
+  let state = (seed >>> 0) ^ 0x9e3779b9;
+  for (let i = 0; i < key.length; i++) state = Math.imul(state ^ key.charCodeAt(i), 0x5bd1e995) >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Shuffles a copy of `items` (Fisher-Yates) with a seeded stream: one seed, one order. */
+export function seededShuffle<T>(items: readonly T[], seed: number, key = ''): T[] {
+  const out = [...items];
+  const random = seededRandom(seed, key);
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
