@@ -3,12 +3,14 @@ import type { Command } from './command.js';
 import { demoCommand } from './commands/demo.js';
 import { synthCommand } from './commands/synth.js';
 import { modelsCommand } from './commands/models.js';
+import { dataInspectCommand } from './commands/data-inspect.js';
+import { previewCommand } from './commands/preview.js';
 
 /**
  * The command table. Add a command by writing `src/cli/commands/<name>.ts` that exports a
  * {@link Command} and adding it here.
  */
-const commands: Command[] = [demoCommand, synthCommand, modelsCommand];
+const commands: Command[] = [demoCommand, synthCommand, modelsCommand, dataInspectCommand, previewCommand];
 
 function globalUsage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

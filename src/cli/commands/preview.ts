@@ -1,0 +1,58 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { decodeImage } from '../../data/decode-image.js';
+import { applyChainSteps } from '../../preprocess/chain.js';
+import { parseChain } from '../../preprocess/chain-spec.js';
+import { loadOpenCv } from '../../preprocess/opencv.js';
+import { renderPreviewGrid } from '../../preprocess/preview-grid.js';
+import { invalid } from '../../util/errors.js';
+import { type Command, parseFlags } from '../command.js';
+
+const usage = `usage: alzbench preview <image> --pipeline <spec|file.yaml> --out grid.png [--columns N] [--json]
+
+Writes a labelled grid of the image after each step of a preprocessing chain, so you can see what
+each module does. The spec is the short form, e.g.
+  grayscale|open(k=5,shape=rect,iter=1)|clahe(clip=2,tile=7)|invert
+  resize(256,256)|merge(multiply,smooth=gaussian,k=11)
+or a YAML list (inline or in a .yaml/.yml file):
+  - grayscale
+  - open: {k: 5, shape: rect}
+  - clahe: {clip: 2, tile: 7}
+
+Modules: grayscale, invert, open(k,shape=rect|ellipse|cross,iter), clahe(clip,tile),
+smooth(average|median|gaussian,k), merge(multiply|overlap,smooth,k,w1,w2,offset=128),
+resize(width,height), normalize(min,max).
+
+flags:
+  --pipeline S   the chain (required)
+  --out FILE     PNG to write (required)
+  --columns N    tiles per row (default: up to 4)
+  --json         print {"out", "steps": [...]} on stdout`;
+
+/** `alzbench preview`: the image after each step of a chain, as a labelled PNG grid. */
+export const previewCommand: Command = {
+  name: 'preview',
+  summary: 'write a labelled grid of an image after each preprocessing step',
+  usage,
+  async run(argv) {
+    const { values, positionals } = parseFlags(
+      'preview',
+      argv,
+      { pipeline: { type: 'string' }, out: { type: 'string' }, columns: { type: 'string' }, json: { type: 'boolean', default: false } },
+      true,
+    );
+    if (positionals.length !== 1) throw invalid('one image path', '<image>', positionals, 'e.g. alzbench preview slice.jpg --pipeline "grayscale|clahe" --out grid.png');
+    if (!values.pipeline) throw invalid('a pipeline spec', '--pipeline', values.pipeline, 'e.g. --pipeline "grayscale|clahe(clip=2,tile=7)"');
+    if (!values.out) throw invalid('an output PNG path', '--out', values.out);
+    const columns = values.columns === undefined ? undefined : Number(values.columns);
+    if (columns !== undefined && !(Number.isInteger(columns) && columns >= 1)) throw invalid('positive integer', '--columns', values.columns);
+    const spec = /\.ya?ml$/i.test(values.pipeline) ? await readFile(values.pipeline, 'utf8') : values.pipeline;
+    const chain = parseChain(spec);
+    const image = await decodeImage(positionals[0]!, { keepColor: true });
+    const steps = applyChainSteps(chain, image, await loadOpenCv());
+    const png = await renderPreviewGrid(steps, columns === undefined ? {} : { columns });
+    await writeFile(values.out, png);
+    if (values.json) console.log(JSON.stringify({ out: values.out, pipeline: chain.spec, steps: steps.map((s) => ({ label: s.label, width: s.image.width, height: s.image.height })) }));
+    else process.stderr.write(`preview: ${steps.length} panels written to ${values.out}\n`);
+    return 0;
+  },
+};
