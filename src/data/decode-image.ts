@@ -41,7 +41,7 @@ export function rgbToGray(rgb: Uint8Array, pixels: number): Uint8Array {
 }
 
 function classify(message: string): BadImageKind {
-  if (/unsupported image format|Input Buffer is empty|unsupported BMP/i.test(message)) return 'not-image';
+  if (/unsupported image format|is empty|unsupported BMP/i.test(message)) return 'not-image';
   if (/premature end|truncat|read error|unexpected end|end of file|incomplete|corrupt/i.test(message)) return 'truncated';
   return 'unreadable';
 }
