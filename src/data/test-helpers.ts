@@ -33,7 +33,8 @@ export function syntheticPixels(seed: number, width = 64, height = 72): Uint8Arr
 /** Writes gray pixels as an image file (format from the extension), creating folders. */
 export async function writeImage(path: string, pixels: Uint8Array, width = 64, height = 72): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  const image = sharp(Buffer.from(pixels), { raw: { width, height, channels: 1 } });
+  // Without toColourspace('b-w') sharp would write a 1-channel raw image as RGB.
+  const image = sharp(Buffer.from(pixels), { raw: { width, height, channels: 1 } }).toColourspace('b-w');
   const buffer = path.endsWith('.png') ? await image.png().toBuffer() : await image.jpeg({ quality: 95 }).toBuffer();
   await writeFile(path, buffer);
 }
