@@ -5,6 +5,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { allocatorEnv } from './allocator-env.mjs';
 
 const root = new URL('../dist/', import.meta.url).pathname;
 const filters = process.argv.slice(2);
@@ -20,5 +21,5 @@ if (files.length === 0) {
   console.error(`no test files under ${root}${filters.length ? ` matching ${filters.join(', ')}` : ''}; run "npm run build" first`);
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...files], { stdio: 'inherit' });
+const result = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...files], { stdio: 'inherit', env: allocatorEnv() ?? process.env });
 process.exit(result.status ?? 1);

@@ -49,6 +49,15 @@ Napi::Value Backward(const Napi::CallbackInfo& info) {
   });
 }
 
+// Keeps the gradient of a non-leaf tensor after backward (Grad-CAM reads a layer's output gradient).
+Napi::Value RetainGrad(const Napi::CallbackInfo& info) {
+  at::Tensor& t = TensorHandle::Get(info[0], "retainGrad");
+  return Guard(info.Env(), "retainGrad(" + DescribeTensor(t) + ")", [&]() -> Napi::Value {
+    t.retain_grad();
+    return info[0];
+  });
+}
+
 Napi::Value SetGradEnabled(const Napi::CallbackInfo& info) {
   bool previous = c10::GradMode::is_enabled();
   c10::GradMode::set_enabled(info[0].As<Napi::Boolean>().Value());
@@ -68,6 +77,7 @@ void InitAutograd(Napi::Env env, Napi::Object exports) {
   exports.Set("grad", Napi::Function::New(env, Grad, "grad"));
   exports.Set("setGrad", Napi::Function::New(env, SetGrad, "setGrad"));
   exports.Set("backward", Napi::Function::New(env, Backward, "backward"));
+  exports.Set("retainGrad", Napi::Function::New(env, RetainGrad, "retainGrad"));
   exports.Set("setGradEnabled", Napi::Function::New(env, SetGradEnabled, "setGradEnabled"));
   exports.Set("isGradEnabled", Napi::Function::New(env, IsGradEnabled, "isGradEnabled"));
 }

@@ -33,6 +33,7 @@ export interface NativeBinding {
   grad(h: TensorHandle): TensorHandle | null;
   setGrad(h: TensorHandle, grad: TensorHandle | null): void;
   backward(h: TensorHandle, gradient: TensorHandle | null, retainGraph: boolean): void;
+  retainGrad(h: TensorHandle): TensorHandle;
   setGradEnabled(enabled: boolean): boolean;
   isGradEnabled(): boolean;
   manualSeed(seed: number | bigint): void;

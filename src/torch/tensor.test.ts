@@ -117,6 +117,10 @@ test('autograd: gradients of a small expression equal the analytic ones', () => 
     assert.equal(isGradEnabled(), true);
     w.setGrad(null);
     assert.equal(w.grad, null);
+    const hidden = w.mul(3).retainGrad(); // a non-leaf keeps its gradient only when asked
+    hidden.sum().backward();
+    assert.deepEqual(hidden.grad!.toNumbers(), [1, 1, 1]);
+    assert.deepEqual(w.grad!.toNumbers(), [3, 3, 3]);
   });
 });
 

@@ -114,6 +114,11 @@ export class Tensor implements Disposable {
   backward(gradient: Tensor | null = null, retainGraph = false): void {
     native.backward(this.handle, gradient === null ? null : gradient.handle, retainGraph);
   }
+  /** Keeps this non-leaf tensor's gradient after backward (as `retain_grad()`); returns this. */
+  retainGrad(): this {
+    native.retainGrad(this.handle);
+    return this;
+  }
   /** A view that shares storage but is cut off from the graph. */
   detach(): Tensor {
     return op('aten::detach', [this]);
