@@ -4,6 +4,7 @@ import type { Dataset } from './dataset.js';
 import { readFolderDataset } from './folder-reader.js';
 import { findNiftiCsv, readNiftiDataset, type SliceRange } from './nifti-reader.js';
 import { findParquetFiles, readParquetDataset } from './parquet-reader.js';
+import { attachSubjects } from './subject-csv.js';
 
 /** Options of {@link openDataset}. */
 export interface OpenOptions {
@@ -36,7 +37,8 @@ export async function openDataset(root: string, options: OpenOptions = {}): Prom
   const csv = await findNiftiCsv(root);
   if (csv) return readNiftiDataset(root, csv, options.sliceRange);
   const folders = await readFolderDataset(root);
-  if (folders && folders.items.length > 0) return folders;
+  // A subjects.csv beside the class folders (as `alzbench synth` writes) gives subject IDs.
+  if (folders && folders.items.length > 0) return (await attachSubjects(folders)).dataset;
   const entries = await readdir(root, { withFileTypes: true });
   const found = `${entries.filter((e) => e.isDirectory()).length} folder(s) and ${entries.filter((e) => e.isFile()).length} file(s) at the top, no images in class folders`;
   throw new AlzbenchError(`Unknown data set layout in ${root}: ${found}`, { hint: LAYOUT_HINT, exitCode: 2 });

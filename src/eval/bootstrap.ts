@@ -1,0 +1,119 @@
+import { seededRandom } from '../data/seeded-shuffle.js';
+import { computeMetrics, type Metrics } from './metrics.js';
+
+/** A point estimate with its percentile bootstrap interval. */
+export interface Interval {
+  readonly value: number;
+  readonly low: number;
+  readonly high: number;
+}
+
+/** Options of {@link bootstrapMetrics}. */
+export interface BootstrapOptions {
+  /** Resamples (default 1000). */
+  readonly resamples?: number;
+  /** Confidence level (default 0.95). */
+  readonly level?: number;
+  /** Seed of the resampling (default 0): one seed, one interval. */
+  readonly seed?: number;
+  /**
+   * Group of each sample (subject ID). When given, whole groups are resampled with replacement
+   * (a cluster bootstrap), because slices of one person are not independent; otherwise samples.
+   */
+  readonly groups?: ReadonlyArray<string | undefined>;
+  readonly positiveClass?: number;
+}
+
+/** Intervals of the metrics that test reports carry, and how they were made. */
+export interface BootstrapResult {
+  readonly accuracy: Interval;
+  readonly balancedAccuracy: Interval;
+  readonly sensitivity: Interval;
+  readonly specificity: Interval;
+  readonly auc: Interval;
+  readonly resamples: number;
+  readonly level: number;
+  readonly seed: number;
+  /** `subject` when whole groups were resampled, `slice` otherwise. */
+  readonly unit: 'subject' | 'slice';
+  /** Number of resampled units (subjects or slices). */
+  readonly units: number;
+}
+
+const KEYS = ['accuracy', 'balancedAccuracy', 'sensitivity', 'specificity', 'auc'] as const;
+
+/** Percentile of sorted finite values with linear interpolation (numpy's default). */
+export function percentile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  const pos = q * (sorted.length - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.min(sorted.length - 1, lo + 1);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+}
+
+/**
+ * Percentile bootstrap confidence intervals for accuracy, balanced accuracy, sensitivity,
+ * specificity and AUC. Resamples subjects when every sample has a group, slices otherwise.
+ * Resamples where a metric is undefined (AUC with one class drawn) are left out of its interval.
+ *
+ * @example
+ * const ci = bootstrapMetrics(labels, probs, classes, { seed: 1, groups: subjects });
+ * ci.accuracy; // { value: 0.82, low: 0.74, high: 0.89 }
+ */
+export function bootstrapMetrics(
+  labels: ArrayLike<number>,
+  probabilities: ArrayLike<number>,
+  classes: readonly string[],
+  options: BootstrapOptions = {},
+): BootstrapResult {
+  const resamples = options.resamples ?? 1000;
+  const level = options.level ?? 0.95;
+  const seed = options.seed ?? 0;
+  const c = classes.length;
+  const n = labels.length;
+  const metricOptions = options.positiveClass === undefined ? {} : { positiveClass: options.positiveClass };
+  const full = computeMetrics(labels, probabilities, classes, metricOptions);
+  const grouped = options.groups !== undefined && n > 0 && options.groups.every((g) => g !== undefined);
+  const units: number[][] = [];
+  if (grouped) {
+    const byGroup = new Map<string, number[]>();
+    options.groups!.forEach((g, i) => {
+      const list = byGroup.get(g!);
+      if (list) list.push(i);
+      else byGroup.set(g!, [i]);
+    });
+    units.push(...byGroup.values());
+  } else {
+    for (let i = 0; i < n; i++) units.push([i]);
+  }
+  const random = seededRandom(seed, 'bootstrap');
+  const draws: Record<(typeof KEYS)[number], number[]> = { accuracy: [], balancedAccuracy: [], sensitivity: [], specificity: [], auc: [] };
+  for (let r = 0; r < resamples; r++) {
+    const picked: number[] = [];
+    for (let u = 0; u < units.length; u++) picked.push(...units[Math.floor(random() * units.length)]!);
+    const sampleLabels = picked.map((i) => labels[i]!);
+    const sampleProbs = new Float64Array(picked.length * c);
+    picked.forEach((i, j) => {
+      for (let k = 0; k < c; k++) sampleProbs[j * c + k] = probabilities[i * c + k]!;
+    });
+    const m: Metrics = computeMetrics(sampleLabels, sampleProbs, classes, metricOptions);
+    for (const key of KEYS) if (Number.isFinite(m[key])) draws[key].push(m[key]);
+  }
+  const alpha = (1 - level) / 2;
+  const interval = (key: (typeof KEYS)[number]): Interval => {
+    const sorted = draws[key].sort((a, b) => a - b);
+    return { value: full[key], low: percentile(sorted, alpha), high: percentile(sorted, 1 - alpha) };
+  };
+  return {
+    accuracy: interval('accuracy'),
+    balancedAccuracy: interval('balancedAccuracy'),
+    sensitivity: interval('sensitivity'),
+    specificity: interval('specificity'),
+    auc: interval('auc'),
+    resamples,
+    level,
+    seed,
+    unit: grouped ? 'subject' : 'slice',
+    units: units.length,
+  };
+}

@@ -1,0 +1,59 @@
+import { Tensor } from '../torch/tensor.js';
+import { tensor } from '../torch/creation.js';
+import { noGrad } from '../torch/autograd.js';
+import { tidy } from '../torch/scope.js';
+import type { Module } from '../nn/module.js';
+import { crossEntropy } from '../nn/functional.js';
+import { toModelInput } from './model-input.js';
+
+/** Class probabilities of a set of images, and the mean loss when labels were given. */
+export interface Inference {
+  /** Row-major n x C softmax probabilities. */
+  readonly probabilities: Float32Array;
+  /** Mean (unweighted) cross-entropy over the samples; NaN without labels. */
+  readonly loss: number;
+  readonly seconds: number;
+}
+
+/**
+ * Runs a model in eval mode without gradients over 8-bit images [N, 1, H, W] in batches and
+ * returns softmax probabilities (and the mean cross-entropy against `labels`, int64 [N]). The
+ * model's train/eval mode is restored afterwards.
+ *
+ * @example
+ * const { probabilities, loss } = inferProbabilities(model, images, labels, 64);
+ */
+export function inferProbabilities(model: Module, images: Tensor, labels: Tensor | null, batchSize = 64): Inference {
+  const start = performance.now();
+  const n = images.size(0);
+  const wasTraining = model.training;
+  model.eval();
+  const chunks: Float32Array[] = [];
+  let lossSum = 0;
+  try {
+    noGrad(() => {
+      for (let i = 0; i < n; i += batchSize) {
+        const size = Math.min(batchSize, n - i);
+        tidy(() => {
+          const logits = model.forward(toModelInput(images.narrow(0, i, size)));
+          chunks.push(logits.softmax(1).to('cpu').toArray() as Float32Array);
+          if (labels) lossSum += crossEntropy(logits, labels.narrow(0, i, size), { reduction: 'sum' }).item();
+        });
+      }
+    });
+  } finally {
+    model.train(wasTraining);
+  }
+  const probabilities = new Float32Array(chunks.reduce((s, c) => s + c.length, 0));
+  let offset = 0;
+  for (const c of chunks) {
+    probabilities.set(c, offset);
+    offset += c.length;
+  }
+  return { probabilities, loss: labels && n > 0 ? lossSum / n : NaN, seconds: (performance.now() - start) / 1000 };
+}
+
+/** int64 labels tensor of class indices (on `device`). */
+export function labelTensor(labels: readonly number[], device = 'cpu'): Tensor {
+  return tensor(labels, { dtype: 'int64', device });
+}

@@ -1,0 +1,163 @@
+/**
+ * Training checkpoints: one safetensors file (readable by any safetensors tool) whose tensors are
+ * the model's state dict under `model.`, the optimizer's per-parameter tensors under
+ * `optimizer.<param index>.<name>` and the RNG states under `rng.<device>`, and whose string
+ * metadata carries a format name and version (checked on load, as llm.c checks its magic), the
+ * epoch, the resolved config, the optimizer's hyper-parameters and counters, the schedule and the
+ * trainer's own state as JSON. Written atomically (temp file + rename).
+ */
+import { copyFileSync, renameSync } from 'node:fs';
+import { Tensor } from '../torch/tensor.js';
+import { getRngState } from '../torch/random.js';
+import { tidy } from '../torch/scope.js';
+import { saveSafetensors, loadSafetensors } from '../nn/safetensors.js';
+import type { Module } from '../nn/module.js';
+import type { OptimizerState, ParamState } from '../optim/optimizer.js';
+import { AlzbenchError } from '../util/errors.js';
+
+export const CHECKPOINT_FORMAT = 'alzbench-checkpoint';
+export const CHECKPOINT_VERSION = 1;
+
+/** What the trainer needs besides tensors to continue exactly. */
+export interface TrainerState {
+  /** Last completed epoch (1-based). */
+  readonly epoch: number;
+  /** Best epoch so far by the selection metric, and its value. */
+  readonly best: { readonly epoch: number; readonly value: number } | null;
+  /** Epochs since the best one (early stopping). */
+  readonly badEpochs: number;
+  /** Every epoch's record so far (metrics.jsonl is rebuilt from it on resume). */
+  readonly history: readonly object[];
+}
+
+/** A checkpoint as read back. Tensors are on the CPU; the caller disposes them. */
+export interface Checkpoint {
+  readonly version: number;
+  readonly config: Record<string, unknown>;
+  readonly model: Map<string, Tensor>;
+  readonly optimizer: OptimizerState | null;
+  readonly scheduler: Record<string, unknown> | null;
+  readonly rng: Map<string, Tensor>;
+  readonly trainer: TrainerState;
+}
+
+/** What {@link saveCheckpoint} writes. */
+export interface CheckpointInput {
+  readonly model: Module;
+  readonly optimizer: { stateDict(): OptimizerState } | null;
+  readonly scheduler: { stateDict(): object } | null;
+  readonly config: object;
+  readonly trainer: TrainerState;
+  /** Devices whose generator state to keep (default ['cpu']). */
+  readonly rngDevices?: readonly string[];
+}
+
+/**
+ * Writes a checkpoint atomically.
+ *
+ * @example
+ * saveCheckpoint('runs/x/checkpoints/last.ckpt', { model, optimizer, scheduler, config, trainer });
+ */
+export function saveCheckpoint(path: string, input: CheckpointInput): void {
+  tidy(() => {
+    const tensors = new Map<string, Tensor>();
+    for (const [key, t] of input.model.stateDict()) tensors.set(`model.${key}`, t.to('cpu'));
+    let optimizerMeta: unknown = null;
+    if (input.optimizer) {
+      const state = input.optimizer.stateDict();
+      const scalars: Record<string, Record<string, number>> = {};
+      for (const [index, entry] of Object.entries(state.state)) {
+        for (const [name, value] of Object.entries(entry)) {
+          if (value instanceof Tensor) tensors.set(`optimizer.${index}.${name}`, value.to('cpu'));
+          else (scalars[index] ??= {})[name] = value;
+        }
+      }
+      optimizerMeta = { paramGroups: state.paramGroups, scalars, indices: Object.keys(state.state).map(Number) };
+    }
+    for (const device of input.rngDevices ?? ['cpu']) tensors.set(`rng.${device}`, getRngState(device));
+    saveSafetensors(path, tensors, {
+      format: CHECKPOINT_FORMAT,
+      version: String(CHECKPOINT_VERSION),
+      epoch: String(input.trainer.epoch),
+      config: JSON.stringify(input.config),
+      optimizer: JSON.stringify(optimizerMeta),
+      scheduler: JSON.stringify(input.scheduler ? input.scheduler.stateDict() : null),
+      trainer: JSON.stringify(input.trainer),
+    });
+  });
+}
+
+/** Copies a checkpoint file atomically (last.ckpt -> best.ckpt). */
+export function copyCheckpoint(from: string, to: string): void {
+  const tmp = `${to}.tmp-${process.pid}`;
+  copyFileSync(from, tmp);
+  renameSync(tmp, to);
+}
+
+/**
+ * Reads a checkpoint, checking its format and version. Model tensors come back under their
+ * state-dict keys.
+ */
+export function loadCheckpoint(path: string): Checkpoint {
+  let content;
+  try {
+    content = loadSafetensors(path);
+  } catch (error) {
+    throw new AlzbenchError(`Cannot read checkpoint ${path}: ${(error as Error).message}`, { exitCode: 2 });
+  }
+  const { tensors, metadata } = content;
+  const dispose = () => tensors.forEach((t) => t.dispose());
+  if (metadata.format !== CHECKPOINT_FORMAT) {
+    dispose();
+    throw new AlzbenchError(`${path} is not an alzbench checkpoint (format ${JSON.stringify(metadata.format ?? null)})`, {
+      hint: 'give a run folder or a .ckpt file from runs/<id>/checkpoints/',
+      exitCode: 2,
+    });
+  }
+  const version = Number(metadata.version);
+  if (version !== CHECKPOINT_VERSION) {
+    dispose();
+    throw new AlzbenchError(`${path} is checkpoint version ${metadata.version}; this alzbench reads version ${CHECKPOINT_VERSION}`, {
+      hint: 'use the alzbench version that wrote it (run.json records the code version)',
+      exitCode: 2,
+    });
+  }
+  const model = new Map<string, Tensor>();
+  const rng = new Map<string, Tensor>();
+  const optimizerTensors = new Map<string, Tensor>();
+  for (const [key, t] of tensors) {
+    if (key.startsWith('model.')) model.set(key.slice(6), t);
+    else if (key.startsWith('rng.')) rng.set(key.slice(4), t);
+    else if (key.startsWith('optimizer.')) optimizerTensors.set(key.slice(10), t);
+    else t.dispose();
+  }
+  const optimizerMeta = JSON.parse(metadata.optimizer ?? 'null') as { paramGroups: Record<string, unknown>[]; scalars: Record<string, Record<string, number>>; indices: number[] } | null;
+  let optimizer: OptimizerState | null = null;
+  if (optimizerMeta) {
+    const state: Record<number, ParamState> = {};
+    for (const index of optimizerMeta.indices) state[index] = { ...(optimizerMeta.scalars[index] ?? {}) };
+    for (const [key, t] of optimizerTensors) {
+      const dot = key.indexOf('.');
+      (state[Number(key.slice(0, dot))] ??= {})[key.slice(dot + 1)] = t;
+    }
+    optimizer = { state, paramGroups: optimizerMeta.paramGroups };
+  } else {
+    optimizerTensors.forEach((t) => t.dispose());
+  }
+  return {
+    version,
+    config: JSON.parse(metadata.config ?? '{}'),
+    model,
+    optimizer,
+    scheduler: JSON.parse(metadata.scheduler ?? 'null'),
+    rng,
+    trainer: JSON.parse(metadata.trainer ?? 'null') ?? { epoch: Number(metadata.epoch), best: null, badEpochs: 0, history: [] },
+  };
+}
+
+/** Frees every tensor a loaded checkpoint holds. */
+export function disposeCheckpoint(checkpoint: Checkpoint): void {
+  for (const t of checkpoint.model.values()) t.dispose();
+  for (const t of checkpoint.rng.values()) t.dispose();
+  for (const entry of Object.values(checkpoint.optimizer?.state ?? {})) for (const v of Object.values(entry)) if (v instanceof Tensor) v.dispose();
+}

@@ -1,0 +1,120 @@
+import { join } from 'node:path';
+import { tidy } from '../torch/scope.js';
+import type { Module } from '../nn/module.js';
+import { getModelSpec } from '../models/registry.js';
+import { computeMetrics, headline, type Metrics } from '../eval/metrics.js';
+import { inferProbabilities } from '../eval/evaluate.js';
+import { bootstrapMetrics, type BootstrapResult } from '../eval/bootstrap.js';
+import { isCollapsed } from '../eval/collapse.js';
+import { gradCam } from '../eval/grad-cam.js';
+import { writeCamPng } from '../eval/cam-overlay.js';
+import { toModelInput } from '../eval/model-input.js';
+import { formatPredictionsCsv } from '../eval/predictions-csv.js';
+import { disposeCheckpoint, loadCheckpoint } from './checkpoint.js';
+import type { TrainConfig } from './config.js';
+import type { TrainingData } from './data-tensors.js';
+import { writeFileAtomic, writeJsonAtomic, type RunPaths } from './run-folder.js';
+
+/** One model's test evaluation. */
+export interface TestEvaluation {
+  readonly epoch: number;
+  readonly metrics: Metrics;
+  readonly headline: Record<string, number>;
+  readonly collapsed: boolean;
+}
+
+/** test.json: the selected (best) epoch with confidence intervals, and the last epoch beside it. */
+export interface TestReport {
+  readonly selectedBy: string;
+  readonly samples: number;
+  readonly best: TestEvaluation & { readonly ci: BootstrapResult | null };
+  readonly last: TestEvaluation | null;
+  /** Grad-CAM images written, relative to the run folder. */
+  readonly cam: string[];
+}
+
+/** Picks up to `count` samples, one per class in turn, so every class gets a heat map. */
+export function camChoice(labels: readonly number[], count: number): number[] {
+  const byClass = new Map<number, number[]>();
+  labels.forEach((l, i) => (byClass.get(l) ?? byClass.set(l, []).get(l)!).push(i));
+  const queues = [...byClass.keys()].sort((a, b) => a - b).map((k) => byClass.get(k)!);
+  const out: number[] = [];
+  for (let round = 0; out.length < count && queues.some((q) => q.length > round); round++) {
+    for (const q of queues) if (q.length > round && out.length < count) out.push(q[round]!);
+  }
+  return out;
+}
+
+function evaluate(model: Module, data: TrainingData, config: TrainConfig, epoch: number): TestEvaluation & { probabilities: Float32Array } {
+  const test = data.splits.test;
+  const inference = inferProbabilities(model, test.images, test.labels, Math.max(64, config.batchSize));
+  const metrics = computeMetrics(test.labelList, inference.probabilities, data.prepared.task.classes, { loss: inference.loss });
+  return { epoch, metrics, headline: headline(metrics), collapsed: isCollapsed(metrics, config.collapseThreshold), probabilities: inference.probabilities };
+}
+
+/**
+ * The end of a run: evaluates the last epoch's model (in memory) and the best epoch's (from
+ * best.ckpt, left loaded in `model`) on the test split, with bootstrap CIs for the best (by subject
+ * when the data set has subject IDs), and writes test.json, predictions.csv and Grad-CAM images.
+ */
+export async function writeTestArtifacts(args: {
+  paths: RunPaths;
+  config: TrainConfig;
+  model: Module;
+  data: TrainingData;
+  lastEpoch: number | null;
+  bestEpoch: number | null;
+  log: (text: string) => void;
+}): Promise<TestReport> {
+  const { paths, config, model, data } = args;
+  const classes = data.prepared.task.classes;
+  const test = data.splits.test;
+  const last = args.lastEpoch === null ? null : evaluate(model, data, config, args.lastEpoch);
+  const checkpoint = loadCheckpoint(paths.best);
+  try {
+    model.loadStateDict(checkpoint.model);
+  } finally {
+    disposeCheckpoint(checkpoint);
+  }
+  const best = evaluate(model, data, config, checkpoint.trainer.epoch);
+  const ci =
+    config.bootstrap > 0
+      ? bootstrapMetrics(test.labelList, best.probabilities, classes, { resamples: config.bootstrap, seed: config.seed, groups: test.subjects })
+      : null;
+  const c = classes.length;
+  writeFileAtomic(
+    paths.predictions,
+    formatPredictionsCsv(
+      test.labelList.map((label, i) => ({
+        file: test.ids[i]!,
+        subject: test.subjects[i] ?? test.groups[i] ?? '',
+        label,
+        probabilities: Array.from(best.probabilities.subarray(i * c, (i + 1) * c)),
+      })),
+      classes,
+    ),
+  );
+  const cam: string[] = [];
+  const layer = getModelSpec(config.model).gradCamLayer;
+  const [h, w] = data.imageSize;
+  for (const i of camChoice(test.labelList, config.camSamples)) {
+    const { result, gray } = tidy(() => {
+      const image = test.images.narrow(0, i, 1);
+      return { result: gradCam(model, layer, toModelInput(image)), gray: image.to('cpu').toArray() as Uint8Array };
+    });
+    const name = `${String(cam.length).padStart(2, '0')}-${classes[test.labelList[i]!]}-as-${classes[result.targetClass]}-${test.ids[i]!.replace(/[^A-Za-z0-9._-]+/g, '_')}.png`;
+    await writeCamPng(join(paths.cam, name), gray, result.heatmap, w, h);
+    cam.push(join('cam', name));
+  }
+  const strip = ({ probabilities: _p, ...rest }: TestEvaluation & { probabilities: Float32Array }) => rest;
+  const report: TestReport = { selectedBy: config.selectMetric, samples: test.labelList.length, best: { ...strip(best), ci }, last: last ? strip(last) : null, cam };
+  writeJsonAtomic(paths.test, report);
+  const m = best.metrics;
+  const interval = (x: { low: number; high: number } | undefined) => (x ? ` [${x.low.toFixed(3)}, ${x.high.toFixed(3)}]` : '');
+  args.log(
+    `test (best epoch ${best.epoch}, ${test.labelList.length} slices${ci ? `, 95 % CI by ${ci.unit}` : ''}): accuracy ${m.accuracy.toFixed(3)}${interval(ci?.accuracy)}  ` +
+      `sensitivity ${m.sensitivity.toFixed(3)}${interval(ci?.sensitivity)}  specificity ${m.specificity.toFixed(3)}${interval(ci?.specificity)}  AUC ${m.auc.toFixed(3)}${interval(ci?.auc)}` +
+      (last ? `; last epoch ${last.epoch}: accuracy ${last.metrics.accuracy.toFixed(3)}` : ''),
+  );
+  return report;
+}

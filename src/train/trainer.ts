@@ -1,0 +1,390 @@
+/**
+ * The training engine behind `alzbench train`, in the order things happen: settings and run
+ * folder, data, model/optimizer/schedule (or their checkpointed state on resume), then per epoch
+ * shuffle, augment, step, validate, select, checkpoint and log; at the end the test evaluation of
+ * the best and last epochs with confidence intervals, predictions, Grad-CAM images and plots.
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Tensor } from '../torch/tensor.js';
+import { tensor } from '../torch/creation.js';
+import { tidy } from '../torch/scope.js';
+import { manualSeed, setRngState } from '../torch/random.js';
+import { cudaDeviceCount, getNumThreads, setNumThreads, torchVersion } from '../torch/memory.js';
+import { crossEntropy } from '../nn/functional.js';
+import type { Module } from '../nn/module.js';
+import { getModel, getModelSpec, resolveModelOptions } from '../models/registry.js';
+import { writeManifest } from '../data/manifest.js';
+import { seededRandom } from '../data/seeded-shuffle.js';
+import { AlzbenchError, invalid } from '../util/errors.js';
+import { computeMetrics, headline, type Metrics } from '../eval/metrics.js';
+import { inferProbabilities } from '../eval/evaluate.js';
+import { isCollapsed } from '../eval/collapse.js';
+import { toModelInput } from '../eval/model-input.js';
+import { augmentBatch } from './augment.js';
+import { resolveConfig, validateSettings, type TrainConfig, type TrainConfigInput } from './config.js';
+import { copyCheckpoint, disposeCheckpoint, loadCheckpoint, saveCheckpoint, type TrainerState } from './checkpoint.js';
+import { disposeTrainingData, loadTrainingData, type TrainingData } from './data-tensors.js';
+import type { EpochRecord, TrainEvent } from './events.js';
+import { makeOptimizer, makeSchedule, resolvedLr, resolvedWeightDecay } from './optimizer-factory.js';
+import { lineChartSvg } from './plots.js';
+import {
+  appendMetricsLine,
+  codeVersion,
+  createRunFolder,
+  findRunFolder,
+  machineInfo,
+  newRunId,
+  processAlive,
+  readJson,
+  updateRunRecord,
+  writeFileAtomic,
+  writeJsonAtomic,
+  type RunPaths,
+  type RunRecord,
+  type RunStatus,
+} from './run-folder.js';
+import { balancedClassWeights, epochOrder } from './sampling.js';
+import { writeTestArtifacts, type TestReport } from './test-phase.js';
+
+/** Options of {@link train} and {@link resumeRun}. */
+export interface TrainOptions {
+  /** Progress and summaries (see `stderrReporter`). */
+  readonly onEvent?: (event: TrainEvent) => void;
+  /** Settings as the user gave them, for run.json (default: the input object). */
+  readonly given?: Record<string, unknown>;
+  /** Run id to use instead of a generated one. */
+  readonly runId?: string;
+  /**
+   * Testing aid: return after this epoch's checkpoint as if the process had been killed there
+   * (run.json stays `running`), so resume can be checked against an uninterrupted run.
+   */
+  readonly haltAfterEpoch?: number;
+}
+
+/** What a finished (or stopped) run reports. */
+export interface TrainResult {
+  readonly id: string;
+  readonly dir: string;
+  readonly status: RunStatus;
+  readonly reason?: string;
+  readonly epochsDone: number;
+  readonly bestEpoch: number | null;
+  readonly history: readonly EpochRecord[];
+  readonly test: TestReport | null;
+}
+
+/** Value of the selection metric, oriented so that larger is better. */
+function selectionScore(config: TrainConfig, m: Metrics): number {
+  const value = config.selectMetric === 'loss' ? -m.loss : m[config.selectMetric];
+  return Number.isFinite(value) ? value : -Infinity;
+}
+
+/**
+ * Trains a model from settings (any subset of {@link TrainConfig}; `data` is required) and writes
+ * the run folder `<runsDir>/<id>/`. Resolves when the run ends (done, diverged, collapsed);
+ * throws after marking the run `failed` on errors.
+ *
+ * @example
+ * const result = await train({ data: 'demo-data', task: 'binary', model: 'simple_cnn', epochs: 5 }, { onEvent: stderrReporter() });
+ * result.test?.best.metrics.balancedAccuracy;
+ */
+export async function train(settings: TrainConfigInput, options: TrainOptions = {}): Promise<TrainResult> {
+  const config = resolveConfig(validateSettings(settings as Record<string, unknown>));
+  const id = options.runId ?? newRunId(config.model);
+  const paths = createRunFolder(config.runsDir, id);
+  const record: RunRecord = {
+    format: 'alzbench-run',
+    version: 1,
+    id,
+    name: config.name,
+    status: 'queued',
+    flags: options.given ?? (settings as Record<string, unknown>),
+    created: new Date().toISOString(),
+    code: codeVersion(),
+    machine: machineInfo(),
+  };
+  writeJsonAtomic(paths.record, record);
+  writeJsonAtomic(paths.config, config);
+  writeFileSync(paths.metrics, '');
+  return runTraining(paths, config, false, options);
+}
+
+/**
+ * Continues a run that was killed or failed, from its last checkpoint (or from the start when it
+ * died before the first one). With the same machine and thread count the continued epochs equal
+ * those of an uninterrupted run: shuffling and augmentation are keyed by (seed, epoch), and the
+ * checkpoint restores model, optimizer, schedule and the RNG.
+ *
+ * @param ref run folder path or run id under `runsDir`
+ */
+export async function resumeRun(ref: string, options: TrainOptions & { runsDir?: string } = {}): Promise<TrainResult> {
+  const paths = findRunFolder(ref, options.runsDir);
+  const record = readJson<RunRecord>(paths.record);
+  if (record.status === 'done' || record.status === 'collapsed' || record.status === 'diverged') {
+    throw new AlzbenchError(`Run ${record.id} has already ended (status ${record.status}); nothing to resume`, { exitCode: 2 });
+  }
+  if (record.status === 'running' && record.pid !== undefined && record.pid !== process.pid && processAlive(record.pid)) {
+    throw new AlzbenchError(`Run ${record.id} is still running in process ${record.pid}`, { hint: 'stop that process first, or wait for it', exitCode: 2 });
+  }
+  const config = readJson<TrainConfig>(paths.config);
+  return runTraining(paths, config, true, options);
+}
+
+function emit(options: TrainOptions, event: TrainEvent): void {
+  options.onEvent?.(event);
+}
+
+function writePlots(paths: RunPaths, history: readonly EpochRecord[]): void {
+  const series = (label: string, pick: (r: EpochRecord) => number) => ({ label, points: history.map((r) => [r.epoch, pick(r)] as const) });
+  writeFileAtomic(join(paths.plots, 'loss.svg'), lineChartSvg('loss', 'epoch', [series('train loss', (r) => r.trainLoss), series('val loss', (r) => r.val.loss)]));
+  writeFileAtomic(
+    join(paths.plots, 'val-metrics.svg'),
+    lineChartSvg('validation metrics', 'epoch', [
+      series('accuracy', (r) => r.val.accuracy),
+      series('balanced acc.', (r) => r.val.balancedAccuracy),
+      series('sensitivity', (r) => r.val.sensitivity),
+      series('specificity', (r) => r.val.specificity),
+      series('AUC', (r) => r.val.auc),
+    ]),
+  );
+}
+
+async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolean, options: TrainOptions): Promise<TrainResult> {
+  const now = () => new Date().toISOString();
+  const before = readJson<RunRecord>(paths.record);
+  updateRunRecord(paths, {
+    status: 'running',
+    pid: process.pid,
+    started: before.started ?? now(),
+    ...(resuming ? { resumed: [...(before.resumed ?? []), { at: now(), fromEpoch: before.epochsDone ?? 0, pid: process.pid }] } : {}),
+  });
+  const log = (text: string) => emit(options, { type: 'message', text });
+  let data: TrainingData | undefined;
+  let model: Module | undefined;
+  let optimizer: ReturnType<typeof makeOptimizer> | undefined;
+  let classWeights: Tensor | null = null;
+  try {
+    // ---- settings that need the machine or the data ------------------------------------------
+    if (given.threads !== null) setNumThreads(given.threads);
+    if (given.device.startsWith('cuda') && cudaDeviceCount() === 0) {
+      throw invalid('a device this libtorch has (cpu; no CUDA device found)', 'device', given.device, 'build the addon against a CUDA libtorch (README "Another libtorch")');
+    }
+    const spec = getModelSpec(given.model);
+    data = await loadTrainingData({ ...given, log });
+    const { prepared, splits } = data;
+    const classes = prepared.task.classes;
+    if (resuming && before.dataset && before.dataset.fingerprint !== prepared.fingerprint) {
+      throw new AlzbenchError(`The data set changed since run ${before.id} started (fingerprint ${prepared.fingerprint.slice(0, 12)} vs ${before.dataset.fingerprint.slice(0, 12)})`, {
+        hint: 'resume needs the same files; start a new run instead',
+      });
+    }
+    const modelRequest = {
+      inChannels: 1,
+      numClasses: classes.length,
+      ...(given.dropout === null ? {} : { dropout: given.dropout }),
+      ...(given.widths === null ? {} : { widths: given.widths }),
+    };
+    const modelOptions = resolveModelOptions(given.model, modelRequest);
+    const config: TrainConfig = {
+      ...given,
+      task: prepared.task.name,
+      imageSize: data.imageSize,
+      lr: resolvedLr(given),
+      weightDecay: resolvedWeightDecay(given),
+      dropout: modelOptions.dropout,
+      widths: spec.family === 'simple_cnn' ? modelOptions.widths : null,
+      threads: getNumThreads(),
+    };
+    const [h, w] = data.imageSize;
+    if (Math.min(h, w) < spec.minInputSize) throw invalid(`image size of at least ${spec.minInputSize} pixels per side for ${config.model}`, 'imageSize', `${h}x${w}`);
+    if (classes.length < 2) throw new AlzbenchError(`Task ${config.task} has ${classes.length} class(es) in this data set; training needs at least 2`, { exitCode: 2 });
+    if (splits.train.labelList.length === 0 || splits.val.labelList.length === 0) {
+      throw new AlzbenchError(`The split left ${splits.train.labelList.length} training and ${splits.val.labelList.length} validation slices`, {
+        hint: 'a larger data set is needed (validation selects the best epoch)',
+        exitCode: 2,
+      });
+    }
+    writeJsonAtomic(paths.config, config);
+    await writeManifest(paths.split, prepared.manifest);
+    const counts: Record<string, Record<string, number>> = {};
+    for (const split of ['train', 'val', 'test'] as const) {
+      counts[split] = Object.fromEntries(classes.map((c, k) => [c, splits[split].labelList.filter((l) => l === k).length]));
+    }
+    updateRunRecord(paths, {
+      device: config.device,
+      task: config.task,
+      classes,
+      machine: { ...machineInfo(), threads: config.threads!, libtorch: torchVersion() },
+      dataset: { root: prepared.dataset.root, layout: prepared.dataset.layout, fingerprint: prepared.fingerprint, slices: prepared.items.length },
+      split: { grouping: prepared.grouping, seed: config.splitSeed, counts, groups: prepared.groups },
+      leakage: { exactAcrossSplits: prepared.audit.exact.acrossSplits, nearAcrossSplits: prepared.audit.near.acrossSplits, closeToTrain: prepared.audit.closeToTrain },
+    });
+    log(
+      `run ${before.id}: ${config.model} on ${config.task} (${classes.join(', ')}), ${h}x${w}, ` +
+        `train ${splits.train.labelList.length} / val ${splits.val.labelList.length} / test ${splits.test.labelList.length} slices (${prepared.grouping} grouping), ${config.threads} threads, ${config.device}`,
+    );
+
+    // ---- model, optimizer, schedule: fresh, or as checkpointed --------------------------------
+    manualSeed(config.seed);
+    model = getModel(config.model, { ...modelRequest, ...(config.weights ? { weights: config.weights } : {}) });
+    if (config.device !== 'cpu') model.to(config.device);
+    optimizer = makeOptimizer(config, model.parameters());
+    const schedule = makeSchedule(config, optimizer);
+    if (config.balance === 'weights') {
+      classWeights = tensor(balancedClassWeights(splits.train.labelList, classes.length), { device: config.device });
+    }
+    let state: TrainerState = { epoch: 0, best: null, badEpochs: 0, history: [] };
+    if (resuming && existsSync(paths.last)) {
+      const checkpoint = loadCheckpoint(paths.last);
+      try {
+        model.loadStateDict(checkpoint.model);
+        if (checkpoint.optimizer) optimizer.loadStateDict(checkpoint.optimizer);
+        if (schedule && checkpoint.scheduler) schedule.loadStateDict(checkpoint.scheduler);
+        for (const [device, rng] of checkpoint.rng) setRngState(rng, device);
+        state = checkpoint.trainer;
+      } finally {
+        disposeCheckpoint(checkpoint);
+      }
+      log(`resuming after epoch ${state.epoch}`);
+    }
+    // metrics.jsonl holds exactly the checkpointed epochs (a line written after the last
+    // checkpoint, by a process killed just then, is dropped and redone).
+    writeFileAtomic(paths.metrics, state.history.map((r) => `${JSON.stringify(r)}\n`).join(''));
+    const history = [...state.history] as unknown as EpochRecord[];
+    const collapsedEpochs = history.filter((r) => r.collapsed).map((r) => r.epoch);
+
+    // ---- epochs -------------------------------------------------------------------------------
+    const train = splits.train;
+    const nTrain = train.labelList.length;
+    const batches = Math.ceil(nTrain / config.batchSize);
+    const augmentSettings = config;
+    let diverged: string | undefined;
+    let stoppedEarly = false;
+    for (let epoch = state.epoch + 1; epoch <= config.epochs; epoch++) {
+      if (config.patience > 0 && state.badEpochs >= config.patience) {
+        stoppedEarly = true;
+        break;
+      }
+      const epochStart = performance.now();
+      const lr = optimizer.paramGroups[0]!.lr;
+      const order = epochOrder(train.labelList, epoch, config.seed, config.balance === 'sampling' ? 'sampling' : 'shuffle');
+      model.train();
+      let lossSum = 0;
+      let correct = 0;
+      let seen = 0;
+      for (let b = 0; b < batches; b++) {
+        const index = order.slice(b * config.batchSize, (b + 1) * config.batchSize);
+        const { loss, hits } = tidy(() => {
+          const idx = tensor(index, { dtype: 'int64', device: config.device });
+          const x = augmentBatch(toModelInput(train.images.indexSelect(0, idx)), augmentSettings, seededRandom(config.seed, `augment:${epoch}:${b}`));
+          const y = train.labels.indexSelect(0, idx);
+          optimizer!.zeroGrad();
+          const logits = model!.forward(x);
+          const lossTensor = crossEntropy(logits, y, { weight: classWeights, labelSmoothing: config.labelSmoothing });
+          const value = lossTensor.item();
+          if (!Number.isFinite(value)) return { loss: value, hits: 0 };
+          lossTensor.backward();
+          optimizer!.step();
+          return { loss: value, hits: logits.argmax(1).eq(y).sum().item() };
+        });
+        if (!Number.isFinite(loss)) {
+          diverged = `training loss was ${loss} at epoch ${epoch}, batch ${b + 1} of ${batches} (lr ${lr})`;
+          break;
+        }
+        lossSum += loss * index.length;
+        correct += hits;
+        seen += index.length;
+        const elapsed = (performance.now() - epochStart) / 1000;
+        const rate = seen / elapsed;
+        emit(options, {
+          type: 'batch',
+          epoch,
+          epochs: config.epochs,
+          done: seen,
+          total: nTrain,
+          imagesPerSecond: rate,
+          etaSeconds: (nTrain - seen) / rate + (config.epochs - epoch) * (nTrain / rate),
+          loss: lossSum / seen,
+        });
+      }
+      if (diverged) break;
+      const trainSeconds = (performance.now() - epochStart) / 1000;
+
+      const val = inferProbabilities(model, splits.val.images, splits.val.labels, Math.max(64, config.batchSize));
+      const valMetrics = computeMetrics(splits.val.labelList, val.probabilities, classes, { loss: val.loss });
+      const collapsed = isCollapsed(valMetrics, config.collapseThreshold);
+      if (collapsed) collapsedEpochs.push(epoch);
+      schedule?.step(val.loss);
+      const score = selectionScore(config, valMetrics);
+      const isBest = state.best === null || score > state.best.value;
+      const record: EpochRecord = {
+        epoch,
+        lr,
+        trainLoss: lossSum / seen,
+        trainAccuracy: correct / seen,
+        val: { ...headline(valMetrics), confusion: valMetrics.confusion, predictedShare: classes.map((c) => valMetrics.perClass[c]!.predictedShare) },
+        collapsed,
+        best: isBest,
+        // Training and validation; the checkpoint write after this is not counted.
+        seconds: (performance.now() - epochStart) / 1000,
+        trainSeconds,
+        imagesPerSecond: seen / trainSeconds,
+        valSeconds: val.seconds,
+      };
+      state = {
+        epoch,
+        best: isBest ? { epoch, value: score } : state.best,
+        badEpochs: isBest ? 0 : state.badEpochs + 1,
+        history: [...history, record],
+      };
+      saveCheckpoint(paths.last, { model, optimizer, scheduler: schedule, config, trainer: state, rngDevices: config.device === 'cpu' ? ['cpu'] : ['cpu', config.device] });
+      if (isBest) copyCheckpoint(paths.last, paths.best);
+      history.push(record);
+      appendMetricsLine(paths, record);
+      writePlots(paths, history);
+      updateRunRecord(paths, { epochsDone: epoch, bestEpoch: state.best?.epoch ?? null, collapse: { epochs: collapsedEpochs, final: false } });
+      emit(options, { type: 'epoch', epochs: config.epochs, record });
+      if (options.haltAfterEpoch === epoch) {
+        return { id: before.id, dir: paths.dir, status: 'running', epochsDone: epoch, bestEpoch: state.best?.epoch ?? null, history, test: null };
+      }
+    }
+    if (stoppedEarly) log(`early stopping: no improvement of ${config.selectMetric} for ${config.patience} epochs (best epoch ${state.best?.epoch})`);
+    if (diverged) log(`DIVERGED: ${diverged}`);
+
+    // ---- test ---------------------------------------------------------------------------------
+    let test: TestReport | null = null;
+    if (existsSync(paths.best) && splits.test.labelList.length > 0) {
+      test = await writeTestArtifacts({
+        paths,
+        config,
+        model,
+        data,
+        lastEpoch: diverged ? null : history.at(-1)?.epoch ?? null,
+        bestEpoch: state.best?.epoch ?? null,
+        log,
+      });
+    }
+    const finalCollapsed = test?.best.collapsed ?? (history.find((r) => r.epoch === state.best?.epoch)?.collapsed ?? false);
+    const status: RunStatus = diverged ? 'diverged' : finalCollapsed ? 'collapsed' : 'done';
+    const reason = diverged ?? (finalCollapsed ? `the selected model (epoch ${state.best?.epoch}) predicts one class for at least ${config.collapseThreshold * 100} % of ${test ? 'test' : 'validation'} slices` : undefined);
+    updateRunRecord(paths, {
+      status,
+      pid: undefined,
+      finished: now(),
+      collapse: { epochs: collapsedEpochs, final: finalCollapsed },
+      ...(reason ? { reason } : {}),
+      ...(test ? { test: test.best.headline } : {}),
+    });
+    if (finalCollapsed) log(`COLLAPSED: ${reason}`);
+    return { id: before.id, dir: paths.dir, status, ...(reason ? { reason } : {}), epochsDone: history.at(-1)?.epoch ?? 0, bestEpoch: state.best?.epoch ?? null, history, test };
+  } catch (error) {
+    updateRunRecord(paths, { status: 'failed', pid: undefined, finished: now(), reason: (error as Error).message });
+    throw error;
+  } finally {
+    classWeights?.dispose();
+    optimizer?.disposeState();
+    model?.dispose();
+    if (data) disposeTrainingData(data);
+  }
+}
