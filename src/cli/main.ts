@@ -5,12 +5,15 @@ import { synthCommand } from './commands/synth.js';
 import { modelsCommand } from './commands/models.js';
 import { dataInspectCommand } from './commands/data-inspect.js';
 import { previewCommand } from './commands/preview.js';
+import { trainCommand } from './commands/train.js';
+import { evalCommand } from './commands/eval.js';
+import { predictCommand } from './commands/predict.js';
 
 /**
  * The command table. Add a command by writing `src/cli/commands/<name>.ts` that exports a
  * {@link Command} and adding it here.
  */
-const commands: Command[] = [demoCommand, synthCommand, modelsCommand, dataInspectCommand, previewCommand];
+const commands: Command[] = [demoCommand, synthCommand, modelsCommand, dataInspectCommand, previewCommand, trainCommand, evalCommand, predictCommand];
 
 function globalUsage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -338,7 +338,7 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
         badEpochs: isBest ? 0 : state.badEpochs + 1,
         history: [...history, record],
       };
-      saveCheckpoint(paths.last, { model, optimizer, scheduler: schedule, config, trainer: state, rngDevices: config.device === 'cpu' ? ['cpu'] : ['cpu', config.device] });
+      saveCheckpoint(paths.last, { model, optimizer, scheduler: schedule, config: { ...config, classes }, trainer: state, rngDevices: config.device === 'cpu' ? ['cpu'] : ['cpu', config.device] });
       if (isBest) copyCheckpoint(paths.last, paths.best);
       history.push(record);
       appendMetricsLine(paths, record);

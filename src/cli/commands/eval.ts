@@ -1,0 +1,89 @@
+import { resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { evaluateDataset } from '../../eval/evaluate-dataset.js';
+import { formatPredictionsCsv } from '../../eval/predictions-csv.js';
+import { loadTrainedModel } from '../../train/load-trained.js';
+import { invalid } from '../../util/errors.js';
+import { type Command, parseFlags } from '../command.js';
+
+const usage = `usage: alzbench eval <run|checkpoint> --data <dir> [--split all|train|val|test] [--json]
+
+Re-evaluates a saved model (a run folder or id: its best checkpoint; or a .ckpt file) on a data
+set with the run's task, preprocessing chain and input size: loss, accuracy, balanced accuracy,
+sensitivity, specificity, precision, F1, ROC AUC (per class and macro for more than two classes),
+the confusion matrix, and 95 % bootstrap CIs (by subject when the data set has subject IDs).
+
+flags:
+  --data DIR            data set folder (required)
+  --split S             all slices (default) or the data set's own train/, val/ or test/ folder
+  --bootstrap N         bootstrap resamples (default 1000; 0 = none)
+  --seed S              bootstrap seed (default 0)
+  --predictions FILE    also write per-slice predictions (CSV)
+  --runs-dir DIR        where run ids are looked up (default runs)
+  --json                print one JSON document on stdout`;
+
+function nonNegativeInt(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n)) throw invalid('non-negative integer', name, raw);
+  return n;
+}
+
+/** `alzbench eval`: a saved model's metrics on a data set. */
+export const evalCommand: Command = {
+  name: 'eval',
+  summary: 're-evaluate a saved model on a data set (metrics, confusion matrix, 95 % CIs)',
+  usage,
+  async run(argv) {
+    const { values, positionals } = parseFlags(
+      'eval',
+      argv,
+      {
+        data: { type: 'string' },
+        split: { type: 'string' },
+        bootstrap: { type: 'string' },
+        seed: { type: 'string' },
+        predictions: { type: 'string' },
+        'runs-dir': { type: 'string' },
+        json: { type: 'boolean', default: false },
+      },
+      true,
+    );
+    if (positionals.length !== 1) throw invalid('one run folder, run id or checkpoint', '<run|checkpoint>', positionals);
+    if (!values.data) throw invalid('a data set folder', '--data', values.data);
+    const split = values.split ?? 'all';
+    if (!['all', 'train', 'val', 'test'].includes(split)) throw invalid('one of all, train, val, test', '--split', split);
+    const bootstrap = nonNegativeInt('--bootstrap', values.bootstrap, 1000);
+    const seed = nonNegativeInt('--seed', values.seed, 0);
+    const trained = loadTrainedModel(positionals[0]!, values['runs-dir'] ? { runsDir: values['runs-dir'] } : {});
+    try {
+      const result = await evaluateDataset(trained, resolve(values.data), {
+        split: split as 'all',
+        bootstrap,
+        seed,
+        log: (m) => process.stderr.write(`eval: ${m}\n`),
+      });
+      if (values.predictions) writeFileSync(values.predictions, formatPredictionsCsv(result.predictions, trained.classes));
+      const { predictions: _omitted, ...report } = result;
+      if (values.json) {
+        process.stdout.write(`${JSON.stringify({ checkpoint: trained.checkpoint, epoch: trained.epoch, model: trained.config.model, task: trained.config.task, ...report })}\n`);
+        return 0;
+      }
+      const m = result.metrics;
+      const ci = result.ci;
+      const interval = (x: { low: number; high: number } | undefined) => (x ? ` [${x.low.toFixed(3)}, ${x.high.toFixed(3)}]` : '');
+      console.log(`model ${trained.config.model} (${trained.checkpoint}, epoch ${trained.epoch}) on ${result.data} (${result.split}, ${result.samples} slices)`);
+      console.log(`  loss ${m.loss.toFixed(4)}  accuracy ${m.accuracy.toFixed(3)}${interval(ci?.accuracy)}  balanced accuracy ${m.balancedAccuracy.toFixed(3)}${interval(ci?.balancedAccuracy)}`);
+      console.log(`  sensitivity ${m.sensitivity.toFixed(3)}${interval(ci?.sensitivity)}  specificity ${m.specificity.toFixed(3)}${interval(ci?.specificity)}  precision ${m.precision.toFixed(3)}  F1 ${m.f1.toFixed(3)}  AUC ${m.auc.toFixed(3)}${interval(ci?.auc)}`);
+      if (ci) console.log(`  95 % CIs: ${ci.resamples} bootstrap resamples of ${ci.units} ${ci.unit}s`);
+      const width = Math.max(...trained.classes.map((c) => c.length), 9);
+      console.log(`  confusion (rows true, columns predicted):`);
+      console.log(`  ${''.padEnd(width)} ${trained.classes.map((c) => c.padStart(width)).join(' ')}`);
+      m.confusion.forEach((row, k) => console.log(`  ${trained.classes[k]!.padEnd(width)} ${row.map((v) => String(v).padStart(width)).join(' ')}`));
+      if (result.collapsed) console.log('  COLLAPSED: the model predicts one class for (nearly) every slice');
+      return 0;
+    } finally {
+      trained.model.dispose();
+    }
+  },
+};

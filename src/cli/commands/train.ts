@@ -1,0 +1,85 @@
+import { FIELDS, flagName, readConfigFile, settingsFromFlags, settingsHelp } from '../../train/config.js';
+import { resumeRun, train, type TrainResult } from '../../train/trainer.js';
+import { stderrReporter } from '../../train/progress.js';
+import { AlzbenchError, invalid } from '../../util/errors.js';
+import { type Command, parseFlags } from '../command.js';
+
+const usage = `usage: alzbench train --data <dir> [--task binary|4class] [--model NAME] [settings] [--config run.yaml] [--json]
+       alzbench train --resume <run> [--runs-dir DIR] [--json]
+
+Trains a model and writes the run folder <runs-dir>/<id>/ (run.json, config.json with every
+default, split.json, metrics.jsonl, checkpoints/last.ckpt and best.ckpt after every epoch,
+test.json with 95 % bootstrap CIs, predictions.csv, plots/, cam/). Progress goes to stderr: a bar
+with images/s and ETA on a terminal, and one summary line per epoch. A NaN/inf loss stops the run
+as "diverged"; a model predicting one class for (nearly) all slices is flagged "collapsed".
+
+Settings come from --config (YAML: the keys below in camelCase or kebab-case) and flags; flags win.
+
+  --config FILE   YAML file of settings
+  --resume RUN    continue a killed or failed run (folder or id) from its last checkpoint
+  --progress P    bar, lines or none (default: bar on a terminal, else lines)
+  --json          print one JSON document with the result on stdout
+
+settings:
+${settingsHelp()}`;
+
+/** What --json prints: the result without the per-epoch history (metrics.jsonl has it). */
+export function resultJson(result: TrainResult) {
+  return {
+    id: result.id,
+    dir: result.dir,
+    status: result.status,
+    ...(result.reason ? { reason: result.reason } : {}),
+    epochsDone: result.epochsDone,
+    bestEpoch: result.bestEpoch,
+    test: result.test
+      ? {
+          samples: result.test.samples,
+          best: { epoch: result.test.best.epoch, ...result.test.best.headline, collapsed: result.test.best.collapsed, ci: result.test.best.ci },
+          last: result.test.last ? { epoch: result.test.last.epoch, ...result.test.last.headline, collapsed: result.test.last.collapsed } : null,
+        }
+      : null,
+  };
+}
+
+/** `alzbench train`: the training engine's command. */
+export const trainCommand: Command = {
+  name: 'train',
+  summary: 'train a model; write runs/<id>/ with checkpoints, metrics, test CIs, predictions, Grad-CAM',
+  usage,
+  async run(argv) {
+    const settingFlags = Object.fromEntries(FIELDS.map((f) => [flagName(f.key), { type: f.kind.type === 'bool' ? ('boolean' as const) : ('string' as const) }]));
+    const { values } = parseFlags('train', argv, {
+      ...settingFlags,
+      config: { type: 'string' },
+      resume: { type: 'string' },
+      progress: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    });
+    const { config: configFile, resume, progress, json, ...rest } = values as Record<string, string | boolean | undefined>;
+    const mode = (progress as string | undefined) ?? (process.stderr.isTTY ? 'bar' : 'lines');
+    if (!['bar', 'lines', 'none'].includes(mode)) throw invalid('bar, lines or none', '--progress', progress);
+    const onEvent = mode === 'none' ? undefined : stderrReporter(process.stderr, { bar: mode === 'bar' });
+    const given = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
+    let result: TrainResult;
+    if (resume !== undefined) {
+      const extra = Object.keys(given).filter((k) => k !== 'runs-dir');
+      if (extra.length > 0 || configFile !== undefined) {
+        throw new AlzbenchError(`--resume continues a run with its own settings; it takes no ${[...extra.map((k) => `--${k}`), ...(configFile ? ['--config'] : [])].join(', ')}`, { exitCode: 2 });
+      }
+      result = await resumeRun(resume as string, { ...(onEvent ? { onEvent } : {}), ...(given['runs-dir'] ? { runsDir: given['runs-dir'] as string } : {}) });
+    } else {
+      const fromFile = configFile === undefined ? {} : readConfigFile(configFile as string);
+      const fromFlags = settingsFromFlags(rest);
+      result = await train({ ...fromFile, ...fromFlags }, { ...(onEvent ? { onEvent } : {}), given: { ...(configFile ? { config: configFile } : {}), ...given } });
+    }
+    if (json) process.stdout.write(`${JSON.stringify(resultJson(result))}\n`);
+    else {
+      const test = result.test?.best;
+      console.log(`run ${result.id}: ${result.status}${result.reason ? ` (${result.reason})` : ''}`);
+      if (test) console.log(`  test, best epoch ${test.epoch}: accuracy ${test.metrics.accuracy.toFixed(3)}, balanced accuracy ${test.metrics.balancedAccuracy.toFixed(3)}, sensitivity ${test.metrics.sensitivity.toFixed(3)}, specificity ${test.metrics.specificity.toFixed(3)}, AUC ${test.metrics.auc.toFixed(3)}`);
+      console.log(`  folder ${result.dir}`);
+    }
+    return result.status === 'diverged' ? 1 : 0;
+  },
+};

@@ -1,0 +1,70 @@
+import { tensor } from '../torch/creation.js';
+import { openDataset } from '../data/open-dataset.js';
+import { prepareDataset } from '../data/prepare.js';
+import type { SplitName } from '../data/dataset.js';
+import { preprocessSlices } from '../train/data-tensors.js';
+import type { TrainedModel } from '../train/load-trained.js';
+import { AlzbenchError } from '../util/errors.js';
+import { bootstrapMetrics, type BootstrapResult } from './bootstrap.js';
+import { isCollapsed } from './collapse.js';
+import { inferProbabilities } from './evaluate.js';
+import { computeMetrics, type Metrics } from './metrics.js';
+import type { Prediction } from './predictions-csv.js';
+
+/** Result of {@link evaluateDataset}. */
+export interface DatasetEvaluation {
+  readonly data: string;
+  readonly split: SplitName | 'all';
+  readonly samples: number;
+  readonly metrics: Metrics;
+  readonly ci: BootstrapResult | null;
+  readonly collapsed: boolean;
+  readonly predictions: Prediction[];
+}
+
+/**
+ * Re-evaluates a trained model on a data set folder: reads it with the model's task (the classes
+ * must match), runs the model's preprocessing chain at its input size, and computes every metric
+ * with bootstrap CIs (by subject when the data set has subject IDs). `split` picks the data set's
+ * own train/val/test folder; default all slices.
+ *
+ * @example
+ * const result = await evaluateDataset(loadTrainedModel('runs/x'), 'other-data', { split: 'test' });
+ */
+export async function evaluateDataset(
+  trained: TrainedModel,
+  dir: string,
+  options: { split?: SplitName | 'all'; bootstrap?: number; seed?: number; batchSize?: number; log?: (m: string) => void } = {},
+): Promise<DatasetEvaluation> {
+  const split = options.split ?? 'all';
+  const dataset = await openDataset(dir);
+  // Grouping 'none': the split is not used here, and pseudo-subject grouping costs time.
+  const prepared = await prepareDataset(dataset, { task: trained.config.task, grouping: 'none', ...(options.log ? { onProgress: options.log } : {}) });
+  if (prepared.task.classes.join(',') !== trained.classes.join(',')) {
+    throw new AlzbenchError(`The data set's classes under task ${trained.config.task} (${prepared.task.classes.join(', ')}) differ from the model's (${trained.classes.join(', ')})`, { exitCode: 2 });
+  }
+  const items = prepared.items.filter((it) => split === 'all' || it.item.sourceSplit === split);
+  if (items.length === 0) throw new AlzbenchError(`No slices to evaluate in ${dir}${split === 'all' ? '' : ` (no ${split}/ folder items)`}`, { exitCode: 2 });
+  const { pixels, size } = await preprocessSlices(items.map((it) => it.image), trained.chain, trained.imageSize);
+  const labels = items.map((it) => it.label);
+  const images = tensor(pixels, { shape: [items.length, 1, size[0], size[1]] });
+  const labelTensor = tensor(labels, { dtype: 'int64' });
+  try {
+    const inference = inferProbabilities(trained.model, images, labelTensor, options.batchSize ?? 64);
+    const metrics = computeMetrics(labels, inference.probabilities, trained.classes, { loss: inference.loss });
+    const subjects = items.map((it) => it.item.subject);
+    const resamples = options.bootstrap ?? 1000;
+    const ci = resamples > 0 ? bootstrapMetrics(labels, inference.probabilities, trained.classes, { resamples, seed: options.seed ?? 0, groups: subjects }) : null;
+    const c = trained.classes.length;
+    const predictions = items.map((it, i) => ({
+      file: it.item.id,
+      subject: it.item.subject ?? '',
+      label: it.label,
+      probabilities: Array.from(inference.probabilities.subarray(i * c, (i + 1) * c)),
+    }));
+    return { data: dir, split, samples: items.length, metrics, ci, collapsed: isCollapsed(metrics, trained.config.collapseThreshold ?? 0.95), predictions };
+  } finally {
+    images.dispose();
+    labelTensor.dispose();
+  }
+}
