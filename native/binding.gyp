@@ -8,7 +8,8 @@
         "src/op_call.cc",
         "src/tensor_io.cc",
         "src/autograd.cc",
-        "src/runtime.cc"
+        "src/runtime.cc",
+        "<!@(node native-config.mjs sources)"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages alzbench needs, when missing:
 #   libtorch-dev          libtorch (C++ headers and libraries) the native addon builds against
+#   libopencv-imgproc-dev OpenCV (cv2's own library) for the preprocessing modules, in the addon
+#   libjpeg62-turbo-dev   libjpeg-turbo (cv2.imread's decoder) for fast JPEG decoding, in the addon
 #   python3-torch,        PyTorch and torchvision on the same libtorch, for the reference-parity
 #   python3-torchvision   tests and the benchmarks against PyTorch
 #   python3-opencv        cv2, for the preprocessing parity fixtures and benchmark
@@ -8,7 +10,7 @@
 #   libjemalloc2          an allocator that keeps long trainings' memory flat (see BENCHMARKS.md)
 # Needs root (or sudo). Set ALZBENCH_SKIP_APT=1 to skip (e.g. with LIBTORCH pointing at a CUDA build).
 set -euo pipefail
-packages=(libtorch-dev python3-torch python3-torchvision python3-opencv mricron-data libjemalloc2)
+packages=(libtorch-dev libopencv-imgproc-dev libjpeg62-turbo-dev python3-torch python3-torchvision python3-opencv mricron-data libjemalloc2)
 [ "${ALZBENCH_SKIP_APT:-}" = 1 ] && exit 0
 missing=()
 for p in "${packages[@]}"; do

@@ -7,7 +7,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, 
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadOpenCv } from '../../dist/preprocess/opencv.js';
+import { loadImageOps } from '../../dist/preprocess/load-image-ops.js';
 import { parseChain } from '../../dist/preprocess/chain-spec.js';
 import { applyChain } from '../../dist/preprocess/chain.js';
 import { decodeImage } from '../../dist/data/decode-image.js';
@@ -32,7 +32,7 @@ const chains = {
   a: 'grayscale|open(k=5,shape=rect,iter=1)|clahe(clip=2,tile=7)|invert',
   b: 'resize(256,256)|merge(multiply,smooth=gaussian,k=11)',
 };
-const cv = await loadOpenCv();
+const cv = await loadImageOps(process.env.ALZBENCH_IMAGE_BACKEND);
 const dataset = await openDataset(root);
 const slices = await Promise.all(dataset.items.map((i) => decodeImage(i.source.path)));
 const rate = async (fn, inputs) => {
@@ -54,10 +54,11 @@ for (const [name, spec] of Object.entries(chains)) {
   const withDecode = await rate(async (item) => applyChain(chain, await decodeImage(item.source.path), cv), dataset.items);
   const cacheDir = join(root, `.cache-${name}`);
   let t = performance.now();
-  const first = await preprocessWithCache(await cacheInputs(await openDataset(root)), chain, { cacheDir, cv });
+  const hashMemo = join(cacheDir, 'hashes.json');
+  const first = await preprocessWithCache(await cacheInputs(await openDataset(root), { hashMemo }), chain, { cacheDir, ops: cv });
   const firstSeconds = (performance.now() - t) / 1000;
   t = performance.now();
-  const second = await preprocessWithCache(await cacheInputs(await openDataset(root)), chain, { cacheDir, cv });
+  const second = await preprocessWithCache(await cacheInputs(await openDataset(root), { hashMemo }), chain, { cacheDir, ops: cv });
   const secondSeconds = (performance.now() - t) / 1000;
   if (first.hit || !second.hit) throw new Error('cache did not behave: first run hit or second missed');
   results.chains[name] = {

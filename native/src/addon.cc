@@ -9,6 +9,12 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitOpCall(env, exports);
   InitAutograd(env, exports);
   InitRuntime(env, exports);
+#ifdef ALZ_WITH_OPENCV
+  InitImageOps(env, exports);
+#endif
+#ifdef ALZ_WITH_JPEG
+  InitJpeg(env, exports);
+#endif
   return exports;
 }
 }  // namespace alz

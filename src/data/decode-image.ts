@@ -3,6 +3,7 @@ import sharp from 'sharp';
 import { makeRaster, type Raster } from '../preprocess/raster.js';
 import { AlzbenchError } from '../util/errors.js';
 import { decodeBmp, isBmp } from './decode-bmp.js';
+import { decodeJpegNative, isJpeg } from './decode-jpeg.js';
 
 /** Why a file could not be used as an image. */
 export type BadImageKind = 'unreadable' | 'truncated' | 'not-image';
@@ -69,6 +70,8 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
   try {
     if (isBmp(bytes)) {
       ({ width, height, channels, data } = decodeBmp(bytes));
+    } else if (isJpeg(bytes) && decodeJpegNative) {
+      ({ width, height, channels, data } = decodeJpegNative(bytes));
     } else {
       const image = sharp(bytes, { failOn: 'truncated' });
       const meta = await image.metadata();

@@ -3,35 +3,33 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseChain } from '../preprocess/chain-spec.js';
 import { applyChain } from '../preprocess/chain.js';
-import { loadOpenCv } from '../preprocess/opencv.js';
 import { decodeImage } from './decode-image.js';
 import { openDataset } from './open-dataset.js';
 import { cacheInputs, preprocessWithCache } from './slice-cache.js';
 import { syntheticPixels, tempDir, writeImage } from './test-helpers.js';
 
 test('the slice cache hits on the second run and misses after a changed file or chain', async () => {
-  const cv = await loadOpenCv();
   const root = await tempDir();
   const cacheDir = join(await tempDir(), 'cache');
   for (let i = 0; i < 4; i++) await writeImage(join(root, i % 2 ? 'NonDemented' : 'MildDemented', `${i}.png`), syntheticPixels(i));
   const chain = parseChain('open(k=3)|clahe(clip=2,tile=7)|invert');
-  const first = await preprocessWithCache(await cacheInputs(await openDataset(root)), chain, { cacheDir, cv });
+  const first = await preprocessWithCache(await cacheInputs(await openDataset(root)), chain, { cacheDir });
   assert.equal(first.hit, false);
-  const second = await preprocessWithCache(await cacheInputs(await openDataset(root)), chain, { cacheDir, cv });
+  const second = await preprocessWithCache(await cacheInputs(await openDataset(root)), chain, { cacheDir });
   assert.equal(second.hit, true);
   assert.equal(second.key, first.key);
   assert.deepEqual(second.images.map((i) => [...i.data]), first.images.map((i) => [...i.data]));
   // The cached pixels are the chain's output.
   const dataset = await openDataset(root);
-  const direct = applyChain(chain, await decodeImage((dataset.items[0]!.source as { path: string }).path), cv);
+  const direct = applyChain(chain, await decodeImage((dataset.items[0]!.source as { path: string }).path));
   assert.deepEqual([...second.images[0]!.data], [...direct.data]);
 
-  const otherChain = await preprocessWithCache(await cacheInputs(dataset), parseChain('open(k=3)|clahe(clip=3,tile=7)|invert'), { cacheDir, cv });
+  const otherChain = await preprocessWithCache(await cacheInputs(dataset), parseChain('open(k=3)|clahe(clip=3,tile=7)|invert'), { cacheDir });
   assert.equal(otherChain.hit, false);
   assert.notEqual(otherChain.key, first.key);
 
   await writeImage(join(root, 'NonDemented', '1.png'), syntheticPixels(99));
-  const changed = await preprocessWithCache(await cacheInputs(await openDataset(root)), chain, { cacheDir, cv });
+  const changed = await preprocessWithCache(await cacheInputs(await openDataset(root)), chain, { cacheDir });
   assert.equal(changed.hit, false);
   assert.notEqual(changed.key, first.key);
 });

@@ -3,13 +3,14 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { applyChain } from '../preprocess/chain.js';
 import type { Chain } from '../preprocess/chain-spec.js';
-import type { OpenCv } from '../preprocess/opencv.js';
+import type { ImageOps } from '../preprocess/image-ops.js';
 import { makeRaster, type Raster } from '../preprocess/raster.js';
 import { AlzbenchError } from '../util/errors.js';
 import type { Dataset } from './dataset.js';
 import { decodeImage } from './decode-image.js';
 import { datasetFingerprint } from './fingerprint.js';
 import { readItemBytes } from './load-items.js';
+import { HashMemo } from './hash-memo.js';
 
 /** One slice to preprocess: identity, content hash, class, and how to decode it when the cache misses. */
 export interface CacheInput {
@@ -34,14 +35,25 @@ const MAGIC = 'ALZBENCH-SLICES-1\n';
 
 /**
  * Hashes the items of a data set (reading bytes, not decoding) into cache inputs; decoding happens
- * only on a cache miss.
+ * only on a cache miss. With `hashMemo` (a file path, e.g. inside the cache folder) files whose
+ * size and mtime are unchanged since the last pass reuse their remembered hash unread.
  */
-export async function cacheInputs(dataset: Dataset): Promise<CacheInput[]> {
+export async function cacheInputs(dataset: Dataset, options: { hashMemo?: string } = {}): Promise<CacheInput[]> {
+  const memo = options.hashMemo ? await HashMemo.open(options.hashMemo) : undefined;
   const inputs: CacheInput[] = [];
   for (const item of dataset.items) {
+    const path = item.source.kind === 'file' ? item.source.path : undefined;
+    const known = memo && path ? await memo.lookup(path) : undefined;
+    if (known && path) {
+      // Unchanged file: its bytes are read only if the cache misses and it must be decoded.
+      inputs.push({ id: item.id, hash: known, sourceClass: item.sourceClass, decode: async () => decodeImage(path, { name: item.id }) });
+      continue;
+    }
     const { bytes, raster, hash } = await readItemBytes(item);
+    if (memo && path) await memo.remember(path, hash);
     inputs.push({ id: item.id, hash, sourceClass: item.sourceClass, decode: async () => raster ?? decodeImage(bytes!, { name: item.id }) });
   }
+  await memo?.save();
   return inputs;
 }
 
@@ -97,16 +109,16 @@ async function writeCache(file: string, fingerprint: string, chain: Chain, image
  *
  * @example
  * const inputs = await cacheInputs(await openDataset(dir));
- * const { images, hit } = await preprocessWithCache(inputs, parseChain('grayscale|clahe'), { cacheDir: '.cache', cv });
+ * const { images, hit } = await preprocessWithCache(inputs, parseChain('grayscale|clahe'), { cacheDir: '.cache' });
  */
-export async function preprocessWithCache(inputs: readonly CacheInput[], chain: Chain, options: { cacheDir: string; cv: OpenCv }): Promise<CachedSlices> {
+export async function preprocessWithCache(inputs: readonly CacheInput[], chain: Chain, options: { cacheDir: string; ops?: ImageOps }): Promise<CachedSlices> {
   const { key, fingerprint } = cacheKey(inputs, chain);
   const file = join(options.cacheDir, `${key.slice(0, 32)}.slices`);
   const cached = await readCache(file, fingerprint, chain, inputs.length);
   if (cached) return { images: cached, hit: true, key, file };
   const images: Raster[] = [];
   for (const input of inputs) {
-    const out = applyChain(chain, await input.decode(), options.cv);
+    const out = applyChain(chain, await input.decode(), options.ops);
     if (out.channels !== 1) throw new AlzbenchError(`Expected 1-channel output of pipeline ${chain.spec} for ${input.id} but received ${out.channels} channels`);
     images.push(out);
   }

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { decodeImage } from '../data/decode-image.js';
 import { applyChain } from './chain.js';
 import { parseChain } from './chain-spec.js';
-import { loadOpenCv } from './opencv.js';
+import { loadImageOps } from './load-image-ops.js';
 import type { Raster } from './raster.js';
 
 const fixtures = new URL('../../src/preprocess/fixtures/', import.meta.url);
@@ -44,15 +44,19 @@ test('every module of the study has a cv2 parity case', () => {
   assert.ok(cases.some((c) => c.pipeline.includes('overlap')) && cases.some((c) => c.pipeline.includes('multiply')));
 });
 
-for (const c of cases) {
-  test(`${c.pipeline} equals cv2 (max difference ${c.maxDiff})`, async () => {
-    const cv = await loadOpenCv();
-    const input = await decodeImage(at(c.input), { keepColor: true });
-    const expected = await decodeImage(at(c.output));
-    const actual = applyChain(parseChain(c.pipeline), input, cv);
-    const { maxDiff, differing } = compare(actual, expected);
-    assert.ok(maxDiff <= c.maxDiff, `${c.name}: max difference ${maxDiff} over ${differing} pixels`);
-  });
+// Both backends must equal cv2: native OpenCV (the default) and opencv.js (the fallback).
+for (const backend of ['native', 'opencv.js'] as const) {
+  for (const c of cases) {
+    test(`${backend}: ${c.pipeline} equals cv2 (max difference ${c.maxDiff})`, async () => {
+      const ops = await loadImageOps(backend);
+      assert.equal(ops.backend, backend);
+      const input = await decodeImage(at(c.input), { keepColor: true });
+      const expected = await decodeImage(at(c.output));
+      const actual = applyChain(parseChain(c.pipeline), input, ops);
+      const { maxDiff, differing } = compare(actual, expected);
+      assert.ok(maxDiff <= c.maxDiff, `${c.name}: max difference ${maxDiff} over ${differing} pixels`);
+    });
+  }
 }
 
 test('decoding a colour image to gray equals cv2.cvtColor(RGB2GRAY)', async () => {

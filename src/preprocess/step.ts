@@ -1,4 +1,4 @@
-import type { OpenCv } from './opencv.js';
+import type { ImageOps } from './image-ops.js';
 import type { Raster } from './raster.js';
 
 /** A parameter value as written in a pipeline spec. */
@@ -35,7 +35,7 @@ export interface StepDefinition {
   /** Checks rules that involve several parameters or depend on another's value. */
   validate?(params: StepParams, fail: ParamFailure): void;
   /** Applies the module to an image; never mutates its input. */
-  apply(image: Raster, params: StepParams, cv: OpenCv): Raster;
+  apply(image: Raster, params: StepParams, ops: ImageOps): Raster;
 }
 
 /** A module with its parameters resolved: one element of a chain. */

@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { decodeImage } from '../../data/decode-image.js';
 import { applyChainSteps } from '../../preprocess/chain.js';
 import { parseChain } from '../../preprocess/chain-spec.js';
-import { loadOpenCv } from '../../preprocess/opencv.js';
+import { loadImageOps } from '../../preprocess/load-image-ops.js';
 import { renderPreviewGrid } from '../../preprocess/preview-grid.js';
 import { invalid } from '../../util/errors.js';
 import { type Command, parseFlags } from '../command.js';
@@ -48,7 +48,7 @@ export const previewCommand: Command = {
     const spec = /\.ya?ml$/i.test(values.pipeline) ? await readFile(values.pipeline, 'utf8') : values.pipeline;
     const chain = parseChain(spec);
     const image = await decodeImage(positionals[0]!, { keepColor: true });
-    const steps = applyChainSteps(chain, image, await loadOpenCv());
+    const steps = applyChainSteps(chain, image, await loadImageOps());
     const png = await renderPreviewGrid(steps, columns === undefined ? {} : { columns });
     await writeFile(values.out, png);
     if (values.json) console.log(JSON.stringify({ out: values.out, pipeline: chain.spec, steps: steps.map((s) => ({ label: s.label, width: s.image.width, height: s.image.height })) }));

@@ -1,4 +1,3 @@
-import { viaMat } from '../mat.js';
 import { requireGray } from '../raster.js';
 import type { StepDefinition } from '../step.js';
 
@@ -15,15 +14,8 @@ export const clahe: StepDefinition = {
     { name: 'clip', kind: 'number', default: 2, min: 0, max: 1000, aliases: ['clipLimit'] },
     { name: 'tile', kind: 'int', default: 7, min: 1, max: 64, aliases: ['tiles', 'grid'] },
   ],
-  apply(image, params, cv) {
+  apply(image, params, ops) {
     requireGray(image, 'clahe');
-    const tile = params.tile as number;
-    // opencv.js exposes the class constructor, not cv2's createCLAHE factory.
-    const equalizer = new cv.CLAHE(params.clip as number, new cv.Size(tile, tile));
-    try {
-      return viaMat(cv, image, (src, dst) => equalizer.apply(src, dst));
-    } finally {
-      equalizer.delete();
-    }
+    return ops.clahe(image, params.clip as number, params.tile as number);
   },
 };

@@ -1,4 +1,3 @@
-import { viaMat } from '../mat.js';
 import type { StepDefinition } from '../step.js';
 
 /**
@@ -9,8 +8,8 @@ export const grayscale: StepDefinition = {
   name: 'grayscale',
   summary: 'colour to 1-channel gray (cv2 weights); gray input unchanged',
   params: [],
-  apply(image, _params, cv) {
+  apply(image, _params, ops) {
     if (image.channels === 1) return image;
-    return viaMat(cv, image, (src, dst) => cv.cvtColor(src, dst, cv.COLOR_RGB2GRAY));
+    return ops.rgbToGray(image);
   },
 };

@@ -1,4 +1,4 @@
-import { makeRaster, requireGray } from '../raster.js';
+import { requireGray } from '../raster.js';
 import type { StepDefinition, StepParams, ParamFailure } from '../step.js';
 import { blurImage, checkKernel, kernelSizeParam, SMOOTH_METHODS, type SmoothMethod } from './smooth.js';
 
@@ -55,13 +55,11 @@ export const merge: StepDefinition = {
   validate(params: StepParams, fail: ParamFailure) {
     checkKernel(params.smooth as SmoothMethod, params.k as number, fail);
   },
-  apply(image, params, cv) {
+  apply(image, params, ops) {
     requireGray(image, 'merge');
-    const smoothed = blurImage(cv, image, params.smooth as SmoothMethod, params.k as number);
-    const data =
-      params.mode === 'multiply'
-        ? multiplyMerge(image.data, smoothed.data)
-        : overlapMerge(image.data, smoothed.data, params.w1 as number, params.w2 as number, params.offset as number);
-    return makeRaster(image.width, image.height, 1, data);
+    const smoothed = blurImage(ops, image, params.smooth as SmoothMethod, params.k as number);
+    return params.mode === 'multiply'
+      ? ops.multiplyMerge(image, smoothed)
+      : ops.overlapMerge(image, smoothed, params.w1 as number, params.w2 as number, params.offset as number);
   },
 };

@@ -1,4 +1,3 @@
-import { viaMat } from '../mat.js';
 import { requireGray } from '../raster.js';
 import type { StepDefinition } from '../step.js';
 
@@ -16,8 +15,8 @@ export const normalize: StepDefinition = {
   validate(params, fail) {
     if ((params.max as number) <= (params.min as number)) fail('max', `number greater than min (${params.min})`, params.max);
   },
-  apply(image, params, cv) {
+  apply(image, params, ops) {
     requireGray(image, 'normalize');
-    return viaMat(cv, image, (src, dst) => cv.normalize(src, dst, params.min as number, params.max as number, cv.NORM_MINMAX));
+    return ops.normalize(image, params.min as number, params.max as number);
   },
 };

@@ -1,4 +1,3 @@
-import { viaMat } from '../mat.js';
 import { requireGray } from '../raster.js';
 import type { StepDefinition } from '../step.js';
 
@@ -17,17 +16,8 @@ export const open: StepDefinition = {
     { name: 'shape', kind: 'choice', default: 'rect', choices: SHAPES },
     { name: 'iter', kind: 'int', default: 1, min: 1, max: 100, aliases: ['iterations'] },
   ],
-  apply(image, params, cv) {
+  apply(image, params, ops) {
     requireGray(image, 'open');
-    const shape = { rect: cv.MORPH_RECT, ellipse: cv.MORPH_ELLIPSE, cross: cv.MORPH_CROSS }[params.shape as (typeof SHAPES)[number]];
-    const k = params.k as number;
-    const kernel = cv.getStructuringElement(shape, new cv.Size(k, k));
-    try {
-      return viaMat(cv, image, (src, dst) =>
-        cv.morphologyEx(src, dst, cv.MORPH_OPEN, kernel, new cv.Point(-1, -1), params.iter as number),
-      );
-    } finally {
-      kernel.delete();
-    }
+    return ops.morphOpen(image, params.shape as (typeof SHAPES)[number], params.k as number, params.iter as number);
   },
 };

@@ -1,4 +1,3 @@
-import { viaMat } from '../mat.js';
 import type { StepDefinition } from '../step.js';
 
 /**
@@ -12,9 +11,7 @@ export const resize: StepDefinition = {
     { name: 'width', kind: 'int', default: 256, min: 1, max: 16384, aliases: ['w'] },
     { name: 'height', kind: 'int', default: 256, min: 1, max: 16384, aliases: ['h'] },
   ],
-  apply(image, params, cv) {
-    return viaMat(cv, image, (src, dst) =>
-      cv.resize(src, dst, new cv.Size(params.width as number, params.height as number), 0, 0, cv.INTER_LINEAR),
-    );
+  apply(image, params, ops) {
+    return ops.resize(image, params.width as number, params.height as number);
   },
 };

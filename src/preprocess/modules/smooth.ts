@@ -1,5 +1,4 @@
-import { viaMat } from '../mat.js';
-import type { OpenCv } from '../opencv.js';
+import type { ImageOps } from '../image-ops.js';
 import { requireGray, type Raster } from '../raster.js';
 import type { ParamFailure, ParamSpec, StepDefinition, StepParams } from '../step.js';
 
@@ -21,12 +20,8 @@ export function checkKernel(method: SmoothMethod, k: number, fail: ParamFailure,
  * `cv2.GaussianBlur(img, (k, k), 0)` (sigma derived from k), all with OpenCV's default border
  * (reflect 101).
  */
-export function blurImage(cv: OpenCv, image: Raster, method: SmoothMethod, k: number): Raster {
-  return viaMat(cv, image, (src, dst) => {
-    if (method === 'median') cv.medianBlur(src, dst, k);
-    else if (method === 'gaussian') cv.GaussianBlur(src, dst, new cv.Size(k, k), 0, 0, cv.BORDER_DEFAULT);
-    else cv.blur(src, dst, new cv.Size(k, k), new cv.Point(-1, -1), cv.BORDER_DEFAULT);
-  });
+export function blurImage(ops: ImageOps, image: Raster, method: SmoothMethod, k: number): Raster {
+  return ops.blur(image, method, k);
 }
 
 /** `smooth(gaussian,k=11)`: average, median or Gaussian blur. */
@@ -37,8 +32,8 @@ export const smooth: StepDefinition = {
   validate(params: StepParams, fail: ParamFailure) {
     checkKernel(params.method as SmoothMethod, params.k as number, fail);
   },
-  apply(image, params, cv) {
+  apply(image, params, ops) {
     requireGray(image, 'smooth');
-    return blurImage(cv, image, params.method as SmoothMethod, params.k as number);
+    return blurImage(ops, image, params.method as SmoothMethod, params.k as number);
   },
 };
