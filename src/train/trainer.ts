@@ -365,6 +365,7 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
         log,
       });
     }
+    if (splits.test.labelList.length === 0) log('no test slices in the split: test metrics, predictions and Grad-CAM skipped');
     const finalCollapsed = test?.best.collapsed ?? (history.find((r) => r.epoch === state.best?.epoch)?.collapsed ?? false);
     const status: RunStatus = diverged ? 'diverged' : finalCollapsed ? 'collapsed' : 'done';
     const reason = diverged ?? (finalCollapsed ? `the selected model (epoch ${state.best?.epoch}) predicts one class for at least ${config.collapseThreshold * 100} % of ${test ? 'test' : 'validation'} slices` : undefined);
