@@ -1,9 +1,11 @@
 // The networks the engine benchmark trains, built from alzbench layers; step.py builds the same
 // ones in PyTorch. `small_cnn` is the SimpleCNN baseline; `mbconv_stack` is EfficientNet-B0's stem
-// and first three stages (depthwise convs, squeeze-excitation, SiLU), the kind of layers the zoo uses.
+// and first three stages (depthwise convs, squeeze-excitation, SiLU); `efficientnet_b0` and
+// `mnasnet1_0` are the zoo's full networks.
 import { Module, Sequential, Conv2d, BatchNorm2d, SiLU, SqueezeExcitation, AdaptiveAvgPool2d, Flatten, Linear } from '../../dist/nn/index.js';
 import { tidy } from '../../dist/torch/index.js';
 import { SimpleCNN } from '../../dist/models/simple-cnn.js';
+import { getModel } from '../../dist/models/registry.js';
 
 class MBConv extends Module {
   constructor(cin, cout, expand, kernel, stride) {
@@ -38,5 +40,7 @@ export function makeModel(name) {
       new AdaptiveAvgPool2d(1), new Flatten(), new Linear(40, 2),
     );
   }
+  // Zoo models, 1-channel input, 2 classes (the torchvision model with a 1-channel stem in step.py).
+  if (name === 'efficientnet_b0' || name === 'mnasnet1_0') return getModel(name, { inChannels: 1, numClasses: 2 });
   throw new Error(`unknown bench model ${name}`);
 }

@@ -8,7 +8,7 @@ import { availableParallelism, cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { allocatorEnv } from '../../scripts/allocator-env.mjs';
 
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, steps: { type: 'string', default: '8' }, threads: { type: 'string', default: String(availableParallelism()) }, models: { type: 'string', default: 'small_cnn,mbconv_stack' }, layouts: { type: 'string', default: 'contiguous,channels_last' } } });
+const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, steps: { type: 'string', default: '8' }, threads: { type: 'string', default: String(availableParallelism()) }, models: { type: 'string', default: 'small_cnn,mbconv_stack,efficientnet_b0' }, layouts: { type: 'string', default: 'contiguous,channels_last' } } });
 const python = '/usr/bin/python3';
 // alzbench runs as its launcher runs it (jemalloc); PyTorch both as installed (glibc) and under the same jemalloc.
 const ourEnv = allocatorEnv({ ...process.env, ALZBENCH_ALLOCATOR_SET: undefined }) ?? process.env;

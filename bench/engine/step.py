@@ -43,7 +43,19 @@ def mbconv_stack():
                          MBConv(24, 40, 6, 5, 2), MBConv(40, 40, 6, 5, 1), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(40, 2))
 
 
-model = simple_cnn() if name == "small_cnn" else mbconv_stack()
+def zoo(name):
+    import torchvision
+    m = getattr(torchvision.models, name)(num_classes=2)
+    first = m.features[0][0] if name.startswith("efficientnet") else m.layers[0]
+    stem = nn.Conv2d(1, first.out_channels, first.kernel_size, first.stride, first.padding, bias=False)
+    if name.startswith("efficientnet"):
+        m.features[0][0] = stem
+    else:
+        m.layers[0] = stem
+    return m
+
+
+model = simple_cnn() if name == "small_cnn" else mbconv_stack() if name == "mbconv_stack" else zoo(name)
 x = torch.randn(16, 1, 208, 176)
 if layout == "channels_last":
     model = model.to(memory_format=torch.channels_last)
