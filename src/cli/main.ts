@@ -8,12 +8,13 @@ import { previewCommand } from './commands/preview.js';
 import { trainCommand } from './commands/train.js';
 import { evalCommand } from './commands/eval.js';
 import { predictCommand } from './commands/predict.js';
+import { sweepCommand } from './commands/sweep.js';
 
 /**
  * The command table. Add a command by writing `src/cli/commands/<name>.ts` that exports a
  * {@link Command} and adding it here.
  */
-const commands: Command[] = [demoCommand, synthCommand, modelsCommand, dataInspectCommand, previewCommand, trainCommand, evalCommand, predictCommand];
+const commands: Command[] = [demoCommand, synthCommand, modelsCommand, dataInspectCommand, previewCommand, trainCommand, evalCommand, predictCommand, sweepCommand];
 
 function globalUsage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -9,7 +9,8 @@ import { hostname } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { argmax } from '../eval/metrics.js';
 import { readPredictionsCsv } from '../eval/predictions-csv.js';
-import { processAlive, runPaths, type RunRecord } from '../train/run-folder.js';
+import { runPaths, type RunRecord } from '../train/run-folder.js';
+import { processRunning } from './process-running.js';
 import { AlzbenchError } from '../util/errors.js';
 import type { RunSnapshot, StoredArtifact, StoredEpoch, StoredPrediction } from './types.js';
 
@@ -112,7 +113,7 @@ export function folderStamp(dir: string): string {
  * that no longer exists (it was killed). Other hosts' processes cannot be checked from here.
  */
 export function isStaleRunning(record: Pick<RunRecord, 'status' | 'pid' | 'machine'>): boolean {
-  return record.status === 'running' && record.pid !== undefined && record.machine?.hostname === hostname() && !processAlive(record.pid);
+  return record.status === 'running' && record.pid !== undefined && record.machine?.hostname === hostname() && !processRunning(record.pid);
 }
 
 /**

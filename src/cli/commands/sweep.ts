@@ -1,0 +1,96 @@
+import { readSweepFile } from '../../sweep/spec.js';
+import { runSweep } from '../../sweep/run-sweep.js';
+import { settingsFromFlags } from '../../train/config.js';
+import { AlzbenchError, invalid } from '../../util/errors.js';
+import { type Command, parseFlags } from '../command.js';
+import { openSyncedStore, STORE_FLAGS, STORE_HELP } from './store-options.js';
+
+const usage = `usage: alzbench sweep <sweep.yaml> [--workers N] [--scale NAME] [--set key=value]... [--db REF] [--json]
+
+Creates the sweep's runs in the run store (one per grid or list point) and trains them with N
+local worker processes, each with its share of the CPU threads. Started again, it skips finished
+runs and continues the others (a run whose worker was killed resumes from its last checkpoint;
+after --attempts tries it is marked failed). Ctrl-C stops the workers; their runs stay queued.
+See experiments/ for the study's tables as sweep files.
+
+  --workers N       training processes at once (default 1)
+  --scale NAME      the file's variant: full (default, or the file's "scale:") or e.g. small
+  --set key=value   override a base setting for every run, e.g. --set data=/data/kaggle (repeatable)
+  --attempts N      tries per run when its worker dies (default 2)
+  --create-only     only create the runs in the store
+  --json            print one JSON document with the summary on stdout
+${STORE_HELP}`;
+
+function positiveInt(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1) throw invalid('positive integer', name, value);
+  return n;
+}
+
+/** `alzbench sweep`: run a sweep file. */
+export const sweepCommand: Command = {
+  name: 'sweep',
+  summary: 'run a grid or list of trainings from a sweep file with N workers (restartable)',
+  usage,
+  async run(argv) {
+    const { values, positionals } = parseFlags(
+      'sweep',
+      argv,
+      {
+        ...STORE_FLAGS,
+        workers: { type: 'string' },
+        scale: { type: 'string' },
+        set: { type: 'string', multiple: true },
+        attempts: { type: 'string' },
+        'create-only': { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+      },
+      true,
+    );
+    if (positionals.length !== 1) throw new AlzbenchError(`Expected one sweep file but received ${positionals.length}`, { hint: 'alzbench sweep experiments/vgg19-grid.yaml --scale small', exitCode: 2 });
+    const overrides: Record<string, string> = {};
+    for (const pair of values.set ?? []) {
+      const eq = pair.indexOf('=');
+      if (eq <= 0) throw invalid('key=value', '--set', pair);
+      overrides[pair.slice(0, eq)] = pair.slice(eq + 1);
+    }
+    const spec = readSweepFile(positionals[0]!, { ...(values.scale ? { scale: values.scale } : {}), overrides: settingsFromFlags(overrides) });
+    const workers = positiveInt('--workers', values.workers, 1);
+    const store = await openSyncedStore(values);
+    try {
+      const summary = await runSweep(store, spec, {
+        workers,
+        runsDir: values['runs-dir'] ?? 'runs',
+        maxAttempts: positiveInt('--attempts', values.attempts, 2),
+        createOnly: values['create-only'],
+        log: (line) => process.stderr.write(`${line}\n`),
+        // Testing aid: a stand-in trainer module for the training processes.
+        ...(process.env.ALZBENCH_SWEEP_TRAINER ? { trainer: process.env.ALZBENCH_SWEEP_TRAINER } : {}),
+      });
+      const unfinished = (summary.statuses.queued ?? 0) + (summary.statuses.running ?? 0);
+      if (values.json) {
+        process.stdout.write(
+          `${JSON.stringify({
+            sweep: summary.sweep.id,
+            scale: summary.sweep.scale,
+            runs: summary.runs,
+            skipped: summary.skipped,
+            statuses: summary.statuses,
+            attempts: summary.attempts,
+            seconds: summary.seconds,
+            workers: summary.workers,
+            threadsPerWorker: summary.threadsPerWorker,
+            store: store.location,
+          })}\n`,
+        );
+      } else {
+        console.log(`sweep ${summary.sweep.id}: ${summary.runs} runs (${Object.entries(summary.statuses).map(([s, n]) => `${n} ${s}`).join(', ')}), ${summary.skipped} skipped as finished, ${summary.seconds.toFixed(1)} s`);
+        console.log(`  compare: alzbench compare ${summary.sweep.id}${values.db ? ` --db ${values.db}` : ''}`);
+      }
+      return unfinished > 0 && !values['create-only'] ? 1 : 0;
+    } finally {
+      await store.close();
+    }
+  },
+};
