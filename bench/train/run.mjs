@@ -34,7 +34,17 @@ const { manualSeed, randn, randint, tidy, getNumThreads } = await import('../../
 const { F } = await import('../../dist/nn/index.js');
 const { SGD } = await import('../../dist/optim/index.js');
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+// CPU time of this process: less sensitive than wall time to other jobs on a shared machine.
+const cpuSeconds = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+const bareCpu = [];
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
 const BATCH = 16;
 
 function bareStep(h, w, steps) {
@@ -53,8 +63,10 @@ function bareStep(h, w, steps) {
     });
   for (let i = 0; i < 3; i++) step();
   const t = performance.now();
+  const c = cpuSeconds();
   for (let i = 0; i < steps; i++) step();
   const seconds = (performance.now() - t) / 1000;
+  bareCpu.push((steps * BATCH) / (cpuSeconds() - c));
   opt.disposeState();
   model.dispose();
   x.dispose();
@@ -67,9 +79,25 @@ for (const data of dirs) {
   const runsDir = mkdtempSync(join(tmpdir(), 'alzbench-bench-train-'));
   const trainer = [];
   const bare = [];
+  const trainerCpu = [];
+  bareCpu.length = 0;
   let info;
   for (let r = 0; r < rounds; r++) {
-    const result = await train({ data, task: 'binary', model: 'simple_cnn', epochs, batchSize: BATCH, optimizer: 'sgd', augment: ['zoom', 'rotate'], bootstrap: 0, camSamples: 0, runsDir, seed: r }, { runId: `round-${r}` });
+    // CPU images/s over batches 2..n of epochs 2..E (from the first to the last batch event of each epoch).
+    let mark = null;
+    let cpu = 0;
+    let cpuImages = 0;
+    const onEvent = (e) => {
+      if (e.type !== 'batch' || e.epoch === 1) return;
+      if (mark === null || e.done < mark.done) mark = { done: e.done, cpu: cpuSeconds() };
+      else if (e.done === e.total) {
+        cpu += cpuSeconds() - mark.cpu;
+        cpuImages += e.done - mark.done;
+        mark = null;
+      }
+    };
+    const result = await train({ data, task: 'binary', model: 'simple_cnn', epochs, batchSize: BATCH, optimizer: 'sgd', augment: ['zoom', 'rotate'], bootstrap: 0, camSamples: 0, runsDir, seed: r }, { runId: `round-${r}`, onEvent });
+    trainerCpu.push(cpuImages / cpu);
     const later = result.history.slice(1);
     const images = later.reduce((s, e) => s + e.imagesPerSecond * e.trainSeconds, 0);
     const seconds = later.reduce((s, e) => s + e.trainSeconds, 0);
@@ -78,16 +106,16 @@ for (const data of dirs) {
     info = { trainImages, secondsPerEpoch: median(later.map((e) => e.seconds)) };
     // As many bare steps as the trainer's timed epochs took batches.
     bare.push(bareStep(208, 176, Math.max(8, Math.ceil(trainImages / BATCH) * later.length)));
-    process.stderr.write(`${data} round ${r + 1}/${rounds}: trainer ${trainer.at(-1).toFixed(1)} img/s, bare step ${bare.at(-1).toFixed(1)} img/s\n`);
+    process.stderr.write(`${data} round ${r + 1}/${rounds}: trainer ${trainer.at(-1).toFixed(1)} img/s (${trainerCpu.at(-1).toFixed(2)} img/CPU-s), bare step ${bare.at(-1).toFixed(1)} img/s (${bareCpu.at(-1).toFixed(2)} img/CPU-s)\n`);
   }
   rmSync(runsDir, { recursive: true, force: true });
-  results.push({ data, ...info, trainerImagesPerSecond: median(trainer), bareImagesPerSecond: median(bare), ratio: median(trainer) / median(bare), rounds: trainer.map((t, i) => ({ trainer: t, bare: bare[i] })) });
+  results.push({ data, ...info, trainerImagesPerSecond: median(trainer), bareImagesPerSecond: median(bare), ratio: median(trainer) / median(bare), trainerImagesPerCpuSecond: median(trainerCpu), bareImagesPerCpuSecond: median(bareCpu), cpuRatio: median(trainerCpu) / median(bareCpu), rounds: trainer.map((t, i) => ({ trainer: t, bare: bare[i], trainerCpu: trainerCpu[i], bareCpu: bareCpu[i] })) });
 }
 
 const machine = { cpu: cpus()[0]?.model, cores: availableParallelism(), threads: getNumThreads(), loadavg: loadavg().map((l) => Math.round(l * 100) / 100) };
 mkdirSync(new URL('../results/', import.meta.url), { recursive: true });
 writeFileSync(new URL('../results/train.json', import.meta.url), `${JSON.stringify({ machine, epochs, batch: BATCH, results }, null, 2)}\n`);
-console.log('| data set | train slices/epoch | s/epoch (train + val) | trainer img/s | bare step img/s | ratio |');
-console.log('|---|---|---|---|---|---|');
-for (const r of results) console.log(`| ${r.data} | ${r.trainImages} | ${r.secondsPerEpoch.toFixed(2)} | ${r.trainerImagesPerSecond.toFixed(1)} | ${r.bareImagesPerSecond.toFixed(1)} | ${r.ratio.toFixed(3)} |`);
+console.log('| data set | train slices/epoch | s/epoch (train + val) | trainer img/s | bare step img/s | ratio (wall) | trainer img/CPU-s | bare img/CPU-s | ratio (CPU) |');
+console.log('|---|---|---|---|---|---|---|---|---|');
+for (const r of results) console.log(`| ${r.data} | ${r.trainImages} | ${r.secondsPerEpoch.toFixed(2)} | ${r.trainerImagesPerSecond.toFixed(1)} | ${r.bareImagesPerSecond.toFixed(1)} | ${r.ratio.toFixed(3)} | ${r.trainerImagesPerCpuSecond.toFixed(2)} | ${r.bareImagesPerCpuSecond.toFixed(2)} | ${r.cpuRatio.toFixed(3)} |`);
 console.log(`machine: ${JSON.stringify(machine)}`);
