@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { callOp, ones, opSchema, tensor, zeros } from './index.js';
+import { callOp, cudaDeviceCount, ones, opSchema, tensor, zeros } from './index.js';
 import { conv2d, crossEntropy } from '../nn/functional.js';
 import { expectNoLeaks } from './testing.js';
 
@@ -51,5 +51,15 @@ test('ops are reachable generically, with defaults and keyword arguments', () =>
     assert.equal(callOp('aten::is_floating_point', [x]), true);
     // int lists expand from one number as PyTorch does: kernel_size=2 -> [2, 2]
     assert.deepEqual((callOp('aten::max_pool2d', [zeros([1, 1, 4, 4]), 2]) as ReturnType<typeof ones>).shape, [1, 1, 2, 2]);
+  });
+});
+
+test('device and autograd misuse are errors, not crashes', () => {
+  expectNoLeaks(() => {
+    const x = ones([2]);
+    // Without a GPU the message depends on the libtorch build (CPU-only here: "not linked with support").
+    if (cudaDeviceCount() === 0) assert.throws(() => x.to('cuda'), /^Error: aten::to\.device\(float32\[2\], "cuda", 6\) failed: /);
+    assert.throws(() => x.to('banana'), /aten::to\.device\(float32\[2\], "banana", 6\) failed: Expected one of cpu, cuda/);
+    assert.throws(() => ones([2, 2]).backward(), { message: 'backward(float32[2, 2]) failed: element 0 of tensors does not require grad and does not have a grad_fn' });
   });
 });
