@@ -1,0 +1,53 @@
+/**
+ * card.html of a run card archive: one run's settings, test metrics with CIs, learning curves,
+ * ROC curve and confusion matrix, readable in any browser without alzbench.
+ */
+import { positiveClassOf } from '../eval/metrics.js';
+import type { RunCard } from '../store/archive.js';
+import { confusionMatrixSvg, escapeXml, lineChart, rocPoints } from './svg.js';
+
+const f3 = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(3) : '-');
+
+/** Renders a run card as a self-contained HTML page. */
+export function renderCardHtml(card: RunCard): string {
+  const run = card.run;
+  const test = run.test as { best?: { epoch?: number; metrics?: Record<string, unknown> & { confusion?: number[][] }; ci?: Record<string, { low: number; high: number }> }; last?: { epoch?: number; metrics?: Record<string, unknown> } } | null;
+  const metrics = ['sensitivity', 'specificity', 'accuracy', 'balancedAccuracy', 'auc', 'loss'];
+  const rows = metrics.map((k) => {
+    const ci = test?.best?.ci?.[k];
+    return `<tr><th>${k}</th><td>${f3(test?.best?.metrics?.[k])}${ci ? ` [${f3(ci.low)}, ${f3(ci.high)}]` : ''}</td><td>${f3(test?.last?.metrics?.[k])}</td></tr>`;
+  });
+  const curves = lineChart(
+    [
+      { label: 'train loss', points: card.epochs.map((e) => [e.epoch, e.trainLoss ?? NaN] as const) },
+      { label: 'val loss', points: card.epochs.map((e) => [e.epoch, e.valLoss ?? NaN] as const) },
+      { label: 'val balanced accuracy', points: card.epochs.map((e) => [e.epoch, e.valBalancedAccuracy ?? NaN] as const) },
+    ],
+    { title: 'learning curves', xLabel: 'epoch', yLabel: 'value' },
+  );
+  const positive = positiveClassOf(run.classes);
+  const roc = card.predictions.length
+    ? lineChart([{ label: `AUC ${f3(test?.best?.metrics?.auc)}`, points: rocPoints(card.predictions.map((p) => p.probabilities[positive] ?? NaN), card.predictions.map((p) => p.label === positive)) }], {
+        title: `ROC, ${run.classes[positive] ?? 'positive'} vs rest`,
+        xLabel: 'false positive rate',
+        yLabel: 'true positive rate',
+        x: [0, 1],
+        y: [0, 1],
+        diagonal: true,
+      })
+    : '';
+  const confusion = test?.best?.metrics?.confusion ? confusionMatrixSvg(test.best.metrics.confusion, run.classes, 'confusion (test, best epoch)') : '';
+  const config = Object.entries(run.config)
+    .map(([k, v]) => `<tr><th>${escapeXml(k)}</th><td>${escapeXml(JSON.stringify(v))}</td></tr>`)
+    .join('');
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>alzbench run ${escapeXml(run.id)}</title>
+<style>body{font-family:system-ui,sans-serif;margin:24px;color:#222}table{border-collapse:collapse;font-size:13px;margin-bottom:16px}th,td{border:1px solid #ccc;padding:3px 6px;text-align:left}th{background:#f3f3f3}</style></head><body>
+<h1>Run ${escapeXml(run.id)}${run.name ? ` — ${escapeXml(run.name)}` : ''}</h1>
+<p>Status <b>${escapeXml(run.status)}</b>${run.reason ? ` (${escapeXml(run.reason)})` : ''}; model ${escapeXml(run.model ?? '-')}, task ${escapeXml(run.task ?? '-')}; data set fingerprint ${escapeXml(run.datasetFingerprint ?? '-')}; code ${escapeXml(run.codeVersion ?? '-')}; created ${escapeXml(run.createdAt)}.</p>
+<h2>Test metrics</h2><table><tr><th></th><th>best epoch ${test?.best?.epoch ?? '-'} [95 % CI]</th><th>last epoch ${test?.last?.epoch ?? '-'}</th></tr>${rows.join('')}</table>
+<div>${curves}${roc}${confusion}</div>
+<h2>Resolved settings</h2><table>${config}</table>
+<p style="color:#777;font-size:12px">Exported ${escapeXml(card.exported)} by alzbench; files/ holds the run folder, card.json every number shown here.</p>
+</body></html>
+`;
+}
