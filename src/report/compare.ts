@@ -139,7 +139,10 @@ export async function compareRuns(store: RunStore, refs: readonly string[], opti
     baseline = runs.find((r) => r.id === chosen.id);
     if (!baseline) throw new AlzbenchError(`Baseline ${chosen.id} is not among the compared runs`, { exitCode: 2 });
   } else {
-    baseline = runs.filter((r) => r.status === 'done' && r.testBalancedAccuracy !== null).sort((a, b) => b.testBalancedAccuracy! - a.testBalancedAccuracy!)[0];
+    // The best finished run; when every run collapsed or failed, the best of those with a test result.
+    const byScore = (a: StoredRun, b: StoredRun) => b.testBalancedAccuracy! - a.testBalancedAccuracy!;
+    const tested = runs.filter((r) => r.testBalancedAccuracy !== null);
+    baseline = tested.filter((r) => r.status === 'done').sort(byScore)[0] ?? tested.sort(byScore)[0];
   }
   const baseCorrect = baseline ? new Map(details[baseline.id]!.predictions.map((p) => [p.file, p.predicted === p.label])) : null;
   const raw: { id: string; p: number | null; method: string; onlyThis: number; onlyBaseline: number; samples: number }[] = runs.map((run) => {
