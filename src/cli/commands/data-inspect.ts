@@ -63,7 +63,7 @@ export function inspectReport(prepared: PreparedDataset) {
   };
 }
 
-function textReport(report: ReturnType<typeof inspectReport>): string {
+export function textReport(report: ReturnType<typeof inspectReport>): string {
   const lines: string[] = [];
   lines.push(`data set   ${report.root}`);
   lines.push(`layout     ${report.layout}${report.ownSplits.length ? ` (own splits: ${report.ownSplits.join(', ')})` : ' (no split folders)'}`);

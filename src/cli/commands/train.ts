@@ -3,6 +3,8 @@ import { resumeRun, train, type TrainResult } from '../../train/trainer.js';
 import { stderrReporter } from '../../train/progress.js';
 import { AlzbenchError, invalid } from '../../util/errors.js';
 import { type Command, parseFlags } from '../command.js';
+import { openStore } from '../../store/open-store.js';
+import { syncRunFolder } from '../../store/sync.js';
 
 const usage = `usage: alzbench train --data <dir> [--task binary|4class] [--model NAME] [settings] [--config run.yaml] [--json]
        alzbench train --resume <run> [--runs-dir DIR] [--json]
@@ -18,6 +20,7 @@ Settings come from --config (YAML: the keys below in camelCase or kebab-case) an
   --config FILE   YAML file of settings
   --resume RUN    continue a killed or failed run (folder or id) from its last checkpoint
   --progress P    bar, lines or none (default: bar on a terminal, else lines)
+  --db REF        also record the finished run in a run store (SQLite file or postgres:// URL)
   --json          print one JSON document with the result on stdout
 
 settings:
@@ -54,9 +57,10 @@ export const trainCommand: Command = {
       config: { type: 'string' },
       resume: { type: 'string' },
       progress: { type: 'string' },
+      db: { type: 'string' },
       json: { type: 'boolean', default: false },
     });
-    const { config: configFile, resume, progress, json, ...rest } = values as Record<string, string | boolean | undefined>;
+    const { config: configFile, resume, progress, json, db, ...rest } = values as Record<string, string | boolean | undefined>;
     const mode = (progress as string | undefined) ?? (process.stderr.isTTY ? 'bar' : 'lines');
     if (!['bar', 'lines', 'none'].includes(mode)) throw invalid('bar, lines or none', '--progress', progress);
     const onEvent = mode === 'none' ? undefined : stderrReporter(process.stderr, { bar: mode === 'bar' });
@@ -72,6 +76,15 @@ export const trainCommand: Command = {
       const fromFile = configFile === undefined ? {} : readConfigFile(configFile as string);
       const fromFlags = settingsFromFlags(rest);
       result = await train({ ...fromFile, ...fromFlags }, { ...(onEvent ? { onEvent } : {}), given: { ...(configFile ? { config: configFile } : {}), ...given } });
+    }
+    if (db !== undefined) {
+      // Index the finished run in the store now (store commands would also pick it up later).
+      const store = await openStore(db as string);
+      try {
+        await syncRunFolder(store, result.dir, { force: true });
+      } finally {
+        await store.close();
+      }
     }
     if (json) process.stdout.write(`${JSON.stringify(resultJson(result))}\n`);
     else {
