@@ -33,6 +33,14 @@ export interface ExecuteOptions {
   readonly log: (line: string) => void;
   /** Called with the child process once it started (lets the sweep stop it). */
   readonly onSpawn?: (child: ChildProcess) => void;
+  /** Device to train on, replacing the run's setting (a queue worker's `--device`). */
+  readonly device?: string;
+  /**
+   * Lease of a queue worker, ms: when the heartbeat finds the run taken over by another worker,
+   * or cannot reach the store for half of this, the training process is stopped (the run is
+   * someone else's now, or will be soon) and the run is left alone.
+   */
+  readonly leaseMs?: number;
 }
 
 /** How a run's attempt ended. */
@@ -42,6 +50,8 @@ export interface RunOutcome {
   readonly status: RunStatus;
   readonly reason: string | null;
   readonly seconds: number;
+  /** The lease was lost (queue workers): another worker holds the run; nothing was stored. */
+  readonly lost?: boolean;
 }
 
 function readRecord(dir: string): RunRecord | null {
@@ -93,6 +103,7 @@ export async function executeRun(store: RunStore, run: StoredRun, options: Execu
   await store.updateRun(run.id, { dir, startedAt: run.startedAt ?? new Date().toISOString() });
   const settings = { ...(run.flags as Record<string, unknown>) };
   if (settings.threads === undefined || settings.threads === null) settings.threads = options.threads;
+  if (options.device !== undefined) settings.device = options.device;
   const job: TrainJob = { runId: run.id, runsDir, settings, ...(options.trainer ? { trainer: options.trainer } : {}) };
   const logsDir = join(runsDir, '.logs');
   mkdirSync(logsDir, { recursive: true });
@@ -111,14 +122,33 @@ export async function executeRun(store: RunStore, run: StoredRun, options: Execu
       const epochs = parseMetricsLines(readFileSync(path, 'utf8'));
       if (epochs.length > stored) {
         await store.putEpochs(run.id, epochs.slice(stored));
+        // The sweep's progress: one line per finished epoch of each worker's run.
+        for (const e of epochs.slice(stored)) {
+          const num = (v: number | null) => (v === null ? '-' : v.toFixed(3));
+          options.log(`${run.id}: epoch ${e.epoch}/${settings.epochs ?? '?'}  train loss ${num(e.trainLoss)}  val bal. acc ${num(e.valBalancedAccuracy)}  ${e.seconds === null ? '' : `${e.seconds.toFixed(1)} s`}${e.collapsed ? '  collapsed' : ''}${e.best ? '  *best' : ''}`);
+        }
         stored = epochs.length;
       }
     }
-    await store.updateRun(run.id, { heartbeatAt: new Date().toISOString() }, { status: ['running'], owner: options.owner });
+    const held = await store.updateRun(run.id, { heartbeatAt: new Date().toISOString() }, { status: ['running'], owner: options.owner });
+    lastBeat = Date.now();
+    if (!held && options.leaseMs !== undefined) loseLease('the run was taken over by another worker (this one missed its heartbeat)');
+  };
+  // Queue workers: a run this worker no longer holds must not go on training here.
+  let lost: string | null = null;
+  let lastBeat = Date.now();
+  const loseLease = (why: string) => {
+    if (lost !== null) return;
+    lost = why;
+    options.log(`${run.id}: lease lost: ${why}; stopping its training process`);
+    child.kill('SIGKILL');
   };
   let polling = Promise.resolve();
   const timer = setInterval(() => {
-    polling = polling.then(poll).catch((error: Error) => options.log(`store update for ${run.id} failed: ${error.message}`));
+    polling = polling.then(poll).catch((error: Error) => {
+      options.log(`store update for ${run.id} failed: ${error.message}`);
+      if (options.leaseMs !== undefined && Date.now() - lastBeat > options.leaseMs / 2) loseLease(`no heartbeat reached the store for ${((Date.now() - lastBeat) / 1000).toFixed(0)} s`);
+    });
   }, options.pollMs ?? 1000);
   const exit = await new Promise<string>((resolveExit) => {
     child.on('error', (error) => resolveExit(`could not start: ${error.message}`));
@@ -127,6 +157,7 @@ export async function executeRun(store: RunStore, run: StoredRun, options: Execu
   clearInterval(timer);
   await polling;
   logFile.end();
+  if (lost !== null) return { id: run.id, status: 'running', reason: `lease lost: ${lost}`, seconds: (Date.now() - Date.parse(claimed.startedAt)) / 1000, lost: true };
   return settleRun(store, claimed, { owner: options.owner, maxAttempts: options.maxAttempts, exit, interrupted: child.killedBySweep === true });
 }
 
