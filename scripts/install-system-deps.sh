@@ -10,9 +10,10 @@
 #   libjemalloc2          an allocator that keeps long trainings' memory flat (see BENCHMARKS.md)
 #   postgresql            the PostgreSQL server the run store's tests start in a temporary data dir
 #                         (the store itself needs only a server URL: --db postgres://...)
+#   chromium              the headless browser the dashboard's end-to-end tests drive (playwright-core)
 # Needs root (or sudo). Set ALZBENCH_SKIP_APT=1 to skip (e.g. with LIBTORCH pointing at a CUDA build).
 set -euo pipefail
-packages=(libtorch-dev libopencv-imgproc-dev libjpeg62-turbo-dev python3-torch python3-torchvision python3-opencv mricron-data libjemalloc2 postgresql)
+packages=(libtorch-dev libopencv-imgproc-dev libjpeg62-turbo-dev python3-torch python3-torchvision python3-opencv mricron-data libjemalloc2 postgresql chromium)
 [ "${ALZBENCH_SKIP_APT:-}" = 1 ] && exit 0
 missing=()
 for p in "${packages[@]}"; do

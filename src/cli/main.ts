@@ -12,12 +12,13 @@ import { sweepCommand } from './commands/sweep.js';
 import { runsCommand, runsTagCommand, runsNameCommand, runsDeleteCommand, runsExportCommand, runsImportCommand } from './commands/runs.js';
 import { showCommand } from './commands/show.js';
 import { compareCommand } from './commands/compare.js';
+import { serveCommand } from './commands/serve.js';
 
 /**
  * The command table. Add a command by writing `src/cli/commands/<name>.ts` that exports a
  * {@link Command} and adding it here.
  */
-const commands: Command[] = [demoCommand, synthCommand, modelsCommand, dataInspectCommand, previewCommand, trainCommand, evalCommand, predictCommand, sweepCommand, runsCommand, runsTagCommand, runsNameCommand, runsDeleteCommand, runsExportCommand, runsImportCommand, showCommand, compareCommand];
+const commands: Command[] = [demoCommand, synthCommand, modelsCommand, dataInspectCommand, previewCommand, trainCommand, evalCommand, predictCommand, sweepCommand, runsCommand, runsTagCommand, runsNameCommand, runsDeleteCommand, runsExportCommand, runsImportCommand, showCommand, compareCommand, serveCommand];
 
 function globalUsage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -1,0 +1,49 @@
+import { type Command, parseFlags } from '../command.js';
+import { openSyncedStore, STORE_FLAGS, STORE_HELP } from './store-options.js';
+import { startServer } from '../../server/server.js';
+import { checkBindSafety } from '../../server/auth.js';
+import { invalid } from '../../util/errors.js';
+
+const usage = `usage: alzbench serve [--db REF] [--runs-dir DIR] [--port N] [--host ADDR] [--token SECRET]
+
+Serves the dashboard: a web app and its JSON API over the run store, in one process. Pages: runs
+table, run page (config, data and split with leakage audit, curves, confusion matrix, ROC, test
+metrics with CIs, Grad-CAM gallery), compare (study table, McNemar, overlaid curves, parallel
+coordinates), preprocessing (every step of a chain on a slice) and predict (upload a slice).
+A running run's page updates as epochs finish.
+
+It listens on 127.0.0.1 unless told otherwise. Any other host needs --token, and then every API
+call must send "Authorization: Bearer <token>" (the web app asks for it once, or takes it from
+the URL it prints: http://host:port/#token=...). Uploads stay in memory (5 MiB, images only).
+
+flags:
+  --port N          port (default 8765; 0 picks a free one)
+  --host ADDR       address to bind (default 127.0.0.1)
+  --token SECRET    bearer token for the API (required unless the host is loopback; 8+ characters)
+${STORE_HELP}`;
+
+/** `alzbench serve`: the web dashboard. */
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'web dashboard over the run store: runs, run pages, compare, preprocessing, predict',
+  usage,
+  async run(argv) {
+    const { values } = parseFlags('serve', argv, { ...STORE_FLAGS, port: { type: 'string' }, host: { type: 'string' }, token: { type: 'string' } });
+    const port = values.port === undefined ? 8765 : Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw invalid('integer port 0..65535', '--port', values.port);
+    const host = values.host ?? '127.0.0.1';
+    // Before opening anything: an unsafe bind is refused at once.
+    checkBindSafety(host, values.token);
+    const store = await openSyncedStore(values);
+    const server = await startServer({ store, runsDir: values['runs-dir'] ?? 'runs', host, port, ...(values.token ? { token: values.token } : {}) });
+    process.stderr.write(`alzbench serve: dashboard on ${server.url}/ (store: ${store.kind} ${store.location})${values.token ? '\nopen it with the token in the fragment (never sent to the server): ' + server.url + '/#token=<your token>' : ''}\nCtrl-C stops it\n`);
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await server.close();
+    await store.close();
+    return 0;
+  },
+};

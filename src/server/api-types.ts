@@ -1,0 +1,173 @@
+/**
+ * The JSON shapes of the dashboard's HTTP API, shared by the server (`src/server`) and the web app
+ * (`src/web/app`, type-only imports). No file names or subject IDs appear in any of them: slices
+ * are named by their index in the run's test split.
+ */
+
+/** Headline test metrics of a run's selected model. */
+export interface HeadlineMetrics {
+  readonly accuracy: number | null;
+  readonly balancedAccuracy: number | null;
+  readonly sensitivity: number | null;
+  readonly specificity: number | null;
+  readonly auc: number | null;
+  readonly loss: number | null;
+}
+
+/** One row of the runs table. */
+export interface RunSummary {
+  readonly id: string;
+  readonly name: string | null;
+  readonly status: string;
+  readonly reason: string | null;
+  readonly model: string | null;
+  readonly task: string | null;
+  readonly pipeline: string | null;
+  readonly sweepId: string | null;
+  readonly point: Record<string, string>;
+  readonly tags: readonly string[];
+  readonly createdAt: string;
+  readonly finishedAt: string | null;
+  readonly epochsDone: number;
+  /** Epochs asked for (config), when known. */
+  readonly epochs: number | null;
+  readonly bestEpoch: number | null;
+  readonly test: HeadlineMetrics;
+  /** collapsed, leak, no-test: warnings beside the status. */
+  readonly flags: readonly string[];
+  /** Whether a checkpoint exists, so the predict page can use the run. */
+  readonly hasCheckpoint: boolean;
+}
+
+/** `GET /api/runs`. */
+export interface RunsResponse {
+  readonly runs: readonly RunSummary[];
+  readonly sweeps: readonly { readonly id: string; readonly name: string }[];
+  readonly store: { readonly kind: string };
+}
+
+/** A 95 % interval. */
+export interface Interval {
+  readonly value: number;
+  readonly low: number;
+  readonly high: number;
+}
+
+/** One Grad-CAM image of the run's test phase (image at `/api/runs/<id>/cam/<index>`). */
+export interface CamEntry {
+  readonly index: number;
+  readonly trueClass: string;
+  readonly predictedClass: string;
+  readonly correct: boolean;
+}
+
+/** A ROC curve of one class against the rest. */
+export interface RocCurve {
+  readonly label: string;
+  readonly auc: number | null;
+  readonly points: readonly (readonly [number, number])[];
+}
+
+/** `GET /api/runs/<id>`: everything the run page shows. */
+export interface RunDetail extends RunSummary {
+  readonly classes: readonly string[];
+  readonly config: Record<string, unknown>;
+  /** Settings as given (flags or sweep settings), before defaults. */
+  readonly given: Record<string, unknown>;
+  readonly dataset: { readonly layout: string | null; readonly slices: number | null; readonly fingerprint: string | null; readonly root: string | null } | null;
+  readonly split: { readonly grouping: string | null; readonly seed: number | null; readonly groups: unknown; readonly counts: Record<string, Record<string, number>> } | null;
+  readonly leakage: Record<string, unknown> | null;
+  readonly codeVersion: string | null;
+  readonly machine: Record<string, unknown> | null;
+  readonly device: string | null;
+  readonly startedAt: string | null;
+  readonly updatedAt: string;
+  /** metrics.jsonl lines. */
+  readonly epochRecords: readonly Record<string, unknown>[];
+  readonly testReport: {
+    readonly selectedBy: string | null;
+    readonly samples: number | null;
+    readonly best: { readonly epoch: number | null; readonly metrics: Record<string, unknown> | null; readonly collapsed: boolean; readonly ci: Record<string, unknown> | null } | null;
+    readonly last: { readonly epoch: number | null; readonly metrics: Record<string, unknown> | null; readonly collapsed: boolean } | null;
+  } | null;
+  readonly confusion: readonly (readonly number[])[] | null;
+  readonly roc: readonly RocCurve[];
+  readonly cam: readonly CamEntry[];
+  /** Run folder files that `GET /api/runs/<id>/files/<path>` serves (plots, config, metrics). */
+  readonly files: readonly string[];
+}
+
+/** `GET /api/compare`: the compare command's comparison without per-slice predictions. */
+export interface CompareResponse {
+  readonly title: string;
+  readonly baseline: string | null;
+  readonly columns: readonly string[];
+  readonly rows: readonly {
+    readonly id: string;
+    readonly name: string | null;
+    readonly status: string;
+    readonly flags: readonly string[];
+    readonly params: Record<string, string>;
+    readonly best: HeadlineMetrics & { readonly epoch: number | null };
+    readonly last: (HeadlineMetrics & { readonly epoch: number | null }) | null;
+    readonly ci: Record<string, unknown> | null;
+    readonly secondsPerEpoch: number | null;
+    readonly epochsDone: number;
+    readonly mcnemar: { readonly pValue: number; readonly pHolm: number; readonly method: string; readonly onlyThis: number; readonly onlyBaseline: number; readonly samples: number } | null;
+    readonly verdict: string;
+  }[];
+  readonly notes: readonly string[];
+  /** Per run: label and per-epoch curves. */
+  readonly curves: Record<string, { readonly label: string; readonly epochs: readonly { readonly epoch: number; readonly trainLoss: number | null; readonly valLoss: number | null; readonly valAccuracy: number | null; readonly valBalancedAccuracy: number | null; readonly valSensitivity: number | null }[] }>;
+  /** Every swept or differing parameter per run (all runs' keys), for parallel coordinates. */
+  readonly parameters: readonly string[];
+}
+
+/** A run usable on the predict page. */
+export interface ModelChoice {
+  readonly id: string;
+  readonly name: string | null;
+  readonly model: string;
+  readonly classes: readonly string[];
+  readonly imageSize: readonly number[] | null;
+  readonly pipeline: string | null;
+  readonly status: string;
+}
+
+/** `POST /api/predict`. */
+export interface PredictResponse {
+  readonly run: string;
+  readonly model: string;
+  readonly checkpointEpoch: number;
+  readonly predicted: string;
+  readonly probabilities: Record<string, number>;
+  /** The preprocessed model input, PNG data URL. */
+  readonly input: string;
+  /** The Grad-CAM heat map of the predicted class over the input, PNG data URL. */
+  readonly overlay: string;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** `POST /api/preprocess`: the slice after each step. */
+export interface PreprocessResponse {
+  readonly chain: string;
+  readonly steps: readonly { readonly label: string; readonly width: number; readonly height: number; readonly channels: number; readonly png: string }[];
+}
+
+/** `GET /api/chains`: named chains to start from, and the module list. */
+export interface ChainsResponse {
+  readonly presets: readonly { readonly name: string; readonly spec: string }[];
+  readonly modules: readonly string[];
+}
+
+/** `GET /api/runs/<id>/test-slices`: a run's test slices by index, without their file names. */
+export interface TestSlicesResponse {
+  readonly run: string;
+  readonly slices: readonly { readonly index: number; readonly label: string }[];
+}
+
+/** Every error the API answers: HTTP status plus this body. */
+export interface ApiError {
+  readonly error: { readonly status: number; readonly message: string; readonly hint?: string };
+}

@@ -1,0 +1,323 @@
+/**
+ * The dashboard's HTTP server: a JSON API over the run store (`/api/...`) and the built web app,
+ * in one Fastify process. Safety rules live here: loopback by default, a bearer token for every
+ * API call when one is set (required beyond loopback), uploads kept in memory with a size and
+ * type limit, run files served only from an allow-list inside their run folder, and no request
+ * logging (URLs and bodies never reach a log).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { compareRuns } from '../report/compare.js';
+import { syncRunFolder, syncRunsDir } from '../store/sync.js';
+import type { RunStore, StoredRun } from '../store/types.js';
+import { AlzbenchError } from '../util/errors.js';
+import type { ApiError, ChainsResponse, CompareResponse, ModelChoice, RunsResponse, TestSlicesResponse } from './api-types.js';
+import { checkBindSafety, isLoopbackHost, tokenMatches } from './auth.js';
+import { HttpError, notFound } from './http-error.js';
+import { decodeUpload, ModelCache, predictSlice, preprocessSteps } from './inference.js';
+import { containedFile } from './safe-path.js';
+import { contentType, DEFAULT_WEB_DIR, readWebFile } from './static-files.js';
+import { camEntries, hasCheckpoint, isServedFile, runDetail, runSummary } from './views.js';
+import { decodeImage } from '../data/decode-image.js';
+
+/** Content types an upload may have. */
+export const UPLOAD_TYPES = ['image/png', 'image/jpeg', 'image/bmp', 'image/tiff', 'image/webp'] as const;
+/** Default upload limit: 5 MiB (a slice is tens of kB). */
+export const DEFAULT_UPLOAD_LIMIT = 5 * 1024 * 1024;
+
+/** Options of {@link createServer}. */
+export interface ServerOptions {
+  readonly store: RunStore;
+  /** Folder of run folders read into the store (default `runs`); null: the store only. */
+  readonly runsDir?: string | null;
+  /** Address the caller will bind (default 127.0.0.1); decides whether a token is required. */
+  readonly host?: string;
+  /** Bearer token every API call must carry (required when `host` is not loopback). */
+  readonly token?: string;
+  /** Largest upload in bytes (default {@link DEFAULT_UPLOAD_LIMIT}). */
+  readonly uploadLimit?: number;
+  /** The built web app (default `dist/dashboard`). */
+  readonly webDir?: string;
+}
+
+/** Study chains offered on the preprocessing page (SEED.md chains (a) and (b)). */
+const CHAIN_PRESETS = [
+  { name: 'study (a): VGG19 chain', spec: 'grayscale|open(k=5,shape=rect,iter=1)|clahe(clip=2,tile=7)' },
+  { name: 'study (a) with invert', spec: 'grayscale|open(k=5,shape=rect,iter=1)|clahe(clip=2,tile=7)|invert' },
+  { name: 'study (b): multiply merge', spec: 'grayscale|resize(256,256)|smooth(gaussian,k=11)|merge(multiply,smooth=gaussian,k=11)' },
+  { name: 'study (b): overlap 4/-4', spec: 'grayscale|resize(256,256)|merge(overlap,smooth=gaussian,k=11,w1=4,w2=-4)' },
+];
+const MODULE_HELP = [
+  'grayscale',
+  'invert',
+  'open(k,shape=rect|ellipse|cross,iter)',
+  'clahe(clip,tile)',
+  'smooth(average|median|gaussian,k)',
+  'merge(multiply|overlap,smooth,k,w1,w2,offset=128)',
+  'resize(width,height)',
+  'normalize(min,max)',
+];
+
+const errorBody = (status: number, message: string, hint?: string): ApiError => ({ error: { status, message, ...(hint ? { hint } : {}) } });
+
+/**
+ * Builds the server (not yet listening). Refuses a non-loopback `host` without a token.
+ *
+ * @example
+ * const app = await createServer({ store: await openStore('alzbench.db'), runsDir: 'runs' });
+ * await app.listen({ host: '127.0.0.1', port: 8765 });
+ */
+export async function createServer(options: ServerOptions): Promise<FastifyInstance> {
+  const host = options.host ?? '127.0.0.1';
+  const token = options.token || undefined;
+  checkBindSafety(host, token);
+  const { store } = options;
+  const runsDir = options.runsDir === undefined ? 'runs' : options.runsDir;
+  const uploadLimit = options.uploadLimit ?? DEFAULT_UPLOAD_LIMIT;
+  const webDir = options.webDir ?? DEFAULT_WEB_DIR;
+  const models = new ModelCache(2);
+
+  // No logger: request URLs and upload names must not end up in logs.
+  const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
+  app.addHook('onClose', async () => models.clear());
+
+  // ---- safety hooks -------------------------------------------------------------------------
+  app.addHook('onRequest', async (request, reply) => {
+    if (!token) {
+      // Loopback without a token: refuse foreign Host headers, so a web page the user visits
+      // cannot reach the API through DNS rebinding.
+      const hostHeader = (request.headers.host ?? '').replace(/:\d+$/, '');
+      if (!isLoopbackHost(hostHeader)) return reply.code(403).send(errorBody(403, `Refusing Host ${JSON.stringify(hostHeader)}: this dashboard serves loopback only`, 'open it as http://127.0.0.1:<port>/'));
+      return;
+    }
+    if (request.url.startsWith('/api/') || request.url === '/api') {
+      if (!tokenMatches(request.headers.authorization, token)) {
+        reply.header('www-authenticate', 'Bearer');
+        return reply.code(401).send(errorBody(401, 'Missing or wrong token: this dashboard needs "Authorization: Bearer <token>" on every API call', 'use the token given to alzbench serve --token'));
+      }
+    }
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('x-frame-options', 'DENY');
+    if (!reply.hasHeader('content-security-policy')) {
+      reply.header('content-security-policy', "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; object-src 'none'; frame-ancestors 'none'");
+    }
+    reply.header('cache-control', 'no-store');
+    return payload;
+  });
+
+  // Uploads: raw image bytes as the body, typed, limited, held in memory only.
+  app.addContentTypeParser([...UPLOAD_TYPES], { parseAs: 'buffer', bodyLimit: uploadLimit }, (_request, body, done) => done(null, body));
+
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
+    if (error instanceof HttpError) return reply.code(error.status).send(errorBody(error.status, error.message, error.hint));
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return reply.code(413).send(errorBody(413, `Expected an upload of at most ${uploadLimit} bytes (${(uploadLimit / 1048576).toFixed(1)} MiB) but received more`, 'upload a single slice'));
+    }
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || error.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') {
+      const type = request.headers['content-type'] ?? 'none';
+      return reply.code(415).send(errorBody(415, `Expected an image upload (Content-Type ${UPLOAD_TYPES.join(', ')}) but received Content-Type ${JSON.stringify(type)}`));
+    }
+    if (error instanceof AlzbenchError) return reply.code(400).send(errorBody(400, error.message, error.hint));
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    // Internal errors: a generic message; the detail could quote paths of the machine.
+    return reply.code(status).send(errorBody(status, status === 500 ? 'Internal error' : error.message));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send(errorBody(404, `Not found: ${request.method} ${request.url.split('?')[0]}`));
+  });
+
+  // ---- keeping the store in step with run folders ---------------------------------------------
+  let syncing: Promise<void> | null = null;
+  let lastSync = 0;
+  /** Reads changed run folders into the store, at most once a second, one sync at a time. */
+  const refresh = async (): Promise<void> => {
+    if (runsDir === null) return;
+    if (syncing) return syncing;
+    if (Date.now() - lastSync < 1000) return;
+    syncing = syncRunsDir(store, runsDir)
+      .then(() => undefined)
+      .finally(() => {
+        lastSync = Date.now();
+        syncing = null;
+      });
+    return syncing;
+  };
+  const getRun = async (id: string): Promise<StoredRun> => {
+    await refresh();
+    let run = await store.getRun(id);
+    if (!run) throw notFound(`run ${JSON.stringify(id)}`);
+    // A running run outside runsDir (a sweep elsewhere) is re-read from its own folder.
+    if (run.status === 'running' && run.dir && existsSync(run.dir)) {
+      if (await syncRunFolder(store, run.dir).catch(() => false)) run = (await store.getRun(id)) ?? run;
+    }
+    return run;
+  };
+  const modelOf = (run: StoredRun) => {
+    if (!run.dir || !hasCheckpoint(run)) throw new HttpError(409, `Run ${run.id} has no checkpoint to predict with`, 'pick a run that finished at least one epoch');
+    // The key changes when a new best epoch is checkpointed, so a running run's model stays current.
+    return models.get(`${run.id}@${run.bestEpoch ?? 0}/${run.epochsDone}`, run.dir);
+  };
+  const uploadOf = (request: FastifyRequest): Buffer => {
+    const body = request.body;
+    if (!Buffer.isBuffer(body) || body.length === 0) throw new HttpError(400, `Expected an image as the request body (Content-Type ${UPLOAD_TYPES.join(', ')}) but received none`);
+    return body;
+  };
+  const query = (request: FastifyRequest) => request.query as Record<string, string | undefined>;
+
+  // ---- API ----------------------------------------------------------------------------------
+  app.get('/api/health', async () => ({ ok: true, store: store.kind }));
+
+  app.get('/api/runs', async (): Promise<RunsResponse> => {
+    await refresh();
+    const runs = await store.listRuns();
+    const sweeps = await store.listSweeps();
+    return { runs: runs.map(runSummary), sweeps: sweeps.map((s) => ({ id: s.id, name: s.name })), store: { kind: store.kind } };
+  });
+
+  app.get('/api/runs/:id', async (request) => {
+    const run = await getRun((request.params as { id: string }).id);
+    const [epochs, predictions, artifacts] = await Promise.all([store.getEpochs(run.id), store.getPredictions(run.id), store.getArtifacts(run.id)]);
+    return runDetail(run, epochs, predictions, artifacts.map((a) => a.path));
+  });
+
+  app.get('/api/runs/:id/cam/:index', async (request, reply: FastifyReply) => {
+    const { id, index } = request.params as { id: string; index: string };
+    const run = await getRun(id);
+    const paths = (run.test as { cam?: string[] } | null)?.cam ?? [];
+    const k = /^\d{1,4}$/.test(index) ? Number(index) : -1;
+    const file = k >= 0 && k < paths.length && run.dir ? containedFile(run.dir, paths[k]!) : null;
+    if (!file || !file.endsWith('.png') || k >= camEntries(run).length) throw notFound(`Grad-CAM image ${index} of run ${run.id}`);
+    return reply.type('image/png').send(readFileSync(file));
+  });
+
+  app.get('/api/runs/:id/files/*', async (request, reply) => {
+    const params = request.params as { id: string; '*': string };
+    const run = await getRun(params.id);
+    const path = params['*'];
+    const listed = (await store.getArtifacts(run.id)).some((a) => a.path === path);
+    const file = listed && isServedFile(path) && run.dir ? containedFile(run.dir, path) : null;
+    if (!file) throw notFound(`file ${JSON.stringify(path)} of run ${run.id}`);
+    // Run SVGs are made by the report code; still, they may never run script in this origin.
+    return reply.type(contentType(file)).header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'").send(readFileSync(file));
+  });
+
+  app.get('/api/runs/:id/test-slices', async (request): Promise<TestSlicesResponse> => {
+    const run = await getRun((request.params as { id: string }).id);
+    const predictions = await store.getPredictions(run.id);
+    return { run: run.id, slices: predictions.slice(0, 1000).map((p, index) => ({ index, label: run.classes[p.label] ?? String(p.label) })) };
+  });
+
+  app.get('/api/compare', async (request): Promise<CompareResponse> => {
+    await refresh();
+    const q = query(request);
+    const refs = q.sweep ? [q.sweep] : (q.runs ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    if (refs.length === 0) throw new HttpError(400, 'Expected runs=<id>,<id>... or sweep=<id> but received neither');
+    if (refs.length > 200) throw new HttpError(400, `Expected at most 200 runs to compare but received ${refs.length}`);
+    if (!q.sweep) for (const ref of refs) if (!(await store.getRun(ref))) throw notFound(`run ${JSON.stringify(ref)}`);
+    if (q.sweep && !(await store.getSweep(q.sweep))) throw notFound(`sweep ${JSON.stringify(q.sweep)}`);
+    if (q.baseline && !(await store.getRun(q.baseline))) throw notFound(`run ${JSON.stringify(q.baseline)}`);
+    const comparison = await compareRuns(store, refs, q.baseline ? { baseline: q.baseline } : {});
+    const curves: CompareResponse['curves'] = {};
+    for (const [id, detail] of Object.entries(comparison.details)) {
+      // Per-slice predictions stay on the server: they carry file names and subject IDs.
+      curves[id] = {
+        label: detail.label,
+        epochs: detail.epochs.map((e) => ({ epoch: e.epoch, trainLoss: e.trainLoss, valLoss: e.valLoss, valAccuracy: e.valAccuracy, valBalancedAccuracy: e.valBalancedAccuracy, valSensitivity: e.valSensitivity })),
+      };
+    }
+    return { title: comparison.title, baseline: comparison.baseline, columns: comparison.columns, rows: comparison.rows as unknown as CompareResponse['rows'], notes: comparison.notes, curves, parameters: comparison.columns };
+  });
+
+  app.get('/api/models', async (): Promise<{ models: ModelChoice[] }> => {
+    await refresh();
+    const runs = (await store.listRuns()).filter((r) => r.model && hasCheckpoint(r));
+    return {
+      models: runs.map((r) => ({
+        id: r.id,
+        name: r.name,
+        model: r.model!,
+        classes: r.classes,
+        imageSize: Array.isArray(r.config.imageSize) ? (r.config.imageSize as number[]) : null,
+        pipeline: typeof r.config.pipeline === 'string' ? r.config.pipeline : null,
+        status: r.status,
+      })),
+    };
+  });
+
+  app.post('/api/predict', async (request) => {
+    const q = query(request);
+    if (!q.run) throw new HttpError(400, 'Expected run=<id> (the model to predict with) but received none');
+    const bytes = uploadOf(request);
+    const run = await getRun(q.run);
+    const trained = modelOf(run);
+    const slice = await decodeUpload(bytes, false);
+    return predictSlice(trained, run.id, slice);
+  });
+
+  app.get('/api/chains', async (): Promise<ChainsResponse> => ({ presets: CHAIN_PRESETS, modules: MODULE_HELP }));
+
+  app.post('/api/preprocess', async (request) => {
+    const bytes = uploadOf(request);
+    const image = await decodeUpload(bytes, true);
+    return preprocessSteps(query(request).chain ?? '', image);
+  });
+
+  app.get('/api/preprocess', async (request) => {
+    const q = query(request);
+    if (!q.run || q.slice === undefined) throw new HttpError(400, 'Expected run=<id>&slice=<index> (or POST an image) but received neither');
+    const run = await getRun(q.run);
+    const predictions = await store.getPredictions(run.id);
+    const index = /^\d{1,6}$/.test(q.slice) ? Number(q.slice) : -1;
+    const root = (run.dataset as { root?: unknown } | null)?.root;
+    const item = predictions[index];
+    // The file name comes from the store, never from the request, and must stay in the data set.
+    const file = item && typeof root === 'string' ? containedFile(root, item.file) : null;
+    if (!file) throw notFound(`test slice ${q.slice} of run ${run.id}`);
+    const image = await decodeImage(file, { keepColor: true, name: `test slice ${index}` });
+    return preprocessSteps(q.chain ?? '', image);
+  });
+
+  app.all('/api/*', async (request) => {
+    throw notFound(`${request.method} ${request.url.split('?')[0]}`);
+  });
+
+  // ---- the web app --------------------------------------------------------------------------
+  app.get('/*', async (request, reply) => {
+    const file = readWebFile(webDir, request.url);
+    if (file) return reply.type(file.type).send(file.body);
+    if (request.url === '/' || request.url.startsWith('/?')) {
+      return reply.code(503).type('text/plain; charset=utf-8').send(`The web app is not built (${webDir} is missing): run "npm run build".\nThe API is at /api/runs.`);
+    }
+    throw notFound(request.url.split('?')[0]!);
+  });
+
+  return app;
+}
+
+/** A listening server and how to stop it. */
+export interface RunningServer {
+  readonly app: FastifyInstance;
+  /** e.g. `http://127.0.0.1:8765` */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Creates and starts the server on `host:port` (port 0: any free port).
+ *
+ * @example
+ * const server = await startServer({ store, host: '127.0.0.1', port: 0 });
+ * console.log(server.url);
+ */
+export async function startServer(options: ServerOptions & { port?: number }): Promise<RunningServer> {
+  const host = options.host ?? '127.0.0.1';
+  const app = await createServer({ ...options, host });
+  await app.listen({ host, port: options.port ?? 8765 });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const shown = host.includes(':') ? `[${host}]` : host;
+  return { app, url: `http://${shown}:${port}`, close: () => app.close() };
+}

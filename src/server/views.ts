@@ -1,0 +1,150 @@
+/**
+ * Turns stored runs into the API's JSON (see `api-types.ts`). This is where identifiers stop:
+ * predictions, split manifests and Grad-CAM file names carry slice file names and subject IDs,
+ * and none of them is copied into a response.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { rocPoints } from '../report/svg.js';
+import type { StoredEpoch, StoredPrediction, StoredRun } from '../store/types.js';
+import type { CamEntry, HeadlineMetrics, RocCurve, RunDetail, RunSummary } from './api-types.js';
+
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+const obj = (v: unknown): Record<string, unknown> | null => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null);
+
+/** test.json as stored, loosely typed. */
+interface TestJson {
+  selectedBy?: string;
+  samples?: number;
+  best?: { epoch?: number; metrics?: Record<string, unknown>; collapsed?: boolean; ci?: Record<string, unknown> | null };
+  last?: { epoch?: number; metrics?: Record<string, unknown>; collapsed?: boolean } | null;
+  cam?: string[];
+}
+
+/** Files of a run folder the API serves: plots and the settings/metrics files, nothing naming slices. */
+const SERVED_FILES = /^(plots\/[\w.-]+\.svg|config\.json|metrics\.jsonl)$/;
+
+/** Whether `path` (relative to a run folder) is one the files endpoint may serve. */
+export function isServedFile(path: string): boolean {
+  return SERVED_FILES.test(path);
+}
+
+/** Warning flags of a run, in the compare command's words (collapsed, leak, no-test). */
+export function runFlags(run: StoredRun): string[] {
+  const flags: string[] = [];
+  const test = run.test as TestJson | null;
+  if (run.status === 'collapsed' || test?.best?.collapsed) flags.push('collapsed');
+  const leakage = run.leakage as { exactAcrossSplits?: Record<string, number> } | null;
+  if (leakage?.exactAcrossSplits && Object.values(leakage.exactAcrossSplits).some((n) => n > 0)) flags.push('leak');
+  if (!test && (run.status === 'done' || run.status === 'collapsed')) flags.push('no-test');
+  return flags;
+}
+
+/** Whether the run folder has a checkpoint to predict with. */
+export function hasCheckpoint(run: StoredRun): boolean {
+  return run.dir !== null && (existsSync(join(run.dir, 'checkpoints', 'best.ckpt')) || existsSync(join(run.dir, 'checkpoints', 'last.ckpt')));
+}
+
+/** The runs-table row of a run. */
+export function runSummary(run: StoredRun): RunSummary {
+  const test: HeadlineMetrics = {
+    accuracy: run.testAccuracy,
+    balancedAccuracy: run.testBalancedAccuracy,
+    sensitivity: run.testSensitivity,
+    specificity: run.testSpecificity,
+    auc: run.testAuc,
+    loss: run.testLoss,
+  };
+  return {
+    id: run.id,
+    name: run.name,
+    status: run.status,
+    reason: run.reason,
+    model: run.model,
+    task: run.task,
+    pipeline: typeof run.config.pipeline === 'string' ? run.config.pipeline : null,
+    sweepId: run.sweepId,
+    point: run.point,
+    tags: run.tags,
+    createdAt: run.createdAt,
+    finishedAt: run.finishedAt,
+    epochsDone: run.epochsDone,
+    epochs: num(run.config.epochs),
+    bestEpoch: run.bestEpoch,
+    test,
+    flags: runFlags(run),
+    hasCheckpoint: hasCheckpoint(run),
+  };
+}
+
+/**
+ * The Grad-CAM images of a run's test phase, by index. The trainer names them
+ * `cam/NN-<true>-as-<predicted>-<file>.png`; the classes are read back by matching the run's
+ * class names (which may hold dashes), and the file part is dropped.
+ */
+export function camEntries(run: StoredRun): CamEntry[] {
+  const paths = (run.test as TestJson | null)?.cam ?? [];
+  return paths.map((path, index) => {
+    const name = path.replace(/^cam\//, '').replace(/^\d+-/, '');
+    let trueClass = '?';
+    let predictedClass = '?';
+    for (const t of run.classes) for (const p of run.classes) if (name.startsWith(`${t}-as-${p}-`)) [trueClass, predictedClass] = [t, p];
+    return { index, trueClass, predictedClass, correct: trueClass === predictedClass && trueClass !== '?' };
+  });
+}
+
+/**
+ * ROC curves from stored predictions: the positive class (Alzheimer, index 0) for two classes,
+ * one class against the rest for each class otherwise.
+ */
+export function rocCurves(classes: readonly string[], predictions: readonly StoredPrediction[], perClassAuc: Record<string, unknown> | null): RocCurve[] {
+  if (predictions.length === 0 || classes.length < 2) return [];
+  const targets = classes.length === 2 ? [0] : classes.map((_, i) => i);
+  return targets.map((k) => {
+    const points = rocPoints(
+      predictions.map((p) => p.probabilities[k] ?? 0),
+      predictions.map((p) => p.label === k),
+    );
+    const auc = num((obj(perClassAuc?.[classes[k]!]) ?? {}).auc);
+    return { label: classes.length === 2 ? `${classes[k]} (positive)` : `${classes[k]} vs rest`, auc, points };
+  });
+}
+
+/** Everything the run page shows. */
+export function runDetail(run: StoredRun, epochs: readonly StoredEpoch[], predictions: readonly StoredPrediction[], files: readonly string[]): RunDetail {
+  const test = run.test as TestJson | null;
+  const dataset = obj(run.dataset);
+  const split = obj(run.split);
+  const bestMetrics = test?.best?.metrics ?? null;
+  return {
+    ...runSummary(run),
+    classes: run.classes,
+    config: run.config,
+    given: run.flags,
+    dataset: dataset
+      ? { layout: typeof dataset.layout === 'string' ? dataset.layout : null, slices: num(dataset.slices), fingerprint: run.datasetFingerprint, root: typeof dataset.root === 'string' ? dataset.root : null }
+      : null,
+    split: split
+      ? { grouping: typeof split.grouping === 'string' ? split.grouping : null, seed: num(split.seed), groups: split.groups ?? null, counts: (obj(split.counts) ?? {}) as Record<string, Record<string, number>> }
+      : null,
+    leakage: run.leakage,
+    codeVersion: run.codeVersion,
+    machine: run.machine,
+    device: run.device,
+    startedAt: run.startedAt,
+    updatedAt: run.updatedAt,
+    epochRecords: epochs.map((e) => e.record),
+    testReport: test
+      ? {
+          selectedBy: test.selectedBy ?? null,
+          samples: num(test.samples),
+          best: test.best ? { epoch: num(test.best.epoch), metrics: test.best.metrics ?? null, collapsed: test.best.collapsed === true, ci: test.best.ci ?? null } : null,
+          last: test.last ? { epoch: num(test.last.epoch), metrics: test.last.metrics ?? null, collapsed: test.last.collapsed === true } : null,
+        }
+      : null,
+    confusion: Array.isArray(bestMetrics?.confusion) ? (bestMetrics.confusion as number[][]) : null,
+    roc: rocCurves(run.classes, predictions, obj(bestMetrics?.perClass)),
+    cam: camEntries(run),
+    files: files.filter(isServedFile),
+  };
+}
