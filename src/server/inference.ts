@@ -87,8 +87,12 @@ export class ModelCache {
   }
 }
 
-const pngDataUrl = async (data: Uint8Array, width: number, height: number, channels: 1 | 3): Promise<string> =>
-  `data:image/png;base64,${(await sharp(Buffer.from(data.buffer, data.byteOffset, data.byteLength), { raw: { width, height, channels } }).png().toBuffer()).toString('base64')}`;
+/** A raster as a PNG data URL; gray stays a 1-channel PNG (sharp would otherwise write sRGB). */
+async function pngDataUrl(data: Uint8Array, width: number, height: number, channels: 1 | 3): Promise<string> {
+  let image = sharp(Buffer.from(data.buffer, data.byteOffset, data.byteLength), { raw: { width, height, channels } });
+  if (channels === 1) image = image.toColourspace('b-w');
+  return `data:image/png;base64,${(await image.png().toBuffer()).toString('base64')}`;
+}
 
 /**
  * Class probabilities of one slice and the Grad-CAM heat map of the predicted class, after the
