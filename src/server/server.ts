@@ -108,7 +108,9 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     return payload;
   });
 
-  // Uploads: raw image bytes as the body, typed, limited, held in memory only.
+  // Uploads: raw image bytes as the body, typed, limited, held in memory only. No endpoint takes
+  // JSON or text bodies, so Fastify's default parsers go: any other type is a 415.
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser([...UPLOAD_TYPES], { parseAs: 'buffer', bodyLimit: uploadLimit }, (_request, body, done) => done(null, body));
 
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {

@@ -1,0 +1,134 @@
+// The dashboard's safety rules, probed over real sockets with raw (un-normalized) request paths:
+// token beyond loopback, path traversal, upload type and size, foreign Host headers, and the
+// CLI's refusal to bind beyond loopback without a token.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { request } from 'node:http';
+import { symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { syncRunFolder } from '../store/sync.js';
+import { AlzbenchError } from '../util/errors.js';
+import { createServer, startServer, type RunningServer } from './server.js';
+import { makeDashboardFixture, type DashboardFixture } from './test-fixture.js';
+
+const TOKEN = 'test-token-5f1c9e';
+let fixture: DashboardFixture;
+let open: RunningServer;
+let guarded: RunningServer;
+
+/** One HTTP request with the path sent exactly as given (fetch would resolve `..`). */
+function raw(base: string, path: string, options: { method?: string; headers?: Record<string, string>; body?: Buffer } = {}): Promise<{ status: number; text: string; headers: Record<string, unknown> }> {
+  const url = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: url.hostname, port: url.port, path, method: options.method ?? 'GET', headers: options.headers ?? {} }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
+    });
+    // The server may answer (413) and close before a large body is written.
+    req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error)));
+    req.end(options.body);
+  });
+}
+
+before(async () => {
+  fixture = await makeDashboardFixture();
+  open = await startServer({ store: fixture.store, runsDir: fixture.runsDir, port: 0 });
+  // Bound to every interface with a token; the test connects through loopback.
+  guarded = await startServer({ store: fixture.store, runsDir: fixture.runsDir, host: '0.0.0.0', port: 0, token: TOKEN });
+});
+
+after(async () => {
+  await open?.close();
+  await guarded?.close();
+  await fixture?.store.close();
+});
+
+const guardedBase = () => guarded.url.replace('0.0.0.0', '127.0.0.1');
+
+test('beyond loopback without a token the server refuses to start (API and CLI)', async () => {
+  await assert.rejects(createServer({ store: fixture.store, host: '0.0.0.0' }), (error: Error) => {
+    assert.ok(error instanceof AlzbenchError);
+    assert.match(error.message, /^Refusing to serve on 0\.0\.0\.0 without --token/);
+    return true;
+  });
+  await assert.rejects(createServer({ store: fixture.store, host: '0.0.0.0', token: 'short' }), /at least 8 characters for --token/);
+  const bin = fileURLToPath(new URL('../../bin/alzbench.js', import.meta.url));
+  const cli = spawnSync(process.execPath, [bin, 'serve', '--host', '0.0.0.0', '--db', join(fixture.dir, 'cli.sqlite')], { encoding: 'utf8' });
+  assert.equal(cli.status, 2);
+  assert.match(cli.stderr, /alzbench serve: error: Refusing to serve on 0\.0\.0\.0 without --token/);
+  assert.match(cli.stderr, /hint: add --token/);
+});
+
+test('with a token, every API call without it (or with a wrong one) is 401; with it, 200', async () => {
+  const base = guardedBase();
+  for (const path of ['/api/runs', `/api/runs/${fixture.ids.sgd}`, `/api/runs/${fixture.ids.sgd}/cam/0`, '/api/no-such-endpoint', '/api/health']) {
+    const none = await raw(base, path);
+    assert.equal(none.status, 401, path);
+    assert.match(JSON.parse(none.text).error.message, /Missing or wrong token/);
+    assert.equal(none.headers['www-authenticate'], 'Bearer');
+    assert.equal((await raw(base, path, { headers: { authorization: `Bearer ${TOKEN}x` } })).status, 401, `${path} wrong token`);
+  }
+  const post = await raw(base, `/api/predict?run=${fixture.ids.sgd}`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: Buffer.from('x') });
+  assert.equal(post.status, 401, 'uploads are checked for the token before anything is read');
+  const ok = await raw(base, '/api/runs', { headers: { authorization: `Bearer ${TOKEN}` } });
+  assert.equal(ok.status, 200);
+  assert.equal(JSON.parse(ok.text).runs.length, 3);
+});
+
+test('path traversal in run files, Grad-CAM indices, test slices and web assets is 404', async () => {
+  const id = fixture.ids.sgd;
+  // A symbolic link inside the run folder that points out of it is listed as a file, yet never served.
+  symlinkSync(join(fixture.dir, 'store.sqlite'), join(fixture.runsDir, id, 'plots', 'escape.svg'));
+  await syncRunFolder(fixture.store, join(fixture.runsDir, id), { force: true });
+  const attempts = [
+    `/api/runs/${id}/files/../../store.sqlite`,
+    `/api/runs/${id}/files/..%2F..%2Fstore.sqlite`,
+    `/api/runs/${id}/files/%2e%2e/%2e%2e/store.sqlite`,
+    `/api/runs/${id}/files/plots/../../../store.sqlite`,
+    `/api/runs/${id}/files//etc/passwd`,
+    `/api/runs/${id}/files/%2Fetc%2Fpasswd`,
+    `/api/runs/${id}/files/plots/escape.svg`,
+    `/api/runs/${id}/files/run.json`,
+    `/api/runs/..%2F..%2F${id}/files/config.json`,
+    `/api/runs/${id}/cam/..%2F..%2Frun.json`,
+    `/api/runs/${id}/cam/-1`,
+    `/api/preprocess?run=${id}&slice=..%2F..%2Fsubjects.csv`,
+    '/../../../etc/passwd',
+    '/assets/..%2F..%2F..%2Fpackage.json',
+    '/%2e%2e/%2e%2e/package.json',
+    '/index.html%00.png',
+  ];
+  for (const path of attempts) {
+    const response = await raw(open.url, path);
+    assert.equal(response.status, 404, `${path}: ${response.status} ${response.text.slice(0, 100)}`);
+    assert.doesNotMatch(response.text, /root:|SQLite format|"dependencies"/, path);
+  }
+  // The same folder's allowed file is served, so the 404s above are the guard, not a broken route.
+  assert.equal((await raw(open.url, `/api/runs/${id}/files/config.json`)).status, 200);
+});
+
+test('uploads: a non-image type is 415, non-image bytes 400, an oversized body 413, each with a clear message', async () => {
+  const id = fixture.ids.sgd;
+  const text = await raw(open.url, `/api/predict?run=${id}`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: Buffer.from('hello') });
+  assert.equal(text.status, 415);
+  assert.match(JSON.parse(text.text).error.message, /^Expected an image upload \(Content-Type image\/png, image\/jpeg, image\/bmp, image\/tiff, image\/webp\) but received Content-Type "text\/plain"/);
+  const fake = await raw(open.url, `/api/predict?run=${id}`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: Buffer.from('this is not a png at all') });
+  assert.equal(fake.status, 400);
+  assert.match(JSON.parse(fake.text).error.message, /^Not an image: the upload/);
+  const big = Buffer.alloc(5 * 1024 * 1024 + 1, 7);
+  const oversized = await raw(open.url, `/api/predict?run=${id}`, { method: 'POST', headers: { 'content-type': 'image/png', 'content-length': String(big.length) }, body: big });
+  assert.equal(oversized.status, 413);
+  assert.match(JSON.parse(oversized.text).error.message, /^Expected an upload of at most 5242880 bytes \(5\.0 MiB\) but received more/);
+  const empty = await raw(open.url, `/api/preprocess?chain=grayscale`, { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body: Buffer.alloc(0) });
+  assert.equal(empty.status, 400);
+  assert.match(JSON.parse(empty.text).error.message, /Expected an image as the request body/);
+});
+
+test('loopback without a token: requests naming a foreign Host are refused (DNS rebinding)', async () => {
+  const foreign = await raw(open.url, '/api/runs', { headers: { host: 'attacker.example:8765' } });
+  assert.equal(foreign.status, 403);
+  assert.equal((await raw(open.url, '/api/runs', { headers: { host: 'localhost:8765' } })).status, 200);
+});
