@@ -25,9 +25,10 @@ export interface ParallelRow {
 
 /**
  * Parallel coordinates: one vertical axis per parameter (categories spread evenly, in order of
- * appearance) and per metric (numeric, min..max of the rows), one polyline per run.
+ * appearance) and per metric (numeric: `fixed[axis]`, else min..max of the rows), one polyline
+ * per run.
  */
-export function ParallelCoordinates(props: { axes: readonly string[]; rows: readonly ParallelRow[]; title: string }) {
+export function ParallelCoordinates(props: { axes: readonly string[]; rows: readonly ParallelRow[]; title: string; fixed?: Record<string, readonly [number, number]> }) {
   const { axes, rows } = props;
   const width = Math.max(420, 140 * axes.length);
   const height = 300 + rows.length * 14;
@@ -40,10 +41,10 @@ export function ParallelCoordinates(props: { axes: readonly string[]; rows: read
     const numeric = values.length > 0 && values.every((v) => typeof v === 'number');
     if (numeric) {
       const nums = values as number[];
-      let lo = Math.min(...nums);
-      let hi = Math.max(...nums);
+      // Shares keep their whole 0..1 range, so a flat line is not mistaken for a difference.
+      let [lo, hi] = props.fixed?.[axis] ?? [Math.min(...nums), Math.max(...nums)];
       if (hi - lo < 1e-9) [lo, hi] = [lo - 0.5, hi + 0.5];
-      return { ticks: [lo, hi].map((v) => ({ label: v.toFixed(3), y: bottom - ((v - lo) / (hi - lo)) * (bottom - top) })), y: (v: string | number) => bottom - (((v as number) - lo) / (hi - lo)) * (bottom - top) };
+      return { ticks: [lo, hi].map((v) => ({ label: String(Number(v.toFixed(3))), y: bottom - ((v - lo) / (hi - lo)) * (bottom - top) })), y: (v: string | number) => bottom - (((v as number) - lo) / (hi - lo)) * (bottom - top) };
     }
     const categories = [...new Set(values.map(String))];
     const y = (v: string | number) => (categories.length === 1 ? (top + bottom) / 2 : top + (categories.indexOf(String(v)) / (categories.length - 1)) * (bottom - top));

@@ -81,7 +81,7 @@ export function ComparePage(props: { query: URLSearchParams }) {
               <tr key={r.id} className={r.id === data.baseline ? 'baseline' : ''} data-run={r.id}>
                 <td>
                   <button type="button" onClick={() => pin(r.id)} disabled={r.id === data.baseline} aria-label={`pin ${r.id} as baseline`} title="pin as baseline">
-                    {r.id === data.baseline ? '📌' : 'pin'}
+                    {r.id === data.baseline ? 'baseline' : 'pin'}
                   </button>
                 </td>
                 <td>
@@ -127,6 +127,7 @@ export function ComparePage(props: { query: URLSearchParams }) {
           <ParallelCoordinates
             title="parameters → test metrics"
             axes={[...data.parameters, ...metricAxes]}
+            fixed={{ 'test bal. acc.': [0, 1], sensitivity: [0, 1] }}
             rows={data.rows.map((r) => ({ label: r.name ?? r.id, values: { ...r.params, 'test bal. acc.': r.best.balancedAccuracy, sensitivity: r.best.sensitivity } }))}
           />
         </section>
