@@ -29,6 +29,15 @@ const pageErrors: string[] = [];
 const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
 const runDir = (id: string) => join(fixture.runsDir, id);
 
+/** Polls `check` every 100 ms until it holds (at most `ms`). Predicates in the page must be functions: the app's CSP forbids eval. */
+async function until(check: () => Promise<boolean>, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`condition not met within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 async function shot(name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
@@ -87,8 +96,8 @@ test('the dashboard in a browser: runs table, run page, compare, predict, prepro
     assert.ok((await page.locator('[data-testid=curve-metrics] polyline').count()) >= 4);
     assert.equal(await page.locator('[data-testid=roc] polyline').count(), 1);
     const cams = page.locator('[data-testid=cam] img');
-    // Browser-side code as strings: this file compiles without the DOM library.
-    await page.waitForFunction("[...document.querySelectorAll('[data-testid=cam] img')].every((img) => img.naturalWidth > 0)");
+    // Every image decoded (they load through fetch with the token, then as blob URLs).
+    await until(() => cams.evaluateAll((imgs) => imgs.length > 0 && imgs.every((img) => (img as unknown as { naturalWidth: number }).naturalWidth > 0)));
     assert.equal(await cams.count(), testJson.cam.length);
     assert.match((await page.locator('[data-testid=test-metrics]').textContent()) ?? '', /sensitivity.*\[/);
     assert.match((await page.locator('[data-testid=data-split]').textContent()) ?? '', /grouped by subject/);
@@ -147,7 +156,7 @@ test('the dashboard in a browser: runs table, run page, compare, predict, prepro
     assert.equal(await page.getByTestId('epochs-done').textContent(), '1');
     await shot('live-running');
     await resumeRun(runDir(live));
-    await page.waitForFunction("document.querySelector('[data-testid=epochs-done]')?.textContent === '3'", undefined, { timeout: 15_000 });
+    await page.getByTestId('epochs-done').filter({ hasText: /^3$/ }).waitFor({ timeout: 15_000 });
     await page.locator('[data-testid=confusion-matrix] svg').waitFor();
     assert.match((await page.getByTestId('status').first().textContent()) ?? '', /^(done|collapsed)$/);
     assert.equal(await page.getByText('live: updating every 2 s').count(), 0);
