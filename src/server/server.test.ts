@@ -24,6 +24,7 @@ import { makeDashboardFixture, type DashboardFixture } from './test-fixture.js';
 
 let fixture: DashboardFixture;
 let server: RunningServer;
+
 const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
 const runDir = (id: string) => join(fixture.runsDir, id);
 const sampleSlice = () => join(SAMPLE_DIR, 'NonDemented', readdirSync(join(SAMPLE_DIR, 'NonDemented')).sort()[0]!);
@@ -202,4 +203,20 @@ test('live: a running run is re-read on every request, so its page follows the e
   assert.ok(['done', 'collapsed'].includes(afterRun.body.status), afterRun.body.status);
   assert.equal(afterRun.body.epochRecords.length, 3);
   assert.ok(afterRun.body.testReport?.best);
+});
+
+test('the server keeps at most two models for predictions and frees them when it closes', { skip: !hasSample && 'no sample' }, async () => {
+  // Tensors of the fixture's trainings are freed by finalizers at any time, so the count may fall
+  // while this runs; the server's own models must not stay after it closes.
+  const own = await startServer({ store: fixture.store, runsDir: fixture.runsDir, port: 0 });
+  const before = memoryStats().tensors;
+  const bytes = readFileSync(sampleSlice());
+  for (const id of [fixture.ids.sgd, fixture.ids.adam, fixture.ids.live, fixture.ids.sgd]) {
+    const response = await fetch(`${own.url}/api/predict?run=${id}`, { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body: bytes });
+    assert.equal(response.status, 200);
+  }
+  const held = memoryStats().tensors;
+  assert.ok(held > before, 'models are cached between requests');
+  await own.close();
+  assert.ok(memoryStats().tensors <= before, `${memoryStats().tensors} live tensors after close, ${before} before the server loaded any model`);
 });
