@@ -67,6 +67,8 @@ export interface TrainConfig {
   bootstrap: number;
   camSamples: number;
   collapseThreshold: number;
+  /** Training images per epoch used to recompute BatchNorm statistics before validation; 0 = off. */
+  bnRecalibration: number;
   onBad: 'skip' | 'stop';
   runsDir: string;
 }
@@ -131,6 +133,7 @@ export const FIELDS: readonly Field[] = [
   { key: 'bootstrap', kind: { type: 'int', min: 0 }, default: 1000, help: 'bootstrap resamples for the test CIs (0 = none)' },
   { key: 'camSamples', kind: { type: 'int', min: 0 }, default: 4, help: 'test slices to write Grad-CAM images for' },
   { key: 'collapseThreshold', kind: { type: 'number', above: 0.5, max: 1 }, default: 0.95, help: 'share of predictions in one class that flags a collapsed model' },
+  { key: 'bnRecalibration', kind: { type: 'int', min: 0 }, default: 256, help: 'training images per epoch to recompute batch-norm statistics from before validation (0 = off)' },
   { key: 'onBad', kind: { type: 'enum', values: ['skip', 'stop'] }, default: 'skip', help: 'bad input files: skip and report, or stop' },
   { key: 'runsDir', kind: { type: 'string' }, default: 'runs', help: 'folder that holds run folders' },
 ];

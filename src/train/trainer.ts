@@ -46,6 +46,7 @@ import {
 } from './run-folder.js';
 import { balancedClassWeights, epochOrder } from './sampling.js';
 import { writeTestArtifacts, type TestReport } from './test-phase.js';
+import { recalibrateBatchNorm } from './recalibrate-bn.js';
 
 /** Options of {@link train} and {@link resumeRun}. */
 export interface TrainOptions {
@@ -310,6 +311,18 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
       }
       if (diverged) break;
       const trainSeconds = (performance.now() - epochStart) / 1000;
+      if (config.bnRecalibration > 0) {
+        // Fresh batch-norm statistics for this epoch's weights, from un-augmented training slices
+        // in this epoch's shuffled order (a class-sorted prefix would bias them).
+        const chosen = order.slice(0, Math.min(nTrain, config.bnRecalibration));
+        const groups: number[][] = [];
+        for (let s = 0; s < chosen.length; s += config.batchSize) groups.push(chosen.slice(s, s + config.batchSize));
+        if (groups.length > 1 && groups.at(-1)!.length < 2) groups[groups.length - 2]!.push(...groups.pop()!); // BN needs 2+ per batch
+        recalibrateBatchNorm(
+          model,
+          groups.map((g) => () => toModelInput(train.images.indexSelect(0, tensor(g, { dtype: 'int64', device: config.device })))),
+        );
+      }
 
       const val = inferProbabilities(model, splits.val.images, splits.val.labels, Math.max(64, config.batchSize));
       const valMetrics = computeMetrics(splits.val.labelList, val.probabilities, classes, { loss: val.loss });

@@ -19,7 +19,8 @@ export interface BatchNormOptions {
  */
 export class BatchNorm2d extends Module {
   readonly eps: number;
-  readonly momentum: number | null;
+  /** Running-average factor (null: cumulative average); mutable for BN recalibration. */
+  momentum: number | null;
   readonly weight: Tensor | null;
   readonly bias: Tensor | null;
   readonly runningMean: Tensor | null;
