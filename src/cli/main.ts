@@ -12,6 +12,7 @@ import { sweepCommand } from './commands/sweep.js';
 import { runsCommand, runsTagCommand, runsNameCommand, runsDeleteCommand, runsExportCommand, runsImportCommand } from './commands/runs.js';
 import { showCommand } from './commands/show.js';
 import { compareCommand } from './commands/compare.js';
+import { workerCommand, workerDrainCommand, workerListCommand } from './commands/worker.js';
 import { serveCommand } from './commands/serve.js';
 
 /**

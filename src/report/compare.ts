@@ -7,6 +7,7 @@
  */
 import { mcnemarFromCorrectness } from '../eval/mcnemar.js';
 import { AlzbenchError } from '../util/errors.js';
+import { deviceLabel, deviceSpeedNote, speedByDevice, type DeviceSpeed } from './device-speed.js';
 import type { RunStore, StoredEpoch, StoredPrediction, StoredRun } from '../store/types.js';
 
 type Interval = { value: number; low: number; high: number };
@@ -36,6 +37,8 @@ export interface ComparisonRow {
   /** 95 % bootstrap intervals of the best epoch's metrics (null without bootstrap). */
   readonly ci: { readonly sensitivity?: Interval; readonly specificity?: Interval; readonly accuracy?: Interval; readonly balancedAccuracy?: Interval; readonly auc?: Interval; readonly unit?: string; readonly resamples?: number } | null;
   readonly secondsPerEpoch: number | null;
+  /** The device it trained on ({@link deviceLabel}): seconds/epoch compare only within one device. */
+  readonly device: string;
   readonly epochsDone: number;
   /** McNemar against the baseline on the paired test slices (null for the baseline itself or unpaired runs). */
   readonly mcnemar: { readonly pValue: number; readonly pHolm: number; readonly method: string; readonly onlyThis: number; readonly onlyBaseline: number; readonly samples: number } | null;
@@ -51,6 +54,8 @@ export interface Comparison {
   readonly rows: ComparisonRow[];
   /** General honesty notes (CI method, multiple comparisons, collapsed runs...). */
   readonly notes: string[];
+  /** Seconds/epoch per device (src/report/device-speed.ts). */
+  readonly speedByDevice: DeviceSpeed[];
   /** Per run: curves and predictions for plots. */
   readonly details: Record<string, { epochs: StoredEpoch[]; predictions: StoredPrediction[]; classes: readonly string[]; confusion: number[][] | null; label: string }>;
 }
@@ -188,7 +193,7 @@ export async function compareRuns(store: RunStore, refs: readonly string[], opti
         ? `${diff >= 0 ? 'better' : 'worse'} than the baseline (McNemar p=${fmtP(mcnemar.pValue)}, Holm ${fmtP(mcnemar.pHolm)})`
         : `not significantly different from the baseline (McNemar p=${fmtP(mcnemar.pValue)}${mcnemar.pHolm !== mcnemar.pValue ? `, Holm ${fmtP(mcnemar.pHolm)}` : ''})${inCi ? '; the baseline lies within its 95 % CI' : ''}`;
     } else if (m.method === 'unpaired') verdict = 'not on the same test slices as the baseline: no paired test';
-    return { id: run.id, name: run.name, status: run.status, flags, params: values[i]!, best, last, ci, secondsPerEpoch: seconds.length ? seconds.reduce((a, b) => a + b, 0) / seconds.length : null, epochsDone: run.epochsDone, mcnemar, verdict };
+    return { id: run.id, name: run.name, status: run.status, flags, params: values[i]!, best, last, ci, secondsPerEpoch: seconds.length ? seconds.reduce((a, b) => a + b, 0) / seconds.length : null, device: deviceLabel(run), epochsDone: run.epochsDone, mcnemar, verdict };
   });
 
   const notes: string[] = [];
@@ -202,7 +207,11 @@ export async function compareRuns(store: RunStore, refs: readonly string[], opti
   if (rows.some((r) => r.flags.includes('leak'))) notes.push('"leak": test slices identical to training slices were found; those results are inflated.');
   const slices = rows.find((r) => r.ci?.unit === 'slice');
   if (slices) notes.push('Slice-level CIs assume independent slices; slices of one subject are not, so the true uncertainty is larger.');
-  return { title, baseline: baseline?.id ?? null, columns, rows, notes, details };
+  // Speed per device (device-speed.ts): kept apart from the metrics above.
+  const speeds = speedByDevice(rows);
+  const deviceNote = deviceSpeedNote(speeds);
+  if (deviceNote) notes.push(deviceNote);
+  return { title, baseline: baseline?.id ?? null, columns, rows, notes, speedByDevice: speeds, details };
 }
 
 /** A p-value for tables: 3 significant digits, `<0.001` below that. */

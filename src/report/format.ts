@@ -34,7 +34,8 @@ function table(c: Comparison): { header: string[]; cells: string[][] } {
     [r.status, ...r.flags.filter((f) => f !== r.status)].join(', '),
     ...METRICS.map(([k]) => withCi(r, k)),
     f3(r.best.loss),
-    r.secondsPerEpoch === null ? '-' : r.secondsPerEpoch.toFixed(1),
+    // Seconds/epoch with the device: unlike devices are not comparable on speed.
+    r.secondsPerEpoch === null ? '-' : `${r.secondsPerEpoch.toFixed(1)} ${c.speedByDevice.length > 1 ? `(${r.device.split(' ')[0]})` : ''}`.trim(),
     `${r.best.epoch ?? '-'}/${r.last?.epoch ?? r.epochsDone ?? '-'}`,
     f3(r.last?.accuracy),
     r.mcnemar ? fmtP(r.mcnemar.pValue) : r.id === c.baseline ? 'baseline' : '-',
@@ -60,11 +61,11 @@ export function toCsv(c: Comparison): string {
   };
   const header = ['run', 'name', ...c.columns, 'status', 'flags'];
   for (const [k] of METRICS) header.push(k, `${k}_low`, `${k}_high`);
-  header.push('loss', 'seconds_per_epoch', 'best_epoch', 'last_epoch', 'last_accuracy', 'last_balanced_accuracy', 'mcnemar_p', 'mcnemar_p_holm', 'baseline', 'note');
+  header.push('loss', 'seconds_per_epoch', 'device', 'best_epoch', 'last_epoch', 'last_accuracy', 'last_balanced_accuracy', 'mcnemar_p', 'mcnemar_p_holm', 'baseline', 'note');
   const rows = c.rows.map((r) => {
     const out: unknown[] = [r.id, r.name, ...c.columns.map((k) => r.params[k]), r.status, r.flags.join(' ')];
     for (const [k] of METRICS) out.push(r.best[k], r.ci?.[k]?.low, r.ci?.[k]?.high);
-    out.push(r.best.loss, r.secondsPerEpoch, r.best.epoch, r.last?.epoch, r.last?.accuracy, r.last?.balancedAccuracy, r.mcnemar?.pValue, r.mcnemar?.pHolm, r.id === c.baseline ? 'yes' : '', r.verdict);
+    out.push(r.best.loss, r.secondsPerEpoch, r.device, r.best.epoch, r.last?.epoch, r.last?.accuracy, r.last?.balancedAccuracy, r.mcnemar?.pValue, r.mcnemar?.pHolm, r.id === c.baseline ? 'yes' : '', r.verdict);
     return out.map(q).join(',');
   });
   return `${[header.join(','), ...rows].join('\n')}\n`;

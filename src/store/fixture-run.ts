@@ -116,7 +116,7 @@ export function startFixtureRun(options: FixtureOptions): RunPaths {
     started: new Date().toISOString(),
     code: { version: 'fixture', package: '0.0.0' },
     machine: { hostname: hostname(), cpu: 'fixture cpu', cores: 2, threads: 1 },
-    device: 'cpu',
+    device: typeof options.config.device === 'string' ? options.config.device : 'cpu',
     task: 'binary',
     classes: [...FIXTURE_CLASSES],
     dataset: { root: '/data/fixture', layout: 'class-folders', fingerprint, slices: 400 },

@@ -4,7 +4,7 @@
  */
 import { type Kysely, type Selectable } from 'kysely';
 import { AlzbenchError } from '../util/errors.js';
-import type { RunsTable, StoreDatabase } from './schema.js';
+import type { RunsTable, StoreDatabase, WorkersTable } from './schema.js';
 import { inTransaction } from './transaction.js';
 import {
   type NewRun,
@@ -19,6 +19,7 @@ import {
   type StoredPrediction,
   type StoredRun,
   type StoredSweep,
+  type StoredWorker,
   FINISHED_STATUSES,
 } from './types.js';
 
@@ -40,7 +41,7 @@ function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
 }
 
 /** Run columns a snapshot (a run folder) provides. */
-function snapshotColumns(s: RunSnapshot, now: string): Omit<RunsTable, 'id' | 'name' | 'sweep_id' | 'point' | 'point_index' | 'owner' | 'attempts' | 'heartbeat_at'> {
+function snapshotColumns(s: RunSnapshot, now: string): Omit<RunsTable, 'id' | 'name' | 'sweep_id' | 'point' | 'point_index' | 'owner' | 'attempts' | 'heartbeat_at' | 'worker' | 'job_id'> {
   const best = (s.test?.best ?? null) as { metrics?: Record<string, number> } | null;
   const metric = (key: string) => {
     const v = best?.metrics?.[key];
@@ -105,6 +106,7 @@ const RUN_COLUMNS = [
   'id', 'name', 'status', 'reason', 'sweep_id', 'point', 'point_index', 'config', 'flags', 'model', 'task', 'classes', 'dataset_fingerprint', 'dataset',
   'split', 'leakage', 'code_version', 'machine', 'device', 'created_at', 'started_at', 'finished_at', 'updated_at', 'epochs_done', 'best_epoch', 'test',
   'test_accuracy', 'test_balanced_accuracy', 'test_sensitivity', 'test_specificity', 'test_auc', 'test_loss', 'dir', 'owner', 'pid', 'attempts', 'heartbeat_at',
+  'worker', 'job_id',
 ] as const;
 type RunRow = Pick<Selectable<RunsTable>, (typeof RUN_COLUMNS)[number]>;
 
@@ -147,6 +149,8 @@ function toRun(row: RunRow, tags: readonly string[]): StoredRun {
     pid: num(row.pid),
     attempts: num(row.attempts) ?? 0,
     heartbeatAt: row.heartbeat_at,
+    worker: row.worker,
+    jobId: row.job_id,
     tags,
   };
 }
@@ -162,7 +166,26 @@ function patchColumns(patch: RunPatch): Partial<RunsTable> {
   if (patch.startedAt !== undefined) out.started_at = patch.startedAt;
   if (patch.finishedAt !== undefined) out.finished_at = patch.finishedAt;
   if (patch.dir !== undefined) out.dir = patch.dir;
+  if (patch.worker !== undefined) out.worker = patch.worker;
+  if (patch.jobId !== undefined) out.job_id = patch.jobId;
+  if (patch.device !== undefined) out.device = patch.device;
   return out;
+}
+
+function toWorker(row: Selectable<WorkersTable>): StoredWorker {
+  return {
+    id: row.id,
+    name: row.name,
+    host: row.host,
+    pid: Number(row.pid),
+    device: row.device,
+    concurrency: Number(row.concurrency),
+    state: row.state as StoredWorker['state'],
+    drain: Number(row.drain) === 1,
+    runsDone: Number(row.runs_done),
+    startedAt: row.started_at,
+    heartbeatAt: row.heartbeat_at,
+  };
 }
 
 /** {@link RunStore} on a Kysely database (SQLite or PostgreSQL dialect, migrated). */
@@ -481,6 +504,51 @@ export class KyselyRunStore implements RunStore {
       if (Number(claimed.numUpdatedRows) > 0) return this.getRun(next.id);
     }
     throw new Error(`could not claim a run of sweep ${sweepId} after 50 tries (heavy contention)`);
+  }
+
+  async claimRun(id: string, owner: string, patch: RunPatch = {}): Promise<StoredRun | undefined> {
+    const now = new Date().toISOString();
+    const claimed = await this.db
+      .updateTable('runs')
+      .set((eb) => ({ ...patchColumns(patch), status: 'running', owner, heartbeat_at: now, updated_at: now, attempts: eb('attempts', '+', 1) }))
+      .where('id', '=', id)
+      .where('status', '=', 'queued')
+      .executeTakeFirst();
+    return Number(claimed.numUpdatedRows) > 0 ? this.getRun(id) : undefined;
+  }
+
+  async putWorker(w: StoredWorker): Promise<void> {
+    const row = { id: w.id, name: w.name, host: w.host, pid: w.pid, device: w.device, concurrency: w.concurrency, state: w.state, drain: w.drain ? 1 : 0, runs_done: w.runsDone, started_at: w.startedAt, heartbeat_at: w.heartbeatAt };
+    await this.db
+      .insertInto('workers')
+      .values(row)
+      .onConflict((oc) => oc.column('id').doUpdateSet(row))
+      .execute();
+  }
+
+  async updateWorker(id: string, patch: { state?: StoredWorker['state']; heartbeatAt?: string; runsDone?: number }): Promise<StoredWorker | undefined> {
+    const set: Partial<WorkersTable> = {};
+    if (patch.state !== undefined) set.state = patch.state;
+    if (patch.heartbeatAt !== undefined) set.heartbeat_at = patch.heartbeatAt;
+    if (patch.runsDone !== undefined) set.runs_done = patch.runsDone;
+    if (Object.keys(set).length > 0) await this.db.updateTable('workers').set(set).where('id', '=', id).execute();
+    const row = await this.db.selectFrom('workers').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toWorker(row) : undefined;
+  }
+
+  async listWorkers(): Promise<StoredWorker[]> {
+    const rows = await this.db.selectFrom('workers').selectAll().orderBy('started_at').orderBy('id').execute();
+    return rows.map(toWorker);
+  }
+
+  async drainWorkers(refs: readonly string[] | 'all'): Promise<string[]> {
+    let query = this.db.updateTable('workers').set({ drain: 1 }).where('state', '!=', 'stopped');
+    if (refs !== 'all') {
+      if (refs.length === 0) return [];
+      query = query.where((eb) => eb.or([eb('id', 'in', [...refs]), eb('name', 'in', [...refs])]));
+    }
+    const rows = await query.returning('id').execute();
+    return rows.map((r) => r.id).sort();
   }
 
   async close(): Promise<void> {

@@ -115,6 +115,29 @@ const MIGRATIONS: readonly Migration[] = [
         .execute();
     },
   },
+  {
+    version: 2,
+    name: 'queue workers: runs.worker, runs.job_id, workers',
+    async up(db) {
+      // The worker that trained a run (kept after it ends, unlike owner) and its queue job.
+      await db.schema.alterTable('runs').addColumn('worker', 'text').execute();
+      await db.schema.alterTable('runs').addColumn('job_id', 'text').execute();
+      await db.schema
+        .createTable('workers')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('host', 'text', (c) => c.notNull())
+        .addColumn('pid', 'integer', (c) => c.notNull())
+        .addColumn('device', 'text', (c) => c.notNull())
+        .addColumn('concurrency', 'integer', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('drain', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('runs_done', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('started_at', 'text', (c) => c.notNull())
+        .addColumn('heartbeat_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
 ];
 
 /** The schema version this code writes. */

@@ -43,6 +43,10 @@ export interface RunsTable {
   attempts: number;
   heartbeat_at: string | null;
   folder_stamp: string | null;
+  /** Queue worker that took the run last (schema 2). */
+  worker: string | null;
+  /** Its queue job (pg-boss job id; schema 2). */
+  job_id: string | null;
 }
 
 export interface EpochsTable {
@@ -94,6 +98,21 @@ export interface SweepsTable {
   created_at: string;
 }
 
+/** Queue workers (`alzbench worker`), schema 2. */
+export interface WorkersTable {
+  id: string;
+  name: string;
+  host: string;
+  pid: number;
+  device: string;
+  concurrency: number;
+  state: string;
+  drain: number;
+  runs_done: number;
+  started_at: string;
+  heartbeat_at: string;
+}
+
 export interface MigrationsTable {
   version: number;
   name: string;
@@ -107,5 +126,6 @@ export interface StoreDatabase {
   artifacts: ArtifactsTable;
   tags: TagsTable;
   sweeps: SweepsTable;
+  workers: WorkersTable;
   alzbench_migrations: MigrationsTable;
 }

@@ -103,6 +103,10 @@ export interface StoredRun {
   /** How many times a worker has started it. */
   readonly attempts: number;
   readonly heartbeatAt: string | null;
+  /** Queue worker (`alzbench worker` name) that took the run last; kept after it ends. */
+  readonly worker: string | null;
+  /** The queue job (pg-boss id) the run was last taken with. */
+  readonly jobId: string | null;
   readonly tags: readonly string[];
 }
 
@@ -183,6 +187,28 @@ export interface RunPatch {
   readonly startedAt?: string | null;
   readonly finishedAt?: string | null;
   readonly dir?: string | null;
+  readonly worker?: string | null;
+  readonly jobId?: string | null;
+  readonly device?: string | null;
+}
+
+/** A queue worker as registered in the store (see src/queue/worker.ts). */
+export interface StoredWorker {
+  /** Unique per process: `host/pid`; the owner it writes on the runs it holds. */
+  readonly id: string;
+  /** `--name`, default the host name. */
+  readonly name: string;
+  readonly host: string;
+  readonly pid: number;
+  readonly device: string;
+  readonly concurrency: number;
+  /** running, draining, stopped; `lost` is derived by readers from an old heartbeat. */
+  readonly state: 'running' | 'draining' | 'stopped';
+  /** Asked to drain (by `alzbench worker drain`): finish its runs, take no new one, stop. */
+  readonly drain: boolean;
+  readonly runsDone: number;
+  readonly startedAt: string;
+  readonly heartbeatAt: string;
 }
 
 /** How {@link RunStore.putRun} treats a run that is already stored. */
@@ -249,6 +275,19 @@ export interface RunStore {
    * running, attempts + 1. Two workers never get the same run. Undefined when none is queued.
    */
   claimNextRun(sweepId: string, owner: string): Promise<StoredRun | undefined>;
+  /**
+   * Atomically takes one queued run for `owner` (a compare-and-set on status queued): status
+   * running, attempts + 1, with the given fields. Undefined when the run is not queued.
+   */
+  claimRun(id: string, owner: string, patch?: RunPatch): Promise<StoredRun | undefined>;
+
+  /** Inserts or replaces a queue worker's row. */
+  putWorker(worker: StoredWorker): Promise<void>;
+  /** Heartbeat and state of a worker; resolves to its row after the change (undefined if unknown). */
+  updateWorker(id: string, patch: { state?: StoredWorker['state']; heartbeatAt?: string; runsDone?: number }): Promise<StoredWorker | undefined>;
+  listWorkers(): Promise<StoredWorker[]>;
+  /** Asks workers to drain: those whose id or name is in `refs`, or every running one with 'all'. Resolves to the ids asked. */
+  drainWorkers(refs: readonly string[] | 'all'): Promise<string[]>;
 
   close(): Promise<void>;
 }

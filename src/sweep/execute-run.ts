@@ -109,7 +109,9 @@ export async function executeRun(store: RunStore, run: StoredRun, options: Execu
   mkdirSync(logsDir, { recursive: true });
   const logFile = createWriteStream(join(logsDir, `${run.id}.log`), { flags: 'a' });
   const env = { ...(allocatorEnv() ?? process.env), ALZBENCH_THREADS: String(settings.threads) };
-  const child = spawn(process.execPath, [CHILD, JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'pipe'], env });
+  // The IPC channel closes when this process dies (even by SIGKILL): the child then exits, so a
+  // killed worker leaves no orphan training on and writing its run folder.
+  const child = spawn(process.execPath, [CHILD, JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env });
   child.stdout!.pipe(logFile, { end: false });
   child.stderr!.pipe(logFile, { end: false });
   options.onSpawn?.(child);

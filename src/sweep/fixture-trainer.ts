@@ -1,9 +1,10 @@
 /**
  * A stand-in for the trainer in sweep tests: the same `train` / `resumeRun` calls, writing fixture
  * run folders (src/store/fixture-run.ts) one epoch every ALZBENCH_FIXTURE_EPOCH_MS milliseconds
- * (default 0), so tests can kill workers mid-run without training a network.
+ * (default 0), so tests can kill workers mid-run without training a network. With
+ * ALZBENCH_FIXTURE_COMPLETIONS=<file>, each finished training appends `<run id> <pid>` to it.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { finishFixtureRun, startFixtureRun, writeFixtureEpoch, type FixtureOptions } from '../store/fixture-run.js';
 import { runPaths, writeJsonAtomic, type RunRecord } from '../train/run-folder.js';
@@ -22,6 +23,8 @@ async function runFrom(options: FixtureOptions, firstEpoch: number): Promise<Tra
     writeFixtureEpoch(paths, options, e);
   }
   const record = finishFixtureRun(paths, options);
+  // Tests of the queue count completions across processes: one line per finished training.
+  if (process.env.ALZBENCH_FIXTURE_COMPLETIONS) appendFileSync(process.env.ALZBENCH_FIXTURE_COMPLETIONS, `${options.id} ${process.pid}\n`);
   return { id: options.id, dir: paths.dir, status: record.status, epochsDone: epochs, bestEpoch: epochs, history: [], test: null };
 }
 

@@ -54,9 +54,12 @@ function newPointRunId(spec: SweepSpec, index: number): string {
   return `${spec.name}-${String(index + 1).padStart(3, '0')}-${randomBytes(3).toString('hex')}`;
 }
 
-/** Settings as the sweep file asked, without those a worker adds (its folder and thread share). */
+/**
+ * Settings as the sweep file asked, without those a worker adds: its folder, thread share, and
+ * device (a queue worker's `--device` picks it; it changes speed, not what the run means).
+ */
 function requested(settings: Record<string, unknown>): Record<string, unknown> {
-  const { runsDir: _r, threads: _t, ...rest } = settings;
+  const { runsDir: _r, threads: _t, device: _d, ...rest } = settings;
   return rest;
 }
 

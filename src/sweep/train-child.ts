@@ -5,7 +5,7 @@
  * last checkpoint). Progress lines go to stderr; the exit code says how it ended (0: the run
  * ended, done, collapsed or diverged; 1: it failed).
  */
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { TrainConfigInput } from '../train/config.js';
@@ -26,13 +26,34 @@ interface Trainer {
 }
 
 const job = JSON.parse(process.argv[2] ?? '{}') as TrainJob;
+// Our worker died (the IPC channel closed): stop rather than train on unwatched. The channel
+// must not keep this process alive by itself.
+process.on('disconnect', () => {
+  process.stderr.write(`run ${job.runId}: its worker is gone; stopping\n`);
+  process.exit(1);
+});
+process.channel?.unref();
 const trainer = (await import(job.trainer ? pathToFileURL(resolve(job.trainer)).href : '../train/trainer.js')) as Trainer;
 const { stderrReporter } = await import('../train/progress.js');
 const onEvent = stderrReporter(process.stderr, { bar: false });
 const dir = resolve(job.runsDir, job.runId);
 try {
   let result: TrainResult;
-  if (existsSync(join(dir, 'run.json'))) {
+  let record = existsSync(join(dir, 'run.json')) ? (JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as { status?: string; device?: string }) : null;
+  if (record && ['done', 'diverged', 'collapsed'].includes(record.status ?? '')) {
+    // Finished by an earlier attempt whose worker was lost before it told the store: never again.
+    process.stderr.write(`run ${job.runId}: already ${record.status} in its folder\n`);
+    process.exit(0);
+  }
+  if (record && typeof job.settings.device === 'string' && record.device !== undefined && record.device !== job.settings.device) {
+    // Taken over by a worker on another device (a CPU run on a GPU worker, or back): a checkpoint
+    // holds device-bound state (RNG, optimizer buffers), and a run's epochs should share a
+    // device, so the run starts again here rather than resuming.
+    process.stderr.write(`run ${job.runId}: started on ${record.device}, this worker trains on ${job.settings.device}: starting again\n`);
+    rmSync(dir, { recursive: true, force: true });
+    record = null;
+  }
+  if (record) {
     result = await trainer.resumeRun(job.runId, { runsDir: job.runsDir, onEvent });
   } else {
     // A folder without run.json is a start killed before its first write: begin again.

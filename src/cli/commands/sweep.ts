@@ -4,8 +4,12 @@ import { settingsFromFlags } from '../../train/config.js';
 import { AlzbenchError, invalid } from '../../util/errors.js';
 import { type Command, parseFlags } from '../command.js';
 import { openSyncedStore, STORE_FLAGS, STORE_HELP } from './store-options.js';
+import { defaultDbRef, isPostgresUrl } from '../../store/open-store.js';
+import { openRunQueue } from '../../queue/run-queue.js';
+import { enqueueSweep, followSweep } from '../../queue/enqueue.js';
+import type { SweepSpec } from '../../sweep/spec.js';
 
-const usage = `usage: alzbench sweep <sweep.yaml> [--workers N] [--scale NAME] [--set key=value]... [--db REF] [--json]
+const usage = `usage: alzbench sweep <sweep.yaml> [--workers N] [--scale NAME] [--set key=value]... [--db REF] [--follow] [--json]
 
 Creates the sweep's runs in the run store (one per grid or list point) and trains them with N
 local worker processes, each with its share of the CPU threads. Started again, it skips finished
@@ -18,6 +22,11 @@ See experiments/ for the study's tables as sweep files.
   --set key=value   override a base setting for every run, e.g. --set data=/data/kaggle (repeatable)
   --attempts N      tries per run when its worker dies (default 2)
   --create-only     only create the runs in the store
+  --follow          with a postgres:// store: wait until workers ended every run, printing progress
+
+With --db postgres://... and no --workers, the runs go to the store's job queue and the command
+returns: "alzbench worker --db postgres://..." on any machines trains them (README "GPU and many
+machines"). With --workers N it trains them here, as with a SQLite file.
   --json            print one JSON document with the summary on stdout
 ${STORE_HELP}`;
 
@@ -44,6 +53,7 @@ export const sweepCommand: Command = {
         set: { type: 'string', multiple: true },
         attempts: { type: 'string' },
         'create-only': { type: 'boolean', default: false },
+        follow: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
       },
       true,
@@ -57,6 +67,8 @@ export const sweepCommand: Command = {
     }
     const spec = readSweepFile(positionals[0]!, { ...(values.scale ? { scale: values.scale } : {}), overrides: settingsFromFlags(overrides) });
     const workers = positiveInt('--workers', values.workers, 1);
+    if (isPostgresUrl(defaultDbRef(values.db)) && values.workers === undefined && !values['create-only']) return enqueueCommand(spec, values);
+    if (values.follow) throw new AlzbenchError('--follow follows a queued sweep: it needs --db postgres://... and no --workers', { exitCode: 2 });
     const store = await openSyncedStore(values);
     try {
       const summary = await runSweep(store, spec, {
@@ -94,3 +106,43 @@ export const sweepCommand: Command = {
     }
   },
 };
+
+/** A sweep on a PostgreSQL store: runs into the queue for `alzbench worker`s; `--follow` waits for them. */
+async function enqueueCommand(spec: SweepSpec, values: { db?: string | undefined; 'runs-dir'?: string | undefined; attempts?: string | undefined; follow?: boolean; json?: boolean }): Promise<number> {
+  const started = performance.now();
+  const store = await openSyncedStore(values);
+  try {
+    const queue = await openRunQueue(defaultDbRef(values.db));
+    let summary;
+    try {
+      summary = await enqueueSweep(store, queue, spec, { runsDir: values['runs-dir'] ?? 'runs', maxAttempts: positiveInt('--attempts', values.attempts, 2) });
+    } finally {
+      await queue.close();
+    }
+    const log = (line: string) => process.stderr.write(`${line}\n`);
+    log(`sweep ${summary.sweep.id}: ${summary.runs} runs, ${summary.skipped} already ended, ${summary.enqueued} queued for workers (${summary.jobsCreated} new jobs) in ${store.location}`);
+    let statuses: Record<string, number> | null = null;
+    if (values.follow) {
+      log('following: start workers with "alzbench worker --db <the same URL>"; Ctrl-C stops following (the sweep goes on)');
+      const stop = new AbortController();
+      const onInt = () => stop.abort();
+      process.on('SIGINT', onInt);
+      try {
+        statuses = await followSweep(store, summary.sweep.id, { log, signal: stop.signal });
+      } finally {
+        process.off('SIGINT', onInt);
+      }
+    }
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify({ sweep: summary.sweep.id, scale: summary.sweep.scale, runs: summary.runs, skipped: summary.skipped, enqueued: summary.enqueued, jobsCreated: summary.jobsCreated, statuses, seconds: (performance.now() - started) / 1000, store: store.location })}\n`);
+    } else if (statuses) {
+      console.log(`sweep ${summary.sweep.id}: ${summary.runs} runs (${Object.entries(statuses).map(([s, n]) => `${n} ${s}`).join(', ')})`);
+    } else {
+      console.log(`sweep ${summary.sweep.id}: ${summary.enqueued} run(s) queued; train them with: alzbench worker --db <URL> [--device cuda] [--runs-dir <shared folder>]`);
+    }
+    if (statuses && (statuses.queued ?? 0) + (statuses.running ?? 0) > 0) return 1;
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
