@@ -116,7 +116,7 @@ export const demoCommand: Command = {
     const minutes = ((performance.now() - start) / 60000).toFixed(1);
     log(`\n== done in ${minutes} min\nreport: ${report}\n        ${leakageReport}`);
     log(`runs:   npx alzbench runs --db ${join(dir, 'alzbench.db')} --runs-dir ${join(dir, 'runs')}`);
-    log(`dashboard: npx alzbench serve --db ${join(dir, 'alzbench.db')}   (then open http://127.0.0.1:8080)`);
+    log(`dashboard: npx alzbench serve --db ${join(dir, 'alzbench.db')} --runs-dir ${join(dir, 'runs')}   (then open http://127.0.0.1:8765)`);
     if (values.json) process.stdout.write(`${JSON.stringify({ dir, report, leakageReport, chains, leakage })}\n`);
     return 0;
   },
