@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { makeRaster, type Raster } from '../preprocess/raster.js';
 import { AlzbenchError } from '../util/errors.js';
@@ -59,7 +59,8 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
   const name = options.name ?? (typeof input === 'string' ? input : '<buffer>');
   let bytes: Uint8Array;
   try {
-    bytes = typeof input === 'string' ? await readFile(input) : input;
+    // A slice file is a few kB: a synchronous read is cheaper than a thread-pool round trip.
+    bytes = typeof input === 'string' ? readFileSync(input) : input;
   } catch (error) {
     throw new BadImageError('unreadable', name, (error as NodeJS.ErrnoException).code ?? (error as Error).message);
   }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { applyChain } from '../preprocess/chain.js';
 import type { Chain } from '../preprocess/chain-spec.js';
@@ -66,7 +67,8 @@ export function cacheKey(inputs: readonly CacheInput[], chain: Chain): { key: st
 async function readCache(file: string, fingerprint: string, chain: Chain, count: number): Promise<Raster[] | undefined> {
   let buffer: Buffer;
   try {
-    buffer = await readFile(file);
+    // One synchronous read: async readFile splits a 25 MB cache into many thread-pool round trips.
+    buffer = readFileSync(file);
   } catch {
     return undefined;
   }
