@@ -12,13 +12,11 @@ setNumThreads(Number(threadsArg));
 manualSeed(0);
 const model = makeModel(name);
 const channelsLast = layout === 'channels_last';
-if (channelsLast) {
-  // Convert 4-D weights to NHWC so oneDNN runs its fast path, as model.to(memory_format=...) does.
-  for (const p of model.parameters()) if (p.ndim === 4) { const c = p.contiguous('channelsLast'); if (c !== p) { p.setData(c); c.dispose(); } }
-}
+// NHWC weights and inputs so oneDNN runs its fast path, as model.to(memory_format=...) does.
+if (channelsLast) model.toMemoryFormat('channelsLast');
 const opt = new Adam(model.parameters(), { lr: 1e-3 });
 let x = randn([16, 1, 208, 176]);
-if (channelsLast) x = x.contiguous('channelsLast');
+if (channelsLast) x = x.toMemoryFormat('channelsLast');
 const y = randint(0, 2, [16]);
 const times = [];
 for (let i = 0; i < 3 + Number(stepsArg); i++) {

@@ -1,4 +1,4 @@
-import { Tensor } from '../torch/tensor.js';
+import { Tensor, type MemoryFormat } from '../torch/tensor.js';
 import { noGrad } from '../torch/autograd.js';
 import { keep } from '../torch/scope.js';
 
@@ -200,6 +200,25 @@ export abstract class Module {
           if (t.dtype !== 'float32' && t.dtype !== 'float64' && t.dtype !== 'float16' && t.dtype !== 'bfloat16') continue; // counters stay integer
         }
         const moved = t.to(target);
+        if (moved !== t) {
+          t.setData(moved);
+          moved.dispose();
+        }
+      }
+    });
+    return this;
+  }
+
+  /**
+   * Puts every 4-D parameter and buffer in a memory format, in place, like PyTorch's
+   * `model.to(memory_format=torch.channels_last)`: with channels-last weights and inputs, oneDNN
+   * runs its faster NHWC convolutions on CPU.
+   */
+  toMemoryFormat(format: MemoryFormat): this {
+    noGrad(() => {
+      for (const t of [...this.parameters(), ...this.namedBuffers().map(([, b]) => b)]) {
+        if (t.ndim !== 4) continue;
+        const moved = t.toMemoryFormat(format);
         if (moved !== t) {
           t.setData(moved);
           moved.dispose();

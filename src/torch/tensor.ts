@@ -160,6 +160,14 @@ export class Tensor implements Disposable {
   contiguous(format: MemoryFormat = 'contiguous'): Tensor {
     return op('aten::contiguous', [this, MEMORY_FORMAT[format]]);
   }
+  /**
+   * This tensor in a memory format, copying unless its strides already are that format's, like
+   * PyTorch's `t.to(memory_format=...)`. Unlike {@link contiguous}, it re-strides tensors whose
+   * layout is ambiguous (one channel, 1x1 kernels), so convolutions on them pick the format too.
+   */
+  toMemoryFormat(format: MemoryFormat): Tensor {
+    return op('aten::to.dtype', [this, native.dtype(this.handle), false, false, MEMORY_FORMAT[format]]);
+  }
   isContiguous(format: MemoryFormat = 'contiguous'): boolean {
     return native.isContiguous(this.handle, MEMORY_FORMAT[format]);
   }
