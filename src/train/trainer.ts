@@ -230,6 +230,9 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
     manualSeed(config.seed);
     model = getModel(config.model, { ...modelRequest, ...(config.weights ? { weights: config.weights } : {}) });
     if (config.device !== 'cpu') model.to(config.device);
+    // NHWC weights make oneDNN pick its faster channels-last convolutions (measured 1.3-1.4x per
+    // step on CPU, BENCHMARKS.md); inputs follow the weights' layout inside each conv.
+    if (config.channelsLast) model.toMemoryFormat('channelsLast');
     optimizer = makeOptimizer(config, model.parameters());
     const schedule = makeSchedule(config, optimizer);
     if (config.balance === 'weights') {
