@@ -184,3 +184,20 @@ test('Module.to converts floating parameters and buffers in place, keeping integ
     net.dispose();
   });
 });
+
+test('toMemoryFormat re-strides even one-channel weights, so convolutions run channels-last with the same values', () => {
+  expectNoLeaks(() => {
+    manualSeed(12);
+    const net = new Sequential(new Conv2d(1, 4, 3, { padding: 1 }), new ReLU(), new Conv2d(4, 4, 1));
+    const x = randn([2, 1, 6, 5]);
+    const before = net.forward(x).toNumbers();
+    const first = net.at(0).getParameter('weight')!;
+    net.toMemoryFormat('channelsLast');
+    assert.equal(net.at(0).getParameter('weight'), first, 'the same parameter object');
+    const out = net.forward(x.toMemoryFormat('channelsLast'));
+    assert.equal(out.isContiguous('channelsLast'), true);
+    assert.equal(out.isContiguous(), false, 'really NHWC, not an ambiguous layout');
+    out.toNumbers().forEach((v, i) => assert.ok(Math.abs(v - before[i]!) < 1e-5));
+    net.dispose();
+  });
+});
