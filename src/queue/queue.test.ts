@@ -17,6 +17,9 @@ import type { RunStore, StoredRun } from '../store/types.js';
 import { jobIdFor, openRunQueue } from './run-queue.js';
 
 const BIN = fileURLToPath(new URL('../../bin/alzbench.js', import.meta.url));
+// With the allocator settings in place the launcher runs the CLI in its own process (no re-run),
+// so a SIGKILL below hits the worker itself.
+const { allocatorEnv } = (await import(new URL('../../scripts/allocator-env.mjs', import.meta.url).href)) as { allocatorEnv: () => NodeJS.ProcessEnv | null };
 const FIXTURE_TRAINER = fileURLToPath(new URL('../sweep/fixture-trainer.js', import.meta.url));
 
 const started = await startTestPostgres();
@@ -32,7 +35,7 @@ async function setup(sweepYaml: string) {
   const url = await server!.createDatabase(`queue${++databases}`);
   const completions = join(dir, 'completions.log');
   writeFileSync(completions, '');
-  const env = { ...process.env, ALZBENCH_SWEEP_TRAINER: FIXTURE_TRAINER, ALZBENCH_FIXTURE_EPOCH_MS: '200', ALZBENCH_FIXTURE_COMPLETIONS: completions, ALZBENCH_DEBUG: '1' };
+  const env = { ...(allocatorEnv() ?? process.env), ALZBENCH_SWEEP_TRAINER: FIXTURE_TRAINER, ALZBENCH_FIXTURE_EPOCH_MS: '200', ALZBENCH_FIXTURE_COMPLETIONS: completions, ALZBENCH_DEBUG: '1' };
   return { dir, file, url, completions, env, runsDir: join(dir, 'runs') };
 }
 
@@ -240,6 +243,33 @@ test('without a shared runs folder, a lost worker\'s run restarts on another wor
     assert.equal((await f.exit).code, 0);
   } finally {
     for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('end to end with the real trainer: a 2-run sweep through the queue and one worker process', { skip }, async () => {
+  const { dir, url, runsDir } = await setup('');
+  const env = { ...(allocatorEnv() ?? process.env), ALZBENCH_SWEEP_TRAINER: '' };
+  const run = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { cwd: dir, env, encoding: 'utf8', timeout: 120_000 });
+  const store = await openStore(url);
+  try {
+    assert.equal(run(['synth', '--out', 'data', '--subjects', '16', '--slices', '4']).status, 0);
+    writeFileSync(join(dir, 'real.yaml'), `name: real\nbase: {data: ${join(dir, 'data')}, model: simple_cnn, imageSize: 48x40, epochs: 2, bootstrap: 50, camSamples: 0}\ngrid: {optimizer: [sgd, adam]}\n`);
+    const sent = run(['sweep', join(dir, 'real.yaml'), '--db', url, '--runs-dir', runsDir, '--json']);
+    assert.equal(sent.status, 0, sent.stderr);
+    const w = run(['worker', '--db', url, '--runs-dir', runsDir, '--name', 'real', '--poll', '0.2', '--exit-when-idle', '--json']);
+    assert.equal(w.status, 0, w.stderr);
+    const attempts = JSON.parse(w.stdout).attempts as { status: string; reason: string | null }[];
+    assert.deepEqual(attempts.map((a) => a.status === 'done' || a.status === 'collapsed'), [true, true], JSON.stringify(attempts));
+    for (const r of await store.listRuns({ sweepId: 'real' })) {
+      assert.equal(r.worker, 'real');
+      assert.equal(r.device, 'cpu');
+      assert.equal((await store.getEpochs(r.id)).length, 2);
+      assert.ok(r.testBalancedAccuracy !== null, 'test metrics stored');
+      assert.ok(existsSync(join(runsDir, r.id, 'checkpoints', 'last.ckpt')));
+    }
+  } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   }
