@@ -1,5 +1,7 @@
 // Autograd from JS: requires_grad flags, backward, .grad access and the global grad mode.
+#include <ATen/autocast_mode.h>
 #include <c10/core/GradMode.h>
+#include <torch/csrc/api/include/torch/version.h>
 
 #include "guard.h"
 #include "handle.h"
@@ -68,6 +70,46 @@ Napi::Value IsGradEnabled(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), c10::GradMode::is_enabled());
 }
 
+// Mixed precision, as `torch.autocast(device_type, dtype)`: turns the Autocast dispatch key on for
+// this thread, so ops called through the dispatcher run in the lower precision where PyTorch's
+// autocast lists say so. Returns [wasEnabled, previousDtype] for the scope to restore.
+Napi::Value SetAutocast(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  bool cuda = info[0].As<Napi::String>().Utf8Value() == "cuda";
+  bool enabled = info[1].As<Napi::Boolean>().Value();
+  at::ScalarType dtype = ToScalarType(info[2]);
+  return Guard(env, "setAutocast", [&]() -> Napi::Value {
+    Napi::Array previous = Napi::Array::New(env, 2);
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+    c10::DeviceType type = cuda ? c10::DeviceType::CUDA : c10::DeviceType::CPU;
+    previous.Set(0u, Napi::Boolean::New(env, at::autocast::is_autocast_enabled(type)));
+    previous.Set(1u, Napi::Number::New(env, static_cast<int>(at::autocast::get_autocast_dtype(type))));
+    at::autocast::set_autocast_dtype(type, dtype);
+    at::autocast::set_autocast_enabled(type, enabled);
+#else
+    previous.Set(0u, Napi::Boolean::New(env, cuda ? at::autocast::is_enabled() : at::autocast::is_cpu_enabled()));
+    previous.Set(1u, Napi::Number::New(env, static_cast<int>(cuda ? at::autocast::get_autocast_gpu_dtype() : at::autocast::get_autocast_cpu_dtype())));
+    if (cuda) {
+      at::autocast::set_autocast_gpu_dtype(dtype);
+      at::autocast::set_enabled(enabled);
+    } else {
+      at::autocast::set_autocast_cpu_dtype(dtype);
+      at::autocast::set_cpu_enabled(enabled);
+    }
+#endif
+    return previous;
+  });
+}
+
+// Entering (+1) and leaving (-1) an autocast scope: casts are cached within the outermost scope,
+// and leaving it clears the cache, as torch.autocast does.
+Napi::Value AutocastNesting(const Napi::CallbackInfo& info) {
+  if (info[0].As<Napi::Number>().Int32Value() > 0) return Napi::Number::New(info.Env(), at::autocast::increment_nesting());
+  int depth = at::autocast::decrement_nesting();
+  if (depth == 0) at::autocast::clear_cache();
+  return Napi::Number::New(info.Env(), depth);
+}
+
 }  // namespace
 
 void InitAutograd(Napi::Env env, Napi::Object exports) {
@@ -78,6 +120,8 @@ void InitAutograd(Napi::Env env, Napi::Object exports) {
   exports.Set("setGrad", Napi::Function::New(env, SetGrad, "setGrad"));
   exports.Set("backward", Napi::Function::New(env, Backward, "backward"));
   exports.Set("retainGrad", Napi::Function::New(env, RetainGrad, "retainGrad"));
+  exports.Set("setAutocast", Napi::Function::New(env, SetAutocast, "setAutocast"));
+  exports.Set("autocastNesting", Napi::Function::New(env, AutocastNesting, "autocastNesting"));
   exports.Set("setGradEnabled", Napi::Function::New(env, SetGradEnabled, "setGradEnabled"));
   exports.Set("isGradEnabled", Napi::Function::New(env, IsGradEnabled, "isGradEnabled"));
 }

@@ -4,6 +4,7 @@ export { type DType, isFloatingPoint } from './dtype.js';
 export { callOp, callTensorOp, opSchema } from './dispatch.js';
 export * from './creation.js';
 export { noGrad, enableGrad, isGradEnabled } from './autograd.js';
+export { autocast, type AutocastDtype } from './autocast.js';
 export { manualSeed, getRngState, setRngState } from './random.js';
 export { memoryStats, getNumThreads, setNumThreads, torchVersion, cudaDeviceCount, type MemoryStats } from './memory.js';
 export { tidy, keep } from './scope.js';

@@ -35,6 +35,8 @@ export interface NativeBinding {
   backward(h: TensorHandle, gradient: TensorHandle | null, retainGraph: boolean): void;
   retainGrad(h: TensorHandle): TensorHandle;
   setGradEnabled(enabled: boolean): boolean;
+  setAutocast(deviceType: 'cpu' | 'cuda', enabled: boolean, dtype: number): [boolean, number];
+  autocastNesting(delta: 1 | -1): number;
   isGradEnabled(): boolean;
   manualSeed(seed: number | bigint): void;
   getRngState(device?: string): TensorHandle;

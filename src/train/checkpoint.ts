@@ -6,6 +6,7 @@
  * epoch, the resolved config, the optimizer's hyper-parameters and counters, the schedule and the
  * trainer's own state as JSON. Written atomically (temp file + rename).
  */
+import type { GradScalerState } from './grad-scaler.js';
 import { copyFileSync, renameSync } from 'node:fs';
 import { Tensor } from '../torch/tensor.js';
 import { getRngState } from '../torch/random.js';
@@ -28,6 +29,8 @@ export interface TrainerState {
   readonly badEpochs: number;
   /** Every epoch's record so far (metrics.jsonl is rebuilt from it on resume). */
   readonly history: readonly object[];
+  /** float16 loss scaler (amp fp16 only). */
+  readonly scaler?: GradScalerState;
 }
 
 /** A checkpoint as read back. Tensors are on the CPU; the caller disposes them. */

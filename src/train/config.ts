@@ -71,6 +71,8 @@ export interface TrainConfig {
   bnRecalibration: number;
   /** Keep conv weights in channels-last (NHWC) layout: oneDNN's faster path on CPU. */
   channelsLast: boolean;
+  /** Mixed precision of the forward pass: none, bf16 (CPU or GPU) or fp16 (GPU, with loss scaling). */
+  amp: 'none' | 'bf16' | 'fp16';
   onBad: 'skip' | 'stop';
   runsDir: string;
 }
@@ -136,6 +138,7 @@ export const FIELDS: readonly Field[] = [
   { key: 'camSamples', kind: { type: 'int', min: 0 }, default: 4, help: 'test slices to write Grad-CAM images for' },
   { key: 'collapseThreshold', kind: { type: 'number', above: 0.5, max: 1 }, default: 0.95, help: 'share of predictions in one class that flags a collapsed model' },
   { key: 'bnRecalibration', kind: { type: 'int', min: 0 }, default: 256, help: 'training images per epoch to recompute batch-norm statistics from before validation (0 = off)' },
+  { key: 'amp', kind: { type: 'enum', values: ['none', 'bf16', 'fp16'] }, default: 'none', help: 'mixed precision: none, bf16 (autocast; CPU or GPU) or fp16 (autocast + loss scaling; GPU only)' },
   { key: 'channelsLast', kind: { type: 'bool' }, default: true, help: 'channels-last (NHWC) weights: faster convolutions on CPU, same results up to rounding (channelsLast: false in a --config file turns it off)' },
   { key: 'onBad', kind: { type: 'enum', values: ['skip', 'stop'] }, default: 'skip', help: 'bad input files: skip and report, or stop' },
   { key: 'runsDir', kind: { type: 'string' }, default: 'runs', help: 'folder that holds run folders' },

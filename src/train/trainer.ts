@@ -47,6 +47,8 @@ import {
 import { balancedClassWeights, epochOrder } from './sampling.js';
 import { writeTestArtifacts, type TestReport } from './test-phase.js';
 import { recalibrateBatchNorm } from './recalibrate-bn.js';
+import { GradScaler } from './grad-scaler.js';
+import { autocast } from '../torch/autocast.js';
 
 /** Options of {@link train} and {@link resumeRun}. */
 export interface TrainOptions {
@@ -168,6 +170,9 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
   try {
     // ---- settings that need the machine or the data ------------------------------------------
     if (given.threads !== null) setNumThreads(given.threads);
+    if (given.amp === 'fp16' && !given.device.startsWith('cuda')) {
+      throw invalid('none or bf16 on the CPU (CPU autocast has no float16)', 'amp', given.amp, 'use --amp bf16, or --device cuda');
+    }
     if (given.device.startsWith('cuda') && cudaDeviceCount() === 0) {
       throw invalid('a device this libtorch has (cpu; no CUDA device found)', 'device', given.device, 'build the addon against a CUDA libtorch (README "Another libtorch")');
     }
@@ -239,6 +244,8 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
       classWeights = tensor(balancedClassWeights(splits.train.labelList, classes.length), { device: config.device });
     }
     let state: TrainerState = { epoch: 0, best: null, badEpochs: 0, history: [] };
+    const scaler = config.amp === 'fp16' ? new GradScaler() : null;
+    const autocastType = config.device.startsWith('cuda') ? 'cuda' : 'cpu';
     if (resuming && existsSync(paths.last)) {
       const checkpoint = loadCheckpoint(paths.last);
       try {
@@ -247,6 +254,7 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
         if (schedule && checkpoint.scheduler) schedule.loadStateDict(checkpoint.scheduler);
         for (const [device, rng] of checkpoint.rng) setRngState(rng, device);
         state = checkpoint.trainer;
+        if (scaler && state.scaler) scaler.loadStateDict(state.scaler);
       } finally {
         disposeCheckpoint(checkpoint);
       }
@@ -284,12 +292,21 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
           const x = augmentBatch(toModelInput(train.images.indexSelect(0, idx)), augmentSettings, seededRandom(config.seed, `augment:${epoch}:${b}`));
           const y = train.labels.indexSelect(0, idx);
           optimizer!.zeroGrad();
-          const logits = model!.forward(x);
-          const lossTensor = crossEntropy(logits, y, { weight: classWeights, labelSmoothing: config.labelSmoothing });
+          // Forward and loss under autocast when asked (backward runs outside it, as in PyTorch).
+          const forward = () => {
+            const out = model!.forward(x);
+            return { logits: out, lossTensor: crossEntropy(out, y, { weight: classWeights, labelSmoothing: config.labelSmoothing }) };
+          };
+          const { logits, lossTensor } = config.amp === 'none' ? forward() : autocast(autocastType, config.amp === 'bf16' ? 'bfloat16' : 'float16', forward);
           const value = lossTensor.item();
           if (!Number.isFinite(value)) return { loss: value, hits: 0 };
-          lossTensor.backward();
-          optimizer!.step();
+          if (scaler) {
+            scaler.scaleLoss(lossTensor).backward();
+            if (scaler.unscaleAndUpdate(model!.parameters())) optimizer!.step(); // an overflowed step is skipped
+          } else {
+            lossTensor.backward();
+            optimizer!.step();
+          }
           return { loss: value, hits: logits.argmax(1).eq(y).sum().item() };
         });
         if (!Number.isFinite(loss)) {
@@ -353,6 +370,7 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
         best: isBest ? { epoch, value: score } : state.best,
         badEpochs: isBest ? 0 : state.badEpochs + 1,
         history: [...history, record],
+        ...(scaler ? { scaler: scaler.stateDict() } : {}),
       };
       saveCheckpoint(paths.last, { model, optimizer, scheduler: schedule, config: { ...config, classes }, trainer: state, rngDevices: config.device === 'cpu' ? ['cpu'] : ['cpu', config.device] });
       if (isBest) copyCheckpoint(paths.last, paths.best);

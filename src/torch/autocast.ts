@@ -1,0 +1,25 @@
+import { native } from './native.js';
+import { DTYPE_CODE } from './dtype.js';
+
+/** Lower-precision types autocast can run in. */
+export type AutocastDtype = 'bfloat16' | 'float16';
+
+/**
+ * Runs `fn` with mixed precision on a device type, like `with torch.autocast(device_type, dtype)`:
+ * matmuls and convolutions run in `dtype`, precision-sensitive ops (losses, softmax, norms) stay in
+ * float32, following libtorch's autocast lists. Restores the previous state afterwards. Use it for
+ * the forward pass and the loss, not for backward. CPU autocast supports bfloat16 only.
+ *
+ * @example
+ * const loss = autocast('cuda', 'float16', () => F.crossEntropy(model.forward(x), y));
+ */
+export function autocast<T>(deviceType: 'cpu' | 'cuda', dtype: AutocastDtype, fn: () => T): T {
+  const [wasEnabled, previousDtype] = native.setAutocast(deviceType, true, DTYPE_CODE[dtype]);
+  native.autocastNesting(1);
+  try {
+    return fn();
+  } finally {
+    native.autocastNesting(-1);
+    native.setAutocast(deviceType, wasEnabled, previousDtype);
+  }
+}
