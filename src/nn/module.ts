@@ -1,4 +1,5 @@
 import { Tensor, type MemoryFormat } from '../torch/tensor.js';
+import { DTYPE_CODE, isFloatingPoint, type DType } from '../torch/dtype.js';
 import { noGrad } from '../torch/autograd.js';
 import { keep } from '../torch/scope.js';
 
@@ -194,19 +195,9 @@ export abstract class Module {
 
   /** Moves (or converts) every parameter and buffer in place, keeping the same Tensor objects. */
   to(target: string): this {
-    noGrad(() => {
-      for (const t of [...this.parameters(), ...this.namedBuffers().map(([, b]) => b)]) {
-        if (target === 'float32' || target === 'float64' || target === 'float16' || target === 'bfloat16') {
-          if (t.dtype !== 'float32' && t.dtype !== 'float64' && t.dtype !== 'float16' && t.dtype !== 'bfloat16') continue; // counters stay integer
-        }
-        const moved = t.to(target);
-        if (moved !== t) {
-          t.setData(moved);
-          moved.dispose();
-        }
-      }
-    });
-    return this;
+    // Integer counters (num_batches_tracked) keep their dtype when converting to a float type.
+    const toFloat = target in DTYPE_CODE && isFloatingPoint(target as DType);
+    return this.convertInPlace((t) => (toFloat && !isFloatingPoint(t.dtype) ? t : t.to(target)));
   }
 
   /**
@@ -215,13 +206,20 @@ export abstract class Module {
    * runs its faster NHWC convolutions on CPU.
    */
   toMemoryFormat(format: MemoryFormat): this {
+    return this.convertInPlace((t) => (t.ndim === 4 ? t.toMemoryFormat(format) : t));
+  }
+
+  /**
+   * Replaces the data of every parameter and buffer with `convert(t)` where that is a new tensor,
+   * keeping the same Tensor objects (so optimizers and references stay valid).
+   */
+  private convertInPlace(convert: (t: Tensor) => Tensor): this {
     noGrad(() => {
       for (const t of [...this.parameters(), ...this.namedBuffers().map(([, b]) => b)]) {
-        if (t.ndim !== 4) continue;
-        const moved = t.toMemoryFormat(format);
-        if (moved !== t) {
-          t.setData(moved);
-          moved.dispose();
+        const converted = convert(t);
+        if (converted !== t) {
+          t.setData(converted);
+          converted.dispose();
         }
       }
     });
