@@ -93,12 +93,6 @@ Napi::Value IsDisposed(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), Napi::ObjectWrap<TensorHandle>::Unwrap(info[0].As<Napi::Object>())->disposed());
 }
 
-// Two handles on the same TensorImpl (e.g. an in-place result); lets JS avoid double bookkeeping.
-Napi::Value SameTensor(const Napi::CallbackInfo& info) {
-  return Napi::Boolean::New(info.Env(), TensorHandle::Get(info[0], "sameTensor").unsafeGetTensorImpl() ==
-                                            TensorHandle::Get(info[1], "sameTensor").unsafeGetTensorImpl());
-}
-
 Napi::Value IsContiguous(const Napi::CallbackInfo& info) {
   at::Tensor& t = TensorHandle::Get(info[0], "isContiguous");
   auto format = static_cast<at::MemoryFormat>(info[1].As<Napi::Number>().Int32Value());
@@ -117,7 +111,6 @@ void InitTensorIO(Napi::Env env, Napi::Object exports) {
   exports.Set("dispose", Napi::Function::New(env, Dispose, "dispose"));
   exports.Set("isDisposed", Napi::Function::New(env, IsDisposed, "isDisposed"));
   exports.Set("isContiguous", Napi::Function::New(env, IsContiguous, "isContiguous"));
-  exports.Set("sameTensor", Napi::Function::New(env, SameTensor, "sameTensor"));
 }
 
 }  // namespace alz

@@ -22,7 +22,6 @@ export interface NativeBinding {
   describe(h: TensorHandle): string;
   dispose(h: TensorHandle): void;
   isDisposed(h: TensorHandle): boolean;
-  sameTensor(a: TensorHandle, b: TensorHandle): boolean;
   isContiguous(h: TensorHandle, memoryFormat: number): boolean;
   findOp(name: string, overload: string): number;
   opSchema(id: number): string;
