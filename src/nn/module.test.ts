@@ -10,7 +10,7 @@ import {
   AdaptiveAvgPool2d, BatchNorm2d, Conv2d, Linear, MaxPool2d, Module, ReLU, Sequential, StateDictError, loadSafetensors, saveSafetensors,
 } from './index.js';
 
-/** The same network as TinyCNN in scripts/fixtures/make_engine_fixtures.py. */
+/** The same network as TinyCNN in scripts/fixtures/tiny_cnn.py. */
 class TinyCNN extends Module {
   features = this.registerModule(
     'features',
@@ -144,22 +144,15 @@ test('PyTorch loads a state dict alzbench wrote and computes the same output', {
     const x = randn([1, 1, 6, 6]);
     const ours = noGrad(() => net.forward(x)).toNumbers();
     const script = `
-import json, struct, sys, torch, torch.nn as nn
+import json, struct, sys, torch
+sys.path.insert(0, ${JSON.stringify(sourcePath('scripts/fixtures'))})
+from tiny_cnn import TinyCNN
 raw = open(sys.argv[1], 'rb').read()
 n = struct.unpack('<Q', raw[:8])[0]
 header = json.loads(raw[8:8 + n])
 types = {'F32': torch.float32, 'I64': torch.int64}
 sd = {k: torch.frombuffer(bytearray(raw[8 + n + v['data_offsets'][0]:8 + n + v['data_offsets'][1]]), dtype=types[v['dtype']]).reshape(v['shape'])
       for k, v in header.items() if k != '__metadata__'}
-class TinyCNN(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.features = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(), nn.MaxPool2d(2),
-                                      nn.Conv2d(4, 8, 3, padding=1, bias=False), nn.BatchNorm2d(8), nn.ReLU())
-        self.pool = nn.AdaptiveAvgPool2d(1)
-        self.classifier = nn.Linear(8, 3)
-    def forward(self, x):
-        return self.classifier(torch.flatten(self.pool(self.features(x)), 1))
 net = TinyCNN()
 net.load_state_dict(sd)
 net.eval()
