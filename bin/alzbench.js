@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Launcher of the `alzbench` command. It re-runs itself once under the allocator settings of
-// scripts/allocator-env.mjs (they must be set before the process starts), then loads the CLI.
+// src/util/allocator-env.ts (they must be set before the process starts), then loads the CLI.
 import { spawn } from 'node:child_process';
-import { allocatorEnv } from '../scripts/allocator-env.mjs';
+import { allocatorEnv } from '../dist/util/allocator-env.js';
 
 const env = process.platform === 'linux' ? allocatorEnv() : null;
 if (env) {

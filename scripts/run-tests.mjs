@@ -1,13 +1,13 @@
 #!/usr/bin/env node
-// Runs every compiled test file (dist/**/*.test.js) with the node test runner, so the summary line
+// Runs every compiled test file (dist-test/**/*.test.js, the test build of tsconfig.test.json) with the node test runner, so the summary line
 // (# tests, # pass, # fail) ends the output. Node 20's `--test` takes no glob, hence this list.
 // Arguments narrow the run: `node scripts/run-tests.mjs torch/` runs only files whose path contains one.
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { allocatorEnv } from './allocator-env.mjs';
+import { allocatorEnv } from '../dist/util/allocator-env.js';
 
-const root = new URL('../dist/', import.meta.url).pathname;
+const root = new URL('../dist-test/', import.meta.url).pathname;
 const filters = process.argv.slice(2);
 const files = [];
 (function walk(dir) {
@@ -18,7 +18,7 @@ const files = [];
   }
 })(root);
 if (files.length === 0) {
-  console.error(`no test files under ${root}${filters.length ? ` matching ${filters.join(', ')}` : ''}; run "npm run build" first`);
+  console.error(`no test files under ${root}${filters.length ? ` matching ${filters.join(', ')}` : ''}; run "npm run build && npm run build:test" first`);
   process.exit(1);
 }
 // Idle OpenMP threads sleep instead of spinning: test files share the machine with other work,

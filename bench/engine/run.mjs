@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import { allocatorEnv } from '../../scripts/allocator-env.mjs';
+import { allocatorEnv } from '../../dist/util/allocator-env.js';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, steps: { type: 'string', default: '8' }, threads: { type: 'string', default: String(availableParallelism()) }, models: { type: 'string', default: 'small_cnn,mbconv_stack,efficientnet_b0' }, layouts: { type: 'string', default: 'contiguous,channels_last' } } });
 const python = '/usr/bin/python3';

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../dist/store/open-store.js';
 import { readRunFolder, epochFromRecord } from '../../dist/store/read-run-folder.js';
-import { writeFixtureRun } from '../../dist/store/fixture-run.js';
-import { startTestPostgres } from '../../dist/store/pg-test-server.js';
+import { writeFixtureRun } from '../../dist-test/testing/fixture-run.js';
+import { startTestPostgres } from '../../dist-test/testing/pg-test-server.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'alzbench-bench-store-'));
 const snapshot = readRunFolder(writeFixtureRun({ runsDir: join(dir, 'runs'), id: 'bench', config: { epochs: 20 }, samples: 1280 }).dir);

@@ -10,12 +10,12 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStore } from '../../dist/store/open-store.js';
-import { startTestPostgres } from '../../dist/store/pg-test-server.js';
+import { startTestPostgres } from '../../dist-test/testing/pg-test-server.js';
 import { openRunQueue } from '../../dist/queue/run-queue.js';
-import { allocatorEnv } from '../../scripts/allocator-env.mjs';
+import { allocatorEnv } from '../../dist/util/allocator-env.js';
 
 const BIN = fileURLToPath(new URL('../../bin/alzbench.js', import.meta.url));
-const TRAINER = fileURLToPath(new URL('../../dist/sweep/fixture-trainer.js', import.meta.url));
+const TRAINER = fileURLToPath(new URL('../../dist-test/testing/fixture-trainer.js', import.meta.url));
 const arg = process.argv.indexOf('--epoch-ms');
 const epochMs = arg > 0 ? Number(process.argv[arg + 1]) : 250;
 const server = await startTestPostgres();

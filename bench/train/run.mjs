@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { allocatorEnv } from '../../scripts/allocator-env.mjs';
+import { allocatorEnv } from '../../dist/util/allocator-env.js';
 
 const env = allocatorEnv();
 if (env) {

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { decodeImage } from './decode-image.js';
 import { loadItems } from './load-items.js';
 import { openDataset } from './open-dataset.js';
-import { syntheticPixels, tempDir, writeImage } from './test-helpers.js';
+import { syntheticPixels, tempDir, writeImage } from '../testing/data-helpers.js';
 
 async function badDataset(): Promise<string> {
   const root = await tempDir();

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { decodeJpegNative, isJpeg } from './decode-jpeg.js';
-import { sourcePath } from '../torch/testing.js';
+import { sourcePath } from '../testing/tensor-helpers.js';
 
 const sample = sourcePath('../shared/data/kaggle4-sample');
 const files = readdirSync(sample).flatMap((cls) => readdirSync(join(sample, cls)).map((f) => join(sample, cls, f)));

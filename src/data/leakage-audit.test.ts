@@ -8,7 +8,7 @@ import { prepareDataset } from './prepare.js';
 import { groupPseudoSubjects } from './pseudo-subjects.js';
 import { seededRandom } from './seeded-shuffle.js';
 import { assignSplits } from './split.js';
-import { hasSample, SAMPLE_DIR, syntheticPixels, tempDir, writeImage } from './test-helpers.js';
+import { hasSample, SAMPLE_DIR, syntheticPixels, tempDir, writeImage } from '../testing/data-helpers.js';
 import { nearPairs, thumbnail } from './thumbnail.js';
 import type { Raster } from '../preprocess/raster.js';
 

@@ -5,7 +5,7 @@ import * as nifti from 'nifti-reader-js';
 import { makeRaster } from '../preprocess/raster.js';
 import { AlzbenchError, invalid } from '../util/errors.js';
 import { canonicalClass } from './classes.js';
-import { parseCsv } from './csv.js';
+import { parseCsv } from '../util/csv.js';
 import type { DataItem, Dataset, Problem, SplitName } from './dataset.js';
 
 /** Which axial slices to cut: `[from, to)` as voxel indices, or as fractions of the z extent when both are in 0..1. */

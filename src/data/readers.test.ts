@@ -8,7 +8,7 @@ import { parquetWriteBuffer } from 'hyparquet-writer';
 import { resolveTask } from './classes.js';
 import { loadItems } from './load-items.js';
 import { openDataset } from './open-dataset.js';
-import { hasSample, SAMPLE_DIR, syntheticPixels, tempDir, writeImage } from './test-helpers.js';
+import { hasSample, SAMPLE_DIR, syntheticPixels, tempDir, writeImage } from '../testing/data-helpers.js';
 
 test('Kaggle 4-class layout with train/ and test/ and file names with spaces and parentheses', async () => {
   const root = await tempDir();

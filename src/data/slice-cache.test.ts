@@ -6,7 +6,7 @@ import { applyChain } from '../preprocess/chain.js';
 import { decodeImage } from './decode-image.js';
 import { openDataset } from './open-dataset.js';
 import { cacheInputs, preprocessWithCache } from './slice-cache.js';
-import { syntheticPixels, tempDir, writeImage } from './test-helpers.js';
+import { syntheticPixels, tempDir, writeImage } from '../testing/data-helpers.js';
 
 test('the slice cache hits on the second run and misses after a changed file or chain', async () => {
   const root = await tempDir();

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openDataset } from './open-dataset.js';
-import { syntheticPixels, tempDir, writeImage } from './test-helpers.js';
+import { syntheticPixels, tempDir, writeImage } from '../testing/data-helpers.js';
 
 test('a subjects.csv beside class folders gives items their subject IDs', async () => {
   const root = await tempDir();

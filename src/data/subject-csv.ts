@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AlzbenchError } from '../util/errors.js';
-import { parseCsv } from './csv.js';
+import { parseCsv } from '../util/csv.js';
 import type { Dataset } from './dataset.js';
 
 /** File name of the side table that maps image files to subjects (what `alzbench synth` writes). */

@@ -2,14 +2,14 @@ import { tensor } from '../torch/creation.js';
 import { openDataset } from '../data/open-dataset.js';
 import { prepareDataset } from '../data/prepare.js';
 import type { SplitName } from '../data/dataset.js';
-import { preprocessSlices } from '../train/data-tensors.js';
-import type { TrainedModel } from '../train/load-trained.js';
+import { preprocessSlices } from '../data/data-tensors.js';
+import type { TrainedModel } from '../models/load-trained.js';
 import { AlzbenchError } from '../util/errors.js';
 import { bootstrapMetrics, type BootstrapResult } from './bootstrap.js';
 import { isCollapsed } from './collapse.js';
 import { inferProbabilities } from './evaluate.js';
 import { computeMetrics, type Metrics } from './metrics.js';
-import type { Prediction } from './predictions-csv.js';
+import type { Prediction } from '../run-folder/predictions-csv.js';
 
 /** Result of {@link evaluateDataset}. */
 export interface DatasetEvaluation {

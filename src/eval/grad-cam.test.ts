@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { manualSeed, tensor, tidy } from '../torch/index.js';
-import { expectNoLeaks } from '../torch/testing.js';
+import { expectNoLeaks } from '../testing/tensor-helpers.js';
 import { F } from '../nn/index.js';
 import { Adam } from '../optim/index.js';
 import { getModel, getModelSpec } from '../models/registry.js';

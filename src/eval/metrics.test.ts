@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFixture } from '../torch/testing.js';
+import { readFixture } from '../testing/tensor-helpers.js';
 import { computeMetrics, confusionMatrix } from './metrics.js';
 import { rocAuc } from './roc-auc.js';
 import { isCollapsed } from './collapse.js';

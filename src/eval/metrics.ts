@@ -2,6 +2,7 @@
  * Classification metrics from labels and class probabilities, with scikit-learn's definitions
  * (zero_division = 0) so numbers compare with published ones.
  */
+import { argmax } from '../util/argmax.js';
 import { rocAuc } from './roc-auc.js';
 
 /** One class's one-vs-rest numbers. */
@@ -46,13 +47,6 @@ export interface Metrics {
   readonly perClass: Record<string, ClassMetrics>;
   /** confusion[true][predicted] counts. */
   readonly confusion: number[][];
-}
-
-/** Index of the largest value (the first one on ties, as numpy's argmax). */
-export function argmax(values: ArrayLike<number>, offset = 0, length = values.length): number {
-  let best = 0;
-  for (let j = 1; j < length; j++) if (values[offset + j]! > values[offset + best]!) best = j;
-  return best;
 }
 
 /** Counts confusion[true][predicted] over `classes` classes. */

@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { noGrad } from '../torch/index.js';
-import { assertClose, expectNoLeaks, fromJson, maxAbsDiff, sourcePath, type JsonTensor } from '../torch/testing.js';
+import { assertClose, expectNoLeaks, fromJson, maxAbsDiff, sourcePath, type JsonTensor } from '../testing/tensor-helpers.js';
 import { getModel, listModels } from './registry.js';
 
 const PYTHON = '/usr/bin/python3';

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { manualSeed, noGrad, randn, tensor, tidy } from '../torch/index.js';
-import { assertClose, expectNoLeaks, readFixture, type JsonTensor } from '../torch/testing.js';
+import { assertClose, expectNoLeaks, readFixture, type JsonTensor } from '../testing/tensor-helpers.js';
 import { Dropout, F, Module } from '../nn/index.js';
 import { Adam } from '../optim/index.js';
-import { makeToyBatch } from '../train/toy-problem.js';
+import { makeToyBatch } from '../testing/toy-problem.js';
 import { StochasticDepth } from './efficientnet.js';
 import { countParameters, getModel, getModelSpec, listModels, registerModel, resolveModelOptions } from './registry.js';
 import { loadPretrained } from './pretrained.js';

@@ -3,7 +3,7 @@
  * values and gradients equal PyTorch's.
  */
 import { Tensor } from '../torch/tensor.js';
-import { callOp, callTensorOp as op } from '../torch/dispatch.js';
+import { callOp, callTensorOp as op } from '../torch/tensor.js';
 import { empty } from '../torch/creation.js';
 
 /** One int or a pair, as PyTorch accepts for kernel sizes, strides and paddings. */

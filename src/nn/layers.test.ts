@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { manualSeed, randn, tensor, rand } from '../torch/index.js';
-import { assertClose, expectNoLeaks, gradcheck, readFixture, type JsonTensor } from '../torch/testing.js';
+import { assertClose, expectNoLeaks, gradcheck, readFixture, type JsonTensor } from '../testing/tensor-helpers.js';
 import {
   AdaptiveAvgPool2d, AvgPool2d, BatchNorm2d, Conv2d, Dropout, Flatten, Linear, MaxPool2d, ReLU, Sequential, SiLU, SqueezeExcitation, F,
 } from './index.js';

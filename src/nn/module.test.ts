@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Tensor, manualSeed, noGrad, randn, tensor, zeros } from '../torch/index.js';
-import { assertClose, expectNoLeaks, fromJson, readFixture, sourcePath, type JsonTensor } from '../torch/testing.js';
+import { assertClose, expectNoLeaks, fromJson, readFixture, sourcePath, type JsonTensor } from '../testing/tensor-helpers.js';
 import {
   AdaptiveAvgPool2d, BatchNorm2d, Conv2d, Linear, MaxPool2d, Module, ReLU, Sequential, StateDictError, loadSafetensors, saveSafetensors,
 } from './index.js';

@@ -1,6 +1,6 @@
 import { Tensor } from '../torch/tensor.js';
 import { zerosLike } from '../torch/creation.js';
-import { callOp } from '../torch/dispatch.js';
+import { callOp } from '../torch/tensor.js';
 import { invalid } from '../util/errors.js';
 import { Optimizer, type ParamGroup, type ParamState } from './optimizer.js';
 

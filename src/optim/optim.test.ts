@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Tensor } from '../torch/index.js';
-import { expectNoLeaks, fromJson, readFixture, type JsonTensor } from '../torch/testing.js';
+import { expectNoLeaks, fromJson, readFixture, type JsonTensor } from '../testing/tensor-helpers.js';
 import { Adam, AdamW, CosineAnnealingLR, LinearLR, type Optimizer, ReduceLROnPlateau, SGD, StepLR } from './index.js';
 
 // Trajectories made by scripts/fixtures/make_engine_fixtures.py with torch.optim (PyTorch 1.13, float64).

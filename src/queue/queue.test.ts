@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStore } from '../store/open-store.js';
-import { startTestPostgres, type TestPostgres } from '../store/pg-test-server.js';
+import { startTestPostgres, type TestPostgres } from '../testing/pg-test-server.js';
 import { processRunning } from '../store/process-running.js';
 import type { RunStore, StoredRun } from '../store/types.js';
 import { jobIdFor, openRunQueue } from './run-queue.js';
@@ -19,8 +19,8 @@ import { jobIdFor, openRunQueue } from './run-queue.js';
 const BIN = fileURLToPath(new URL('../../bin/alzbench.js', import.meta.url));
 // With the allocator settings in place the launcher runs the CLI in its own process (no re-run),
 // so a SIGKILL below hits the worker itself.
-const { allocatorEnv } = (await import(new URL('../../scripts/allocator-env.mjs', import.meta.url).href)) as { allocatorEnv: () => NodeJS.ProcessEnv | null };
-const FIXTURE_TRAINER = fileURLToPath(new URL('../sweep/fixture-trainer.js', import.meta.url));
+import { allocatorEnv } from '../util/allocator-env.js';
+const FIXTURE_TRAINER = fileURLToPath(new URL('../testing/fixture-trainer.js', import.meta.url));
 
 const started = await startTestPostgres();
 const server: TestPostgres | null = 'url' in started ? started : null;

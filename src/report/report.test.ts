@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../store/open-store.js';
 import { readRunFolder } from '../store/read-run-folder.js';
-import { writeFixtureRun } from '../store/fixture-run.js';
+import { writeFixtureRun } from '../testing/fixture-run.js';
 import { mcnemarFromCorrectness } from '../eval/mcnemar.js';
 import { compareRuns, holm } from './compare.js';
 import { toCsv, toHtml, toMarkdown } from './format.js';

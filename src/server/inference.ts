@@ -15,8 +15,8 @@ import { loadImageOps } from '../preprocess/load-image-ops.js';
 import type { Raster } from '../preprocess/raster.js';
 import { tensor } from '../torch/creation.js';
 import { tidy } from '../torch/scope.js';
-import { preprocessSlices } from '../train/data-tensors.js';
-import { loadTrainedModel, type TrainedModel } from '../train/load-trained.js';
+import { preprocessSlices } from '../data/data-tensors.js';
+import { loadTrainedModel, type TrainedModel } from '../models/load-trained.js';
 import { AlzbenchError, invalid } from '../util/errors.js';
 import type { PredictResponse, PreprocessResponse } from './api-types.js';
 

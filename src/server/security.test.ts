@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { syncRunFolder } from '../store/sync.js';
 import { AlzbenchError } from '../util/errors.js';
 import { createServer, startServer, type RunningServer } from './server.js';
-import { makeDashboardFixture, type DashboardFixture } from './test-fixture.js';
+import { makeDashboardFixture, type DashboardFixture } from '../testing/server-fixture.js';
 
 const TOKEN = 'test-token-5f1c9e';
 let fixture: DashboardFixture;

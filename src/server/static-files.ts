@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { containedFile } from './safe-path.js';
 
 /** Where `npm run build` puts the web app, beside the compiled server. */
-export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../dashboard/', import.meta.url));
+// From the package root, so the product build (dist/) and the test build (dist-test/) find the same app.
+export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../dist/dashboard/', import.meta.url));
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

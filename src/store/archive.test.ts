@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportRun, importRun } from './archive.js';
-import { writeFixtureRun } from './fixture-run.js';
+import { writeFixtureRun } from '../testing/fixture-run.js';
 import { openStore } from './open-store.js';
 import { readRunFolder } from './read-run-folder.js';
 

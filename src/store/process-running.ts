@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { processAlive } from '../train/run-folder.js';
+import { processAlive } from '../run-folder/run-folder.js';
 
 /**
  * Whether a process is running: it exists and (on Linux) is not a zombie. A killed process stays

@@ -1,5 +1,5 @@
 /**
- * Reads a run folder (the trainer's `runs/<id>/`, see src/train/RUN_FOLDER.md) into a
+ * Reads a run folder (the trainer's `runs/<id>/`, see src/run-folder/RUN_FOLDER.md) into a
  * {@link RunSnapshot} the store can hold. Tolerates a folder caught mid-write: a partial last
  * metrics line is skipped, files not written yet are absent (the trainer writes the others
  * atomically).
@@ -7,9 +7,9 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
-import { argmax } from '../eval/metrics.js';
-import { readPredictionsCsv } from '../eval/predictions-csv.js';
-import { runPaths, type RunRecord } from '../train/run-folder.js';
+import { argmax } from '../util/argmax.js';
+import { readPredictionsCsv } from '../run-folder/predictions-csv.js';
+import { runPaths, type RunRecord } from '../run-folder/run-folder.js';
 import { processRunning } from './process-running.js';
 import { AlzbenchError } from '../util/errors.js';
 import type { RunSnapshot, StoredArtifact, StoredEpoch, StoredPrediction } from './types.js';

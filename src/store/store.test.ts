@@ -11,8 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { openStore } from './open-store.js';
 import { readRunFolder, epochFromRecord } from './read-run-folder.js';
 import { deleteRunWithArtifacts, syncRunFolder, syncRunsDir } from './sync.js';
-import { startTestPostgres, type TestPostgres } from './pg-test-server.js';
-import { writeFixtureRun, fixtureSkill } from './fixture-run.js';
+import { startTestPostgres, type TestPostgres } from '../testing/pg-test-server.js';
+import { writeFixtureRun, fixtureSkill } from '../testing/fixture-run.js';
 import type { RunStore } from './types.js';
 
 const run = promisify(execFile);

@@ -3,7 +3,7 @@
  * implements. A run is a run folder (`runs/<id>/`, written by the trainer) plus its rows here;
  * the rows make runs listable, comparable and shareable without reading every folder.
  */
-import type { RunStatus } from '../train/run-folder.js';
+import type { RunStatus } from '../run-folder/run-folder.js';
 
 export type { RunStatus };
 

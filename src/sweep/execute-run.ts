@@ -10,12 +10,11 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseMetricsLines, readRunFolder } from '../store/read-run-folder.js';
 import { FINISHED_STATUSES, type RunStatus, type RunStore, type StoredRun } from '../store/types.js';
-import type { RunRecord } from '../train/run-folder.js';
+import type { RunRecord } from '../run-folder/run-folder.js';
 import type { TrainJob } from './train-child.js';
+import { allocatorEnv } from '../util/allocator-env.js';
 
 const CHILD = fileURLToPath(new URL('./train-child.js', import.meta.url));
-// The launcher's allocator settings (jemalloc) for training processes; plain JS beside the package.
-const { allocatorEnv } = (await import(new URL('../../scripts/allocator-env.mjs', import.meta.url).href)) as { allocatorEnv: () => NodeJS.ProcessEnv | null };
 
 /** Options of {@link executeRun}. */
 export interface ExecuteOptions {

@@ -14,7 +14,7 @@ import { parseSweep, readSweepFile } from './spec.js';
 import { runSweep } from './run-sweep.js';
 
 const BIN = fileURLToPath(new URL('../../bin/alzbench.js', import.meta.url));
-const FIXTURE_TRAINER = fileURLToPath(new URL('./fixture-trainer.js', import.meta.url));
+const FIXTURE_TRAINER = fileURLToPath(new URL('../testing/fixture-trainer.js', import.meta.url));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const GRID = `

@@ -1,5 +1,5 @@
 import { native } from './native.js';
-import { callTensorOp as op } from './dispatch.js';
+import { callTensorOp as op } from './tensor.js';
 import { DTYPE_CODE, DTYPE_SIZE, dtypeOfTypedArray, type DType } from './dtype.js';
 import { Tensor } from './tensor.js';
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { callOp, cudaDeviceCount, ones, opSchema, tensor, zeros } from './index.js';
 import { conv2d, crossEntropy } from '../nn/functional.js';
-import { expectNoLeaks } from './testing.js';
+import { expectNoLeaks } from '../testing/tensor-helpers.js';
 
 test('a libtorch error names the op and the argument shapes, and the process survives', () => {
   expectNoLeaks(() => {

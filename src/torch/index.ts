@@ -1,7 +1,8 @@
 /** alzbench's tensor layer: libtorch tensors, ops, autograd and memory scopes from TypeScript. */
 export { Tensor, type TensorOrScalar, type MemoryFormat } from './tensor.js';
 export { type DType, isFloatingPoint } from './dtype.js';
-export { callOp, callTensorOp, opSchema } from './dispatch.js';
+export { opSchema } from './dispatch.js';
+export { callOp, callTensorOp } from './tensor.js';
 export * from './creation.js';
 export { noGrad, enableGrad, isGradEnabled } from './autograd.js';
 export { autocast, type AutocastDtype } from './autocast.js';

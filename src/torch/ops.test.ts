@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Tensor, cat, stack, where } from './index.js';
 import * as F from '../nn/functional.js';
-import { assertClose, expectNoLeaks, fromJson, readFixture, type JsonTensor } from './testing.js';
+import { assertClose, expectNoLeaks, fromJson, readFixture, type JsonTensor } from '../testing/tensor-helpers.js';
 
 // Reference values made by scripts/fixtures/make_engine_fixtures.py with PyTorch 1.13 (float64).
 const fixture = readFixture<{ inputs: Record<string, JsonTensor>; outputs: Record<string, JsonTensor> }>('src/torch/fixtures/ops.json');

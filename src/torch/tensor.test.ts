@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import {
   arange, cat, getRngState, keep, manualSeed, memoryStats, noGrad, ones, rand, randn, setRngState, stack, tensor, tidy, zeros, isGradEnabled, Tensor,
 } from './index.js';
-import { expectNoLeaks } from './testing.js';
+import { expectNoLeaks } from '../testing/tensor-helpers.js';
 
 test('typed arrays round-trip through tensors for every supported dtype', () => {
   expectNoLeaks(() => {

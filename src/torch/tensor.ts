@@ -1,5 +1,5 @@
 import { native, type TensorHandle } from './native.js';
-import { callOp, callTensorOp as op } from './dispatch.js';
+import { resolveOp } from './dispatch.js';
 import { DTYPE_CODE, dtypeFromCode, typedArrayOf, type AnyTypedArray, type DType } from './dtype.js';
 import { track, type Disposable } from './scope.js';
 
@@ -513,3 +513,48 @@ export class Tensor implements Disposable {
     return callOp('aten::chunk', [this, chunks, dim]) as Tensor[];
   }
 }
+
+// ---- generic op call ------------------------------------------------------------------------
+// It lives beside Tensor because it wraps every tensor result as one.
+
+function toNative(value: unknown): unknown {
+  if (value instanceof Tensor) return value.handle;
+  if (Array.isArray(value) && value.length > 0 && value.some((v) => v instanceof Tensor || v === null)) return value.map(toNative);
+  return value;
+}
+
+function fromNative(out: unknown, args: readonly unknown[], nativeArgs: readonly unknown[]): unknown {
+  if (out instanceof native.TensorHandle) {
+    // An in-place op returns its own input: give back the caller's Tensor, not a second wrapper.
+    for (let i = 0; i < nativeArgs.length; i++) if (nativeArgs[i] === out) return args[i];
+    return new Tensor(out as TensorHandle);
+  }
+  if (Array.isArray(out)) return out.map((o) => fromNative(o, args, nativeArgs));
+  return out;
+}
+
+/**
+ * Calls any ATen operator by its schema name, e.g. `callOp('aten::conv2d', [x, w, b, [1, 1]])`
+ * or `callOp('aten::max.dim', [x, 1])`. Arguments follow the schema (see {@link opSchema});
+ * omitted trailing arguments take the schema's defaults; `kwargs` names arguments after the
+ * positional ones. Tensors come back as {@link Tensor}s, tuples as arrays.
+ *
+ * @throws Error naming the op and its argument shapes when libtorch rejects the call.
+ */
+export function callOp(qualified: string, args: readonly unknown[], kwargs?: Record<string, unknown>): unknown {
+  const nativeArgs = args.map(toNative);
+  let nativeKwargs: Record<string, unknown> | undefined;
+  if (kwargs) {
+    nativeKwargs = {};
+    for (const [k, v] of Object.entries(kwargs)) if (v !== undefined) nativeKwargs[k] = toNative(v);
+  }
+  const out = native.callOp(resolveOp(qualified), nativeArgs, nativeKwargs);
+  return fromNative(out, args, nativeArgs);
+}
+
+/** `callOp` for ops that return one tensor. */
+export function callTensorOp(qualified: string, args: readonly unknown[], kwargs?: Record<string, unknown>): Tensor {
+  return callOp(qualified, args, kwargs) as Tensor;
+}
+
+const op = callTensorOp;

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { tempDir } from '../data/test-helpers.js';
+import { tempDir } from '../testing/data-helpers.js';
 import { train } from './trainer.js';
-import { expectNoLeaksAsync, writeToyDataset } from './test-helpers.js';
+import { expectNoLeaksAsync, writeToyDataset } from '../testing/train-helpers.js';
 
 test('mixed precision: bf16 autocast trains on the CPU and resumes exactly; fp16 on the CPU is refused', async () => {
   const data = await writeToyDataset();

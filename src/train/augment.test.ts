@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { arange, rand, manualSeed } from '../torch/index.js';
-import { expectNoLeaks, assertClose } from '../torch/testing.js';
+import { expectNoLeaks, assertClose } from '../testing/tensor-helpers.js';
 import { seededRandom } from '../data/seeded-shuffle.js';
 import { augmentBatch, drawAffine, type AugmentSettings } from './augment.js';
 import { balancedClassWeights, epochOrder } from './sampling.js';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDir } from '../data/test-helpers.js';
+import { tempDir } from '../testing/data-helpers.js';
 import { FIELDS, readConfigFile, resolveConfig, settingsFromFlags, validateSettings } from './config.js';
 
 async function yamlFile(text: string): Promise<string> {

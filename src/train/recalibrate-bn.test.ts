@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { tensor } from '../torch/index.js';
-import { expectNoLeaks } from '../torch/testing.js';
+import { expectNoLeaks } from '../testing/tensor-helpers.js';
 import { BatchNorm2d, Conv2d, Sequential } from '../nn/index.js';
 import { recalibrateBatchNorm } from './recalibrate-bn.js';
 

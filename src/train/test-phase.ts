@@ -9,11 +9,11 @@ import { isCollapsed } from '../eval/collapse.js';
 import { gradCam } from '../eval/grad-cam.js';
 import { writeCamPng } from '../eval/cam-overlay.js';
 import { toModelInput } from '../eval/model-input.js';
-import { formatPredictionsCsv } from '../eval/predictions-csv.js';
-import { disposeCheckpoint, loadCheckpoint } from './checkpoint.js';
+import { formatPredictionsCsv } from '../run-folder/predictions-csv.js';
+import { disposeCheckpoint, loadCheckpoint } from '../models/checkpoint.js';
 import type { TrainConfig } from './config.js';
-import type { TrainingData } from './data-tensors.js';
-import { writeFileAtomic, writeJsonAtomic, type RunPaths } from './run-folder.js';
+import type { TrainingData } from '../data/data-tensors.js';
+import { writeFileAtomic, writeJsonAtomic, type RunPaths } from '../run-folder/run-folder.js';
 
 /** One model's test evaluation. */
 export interface TestEvaluation {

@@ -2,12 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDir } from '../data/test-helpers.js';
-import { loadCheckpoint, disposeCheckpoint } from './checkpoint.js';
+import { tempDir } from '../testing/data-helpers.js';
+import { loadCheckpoint, disposeCheckpoint } from '../models/checkpoint.js';
 import { resumeRun, train } from './trainer.js';
-import { expectNoLeaksAsync, writeToyDataset } from './test-helpers.js';
+import { expectNoLeaksAsync, writeToyDataset } from '../testing/train-helpers.js';
 import type { EpochRecord } from './events.js';
-import type { RunRecord } from './run-folder.js';
+import type { RunRecord } from '../run-folder/run-folder.js';
 
 const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
 const readLines = (path: string): EpochRecord[] => readFileSync(path, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));

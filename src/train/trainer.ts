@@ -23,8 +23,8 @@ import { isCollapsed } from '../eval/collapse.js';
 import { toModelInput } from '../eval/model-input.js';
 import { augmentBatch } from './augment.js';
 import { resolveConfig, validateSettings, type TrainConfig, type TrainConfigInput } from './config.js';
-import { copyCheckpoint, disposeCheckpoint, loadCheckpoint, saveCheckpoint, type TrainerState } from './checkpoint.js';
-import { disposeTrainingData, loadTrainingData, type TrainingData } from './data-tensors.js';
+import { copyCheckpoint, disposeCheckpoint, loadCheckpoint, saveCheckpoint, type TrainerState } from '../models/checkpoint.js';
+import { disposeTrainingData, loadTrainingData, type TrainingData } from '../data/data-tensors.js';
 import type { EpochRecord, TrainEvent } from './events.js';
 import { makeOptimizer, makeSchedule, resolvedLr, resolvedWeightDecay } from './optimizer-factory.js';
 import { lineChartSvg } from './plots.js';
@@ -43,11 +43,11 @@ import {
   type RunPaths,
   type RunRecord,
   type RunStatus,
-} from './run-folder.js';
+} from '../run-folder/run-folder.js';
 import { balancedClassWeights, epochOrder } from './sampling.js';
 import { writeTestArtifacts, type TestReport } from './test-phase.js';
 import { recalibrateBatchNorm } from './recalibrate-bn.js';
-import { GradScaler } from './grad-scaler.js';
+import { GradScaler } from '../optim/grad-scaler.js';
 import { autocast } from '../torch/autocast.js';
 
 /** Options of {@link train} and {@link resumeRun}. */

@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { SAMPLE_DIR, hasSample } from '../data/test-helpers.js';
+import { SAMPLE_DIR, hasSample } from '../testing/data-helpers.js';
 import { startServer, type RunningServer } from '../server/server.js';
-import { makeDashboardFixture, type DashboardFixture } from '../server/test-fixture.js';
+import { makeDashboardFixture, type DashboardFixture } from '../testing/server-fixture.js';
 import { DEFAULT_WEB_DIR } from '../server/static-files.js';
 import { resumeRun } from '../train/trainer.js';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { syntheticPixels, tempDir, writeImage } from '../../data/test-helpers.js';
+import { syntheticPixels, tempDir, writeImage } from '../../testing/data-helpers.js';
 
 const bin = fileURLToPath(new URL('../../../bin/alzbench.js', import.meta.url));
 const run = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sourcePath } from '../../torch/testing.js';
+import { sourcePath } from '../../testing/tensor-helpers.js';
 
 // The CI job the issue asks for: `alzbench demo` at its smallest setting, end to end through the
 // real launcher (synth data, audit, two sweeps with the real trainer, compare, HTML reports).

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { evaluateDataset } from '../../eval/evaluate-dataset.js';
-import { formatPredictionsCsv } from '../../eval/predictions-csv.js';
-import { loadTrainedModel } from '../../train/load-trained.js';
+import { formatPredictionsCsv } from '../../run-folder/predictions-csv.js';
+import { loadTrainedModel } from '../../models/load-trained.js';
 import { invalid } from '../../util/errors.js';
 import { type Command, parseFlags } from '../command.js';
 

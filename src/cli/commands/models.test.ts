@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { sourcePath } from '../../torch/testing.js';
+import { sourcePath } from '../../testing/tensor-helpers.js';
 
 const alzbench = (...args: string[]) => spawnSync(process.execPath, [sourcePath('bin/alzbench.js'), ...args], { encoding: 'utf8' });
 

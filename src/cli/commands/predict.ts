@@ -7,8 +7,8 @@ import { getModelSpec } from '../../models/registry.js';
 import { writeCamPng } from '../../eval/cam-overlay.js';
 import { gradCam } from '../../eval/grad-cam.js';
 import { toModelInput } from '../../eval/model-input.js';
-import { preprocessSlices } from '../../train/data-tensors.js';
-import { loadTrainedModel } from '../../train/load-trained.js';
+import { preprocessSlices } from '../../data/data-tensors.js';
+import { loadTrainedModel } from '../../models/load-trained.js';
 import { AlzbenchError, invalid } from '../../util/errors.js';
 import { type Command, parseFlags } from '../command.js';
 

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sourcePath } from '../../torch/testing.js';
+import { sourcePath } from '../../testing/tensor-helpers.js';
 import { openStore } from '../../store/open-store.js';
 
 test('alzbench train --db records the finished run in the store at once', async () => {

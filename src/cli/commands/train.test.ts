@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { tempDir } from '../../data/test-helpers.js';
-import { writeToyDataset } from '../../train/test-helpers.js';
-import { compareRunPredictions } from '../../eval/predictions-csv.js';
+import { tempDir } from '../../testing/data-helpers.js';
+import { writeToyDataset } from '../../testing/train-helpers.js';
+import { compareRunPredictions } from '../../eval/compare-predictions.js';
 
 const bin = fileURLToPath(new URL('../../../bin/alzbench.js', import.meta.url));
 const run = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });

@@ -7,7 +7,7 @@ import { openStore } from '../store/open-store.js';
 import { syncRunsDir } from '../store/sync.js';
 import type { RunStore } from '../store/types.js';
 import { train } from '../train/trainer.js';
-import { writeToyDataset } from '../train/test-helpers.js';
+import { writeToyDataset } from './train-helpers.js';
 
 /** What {@link makeDashboardFixture} made. */
 export interface DashboardFixture {

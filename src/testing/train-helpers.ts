@@ -5,7 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { memoryStats } from '../torch/memory.js';
 import { seededRandom } from '../data/seeded-shuffle.js';
-import { tempDir, writeImage } from '../data/test-helpers.js';
+import { tempDir, writeImage } from './data-helpers.js';
 
 /** Runs async `fn` and asserts the live tensor count is back where it started. */
 export async function expectNoLeaksAsync<T>(fn: () => Promise<T>): Promise<T> {

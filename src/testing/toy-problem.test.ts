@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { manualSeed, noGrad, tidy } from '../torch/index.js';
-import { expectNoLeaks } from '../torch/testing.js';
+import { expectNoLeaks } from './tensor-helpers.js';
 import { F } from '../nn/index.js';
 import { Adam } from '../optim/index.js';
 import { SimpleCNN } from '../models/simple-cnn.js';

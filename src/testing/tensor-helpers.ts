@@ -5,12 +5,12 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Tensor } from './tensor.js';
-import { tensor } from './creation.js';
-import { tidy } from './scope.js';
-import { memoryStats } from './memory.js';
-import { noGrad } from './autograd.js';
-import type { DType } from './dtype.js';
+import { Tensor } from '../torch/tensor.js';
+import { tensor } from '../torch/creation.js';
+import { tidy } from '../torch/scope.js';
+import { memoryStats } from '../torch/memory.js';
+import { noGrad } from '../torch/autograd.js';
+import type { DType } from '../torch/dtype.js';
 
 /** A tensor as the fixture scripts write it (`t2j` in scripts/fixtures/*.py). */
 export interface JsonTensor {

@@ -2,7 +2,8 @@
 // (BENCHMARKS.md): under Node, glibc's default per-thread arenas made a training loop's memory
 // grow ~28 MB per step without bound and an EfficientNet-style step run ~7x slower (fresh pages
 // every step); jemalloc kept memory flat and was fastest; one glibc arena is the fallback.
-// These variables only take effect at process start, so launchers re-run node with them.
+// These variables only take effect at process start, so launchers (bin/alzbench.js, the sweep's
+// training processes, scripts/run-tests.mjs, bench/) re-run node with them.
 import { existsSync } from 'node:fs';
 
 export const JEMALLOC = '/usr/lib/x86_64-linux-gnu/libjemalloc.so.2';
@@ -12,10 +13,10 @@ export const JEMALLOC = '/usr/lib/x86_64-linux-gnu/libjemalloc.so.2';
  * picks: `jemalloc` (default when Debian's libjemalloc2 is installed), `arena` (glibc, one arena)
  * or `system` (leave malloc alone).
  */
-export function allocatorEnv(env = process.env) {
+export function allocatorEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv | null {
   if (env.ALZBENCH_ALLOCATOR_SET === '1') return null;
   const choice = env.ALZBENCH_ALLOCATOR ?? (existsSync(JEMALLOC) ? 'jemalloc' : 'arena');
-  const out = { ...env, ALZBENCH_ALLOCATOR_SET: '1' };
+  const out: NodeJS.ProcessEnv = { ...env, ALZBENCH_ALLOCATOR_SET: '1' };
   if (choice === 'jemalloc' && existsSync(JEMALLOC)) {
     out.LD_PRELOAD = [JEMALLOC, env.LD_PRELOAD].filter(Boolean).join(':');
     // Keep freed pages mapped: releasing and re-faulting them every step is what costs time.

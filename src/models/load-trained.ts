@@ -1,15 +1,30 @@
 import type { Module } from '../nn/module.js';
-import { getModel } from '../models/registry.js';
+import { getModel } from './registry.js';
 import { parseChain, type Chain } from '../preprocess/chain-spec.js';
 import { AlzbenchError } from '../util/errors.js';
 import { disposeCheckpoint, loadCheckpoint } from './checkpoint.js';
-import type { TrainConfig } from './config.js';
-import { resolveCheckpointPath } from './run-folder.js';
+import { resolveCheckpointPath } from '../run-folder/run-folder.js';
+
+/**
+ * The settings a checkpoint records that loading and evaluating need (a subset of the trainer's
+ * resolved config, which the checkpoint holds whole; the other settings are kept as they were).
+ */
+export interface TrainedModelConfig {
+  readonly model: string;
+  readonly task: string;
+  readonly classes: readonly string[];
+  readonly imageSize: readonly number[];
+  readonly pipeline: string;
+  readonly dropout: number | null;
+  readonly widths: readonly number[] | null;
+  readonly collapseThreshold?: number;
+  readonly [setting: string]: unknown;
+}
 
 /** A trained model ready for inference, with what its inputs must look like. */
 export interface TrainedModel {
   readonly model: Module;
-  readonly config: TrainConfig;
+  readonly config: TrainedModelConfig;
   readonly classes: readonly string[];
   readonly chain: Chain;
   readonly imageSize: [number, number];
@@ -28,7 +43,7 @@ export function loadTrainedModel(ref: string, options: { runsDir?: string; devic
   const path = resolveCheckpointPath(ref, options.runsDir);
   const checkpoint = loadCheckpoint(path);
   try {
-    const config = checkpoint.config as unknown as TrainConfig & { classes?: string[] };
+    const config = checkpoint.config as unknown as TrainedModelConfig;
     if (!config.model || !Array.isArray(config.classes) || !Array.isArray(config.imageSize)) {
       throw new AlzbenchError(`Checkpoint ${path} does not record its model, classes and image size`, { exitCode: 2 });
     }
@@ -36,7 +51,7 @@ export function loadTrainedModel(ref: string, options: { runsDir?: string; devic
       inChannels: 1,
       numClasses: config.classes.length,
       ...(config.dropout === null ? {} : { dropout: config.dropout }),
-      ...(config.widths === null ? {} : { widths: config.widths }),
+      ...(config.widths === null ? {} : { widths: [...config.widths] }),
     });
     model.loadStateDict(checkpoint.model);
     if (options.device && options.device !== 'cpu') model.to(options.device);

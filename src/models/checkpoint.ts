@@ -6,7 +6,7 @@
  * epoch, the resolved config, the optimizer's hyper-parameters and counters, the schedule and the
  * trainer's own state as JSON. Written atomically (temp file + rename).
  */
-import type { GradScalerState } from './grad-scaler.js';
+import type { GradScalerState } from '../optim/grad-scaler.js';
 import { copyFileSync, renameSync } from 'node:fs';
 import { Tensor } from '../torch/tensor.js';
 import { getRngState } from '../torch/random.js';

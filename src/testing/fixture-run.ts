@@ -10,9 +10,9 @@ import { join, resolve } from 'node:path';
 import { bootstrapMetrics } from '../eval/bootstrap.js';
 import { computeMetrics, headline } from '../eval/metrics.js';
 import { isCollapsed } from '../eval/collapse.js';
-import { formatPredictionsCsv } from '../eval/predictions-csv.js';
+import { formatPredictionsCsv } from '../run-folder/predictions-csv.js';
 import { seededRandom } from '../data/seeded-shuffle.js';
-import { appendMetricsLine, runPaths, writeJsonAtomic, type RunPaths, type RunRecord } from '../train/run-folder.js';
+import { appendMetricsLine, runPaths, writeJsonAtomic, type RunPaths, type RunRecord } from '../run-folder/run-folder.js';
 
 export const FIXTURE_CLASSES = ['Alzheimer', 'NonAlzheimer'] as const;
 

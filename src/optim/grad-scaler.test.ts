@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { tensor } from '../torch/index.js';
-import { expectNoLeaks } from '../torch/testing.js';
+import { expectNoLeaks } from '../testing/tensor-helpers.js';
 import { GradScaler } from './grad-scaler.js';
 
 test('the grad scaler unscales gradients, skips steps with inf and adapts its scale like PyTorch', () => {

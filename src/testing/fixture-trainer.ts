@@ -6,8 +6,8 @@
  */
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { finishFixtureRun, startFixtureRun, writeFixtureEpoch, type FixtureOptions } from '../store/fixture-run.js';
-import { runPaths, writeJsonAtomic, type RunRecord } from '../train/run-folder.js';
+import { finishFixtureRun, startFixtureRun, writeFixtureEpoch, type FixtureOptions } from './fixture-run.js';
+import { runPaths, writeJsonAtomic, type RunRecord } from '../run-folder/run-folder.js';
 import type { TrainConfigInput } from '../train/config.js';
 import type { TrainOptions, TrainResult } from '../train/trainer.js';
 
