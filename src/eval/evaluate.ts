@@ -1,5 +1,4 @@
 import { Tensor } from '../torch/tensor.js';
-import { tensor } from '../torch/creation.js';
 import { noGrad } from '../torch/autograd.js';
 import { tidy } from '../torch/scope.js';
 import type { Module } from '../nn/module.js';
@@ -53,7 +52,3 @@ export function inferProbabilities(model: Module, images: Tensor, labels: Tensor
   return { probabilities, loss: labels && n > 0 ? lossSum / n : NaN, seconds: (performance.now() - start) / 1000 };
 }
 
-/** int64 labels tensor of class indices (on `device`). */
-export function labelTensor(labels: readonly number[], device = 'cpu'): Tensor {
-  return tensor(labels, { dtype: 'int64', device });
-}

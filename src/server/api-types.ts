@@ -46,13 +46,6 @@ export interface RunsResponse {
   readonly store: { readonly kind: string };
 }
 
-/** A 95 % interval. */
-export interface Interval {
-  readonly value: number;
-  readonly low: number;
-  readonly high: number;
-}
-
 /** One Grad-CAM image of the run's test phase (image at `/api/runs/<id>/cam/<index>`). */
 export interface CamEntry {
   readonly index: number;

@@ -38,23 +38,6 @@ export const DTYPE_SIZE: Readonly<Record<DType, number>> = {
   bfloat16: 2,
 };
 
-/** The typed array that holds each dtype's raw elements (16-bit floats stay raw bits in Uint16Array). */
-export type TypedArrayFor<D extends DType> = D extends 'float32'
-  ? Float32Array
-  : D extends 'float64'
-    ? Float64Array
-    : D extends 'int64'
-      ? BigInt64Array
-      : D extends 'int32'
-        ? Int32Array
-        : D extends 'int16'
-          ? Int16Array
-          : D extends 'int8'
-            ? Int8Array
-            : D extends 'float16' | 'bfloat16'
-              ? Uint16Array
-              : Uint8Array;
-
 /** Any typed array a tensor can be read into. */
 export type AnyTypedArray = Float32Array | Float64Array | BigInt64Array | Int32Array | Int16Array | Int8Array | Uint16Array | Uint8Array;
 

@@ -15,6 +15,7 @@ import { crossEntropy } from '../nn/functional.js';
 import type { Module } from '../nn/module.js';
 import { getModel, getModelSpec, resolveModelOptions } from '../models/registry.js';
 import { writeManifest } from '../data/manifest.js';
+import { checkSplitUnchanged } from './check-split.js';
 import { seededRandom } from '../data/seeded-shuffle.js';
 import { AlzbenchError, invalid } from '../util/errors.js';
 import { computeMetrics, headline, type Metrics } from '../eval/metrics.js';
@@ -185,6 +186,7 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
         hint: 'resume needs the same files; start a new run instead',
       });
     }
+    if (resuming) await checkSplitUnchanged(paths.split, prepared.manifest, before.id);
     const modelRequest = {
       inChannels: 1,
       numClasses: classes.length,

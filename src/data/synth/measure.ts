@@ -3,7 +3,6 @@
  * parameters: ventricle area from the grey images, hippocampus and ventricle volume from the
  * label masks. Tests and the bench use them to check that stages move the anatomy the right way.
  */
-import { LabelBit } from './slicer.js';
 import { SLICE_HEIGHT, SLICE_WIDTH } from './subject.js';
 
 /**
@@ -59,4 +58,3 @@ export function labelCount(labels: readonly Uint8Array[], bit: number): number {
   return count;
 }
 
-export { LabelBit };
