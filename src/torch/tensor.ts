@@ -535,7 +535,7 @@ function fromNative(out: unknown, args: readonly unknown[], nativeArgs: readonly
 
 /**
  * Calls any ATen operator by its schema name, e.g. `callOp('aten::conv2d', [x, w, b, [1, 1]])`
- * or `callOp('aten::max.dim', [x, 1])`. Arguments follow the schema (see {@link opSchema});
+ * or `callOp('aten::max.dim', [x, 1])`. Arguments follow the schema (see `opSchema`);
  * omitted trailing arguments take the schema's defaults; `kwargs` names arguments after the
  * positional ones. Tensors come back as {@link Tensor}s, tuples as arrays.
  *
