@@ -52,7 +52,8 @@ function typedView(bytes: Buffer, type: VoxelType, littleEndian: boolean): Numer
 /**
  * Decodes one 3-D volume's bytes (Fortran order, `inputShape`) into float32 in the layout of
  * `layout` (see `reorientation`). Scaling is computed in float64, as nibabel's `get_fdata`, then
- * rounded to float32. NaN, ±Inf (and float64 values beyond float32's range) become 0 and are counted.
+ * rounded to float32. NaN, ±Inf (and float64 values beyond float32's range) become 0, are counted
+ * and flagged in `nonFiniteMask` (allocated only when there is one).
  */
 export function decodeVoxels(
   bytes: Buffer,
@@ -61,7 +62,7 @@ export function decodeVoxels(
   scaling: Scaling | undefined,
   inputShape: readonly number[],
   layout: Reorientation,
-): { data: Float32Array; nonFiniteCount: number } {
+): { data: Float32Array; nonFiniteCount: number; nonFiniteMask: Uint8Array | undefined } {
   const src = typedView(bytes, type, littleEndian);
   const { strides, start } = reorientationStrides(layout, inputShape);
   const [n0, n1, n2] = layout.shape;
@@ -71,6 +72,7 @@ export function decodeVoxels(
   const inter = scaling?.inter ?? 0;
   const isFloat = type.name === 'float32' || type.name === 'float64';
   let nonFinite = 0;
+  let mask: Uint8Array | undefined;
   let o = 0;
   if (!scaling && !isFloat) {
     // Integers without scaling: always finite and exact in float32 up to 2^24 (int32 beyond rounds, as float32 does).
@@ -80,7 +82,7 @@ export function decodeVoxels(
         for (let i = 0; i < n0; i++, p += s0) out[o++] = src[p]!;
       }
     }
-    return { data: out, nonFiniteCount: 0 };
+    return { data: out, nonFiniteCount: 0, nonFiniteMask: undefined };
   }
   for (let k = 0; k < n2; k++) {
     for (let j = 0; j < n1; j++) {
@@ -88,11 +90,12 @@ export function decodeVoxels(
       for (let i = 0; i < n0; i++, p += s0) {
         const v = Math.fround(src[p]! * slope + inter);
         if (v - v !== 0) {
+          (mask ??= new Uint8Array(out.length))[o] = 1;
           out[o++] = 0;
           nonFinite++;
         } else out[o++] = v;
       }
     }
   }
-  return { data: out, nonFiniteCount: nonFinite };
+  return { data: out, nonFiniteCount: nonFinite, nonFiniteMask: mask };
 }

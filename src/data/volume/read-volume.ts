@@ -31,6 +31,8 @@ export interface Volume {
   droppedVolumes: number;
   /** NaN and ±Inf voxels set to background (0). */
   nonFiniteCount: number;
+  /** 1 where a voxel was NaN or ±Inf (same layout as `data`); undefined when there were none. */
+  nonFiniteMask?: Uint8Array | undefined;
   /** Shape as stored, all dimensions (e.g. [17, 21, 3, 20]). */
   sourceShape: number[];
   /** Stored voxel type and byte order, e.g. `int16 big-endian`. */
@@ -191,7 +193,7 @@ export async function readVolume(path: string, options: ReadVolumeOptions = {}):
   }
   const layout = reorientation(orientation, shape3);
   const scaling = scalingOf(header, path);
-  const { data, nonFiniteCount } = decodeVoxels(range.bytes, type, header.littleEndian, scaling, shape3, layout);
+  const { data, nonFiniteCount, nonFiniteMask } = decodeVoxels(range.bytes, type, header.littleEndian, scaling, shape3, layout);
   const affine = reorientedAffine(sourceAffine, orientation, shape3);
   const spacing = [0, 1, 2].map((c) => Math.hypot(affine[c]!, affine[4 + c]!, affine[8 + c]!)) as [number, number, number];
   return {
@@ -203,6 +205,7 @@ export async function readVolume(path: string, options: ReadVolumeOptions = {}):
     format: header.format,
     droppedVolumes: volumes - 1,
     nonFiniteCount,
+    nonFiniteMask,
     sourceShape,
     storedType: `${type.name}${type.bytes > 1 ? (header.littleEndian ? ' little-endian' : ' big-endian') : ''}`,
     affineSource,
