@@ -45,7 +45,8 @@ export function ioOrientation(affine: readonly number[]): Orientation {
       throw new Error(`voxel axis ${inAxis} maps to no world axis (affine column ${inAxis} is zero or degenerate)`);
     }
     let outAxis = 0;
-    for (let r = 1; r < 3; r++) if (Math.abs(column[r]!) > Math.abs(column[outAxis]!)) outAxis = r;
+    // np.argmax takes the first of equal values; 1e-12 absorbs SVD rounding so exact ties (45°) do too.
+    for (let r = 1; r < 3; r++) if (Math.abs(column[r]!) > Math.abs(column[outAxis]!) + 1e-12) outAxis = r;
     result.push([outAxis, column[outAxis]! < 0 ? -1 : 1]);
     // This world axis is taken: later voxel axes choose among the others.
     R[outAxis] = [0, 0, 0];
@@ -103,7 +104,8 @@ export function reorientedAffine(affine: readonly number[], orientation: Orienta
     for (let k = 0; k < 3; k++) {
       const i = inputAxisOf[k]!;
       const column = affine[4 * r + i]!;
-      out[4 * r + k] = flipped[k] ? -column : column;
+      // + 0 turns -0 into 0, as numpy's matrix product does.
+      out[4 * r + k] = (flipped[k] ? -column : column) + 0;
       if (flipped[k]) translation += column * (shape[i]! - 1);
     }
     out[4 * r + 3] = translation;
