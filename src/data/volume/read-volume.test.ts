@@ -26,7 +26,7 @@ interface Expected {
   non_finite?: number;
 }
 const expected = JSON.parse(readFileSync(join(FIXTURES, 'expected.json'), 'utf8')) as { files: Record<string, Expected>; truncated_error: string };
-const FORMAT: Record<string, string> = { Nifti1Image: 'nifti1', Nifti1Pair: 'nifti1', Nifti2Image: 'nifti2', Spm2AnalyzeImage: 'analyze' };
+const FORMAT: Record<string, string> = { Nifti1Image: 'nifti1', Nifti1Pair: 'nifti1', Nifti2Image: 'nifti2', Nifti2Pair: 'nifti2', Spm2AnalyzeImage: 'analyze' };
 
 function assertClose(actual: readonly number[], wanted: readonly number[], tolerance: number, what: string) {
   assert.equal(actual.length, wanted.length, `${what}: length`);
