@@ -89,6 +89,11 @@ async function readDemographics(root: string): Promise<{ file: string; cdr: Map<
   return undefined;
 }
 
+/** Whether `root` holds an OASIS demographic table (a CSV with an ID or MRI ID column and a CDR column). */
+export async function hasOasisDemographics(root: string): Promise<boolean> {
+  return (await readDemographics(root)) !== undefined;
+}
+
 /**
  * Reads OASIS-1/OASIS-2 sessions into axial slices (one image per session, see
  * {@link findOasisSessions}), labelled by CDR from the demographic table (see `cdrClass`).

@@ -6,7 +6,8 @@ import { findNiftiCsv, readNiftiDataset, type SliceRange } from './nifti-reader.
 import { findParquetFiles, readParquetDataset } from './parquet-reader.js';
 import { attachSubjects } from './subject-csv.js';
 import { isBidsDataset, readBidsDataset } from './bids-reader.js';
-import { findOasisSessions, readOasisDataset } from './oasis-reader.js';
+import { findOasisSessions, hasOasisDemographics, readOasisDataset } from './oasis-reader.js';
+import { findVolumeClassFolders, readVolumeFolderDataset } from './volume-folder-reader.js';
 import type { VolumeSliceOptions } from './volume-slices.js';
 
 /** Options of {@link openDataset}. */
@@ -25,7 +26,8 @@ const LAYOUT_HINT =
   'expected one of: <dir>/<class>/<images> (e.g. NonDemented/, VeryMildDemented/, ...), ' +
   '<dir>/train|test/<class>/<images>, parquet files with image and label columns, ' +
   'a CSV with subject, label and path columns listing NIfTI volumes, ' +
-  'a BIDS folder (participants.tsv, sub-*/[ses-*/]anat/*_T1w.nii[.gz]), or OASIS-1/OASIS-2 session folders (OAS1_0001_MR1/...)';
+  'a BIDS folder (participants.tsv, sub-*/[ses-*/]anat/*_T1w.nii[.gz]), OASIS-1/OASIS-2 session folders (OAS1_0001_MR1/...), ' +
+  'or volumes in class folders (<class>/<volume>.nii.gz)';
 
 /**
  * Opens a data set folder and detects its layout: parquet files, a CSV of NIfTI volumes, a BIDS
@@ -50,7 +52,12 @@ export async function openDataset(root: string, options: OpenOptions = {}): Prom
   if (csv) return readNiftiDataset(root, csv, volumeOptions(options));
   if (await isBidsDataset(root)) return readBidsDataset(root, { ...volumeOptions(options), ...(options.diagnosisColumn ? { diagnosisColumn: options.diagnosisColumn } : {}) });
   const oasis = await findOasisSessions(root);
-  if (oasis.length > 0) return readOasisDataset(root, oasis, volumeOptions(options));
+  const volumeFolders = await findVolumeClassFolders(root);
+  // OASIS names inside class folders (AD/OAS1_0001_MR1.nii.gz) without OASIS's demographic table:
+  // the folders give the classes. OASIS's own folders (disc1/, OAS2_RAW_PART1/, sessions) are not classes.
+  const oasisFolders = volumeFolders?.some((c) => /^(disc\d+|OAS[12]_\d{4}_MR\d+|OAS2_RAW_PART\d+)$/i.test(c.folder)) ?? true;
+  if (oasis.length > 0 && (oasisFolders || (await hasOasisDemographics(root)))) return readOasisDataset(root, oasis, volumeOptions(options));
+  if (volumeFolders) return readVolumeFolderDataset(root, volumeFolders, volumeOptions(options));
   const folders = await readFolderDataset(root);
   // A subjects.csv beside the class folders (as `alzbench synth` writes) gives subject IDs.
   if (folders && folders.items.length > 0) return (await attachSubjects(folders)).dataset;

@@ -4,6 +4,7 @@ import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
+import { canonicalClass } from './classes.js';
 import { parseCsv, parseDecimal, parseTable } from './csv.js';
 import { openDataset } from './open-dataset.js';
 import { tempDir } from './test-helpers.js';
@@ -112,4 +113,28 @@ test('delimited tables: delimiter detection, CR line endings, decimal commas', (
   assert.equal(parseTable('participant_id\tdx\nsub-01\tAD\n').delimiter, '\t');
   assert.deepEqual(parseCsv('a,b\n1,2'), [['a', 'b'], ['1', '2']]);
   assert.deepEqual(['0,5', '1.5', '', ' 2 ', 'x', '-0,25'].map(parseDecimal), [0.5, 1.5, NaN, 2, NaN, -0.25]);
+});
+
+test('volumes in class folders: class from the folder, subject from BIDS, OASIS or ADNI IDs in the names, else one per volume', async () => {
+  const root = await tempDir();
+  await put('int16_le.nii', join(root, 'train/AD/002_S_0295_2006-04-18.nii'));
+  await put('int16_be.nii.gz', join(root, 'train/AD/002_S_0295_2007-05-01.nii.gz'));
+  await put('pair.hdr', join(root, 'train/CN/OAS1_0004_MR1/mpr-1.hdr'));
+  await put('pair.img', join(root, 'train/CN/OAS1_0004_MR1/mpr-1.img'));
+  await put('nifti2_le.nii', join(root, 'test/CN/sub-07/anat/sub-07_ses-02_T1w.nii'));
+  await put('uint8_le.nii', join(root, 'test/AD/scan_a.nii'));
+  await writeFile(join(root, 'test/AD/notes.txt'), 'scanner notes');
+  const dataset = await openDataset(root);
+  assert.equal(dataset.layout, 'volume-folders');
+  // Class names go through canonicalClass (its synonyms decide what AD and CN become).
+  const [ad, cn] = [canonicalClass('AD'), canonicalClass('CN')];
+  assert.deepEqual(dataset.items.map((i) => [i.sourceSplit, i.sourceClass, i.subject, i.session]), [
+    ['test', ad, 'scan_a', undefined],
+    ['test', cn, 'sub-07', 'ses-02'],
+    ['train', ad, '002_S_0295', undefined],
+    ['train', ad, '002_S_0295', undefined],
+    ['train', cn, 'OAS1_0004', 'MR1'],
+  ]);
+  assert.deepEqual(dataset.problems.map((p) => [p.kind, p.path]), [['not-image', 'test/AD/notes.txt']]);
+  assert.equal(dataset.subjectSource, 'IDs in file and folder names (BIDS sub-<label>, ADNI 002_S_0295, OASIS OAS1_0001_MR1); 1 volume(s) with no ID in their names, each taken as its own subject');
 });

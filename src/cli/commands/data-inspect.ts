@@ -20,7 +20,8 @@ Layouts: Kaggle 4-class (train/ and test/ with NonDemented, VeryMildDemented, Mi
 ModerateDemented), Kaggle binary (Alzheimer / Non Alzheimer), the 128x128 preprocessed variant
 (Non_Demented, ...), any <class>/<image> folder, Hugging Face parquet files (image.bytes + label),
 a CSV (subject, label, path) of volumes, a BIDS folder (participants.tsv, sub-*/[ses-*/]anat/*_T1w.nii.gz)
-and OASIS-1/OASIS-2 session folders (OAS1_0001_MR1/..., demographic CSV with CDR). Volumes
+OASIS-1/OASIS-2 session folders (OAS1_0001_MR1/..., demographic CSV with CDR) and volumes in
+class folders (<class>/<volume>.nii.gz; subject from BIDS/OASIS/ADNI IDs in the names). Volumes
 (NIfTI-1/2, Analyze .hdr/.img) are reoriented to RAS+ as nibabel does and cut into axial slices.
 
 flags:
