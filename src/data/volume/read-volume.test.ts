@@ -113,6 +113,10 @@ test('unsupported datatypes, oversized headers, bad volume indices and missing p
   await writeFile(join(dir, 'huge.nii'), huge);
   await assert.rejects(readVolume(join(dir, 'huge.nii')), /^VolumeError: too-large: .*2048x2048x2048 = 8589934592 voxels per volume, more than the limit 268435456$/);
   await assert.rejects(readVolume(join(FIXTURES, 'four_d.nii.gz'), { volumeIndex: 2 }), /^VolumeError: volume-index: .*volumeIndex 2 is outside 0\.\.1 \(2 volume\(s\), shape 5x4x3x2\)$/);
+  const nanSform = Buffer.from(bytes);
+  nanSform.writeFloatLE(Number.NaN, 280);
+  await writeFile(join(dir, 'nan-sform.nii'), nanSform);
+  await assert.rejects(readVolume(join(dir, 'nan-sform.nii')), /^VolumeError: bad-header: .*the sform affine has non-finite values \[NaN, 0, 0,/);
   await copyFile(join(FIXTURES, 'pair.hdr'), join(dir, 'lonely.hdr'));
   await assert.rejects(readVolume(join(dir, 'lonely.hdr')), (e: VolumeError) => e.code === 'missing-image-file' && /no image file .*lonely\.img beside this header/.test(e.message));
   // An Analyze header (no magic) in a single .nii file: nibabel cannot work out its type either.
