@@ -89,6 +89,8 @@ test('a file that is not a volume says what it is', async () => {
     ['dicom.nii', Buffer.concat([Buffer.alloc(128), Buffer.from('DICM'), Buffer.alloc(300)]), /it is a DICOM file/],
     ['random.nii', Buffer.from(Array.from({ length: 1024 }, (_, i) => (i * 7919 + 13) % 251)), /unrecognised binary data \(header size field -?\d+; NIfTI-1\/Analyze say 348, NIfTI-2 540\)/],
     ['empty.nii', Buffer.alloc(0), /an empty file/],
+    ['brain.mgz', gzipSync(Buffer.concat([Buffer.from([0, 0, 0, 1, 0, 0, 1, 0]), Buffer.alloc(400)])), /it is gzip-compressed a FreeSurfer MGH\/MGZ volume \(not supported\)/],
+    ['brain.nrrd', Buffer.from(`NRRD0004\ntype: short\n${' '.repeat(400)}`), /it is an NRRD volume/],
   ];
   for (const [name, bytes, message] of cases) {
     await writeFile(join(dir, name), bytes);
