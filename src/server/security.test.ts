@@ -5,6 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +31,29 @@ function raw(base: string, path: string, options: { method?: string; headers?: R
     // The server may answer (413) and close before a large body is written.
     req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error)));
     req.end(options.body);
+  });
+}
+
+/**
+ * One request written byte for byte on a TCP socket: the request line may be absolute-form,
+ * un-normalized or oddly cased, which no HTTP client would send. Answers status, headers and body.
+ */
+function rawSocket(base: string, requestLine: string, headers: Record<string, string> = {}, body = ''): Promise<{ status: number; head: string; body: string }> {
+  const url = new URL(base);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: url.hostname, port: Number(url.port) });
+    const chunks: Buffer[] = [];
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    socket.on('error', reject);
+    socket.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      const split = text.indexOf('\r\n\r\n');
+      const head = split < 0 ? text : text.slice(0, split);
+      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0), head, body: split < 0 ? '' : text.slice(split + 4) });
+    });
+    const lines = [requestLine, `Host: ${url.host}`, 'Connection: close', ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
+    if (body) lines.push(`Content-Length: ${Buffer.byteLength(body)}`);
+    socket.write(`${lines.join('\r\n')}\r\n\r\n${body}`);
   });
 }
 
@@ -131,4 +155,92 @@ test('loopback without a token: requests naming a foreign Host are refused (DNS 
   const foreign = await raw(open.url, '/api/runs', { headers: { host: 'attacker.example:8765' } });
   assert.equal(foreign.status, 403);
   assert.equal((await raw(open.url, '/api/runs', { headers: { host: 'localhost:8765' } })).status, 200);
+});
+
+test('with a token, no spelling of an API path passes without it: encoded, double slash, dot segments, absolute-form, case, query and parameters', async () => {
+  const base = guardedBase();
+  const { host } = new URL(base);
+  const id = fixture.ids.sgd;
+  const paths = [
+    '/%61pi/runs',
+    '/%61%70%69/%72%75%6e%73',
+    '/api/%72uns',
+    '/%2561pi/runs',
+    '/api%2Fruns',
+    '//api/runs',
+    '///api//runs',
+    '/./api/runs',
+    '/api/./runs',
+    '/x/../api/runs',
+    '/%2e/api/runs',
+    '/x/%2e%2e/api/runs',
+    `http://${host}/api/runs`,
+    `HTTP://${host}/api/runs`,
+    `http://${host}/%61pi/runs`,
+    'http://attacker.example/api/runs',
+    `http://${host}//api/runs`,
+    '/API/runs',
+    '/Api/Runs',
+    '/api/runs?x=1',
+    '/api/runs?',
+    '/api/runs;x=1',
+    '/api/runs/',
+    '/api/runs%3F',
+    '/api/runs%23',
+    `/%61pi/runs/${id}`,
+    `/%61pi/runs/${id}/files/config.json`,
+    `/%61pi/runs/${id}/cam/0`,
+    `/%61pi/runs/${id}/test-slices`,
+    `/%61pi/compare?runs=${id}`,
+    '/%61pi/models',
+    '/%61pi/health',
+    `/%61pi/preprocess?run=${id}&slice=0`,
+  ];
+  const leaks: string[] = [];
+  for (const path of paths) {
+    for (const method of ['GET', 'HEAD']) {
+      const response = await rawSocket(base, `${method} ${path} HTTP/1.1`);
+      // Allowed answers: 401 (routed to the API), 404 (no such API or web file), 400 (malformed).
+      if (![400, 401, 404].includes(response.status) || response.body.includes(id) || /"ok":true/.test(response.body)) leaks.push(`${method} ${path} -> ${response.status} ${response.body.slice(0, 80)}`);
+    }
+  }
+  // Uploads through an encoded or absolute path: refused before the body is read.
+  for (const path of [`/%61pi/predict?run=${id}`, `http://${host}/api/predict?run=${id}`, `/%61pi/preprocess?chain=invert`]) {
+    const response = await rawSocket(base, `POST ${path} HTTP/1.1`, { 'Content-Type': 'image/png' }, 'x');
+    if (response.status !== 401 && response.status !== 404) leaks.push(`POST ${path} -> ${response.status} ${response.body.slice(0, 80)}`);
+  }
+  assert.deepEqual(leaks, []);
+  // Refused before the body is read: a POST announcing 1 GB, of which nothing is sent, is answered at once.
+  const started = Date.now();
+  const unsent = await rawSocket(base, `POST /%61pi/predict?run=${id} HTTP/1.1`, { 'Content-Type': 'image/png', 'Content-Length': String(2 ** 30) });
+  assert.equal(unsent.status, 401);
+  assert.ok(Date.now() - started < 2000, `answered after ${Date.now() - started} ms`);
+  // The same spellings with the token reach the API, so the 401s above are the guard at work.
+  for (const path of ['/%61pi/runs', `http://${host}/api/runs`, '/api/runs?x=1']) {
+    const response = await rawSocket(base, `GET ${path} HTTP/1.1`, { Authorization: `Bearer ${TOKEN}` });
+    assert.equal(response.status, 200, path);
+    assert.ok(response.body.includes(id), path);
+  }
+  // The web app itself loads without the token (it reads the token from the URL fragment).
+  const index = await rawSocket(base, 'GET / HTTP/1.1');
+  assert.equal(index.status, 200);
+  assert.match(index.head, /content-type: text\/html/i);
+});
+
+test('security headers: nosniff, no framing, no referrer, a CSP, and no caching of API answers', async () => {
+  for (const [base, path, headers] of [
+    [open.url, '/api/runs', {}],
+    [guardedBase(), '/api/runs', {}],
+    [guardedBase(), '/api/runs', { Authorization: `Bearer ${TOKEN}` }],
+    [open.url, '/', {}],
+    [open.url, '/api/nope', {}],
+  ] as const) {
+    const response = await rawSocket(base, `GET ${path} HTTP/1.1`, headers);
+    const head = response.head.toLowerCase();
+    assert.match(head, /\r\nx-content-type-options: nosniff\r\n/, path);
+    assert.match(head, /\r\nx-frame-options: deny\r\n/, path);
+    assert.match(head, /\r\nreferrer-policy: no-referrer\r\n/, path);
+    assert.match(head, /\r\ncontent-security-policy: [^\r]*frame-ancestors 'none'/, path);
+    assert.match(head, /\r\ncache-control: no-store\r\n/, path);
+  }
 });

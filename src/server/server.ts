@@ -58,6 +58,10 @@ const MODULE_HELP = [
   'normalize(min,max)',
 ];
 
+/** The route of the built web app's files: the one route served without the token. */
+const WEB_APP_ROUTE = '/*';
+const isWebAppRequest = (request: FastifyRequest): boolean => request.routeOptions.url === WEB_APP_ROUTE && (request.method === 'GET' || request.method === 'HEAD');
+
 const errorBody = (status: number, message: string, hint?: string): ApiError => ({ error: { status, message, ...(hint ? { hint } : {}) } });
 
 /**
@@ -90,11 +94,13 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
       if (!isLoopbackHost(hostHeader)) return reply.code(403).send(errorBody(403, `Refusing Host ${JSON.stringify(hostHeader)}: this dashboard serves loopback only`, 'open it as http://127.0.0.1:<port>/'));
       return;
     }
-    if (request.url.startsWith('/api/') || request.url === '/api') {
-      if (!tokenMatches(request.headers.authorization, token)) {
-        reply.header('www-authenticate', 'Bearer');
-        return reply.code(401).send(errorBody(401, 'Missing or wrong token: this dashboard needs "Authorization: Bearer <token>" on every API call', 'use the token given to alzbench serve --token'));
-      }
+    // Decided on the route the router chose (after it decoded and normalized the path), not on the
+    // raw URL: `/%61pi/runs` and `GET http://host/api/runs` route to the API like `/api/runs` does.
+    // Everything needs the token except GET/HEAD of the web app's static files; unrouted requests
+    // (404s) need it too. onRequest runs before any body is read.
+    if (!isWebAppRequest(request) && !tokenMatches(request.headers.authorization, token)) {
+      reply.header('www-authenticate', 'Bearer');
+      return reply.code(401).send(errorBody(401, 'Missing or wrong token: this dashboard needs "Authorization: Bearer <token>" on every API call', 'use the token given to alzbench serve --token'));
     }
   });
   app.addHook('onSend', async (_request, reply, payload) => {
@@ -287,7 +293,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   });
 
   // ---- the web app --------------------------------------------------------------------------
-  app.get('/*', async (request, reply) => {
+  app.get(WEB_APP_ROUTE, async (request, reply) => {
     const file = readWebFile(webDir, request.url);
     if (file) return reply.type(file.type).send(file.body);
     if (request.url === '/' || request.url.startsWith('/?')) {
