@@ -7,6 +7,7 @@ import { AlzbenchError, invalid } from '../util/errors.js';
 import { canonicalClass } from './classes.js';
 import { parseCsv } from './csv.js';
 import type { DataItem, Dataset, Problem, SplitName } from './dataset.js';
+import { maxVolumeBytes, volumeSizeProblem } from './image-limits.js';
 
 /** Which axial slices to cut: `[from, to)` as voxel indices, or as fractions of the z extent when both are in 0..1. */
 export interface SliceRange {
@@ -54,12 +55,22 @@ export async function findNiftiCsv(root: string): Promise<string | undefined> {
 
 /** A volume's voxels as numbers with the header's scaling applied, x fastest. */
 function voxelsOf(path: string, bytes: Uint8Array): { dims: [number, number, number]; values: ArrayLike<number> } {
-  const raw = bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes;
+  // A gzip bomb stops at the volume limit instead of filling memory (zlib throws ERR_BUFFER_TOO_LARGE).
+  let raw: Uint8Array;
+  try {
+    raw = bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes, { maxOutputLength: maxVolumeBytes() }) : bytes;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_BUFFER_TOO_LARGE') throw error;
+    throw new Error(`too large: decompresses to more than ${maxVolumeBytes()} bytes, the volume limit`);
+  }
   const buffer = raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength) as ArrayBuffer;
   if (!nifti.isNIFTI(buffer)) throw new Error('no NIfTI magic in the header');
   const header = nifti.readHeader(buffer);
   const [ndim, nx, ny, nz] = header.dims as number[];
   if (!ndim || ndim < 3 || !nx || !ny || !nz) throw new Error(`expected a 3-D volume, header dims ${JSON.stringify(header.dims)}`);
+  // Declared dims are checked before any voxel buffer is made.
+  const tooLarge = volumeSizeProblem([nx, ny, nz]);
+  if (tooLarge) throw new Error(`too large: ${tooLarge}`);
   if (!header.littleEndian) throw new Error('big-endian NIfTI is not supported');
   const image = nifti.readImage(header, buffer);
   const count = nx * ny * nz;
@@ -128,7 +139,7 @@ export async function readNiftiDataset(root: string, csvPath: string, range: Sli
       volume = voxelsOf(path, await readFile(path));
     } catch (error) {
       const message = (error as Error).message;
-      problems.push({ kind: /truncat|unexpected end/i.test(message) ? 'truncated' : 'unreadable', path: id, detail: message });
+      problems.push({ kind: /^too large/.test(message) ? 'too-large' : /truncat|unexpected end/i.test(message) ? 'truncated' : 'unreadable', path: id, detail: message });
       continue;
     }
     const [nx, ny, nz] = volume.dims;

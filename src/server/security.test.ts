@@ -9,6 +9,7 @@ import { connect } from 'node:net';
 import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bmpBomb, jpegBomb, pngBomb, tiffBomb } from '../data/bomb-images.js';
 import { syncRunFolder } from '../store/sync.js';
 import { AlzbenchError } from '../util/errors.js';
 import { createServer, startServer, type RunningServer } from './server.js';
@@ -243,4 +244,38 @@ test('security headers: nosniff, no framing, no referrer, a CSP, and no caching 
     assert.match(head, /\r\ncontent-security-policy: [^\r]*frame-ancestors 'none'/, path);
     assert.match(head, /\r\ncache-control: no-store\r\n/, path);
   }
+});
+
+test('decompression bombs (a few hundred bytes declaring 65500 x 65500) are refused from the header: 413 at once, memory flat', async () => {
+  const id = fixture.ids.sgd;
+  const bombs: Array<[string, string, Buffer]> = [
+    ['jpeg', 'image/jpeg', await jpegBomb(65500, 65500)],
+    ['png', 'image/png', await pngBomb(65500, 65500)],
+    ['bmp', 'image/bmp', bmpBomb(65500, 65500)],
+    ['tiff', 'image/tiff', await tiffBomb(65500, 65500)],
+  ];
+  const before = process.memoryUsage().rss;
+  for (const [format, type, body] of bombs) {
+    assert.ok(body.length < 8192, `${format} bomb is ${body.length} bytes`);
+    for (const path of [`/api/predict?run=${id}`, '/api/preprocess?chain=invert']) {
+      const started = Date.now();
+      const response = await raw(open.url, path, { method: 'POST', headers: { 'content-type': type }, body });
+      const ms = Date.now() - started;
+      assert.equal(response.status, 413, `${format} ${path}: ${response.text.slice(0, 200)}`);
+      const error = JSON.parse(response.text).error;
+      assert.equal(error.message, `Image too large: the upload (${format}: the header declares 65500x65500 pixels; the limit is 4096 x 4096 pixels)`);
+      assert.equal(error.hint, 'upload a single slice of at most 4096 x 4096 pixels');
+      assert.ok(ms < 1000, `${format} ${path} answered after ${ms} ms`);
+    }
+  }
+  // 5000 x 5000 is within the CLI's limit but not the dashboard's.
+  const wide = await raw(open.url, '/api/preprocess', { method: 'POST', headers: { 'content-type': 'image/png' }, body: await pngBomb(5000, 5000) });
+  assert.equal(wide.status, 413);
+  // A frame header of height 0 has no known size: refused as not an image, not decoded.
+  const unknown = await raw(open.url, '/api/preprocess', { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body: await jpegBomb(64, 0) });
+  assert.equal(unknown.status, 400);
+  assert.equal(JSON.parse(unknown.text).error.message, 'Not an image: the upload (jpeg: the header declares 64x0 pixels: the size is unknown, so the image is not decoded)');
+  // Before the fix one JPEG bomb took 4.2 GB more and kept it; a few MB of noise is all that may show.
+  const grown = (process.memoryUsage().rss - before) / 2 ** 20;
+  assert.ok(grown < 100, `server memory grew by ${grown.toFixed(0)} MiB`);
 });

@@ -19,6 +19,7 @@ import { containedFile } from './safe-path.js';
 import { contentType, DEFAULT_WEB_DIR, readWebFile } from './static-files.js';
 import { camEntries, hasCheckpoint, isServedFile, runDetail, runSummary } from './views.js';
 import { decodeImage } from '../data/decode-image.js';
+import { UPLOAD_IMAGE_LIMITS } from '../data/image-limits.js';
 
 /** Content types an upload may have. */
 export const UPLOAD_TYPES = ['image/png', 'image/jpeg', 'image/bmp', 'image/tiff', 'image/webp'] as const;
@@ -284,7 +285,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     // The file name comes from the store, never from the request, and must stay in the data set.
     const file = item && typeof root === 'string' ? containedFile(root, item.file) : null;
     if (!file) throw notFound(`test slice ${q.slice} of run ${run.id}`);
-    const image = await decodeImage(file, { keepColor: true, name: `test slice ${index}` });
+    const image = await decodeImage(file, { keepColor: true, name: `test slice ${index}`, limits: UPLOAD_IMAGE_LIMITS });
     return preprocessSteps(q.chain ?? '', image);
   });
 
