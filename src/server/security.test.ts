@@ -279,3 +279,29 @@ test('decompression bombs (a few hundred bytes declaring 65500 x 65500) are refu
   const grown = (process.memoryUsage().rss - before) / 2 ** 20;
   assert.ok(grown < 100, `server memory grew by ${grown.toFixed(0)} MiB`);
 });
+
+test('every 5xx answer leaves one line on stderr: status, method, route and the error message', async () => {
+  const { openStore } = await import('../store/open-store.js');
+  const { copyFileSync } = await import('node:fs');
+  const copy = join(fixture.dir, 'broken-later.sqlite');
+  copyFileSync(join(fixture.dir, 'store.sqlite'), copy);
+  const store = await openStore(copy);
+  const server = await startServer({ store, runsDir: null, port: 0 });
+  await store.close(); // the store goes away under a running server
+  const lines: string[] = [];
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((chunk: string | Uint8Array) => (lines.push(String(chunk)), true)) as typeof process.stderr.write;
+  let response: Awaited<ReturnType<typeof raw>>;
+  let detail: Awaited<ReturnType<typeof raw>>;
+  try {
+    response = await raw(server.url, '/api/runs?secret=1');
+    detail = await raw(server.url, `/api/runs/${fixture.ids.sgd}`);
+  } finally {
+    process.stderr.write = write;
+    await server.close();
+  }
+  assert.equal(response.status, 500);
+  assert.deepEqual(JSON.parse(response.text), { error: { status: 500, message: 'Internal error' } });
+  assert.equal(detail.status, 500);
+  assert.deepEqual(lines, ['alzbench serve: 500 GET /api/runs: driver has already been destroyed\n', 'alzbench serve: 500 GET /api/runs/:id: driver has already been destroyed\n']);
+});

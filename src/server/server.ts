@@ -131,7 +131,10 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     }
     if (error instanceof AlzbenchError) return reply.code(400).send(errorBody(400, error.message, error.hint));
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
-    // Internal errors: a generic message; the detail could quote paths of the machine.
+    // Every 5xx leaves one line on stderr for the operator: method, route pattern (never the URL,
+    // which may carry ids and queries) and the error's message.
+    if (status >= 500) process.stderr.write(`alzbench serve: ${status} ${request.method} ${request.routeOptions.url ?? '(no route)'}: ${(error.message ?? String(error)).split('\n')[0]}\n`);
+    // Internal errors: a generic message to the client; the detail could quote paths of the machine.
     return reply.code(status).send(errorBody(status, status === 500 ? 'Internal error' : error.message));
   });
   app.setNotFoundHandler((request, reply) => {
