@@ -6,11 +6,12 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { request } from 'node:http';
 import { connect } from 'node:net';
-import { symlinkSync } from 'node:fs';
+import { cpSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bmpBomb, jpegBomb, pngBomb, tiffBomb } from '../data/bomb-images.js';
-import { syncRunFolder } from '../store/sync.js';
+import { syntheticPixels, writeImage } from '../data/test-helpers.js';
+import { syncRunFolder, syncRunsDir } from '../store/sync.js';
 import { AlzbenchError } from '../util/errors.js';
 import { createServer, startServer, type RunningServer } from './server.js';
 import { makeDashboardFixture, type DashboardFixture } from './test-fixture.js';
@@ -304,4 +305,67 @@ test('every 5xx answer leaves one line on stderr: status, method, route and the 
   assert.deepEqual(JSON.parse(response.text), { error: { status: 500, message: 'Internal error' } });
   assert.equal(detail.status, 500);
   assert.deepEqual(lines, ['alzbench serve: 500 GET /api/runs: driver has already been destroyed\n', 'alzbench serve: 500 GET /api/runs/:id: driver has already been destroyed\n']);
+});
+
+/** A copy of the sgd run's folder at `dir` under another id, with run.json changed by `edit`. */
+function copyRun(dir: string, id: string, edit: (record: Record<string, unknown>) => void = () => undefined): void {
+  cpSync(join(fixture.runsDir, fixture.ids.sgd), dir, { recursive: true });
+  const record = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as Record<string, unknown>;
+  record.id = id;
+  edit(record);
+  writeFileSync(join(dir, 'run.json'), JSON.stringify(record));
+}
+
+test('a run folder that is a symbolic link out of --runs-dir is not indexed, and so not served', async () => {
+  const id = '20250101-000009-simple_cnn-outside';
+  copyRun(join(fixture.dir, 'elsewhere'), id);
+  symlinkSync(join(fixture.dir, 'elsewhere'), join(fixture.runsDir, 'linked-run'));
+  const result = await syncRunsDir(fixture.store, fixture.runsDir);
+  assert.deepEqual(result.errors, [{ dir: join(fixture.runsDir, 'linked-run'), message: `not indexed: a symbolic link to ${join(fixture.dir, 'elsewhere')}, outside the runs folder ${fixture.runsDir}` }]);
+  assert.equal(await fixture.store.getRun(id), undefined);
+  for (const path of [`/api/runs/${id}`, `/api/runs/${id}/files/config.json`]) assert.equal((await raw(open.url, path)).status, 404, path);
+});
+
+test('a crafted run.json cannot make the preprocessing page open files outside the data it was trained on', async () => {
+  const slice0 = (await fixture.store.getPredictions(fixture.ids.sgd))[0]!.file;
+  // A copy of the data set outside any allowed root, with test slice 0 replaced by another image.
+  const copied = join(fixture.dir, 'copied-data');
+  cpSync(fixture.data, copied, { recursive: true });
+  await writeImage(join(copied, slice0), syntheticPixels(99, 32, 32), 32, 32);
+  const ids = { etc: '20250101-000010-simple_cnn-etc', copy: '20250101-000011-simple_cnn-copy' };
+  copyRun(join(fixture.runsDir, ids.etc), ids.etc, (r) => ((r.dataset as Record<string, unknown>).root = '/etc'));
+  copyRun(join(fixture.runsDir, ids.copy), ids.copy, (r) => ((r.dataset as Record<string, unknown>).root = copied));
+  await syncRunsDir(fixture.store, fixture.runsDir);
+  const restricted = await startServer({ store: fixture.store, runsDir: fixture.runsDir, port: 0, dataRoots: [fixture.data] });
+  try {
+    const cases: Array<[RunningServer, string, number, number]> = [
+      [open, ids.etc, 0, 404], // the file is not under /etc
+      [open, ids.copy, 0, 404], // content differs from what the run recorded
+      [open, ids.copy, 1, 200], // unchanged content: nothing the record's author does not know
+      [restricted, ids.copy, 1, 404], // outside --data-root
+      [restricted, ids.etc, 0, 404],
+      [restricted, fixture.ids.sgd, 0, 200], // the run's real data set is inside --data-root
+      [open, fixture.ids.sgd, 0, 200],
+    ];
+    for (const [server, id, slice, status] of cases) {
+      const response = await raw(server.url, `/api/preprocess?run=${id}&slice=${slice}&chain=invert`);
+      assert.equal(response.status, status, `${server === open ? 'open' : 'restricted'} ${id} slice ${slice}: ${response.text.slice(0, 200)}`);
+      if (status === 404) {
+        assert.deepEqual(JSON.parse(response.text).error, {
+          status: 404,
+          message: `Not found: test slice ${slice} of run ${id}`,
+          hint: 'test slices are shown only from the data set the run was trained on, unchanged since (same content hash), inside the folders given with serve --data-root',
+        });
+      }
+    }
+  } finally {
+    await restricted.close();
+  }
+});
+
+test('serve takes the token from ALZBENCH_TOKEN (out of the process list) under the same rules', () => {
+  const bin = fileURLToPath(new URL('../../bin/alzbench.js', import.meta.url));
+  const cli = spawnSync(process.execPath, [bin, 'serve', '--host', '0.0.0.0', '--db', join(fixture.dir, 'cli.sqlite')], { encoding: 'utf8', env: { ...process.env, ALZBENCH_TOKEN: 'short' } });
+  assert.equal(cli.status, 2);
+  assert.match(cli.stderr, /alzbench serve: error: Expected a token of at least 8 characters for --token but received one of 5/);
 });

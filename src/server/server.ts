@@ -15,6 +15,7 @@ import type { ApiError, ChainsResponse, CompareResponse, ModelChoice, RunsRespon
 import { checkBindSafety, isLoopbackHost, tokenMatches } from './auth.js';
 import { HttpError, notFound } from './http-error.js';
 import { decodeUpload, ModelCache, predictSlice, preprocessSteps } from './inference.js';
+import { DataRoots } from './data-roots.js';
 import { containedFile } from './safe-path.js';
 import { contentType, DEFAULT_WEB_DIR, readWebFile } from './static-files.js';
 import { camEntries, hasCheckpoint, isServedFile, runDetail, runSummary } from './views.js';
@@ -39,6 +40,12 @@ export interface ServerOptions {
   readonly uploadLimit?: number;
   /** The built web app (default `dist/dashboard`). */
   readonly webDir?: string;
+  /**
+   * Folders the preprocessing page may open test slices from (`serve --data-root`). Default: each
+   * run's recorded data set root; either way a file is shown only if its content hash is the one
+   * the run recorded (see data-roots.ts).
+   */
+  readonly dataRoots?: readonly string[];
 }
 
 /** Study chains offered on the preprocessing page (SEED.md chains (a) and (b)). */
@@ -81,6 +88,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   const uploadLimit = options.uploadLimit ?? DEFAULT_UPLOAD_LIMIT;
   const webDir = options.webDir ?? DEFAULT_WEB_DIR;
   const models = new ModelCache(2);
+  const dataRoots = new DataRoots(options.dataRoots);
 
   // No logger: request URLs and upload names must not end up in logs.
   const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
@@ -285,10 +293,13 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     const index = /^\d{1,6}$/.test(q.slice) ? Number(q.slice) : -1;
     const root = (run.dataset as { root?: unknown } | null)?.root;
     const item = predictions[index];
-    // The file name comes from the store, never from the request, and must stay in the data set.
-    const file = item && typeof root === 'string' ? containedFile(root, item.file) : null;
-    if (!file) throw notFound(`test slice ${q.slice} of run ${run.id}`);
-    const image = await decodeImage(file, { keepColor: true, name: `test slice ${index}`, limits: UPLOAD_IMAGE_LIMITS });
+    // The file name comes from the store, never from the request; it must stay in an allowed data
+    // root and have the content the run recorded (data-roots.ts).
+    const bytes = item && typeof root === 'string' ? dataRoots.readSliceFile(root, item.file, await store.getSplitManifest(run.id)) : null;
+    if (!bytes) {
+      throw new HttpError(404, `Not found: test slice ${q.slice} of run ${run.id}`, 'test slices are shown only from the data set the run was trained on, unchanged since (same content hash), inside the folders given with serve --data-root');
+    }
+    const image = await decodeImage(bytes, { keepColor: true, name: `test slice ${index}`, limits: UPLOAD_IMAGE_LIMITS });
     return preprocessSteps(q.chain ?? '', image);
   });
 
