@@ -121,7 +121,6 @@ test('path traversal in run files, Grad-CAM indices, test slices and web assets 
     `/api/runs/..%2F..%2F${id}/files/config.json`,
     `/api/runs/${id}/cam/..%2F..%2Frun.json`,
     `/api/runs/${id}/cam/-1`,
-    `/api/preprocess?run=${id}&slice=..%2F..%2Fsubjects.csv`,
     '/../../../etc/passwd',
     '/assets/..%2F..%2F..%2Fpackage.json',
     '/%2e%2e/%2e%2e/package.json',
@@ -132,6 +131,10 @@ test('path traversal in run files, Grad-CAM indices, test slices and web assets 
     assert.equal(response.status, 404, `${path}: ${response.status} ${response.text.slice(0, 100)}`);
     assert.doesNotMatch(response.text, /root:|SQLite format|"dependencies"/, path);
   }
+  // A slice index that is not one is a named 400.
+  const slice = await raw(open.url, `/api/preprocess?run=${id}&slice=..%2F..%2Fsubjects.csv`);
+  assert.equal(slice.status, 400);
+  assert.equal(JSON.parse(slice.text).error.message, 'Expected an index of at most 6 digits for query parameter slice but received "../../subjects.csv" of type string');
   // The same folder's allowed file is served, so the 404s above are the guard, not a broken route.
   assert.equal((await raw(open.url, `/api/runs/${id}/files/config.json`)).status, 200);
 });
@@ -368,4 +371,23 @@ test('serve takes the token from ALZBENCH_TOKEN (out of the process list) under 
   const cli = spawnSync(process.execPath, [bin, 'serve', '--host', '0.0.0.0', '--db', join(fixture.dir, 'cli.sqlite')], { encoding: 'utf8', env: { ...process.env, ALZBENCH_TOKEN: 'short' } });
   assert.equal(cli.status, 2);
   assert.match(cli.stderr, /alzbench serve: error: Expected a token of at least 8 characters for --token but received one of 5/);
+});
+
+test('query strings and path parameters are checked by schema: repeated keys, over-long values and bad indices are named 400s', async () => {
+  const id = fixture.ids.sgd;
+  const cases: Array<[string, string, string]> = [
+    ['POST', `/api/predict?run=${id}&run=${fixture.ids.adam}`, `Expected one run or sweep id (a single value of at most 200 characters) for query parameter run but received ["${id}" of type string, "${fixture.ids.adam}" of type string] of type array`],
+    ['GET', `/api/compare?runs=${id}&runs=${fixture.ids.adam}`, `Expected a comma-separated list of run ids (one value) for query parameter runs but received ["${id}" of type string, "${fixture.ids.adam}" of type string] of type array`],
+    ['GET', `/api/compare?runs=${id}&baseline=${'x'.repeat(201)}`, `Expected one run or sweep id (a single value of at most 200 characters) for query parameter baseline but received "${'x'.repeat(80)}..." of type string`],
+    ['GET', `/api/preprocess?run=${id}&slice=1e3`, 'Expected an index of at most 6 digits for query parameter slice but received "1e3" of type string'],
+    ['GET', '/api/runs/a%00b', 'Expected one run or sweep id (a single value of at most 200 characters) for path parameter id but received "a\\u0000b" of type string'],
+  ];
+  for (const [method, path, message] of cases) {
+    const response = await raw(open.url, path, { method, headers: method === 'POST' ? { 'content-type': 'image/png' } : {}, ...(method === 'POST' ? { body: Buffer.from('x') } : {}) });
+    assert.equal(response.status, 400, `${path}: ${response.text.slice(0, 200)}`);
+    assert.equal(JSON.parse(response.text).error.message, message, path);
+  }
+  // Well-formed values still work.
+  assert.equal((await raw(open.url, `/api/compare?runs=${id},${fixture.ids.adam}&baseline=${id}`)).status, 200);
+  assert.equal((await raw(open.url, `/api/preprocess?run=${id}&slice=0&chain=invert`)).status, 200);
 });

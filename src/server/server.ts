@@ -16,6 +16,7 @@ import { checkBindSafety, isLoopbackHost, tokenMatches } from './auth.js';
 import { HttpError, notFound } from './http-error.js';
 import { decodeUpload, ModelCache, predictSlice, preprocessSteps } from './inference.js';
 import { DataRoots } from './data-roots.js';
+import { camParams, compareQuery, fileParams, parseRoute, predictQuery, preprocessSliceQuery, preprocessUploadQuery, runParams } from './route-schemas.js';
 import { containedFile } from './safe-path.js';
 import { contentType, DEFAULT_WEB_DIR, readWebFile } from './static-files.js';
 import { camEntries, hasCheckpoint, isServedFile, runDetail, runSummary } from './views.js';
@@ -185,7 +186,6 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     if (!Buffer.isBuffer(body) || body.length === 0) throw new HttpError(400, `Expected an image as the request body (Content-Type ${UPLOAD_TYPES.join(', ')}) but received none`);
     return body;
   };
-  const query = (request: FastifyRequest) => request.query as Record<string, string | undefined>;
 
   // ---- API ----------------------------------------------------------------------------------
   app.get('/api/health', async () => ({ ok: true, store: store.kind }));
@@ -198,13 +198,13 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   });
 
   app.get('/api/runs/:id', async (request) => {
-    const run = await getRun((request.params as { id: string }).id);
+    const run = await getRun(parseRoute(runParams, request.params).id ?? '');
     const [epochs, predictions, artifacts] = await Promise.all([store.getEpochs(run.id), store.getPredictions(run.id), store.getArtifacts(run.id)]);
     return runDetail(run, epochs, predictions, artifacts.map((a) => a.path));
   });
 
   app.get('/api/runs/:id/cam/:index', async (request, reply: FastifyReply) => {
-    const { id, index } = request.params as { id: string; index: string };
+    const { id = '', index = '' } = parseRoute(camParams, request.params);
     const run = await getRun(id);
     const paths = (run.test as { cam?: string[] } | null)?.cam ?? [];
     const k = /^\d{1,4}$/.test(index) ? Number(index) : -1;
@@ -214,9 +214,9 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   });
 
   app.get('/api/runs/:id/files/*', async (request, reply) => {
-    const params = request.params as { id: string; '*': string };
-    const run = await getRun(params.id);
-    const path = params['*'];
+    const params = parseRoute(fileParams, request.params);
+    const run = await getRun(params.id ?? '');
+    const path = params['*'] ?? '';
     const listed = (await store.getArtifacts(run.id)).some((a) => a.path === path);
     const file = listed && isServedFile(path) && run.dir ? containedFile(run.dir, path) : null;
     if (!file) throw notFound(`file ${JSON.stringify(path)} of run ${run.id}`);
@@ -225,14 +225,14 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   });
 
   app.get('/api/runs/:id/test-slices', async (request): Promise<TestSlicesResponse> => {
-    const run = await getRun((request.params as { id: string }).id);
+    const run = await getRun(parseRoute(runParams, request.params).id ?? '');
     const predictions = await store.getPredictions(run.id);
     return { run: run.id, slices: predictions.slice(0, 1000).map((p, index) => ({ index, label: run.classes[p.label] ?? String(p.label) })) };
   });
 
   app.get('/api/compare', async (request): Promise<CompareResponse> => {
     await refresh();
-    const q = query(request);
+    const q = parseRoute(compareQuery, request.query);
     const refs = q.sweep ? [q.sweep] : (q.runs ?? '').split(',').map((s) => s.trim()).filter(Boolean);
     if (refs.length === 0) throw new HttpError(400, 'Expected runs=<id>,<id>... or sweep=<id> but received neither');
     if (refs.length > 200) throw new HttpError(400, `Expected at most 200 runs to compare but received ${refs.length}`);
@@ -268,7 +268,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   });
 
   app.post('/api/predict', async (request) => {
-    const q = query(request);
+    const q = parseRoute(predictQuery, request.query);
     if (!q.run) throw new HttpError(400, 'Expected run=<id> (the model to predict with) but received none');
     const bytes = uploadOf(request);
     const run = await getRun(q.run);
@@ -282,15 +282,15 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   app.post('/api/preprocess', async (request) => {
     const bytes = uploadOf(request);
     const image = await decodeUpload(bytes, true);
-    return preprocessSteps(query(request).chain ?? '', image);
+    return preprocessSteps(parseRoute(preprocessUploadQuery, request.query).chain ?? '', image);
   });
 
   app.get('/api/preprocess', async (request) => {
-    const q = query(request);
+    const q = parseRoute(preprocessSliceQuery, request.query);
     if (!q.run || q.slice === undefined) throw new HttpError(400, 'Expected run=<id>&slice=<index> (or POST an image) but received neither');
     const run = await getRun(q.run);
     const predictions = await store.getPredictions(run.id);
-    const index = /^\d{1,6}$/.test(q.slice) ? Number(q.slice) : -1;
+    const index = Number(q.slice);
     const root = (run.dataset as { root?: unknown } | null)?.root;
     const item = predictions[index];
     // The file name comes from the store, never from the request; it must stay in an allowed data
