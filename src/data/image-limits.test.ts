@@ -6,6 +6,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import { bmpBomb, jpegBomb, pngBomb, tiffBomb } from './bomb-images.js';
 import { BadImageError, decodeImage } from './decode-image.js';
 import { decodeJpegNative } from './decode-jpeg.js';
@@ -103,4 +104,26 @@ test('volumeSizeProblem and the NIfTI reader refuse declared dims beyond the vol
   assert.deepEqual(dataset.problems.map((p) => [p.kind, p.path, p.detail]), [
     ['too-large', 'bomb.nii', 'too large: the header declares 30000x30000x30000 voxels; the limit is 2048 per axis and 134217728 voxels'],
   ]);
+});
+
+test('a parquet data set whose image bytes are a bomb reports that row as too-large and loads the others', async () => {
+  const root = await tempDir();
+  const good = await pngBomb(16, 16); // a real 16 x 16 PNG: the size it declares is its true size
+  const buffer = parquetWriteBuffer({
+    columnData: [
+      { name: 'image', data: [good, await jpegBomb(65500, 65500)].map((bytes, i) => ({ bytes: new Uint8Array(bytes), path: `${i}.png` })) },
+      { name: 'label', data: [2n, 0n] },
+    ],
+    schema: [
+      { name: 'schema', num_children: 2 },
+      { name: 'image', repetition_type: 'OPTIONAL', num_children: 2 },
+      { name: 'bytes', type: 'BYTE_ARRAY', repetition_type: 'OPTIONAL' },
+      { name: 'path', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' },
+      { name: 'label', type: 'INT64', repetition_type: 'OPTIONAL' },
+    ],
+  });
+  await writeFile(join(root, 'train-00000-of-00001.parquet'), new Uint8Array(buffer));
+  const { loaded, problems } = await loadItems(await openDataset(root));
+  assert.deepEqual(loaded.map((l) => [l.item.id, l.image.width, l.image.height]), [['train-00000-of-00001.parquet#0', 16, 16]]);
+  assert.deepEqual(problems.map((p) => [p.kind, p.path, p.detail]), [['too-large', 'train-00000-of-00001.parquet#1', 'jpeg: the header declares 65500x65500 pixels; the limit is 16384 x 16384 pixels']]);
 });
