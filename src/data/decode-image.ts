@@ -29,6 +29,8 @@ export interface DecodeOptions {
   readonly name?: string;
   /** Largest declared size decoded (default {@link DEFAULT_IMAGE_LIMITS}); checked before any pixel is allocated. */
   readonly limits?: ImageLimits;
+  /** Formats accepted, as {@link declaredImageSize} names them (`jpeg`, `png`, `bmp`, `tiff`, `webp`...); default any. */
+  readonly formats?: readonly string[];
 }
 
 /**
@@ -77,6 +79,7 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
     throw new BadImageError(classify(message), name, message.split('\n')[0]!);
   }
   if (!declared) throw new BadImageError('not-image', name, 'the header declares no width and height, so the image is not decoded');
+  if (options.formats && !options.formats.includes(declared.format)) throw new BadImageError('not-image', name, `a ${declared.format} image where ${options.formats.join(', ')} was expected`);
   const tooLarge = imageSizeProblem(declared, limits);
   if (tooLarge) throw new BadImageError(declared.width > 0 && declared.height > 0 ? 'too-large' : 'not-image', name, `${declared.format}: ${tooLarge}`);
   let width: number;

@@ -22,6 +22,8 @@ import { AlzbenchError, invalid } from '../util/errors.js';
 import type { PredictResponse, PreprocessResponse } from './api-types.js';
 import { HttpError } from './http-error.js';
 
+/** Image formats an upload may be (by its header, whatever its Content-Type says). */
+export const UPLOAD_FORMATS = ['jpeg', 'png', 'bmp', 'tiff', 'webp'] as const;
 /** Largest output a chain step may make on the preprocessing page (resize is the only one that grows). */
 export const MAX_STEP_SIZE = 2048;
 
@@ -34,7 +36,8 @@ export const MAX_STEP_SIZE = 2048;
  */
 export async function decodeUpload(bytes: Uint8Array, keepColor: boolean): Promise<Raster> {
   try {
-    return await decodeImage(bytes, { name: 'the upload', keepColor, limits: UPLOAD_IMAGE_LIMITS });
+    // Only the upload types' formats: sharp also renders SVG, PDF and others the dashboard never needs.
+    return await decodeImage(bytes, { name: 'the upload', keepColor, limits: UPLOAD_IMAGE_LIMITS, formats: UPLOAD_FORMATS });
   } catch (error) {
     if (error instanceof BadImageError && error.kind === 'too-large') throw new HttpError(413, error.message, `upload a single slice of at most ${describeImageLimits(UPLOAD_IMAGE_LIMITS)}`);
     throw new AlzbenchError((error as Error).message, { hint: 'upload a PNG, JPEG, BMP, TIFF or WebP slice', exitCode: 2 });

@@ -151,6 +151,11 @@ test('uploads: a non-image type is 415, non-image bytes 400, an oversized body 4
   const oversized = await raw(open.url, `/api/predict?run=${id}`, { method: 'POST', headers: { 'content-type': 'image/png', 'content-length': String(big.length) }, body: big });
   assert.equal(oversized.status, 413);
   assert.match(JSON.parse(oversized.text).error.message, /^Expected an upload of at most 5242880 bytes \(5\.0 MiB\) but received more/);
+  // Formats outside the upload types are refused by their header, whatever the Content-Type says.
+  const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><rect width="64" height="64"/></svg>');
+  const vector = await raw(open.url, '/api/preprocess?chain=invert', { method: 'POST', headers: { 'content-type': 'image/png' }, body: svg });
+  assert.equal(vector.status, 400);
+  assert.equal(JSON.parse(vector.text).error.message, 'Not an image: the upload (a svg image where jpeg, png, bmp, tiff, webp was expected)');
   const empty = await raw(open.url, `/api/preprocess?chain=grayscale`, { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body: Buffer.alloc(0) });
   assert.equal(empty.status, 400);
   assert.match(JSON.parse(empty.text).error.message, /Expected an image as the request body/);
@@ -160,6 +165,14 @@ test('loopback without a token: requests naming a foreign Host are refused (DNS 
   const foreign = await raw(open.url, '/api/runs', { headers: { host: 'attacker.example:8765' } });
   assert.equal(foreign.status, 403);
   assert.equal((await raw(open.url, '/api/runs', { headers: { host: 'localhost:8765' } })).status, 200);
+  // An absolute-form request line's host counts, whatever the Host header says.
+  const { host } = new URL(open.url);
+  for (const target of ['http://attacker.example/api/runs', `http://attacker.example:${new URL(open.url).port}/%61pi/runs`]) {
+    const absolute = await rawSocket(open.url, `GET ${target} HTTP/1.1`);
+    assert.equal(absolute.status, 403, target);
+    assert.equal(JSON.parse(absolute.body).error.message, 'Refusing Host "attacker.example": this dashboard serves loopback only');
+  }
+  assert.equal((await rawSocket(open.url, `GET http://${host}/api/runs HTTP/1.1`)).status, 200);
 });
 
 test('with a token, no spelling of an API path passes without it: encoded, double slash, dot segments, absolute-form, case, query and parameters', async () => {

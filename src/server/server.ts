@@ -102,6 +102,17 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
       // cannot reach the API through DNS rebinding.
       const hostHeader = (request.headers.host ?? '').replace(/:\d+$/, '');
       if (!isLoopbackHost(hostHeader)) return reply.code(403).send(errorBody(403, `Refusing Host ${JSON.stringify(hostHeader)}: this dashboard serves loopback only`, 'open it as http://127.0.0.1:<port>/'));
+      // An absolute-form request line names its host itself (RFC 9112 3.2.2), and that one counts.
+      const target = request.raw.url ?? '/';
+      if (!target.startsWith('/')) {
+        let targetHost = '';
+        try {
+          targetHost = new URL(target).hostname;
+        } catch {
+          // not a URL: refused below with an empty name
+        }
+        if (!isLoopbackHost(targetHost)) return reply.code(403).send(errorBody(403, `Refusing Host ${JSON.stringify(targetHost)}: this dashboard serves loopback only`, 'open it as http://127.0.0.1:<port>/'));
+      }
       return;
     }
     // Decided on the route the router chose (after it decoded and normalized the path), not on the
