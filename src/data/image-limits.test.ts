@@ -12,6 +12,7 @@ import { BadImageError, decodeImage } from './decode-image.js';
 import { decodeJpegNative } from './decode-jpeg.js';
 import { DEFAULT_IMAGE_LIMITS, UPLOAD_IMAGE_LIMITS, declaredImageSize, imageSizeProblem, volumeSizeProblem } from './image-limits.js';
 import { loadItems } from './load-items.js';
+import { readNifti } from './synth/nifti.js';
 import { openDataset } from './open-dataset.js';
 import { SAMPLE_DIR, hasSample, syntheticPixels, tempDir, writeImage } from './test-helpers.js';
 
@@ -104,6 +105,8 @@ test('volumeSizeProblem and the NIfTI reader refuse declared dims beyond the vol
   assert.deepEqual(dataset.problems.map((p) => [p.kind, p.path, p.detail]), [
     ['too-large', 'bomb.nii', 'too large: the header declares 30000x30000x30000 voxels; the limit is 2048 per axis and 134217728 voxels'],
   ]);
+  // The synthetic-data template reader applies the same limit.
+  assert.throws(() => readNifti(join(root, 'bomb.nii')), { message: `${join(root, 'bomb.nii')}: volume too large: the header declares 30000x30000x30000 voxels; the limit is 2048 per axis and 134217728 voxels` });
 });
 
 test('a parquet data set whose image bytes are a bomb reports that row as too-large and loads the others', async () => {
