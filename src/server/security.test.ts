@@ -340,6 +340,14 @@ test('a run folder that is a symbolic link out of --runs-dir is not indexed, and
   assert.deepEqual(result.errors, [{ dir: join(fixture.runsDir, 'linked-run'), message: `not indexed: a symbolic link to ${join(fixture.dir, 'elsewhere')}, outside the runs folder ${fixture.runsDir}` }]);
   assert.equal(await fixture.store.getRun(id), undefined);
   for (const path of [`/api/runs/${id}`, `/api/runs/${id}/files/config.json`]) assert.equal((await raw(open.url, path)).status, 404, path);
+  // Indexed through the link before syncRunsDir refused it (as an older alzbench did): still not served.
+  await syncRunFolder(fixture.store, join(fixture.runsDir, 'linked-run'));
+  assert.equal((await fixture.store.getRun(id))?.dir, join(fixture.runsDir, 'linked-run'));
+  for (const path of [`/api/runs/${id}`, `/api/runs/${id}/files/config.json`, `/api/runs/${id}/cam/0`, `/api/preprocess?run=${id}&slice=0`]) {
+    assert.equal((await raw(open.url, path)).status, 404, path);
+  }
+  for (const path of ['/api/runs', '/api/models']) assert.doesNotMatch((await raw(open.url, path)).text, /outside/, path);
+  await fixture.store.deleteRun(id);
 });
 
 test('a crafted run.json cannot make the preprocessing page open files outside the data it was trained on', async () => {

@@ -7,7 +7,8 @@
  * roots with their recorded content hash, and no request logging (URLs and bodies never reach a
  * log; a 5xx writes one line naming the route pattern and the error).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { compareRuns } from '../report/compare.js';
 import { syncRunFolder, syncRunsDir } from '../store/sync.js';
@@ -19,7 +20,7 @@ import { HttpError, notFound } from './http-error.js';
 import { decodeUpload, ModelCache, predictSlice, preprocessSteps } from './inference.js';
 import { DataRoots } from './data-roots.js';
 import { camParams, compareQuery, fileParams, parseRoute, predictQuery, preprocessSliceQuery, preprocessUploadQuery, runParams } from './route-schemas.js';
-import { containedFile } from './safe-path.js';
+import { containedFile, isInside } from './safe-path.js';
 import { contentType, DEFAULT_WEB_DIR, readWebFile } from './static-files.js';
 import { camEntries, hasCheckpoint, isServedFile, runDetail, runSummary } from './views.js';
 import { decodeImage } from '../data/decode-image.js';
@@ -179,10 +180,23 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
       });
     return syncing;
   };
+  /**
+   * Whether a stored run folder sits in runsDir by its path but really lies outside it (a symbolic
+   * link out, indexed before sync refused them): its files are not served. Runs stored from other
+   * folders (a sweep's own runs dir) are not affected.
+   */
+  const linkedOutOfRunsDir = (dir: string | null): boolean => {
+    if (runsDir === null || !dir || !isInside(resolve(runsDir), resolve(dir))) return false;
+    try {
+      return !isInside(realpathSync(runsDir), realpathSync(dir));
+    } catch {
+      return false; // a folder that is gone: the routes answer 404 for its files anyway
+    }
+  };
   const getRun = async (id: string): Promise<StoredRun> => {
     await refresh();
     let run = await store.getRun(id);
-    if (!run) throw notFound(`run ${JSON.stringify(id)}`);
+    if (!run || linkedOutOfRunsDir(run.dir)) throw notFound(`run ${JSON.stringify(id)}`);
     // A running run outside runsDir (a sweep elsewhere) is re-read from its own folder.
     if (run.status === 'running' && run.dir && existsSync(run.dir)) {
       if (await syncRunFolder(store, run.dir).catch(() => false)) run = (await store.getRun(id)) ?? run;
@@ -205,7 +219,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
 
   app.get('/api/runs', async (): Promise<RunsResponse> => {
     await refresh();
-    const runs = await store.listRuns();
+    const runs = (await store.listRuns()).filter((r) => !linkedOutOfRunsDir(r.dir));
     const sweeps = await store.listSweeps();
     return { runs: runs.map(runSummary), sweeps: sweeps.map((s) => ({ id: s.id, name: s.name })), store: { kind: store.kind } };
   });
@@ -266,7 +280,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
 
   app.get('/api/models', async (): Promise<{ models: ModelChoice[] }> => {
     await refresh();
-    const runs = (await store.listRuns()).filter((r) => r.model && hasCheckpoint(r));
+    const runs = (await store.listRuns()).filter((r) => r.model && hasCheckpoint(r) && !linkedOutOfRunsDir(r.dir));
     return {
       models: runs.map((r) => ({
         id: r.id,
