@@ -59,6 +59,16 @@ Napi::Value DecodeJpeg(const Napi::CallbackInfo& info) {
   jpeg_create_decompress(&cinfo);
   jpeg_mem_src(&cinfo, bytes.Data(), static_cast<unsigned long>(bytes.ByteLength()));
   jpeg_read_header(&cinfo, TRUE);
+  // Optional limits (maxSide, maxPixels) are checked on the frame header, before
+  // jpeg_start_decompress allocates anything: a few-kB file may declare 65500 x 65500 pixels.
+  double max_side = info.Length() > 1 && info[1].IsNumber() ? info[1].As<Napi::Number>().DoubleValue() : 0;
+  double max_pixels = info.Length() > 2 && info[2].IsNumber() ? info[2].As<Napi::Number>().DoubleValue() : 0;
+  double w = cinfo.image_width, h = cinfo.image_height;
+  if (w == 0 || h == 0 || (max_side > 0 && (w > max_side || h > max_side)) || (max_pixels > 0 && w * h > max_pixels)) {
+    std::string declared = std::to_string(cinfo.image_width) + "x" + std::to_string(cinfo.image_height);
+    jpeg_destroy_decompress(&cinfo);
+    throw Napi::Error::New(env, "JPEG decoding failed: image too large: the header declares " + declared + " pixels");
+  }
   bool gray = cinfo.jpeg_color_space == JCS_GRAYSCALE;
   cinfo.out_color_space = gray ? JCS_GRAYSCALE : JCS_RGB;
   jpeg_start_decompress(&cinfo);

@@ -29,7 +29,7 @@ export interface DataItem {
 
 /** A file or folder that could not be used, for the bad-input report. */
 export interface Problem {
-  readonly kind: 'unreadable' | 'truncated' | 'not-image' | 'empty-class' | 'mixed-sizes' | 'unlabelled';
+  readonly kind: 'unreadable' | 'truncated' | 'not-image' | 'too-large' | 'empty-class' | 'mixed-sizes' | 'unlabelled';
   readonly path: string;
   readonly detail: string;
 }

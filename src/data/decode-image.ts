@@ -4,9 +4,10 @@ import { makeRaster, type Raster } from '../preprocess/raster.js';
 import { AlzbenchError } from '../util/errors.js';
 import { decodeBmp, isBmp } from './decode-bmp.js';
 import { decodeJpegNative, isJpeg } from './decode-jpeg.js';
+import { DEFAULT_IMAGE_LIMITS, declaredImageSize, imageSizeProblem, type ImageLimits } from './image-limits.js';
 
-/** Why a file could not be used as an image. */
-export type BadImageKind = 'unreadable' | 'truncated' | 'not-image';
+/** Why a file could not be used as an image (`too-large`: its header declares more pixels than the limits). */
+export type BadImageKind = 'unreadable' | 'truncated' | 'not-image' | 'too-large';
 
 /** A file that is not a usable image; `kind` sorts it for the bad-input report. */
 export class BadImageError extends AlzbenchError {
@@ -15,7 +16,7 @@ export class BadImageError extends AlzbenchError {
     readonly path: string,
     detail: string,
   ) {
-    super(`${kind === 'not-image' ? 'Not an image' : kind === 'truncated' ? 'Truncated image' : 'Unreadable file'}: ${path} (${detail})`);
+    super(`${kind === 'not-image' ? 'Not an image' : kind === 'truncated' ? 'Truncated image' : kind === 'too-large' ? 'Image too large' : 'Unreadable file'}: ${path} (${detail})`);
     this.name = 'BadImageError';
   }
 }
@@ -26,6 +27,10 @@ export interface DecodeOptions {
   readonly keepColor?: boolean;
   /** Name used in error messages (default `<buffer>` or the path). */
   readonly name?: string;
+  /** Largest declared size decoded (default {@link DEFAULT_IMAGE_LIMITS}); checked before any pixel is allocated. */
+  readonly limits?: ImageLimits;
+  /** Formats accepted, as {@link declaredImageSize} names them (`jpeg`, `png`, `bmp`, `tiff`, `webp`...); default any. */
+  readonly formats?: readonly string[];
 }
 
 /**
@@ -64,6 +69,19 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
   } catch (error) {
     throw new BadImageError('unreadable', name, (error as NodeJS.ErrnoException).code ?? (error as Error).message);
   }
+  // The declared size decides before any decoder allocates (decompression bombs); unknown is refused.
+  const limits = options.limits ?? DEFAULT_IMAGE_LIMITS;
+  let declared: Awaited<ReturnType<typeof declaredImageSize>>;
+  try {
+    declared = await declaredImageSize(bytes);
+  } catch (error) {
+    const message = (error as Error).message ?? String(error);
+    throw new BadImageError(classify(message), name, message.split('\n')[0]!);
+  }
+  if (!declared) throw new BadImageError('not-image', name, 'the header declares no width and height, so the image is not decoded');
+  if (options.formats && !options.formats.includes(declared.format)) throw new BadImageError('not-image', name, `a ${declared.format} image where ${options.formats.join(', ')} was expected`);
+  const tooLarge = imageSizeProblem(declared, limits);
+  if (tooLarge) throw new BadImageError(declared.width > 0 && declared.height > 0 ? 'too-large' : 'not-image', name, `${declared.format}: ${tooLarge}`);
   let width: number;
   let height: number;
   let channels: number;
@@ -72,9 +90,9 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
     if (isBmp(bytes)) {
       ({ width, height, channels, data } = decodeBmp(bytes));
     } else if (isJpeg(bytes) && decodeJpegNative) {
-      ({ width, height, channels, data } = decodeJpegNative(bytes));
+      ({ width, height, channels, data } = decodeJpegNative(bytes, limits.maxSide, limits.maxPixels));
     } else {
-      const image = sharp(bytes, { failOn: 'truncated' });
+      const image = sharp(bytes, { failOn: 'truncated', limitInputPixels: limits.maxPixels });
       const meta = await image.metadata();
       // sharp's raw output is sRGB unless told otherwise; a gray file must stay 1 channel untouched.
       const gray = (meta.channels ?? 3) <= 2;

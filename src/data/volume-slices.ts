@@ -30,7 +30,7 @@ export type VolumeSlices =
   | { readonly ok: false; readonly problem: Problem };
 
 /**
- * Reads the volume at `path` and cuts its axial slices. Read errors become a `truncated` or
+ * Reads the volume at `path` and cuts its axial slices. Read errors become a `truncated`, `too-large` or
  * `unreadable` problem (with the reader's message and hint), never an empty success.
  */
 export async function sliceVolumeFile(root: string, path: string, options: VolumeSliceOptions = {}): Promise<VolumeSlices> {
@@ -41,7 +41,7 @@ export async function sliceVolumeFile(root: string, path: string, options: Volum
   } catch (error) {
     if (!(error instanceof VolumeError)) throw error;
     const detail = `${error.message.replace(`${error.code}: ${error.path}: `, '')}${error.hint ? ` (hint: ${error.hint})` : ''}`;
-    return { ok: false, problem: { kind: error.code === 'truncated' ? 'truncated' : 'unreadable', path: id, detail } };
+    return { ok: false, problem: { kind: error.code === 'truncated' || error.code === 'too-large' ? error.code : 'unreadable', path: id, detail } };
   }
   // The window comes from the file's own finite voxels, before any resampling blurs them.
   const window = intensityWindow(volume.data, volume.nonFiniteMask);

@@ -4,7 +4,8 @@
  * through a preprocessing chain step by step.
  */
 import sharp from 'sharp';
-import { decodeImage } from '../data/decode-image.js';
+import { BadImageError, decodeImage } from '../data/decode-image.js';
+import { describeImageLimits, UPLOAD_IMAGE_LIMITS } from '../data/image-limits.js';
 import { overlayHeatmap } from '../eval/cam-overlay.js';
 import { gradCam } from '../eval/grad-cam.js';
 import { toModelInput } from '../eval/model-input.js';
@@ -19,32 +20,26 @@ import { preprocessSlices } from '../data/data-tensors.js';
 import { loadTrainedModel, type TrainedModel } from '../models/load-trained.js';
 import { AlzbenchError, invalid } from '../util/errors.js';
 import type { PredictResponse, PreprocessResponse } from './api-types.js';
+import { HttpError } from './http-error.js';
 
-/** Largest image (in pixels) an upload may decode to: 4096 x 4096; slices are ~200 x 200. */
-export const MAX_UPLOAD_PIXELS = 4096 * 4096;
+/** Image formats an upload may be (by its header, whatever its Content-Type says). */
+export const UPLOAD_FORMATS = ['jpeg', 'png', 'bmp', 'tiff', 'webp'] as const;
 /** Largest output a chain step may make on the preprocessing page (resize is the only one that grows). */
 export const MAX_STEP_SIZE = 2048;
 
 /**
- * Decodes an uploaded image, refusing images that would decode to more than
- * {@link MAX_UPLOAD_PIXELS} before decoding them (a small compressed file can expand enormously).
+ * Decodes an uploaded image, refusing one whose header declares more than
+ * {@link UPLOAD_IMAGE_LIMITS} (4096 x 4096) or no size at all before any pixel is allocated (a
+ * small compressed file can expand enormously).
  *
- * @throws AlzbenchError (exit code 2) for non-images and oversized images
+ * @throws HttpError 413 for an image declared too large; AlzbenchError (exit code 2, answered 400) for non-images
  */
 export async function decodeUpload(bytes: Uint8Array, keepColor: boolean): Promise<Raster> {
-  let width = 0;
-  let height = 0;
   try {
-    const meta = await sharp(bytes).metadata();
-    width = meta.width ?? 0;
-    height = meta.height ?? 0;
-  } catch {
-    // Not something sharp reads (BMP, or not an image): decodeImage decides and names it.
-  }
-  if (width * height > MAX_UPLOAD_PIXELS) throw invalid(`an image of at most ${MAX_UPLOAD_PIXELS} pixels (4096 x 4096)`, 'the upload', `${width}x${height}`);
-  try {
-    return await decodeImage(bytes, { name: 'the upload', keepColor });
+    // Only the upload types' formats: sharp also renders SVG, PDF and others the dashboard never needs.
+    return await decodeImage(bytes, { name: 'the upload', keepColor, limits: UPLOAD_IMAGE_LIMITS, formats: UPLOAD_FORMATS });
   } catch (error) {
+    if (error instanceof BadImageError && error.kind === 'too-large') throw new HttpError(413, error.message, `upload a single slice of at most ${describeImageLimits(UPLOAD_IMAGE_LIMITS)}`);
     throw new AlzbenchError((error as Error).message, { hint: 'upload a PNG, JPEG, BMP, TIFF or WebP slice', exitCode: 2 });
   }
 }

@@ -1,11 +1,14 @@
 /**
  * The dashboard's HTTP server: a JSON API over the run store (`/api/...`) and the built web app,
  * in one Fastify process. Safety rules live here: loopback by default, a bearer token for every
- * API call when one is set (required beyond loopback), uploads kept in memory with a size and
- * type limit, run files served only from an allow-list inside their run folder, and no request
- * logging (URLs and bodies never reach a log).
+ * request but the web app's own files when one is set (required beyond loopback; decided on the
+ * routed path), uploads kept in memory with a size, type and declared-pixel limit, run files
+ * served only from an allow-list inside their run folder, test slices only from allowed data
+ * roots with their recorded content hash, and no request logging (URLs and bodies never reach a
+ * log; a 5xx writes one line naming the route pattern and the error).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { compareRuns } from '../report/compare.js';
 import { syncRunFolder, syncRunsDir } from '../store/sync.js';
@@ -15,10 +18,13 @@ import type { ApiError, ChainsResponse, CompareResponse, ModelChoice, RunsRespon
 import { checkBindSafety, isLoopbackHost, tokenMatches } from './auth.js';
 import { HttpError, notFound } from './http-error.js';
 import { decodeUpload, ModelCache, predictSlice, preprocessSteps } from './inference.js';
-import { containedFile } from './safe-path.js';
+import { DataRoots } from './data-roots.js';
+import { camParams, compareQuery, fileParams, parseRoute, predictQuery, preprocessSliceQuery, preprocessUploadQuery, runParams } from './route-schemas.js';
+import { containedFile, isInside } from './safe-path.js';
 import { contentType, DEFAULT_WEB_DIR, readWebFile } from './static-files.js';
 import { camEntries, hasCheckpoint, isServedFile, runDetail, runSummary } from './views.js';
 import { decodeImage } from '../data/decode-image.js';
+import { UPLOAD_IMAGE_LIMITS } from '../data/image-limits.js';
 
 /** Content types an upload may have. */
 export const UPLOAD_TYPES = ['image/png', 'image/jpeg', 'image/bmp', 'image/tiff', 'image/webp'] as const;
@@ -38,6 +44,12 @@ export interface ServerOptions {
   readonly uploadLimit?: number;
   /** The built web app (default `dist/dashboard`). */
   readonly webDir?: string;
+  /**
+   * Folders the preprocessing page may open test slices from (`serve --data-root`). Default: each
+   * run's recorded data set root; either way a file is shown only if its content hash is the one
+   * the run recorded (see data-roots.ts).
+   */
+  readonly dataRoots?: readonly string[];
 }
 
 /** Study chains offered on the preprocessing page (SEED.md chains (a) and (b)). */
@@ -58,6 +70,10 @@ const MODULE_HELP = [
   'normalize(min,max)',
 ];
 
+/** The route of the built web app's files: the one route served without the token. */
+const WEB_APP_ROUTE = '/*';
+const isWebAppRequest = (request: FastifyRequest): boolean => request.routeOptions.url === WEB_APP_ROUTE && (request.method === 'GET' || request.method === 'HEAD');
+
 const errorBody = (status: number, message: string, hint?: string): ApiError => ({ error: { status, message, ...(hint ? { hint } : {}) } });
 
 /**
@@ -76,6 +92,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   const uploadLimit = options.uploadLimit ?? DEFAULT_UPLOAD_LIMIT;
   const webDir = options.webDir ?? DEFAULT_WEB_DIR;
   const models = new ModelCache(2);
+  const dataRoots = new DataRoots(options.dataRoots);
 
   // No logger: request URLs and upload names must not end up in logs.
   const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
@@ -88,13 +105,26 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
       // cannot reach the API through DNS rebinding.
       const hostHeader = (request.headers.host ?? '').replace(/:\d+$/, '');
       if (!isLoopbackHost(hostHeader)) return reply.code(403).send(errorBody(403, `Refusing Host ${JSON.stringify(hostHeader)}: this dashboard serves loopback only`, 'open it as http://127.0.0.1:<port>/'));
+      // An absolute-form request line names its host itself (RFC 9112 3.2.2), and that one counts.
+      const target = request.raw.url ?? '/';
+      if (!target.startsWith('/')) {
+        let targetHost = '';
+        try {
+          targetHost = new URL(target).hostname;
+        } catch {
+          // not a URL: refused below with an empty name
+        }
+        if (!isLoopbackHost(targetHost)) return reply.code(403).send(errorBody(403, `Refusing Host ${JSON.stringify(targetHost)}: this dashboard serves loopback only`, 'open it as http://127.0.0.1:<port>/'));
+      }
       return;
     }
-    if (request.url.startsWith('/api/') || request.url === '/api') {
-      if (!tokenMatches(request.headers.authorization, token)) {
-        reply.header('www-authenticate', 'Bearer');
-        return reply.code(401).send(errorBody(401, 'Missing or wrong token: this dashboard needs "Authorization: Bearer <token>" on every API call', 'use the token given to alzbench serve --token'));
-      }
+    // Decided on the route the router chose (after it decoded and normalized the path), not on the
+    // raw URL: `/%61pi/runs` and `GET http://host/api/runs` route to the API like `/api/runs` does.
+    // Everything needs the token except GET/HEAD of the web app's static files; unrouted requests
+    // (404s) need it too. onRequest runs before any body is read.
+    if (!isWebAppRequest(request) && !tokenMatches(request.headers.authorization, token)) {
+      reply.header('www-authenticate', 'Bearer');
+      return reply.code(401).send(errorBody(401, 'Missing or wrong token: this dashboard needs "Authorization: Bearer <token>" on every API call', 'use the token given to alzbench serve --token'));
     }
   });
   app.addHook('onSend', async (_request, reply, payload) => {
@@ -124,7 +154,10 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     }
     if (error instanceof AlzbenchError) return reply.code(400).send(errorBody(400, error.message, error.hint));
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
-    // Internal errors: a generic message; the detail could quote paths of the machine.
+    // Every 5xx leaves one line on stderr for the operator: method, route pattern (never the URL,
+    // which may carry ids and queries) and the error's message.
+    if (status >= 500) process.stderr.write(`alzbench serve: ${status} ${request.method} ${request.routeOptions.url ?? '(no route)'}: ${(error.message ?? String(error)).split('\n')[0]}\n`);
+    // Internal errors: a generic message to the client; the detail could quote paths of the machine.
     return reply.code(status).send(errorBody(status, status === 500 ? 'Internal error' : error.message));
   });
   app.setNotFoundHandler((request, reply) => {
@@ -147,10 +180,23 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
       });
     return syncing;
   };
+  /**
+   * Whether a stored run folder sits in runsDir by its path but really lies outside it (a symbolic
+   * link out, indexed before sync refused them): its files are not served. Runs stored from other
+   * folders (a sweep's own runs dir) are not affected.
+   */
+  const linkedOutOfRunsDir = (dir: string | null): boolean => {
+    if (runsDir === null || !dir || !isInside(resolve(runsDir), resolve(dir))) return false;
+    try {
+      return !isInside(realpathSync(runsDir), realpathSync(dir));
+    } catch {
+      return false; // a folder that is gone: the routes answer 404 for its files anyway
+    }
+  };
   const getRun = async (id: string): Promise<StoredRun> => {
     await refresh();
     let run = await store.getRun(id);
-    if (!run) throw notFound(`run ${JSON.stringify(id)}`);
+    if (!run || linkedOutOfRunsDir(run.dir)) throw notFound(`run ${JSON.stringify(id)}`);
     // A running run outside runsDir (a sweep elsewhere) is re-read from its own folder.
     if (run.status === 'running' && run.dir && existsSync(run.dir)) {
       if (await syncRunFolder(store, run.dir).catch(() => false)) run = (await store.getRun(id)) ?? run;
@@ -167,26 +213,25 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     if (!Buffer.isBuffer(body) || body.length === 0) throw new HttpError(400, `Expected an image as the request body (Content-Type ${UPLOAD_TYPES.join(', ')}) but received none`);
     return body;
   };
-  const query = (request: FastifyRequest) => request.query as Record<string, string | undefined>;
 
   // ---- API ----------------------------------------------------------------------------------
   app.get('/api/health', async () => ({ ok: true, store: store.kind }));
 
   app.get('/api/runs', async (): Promise<RunsResponse> => {
     await refresh();
-    const runs = await store.listRuns();
+    const runs = (await store.listRuns()).filter((r) => !linkedOutOfRunsDir(r.dir));
     const sweeps = await store.listSweeps();
     return { runs: runs.map(runSummary), sweeps: sweeps.map((s) => ({ id: s.id, name: s.name })), store: { kind: store.kind } };
   });
 
   app.get('/api/runs/:id', async (request) => {
-    const run = await getRun((request.params as { id: string }).id);
+    const run = await getRun(parseRoute(runParams, request.params).id ?? '');
     const [epochs, predictions, artifacts] = await Promise.all([store.getEpochs(run.id), store.getPredictions(run.id), store.getArtifacts(run.id)]);
     return runDetail(run, epochs, predictions, artifacts.map((a) => a.path));
   });
 
   app.get('/api/runs/:id/cam/:index', async (request, reply: FastifyReply) => {
-    const { id, index } = request.params as { id: string; index: string };
+    const { id = '', index = '' } = parseRoute(camParams, request.params);
     const run = await getRun(id);
     const paths = (run.test as { cam?: string[] } | null)?.cam ?? [];
     const k = /^\d{1,4}$/.test(index) ? Number(index) : -1;
@@ -196,9 +241,9 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   });
 
   app.get('/api/runs/:id/files/*', async (request, reply) => {
-    const params = request.params as { id: string; '*': string };
-    const run = await getRun(params.id);
-    const path = params['*'];
+    const params = parseRoute(fileParams, request.params);
+    const run = await getRun(params.id ?? '');
+    const path = params['*'] ?? '';
     const listed = (await store.getArtifacts(run.id)).some((a) => a.path === path);
     const file = listed && isServedFile(path) && run.dir ? containedFile(run.dir, path) : null;
     if (!file) throw notFound(`file ${JSON.stringify(path)} of run ${run.id}`);
@@ -207,14 +252,14 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   });
 
   app.get('/api/runs/:id/test-slices', async (request): Promise<TestSlicesResponse> => {
-    const run = await getRun((request.params as { id: string }).id);
+    const run = await getRun(parseRoute(runParams, request.params).id ?? '');
     const predictions = await store.getPredictions(run.id);
     return { run: run.id, slices: predictions.slice(0, 1000).map((p, index) => ({ index, label: run.classes[p.label] ?? String(p.label) })) };
   });
 
   app.get('/api/compare', async (request): Promise<CompareResponse> => {
     await refresh();
-    const q = query(request);
+    const q = parseRoute(compareQuery, request.query);
     const refs = q.sweep ? [q.sweep] : (q.runs ?? '').split(',').map((s) => s.trim()).filter(Boolean);
     if (refs.length === 0) throw new HttpError(400, 'Expected runs=<id>,<id>... or sweep=<id> but received neither');
     if (refs.length > 200) throw new HttpError(400, `Expected at most 200 runs to compare but received ${refs.length}`);
@@ -235,7 +280,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
 
   app.get('/api/models', async (): Promise<{ models: ModelChoice[] }> => {
     await refresh();
-    const runs = (await store.listRuns()).filter((r) => r.model && hasCheckpoint(r));
+    const runs = (await store.listRuns()).filter((r) => r.model && hasCheckpoint(r) && !linkedOutOfRunsDir(r.dir));
     return {
       models: runs.map((r) => ({
         id: r.id,
@@ -250,7 +295,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   });
 
   app.post('/api/predict', async (request) => {
-    const q = query(request);
+    const q = parseRoute(predictQuery, request.query);
     if (!q.run) throw new HttpError(400, 'Expected run=<id> (the model to predict with) but received none');
     const bytes = uploadOf(request);
     const run = await getRun(q.run);
@@ -264,21 +309,24 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   app.post('/api/preprocess', async (request) => {
     const bytes = uploadOf(request);
     const image = await decodeUpload(bytes, true);
-    return preprocessSteps(query(request).chain ?? '', image);
+    return preprocessSteps(parseRoute(preprocessUploadQuery, request.query).chain ?? '', image);
   });
 
   app.get('/api/preprocess', async (request) => {
-    const q = query(request);
+    const q = parseRoute(preprocessSliceQuery, request.query);
     if (!q.run || q.slice === undefined) throw new HttpError(400, 'Expected run=<id>&slice=<index> (or POST an image) but received neither');
     const run = await getRun(q.run);
     const predictions = await store.getPredictions(run.id);
-    const index = /^\d{1,6}$/.test(q.slice) ? Number(q.slice) : -1;
+    const index = Number(q.slice);
     const root = (run.dataset as { root?: unknown } | null)?.root;
     const item = predictions[index];
-    // The file name comes from the store, never from the request, and must stay in the data set.
-    const file = item && typeof root === 'string' ? containedFile(root, item.file) : null;
-    if (!file) throw notFound(`test slice ${q.slice} of run ${run.id}`);
-    const image = await decodeImage(file, { keepColor: true, name: `test slice ${index}` });
+    // The file name comes from the store, never from the request; it must stay in an allowed data
+    // root and have the content the run recorded (data-roots.ts).
+    const bytes = item && typeof root === 'string' ? dataRoots.readSliceFile(root, item.file, await store.getSplitManifest(run.id)) : null;
+    if (!bytes) {
+      throw new HttpError(404, `Not found: test slice ${q.slice} of run ${run.id}`, 'test slices are shown only from the data set the run was trained on, unchanged since (same content hash), inside the folders given with serve --data-root');
+    }
+    const image = await decodeImage(bytes, { keepColor: true, name: `test slice ${index}`, limits: UPLOAD_IMAGE_LIMITS });
     return preprocessSteps(q.chain ?? '', image);
   });
 
@@ -287,7 +335,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   });
 
   // ---- the web app --------------------------------------------------------------------------
-  app.get('/*', async (request, reply) => {
+  app.get(WEB_APP_ROUTE, async (request, reply) => {
     const file = readWebFile(webDir, request.url);
     if (file) return reply.type(file.type).send(file.body);
     if (request.url === '/' || request.url.startsWith('/?')) {

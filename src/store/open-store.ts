@@ -1,7 +1,7 @@
 /**
  * Opens the run store named by `--db`: a SQLite file path (default `./alzbench.db`, or the
- * ALZBENCH_DB environment variable) or a `postgres://` / `postgresql://` URL. Migrations run on
- * open.
+ * ALZBENCH_DB environment variable) or a `postgres://` / `postgresql://` URL. The store checks
+ * itself (integrity.ts) and migrations run on open.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { AlzbenchError } from '../util/errors.js';
+import { checkSqliteStore, checkStoreTables, isSqliteDamage, sqliteDamageHint, StoreDamagedError } from './integrity.js';
 import { KyselyRunStore } from './kysely-store.js';
 import { migrate } from './migrations.js';
 import type { StoreDatabase } from './schema.js';
@@ -73,10 +74,16 @@ export async function openStore(ref: string = defaultDbRef(), options: OpenStore
         cause: error,
       });
     }
+    try {
+      await checkStoreTables(db, redactUrl(ref), 'a table of the store is missing or unreadable: restore the database from a backup, or point --db at a new database (run folders under --runs-dir are read into it)');
+    } catch (error) {
+      await db.destroy().catch(() => undefined);
+      throw error;
+    }
     return new KyselyRunStore(db, 'postgres', redactUrl(ref));
   }
   const path = resolve(ref);
-  let sqlite: Database.Database;
+  let sqlite: Database.Database | undefined;
   try {
     mkdirSync(dirname(path), { recursive: true });
     sqlite = new Database(path);
@@ -86,14 +93,22 @@ export async function openStore(ref: string = defaultDbRef(), options: OpenStore
     sqlite.pragma('foreign_keys = ON');
     // NORMAL is durable across process kills in WAL mode (only a power cut can lose the last commit).
     sqlite.pragma('synchronous = NORMAL');
+    // Before migrations write anything: a damaged file is named, not used.
+    checkSqliteStore(sqlite, path);
   } catch (error) {
+    sqlite?.close();
+    if (error instanceof StoreDamagedError) throw error;
+    if (isSqliteDamage(error)) throw new StoreDamagedError(path, [(error as Error).message], sqliteDamageHint(path), error);
     throw new AlzbenchError(`Cannot open the run store ${path}: ${(error as Error).message}`, { hint: 'give --db a writable file path or a postgres:// URL', cause: error });
   }
   const db = new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
   try {
     await migrate(db, 'sqlite');
+    await checkStoreTables(db, path, sqliteDamageHint(path));
   } catch (error) {
     await db.destroy().catch(() => undefined);
+    if (error instanceof StoreDamagedError) throw error;
+    if (isSqliteDamage(error)) throw new StoreDamagedError(path, [(error as Error).message], sqliteDamageHint(path), error);
     throw new AlzbenchError(`Cannot open the run store ${path}: ${(error as Error).message}`, { cause: error });
   }
   return new KyselyRunStore(db, 'sqlite', path);

@@ -3,11 +3,17 @@
  * showing or comparing runs first reads the folders that changed since they were stored. Also
  * deleting a run together with its folder.
  */
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { AlzbenchError } from '../util/errors.js';
 import { folderStamp, readRunFolder } from './read-run-folder.js';
 import type { RunStore, StoredRun } from './types.js';
+
+/** Whether `target` lies strictly below `base` (both real, absolute paths). */
+function isInside(base: string, target: string): boolean {
+  const rel = relative(base, target);
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+}
 
 /** What a sync did. */
 export interface SyncResult {
@@ -42,9 +48,17 @@ export async function syncRunsDir(store: RunStore, runsDir: string): Promise<Syn
   const root = resolve(runsDir);
   const result: SyncResult = { stored: [], errors: [] };
   if (!existsSync(root)) return result;
+  const realRoot = realpathSync(root);
   for (const name of readdirSync(root).sort()) {
     const dir = join(root, name);
     if (!existsSync(join(dir, 'run.json'))) continue;
+    // A folder that is (or resolves through) a symbolic link out of the runs folder is not indexed:
+    // the dashboard would otherwise read and serve files from wherever it points.
+    const real = realpathSync(dir);
+    if (!isInside(realRoot, real)) {
+      result.errors.push({ dir, message: `not indexed: a symbolic link to ${real}, outside the runs folder ${realRoot}` });
+      continue;
+    }
     try {
       if (await syncRunFolder(store, dir)) result.stored.push(name);
     } catch (error) {

@@ -4,7 +4,7 @@ import { startServer } from '../../server/server.js';
 import { checkBindSafety } from '../../server/auth.js';
 import { invalid } from '../../util/errors.js';
 
-const usage = `usage: alzbench serve [--db REF] [--runs-dir DIR] [--port N] [--host ADDR] [--token SECRET]
+const usage = `usage: alzbench serve [--db REF] [--runs-dir DIR] [--port N] [--host ADDR] [--token SECRET] [--data-root DIR...]
 
 Serves the dashboard: a web app and its JSON API over the run store, in one process. Pages: runs
 table, run page (config, data and split with leakage audit, curves, confusion matrix, ROC, test
@@ -19,7 +19,11 @@ the URL it prints: http://host:port/#token=...). Uploads stay in memory (5 MiB, 
 flags:
   --port N          port (default 8765; 0 picks a free one)
   --host ADDR       address to bind (default 127.0.0.1)
-  --token SECRET    bearer token for the API (required unless the host is loopback; 8+ characters)
+  --token SECRET    bearer token for the API (required unless the host is loopback; 8+ characters;
+                    default $ALZBENCH_TOKEN, which keeps it out of the process list)
+  --data-root DIR   folder the preprocessing page may read runs' test slices from (repeatable;
+                    default: each run's own data set root); a slice is shown only if its content
+                    hash is the one the run recorded
 ${STORE_HELP}`;
 
 /** `alzbench serve`: the web dashboard. */
@@ -28,15 +32,17 @@ export const serveCommand: Command = {
   summary: 'web dashboard over the run store: runs, run pages, compare, preprocessing, predict',
   usage,
   async run(argv) {
-    const { values } = parseFlags('serve', argv, { ...STORE_FLAGS, port: { type: 'string' }, host: { type: 'string' }, token: { type: 'string' } });
+    const { values } = parseFlags('serve', argv, { ...STORE_FLAGS, port: { type: 'string' }, host: { type: 'string' }, token: { type: 'string' }, 'data-root': { type: 'string', multiple: true } });
     const port = values.port === undefined ? 8765 : Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw invalid('integer port 0..65535', '--port', values.port);
     const host = values.host ?? '127.0.0.1';
+    // From the environment, the token does not show in `ps` to other users of the machine.
+    const token = values.token ?? (process.env.ALZBENCH_TOKEN || undefined);
     // Before opening anything: an unsafe bind is refused at once.
-    checkBindSafety(host, values.token);
+    checkBindSafety(host, token);
     const store = await openSyncedStore(values);
-    const server = await startServer({ store, runsDir: values['runs-dir'] ?? 'runs', host, port, ...(values.token ? { token: values.token } : {}) });
-    process.stderr.write(`alzbench serve: dashboard on ${server.url}/ (store: ${store.kind} ${store.location})${values.token ? '\nopen it with the token in the fragment (never sent to the server): ' + server.url + '/#token=<your token>' : ''}\nCtrl-C stops it\n`);
+    const server = await startServer({ store, runsDir: values['runs-dir'] ?? 'runs', host, port, ...(token ? { token } : {}), ...(values['data-root'] ? { dataRoots: values['data-root'] } : {}) });
+    process.stderr.write(`alzbench serve: dashboard on ${server.url}/ (store: ${store.kind} ${store.location})${token ? '\nopen it with the token in the fragment (never sent to the server): ' + server.url + '/#token=<your token>' : ''}\nCtrl-C stops it\n`);
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGINT', stop);

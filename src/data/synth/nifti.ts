@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import * as nifti from 'nifti-reader-js';
 import { AlzbenchError } from '../../util/errors.js';
+import { maxVolumeBytes, volumeSizeProblem } from '../image-limits.js';
 
 /** A 3-D scalar volume, x fastest: voxel (i, j, k) is `data[i + nx * (j + ny * k)]`. */
 export interface Volume {
@@ -37,7 +38,13 @@ export function readNifti(path: string): Volume {
     throw new AlzbenchError(`cannot read NIfTI file ${path}: ${(error as Error).message}`, { cause: error });
   }
   // zlib is several times faster than the reader's own pure-JS inflate on these 7 MB volumes.
-  const raw = bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes;
+  let raw: Uint8Array;
+  try {
+    // Stops at the volume limit (image-limits.ts) instead of filling memory with a gzip bomb.
+    raw = bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes, { maxOutputLength: maxVolumeBytes() }) : bytes;
+  } catch (error) {
+    throw new AlzbenchError(`${path}: cannot decompress (${(error as Error).message})`, { cause: error });
+  }
   const buffer = raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength) as ArrayBuffer;
   if (!nifti.isNIFTI(buffer)) throw new AlzbenchError(`${path} is not a NIfTI file (no NIfTI magic in its header)`);
   const header = nifti.readHeader(buffer);
@@ -45,6 +52,8 @@ export function readNifti(path: string): Volume {
   if (ndim === undefined || ndim < 3 || !nx || !ny || !nz) {
     throw new AlzbenchError(`${path}: expected a 3-D volume but the header says ${JSON.stringify(header.dims)}`);
   }
+  const tooLarge = volumeSizeProblem([nx, ny, nz]);
+  if (tooLarge) throw new AlzbenchError(`${path}: volume too large: ${tooLarge}`);
   if (!header.littleEndian) throw new AlzbenchError(`${path}: big-endian NIfTI files are not supported`);
   const voxels = nifti.readImage(header, buffer);
   const count = nx * ny * nz;

@@ -3,11 +3,14 @@
  * so a corrupt or hostile header cannot ask for gigabytes.
  */
 
+import { DEFAULT_VOLUME_LIMITS } from '../image-limits.js';
+
 /**
- * Most voxels one 3-D volume may hold: 2^28 (268,435,456; 1 GiB as float32), e.g. 640^3. A 1 mm
+ * Most voxels one 3-D volume may hold: 2^28 (268,435,456; 1 GiB as float32), e.g. 640^3, with at
+ * most 2048 per axis (`DEFAULT_VOLUME_LIMITS` of image-limits.ts, the one limits module). A 1 mm
  * whole-head T1 is ~17 M voxels; a 0.5 mm one ~130 M.
  */
-export const MAX_VOLUME_VOXELS = 2 ** 28;
+export const MAX_VOLUME_VOXELS = DEFAULT_VOLUME_LIMITS.maxVoxels;
 
 /**
  * Most bytes of voxel data (all volumes of a 4-D file together) a file may declare: 4 GiB. The

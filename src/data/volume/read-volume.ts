@@ -8,6 +8,7 @@ import { datatypeName, SUPPORTED_TYPE_NAMES, voxelType } from './datatypes.js';
 import { decodeVoxels, type Scaling } from './decode-voxels.js';
 import { headerAffine, type AffineSource } from './affine.js';
 import { parseHeader, type VolumeFormat, type VolumeHeader } from './header.js';
+import { volumeSizeProblem } from '../image-limits.js';
 import { MAX_VOLUME_FILE_DATA_BYTES, MAX_VOLUME_VOXELS } from './limits.js';
 import { axcodes, ioOrientation, RAS, reorientation, reorientedAffine, type Orientation } from './orientation.js';
 import { guessContent } from './sniff.js';
@@ -159,7 +160,8 @@ export async function readVolume(path: string, options: ReadVolumeOptions = {}):
   }
   const { shape3, volumes, sourceShape } = checkedShape(header, path);
   const voxels = shape3[0]! * shape3[1]! * shape3[2]!;
-  if (voxels > MAX_VOLUME_VOXELS) throw new VolumeError('too-large', path, `${shape3.join('x')} = ${voxels} voxels per volume, more than the limit ${MAX_VOLUME_VOXELS}`);
+  const tooLarge = volumeSizeProblem(shape3);
+  if (tooLarge) throw new VolumeError('too-large', path, tooLarge);
   const volumeBytes = voxels * type.bytes;
   const dataBytes = volumeBytes * volumes;
   if (dataBytes > MAX_VOLUME_FILE_DATA_BYTES) throw new VolumeError('too-large', path, `${sourceShape.join('x')} ${type.name} = ${dataBytes} bytes of voxels, more than the limit ${MAX_VOLUME_FILE_DATA_BYTES}`);
