@@ -15,6 +15,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
 #ifdef ALZ_WITH_JPEG
   InitJpeg(env, exports);
 #endif
+#ifdef ALZ_WITH_IMGCODECS
+  InitImageDecode(env, exports);
+#endif
   return exports;
 }
 }  // namespace alz
