@@ -40,4 +40,8 @@ export interface Dataset {
   readonly defaultTask: string;
   readonly items: DataItem[];
   readonly problems: Problem[];
+  /** Things the reader did that the user should know (wrapper folders descended, junk ignored, ...). */
+  readonly notes?: string[];
+  /** Class folder or label name as found -> the class it was read as (synonyms, spelling). */
+  readonly classNames?: Record<string, string>;
 }

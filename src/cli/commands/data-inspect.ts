@@ -3,7 +3,7 @@ import { openDataset } from '../../data/open-dataset.js';
 import { countProblems } from '../../data/load-items.js';
 import { writeManifest } from '../../data/manifest.js';
 import { parseSliceRange } from '../../data/nifti-reader.js';
-import { DEFAULT_NEAR_THRESHOLD, prepareDataset, type Grouping, type PreparedDataset } from '../../data/prepare.js';
+import { DEFAULT_NEAR_THRESHOLD, EmptyDataError, prepareDataset, type Grouping, type PreparedDataset } from '../../data/prepare.js';
 import { invalid } from '../../util/errors.js';
 import { type Command, parseFlags } from '../command.js';
 
@@ -55,6 +55,8 @@ export function inspectReport(prepared: PreparedDataset) {
     slices: items.length,
     counts,
     excluded: prepared.excluded,
+    classNames: dataset.classNames ?? {},
+    notes: prepared.notes,
     sizes,
     problems: { counts: countProblems(prepared.problems), items: prepared.problems },
     grouping: { kind: prepared.grouping, ...prepared.groups },
@@ -76,6 +78,9 @@ export function textReport(report: ReturnType<typeof inspectReport>): string {
   }
   const excluded = Object.entries(report.excluded);
   if (excluded.length) lines.push(`excluded by the task: ${excluded.map(([c, n]) => `${c} ${n}`).join(', ')}`);
+  const renamed = Object.entries(report.classNames).filter(([f, c]) => f !== c);
+  if (renamed.length) lines.push(`class names read as: ${renamed.map(([f, c]) => `${f} -> ${c}`).join(', ')}`);
+  for (const note of report.notes) lines.push(`note: ${note}`);
   const problems = report.problems.items;
   lines.push('', `bad input  ${problems.length === 0 ? 'none' : Object.entries(report.problems.counts).map(([k, n]) => `${n} ${k}`).join(', ')}`);
   for (const p of problems.slice(0, 10)) lines.push(`  ${p.kind}: ${p.path} (${p.detail})`);
@@ -129,14 +134,24 @@ export const dataInspectCommand: Command = {
     const progress = (message: string) => process.stderr.write(`data inspect: ${message}\n`);
     const dataset = await openDataset(resolve(positionals[0]!), values.slices ? { sliceRange: parseSliceRange(values.slices) } : {});
     progress(`${dataset.layout}: ${dataset.items.length} slices listed`);
-    const prepared = await prepareDataset(dataset, {
-      ...(values.task ? { task: values.task } : {}),
-      ...(seed !== undefined ? { seed } : {}),
-      ...(near !== undefined ? { nearThreshold: near } : {}),
-      grouping: grouping as Grouping,
-      onBad,
-      onProgress: progress,
-    });
+    let prepared: PreparedDataset;
+    try {
+      prepared = await prepareDataset(dataset, {
+        ...(values.task ? { task: values.task } : {}),
+        ...(seed !== undefined ? { seed } : {}),
+        ...(near !== undefined ? { nearThreshold: near } : {}),
+        grouping: grouping as Grouping,
+        onBad,
+        onProgress: progress,
+      });
+    } catch (error) {
+      // An empty data set or task still gets its report (what was found), then the error (exit 2).
+      if (error instanceof EmptyDataError) {
+        const report = inspectReport(error.prepared);
+        console.log(values.json ? JSON.stringify(report) : textReport(report));
+      }
+      throw error;
+    }
     if (values.manifest) {
       await writeManifest(values.manifest, prepared.manifest);
       progress(`split manifest written to ${values.manifest}`);
