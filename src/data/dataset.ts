@@ -18,8 +18,10 @@ export interface DataItem {
   readonly id: string;
   /** Canonical source class (see `canonicalClass`). */
   readonly sourceClass: string;
-  /** Subject ID when the data set has one (NIfTI CSV); undefined otherwise. */
+  /** Subject ID when the data set has one (NIfTI CSV, subjects.csv, file names); undefined otherwise. */
   readonly subject?: string;
+  /** Session (visit) ID when known, e.g. OASIS `MR1`. */
+  readonly session?: string;
   /** Split given by the data set's own folders (`train/`, `val/`, `test/`), if any. */
   readonly sourceSplit?: SplitName;
   readonly source: ItemSource;
@@ -42,6 +44,8 @@ export interface Dataset {
   readonly problems: Problem[];
   /** Things the reader did that the user should know (wrapper folders descended, junk ignored, ...). */
   readonly notes?: string[];
+  /** Where the items' subject IDs came from (see `subjectsFromNames`, `attachSubjects`). */
+  readonly subjectSource?: import('./subject-names.js').SubjectSource;
   /** Class folder or label name as found -> the class it was read as (synonyms, spelling). */
   readonly classNames?: Record<string, string>;
 }

@@ -129,7 +129,7 @@ export async function prepareDataset(dataset: Dataset, options: PrepareOptions =
     entries: items.map((it) => ({ file: it.item.id, hash: it.hash, class: task.classes[it.label]!, subject: it.group ?? null, split: it.split })),
   };
   const prepared: PreparedDataset = { dataset, task, items, problems, notes, excluded, grouping, groups: describeGroups(sizes), audit, fingerprint, manifest };
-  const empty = emptinessError(prepared, loaded);
+  const empty = emptinessError(prepared, loaded, options.task !== undefined);
   if (empty) throw empty;
   return prepared;
 }
@@ -163,11 +163,13 @@ export class EmptyDataError extends AlzbenchError {
 }
 
 /**
- * No silent emptiness: a data set with no readable slice, or a task that keeps no slice of one
- * of its classes, is an {@link EmptyDataError} (exit 2) naming the classes found (with their
- * folder names), the mapping tried and the problems met.
+ * No silent emptiness: a data set with no readable slice, a task that keeps fewer than two
+ * classes, or a task the user asked for (`--task`) that keeps no slice of one of its classes, is
+ * an {@link EmptyDataError} (exit 2) naming the classes found (with their folder names), the
+ * mapping tried and the problems met. The layout's default task on a part of a data set (two of
+ * the four Kaggle classes) gets a note instead.
  */
-function emptinessError(prepared: PreparedDataset, loaded: readonly LoadedItem[]): EmptyDataError | undefined {
+function emptinessError(prepared: PreparedDataset, loaded: readonly LoadedItem[], requested: boolean): EmptyDataError | undefined {
   const { dataset, task, items, problems } = prepared;
   const problemCounts = Object.entries(countProblems(problems)).map(([k, n]) => `${n} ${k}`).join(', ') || 'none';
   const lfs = problems.some((p) => p.kind === 'lfs-pointer');
@@ -191,6 +193,12 @@ function emptinessError(prepared: PreparedDataset, loaded: readonly LoadedItem[]
   const kept = new Set(items.map((it) => it.label));
   const missing = task.classes.filter((_, i) => !kept.has(i));
   if (missing.length === 0) return undefined;
+  // The layout's own task on a part of a data set (two of the four Kaggle classes) is said, not refused;
+  // a task the user asked for, or one left with fewer than two classes, must have every class.
+  if (!requested && kept.size >= 2) {
+    prepared.notes.push(`task ${task.name} (the layout's default) has no slice of ${missing.join(', ')}: the data hold only ${listed.join(', ')}; give --task folders to train on the classes present`);
+    return undefined;
+  }
   return new EmptyDataError(
     `Task ${task.name} keeps no slice of ${missing.join(', ')}. Classes found: ${classesFound}. Mapping tried: ${mapping}`,
     `choose a task that fits the classes: --task folders (the classes as found) or --task map:Source=Target,... (e.g. map:${listed.slice(0, 2).map((c, i) => `${c}=${i === 0 ? 'A' : 'B'}`).join(',')})`,

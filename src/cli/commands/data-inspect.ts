@@ -30,6 +30,10 @@ flags:
                          thumbnails (default ${DEFAULT_NEAR_THRESHOLD})
   --on-bad skip|stop     leave bad files out and report them (default), or stop on any
   --slices FROM:TO       axial slice range of NIfTI volumes (indices 40:120 or fractions 0.3:0.7)
+  --subject-pattern RE   subject ID from each slice file name: a regular expression with a
+                         (?<subject>...) group or a first group, e.g. '^(?<subject>P\\d+)_'
+                         (default: subjects.csv, else OASIS names OAS1_0001_MR1_..., else
+                         <id>_<slice>.<ext> names when IDs repeat)
   --manifest FILE        write the split manifest (file, hash, class, subject, split) to FILE
   --json                 print one JSON document on stdout (progress goes to stderr)`;
 
@@ -59,6 +63,7 @@ export function inspectReport(prepared: PreparedDataset) {
     notes: prepared.notes,
     sizes,
     problems: { counts: countProblems(prepared.problems), items: prepared.problems },
+    subjects: dataset.subjectSource ?? { kind: 'none', items: 0, subjects: 0 },
     grouping: { kind: prepared.grouping, ...prepared.groups },
     audit: prepared.audit,
     fingerprint: prepared.fingerprint,
@@ -86,7 +91,9 @@ export function textReport(report: ReturnType<typeof inspectReport>): string {
   for (const p of problems.slice(0, 10)) lines.push(`  ${p.kind}: ${p.path} (${p.detail})`);
   if (problems.length > 10) lines.push(`  ... and ${problems.length - 10} more (--json lists all)`);
   const g = report.grouping;
-  lines.push('', `grouping   ${g.kind}: ${g.groups} groups, largest ${g.largest}, ${g.singletons} single slices; sizes ${Object.entries(g.histogram).map(([b, n]) => `${b}: ${n}`).join(', ')}`);
+  const src = report.subjects;
+  lines.push('', `subjects   ${src.kind === 'none' ? 'none found (no subjects.csv, no subject in the file names; give --subject-pattern REGEX)' : `${src.subjects} subjects for ${src.items} slices, from ${src.kind}${src.pattern ? ` /${src.pattern}/` : ''}`}`);
+  lines.push(`grouping   ${g.kind}: ${g.groups} groups, largest ${g.largest}, ${g.singletons} single slices; sizes ${Object.entries(g.histogram).map(([b, n]) => `${b}: ${n}`).join(', ')}`);
   const a = report.audit;
   const fmt = (r: typeof a.exact) =>
     `${r.pairs} pairs; within ${JSON.stringify(r.withinSplit)}; across ${JSON.stringify(r.acrossSplits)}`;
@@ -117,6 +124,7 @@ export const dataInspectCommand: Command = {
         'near-threshold': { type: 'string' },
         'on-bad': { type: 'string' },
         slices: { type: 'string' },
+        'subject-pattern': { type: 'string' },
         manifest: { type: 'string' },
         json: { type: 'boolean', default: false },
       },
@@ -132,7 +140,10 @@ export const dataInspectCommand: Command = {
     const onBad = values['on-bad'] ?? 'skip';
     if (onBad !== 'skip' && onBad !== 'stop') throw invalid('skip or stop', '--on-bad', onBad);
     const progress = (message: string) => process.stderr.write(`data inspect: ${message}\n`);
-    const dataset = await openDataset(resolve(positionals[0]!), values.slices ? { sliceRange: parseSliceRange(values.slices) } : {});
+    const dataset = await openDataset(resolve(positionals[0]!), {
+      ...(values.slices ? { sliceRange: parseSliceRange(values.slices) } : {}),
+      ...(values['subject-pattern'] !== undefined ? { subjectPattern: values['subject-pattern'] } : {}),
+    });
     progress(`${dataset.layout}: ${dataset.items.length} slices listed`);
     let prepared: PreparedDataset;
     try {
