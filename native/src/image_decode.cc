@@ -35,7 +35,7 @@ Napi::Object MatToObject(Napi::Env env, const cv::Mat& mat) {
 }
 
 // decodeImage(bytes, mode): mode "gray" = IMREAD_GRAYSCALE (cv2's default for slices), "color" =
-// IMREAD_COLOR returned as RGB. Result {width, height, channels, data}; for a 16-bit gray file
+// IMREAD_ANYCOLOR (gray stays gray) with colour returned as RGB. Result {width, height, channels, data}; for a 16-bit gray file
 // (mode "gray") also `data16` (Uint16Array, IMREAD_GRAYSCALE | IMREAD_ANYDEPTH) so JS can see how
 // many of the 16 bits hold the picture. Null when imdecode cannot read the bytes.
 Napi::Value DecodeImage(const Napi::CallbackInfo& info) {
@@ -46,10 +46,12 @@ Napi::Value DecodeImage(const Napi::CallbackInfo& info) {
     // Wraps the JS bytes without copying.
     cv::Mat buffer(1, static_cast<int>(bytes.ByteLength()), CV_8UC1, bytes.Data());
     if (mode == "color") {
-      cv::Mat bgr = cv::imdecode(buffer, cv::IMREAD_COLOR);
-      if (bgr.empty()) return env.Null();
+      // IMREAD_ANYCOLOR: gray files stay 1 channel, colour (and CMYK) ones come as BGR, alpha dropped.
+      cv::Mat any = cv::imdecode(buffer, cv::IMREAD_ANYCOLOR);
+      if (any.empty()) return env.Null();
+      if (any.channels() == 1) return MatToObject(env, any);
       cv::Mat rgb;
-      cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
+      cv::cvtColor(any, rgb, any.channels() == 4 ? cv::COLOR_BGRA2RGB : cv::COLOR_BGR2RGB);
       return MatToObject(env, rgb);
     }
     cv::Mat deep = cv::imdecode(buffer, cv::IMREAD_GRAYSCALE | cv::IMREAD_ANYDEPTH);

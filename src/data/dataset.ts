@@ -29,7 +29,7 @@ export interface DataItem {
 
 /** A file or folder that could not be used, for the bad-input report. */
 export interface Problem {
-  readonly kind: 'unreadable' | 'truncated' | 'not-image' | 'lfs-pointer' | 'empty-class' | 'mixed-sizes' | 'unlabelled' | 'wrapper-sets';
+  readonly kind: 'unreadable' | 'truncated' | 'not-image' | 'lfs-pointer' | 'empty-class' | 'mixed-sizes' | 'unlabelled';
   readonly path: string;
   readonly detail: string;
 }

@@ -112,3 +112,26 @@ test('Git LFS pointers, AppleDouble files and HTML pages are named for what they
   assert.throws(() => probeImage(appleDouble, '._x.jpg'), { kind: 'not-image', message: 'Not an image: ._x.jpg (AppleDouble metadata file (macOS "._" resource fork), not an image)' });
   assert.throws(() => probeImage(Buffer.from('<!DOCTYPE html><html>'), 'x.png'), { detail: 'an HTML page (often a failed download or a login page)' });
 });
+
+test('the fallback without the addon (sharp, libnsbmp) follows cv2: EXIF, ICC ignored, every BMP, 16-bit rule', { skip: noCases }, async () => {
+  const decode = JSON.parse(readFileSync(join(CASE10, 'expected/decode.json'), 'utf8')) as Record<string, { cv2_imread_gray?: { size_wxh: string; mean: number } | null }>;
+  for (const f of readdirSync(join(CASE10, 'data/exif'))) {
+    const image = await decodeImage(join(CASE10, 'data/exif', f), { decoder: 'fallback' });
+    const want = decode[`exif/${f}`]!.cv2_imread_gray!;
+    assert.equal(`${image.width}x${image.height}`, want.size_wxh, f);
+    assert.ok(Math.abs(mean(image.data) - want.mean) < 0.05, `${f}: mean ${mean(image.data)} vs cv2 ${want.mean}`);
+  }
+  // CMYK: right size; sharp's CMYK->sRGB differs from cv2's formula (114.99 vs 123.5 mean gray).
+  const cmyk = await decodeImage(join(CASE10, 'data/cmyk/Channel_digital_image_CMYK_color_no_profile.jpg'), { decoder: 'fallback' });
+  assert.deepEqual([cmyk.width, cmyk.height], [500, 333]);
+  const expected = JSON.parse(readFileSync(join(CASE11, 'expected/cv2_gray.json'), 'utf8')) as Record<string, { cv2_gray_wxh?: string; cv2_gray_mean?: number }>;
+  for (const [rel, want] of Object.entries(expected)) {
+    if (!want.cv2_gray_wxh || !rel.startsWith('bmp-good/') || rel === 'bmp-good/rgb32bf.bmp') continue; // cv2's gray of rgb32bf is its own quirk (53.6; the picture is 119.9)
+    const image = await decodeImage(join(CASE11, 'data', rel), { decoder: 'fallback' });
+    assert.deepEqual([`${image.width}x${image.height}`, Number(mean(image.data).toFixed(3))], [want.cv2_gray_wxh, want.cv2_gray_mean], rel);
+  }
+  const notes: string[] = [];
+  const iTrns = await decodeImage(join(CASE11, 'data/png/i_trns.png'), { decoder: 'fallback', name: 'i_trns.png', onNote: (n) => notes.push(n) });
+  assert.equal(Number(mean(iTrns.data).toFixed(3)), 123.912);
+  assert.match(notes[0]!, /uses 8 of 16 bits/);
+});

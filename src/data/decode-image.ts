@@ -16,6 +16,11 @@ export interface DecodeOptions {
   readonly name?: string;
   /** Called with a sentence when decoding changed the picture in a way the user should know (16-bit scaling). */
   readonly onNote?: (note: string) => void;
+  /**
+   * `auto` (default): OpenCV's cv::imdecode in the addon when built with imgcodecs; `fallback`:
+   * sharp and libnsbmp even then (what runs without the addon's OpenCV; for comparison and tests).
+   */
+  readonly decoder?: 'auto' | 'fallback';
 }
 
 /**
@@ -81,23 +86,35 @@ function decodeBmp(bytes: Uint8Array): { width: number; height: number; channels
   return { width: image.width, height: image.height, channels: 3, data: rgb };
 }
 
-async function decodeSharp(bytes: Uint8Array): Promise<{ width: number; height: number; channels: number; data: Uint8Array; deep: boolean }> {
-  // rotate() with no angle applies the EXIF orientation, as cv2.imread does.
-  const image = sharp(bytes, { failOn: 'truncated' }).rotate();
-  const meta = await image.metadata();
+/**
+ * The fallback for JPEG/PNG/TIFF/WebP when the addon has no OpenCV imgcodecs: sharp (libvips), set
+ * up to follow cv2.imread: EXIF orientation applied (`rotate()`), embedded ICC profiles ignored
+ * (cv2 ignores them), 16-bit gray through {@link scale16To8} (16-bit colour: sharp's /257). CMYK goes through sharp's own
+ * CMYK-to-sRGB conversion, which differs from cv2's (about 9 gray levels on case 10's file).
+ */
+async function decodeSharp(bytes: Uint8Array, name: string, keepColor: boolean, onNote?: (note: string) => void): Promise<{ width: number; height: number; channels: number; data: Uint8Array }> {
+  const meta = await sharp(bytes).metadata();
+  const cmyk = meta.space === 'cmyk';
+  const image = sharp(bytes, { failOn: 'truncated', ignoreIcc: !cmyk }).rotate();
+  if (meta.depth === 'ushort' && (meta.channels ?? 3) <= 2 && !keepColor) {
+    const { data: raw, info } = await image.removeAlpha().toColourspace('grey16').raw({ depth: 'ushort' }).toBuffer({ resolveWithObject: true });
+    const data16 = new Uint16Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
+    const high = new Uint8Array(data16.length);
+    for (let i = 0; i < data16.length; i++) high[i] = data16[i]! >> 8;
+    return { width: info.width, height: info.height, channels: 1, data: scale16To8(high, data16, name, onNote) };
+  }
   // sharp's raw output is sRGB unless told otherwise; a gray file must stay 1 channel untouched.
-  const gray = (meta.channels ?? 3) <= 2 && meta.space !== 'cmyk';
+  const gray = (meta.channels ?? 3) <= 2 && !cmyk;
   const pipeline = gray ? image.toColourspace('b-w') : image.toColourspace('srgb').removeAlpha();
   const { data: raw, info } = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
-  const deep = meta.depth === 'ushort';
-  return { width: info.width, height: info.height, channels: info.channels, data: new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength), deep };
+  return { width: info.width, height: info.height, channels: info.channels, data: new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength) };
 }
 
 /**
  * Decodes an image file to an 8-bit raster as `cv2.imread(path, cv2.IMREAD_GRAYSCALE)` does
  * (`IMREAD_COLOR` as RGB when `keepColor`): JPEG (EXIF orientation applied, CMYK/YCCK converted),
  * PNG, TIFF, WebP and BMP of every depth and compression, through OpenCV's own `cv::imdecode` in
- * the addon; without it, sharp (libvips) and libnsbmp for BMP. 16-bit images follow
+ * the addon; without it, sharp (libvips, see decodeSharp) and libnsbmp for BMP. 16-bit images follow
  * {@link scale16To8} and are reported through `onNote`. The header is checked first
  * ({@link probeImage}): the format comes from the bytes, not the name. Every failure is a
  * {@link BadImageError}: `lfs-pointer` (a Git LFS pointer file, with `git lfs pull` as the fix),
@@ -122,7 +139,7 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
   let channels: number;
   let data: Uint8Array;
   try {
-    if (decodeImageCv && !needsBmpLibrary(header)) {
+    if (decodeImageCv && options.decoder !== 'fallback' && !needsBmpLibrary(header)) {
       const decoded: CvDecoded | null = decodeImageCv(bytes, options.keepColor ? 'color' : 'gray');
       if (!decoded) throw new BadImageError('unreadable', name, `OpenCV could not decode this ${header.format.toUpperCase()} file`);
       ({ width, height, channels, data } = decoded);
@@ -130,9 +147,7 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
     } else if (header.format === 'bmp') {
       ({ width, height, channels, data } = decodeBmp(bytes));
     } else {
-      let deep: boolean;
-      ({ width, height, channels, data, deep } = await decodeSharp(bytes));
-      if (deep) options.onNote?.(`${name}: 16-bit image scaled to 8 bits by sharp (value / 257)`);
+      ({ width, height, channels, data } = await decodeSharp(bytes, name, options.keepColor === true, options.onNote));
     }
   } catch (error) {
     if (error instanceof BadImageError) throw error;

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { canonicalClass } from './classes.js';
 import { openDataset } from './open-dataset.js';
 import { subjectsFromNames } from './subject-names.js';
 import { syntheticPixels, tempDir, writeImage } from './test-helpers.js';
+import { sourcePath } from '../torch/testing.js';
 
 test('class names match by synonym, case, spaces, underscores and hyphens', () => {
   const cases: Array<[string, string]> = [
@@ -63,4 +65,22 @@ test('subjects from slice file names: OASIS names, <id>_<slice> names, --subject
   assert.throws(() => subjectsFromNames({ ...base, items: ['P12-left.png', 'x.png'].map(item) }, '^(P\\d+)'), {
     message: '--subject-pattern "^(P\\\\d+)" matches no subject in 1 of 2 file names, e.g. "x.png"',
   });
+});
+
+test('Hub auto-converted parquet with two configs asks which one', async () => {
+  const source = sourcePath('../shared/cases/05-hf-parquet-layouts/hf-convert-layout/default/train/0000.parquet');
+  if (!existsSync(source)) return;
+  const root = await tempDir();
+  for (const config of ['default', 'augmented']) {
+    await mkdir(join(root, config, 'train'), { recursive: true });
+    await copyFile(source, join(root, config, 'train', '0000.parquet'));
+  }
+  await assert.rejects(openDataset(root), (error: Error & { hint: string; exitCode: number }) => {
+    assert.equal(error.message, `Found 2 parquet configs in ${root}, each a whole data set: augmented, default`);
+    assert.equal(error.hint, `pick one and give its path, e.g. alzbench data inspect ${JSON.stringify(join(root, 'default'))}`);
+    assert.equal(error.exitCode, 2);
+    return true;
+  });
+  const one = await openDataset(join(root, 'default'));
+  assert.deepEqual([one.layout, one.items.length, new Set(one.items.map((i) => i.sourceSplit))], ['parquet', 16, new Set(['train'])]);
 });
