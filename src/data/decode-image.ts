@@ -74,14 +74,25 @@ function needsBmpLibrary(header: ImageHeader): boolean {
   return header.format === 'bmp' && header.bitDepth === 32 && header.bmp!.compression === 3 && header.bmp!.headerSize >= 52;
 }
 
-function decodeBmp(bytes: Uint8Array): { width: number; height: number; channels: number; data: Uint8Array } {
+/**
+ * BMP through libnsbmp (NetSurf's decoder, as wasm): RGB, or gray with the 14-bit fixed-point
+ * weights cv2's own BMP reader converts with (`icvCvt_BGR2Gray_8u_C3C1R`: 4899 R + 9617 G + 1868 B,
+ * rounded, >> 14), which round differently from cvtColor's 15-bit ones in {@link rgbToGray}.
+ */
+function decodeBmp(bytes: Uint8Array, keepColor: boolean): { width: number; height: number; channels: number; data: Uint8Array } {
   const image = decodeBmpLibrary(bytes);
   const pixels = image.width * image.height;
+  const rgba = image.data;
+  if (!keepColor) {
+    const gray = new Uint8Array(pixels);
+    for (let i = 0, j = 0; i < pixels; i++, j += 4) gray[i] = (rgba[j]! * 4899 + rgba[j + 1]! * 9617 + rgba[j + 2]! * 1868 + 8192) >> 14;
+    return { width: image.width, height: image.height, channels: 1, data: gray };
+  }
   const rgb = new Uint8Array(pixels * 3);
   for (let i = 0; i < pixels; i++) {
-    rgb[i * 3] = image.data[i * 4]!;
-    rgb[i * 3 + 1] = image.data[i * 4 + 1]!;
-    rgb[i * 3 + 2] = image.data[i * 4 + 2]!;
+    rgb[i * 3] = rgba[i * 4]!;
+    rgb[i * 3 + 1] = rgba[i * 4 + 1]!;
+    rgb[i * 3 + 2] = rgba[i * 4 + 2]!;
   }
   return { width: image.width, height: image.height, channels: 3, data: rgb };
 }
@@ -145,7 +156,7 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
       ({ width, height, channels, data } = decoded);
       if (decoded.data16) data = scale16To8(decoded.data, decoded.data16, name, options.onNote);
     } else if (header.format === 'bmp') {
-      ({ width, height, channels, data } = decodeBmp(bytes));
+      ({ width, height, channels, data } = decodeBmp(bytes, options.keepColor === true));
     } else {
       ({ width, height, channels, data } = await decodeSharp(bytes, name, options.keepColor === true, options.onNote));
     }
