@@ -115,6 +115,11 @@ test('Git LFS pointers, AppleDouble files and HTML pages are named for what they
   const appleDouble = Buffer.concat([Buffer.from([0x00, 0x05, 0x16, 0x07, 0x00, 0x02, 0x00, 0x00]), Buffer.from('Mac OS X        ')]);
   assert.throws(() => probeImage(appleDouble, '._x.jpg'), { kind: 'not-image', message: 'Not an image: ._x.jpg (AppleDouble metadata file (macOS "._" resource fork), not an image)' });
   assert.throws(() => probeImage(Buffer.from('<!DOCTYPE html><html>'), 'x.png'), { detail: 'an HTML page (often a failed download or a login page)' });
+  // A header declaring more than MAX_IMAGE_PIXELS is refused before any pixel is decoded.
+  const huge = gray16Png(2, 2, [0, 1, 2, 3]);
+  huge.writeUInt32BE(10000, 16);
+  huge.writeUInt32BE(9000, 20);
+  assert.throws(() => probeImage(huge, 'huge.png'), { kind: 'unreadable', detail: 'PNG declares 10000x9000 pixels, more than the 67,108,864 alzbench decodes' });
 });
 
 test('the fallback without the addon (sharp, libnsbmp) follows cv2: EXIF, ICC ignored, every BMP, 16-bit rule', { skip: noCases }, async () => {

@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { makeRaster, type Raster } from '../preprocess/raster.js';
 import { BadImageError, type BadImageKind } from './bad-image-error.js';
 import { decodeImageCv, type CvDecoded } from './decode-cv.js';
-import { probeImage, type ImageHeader } from './image-header.js';
+import { MAX_IMAGE_PIXELS, probeImage, type ImageHeader } from './image-header.js';
 
 export { BadImageError, type BadImageKind } from './bad-image-error.js';
 
@@ -104,9 +104,9 @@ function decodeBmp(bytes: Uint8Array, keepColor: boolean): { width: number; heig
  * CMYK-to-sRGB conversion, which differs from cv2's (about 9 gray levels on case 10's file).
  */
 async function decodeSharp(bytes: Uint8Array, name: string, keepColor: boolean, onNote?: (note: string) => void): Promise<{ width: number; height: number; channels: number; data: Uint8Array }> {
-  const meta = await sharp(bytes).metadata();
+  const meta = await sharp(bytes, { limitInputPixels: MAX_IMAGE_PIXELS }).metadata();
   const cmyk = meta.space === 'cmyk';
-  const image = sharp(bytes, { failOn: 'truncated', ignoreIcc: !cmyk }).rotate();
+  const image = sharp(bytes, { failOn: 'truncated', ignoreIcc: !cmyk, limitInputPixels: MAX_IMAGE_PIXELS }).rotate();
   if (meta.depth === 'ushort' && (meta.channels ?? 3) <= 2 && !keepColor) {
     const { data: raw, info } = await image.removeAlpha().toColourspace('grey16').raw({ depth: 'ushort' }).toBuffer({ resolveWithObject: true });
     const data16 = new Uint16Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));

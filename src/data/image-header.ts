@@ -4,6 +4,12 @@ import { lfsPointerDetail, parseLfsPointer } from './lfs-pointer.js';
 /** Image formats alzbench decodes. */
 export type ImageFormat = 'jpeg' | 'png' | 'bmp' | 'tiff' | 'webp';
 
+/**
+ * Largest image alzbench decodes, in pixels (8192 x 8192: above any MRI slice or phone photo). A
+ * header declaring more is refused before decoding, and sharp gets it as `limitInputPixels`.
+ */
+export const MAX_IMAGE_PIXELS = 8192 * 8192;
+
 /** What the header of an image file declares, read before any pixel is decoded. */
 export interface ImageHeader {
   readonly format: ImageFormat;
@@ -132,6 +138,15 @@ function describeOther(b: Uint8Array): string {
  * probeImage(readFileSync('26 (19).jpg'), '26 (19).jpg'); // { format: 'jpeg', width: 176, height: 208, bitDepth: 8 }
  */
 export function probeImage(bytes: Uint8Array, name: string): ImageHeader {
+  const header = probeFormat(bytes, name);
+  // The one place per format where a declared size is checked before any pixel is decoded.
+  if (header.width * header.height > MAX_IMAGE_PIXELS) {
+    throw new BadImageError('unreadable', name, `${header.format.toUpperCase()} declares ${header.width}x${header.height} pixels, more than the ${MAX_IMAGE_PIXELS.toLocaleString('en-US')} alzbench decodes`);
+  }
+  return header;
+}
+
+function probeFormat(bytes: Uint8Array, name: string): ImageHeader {
   const pointer = parseLfsPointer(bytes);
   if (pointer) throw new BadImageError('lfs-pointer', name, lfsPointerDetail(pointer));
   const b = bytes;
