@@ -84,3 +84,15 @@ test('Hub auto-converted parquet with two configs asks which one', async () => {
   const one = await openDataset(join(root, 'default'));
   assert.deepEqual([one.layout, one.items.length, new Set(one.items.map((i) => i.sourceSplit))], ['parquet', 16, new Set(['train'])]);
 });
+
+test('split folders beside other folders: the splits are read, the rest named in a note', async () => {
+  const root = await tempDir();
+  for (const [i, cls] of ['CN', 'AD'].entries()) {
+    await writeImage(join(root, 'train', cls, `${i}.png`), syntheticPixels(i));
+    await writeImage(join(root, 'test', cls, `${i}.png`), syntheticPixels(i + 3));
+  }
+  await writeImage(join(root, 'figures', 'plot.png'), syntheticPixels(9));
+  const dataset = await openDataset(root);
+  assert.deepEqual([dataset.layout, dataset.defaultTask, dataset.items.length], ['kaggle-binary', 'binary', 4]);
+  assert.deepEqual(dataset.notes, ['ignored folder(s) beside the split folders: figures']);
+});

@@ -115,7 +115,7 @@ export async function readFolderDataset(given: string): Promise<Dataset | undefi
   if (root !== given) notes.push(`data found below wrapper folder(s): ${relative(given, root)}/`);
   const top = await list(root);
   if (top.folders.length === 0) return undefined;
-  const shape = await shapeOf(root);
+  let shape = await shapeOf(root);
   if (shape.kind === 'other') {
     // Siblings that each hold a whole class set (directly or below their own wrappers) are sources.
     const sets: string[] = [];
@@ -123,7 +123,12 @@ export async function readFolderDataset(given: string): Promise<Dataset | undefi
       const inner = await unwrap(join(root, folder));
       if ((await shapeOf(inner)).kind !== 'other') sets.push(folder);
     }
-    if (sets.length >= 2) {
+    const splitSets = sets.filter((f) => splitOfFolder(f) !== undefined);
+    if (splitSets.length > 0 && splitSets.length === sets.length) {
+      // train/ and test/ beside other folders (docs/, notebooks/): the splits are the data.
+      shape = { kind: 'splits', splits: splitSets };
+      notes.push(`ignored folder(s) beside the split folders: ${top.folders.filter((f) => !splitSets.includes(f)).join(', ')}`);
+    } else if (sets.length >= 2) {
       throw new AlzbenchError(
         `Found ${sets.length} sibling folders in ${root} that each hold a full class set: ${sets.join(', ')}. They are separate sources (e.g. original and augmented images), not classes`,
         {
