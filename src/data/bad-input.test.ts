@@ -47,6 +47,7 @@ test('bad input stops the load with one error when the user chooses stop', async
     assert.match(error.message, /1 mixed-sizes/);
     assert.match(error.message, /truncated: NonDemented\/cut\.jpg/);
     assert.equal(error.hint, 'fix or remove these files, or pass --on-bad skip to leave them out');
+    assert.equal((error as Error & { exitCode: number }).exitCode, 2);
     return true;
   });
 });

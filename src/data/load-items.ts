@@ -94,5 +94,7 @@ export function badInputError(problems: readonly Problem[]): AlzbenchError {
   const lfs = problems.some((p) => p.kind === 'lfs-pointer');
   return new AlzbenchError(`Bad input in the data set (${counts}):\n${first}${problems.length > 5 ? `\n  ... and ${problems.length - 5} more` : ''}`, {
     hint: `${lfs ? `${LFS_HINT}; ` : ''}fix or remove these files, or pass --on-bad skip to leave them out`,
+    // A bad data set is exit 2, like an unknown layout or an empty task.
+    exitCode: 2,
   });
 }
