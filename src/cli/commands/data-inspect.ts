@@ -10,7 +10,9 @@ import { type Command, parseFlags } from '../command.js';
 const usage = `usage: alzbench data inspect <dir> [--task 4class|binary|map:A=x,B=y] [--json] [flags]
 
 Reads a data set folder and reports: the layout detected, classes and counts per split, image
-sizes, bad input (unreadable, truncated, non-image files, empty class folders, mixed sizes), the
+sizes, bad input (unreadable, truncated, non-image files, Git LFS pointers, empty class folders,
+mixed sizes), notes (wrappers descended, junk ignored, classes left out, 16-bit scaling), where
+the subject IDs came from, the
 grouping used for splits (subjects, or pseudo-subjects from the near-duplicate graph), and the
 leakage audit (exact duplicates by content hash, near-duplicates by thumbnail distance, within and
 across splits, and the share of val/test slices with a close train slice).
@@ -18,7 +20,12 @@ across splits, and the share of val/test slices with a close train slice).
 Layouts: Kaggle 4-class (train/ and test/ with NonDemented, VeryMildDemented, MildDemented,
 ModerateDemented), Kaggle binary (Alzheimer / Non Alzheimer), the 128x128 preprocessed variant
 (Non_Demented, ...), any <class>/<image> folder, Hugging Face parquet files (image.bytes + label),
-and a CSV (subject, label, path) of NIfTI volumes cut into axial slices.
+and a CSV (subject, label, path) of NIfTI volumes cut into axial slices. Class names are matched
+by synonym, case, spaces, underscores and hyphens (No Impairment, Non Demented, CN, NC -> normal;
+AD; MCI left out of binary); wrapper folders are descended; __MACOSX/, ._*, .DS_Store, Thumbs.db
+and desktop.ini are ignored; side-by-side full class sets (original vs augmented) must be chosen.
+A data set with no readable slice, or a --task that keeps no slice of one of its classes, exits 2
+after printing the report.
 
 flags:
   --task T               4class, binary (Alzheimer = VeryMild + Mild + Moderate), folders, or
