@@ -12,8 +12,8 @@ const usage = `usage: alzbench data inspect <dir> [--task 4class|binary|map:A=x,
 Reads a data set folder and reports: the layout detected, classes and counts per split, image
 sizes, bad input (unreadable, truncated, non-image files, Git LFS pointers, empty class folders,
 mixed sizes), notes (wrappers descended, junk ignored, classes left out, 16-bit scaling), where
-the subject IDs came from, the
-grouping used for splits (subjects, or pseudo-subjects from the near-duplicate graph), and the
+the subject IDs came from, the grouping used for splits (subjects, or pseudo-subjects from the
+near-duplicate graph), and the
 leakage audit (exact duplicates by content hash, near-duplicates by thumbnail distance, within and
 across splits, and the share of val/test slices with a close train slice).
 
