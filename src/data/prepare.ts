@@ -27,6 +27,11 @@ export interface PrepareOptions extends SplitOptions {
   readonly nearThreshold?: number;
   readonly onBad?: BadInputPolicy;
   readonly onProgress?: (message: string) => void;
+  /**
+   * Accept a task whose classes are not all present (default false: an error). Evaluation sets
+   * may hold one class only (e.g. the sensitivity on AD scans); a set with no slice is still an error.
+   */
+  readonly allowMissingClasses?: boolean;
 }
 
 /** A labelled, split item. */
@@ -129,7 +134,7 @@ export async function prepareDataset(dataset: Dataset, options: PrepareOptions =
     entries: items.map((it) => ({ file: it.item.id, hash: it.hash, class: task.classes[it.label]!, subject: it.group ?? null, split: it.split })),
   };
   const prepared: PreparedDataset = { dataset, task, items, problems, notes, excluded, grouping, groups: describeGroups(sizes), audit, fingerprint, manifest };
-  const empty = emptinessError(prepared, loaded, options.task !== undefined);
+  const empty = emptinessError(prepared, loaded, options.task !== undefined, options.allowMissingClasses === true);
   if (empty) throw empty;
   return prepared;
 }
@@ -169,7 +174,7 @@ export class EmptyDataError extends AlzbenchError {
  * mapping tried and the problems met. The layout's default task on a part of a data set (two of
  * the four Kaggle classes) gets a note instead.
  */
-function emptinessError(prepared: PreparedDataset, loaded: readonly LoadedItem[], requested: boolean): EmptyDataError | undefined {
+function emptinessError(prepared: PreparedDataset, loaded: readonly LoadedItem[], requested: boolean, allowMissing: boolean): EmptyDataError | undefined {
   const { dataset, task, items, problems } = prepared;
   const problemCounts = Object.entries(countProblems(problems)).map(([k, n]) => `${n} ${k}`).join(', ') || 'none';
   const lfs = problems.some((p) => p.kind === 'lfs-pointer');
@@ -193,6 +198,10 @@ function emptinessError(prepared: PreparedDataset, loaded: readonly LoadedItem[]
   const kept = new Set(items.map((it) => it.label));
   const missing = task.classes.filter((_, i) => !kept.has(i));
   if (missing.length === 0) return undefined;
+  if (allowMissing && kept.size > 0) {
+    prepared.notes.push(`task ${task.name}: no slice of ${missing.join(', ')} in this data set`);
+    return undefined;
+  }
   // The layout's own task on a part of a data set (two of the four Kaggle classes) is said, not refused;
   // a task the user asked for, or one left with fewer than two classes, must have every class.
   if (!requested && kept.size >= 2) {
