@@ -96,3 +96,14 @@ test('split folders beside other folders: the splits are read, the rest named in
   assert.deepEqual([dataset.layout, dataset.defaultTask, dataset.items.length], ['kaggle-binary', 'binary', 4]);
   assert.deepEqual(dataset.notes, ['ignored folder(s) beside the split folders: figures']);
 });
+
+test('a Git LFS pointer with any extension in a class folder is reported as one', async () => {
+  const root = await tempDir();
+  await writeImage(join(root, 'AD', 'a.png'), syntheticPixels(1));
+  await writeImage(join(root, 'CN', 'b.png'), syntheticPixels(2));
+  await writeFile(join(root, 'CN', 'sub-01_T1w.nii.gz'), 'version https://git-lfs.github.com/spec/v1\noid sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\nsize 4096\n');
+  await writeFile(join(root, 'CN', 'notes.txt'), 'not data');
+  const dataset = await openDataset(root);
+  assert.deepEqual(dataset.problems.map((p) => [p.kind, p.path]), [['not-image', join('CN', 'notes.txt')], ['lfs-pointer', join('CN', 'sub-01_T1w.nii.gz')]]);
+  assert.match(dataset.problems[1]!.detail, /real file 4,096 bytes.*git lfs pull/);
+});

@@ -1,9 +1,10 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join, relative } from 'node:path';
 import { AlzbenchError } from '../util/errors.js';
 import { canonicalClass, isKnownClass, DEMENTIA_CLASSES, BINARY_CLASSES } from './classes.js';
 import type { DataItem, Dataset, LayoutKind, Problem, SplitName } from './dataset.js';
 import { isJunkName } from './junk-files.js';
+import { lfsPointerDetail, parseLfsPointer, type LfsPointer } from './lfs-pointer.js';
 
 /** File name endings read as images. */
 export const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.bmp', '.dib', '.tif', '.tiff', '.webp']);
@@ -48,6 +49,13 @@ async function filesUnder(dir: string, junk: { count: number }): Promise<string[
   const out = files.map((f) => join(dir, f));
   for (const folder of folders) out.push(...(await filesUnder(join(dir, folder), junk)));
   return out.sort((a, b) => a.localeCompare(b));
+}
+
+/** The LFS pointer a small file is (a `.nii.gz` or `.dcm` left as a pointer by a clone), if it is one. */
+async function smallLfsPointer(path: string): Promise<LfsPointer | undefined> {
+  const info = await stat(path).catch(() => undefined);
+  if (!info || info.size > 1024) return undefined;
+  return parseLfsPointer(await readFile(path));
 }
 
 /** What a folder holds, seen from above: a split set, a class set, or neither. */
@@ -164,7 +172,8 @@ export async function readFolderDataset(given: string): Promise<Dataset | undefi
     for (const path of files) {
       const id = relative(root, path);
       if (!IMAGE_EXTENSIONS.has(extname(path).toLowerCase())) {
-        problems.push({ kind: 'not-image', path: id, detail: `not an image file name (${extname(path) || 'no extension'})` });
+        const pointer = await smallLfsPointer(path);
+        problems.push(pointer ? { kind: 'lfs-pointer', path: id, detail: lfsPointerDetail(pointer) } : { kind: 'not-image', path: id, detail: `not an image file name (${extname(path) || 'no extension'})` });
         continue;
       }
       images++;
