@@ -84,6 +84,8 @@ export interface LoadDataOptions {
   readonly pipeline: string;
   readonly imageSize: [number, number] | 'auto';
   readonly grouping: 'auto' | 'subject' | 'pseudo' | 'none';
+  /** Subject IDs from slice file names (see `subjectsFromNames`); null or absent: the data set's own. */
+  readonly subjectPattern?: string | null;
   readonly splitSeed: number;
   readonly onBad: 'skip' | 'stop';
   readonly device: string;
@@ -96,8 +98,9 @@ export interface LoadDataOptions {
  */
 export async function loadTrainingData(options: LoadDataOptions): Promise<TrainingData> {
   const chain = parseChain(options.pipeline);
-  const dataset = await openDataset(options.data);
-  options.log?.(`data: ${dataset.layout}, ${dataset.items.length} slices listed`);
+  const dataset = await openDataset(options.data, options.subjectPattern ? { subjectPattern: options.subjectPattern } : {});
+  const subjects = dataset.subjectSource;
+  options.log?.(`data: ${dataset.layout}, ${dataset.items.length} slices listed; subjects: ${subjects && subjects.kind !== 'none' ? `${subjects.subjects} from ${subjects.kind}` : 'none'}`);
   const prepared = await prepareDataset(dataset, {
     ...(options.task === 'auto' ? {} : { task: options.task }),
     seed: options.splitSeed,
