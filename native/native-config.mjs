@@ -34,16 +34,18 @@ function libs() {
 // falls back to opencv.js. Its C++ ABI is Debian's, so it is used only with Debian's libtorch ABI.
 const opencv = existsSync('/usr/include/opencv4/opencv2/imgproc.hpp') && abiFlag() === '1' && process.env.ALZBENCH_NO_OPENCV !== '1';
 
-// Debian's libjpeg-turbo (libjpeg62-turbo-dev) for fast JPEG decoding; without it sharp decodes.
-const jpeg = existsSync('/usr/include/jpeglib.h') && process.env.ALZBENCH_NO_JPEG !== '1';
+// Debian's OpenCV imgcodecs (libopencv-imgcodecs-dev): cv::imdecode, cv2.imread's own decoder,
+// for BMP/PNG/TIFF/JPEG/WebP with exact cv2 parity (it replaced a libjpeg-only decoder); without
+// it sharp and libnsbmp (@cwasm/nsbmp) decode.
+const imgcodecs = opencv && existsSync('/usr/include/opencv4/opencv2/imgcodecs.hpp') && process.env.ALZBENCH_NO_IMGCODECS !== '1';
 
 const out = {
   include_dirs: [
     ...(root ? [join(root, 'include'), join(root, 'include/torch/csrc/api/include')] : ['/usr/include/torch/csrc/api/include']),
     ...(opencv ? ['/usr/include/opencv4'] : []),
   ],
-  defines: [`_GLIBCXX_USE_CXX11_ABI=${abiFlag()}`, ...(opencv ? ['ALZ_WITH_OPENCV'] : []), ...(jpeg ? ['ALZ_WITH_JPEG'] : [])],
-  libraries: [...libs(), ...(opencv ? ['-lopencv_imgproc', '-lopencv_core'] : []), ...(jpeg ? ['-ljpeg'] : [])],
-  sources: [...(opencv ? ['src/image_ops.cc'] : []), ...(jpeg ? ['src/jpeg_decode.cc'] : [])],
+  defines: [`_GLIBCXX_USE_CXX11_ABI=${abiFlag()}`, ...(opencv ? ['ALZ_WITH_OPENCV'] : []), ...(imgcodecs ? ['ALZ_WITH_IMGCODECS'] : [])],
+  libraries: [...libs(), ...(imgcodecs ? ['-lopencv_imgcodecs'] : []), ...(opencv ? ['-lopencv_imgproc', '-lopencv_core'] : [])],
+  sources: [...(opencv ? ['src/image_ops.cc'] : []), ...(imgcodecs ? ['src/image_decode.cc'] : [])],
 };
 console.log((out[what] ?? []).join(' '));

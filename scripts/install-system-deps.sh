@@ -2,7 +2,9 @@
 # Installs the Debian packages alzbench needs, when missing:
 #   libtorch-dev          libtorch (C++ headers and libraries) the native addon builds against
 #   libopencv-imgproc-dev OpenCV (cv2's own library) for the preprocessing modules, in the addon
-#   libjpeg62-turbo-dev   libjpeg-turbo (cv2.imread's decoder) for fast JPEG decoding, in the addon
+#   libopencv-imgcodecs-dev OpenCV's image codecs: cv::imdecode, the decoder inside cv2.imread
+#                         (BMP/PNG/TIFF/JPEG/WebP exactly as cv2 reads them), in the addon
+#     libjpeg-turbo (cv2.imread's decoder) for fast JPEG decoding, in the addon
 #   python3-torch,        PyTorch and torchvision on the same libtorch, for the reference-parity
 #   python3-torchvision   tests and the benchmarks against PyTorch
 #   python3-opencv        cv2, for the preprocessing parity fixtures and benchmark
@@ -15,7 +17,7 @@
 #   chromium              the headless browser the dashboard's end-to-end tests drive (playwright-core)
 # Needs root (or sudo). Set ALZBENCH_SKIP_APT=1 to skip (e.g. with LIBTORCH pointing at a CUDA build).
 set -euo pipefail
-packages=(libtorch-dev libopencv-imgproc-dev libjpeg62-turbo-dev python3-torch python3-torchvision python3-opencv python3-nibabel python3-scipy mricron-data libjemalloc2 postgresql chromium)
+packages=(libtorch-dev libopencv-imgproc-dev libopencv-imgcodecs-dev python3-torch python3-torchvision python3-opencv python3-nibabel python3-scipy mricron-data libjemalloc2 postgresql chromium)
 [ "${ALZBENCH_SKIP_APT:-}" = 1 ] && exit 0
 missing=()
 for p in "${packages[@]}"; do

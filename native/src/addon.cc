@@ -12,8 +12,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
 #ifdef ALZ_WITH_OPENCV
   InitImageOps(env, exports);
 #endif
-#ifdef ALZ_WITH_JPEG
-  InitJpeg(env, exports);
+#ifdef ALZ_WITH_IMGCODECS
+  InitImageDecode(env, exports);
 #endif
   return exports;
 }

@@ -7,5 +7,5 @@ void InitTensorIO(Napi::Env env, Napi::Object exports);
 void InitAutograd(Napi::Env env, Napi::Object exports);
 void InitRuntime(Napi::Env env, Napi::Object exports);
 void InitImageOps(Napi::Env env, Napi::Object exports);
-void InitJpeg(Napi::Env env, Napi::Object exports);
+void InitImageDecode(Napi::Env env, Napi::Object exports);
 }  // namespace alz

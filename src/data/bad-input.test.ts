@@ -47,6 +47,7 @@ test('bad input stops the load with one error when the user chooses stop', async
     assert.match(error.message, /1 mixed-sizes/);
     assert.match(error.message, /truncated: NonDemented\/cut\.jpg/);
     assert.equal(error.hint, 'fix or remove these files, or pass --on-bad skip to leave them out');
+    assert.equal((error as Error & { exitCode: number }).exitCode, 2);
     return true;
   });
 });
@@ -55,7 +56,7 @@ test('decoding errors are sorted into unreadable, truncated and not-image', asyn
   const root = await tempDir();
   await assert.rejects(decodeImage(join(root, 'missing.jpg')), { name: 'BadImageError', kind: 'unreadable', message: `Unreadable file: ${join(root, 'missing.jpg')} (ENOENT)` });
   await assert.rejects(decodeImage(new Uint8Array(0)), { kind: 'not-image' });
-  await assert.rejects(decodeImage(Buffer.from('GIF? no')), { kind: 'not-image', message: 'Not an image: <buffer> (Input buffer contains unsupported image format)' });
+  await assert.rejects(decodeImage(Buffer.from('GIF? no')), { kind: 'not-image', message: 'Not an image: <buffer> (unsupported image format (first bytes 47 49 46 3f))' });
 });
 
 test('BMP files decode (24-bit colour to cv2 gray, 8-bit gray palette)', async () => {

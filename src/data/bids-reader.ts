@@ -130,7 +130,7 @@ export async function readBidsDataset(root: string, options: BidsOptions = {}): 
     defaultTask: volumeDefaultTask(items),
     items,
     problems,
-    subjectSource: `BIDS folders sub-*/ses-* (subject, session); diagnosis column "${column}" of ${labelSource}`,
+    subjectSourceDetail: `BIDS folders sub-*/ses-* (subject, session); diagnosis column "${column}" of ${labelSource}`,
     volumes,
   };
 }

@@ -6,26 +6,64 @@ export const DEMENTIA_CLASSES = ['NonDemented', 'VeryMildDemented', 'MildDemente
 /** The study's binary classes: index 0 = Alzheimer (the positive class), 1 = NonAlzheimer. */
 export const BINARY_CLASSES = ['Alzheimer', 'NonAlzheimer'] as const;
 
-const KNOWN: Record<string, string> = {
+/** Mild cognitive impairment (ADNI's MCI, EMCI, LMCI): neither Alzheimer nor normal, so left out of `binary`. */
+export const MCI_CLASSES = ['MCI', 'EMCI', 'LMCI'] as const;
+
+/**
+ * Class-name synonyms of the public Alzheimer MRI sets, keyed by the name in lower case with
+ * everything but letters removed (so case, spaces, underscores and hyphens do not matter):
+ * Kaggle (tourist55: NonDemented, ...), Kaggle "Best Alzheimer MRI" (No Impairment, Very Mild
+ * Impairment, ...), OASIS slices (Non Demented, Very mild Dementia, ...) and ADNI (AD, CN, NC, MCI).
+ */
+export const CLASS_SYNONYMS: Readonly<Record<string, string>> = {
   nondemented: 'NonDemented',
+  noimpairment: 'NonDemented',
+  nodementia: 'NonDemented',
   verymilddemented: 'VeryMildDemented',
+  verymildimpairment: 'VeryMildDemented',
+  verymilddementia: 'VeryMildDemented',
   milddemented: 'MildDemented',
+  mildimpairment: 'MildDemented',
+  milddementia: 'MildDemented',
   moderatedemented: 'ModerateDemented',
+  moderateimpairment: 'ModerateDemented',
+  moderatedementia: 'ModerateDemented',
   alzheimer: 'Alzheimer',
   alzheimers: 'Alzheimer',
+  alzheimersdisease: 'Alzheimer',
+  alzheimerdisease: 'Alzheimer',
   ad: 'Alzheimer',
+  demented: 'Alzheimer',
+  dementia: 'Alzheimer',
   nonalzheimer: 'NonAlzheimer',
   nonalzheimers: 'NonAlzheimer',
   notalzheimer: 'NonAlzheimer',
   normal: 'NonAlzheimer',
+  cn: 'NonAlzheimer',
+  nc: 'NonAlzheimer',
+  hc: 'NonAlzheimer',
+  control: 'NonAlzheimer',
+  controls: 'NonAlzheimer',
+  healthy: 'NonAlzheimer',
+  cognitivelynormal: 'NonAlzheimer',
+  mci: 'MCI',
+  mildcognitiveimpairment: 'MCI',
+  emci: 'EMCI',
+  lmci: 'LMCI',
 };
 
 /**
  * The canonical name of a known class folder or label, whatever its spelling:
- * `Non_Demented`, `Non Demented` and `NonDemented` all give `NonDemented`; unknown names are kept.
+ * `Non_Demented`, `Non Demented`, `No Impairment` and `NonDemented` all give `NonDemented`,
+ * `CN`/`NC` give `NonAlzheimer`, `AD` gives `Alzheimer`; unknown names are kept as they are.
  */
 export function canonicalClass(name: string): string {
-  return KNOWN[name.toLowerCase().replace(/[^a-z]/g, '')] ?? name;
+  return CLASS_SYNONYMS[name.toLowerCase().replace(/[^a-z]/g, '')] ?? name;
+}
+
+/** True when `name` is one of the known class names in any spelling (see {@link CLASS_SYNONYMS}). */
+export function isKnownClass(name: string): boolean {
+  return CLASS_SYNONYMS[name.toLowerCase().replace(/[^a-z]/g, '')] !== undefined;
 }
 
 /** A classification task: the target classes and how source classes map onto them. */

@@ -85,6 +85,8 @@ export interface LoadDataOptions {
   readonly pipeline: string;
   readonly imageSize: [number, number] | 'auto';
   readonly grouping: 'auto' | 'subject' | 'pseudo' | 'none';
+  /** Subject IDs from slice file names (see `subjectsFromNames`); null or absent: the data set's own. */
+  readonly subjectPattern?: string | null;
   readonly splitSeed: number;
   readonly onBad: 'skip' | 'stop';
   readonly device: string;
@@ -105,8 +107,10 @@ export async function loadTrainingData(options: LoadDataOptions): Promise<Traini
     ...(options.slices ? { sliceRange: parseSliceRange(options.slices) } : {}),
     ...(options.spacing ? { spacing: options.spacing } : {}),
     ...(options.diagnosisColumn ? { diagnosisColumn: options.diagnosisColumn } : {}),
+    ...(options.subjectPattern ? { subjectPattern: options.subjectPattern } : {}),
   });
-  options.log?.(`data: ${dataset.layout}, ${dataset.items.length} slices listed`);
+  const subjects = dataset.subjectSource;
+  options.log?.(`data: ${dataset.layout}, ${dataset.items.length} slices listed; subjects: ${subjects && subjects.kind !== 'none' ? `${subjects.subjects} from ${subjects.kind}` : 'none'}`);
   const prepared = await prepareDataset(dataset, {
     ...(options.task === 'auto' ? {} : { task: options.task }),
     seed: options.splitSeed,

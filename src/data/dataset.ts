@@ -18,7 +18,7 @@ export interface DataItem {
   readonly id: string;
   /** Canonical source class (see `canonicalClass`). */
   readonly sourceClass: string;
-  /** Subject ID when the data set has one (NIfTI CSV); undefined otherwise. */
+  /** Subject ID when the data set has one (NIfTI CSV, subjects.csv, file names); undefined otherwise. */
   readonly subject?: string;
   /** Imaging session of the subject when the data set names one (BIDS `ses-M00`, OASIS `MR1`). */
   readonly session?: string;
@@ -29,7 +29,7 @@ export interface DataItem {
 
 /** A file or folder that could not be used, for the bad-input report. */
 export interface Problem {
-  readonly kind: 'unreadable' | 'truncated' | 'not-image' | 'too-large' | 'empty-class' | 'mixed-sizes' | 'unlabelled';
+  readonly kind: 'unreadable' | 'truncated' | 'not-image' | 'lfs-pointer' | 'too-large' | 'empty-class' | 'mixed-sizes' | 'unlabelled';
   readonly path: string;
   readonly detail: string;
 }
@@ -42,10 +42,16 @@ export interface Dataset {
   readonly defaultTask: string;
   readonly items: DataItem[];
   readonly problems: Problem[];
-  /** Where subject IDs came from, in words (e.g. `participants.tsv (BIDS sub-* folders)`); undefined when there are none. */
-  readonly subjectSource?: string;
+  /** How a volume layout carries subject IDs, in words (e.g. BIDS folders, OASIS names); `subjectSource.detail` repeats it. */
+  readonly subjectSourceDetail?: string;
   /** One entry per volume read, for volume layouts (NIfTI CSV, BIDS, OASIS). */
   readonly volumes?: VolumeSummary[];
+  /** Things the reader did that the user should know (wrapper folders descended, junk ignored, ...). */
+  readonly notes?: string[];
+  /** Where the items' subject IDs came from (see `subjectsFromNames`, `attachSubjects`). */
+  readonly subjectSource?: import('./subject-names.js').SubjectSource;
+  /** Class folder or label name as found -> the class it was read as (synonyms, spelling). */
+  readonly classNames?: Record<string, string>;
 }
 
 /** What reading one volume found: shapes, orientation, what was dropped or set to background. */

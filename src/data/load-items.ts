@@ -4,6 +4,7 @@ import { AlzbenchError } from '../util/errors.js';
 import { hashBytes, hashRaster } from './content-hash.js';
 import type { DataItem, Dataset, Problem } from './dataset.js';
 import { BadImageError, decodeImage } from './decode-image.js';
+import { LFS_HINT } from './lfs-pointer.js';
 
 /** An item with its content hash and decoded gray pixels. */
 export interface LoadedItem {
@@ -36,27 +37,29 @@ export async function readItemBytes(item: DataItem): Promise<{ bytes?: Uint8Arra
  * problems (with the listing's own problems); with `onBad: 'stop'` any problem stops the load with
  * one error that counts them by kind and names the first paths.
  */
-export async function loadItems(dataset: Dataset, options: LoadOptions = {}): Promise<{ loaded: LoadedItem[]; problems: Problem[] }> {
+export async function loadItems(dataset: Dataset, options: LoadOptions = {}): Promise<{ loaded: LoadedItem[]; problems: Problem[]; notes: string[] }> {
   const problems: Problem[] = [...dataset.problems];
   const loaded: LoadedItem[] = [];
+  const notes: string[] = [];
+  const onNote = (note: string) => notes.push(note);
   let done = 0;
   for (const item of dataset.items) {
     try {
       const { bytes, raster, hash } = await readItemBytes(item).catch((error: NodeJS.ErrnoException) => {
         throw new BadImageError('unreadable', item.id, error.code ?? error.message);
       });
-      const image = raster ?? (await decodeImage(bytes!, { name: item.id }));
+      const image = raster ?? (await decodeImage(bytes!, { name: item.id, onNote }));
       loaded.push({ item, hash, image });
     } catch (error) {
       if (!(error instanceof BadImageError)) throw error;
-      problems.push({ kind: error.kind, path: item.id, detail: error.message.replace(/^[^(]*\((.*)\)$/s, '$1') });
+      problems.push({ kind: error.kind, path: item.id, detail: error.detail });
     }
     if (++done % 500 === 0) options.onProgress?.(done, dataset.items.length);
   }
   // Volumes of different shapes give slices of different sizes by nature (training resizes them).
   if (!dataset.volumes) problems.push(...mixedSizeProblems(loaded));
   if ((options.onBad ?? 'skip') === 'stop' && problems.length > 0) throw badInputError(problems);
-  return { loaded, problems };
+  return { loaded, problems, notes };
 }
 
 /** One problem per image size other than the most common one, with counts and example paths. */
@@ -89,7 +92,10 @@ export function countProblems(problems: readonly Problem[]): Record<string, numb
 export function badInputError(problems: readonly Problem[]): AlzbenchError {
   const counts = Object.entries(countProblems(problems)).map(([k, n]) => `${n} ${k}`).join(', ');
   const first = problems.slice(0, 5).map((p) => `  ${p.kind}: ${p.path} (${p.detail})`).join('\n');
+  const lfs = problems.some((p) => p.kind === 'lfs-pointer');
   return new AlzbenchError(`Bad input in the data set (${counts}):\n${first}${problems.length > 5 ? `\n  ... and ${problems.length - 5} more` : ''}`, {
-    hint: 'fix or remove these files, or pass --on-bad skip to leave them out',
+    hint: `${lfs ? `${LFS_HINT}; ` : ''}fix or remove these files, or pass --on-bad skip to leave them out`,
+    // A bad data set is exit 2, like an unknown layout or an empty task.
+    exitCode: 2,
   });
 }

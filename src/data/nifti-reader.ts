@@ -101,5 +101,5 @@ export async function readNiftiDataset(root: string, csvPath: string, options: S
     }
   }
   const source = `${relative(root, csvPath)} (subject column "${header[subjectCol]!.trim()}")`;
-  return { root, layout: 'nifti-csv', defaultTask: volumeDefaultTask(items), items, problems, subjectSource: source, volumes };
+  return { root, layout: 'nifti-csv', defaultTask: volumeDefaultTask(items), items, problems, subjectSourceDetail: source, volumes };
 }

@@ -139,7 +139,7 @@ export async function readOasisDataset(root: string, scans: readonly OasisScan[]
     defaultTask: volumeDefaultTask(items),
     items,
     problems,
-    subjectSource: `OASIS names (OAS1_0001_MR1: subject OAS1_0001, session MR1); CDR from ${demographics.file}${demographics.delimiter === ';' ? ' (";"-separated)' : ''}; one image per session (${kinds})`,
+    subjectSourceDetail: `OASIS names (OAS1_0001_MR1: subject OAS1_0001, session MR1); CDR from ${demographics.file}${demographics.delimiter === ';' ? ' (";"-separated)' : ''}; one image per session (${kinds})`,
     volumes,
   };
 }

@@ -9,6 +9,7 @@ import { isBidsDataset, readBidsDataset } from './bids-reader.js';
 import { findOasisSessions, hasOasisDemographics, readOasisDataset } from './oasis-reader.js';
 import { findVolumeClassFolders, readVolumeFolderDataset } from './volume-folder-reader.js';
 import type { VolumeSliceOptions } from './volume-slices.js';
+import { subjectsFromNames } from './subject-names.js';
 
 /** Options of {@link openDataset}. */
 export interface OpenOptions {
@@ -20,6 +21,8 @@ export interface OpenOptions {
   readonly spacing?: number;
   /** BIDS: the participants.tsv (or sessions.tsv) column holding the diagnosis. */
   readonly diagnosisColumn?: string;
+  /** Regular expression giving the subject from each 2-D slice file name (see `subjectsFromNames`). */
+  readonly subjectPattern?: string;
 }
 
 const LAYOUT_HINT =
@@ -47,21 +50,37 @@ export async function openDataset(root: string, options: OpenOptions = {}): Prom
   if (!info?.isDirectory()) {
     throw new AlzbenchError(`Data set folder not found: ${root}`, { hint: 'give the folder that holds the class folders or parquet files', exitCode: 2 });
   }
-  if ((await findParquetFiles(root)).length > 0) return readParquetDataset(root, options.labelNames);
+  if ((await findParquetFiles(root)).length > 0) return withSubjects(await readParquetDataset(root, options.labelNames), options.subjectPattern);
   const csv = await findNiftiCsv(root);
-  if (csv) return readNiftiDataset(root, csv, volumeOptions(options));
-  if (await isBidsDataset(root)) return readBidsDataset(root, { ...volumeOptions(options), ...(options.diagnosisColumn ? { diagnosisColumn: options.diagnosisColumn } : {}) });
+  if (csv) return withSubjects(await readNiftiDataset(root, csv, volumeOptions(options)), options.subjectPattern);
+  if (await isBidsDataset(root)) return withSubjects(await readBidsDataset(root, { ...volumeOptions(options), ...(options.diagnosisColumn ? { diagnosisColumn: options.diagnosisColumn } : {}) }), options.subjectPattern);
   const oasis = await findOasisSessions(root);
   const volumeFolders = await findVolumeClassFolders(root);
   // OASIS names inside class folders (AD/OAS1_0001_MR1.nii.gz) without OASIS's demographic table:
   // the folders give the classes. OASIS's own folders (disc1/, OAS2_RAW_PART1/, sessions) are not classes.
   const oasisFolders = volumeFolders?.some((c) => /^(disc\d+|OAS[12]_\d{4}_MR\d+|OAS2_RAW_PART\d+)$/i.test(c.folder)) ?? true;
-  if (oasis.length > 0 && (oasisFolders || (await hasOasisDemographics(root)))) return readOasisDataset(root, oasis, volumeOptions(options));
-  if (volumeFolders) return readVolumeFolderDataset(root, volumeFolders, volumeOptions(options));
+  if (oasis.length > 0 && (oasisFolders || (await hasOasisDemographics(root)))) return withSubjects(await readOasisDataset(root, oasis, volumeOptions(options)), options.subjectPattern);
+  if (volumeFolders) return withSubjects(await readVolumeFolderDataset(root, volumeFolders, volumeOptions(options)), options.subjectPattern);
   const folders = await readFolderDataset(root);
-  // A subjects.csv beside the class folders (as `alzbench synth` writes) gives subject IDs.
-  if (folders && folders.items.length > 0) return (await attachSubjects(folders)).dataset;
+  if (folders && folders.items.length > 0) {
+    // A subjects.csv beside the class folders (as `alzbench synth` writes) gives subject IDs.
+    const { dataset, matched } = await attachSubjects(folders);
+    if (matched > 0 && options.subjectPattern === undefined) {
+      return { ...dataset, subjectSource: { kind: 'subjects-csv', items: matched, subjects: new Set(dataset.items.map((i) => i.subject).filter((s) => s !== undefined)).size } };
+    }
+    return withSubjects(dataset, options.subjectPattern);
+  }
   const entries = await readdir(root, { withFileTypes: true });
   const found = `${entries.filter((e) => e.isDirectory()).length} folder(s) and ${entries.filter((e) => e.isFile()).length} file(s) at the top, no images in class folders`;
   throw new AlzbenchError(`Unknown data set layout in ${root}: ${found}`, { hint: LAYOUT_HINT, exitCode: 2 });
+}
+
+/** Subject IDs the reader gave, else from file names (--subject-pattern, or the OASIS / `<id>_<slice>` namings). */
+function withSubjects(dataset: Dataset, pattern: string | undefined): Dataset {
+  const given = dataset.items.filter((i) => i.subject !== undefined);
+  if (given.length > 0 && pattern === undefined) {
+    return { ...dataset, subjectSource: { kind: 'reader', ...(dataset.subjectSourceDetail ? { detail: dataset.subjectSourceDetail } : {}), items: given.length, subjects: new Set(given.map((i) => i.subject)).size } };
+  }
+  const { dataset: named, source } = subjectsFromNames(dataset, pattern);
+  return { ...named, subjectSource: source };
 }

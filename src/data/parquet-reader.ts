@@ -3,31 +3,45 @@ import { join, relative } from 'node:path';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { AlzbenchError } from '../util/errors.js';
 import { canonicalClass } from './classes.js';
+import { splitOfFolder } from './folder-reader.js';
+import { isJunkName } from './junk-files.js';
+import { lfsPointerDetail, parseLfsPointer } from './lfs-pointer.js';
 import type { DataItem, Dataset, Problem, SplitName } from './dataset.js';
 
 /** Label names of the Hugging Face `Falah/Alzheimer_MRI` set: 0 Mild, 1 Moderate, 2 Non, 3 VeryMild. */
 export const FALAH_LABELS = ['MildDemented', 'ModerateDemented', 'NonDemented', 'VeryMildDemented'] as const;
 
-/** Parquet files under root (and one folder deep, like Hugging Face's `data/`), sorted. */
-export async function findParquetFiles(root: string): Promise<string[]> {
+/**
+ * Parquet files under root, up to three folders deep, sorted: the Hub layout
+ * (`data/train-00000-of-00001.parquet`), the Hub's auto-converted layout
+ * (`<config>/<split>/0000.parquet`) and loose exports (`x.parquet`). Junk (`__MACOSX/`, dot-files)
+ * is skipped.
+ */
+export async function findParquetFiles(root: string, depth = 3): Promise<string[]> {
   const found: string[] = [];
   for (const entry of await readdir(root, { withFileTypes: true })) {
+    if (isJunkName(entry.name)) continue;
     const path = join(root, entry.name);
-    if (entry.isFile() && entry.name.endsWith('.parquet')) found.push(path);
-    else if (entry.isDirectory() && !entry.name.startsWith('.')) {
-      for (const inner of await readdir(path, { withFileTypes: true })) {
-        if (inner.isFile() && inner.name.endsWith('.parquet')) found.push(join(path, inner.name));
-      }
-    }
+    if (entry.isFile() && entry.name.toLowerCase().endsWith('.parquet')) found.push(path);
+    else if (entry.isDirectory() && depth > 0) found.push(...(await findParquetFiles(path, depth - 1)));
   }
   return found.sort();
 }
 
-function splitOfFile(name: string): SplitName | undefined {
-  const base = name.toLowerCase().split('/').pop()!;
-  if (/^(train|training)[-_.]/.test(base)) return 'train';
-  if (/^(test|testing)[-_.]/.test(base)) return 'test';
-  if (/^(val|valid|validation)[-_.]/.test(base)) return 'val';
+/**
+ * The split of a parquet file: from its name (`train-00000-of-00001.parquet`, `test.parquet`) or,
+ * for the Hub's auto-converted layout (`default/test/0000.parquet`), from its folder.
+ */
+export function splitOfFile(rel: string): SplitName | undefined {
+  const parts = rel.toLowerCase().split(/[\\/]/);
+  const base = parts.pop()!;
+  if (/^(train|training)([-_.]|$)/.test(base)) return 'train';
+  if (/^(test|testing)([-_.]|$)/.test(base)) return 'test';
+  if (/^(val|valid|validation)([-_.]|$)/.test(base)) return 'val';
+  for (const folder of parts.reverse()) {
+    const split = splitOfFolder(folder);
+    if (split) return split;
+  }
   return undefined;
 }
 
@@ -60,6 +74,15 @@ function imageBytes(value: unknown): Uint8Array | undefined {
  */
 export async function readParquetDataset(root: string, labelNames?: readonly string[]): Promise<Dataset> {
   const files = await findParquetFiles(root);
+  // The Hub's auto-converted layout has one folder per config (`default/`, `augmented/`, ...): each is
+  // a whole data set, so more than one is a choice for the user, not one pool.
+  const configs = [...new Set(files.map((f) => relative(root, f).split(/[\\/]/)).filter((p) => p.length >= 3 && splitOfFolder(p[p.length - 2]!) !== undefined).map((p) => p.slice(0, -2).join('/')))];
+  if (configs.length >= 2) {
+    throw new AlzbenchError(`Found ${configs.length} parquet configs in ${root}, each a whole data set: ${configs.join(', ')}`, {
+      hint: `pick one and give its path, e.g. alzbench data inspect ${JSON.stringify(join(root, configs.includes('default') ? 'default' : configs[0]!))}`,
+      exitCode: 2,
+    });
+  }
   const items: DataItem[] = [];
   const problems: Problem[] = [];
   for (const path of files) {
@@ -68,6 +91,11 @@ export async function readParquetDataset(root: string, labelNames?: readonly str
     let names: readonly string[];
     try {
       const bytes = await readFile(path);
+      const pointer = parseLfsPointer(bytes);
+      if (pointer) {
+        problems.push({ kind: 'lfs-pointer', path: rel, detail: lfsPointerDetail(pointer) });
+        continue;
+      }
       const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
       names = labelNames ?? labelNamesFromMetadata(parquetMetadata(buffer).key_value_metadata) ?? FALAH_LABELS;
       // utf8: false keeps binary columns as bytes instead of decoding them as text.

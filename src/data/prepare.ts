@@ -1,5 +1,7 @@
-import { invalid } from '../util/errors.js';
-import { resolveTask, type Task } from './classes.js';
+import { AlzbenchError, invalid } from '../util/errors.js';
+import { MCI_CLASSES, resolveTask, type Task } from './classes.js';
+import { countProblems } from './load-items.js';
+import { LFS_HINT } from './lfs-pointer.js';
 import type { Dataset, Problem, SplitName } from './dataset.js';
 import { datasetFingerprint } from './fingerprint.js';
 import { auditLeakage, type LeakageAudit } from './leakage-audit.js';
@@ -25,6 +27,11 @@ export interface PrepareOptions extends SplitOptions {
   readonly nearThreshold?: number;
   readonly onBad?: BadInputPolicy;
   readonly onProgress?: (message: string) => void;
+  /**
+   * Accept a task whose classes are not all present (default false: an error). Evaluation sets
+   * may hold one class only (e.g. the sensitivity on AD scans); a set with no slice is still an error.
+   */
+  readonly allowMissingClasses?: boolean;
 }
 
 /** A labelled, split item. */
@@ -42,6 +49,8 @@ export interface PreparedDataset {
   readonly task: Task;
   readonly items: PreparedItem[];
   readonly problems: Problem[];
+  /** What the user should know that is not a problem: wrappers and junk skipped, classes left out, 16-bit scaling. */
+  readonly notes: string[];
   /** Items whose class the task leaves out, by source class. */
   readonly excluded: Record<string, number>;
   readonly grouping: Exclude<Grouping, 'auto'>;
@@ -63,7 +72,7 @@ export interface PreparedDataset {
 export async function prepareDataset(dataset: Dataset, options: PrepareOptions = {}): Promise<PreparedDataset> {
   const nearThreshold = options.nearThreshold ?? DEFAULT_NEAR_THRESHOLD;
   if (!(nearThreshold >= 0 && nearThreshold <= 255)) throw invalid('number in 0..255', 'near-duplicate threshold', nearThreshold);
-  const { loaded, problems } = await loadItems(dataset, {
+  const { loaded, problems, notes: decodeNotes } = await loadItems(dataset, {
     ...(options.onBad ? { onBad: options.onBad } : {}),
     onProgress: (done, total) => options.onProgress?.(`decoded ${done}/${total}`),
   });
@@ -75,6 +84,7 @@ export async function prepareDataset(dataset: Dataset, options: PrepareOptions =
     if (target === undefined) excluded[l.item.sourceClass] = (excluded[l.item.sourceClass] ?? 0) + 1;
     else kept.push({ ...l, label: task.classes.indexOf(target) });
   }
+  const notes = [...(dataset.notes ?? []), ...excludedNotes(task, excluded, dataset), ...summarizeNotes(decodeNotes)];
   options.onProgress?.(`searching near-duplicates among ${kept.length} slices`);
   const thumbs = kept.map((k) => thumbnail(k.image));
   const pairs: NearPair[] = nearPairs(thumbs, nearThreshold);
@@ -123,5 +133,84 @@ export async function prepareDataset(dataset: Dataset, options: PrepareOptions =
     fingerprint,
     entries: items.map((it) => ({ file: it.item.id, hash: it.hash, class: task.classes[it.label]!, subject: it.group ?? null, split: it.split })),
   };
-  return { dataset, task, items, problems, excluded, grouping, groups: describeGroups(sizes), audit, fingerprint, manifest };
+  const prepared: PreparedDataset = { dataset, task, items, problems, notes, excluded, grouping, groups: describeGroups(sizes), audit, fingerprint, manifest };
+  const empty = emptinessError(prepared, loaded, options.task !== undefined, options.allowMissingClasses === true);
+  if (empty) throw empty;
+  return prepared;
+}
+
+/** Same-kind decode notes (one per 16-bit file) folded into one line with a count and examples. */
+function summarizeNotes(notes: readonly string[]): string[] {
+  if (notes.length <= 3) return [...notes];
+  return [`${notes.length} images were changed while decoding, e.g. ${notes.slice(0, 2).join('; ')}`];
+}
+
+/** Says which source classes the task left out, and why for MCI. */
+function excludedNotes(task: Task, excluded: Record<string, number>, dataset: Dataset): string[] {
+  return Object.entries(excluded).map(([cls, n]) => {
+    const folders = Object.entries(dataset.classNames ?? {}).filter(([, c]) => c === cls).map(([f]) => f);
+    const named = folders.length && !(folders.length === 1 && folders[0] === cls) ? ` (${folders.join(', ')})` : '';
+    const why = (MCI_CLASSES as readonly string[]).includes(cls) && task.name === 'binary' ? ': mild cognitive impairment is neither Alzheimer nor NonAlzheimer' : '';
+    return `${n} slice(s) of ${cls}${named} left out by task ${task.name}${why}; to keep them give --task map:${cls}=<class>,...`;
+  });
+}
+
+/** The error a prepared data set raises when it is empty; carries what was found so `data inspect --json` can still print it. */
+export class EmptyDataError extends AlzbenchError {
+  constructor(
+    message: string,
+    hint: string,
+    readonly prepared: PreparedDataset,
+  ) {
+    super(message, { hint, exitCode: 2 });
+    this.name = 'EmptyDataError';
+  }
+}
+
+/**
+ * No silent emptiness: a data set with no readable slice, a task that keeps fewer than two
+ * classes, or a task the user asked for (`--task`) that keeps no slice of one of its classes, is
+ * an {@link EmptyDataError} (exit 2) naming the classes found (with their folder names), the
+ * mapping tried and the problems met. The layout's default task on a part of a data set (two of
+ * the four Kaggle classes) gets a note instead.
+ */
+function emptinessError(prepared: PreparedDataset, loaded: readonly LoadedItem[], requested: boolean, allowMissing: boolean): EmptyDataError | undefined {
+  const { dataset, task, items, problems } = prepared;
+  const problemCounts = Object.entries(countProblems(problems)).map(([k, n]) => `${n} ${k}`).join(', ') || 'none';
+  const lfs = problems.some((p) => p.kind === 'lfs-pointer');
+  const found = new Map<string, number>();
+  for (const l of loaded) found.set(l.item.sourceClass, (found.get(l.item.sourceClass) ?? 0) + 1);
+  const listed = [...new Set(dataset.items.map((i) => i.sourceClass))];
+  const spelled = (cls: string) => {
+    const folders = Object.entries(dataset.classNames ?? {}).filter(([f, c]) => c === cls && f !== cls).map(([f]) => f);
+    return folders.length ? `${cls} (from ${folders.map((f) => JSON.stringify(f)).join(', ')})` : cls;
+  };
+  const classesFound = listed.map((c) => `${spelled(c)}: ${found.get(c) ?? 0} readable`).join('; ') || 'none';
+  const mapping = listed.map((c) => `${c} -> ${task.target(c) ?? 'left out'}`).join(', ') || 'nothing to map';
+  if (loaded.length === 0) {
+    const first = problems.slice(0, 3).map((p) => `  ${p.kind}: ${p.path} (${p.detail})`).join('\n');
+    return new EmptyDataError(
+      `No readable slice in ${dataset.root} (layout ${dataset.layout}): ${dataset.items.length} listed, problems: ${problemCounts}. Classes found: ${classesFound}${first ? `\n${first}` : ''}`,
+      lfs ? LFS_HINT : 'data inspect --json lists every problem',
+      prepared,
+    );
+  }
+  const kept = new Set(items.map((it) => it.label));
+  const missing = task.classes.filter((_, i) => !kept.has(i));
+  if (missing.length === 0) return undefined;
+  if (allowMissing && kept.size > 0) {
+    prepared.notes.push(`task ${task.name}: no slice of ${missing.join(', ')} in this data set`);
+    return undefined;
+  }
+  // The layout's own task on a part of a data set (two of the four Kaggle classes) is said, not refused;
+  // a task the user asked for, or one left with fewer than two classes, must have every class.
+  if (!requested && kept.size >= 2) {
+    prepared.notes.push(`task ${task.name} (the layout's default) has no slice of ${missing.join(', ')}: the data hold only ${listed.join(', ')}; give --task folders to train on the classes present`);
+    return undefined;
+  }
+  return new EmptyDataError(
+    `Task ${task.name} keeps no slice of ${missing.join(', ')}. Classes found: ${classesFound}. Mapping tried: ${mapping}`,
+    `choose a task that fits the classes: --task folders (the classes as found) or --task map:Source=Target,... (e.g. map:${listed.slice(0, 2).map((c, i) => `${c}=${i === 0 ? 'A' : 'B'}`).join(',')})`,
+    prepared,
+  );
 }

@@ -26,7 +26,7 @@ test('case 06: all four big- and little-endian volumes read; 65 slices, 9 exact 
   assert.deepEqual(report.sizes, { '64x64': 18, '91x109': 37, '33x41': 10 });
   assert.deepEqual(report.problems.items, []);
   assert.equal(report.audit.exact.pairs, 9);
-  assert.deepEqual(report.subjects, { source: 'subjects.csv (subject column "subject")', subjects: 4, sessions: 0 });
+  assert.deepEqual(report.subjects, { kind: 'reader', detail: 'subjects.csv (subject column "subject")', items: report.slices, subjects: 4, sessions: 0 });
   assert.deepEqual(report.volumes?.sourceAxcodes, { LAS: 4 });
   const windows = Object.fromEntries(report.volumes!.items.map((v) => [v.path.split('/').pop(), v.window]));
   // Windows (0.5/99.5 percentiles) as CASE.md gives them (float32 voxels).

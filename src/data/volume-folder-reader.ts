@@ -96,5 +96,5 @@ export async function readVolumeFolderDataset(
     if (found === 0) problems.push({ kind: 'empty-class', path: relative(root, dir) || '.', detail: 'class folder holds no volumes' });
   }
   const sources = [...(patterns.size ? [`IDs in file and folder names (${[...patterns].join(', ')})`] : []), ...(ownSubject ? [`${ownSubject} volume(s) with no ID in their names, each taken as its own subject`] : [])];
-  return { root, layout: 'volume-folders', defaultTask: volumeDefaultTask(items), items, problems, subjectSource: sources.join('; '), volumes };
+  return { root, layout: 'volume-folders', defaultTask: volumeDefaultTask(items), items, problems, subjectSourceDetail: sources.join('; '), volumes };
 }

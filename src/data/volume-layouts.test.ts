@@ -37,12 +37,12 @@ test('BIDS: subject and session from the folders, diagnosis from participants.ts
     ['sub-02/anat/sub-02_T1w.nii#z=3', 'sub-02', undefined, 'MildDemented'],
   ]);
   assert.deepEqual(dataset.problems, [{ kind: 'unlabelled', path: 'sub-03/anat/sub-03_T1w.nii', detail: 'diagnosis "n/a" in column diagnosis is empty or n/a' }]);
-  assert.equal(dataset.subjectSource, 'BIDS folders sub-*/ses-* (subject, session); diagnosis column "diagnosis" of participants.tsv');
+  assert.equal(dataset.subjectSourceDetail, 'BIDS folders sub-*/ses-* (subject, session); diagnosis column "diagnosis" of participants.tsv');
   assert.deepEqual(dataset.volumes?.map((v) => v.sourceAxcodes), ['LAS', 'LAS', 'SPR']);
 
   const byCdr = await openDataset(root, { diagnosisColumn: 'CDR' });
   assert.deepEqual(byCdr.items.map((i) => i.sourceClass), ['NonDemented', 'VeryMildDemented', 'MildDemented', 'MildDemented']);
-  assert.match(byCdr.subjectSource!, /diagnosis column "cdr" of sub-\*_sessions\.tsv \(1 subjects\) and participants\.tsv/);
+  assert.match(byCdr.subjectSourceDetail!, /diagnosis column "cdr" of sub-\*_sessions\.tsv \(1 subjects\) and participants\.tsv/);
   await assert.rejects(openDataset(root, { diagnosisColumn: 'dx' }), /No column "dx" in participants\.tsv or sub-\*_sessions\.tsv of .*; columns: participant_id, sex, diagnosis, cdr, session_id/);
 });
 
@@ -67,7 +67,7 @@ test('OASIS-1: one image per session (the masked atlas image), CDR from oasis_cr
     ['OAS1_0002', 'MR2', 'MildDemented', 'OAS1_0002_MR2_mpr_n4_anon_111_t88_masked_gfc.hdr#z=1'],
   ]);
   assert.deepEqual(dataset.problems.map((p) => [p.kind, p.detail]), [['unlabelled', 'no CDR for OAS1_0003_MR1 in oasis_cross-sectional.csv (OASIS-1 gives none for its controls under 60)']]);
-  assert.match(dataset.subjectSource!, /^OASIS names \(OAS1_0001_MR1: subject OAS1_0001, session MR1\); CDR from oasis_cross-sectional\.csv; one image per session \(t88_masked_gfc\)$/);
+  assert.match(dataset.subjectSourceDetail!, /^OASIS names \(OAS1_0001_MR1: subject OAS1_0001, session MR1\); CDR from oasis_cross-sectional\.csv; one image per session \(t88_masked_gfc\)$/);
 });
 
 test("OASIS-2: raw Analyze pairs, and a demographic CSV saved with ';', decimal commas and CR line endings", async () => {
@@ -93,7 +93,7 @@ test("OASIS-2: raw Analyze pairs, and a demographic CSV saved with ';', decimal 
     ['OAS2_0002', 'MR1', 'ModerateDemented', 'OAS2_RAW_PART1/OAS2_0002_MR1/RAW/mpr-1.nifti.hdr#z=1'],
   ]);
   assert.deepEqual(dataset.problems, []);
-  assert.match(dataset.subjectSource!, /CDR from oasis_longitudinal\.csv \(";"-separated\); one image per session \(mpr-1\)/);
+  assert.match(dataset.subjectSourceDetail!, /CDR from oasis_longitudinal\.csv \(";"-separated\); one image per session \(mpr-1\)/);
 });
 
 test('OASIS sessions without a demographic table are an error that says what to add', async () => {
@@ -136,5 +136,5 @@ test('volumes in class folders: class from the folder, subject from BIDS, OASIS 
     ['train', cn, 'OAS1_0004', 'MR1'],
   ]);
   assert.deepEqual(dataset.problems.map((p) => [p.kind, p.path]), [['not-image', 'test/AD/notes.txt']]);
-  assert.equal(dataset.subjectSource, 'IDs in file and folder names (BIDS sub-<label>, ADNI 002_S_0295, OASIS OAS1_0001_MR1); 1 volume(s) with no ID in their names, each taken as its own subject');
+  assert.equal(dataset.subjectSourceDetail, 'IDs in file and folder names (BIDS sub-<label>, ADNI 002_S_0295, OASIS OAS1_0001_MR1); 1 volume(s) with no ID in their names, each taken as its own subject');
 });

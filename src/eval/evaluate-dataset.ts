@@ -39,7 +39,7 @@ export async function evaluateDataset(
   const split = options.split ?? 'all';
   const dataset = await openDataset(dir);
   // Grouping 'none': the split is not used here, and pseudo-subject grouping costs time.
-  const prepared = await prepareDataset(dataset, { task: trained.config.task, grouping: 'none', ...(options.log ? { onProgress: options.log } : {}) });
+  const prepared = await prepareDataset(dataset, { task: trained.config.task, grouping: 'none', allowMissingClasses: true, ...(options.log ? { onProgress: options.log } : {}) });
   if (prepared.task.classes.join(',') !== trained.classes.join(',')) {
     throw new AlzbenchError(`The data set's classes under task ${trained.config.task} (${prepared.task.classes.join(', ')}) differ from the model's (${trained.classes.join(', ')})`, { exitCode: 2 });
   }

@@ -59,6 +59,8 @@ export interface TrainConfig {
   patience: number;
   selectMetric: SelectMetric;
   grouping: 'auto' | 'subject' | 'pseudo' | 'none';
+  /** Regular expression giving the subject ID from each 2-D slice file name (null: subjects.csv or the detected namings). */
+  subjectPattern: string | null;
   splitSeed: number;
   seed: number;
   device: string;
@@ -136,6 +138,7 @@ export const FIELDS: readonly Field[] = [
   { key: 'patience', kind: { type: 'int', min: 0 }, default: 0, help: 'early stopping: epochs without improvement (0 = off)' },
   { key: 'selectMetric', kind: { type: 'enum', values: SELECT_METRICS }, default: 'balancedAccuracy', help: 'validation metric choosing the best epoch' },
   { key: 'grouping', kind: { type: 'enum', values: ['auto', 'subject', 'pseudo', 'none'] }, default: 'auto', help: 'split grouping: auto (subjects, else pseudo-subjects), subject, pseudo, none' },
+  { key: 'subjectPattern', kind: { type: 'string', nullable: true }, default: null, help: 'subject ID from slice file names: a regex with a (?<subject>...) or first group (default: subjects.csv, OASIS or <id>_<slice> names)' },
   { key: 'splitSeed', kind: { type: 'int', min: 0 }, default: 42, help: 'seed of the train/val/test split (keep it to compare runs on one test set)' },
   { key: 'seed', kind: { type: 'int', min: 0 }, default: 0, help: 'seed of initialization, shuffling, augmentation and dropout' },
   { key: 'device', kind: { type: 'string', pattern: /^(cpu|cuda(:\d+)?)$/, expected: 'cpu, cuda or cuda:N' }, default: 'cpu', help: 'cpu or cuda (cuda:N)' },

@@ -3,7 +3,7 @@ import { openDataset } from '../../data/open-dataset.js';
 import { countProblems } from '../../data/load-items.js';
 import { writeManifest } from '../../data/manifest.js';
 import { parseSliceRange } from '../../data/nifti-reader.js';
-import { DEFAULT_NEAR_THRESHOLD, prepareDataset, type Grouping, type PreparedDataset } from '../../data/prepare.js';
+import { DEFAULT_NEAR_THRESHOLD, EmptyDataError, prepareDataset, type Grouping, type PreparedDataset } from '../../data/prepare.js';
 import { invalid } from '../../util/errors.js';
 import type { VolumeSummary } from '../../data/dataset.js';
 import { type Command, parseFlags } from '../command.js';
@@ -11,8 +11,10 @@ import { type Command, parseFlags } from '../command.js';
 const usage = `usage: alzbench data inspect <dir> [--task 4class|binary|map:A=x,B=y] [--json] [flags]
 
 Reads a data set folder and reports: the layout detected, classes and counts per split, image
-sizes, bad input (unreadable, truncated, non-image files, empty class folders, mixed sizes), the
-grouping used for splits (subjects, or pseudo-subjects from the near-duplicate graph), and the
+sizes, bad input (unreadable, truncated, non-image files, Git LFS pointers, empty class folders,
+mixed sizes), notes (wrappers descended, junk ignored, classes left out, 16-bit scaling), where
+the subject IDs came from, the grouping used for splits (subjects, or pseudo-subjects from the
+near-duplicate graph), and the
 leakage audit (exact duplicates by content hash, near-duplicates by thumbnail distance, within and
 across splits, and the share of val/test slices with a close train slice).
 
@@ -23,6 +25,11 @@ a CSV (subject, label, path) of volumes, a BIDS folder (participants.tsv, sub-*/
 OASIS-1/OASIS-2 session folders (OAS1_0001_MR1/..., demographic CSV with CDR) and volumes in
 class folders (<class>/<volume>.nii.gz; subject from BIDS/OASIS/ADNI IDs in the names). Volumes
 (NIfTI-1/2, Analyze .hdr/.img) are reoriented to RAS+ as nibabel does and cut into axial slices.
+Class names are matched by synonym, case, spaces, underscores and hyphens (No Impairment, Non
+Demented, CN, NC -> normal; AD; MCI left out of binary); wrapper folders are descended; __MACOSX/,
+._*, .DS_Store, Thumbs.db and desktop.ini are ignored; side-by-side full class sets (original vs
+augmented) must be chosen. A data set with no readable slice, or a --task that keeps no slice of
+one of its classes, exits 2 after printing the report.
 
 flags:
   --task T               4class, binary (Alzheimer = VeryMild + Mild + Moderate), folders, or
@@ -36,6 +43,10 @@ flags:
   --slices FROM:TO       axial slice range of NIfTI volumes (indices 40:120 or fractions 0.3:0.7)
   --spacing MM           resample volumes to MM mm voxels (trilinear, RAS+) before cutting slices
   --diagnosis-column C   BIDS: the participants.tsv / sessions.tsv column with the diagnosis
+  --subject-pattern RE   subject ID from each slice file name: a regular expression with a
+                         (?<subject>...) group or a first group, e.g. '^(?<subject>P\\d+)_'
+                         (default: subjects.csv, else OASIS names OAS1_0001_MR1_..., else
+                         <id>_<slice>.<ext> names when IDs repeat)
   --manifest FILE        write the split manifest (file, hash, class, subject, split) to FILE
   --json                 print one JSON document on stdout (progress goes to stderr)`;
 
@@ -43,7 +54,8 @@ flags:
 function subjectReport(dataset: PreparedDataset['dataset']) {
   const subjects = new Set(dataset.items.map((i) => i.subject).filter((s) => s !== undefined));
   const sessions = new Set(dataset.items.filter((i) => i.session !== undefined).map((i) => `${i.subject}/${i.session}`));
-  return { source: dataset.subjectSource ?? (subjects.size > 0 ? 'subject IDs given by the data set' : 'none'), subjects: subjects.size, sessions: sessions.size };
+  // Where the IDs came from (reader, subjects.csv, --subject-pattern, OASIS or <id>_<slice> names), with counts.
+  return { ...(dataset.subjectSource ?? { kind: 'none' as const, items: 0 }), subjects: subjects.size, sessions: sessions.size };
 }
 
 /** What the volumes held: orientations, 4-D files read as their first volume, NaN/Inf voxels. */
@@ -82,6 +94,8 @@ export function inspectReport(prepared: PreparedDataset) {
     slices: items.length,
     counts,
     excluded: prepared.excluded,
+    classNames: dataset.classNames ?? {},
+    notes: prepared.notes,
     sizes,
     problems: { counts: countProblems(prepared.problems), items: prepared.problems },
     grouping: { kind: prepared.grouping, ...prepared.groups },
@@ -105,12 +119,17 @@ export function textReport(report: ReturnType<typeof inspectReport>): string {
   }
   const excluded = Object.entries(report.excluded);
   if (excluded.length) lines.push(`excluded by the task: ${excluded.map(([c, n]) => `${c} ${n}`).join(', ')}`);
+  const renamed = Object.entries(report.classNames).filter(([f, c]) => f !== c);
+  if (renamed.length) lines.push(`class names read as: ${renamed.map(([f, c]) => `${f} -> ${c}`).join(', ')}`);
+  for (const note of report.notes) lines.push(`note: ${note}`);
   const problems = report.problems.items;
   lines.push('', `bad input  ${problems.length === 0 ? 'none' : Object.entries(report.problems.counts).map(([k, n]) => `${n} ${k}`).join(', ')}`);
   for (const p of problems.slice(0, 10)) lines.push(`  ${p.kind}: ${p.path} (${p.detail})`);
   if (problems.length > 10) lines.push(`  ... and ${problems.length - 10} more (--json lists all)`);
   const g = report.grouping;
-  lines.push('', `grouping   ${g.kind}: ${g.groups} groups, largest ${g.largest}, ${g.singletons} single slices; sizes ${Object.entries(g.histogram).map(([b, n]) => `${b}: ${n}`).join(', ')}`);
+  const src = report.subjects;
+  lines.push('', `subjects   ${src.kind === 'none' ? 'none found (no subjects.csv, no subject in the file names; give --subject-pattern REGEX)' : `${src.subjects} subjects for ${src.items} slices, from ${src.detail ?? src.kind}${src.pattern ? ` /${src.pattern}/` : ''}${src.sessions ? `; ${src.sessions} sessions` : ''}`}`);
+  lines.push(`grouping   ${g.kind}: ${g.groups} groups, largest ${g.largest}, ${g.singletons} single slices; sizes ${Object.entries(g.histogram).map(([b, n]) => `${b}: ${n}`).join(', ')}`);
   const a = report.audit;
   const fmt = (r: typeof a.exact) =>
     `${r.pairs} pairs; within ${JSON.stringify(r.withinSplit)}; across ${JSON.stringify(r.acrossSplits)}`;
@@ -121,7 +140,6 @@ export function textReport(report: ReturnType<typeof inspectReport>): string {
   for (const e of [...a.exact.examples, ...a.near.examples].slice(0, 6)) {
     lines.push(`  e.g. ${e.items.map((i) => `${i.id} [${i.split}]`).join(' ~ ')} (distance ${e.distance})`);
   }
-  lines.push('', `subjects   ${report.subjects.subjects} from ${report.subjects.source}${report.subjects.sessions ? `; ${report.subjects.sessions} sessions` : ''}`);
   const v = report.volumes;
   if (v) {
     lines.push(`volumes    ${v.count} read, reoriented to RAS+ from ${Object.entries(v.sourceAxcodes).map(([a, n]) => `${a} x${n}`).join(', ')}`);
@@ -150,6 +168,7 @@ export const dataInspectCommand: Command = {
         slices: { type: 'string' },
         spacing: { type: 'string' },
         'diagnosis-column': { type: 'string' },
+        'subject-pattern': { type: 'string' },
         manifest: { type: 'string' },
         json: { type: 'boolean', default: false },
       },
@@ -171,16 +190,27 @@ export const dataInspectCommand: Command = {
       ...(values.slices ? { sliceRange: parseSliceRange(values.slices) } : {}),
       ...(spacing !== undefined ? { spacing } : {}),
       ...(values['diagnosis-column'] ? { diagnosisColumn: values['diagnosis-column'] } : {}),
+      ...(values['subject-pattern'] !== undefined ? { subjectPattern: values['subject-pattern'] } : {}),
     });
     progress(`${dataset.layout}: ${dataset.items.length} slices listed`);
-    const prepared = await prepareDataset(dataset, {
-      ...(values.task ? { task: values.task } : {}),
-      ...(seed !== undefined ? { seed } : {}),
-      ...(near !== undefined ? { nearThreshold: near } : {}),
-      grouping: grouping as Grouping,
-      onBad,
-      onProgress: progress,
-    });
+    let prepared: PreparedDataset;
+    try {
+      prepared = await prepareDataset(dataset, {
+        ...(values.task ? { task: values.task } : {}),
+        ...(seed !== undefined ? { seed } : {}),
+        ...(near !== undefined ? { nearThreshold: near } : {}),
+        grouping: grouping as Grouping,
+        onBad,
+        onProgress: progress,
+      });
+    } catch (error) {
+      // An empty data set or task still gets its report (what was found), then the error (exit 2).
+      if (error instanceof EmptyDataError) {
+        const report = inspectReport(error.prepared);
+        console.log(values.json ? JSON.stringify(report) : textReport(report));
+      }
+      throw error;
+    }
     if (values.manifest) {
       await writeManifest(values.manifest, prepared.manifest);
       progress(`split manifest written to ${values.manifest}`);

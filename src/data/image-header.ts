@@ -1,0 +1,157 @@
+import { BadImageError } from './bad-image-error.js';
+import { lfsPointerDetail, parseLfsPointer } from './lfs-pointer.js';
+
+/** Image formats alzbench decodes. */
+export type ImageFormat = 'jpeg' | 'png' | 'bmp' | 'tiff' | 'webp';
+
+/** What the header of an image file declares, read before any pixel is decoded. */
+export interface ImageHeader {
+  readonly format: ImageFormat;
+  /** Declared width and height in pixels (0 when the format's header does not say, e.g. TIFF). */
+  readonly width: number;
+  readonly height: number;
+  /** Bits per sample (PNG) or per pixel (BMP); undefined where not read. */
+  readonly bitDepth?: number;
+  /** BMP only: compression code (0 RGB, 1 RLE8, 2 RLE4, 3 BITFIELDS) and DIB header size in bytes. */
+  readonly bmp?: { readonly compression: number; readonly headerSize: number; readonly masks: readonly number[] };
+}
+
+const u16be = (b: Uint8Array, o: number) => (b[o]! << 8) | b[o + 1]!;
+const u32be = (b: Uint8Array, o: number) => ((b[o]! << 24) >>> 0) + (b[o + 1]! << 16) + (b[o + 2]! << 8) + b[o + 3]!;
+const u16le = (b: Uint8Array, o: number) => b[o]! | (b[o + 1]! << 8);
+const u32le = (b: Uint8Array, o: number) => (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16)) + ((b[o + 3]! << 24) >>> 0);
+const i32le = (b: Uint8Array, o: number) => b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24);
+const ascii = (b: Uint8Array, o: number, n: number) => String.fromCharCode(...b.subarray(o, o + n));
+
+/**
+ * Walks a JPEG's marker segments to the first scan (SOS) and then looks for the end-of-image
+ * marker: libjpeg warns "Premature end of JPEG file" exactly when the data run out before EOI,
+ * and cv2.imread then pads the picture with gray silently. FF D9 cannot occur inside
+ * entropy-coded data (0xFF is stuffed as FF 00), so finding it after SOS means the scan ended.
+ */
+function jpegHeader(b: Uint8Array, name: string): ImageHeader {
+  let width = 0;
+  let height = 0;
+  let bitDepth: number | undefined;
+  let o = 2;
+  for (;;) {
+    while (o < b.length && b[o] === 0xff && b[o + 1] === 0xff) o++; // fill bytes
+    if (o + 4 > b.length) throw new BadImageError('truncated', name, `JPEG ends inside its headers at byte ${b.length}`);
+    if (b[o] !== 0xff) throw new BadImageError('unreadable', name, `corrupt JPEG header: expected a marker at byte ${o}, found 0x${b[o]!.toString(16)}`);
+    const marker = b[o + 1]!;
+    if (marker === 0xd9) throw new BadImageError('unreadable', name, 'corrupt JPEG: end-of-image marker before any scan');
+    if ((marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) {
+      o += 2;
+      continue;
+    }
+    const length = u16be(b, o + 2);
+    if (length < 2) throw new BadImageError('unreadable', name, `corrupt JPEG header: segment 0x${marker.toString(16)} has length ${length}`);
+    if (o + 2 + length > b.length) throw new BadImageError('truncated', name, `JPEG ends inside segment 0x${marker.toString(16)} (needs ${o + 2 + length} bytes, file has ${b.length})`);
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      bitDepth = b[o + 4]!;
+      height = u16be(b, o + 5);
+      width = u16be(b, o + 7);
+    }
+    if (marker === 0xda) {
+      if (width === 0 || height === 0) throw new BadImageError('unreadable', name, 'corrupt JPEG: scan before any frame header (no image size)');
+      for (let i = o + 2 + length; i + 1 < b.length; i++) {
+        if (b[i] === 0xff && b[i + 1] === 0xd9) return { format: 'jpeg', width, height, bitDepth };
+      }
+      throw new BadImageError('truncated', name, `Premature end of JPEG file: no end-of-image marker after the scan data (${b.length} bytes)`);
+    }
+    o += 2 + length;
+  }
+}
+
+/** Walks PNG chunks to IEND, checking each chunk's type and that it fits in the file. */
+function pngHeader(b: Uint8Array, name: string): ImageHeader {
+  if (b.length < 33) throw new BadImageError('truncated', name, `PNG ends after ${b.length} bytes, inside its IHDR header`);
+  if (ascii(b, 12, 4) !== 'IHDR') throw new BadImageError('not-image', name, 'PNG signature but no IHDR header: corrupt or not a PNG');
+  const width = u32be(b, 16);
+  const height = u32be(b, 20);
+  const bitDepth = b[24]!;
+  let o = 8;
+  while (o + 8 <= b.length) {
+    const length = u32be(b, o);
+    const type = ascii(b, o + 4, 4);
+    if (!/^[A-Za-z]{4}$/.test(type)) throw new BadImageError('unreadable', name, `corrupt PNG: invalid chunk type at byte ${o + 4}`);
+    if (o + 12 + length > b.length) throw new BadImageError('truncated', name, `PNG ends inside its ${type} chunk (needs ${o + 12 + length} bytes, file has ${b.length})`);
+    if (type === 'IEND') return { format: 'png', width, height, bitDepth };
+    o += 12 + length;
+  }
+  throw new BadImageError('truncated', name, `PNG ends after ${b.length} bytes without an IEND chunk`);
+}
+
+/** BMP file and DIB headers (OS/2 1.x 12-byte, Windows 40-byte, V2-V5); checks the pixel data fit. */
+function bmpHeader(b: Uint8Array, name: string): ImageHeader {
+  if (b.length < 26) throw new BadImageError('truncated', name, 'BMP header incomplete');
+  const dataOffset = u32le(b, 10);
+  const headerSize = u32le(b, 14);
+  if (headerSize < 12 || 14 + headerSize > b.length) throw new BadImageError(14 + headerSize > b.length ? 'truncated' : 'unreadable', name, `BMP header size ${headerSize}`);
+  const os2 = headerSize === 12;
+  const width = os2 ? u16le(b, 18) : i32le(b, 18);
+  const height = Math.abs(os2 ? u16le(b, 20) : i32le(b, 22));
+  const bitDepth = os2 ? u16le(b, 24) : u16le(b, 28);
+  const compression = os2 || headerSize < 20 ? 0 : u32le(b, 30);
+  const masks: number[] = [];
+  if (compression === 3 || compression === 6) {
+    const at = headerSize >= 52 ? 14 + 40 : 14 + headerSize; // in the header (V2+) or right after it
+    for (let i = 0; i < (compression === 6 || headerSize >= 56 ? 4 : 3) && at + 4 * i + 4 <= b.length; i++) masks.push(u32le(b, at + 4 * i));
+  }
+  if (width <= 0 || height === 0) throw new BadImageError('unreadable', name, `BMP declares ${width}x${height} pixels`);
+  if (dataOffset >= b.length) throw new BadImageError('truncated', name, `BMP pixel data start at byte ${dataOffset} but the file has ${b.length}`);
+  if (compression === 0 || compression === 3) {
+    const stride = Math.ceil((width * bitDepth) / 32) * 4;
+    if (dataOffset + stride * height > b.length) {
+      throw new BadImageError('truncated', name, `BMP pixel data need ${dataOffset + stride * height} bytes, file has ${b.length}`);
+    }
+  }
+  return { format: 'bmp', width, height, bitDepth, bmp: { compression, headerSize, masks } };
+}
+
+/** What a non-image file looks like, for the `not-image` detail. */
+function describeOther(b: Uint8Array): string {
+  if (b.length === 0) return 'empty file';
+  if (b.length >= 8 && u32be(b, 0) === 0x00051607) return 'AppleDouble metadata file (macOS "._" resource fork), not an image';
+  if (ascii(b, 0, 4) === 'PAR1') return 'a parquet file';
+  if (b[0] === 0x1f && b[1] === 0x8b) return 'gzip data (e.g. a .nii.gz volume)';
+  if (ascii(b, 0, 6) === 'GIF87a' || ascii(b, 0, 6) === 'GIF89a') return 'a GIF image (cv2.imread does not read GIF; convert it to PNG)';
+  const head = new TextDecoder('utf-8', { fatal: false }).decode(b.subarray(0, 64)).trimStart().toLowerCase();
+  if (head.startsWith('<!doctype html') || head.startsWith('<html')) return 'an HTML page (often a failed download or a login page)';
+  return `unsupported image format (first bytes ${[...b.subarray(0, 4)].map((x) => x.toString(16).padStart(2, '0')).join(' ')})`;
+}
+
+/**
+ * Reads and checks an image file's header before decoding: the format by its magic bytes (not
+ * its name), the declared size, and whether the file ends where its structure says (JPEG EOI,
+ * PNG IEND, BMP pixel data). This is the one place per format where declared sizes can be checked
+ * before any pixel is decoded. Throws {@link BadImageError}: `lfs-pointer` for a Git LFS pointer
+ * file, `truncated` for a file cut short, `not-image` (saying what the bytes are) otherwise.
+ *
+ * @example
+ * probeImage(readFileSync('26 (19).jpg'), '26 (19).jpg'); // { format: 'jpeg', width: 176, height: 208, bitDepth: 8 }
+ */
+export function probeImage(bytes: Uint8Array, name: string): ImageHeader {
+  const header = probeFormat(bytes, name);
+  // Its declared size is checked by the caller against its limits (image-limits.ts) before decoding.
+  return header;
+}
+
+function probeFormat(bytes: Uint8Array, name: string): ImageHeader {
+  const pointer = parseLfsPointer(bytes);
+  if (pointer) throw new BadImageError('lfs-pointer', name, lfsPointerDetail(pointer));
+  const b = bytes;
+  if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return jpegHeader(b, name);
+  if (b.length >= 8 && u32be(b, 0) === 0x89504e47 && u32be(b, 4) === 0x0d0a1a0a) return pngHeader(b, name);
+  if (b.length >= 2 && b[0] === 0x42 && b[1] === 0x4d) return bmpHeader(b, name);
+  if (b.length >= 8 && (ascii(b, 0, 4) === 'II*\0' || ascii(b, 0, 4) === 'MM\0*')) {
+    const ifd = b[0] === 0x49 ? u32le(b, 4) : u32be(b, 4);
+    if (ifd + 2 > b.length) throw new BadImageError('truncated', name, `TIFF directory at byte ${ifd} but the file has ${b.length}`);
+    return { format: 'tiff', width: 0, height: 0 };
+  }
+  if (b.length >= 12 && ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 4) === 'WEBP') {
+    if (u32le(b, 4) + 8 > b.length) throw new BadImageError('truncated', name, `WebP declares ${u32le(b, 4) + 8} bytes, file has ${b.length}`);
+    return { format: 'webp', width: 0, height: 0 };
+  }
+  throw new BadImageError('not-image', name, describeOther(b));
+}
