@@ -1,4 +1,6 @@
-import type { NearPair } from './thumbnail.js';
+import { candidatePairs, type SlicePair } from './nearest-slices.js';
+import type { SliceSignature } from './slice-signature.js';
+import { SAME_SCAN_LINK_DISTANCE } from './same-subject-thresholds.js';
 
 /** Pseudo-subject groups: one group index per item, and the group sizes. */
 export interface PseudoSubjects {
@@ -7,17 +9,46 @@ export interface PseudoSubjects {
   readonly sizes: number[];
 }
 
+/** How {@link reconstructSubjects} grouped, for reports. */
+export interface ReconstructedSubjects extends PseudoSubjects {
+  /** Largest group allowed: the stated or estimated slices per scan. */
+  readonly slicesPerScan: number;
+  /** Whether `slicesPerScan` was estimated from the data (median run length) rather than given. */
+  readonly estimated: boolean;
+  /** Largest full-resolution distance of a link between two slices. */
+  readonly maxDistance: number;
+}
+
+/** Options of {@link reconstructSubjects}. */
+export interface ReconstructOptions {
+  /** Largest distance of a link (default {@link SAME_SCAN_LINK_DISTANCE}, calibrated on data with known subjects). */
+  readonly maxDistance?: number;
+  /** Slices per scan (the group size cap); default estimated from the data. */
+  readonly slicesPerScan?: number;
+  /** Coarse candidates verified per slice (default 6). */
+  readonly neighbours?: number;
+  /** Candidate pairs already verified (from {@link candidatePairs}); found here when absent. */
+  readonly pairs?: readonly SlicePair[];
+}
+
 /**
- * Groups slices into pseudo-subjects when a data set has no subject IDs: the connected components
- * of the graph whose edges are near-duplicate pairs (and exact duplicates). Slices of one scan are
- * close to their neighbours, so a scan's slices chain into one component; a split by these groups
- * keeps near-identical slices on one side.
+ * Links slices into scans along a slice order: candidate links are taken shortest first, and a
+ * link is kept only when both slices still have a free side (each slice links to at most one
+ * predecessor and one successor), it closes no loop, it is at most `maxDistance`, and the joined
+ * chain holds at most `cap` slices. The groups are therefore chains, never the giant connected
+ * components that a near-duplicate graph forms when brains of different people look alike (on a
+ * real 30,520-slice set the components put 83 % of the slices in one group).
+ *
+ * Greedy path cover (the "greedy edge" heuristic of travelling-salesman tours); O(P log P) in the
+ * number of pairs P.
  *
  * @example
- * groupPseudoSubjects(4, [{ a: 0, b: 1, distance: 2 }, { a: 1, b: 2, distance: 3 }]).sizes; // [3, 1]
+ * linkScans(4, [{ a: 0, b: 1, distance: 0.02 }, { a: 1, b: 2, distance: 0.03 }, { a: 0, b: 2, distance: 0.01 }], 0.05, 32).sizes; // [3, 1]
  */
-export function groupPseudoSubjects(count: number, pairs: readonly Pick<NearPair, 'a' | 'b'>[]): PseudoSubjects {
+export function linkScans(count: number, pairs: readonly SlicePair[], maxDistance: number, cap: number): PseudoSubjects {
   const parent = Array.from({ length: count }, (_, i) => i);
+  const size = new Array<number>(count).fill(1);
+  const degree = new Uint8Array(count);
   const find = (i: number): number => {
     while (parent[i] !== i) {
       parent[i] = parent[parent[i]!]!;
@@ -25,10 +56,17 @@ export function groupPseudoSubjects(count: number, pairs: readonly Pick<NearPair
     }
     return i;
   };
-  for (const { a, b } of pairs) {
+  const sorted = pairs.filter((p) => p.distance <= maxDistance).sort((x, y) => x.distance - y.distance || x.a - y.a || x.b - y.b);
+  for (const { a, b } of sorted) {
+    if (degree[a]! >= 2 || degree[b]! >= 2) continue;
     const ra = find(a);
     const rb = find(b);
-    if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
+    if (ra === rb || size[ra]! + size[rb]! > cap) continue;
+    degree[a]!++;
+    degree[b]!++;
+    const [root, child] = ra < rb ? [ra, rb] : [rb, ra];
+    parent[child] = root;
+    size[root]! += size[child]!;
   }
   const index = new Map<number, number>();
   const group: number[] = [];
@@ -45,6 +83,44 @@ export function groupPseudoSubjects(count: number, pairs: readonly Pick<NearPair
     sizes[g]!++;
   }
   return { group, sizes };
+}
+
+/**
+ * Typical chain length: the median, over slices in chains of two or more, of the length of the
+ * slice's chain (so many short fragments do not drag it down). 1 when nothing chained.
+ */
+export function medianRunLength(sizes: readonly number[]): number {
+  const weighted: number[] = [];
+  for (const s of sizes) if (s >= 2) for (let i = 0; i < s; i++) weighted.push(s);
+  if (weighted.length === 0) return 1;
+  weighted.sort((x, y) => x - y);
+  return weighted[Math.floor((weighted.length - 1) / 2)]!;
+}
+
+/**
+ * Reconstructs subjects from slices when a data set has no subject IDs. Neighbouring axial slices
+ * of one scan are nearly identical at full resolution while different people, even when their
+ * brains look alike at thumbnail size, differ in head outline, ventricles and sulci, so:
+ * 1. candidate pairs: each slice's `neighbours` most similar slices by a coarse descriptor;
+ * 2. verification: {@link sliceDistance} (normalized cross-correlation after centroid alignment)
+ *    at full resolution;
+ * 3. slices per scan, unless given: the {@link medianRunLength} of chains linked without a cap
+ *    at half the link distance (only the surest links);
+ * 4. {@link linkScans} with that cap and the calibrated `maxDistance`.
+ * A group is therefore at most one scan; with one scan per person (OASIS-1, the Kaggle sets
+ * derived from it) groups are people. A person's scan may still come out as two or more groups
+ * (a missing slice breaks the chain); a split by groups then can still leak, which the leakage
+ * audit reports.
+ *
+ * @example
+ * const subjects = reconstructSubjects(images.map(sliceSignature)); // subjects.group[i], subjects.slicesPerScan
+ */
+export function reconstructSubjects(slices: readonly SliceSignature[], options: ReconstructOptions = {}): ReconstructedSubjects {
+  const maxDistance = options.maxDistance ?? SAME_SCAN_LINK_DISTANCE;
+  const pairs = options.pairs ?? candidatePairs(slices, options.neighbours ?? 6);
+  const estimated = options.slicesPerScan === undefined;
+  const slicesPerScan = options.slicesPerScan ?? medianRunLength(linkScans(slices.length, pairs, maxDistance / 2, Infinity).sizes);
+  return { ...linkScans(slices.length, pairs, maxDistance, slicesPerScan), slicesPerScan, estimated, maxDistance };
 }
 
 /** Summary for reports: number of groups, largest, and how many are singletons. */

@@ -1,0 +1,15 @@
+/**
+ * Distances (1 - normalized cross-correlation at full resolution, see `sliceDistance`) that decide
+ * "same scan" for the pseudo-subject grouping and "same person" for the leakage audit. Calibrated
+ * by `node bench/grouping/calibrate.mjs` on synthetic data with known subjects (`alzbench synth`);
+ * the numbers it printed are in BENCHMARKS.md ("Subject grouping and leakage audit").
+ */
+
+/** Longest link between two slices of one scan in the pseudo-subject chains. PLACEHOLDER */
+export const SAME_SCAN_LINK_DISTANCE = 0.06;
+
+/** Largest distance at which the audit calls a test slice and a train slice the same person. PLACEHOLDER */
+export const TWIN_DISTANCE = 0.04;
+
+/** Slices within {@link TWIN_DISTANCE} of train that make a held-out subject a twin (fewer when it has fewer slices). PLACEHOLDER */
+export const TWIN_MIN_SLICES = 2;
