@@ -2,6 +2,11 @@ import { candidatePairs, type SlicePair } from './nearest-slices.js';
 import type { SliceSignature } from './slice-signature.js';
 import { SAME_SCAN_LINK_DISTANCE } from './same-subject-thresholds.js';
 
+/** Share of the link distance used for the uncapped chains whose median length estimates slices per scan. */
+const ESTIMATE_SHARE = 0.6;
+/** Cap = this times that median: the surest chains still miss a slice or two of a scan. */
+const RUN_SLACK = 1.15;
+
 /** Pseudo-subject groups: one group index per item, and the group sizes. */
 export interface PseudoSubjects {
   /** `group[i]` is item i's group (0-based, numbered by first item). */
@@ -104,8 +109,9 @@ export function medianRunLength(sizes: readonly number[]): number {
  * 1. candidate pairs: each slice's `neighbours` most similar slices by a coarse descriptor;
  * 2. verification: {@link sliceDistance} (normalized cross-correlation after centroid alignment)
  *    at full resolution;
- * 3. slices per scan, unless given: the {@link medianRunLength} of chains linked without a cap
- *    at half the link distance (only the surest links);
+ * 3. slices per scan, unless given: 1.15 times the {@link medianRunLength} of chains linked
+ *    without a cap at 0.6 times the link distance (only the surest links; calibrated on
+ *    synthetic data, where it gives 32 for scans of 32 slices);
  * 4. {@link linkScans} with that cap and the calibrated `maxDistance`.
  * A group is therefore at most one scan; with one scan per person (OASIS-1, the Kaggle sets
  * derived from it) groups are people. A person's scan may still come out as two or more groups
@@ -119,7 +125,7 @@ export function reconstructSubjects(slices: readonly SliceSignature[], options: 
   const maxDistance = options.maxDistance ?? SAME_SCAN_LINK_DISTANCE;
   const pairs = options.pairs ?? candidatePairs(slices, options.neighbours ?? 6);
   const estimated = options.slicesPerScan === undefined;
-  const slicesPerScan = options.slicesPerScan ?? medianRunLength(linkScans(slices.length, pairs, maxDistance / 2, Infinity).sizes);
+  const slicesPerScan = options.slicesPerScan ?? Math.ceil(RUN_SLACK * medianRunLength(linkScans(slices.length, pairs, ESTIMATE_SHARE * maxDistance, Infinity).sizes));
   return { ...linkScans(slices.length, pairs, maxDistance, slicesPerScan), slicesPerScan, estimated, maxDistance };
 }
 

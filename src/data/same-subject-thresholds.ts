@@ -6,10 +6,10 @@
  */
 
 /** Longest link between two slices of one scan in the pseudo-subject chains. PLACEHOLDER */
-export const SAME_SCAN_LINK_DISTANCE = 0.06;
+export const SAME_SCAN_LINK_DISTANCE = 0.2;
 
 /** Largest distance at which the audit calls a test slice and a train slice the same person. PLACEHOLDER */
-export const TWIN_DISTANCE = 0.04;
+export const TWIN_DISTANCE = 0.05;
 
 /** Slices within {@link TWIN_DISTANCE} of train that make a held-out subject a twin (fewer when it has fewer slices). PLACEHOLDER */
 export const TWIN_MIN_SLICES = 2;

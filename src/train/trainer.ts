@@ -224,7 +224,7 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
       machine: { ...machineInfo(), threads: config.threads!, libtorch: torchVersion() },
       dataset: { root: prepared.dataset.root, layout: prepared.dataset.layout, fingerprint: prepared.fingerprint, slices: prepared.items.length },
       split: { grouping: prepared.grouping, seed: config.splitSeed, counts, groups: prepared.groups },
-      leakage: { exactAcrossSplits: prepared.audit.exact.acrossSplits, nearAcrossSplits: prepared.audit.near.acrossSplits, closeToTrain: prepared.audit.closeToTrain },
+      leakage: { exactAcrossSplits: prepared.audit.exact.acrossSplits, nearAcrossSplits: prepared.audit.near.acrossSplits, closeToTrain: prepared.audit.closeToTrain, twins: prepared.audit.twins },
     });
     log(
       `run ${before.id}: ${config.model} on ${config.task} (${classes.join(', ')}), ${h}x${w}, ` +
