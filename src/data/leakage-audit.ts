@@ -1,7 +1,7 @@
 import type { SplitName } from './dataset.js';
 import { coarseNeighbours, type SlicePair } from './nearest-slices.js';
 import { sliceDistance, type SliceSignature } from './slice-signature.js';
-import { TWIN_DISTANCE, TWIN_MIN_SLICES } from './same-subject-thresholds.js';
+import { TWIN_CONSISTENT_DISTANCE, TWIN_CONSISTENT_SHARE, TWIN_DISTANCE, TWIN_MIN_SLICES } from './same-subject-thresholds.js';
 
 /** One item as the audit sees it. */
 export interface AuditEntry {
@@ -55,11 +55,19 @@ export interface SubjectTwin {
   readonly slices: number;
   /** Its slices with a train slice within the twin distance (or an exact copy in train). */
   readonly twinSlices: number;
+  /** Most of its slices whose closest train slice is within the consistent distance and in one train subject. */
+  readonly consistentSlices: number;
+  /** That train subject (or pseudo-subject, or train item when train is not grouped). */
+  readonly matchedTrainSubject: string;
   /** Smallest distance from one of its slices to a train slice. */
   readonly closestDistance: number;
   /** The train item at that distance. */
   readonly closestTrainItem: string;
-  /** `twinSlices >= minTwinSlices`: the same person is in train. */
+  /**
+   * The same person is in train: an exact copy of one of its slices is there, or (one slice)
+   * it is within the twin distance, or (several) `consistentSlices` reaches both
+   * `minTwinSlices` and `consistentShare` of its slices.
+   */
   readonly twin: boolean;
 }
 
@@ -69,13 +77,19 @@ export interface TwinCheck {
   readonly unit: 'subject' | 'pseudo-subject' | 'slice';
   /** Largest slice distance of a twin pair (calibrated; see same-subject-thresholds.ts). */
   readonly twinDistance: number;
-  /** Twin slices a unit needs to count as a twin (calibrated with the distance). */
+  /** Fewest consistent slices of a twin (calibrated with the distances). */
   readonly minTwinSlices: number;
+  /** Largest distance of a slice counted as consistent (pointing at one train subject). */
+  readonly consistentDistance: number;
+  /** Share of a unit's slices that must be consistent. */
+  readonly consistentShare: number;
   /** Per split: units, units with a twin in train, their share, and the same for slices. */
   readonly bySplit: ReadonlyArray<{ split: SplitName; subjects: number; withTwinInTrain: number; share: number; slices: number; slicesWithTwin: number }>;
   /** Every validation and test unit, twins first, closest first. */
   readonly subjects: SubjectTwin[];
 }
+
+type TwinRule = Pick<TwinCheck, 'twinDistance' | 'minTwinSlices' | 'consistentDistance' | 'consistentShare'>;
 
 /** Options of {@link auditLeakage} beyond the verified pairs. */
 export interface AuditOptions {
@@ -83,8 +97,12 @@ export interface AuditOptions {
   readonly examples?: number;
   /** Twin distance (default {@link TWIN_DISTANCE}). */
   readonly twinDistance?: number;
-  /** Twin slices per unit (default {@link TWIN_MIN_SLICES}). */
+  /** Fewest consistent slices of a twin (default {@link TWIN_MIN_SLICES}). */
   readonly minTwinSlices?: number;
+  /** Default {@link TWIN_CONSISTENT_DISTANCE}. */
+  readonly consistentDistance?: number;
+  /** Default {@link TWIN_CONSISTENT_SHARE}. */
+  readonly consistentShare?: number;
   /** Unit of the twin check (default `subject` when every entry has a group, else `slice`). */
   readonly unit?: TwinCheck['unit'];
 }
@@ -148,9 +166,11 @@ function report(entries: readonly AuditEntry[], pairs: ReadonlyArray<{ a: number
  * pairs at full resolution within the twin distance, different hash), each counted within and
  * across splits with examples; the share of validation and test items that have an exact or near
  * duplicate in train; and per validation/test subject (or pseudo-subject, or slice) whether it has
- * a twin in train: at least `minTwinSlices` of its slices within the twin distance of a train
- * slice. The distance and the slice count are calibrated on data with known subjects (see
- * same-subject-thresholds.ts); a similar brain of another person stays below them.
+ * a twin in train: at least half of its slices (and at least `minTwinSlices`) have their closest
+ * train slice within the consistent distance and all in one train subject (a single slice: within
+ * the twin distance; an exact copy always counts). Distances, share and count are calibrated on
+ * data with known subjects (see same-subject-thresholds.ts): a similar brain of another person
+ * matches a few slices scattered over many train people, the same person most slices of one.
  *
  * @param verifiedPairs pairs with full-resolution distances (from {@link trainTwinPairs} and
  *   `candidatePairs`), indices into `entries`; a pair may appear twice
@@ -197,15 +217,20 @@ export function auditLeakage(
     closeToTrain.push({ split, items: members, withCloseTrainItem: close.size, share: Math.round((close.size / members) * 1000) / 1000 });
   }
   const unit = options.unit ?? (entries.length > 0 && entries.every((e) => e.group !== undefined) ? (entries.every((e) => e.group!.startsWith('pseudo:')) ? 'pseudo-subject' : 'subject') : 'slice');
-  const twins = checkTwins(entries, [...exactPairs, ...verifiedPairs], nearThreshold, minTwinSlices, unit);
+  const rule: TwinRule = {
+    twinDistance: nearThreshold,
+    minTwinSlices,
+    consistentDistance: options.consistentDistance ?? TWIN_CONSISTENT_DISTANCE,
+    consistentShare: options.consistentShare ?? TWIN_CONSISTENT_SHARE,
+  };
+  const twins = checkTwins(entries, [...exactPairs, ...verifiedPairs], rule, unit);
   return { nearThreshold, exact: report(entries, exactPairs, examples), near: report(entries, near, examples), closeToTrain, twins };
 }
 
 function checkTwins(
   entries: readonly (AuditEntry & { readonly group?: string })[],
   pairs: readonly SlicePair[],
-  twinDistance: number,
-  minTwinSlices: number,
+  rule: TwinRule,
   unit: TwinCheck['unit'],
 ): TwinCheck {
   // Closest train slice of every held-out slice.
@@ -229,21 +254,39 @@ function checkTwins(
   const subjects: SubjectTwin[] = [];
   for (const [key, { split, members }] of units) {
     let twinSlices = 0;
+    let exact = false;
     let best: { distance: number; train: number } | undefined;
+    // Slices whose closest train slice is near, counted per train subject: one person's slices
+    // all point at the same train person; a look-alike of another person at a few scattered ones.
+    const perTrainGroup = new Map<string, number>();
     for (const i of members) {
       const c = closest.get(i);
       if (!c) continue;
-      if (c.distance <= twinDistance) twinSlices++;
+      if (c.distance <= rule.twinDistance) twinSlices++;
+      if (c.distance === 0 && entries[i]!.hash === entries[c.train]!.hash) exact = true;
+      if (c.distance <= rule.consistentDistance) {
+        const g = entries[c.train]!.group ?? entries[c.train]!.id;
+        perTrainGroup.set(g, (perTrainGroup.get(g) ?? 0) + 1);
+      }
       if (!best || c.distance < best.distance) best = c;
     }
+    let consistentSlices = 0;
+    let matchedTrainSubject = '';
+    for (const [g, n] of perTrainGroup) {
+      if (n > consistentSlices) [consistentSlices, matchedTrainSubject] = [n, g];
+    }
+    const needed = Math.max(rule.minTwinSlices, Math.ceil(rule.consistentShare * members.length));
+    const twin = exact || (members.length === 1 ? twinSlices === 1 : consistentSlices >= needed);
     subjects.push({
       split,
       subject: key.slice(key.indexOf('\u0000') + 1),
       slices: members.length,
       twinSlices,
+      consistentSlices,
+      matchedTrainSubject,
       closestDistance: best ? Math.round(best.distance * 10000) / 10000 : Number.POSITIVE_INFINITY,
       closestTrainItem: best ? entries[best.train]!.id : '',
-      twin: twinSlices >= Math.min(minTwinSlices, members.length),
+      twin,
     });
   }
   subjects.sort((x, y) => Number(y.twin) - Number(x.twin) || x.closestDistance - y.closestDistance);
@@ -261,5 +304,5 @@ function checkTwins(
       slicesWithTwin: list.reduce((n, s) => n + s.twinSlices, 0),
     });
   }
-  return { unit, twinDistance, minTwinSlices, bySplit, subjects };
+  return { unit, ...rule, bySplit, subjects };
 }

@@ -11,5 +11,11 @@ export const SAME_SCAN_LINK_DISTANCE = 0.2;
 /** Largest distance at which the audit calls a test slice and a train slice the same person. PLACEHOLDER */
 export const TWIN_DISTANCE = 0.05;
 
-/** Slices within {@link TWIN_DISTANCE} of train that make a held-out subject a twin (fewer when it has fewer slices). PLACEHOLDER */
+/** Fewest slices of a held-out subject that must point at one train subject for a twin. */
 export const TWIN_MIN_SLICES = 2;
+
+/** Largest distance at which a held-out slice counts as pointing at the train subject of its closest train slice. */
+export const TWIN_CONSISTENT_DISTANCE = 0.08;
+
+/** Share of a held-out subject's slices that must point at one train subject for a twin. */
+export const TWIN_CONSISTENT_SHARE = 0.5;

@@ -99,10 +99,11 @@ export function textReport(report: ReturnType<typeof inspectReport>): string {
   for (const c of a.closeToTrain) lines.push(`  ${c.split}: ${c.withCloseTrainItem} of ${c.items} slices (${(c.share * 100).toFixed(1)} %) have an exact or near duplicate in train`);
   const t = a.twins;
   for (const s of t.bySplit) {
-    lines.push(`  ${s.split}: ${s.withTwinInTrain} of ${s.subjects} ${t.unit === 'slice' ? 'slices' : `${t.unit}s`} (${(s.share * 100).toFixed(1)} %) have a twin in train (>= ${t.minTwinSlices} slices within ${t.twinDistance})`);
+    const rule = t.unit === 'slice' ? `within ${t.twinDistance}` : `>= ${t.consistentShare * 100} % of its slices within ${t.consistentDistance} of one train ${t.unit}`;
+    lines.push(`  ${s.split}: ${s.withTwinInTrain} of ${s.subjects} ${t.unit === 'slice' ? 'slices' : `${t.unit}s`} (${(s.share * 100).toFixed(1)} %) have a twin in train (${rule})`);
   }
   for (const s of t.subjects.filter((x) => x.twin).slice(0, 5)) {
-    lines.push(`    ${s.subject} [${s.split}]: ${s.twinSlices} of ${s.slices} slices; closest ${s.closestTrainItem} (distance ${s.closestDistance})`);
+    lines.push(`    ${s.subject} [${s.split}]: ${s.consistentSlices} of ${s.slices} slices match train ${s.matchedTrainSubject}; closest ${s.closestTrainItem} (distance ${s.closestDistance})`);
   }
   for (const e of [...a.exact.examples, ...a.near.examples].slice(0, 6)) {
     lines.push(`  e.g. ${e.items.map((i) => `${i.id} [${i.split}]`).join(' ~ ')} (distance ${e.distance})`);
