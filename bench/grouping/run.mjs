@@ -12,10 +12,12 @@ import { candidatePairs } from '../../dist/data/nearest-slices.js';
 import { reconstructSubjects } from '../../dist/data/pseudo-subjects.js';
 import { auditLeakage, trainTwinPairs } from '../../dist/data/leakage-audit.js';
 import { adjustedRandScore, clusterPurity } from '../../dist/data/cluster-agreement.js';
-import { SAME_SCAN_LINK_DISTANCE, TWIN_DISTANCE, TWIN_MIN_SLICES } from '../../dist/data/same-subject-thresholds.js';
+import { SAME_SCAN_LINK_DISTANCE, TWIN_CONSISTENT_DISTANCE, TWIN_CONSISTENT_SHARE, TWIN_DISTANCE, TWIN_MIN_SLICES } from '../../dist/data/same-subject-thresholds.js';
 
 const dir = process.argv[2];
-if (!dir) throw new Error('usage: node bench/grouping/run.mjs <synth folder with subjects.csv>');
+if (!dir) throw new Error('usage: node bench/grouping/run.mjs <synth folder with subjects.csv> [--sample <kaggle4-sample folder>]');
+const sampleAt = process.argv.indexOf('--sample');
+const sampleDir = sampleAt > 0 ? process.argv[sampleAt + 1] : undefined;
 const quantile = (values, p) => {
   const s = [...values].sort((x, y) => x - y);
   return s[Math.min(s.length - 1, Math.floor(p * (s.length - 1)))];
@@ -84,4 +86,32 @@ function audit(split, label) {
 }
 audit(slices.map((s) => (s.split === 'test' ? 'test' : 'train')), 'subject-disjoint split (synth train/test)');
 audit(slices.map((s) => (s.slice % 5 === 2 ? 'test' : 'train')), 'leaky split (every 5th slice of each subject in test)');
-console.log(`constants: SAME_SCAN_LINK_DISTANCE ${SAME_SCAN_LINK_DISTANCE}, TWIN_DISTANCE ${TWIN_DISTANCE}, TWIN_MIN_SLICES ${TWIN_MIN_SLICES}`);
+if (sampleDir) {
+  // The real sample: 38 slices, every 7th file of the Kaggle train folders (few true neighbours).
+  const { readdirSync } = await import('node:fs');
+  const { seededRandom } = await import('../../dist/data/seeded-shuffle.js');
+  const real = [];
+  for (const cls of readdirSync(sampleDir).filter((c) => !c.includes('.')).sort()) {
+    for (const file of readdirSync(join(sampleDir, cls)).sort()) real.push({ cls, file, image: await decodeImage(join(sampleDir, cls, file)) });
+  }
+  const g = reconstructSubjects(real.map((r) => sliceSignature(r.image)));
+  const mixed = g.sizes.map((_, k) => new Set(real.filter((__, i) => g.group[i] === k).map((r) => r.cls)).size).filter((c) => c > 1).length;
+  console.log(`sample (${real.length} real slices, ${sampleDir}): ${g.sizes.length} groups, largest ${Math.max(...g.sizes)}, ${mixed} groups mixing classes (slices per scan ${g.slicesPerScan} estimated)`);
+  // ModerateDemented: two people; files 2-23 one scan, 30-51 the other; 6 generated slices between neighbours.
+  const read = (n) => decodeImage(join(sampleDir, 'ModerateDemented', `moderateDem${n}.jpg`));
+  const people = [await Promise.all([2, 9, 16, 23].map(read)), await Promise.all([30, 37, 44, 51].map(read))];
+  const items = [];
+  people.forEach((scan, person) => scan.forEach((a, k) => {
+    items.push({ person, image: a });
+    if (k + 1 >= scan.length) return;
+    const random = seededRandom(person * 10 + k, 'between');
+    for (let s = 1; s < 7; s++) {
+      const t = s / 7;
+      items.push({ person, image: { ...a, data: a.data.map((v, i) => { const m = (1 - t) * v + t * scan[k + 1].data[i]; return m < 16 ? Math.round(m) : Math.max(0, Math.min(255, Math.round(m + 28 * (random() - 0.5)))); }) } });
+    }
+  }));
+  const m = reconstructSubjects(items.map((x) => sliceSignature(x.image)));
+  const mt = items.map((x) => x.person);
+  console.log(`ModerateDemented pattern (8 real + 36 generated slices, 2 people): ${m.sizes.length} groups ${JSON.stringify(m.sizes)}; ARI ${f(adjustedRandScore(mt, m.group), 3)}, purity ${f(clusterPurity(mt, m.group), 3)}`);
+}
+console.log(`constants: SAME_SCAN_LINK_DISTANCE ${SAME_SCAN_LINK_DISTANCE}, TWIN_DISTANCE ${TWIN_DISTANCE}, TWIN_MIN_SLICES ${TWIN_MIN_SLICES}, TWIN_CONSISTENT_DISTANCE ${TWIN_CONSISTENT_DISTANCE}, TWIN_CONSISTENT_SHARE ${TWIN_CONSISTENT_SHARE}`);

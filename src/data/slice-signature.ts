@@ -51,11 +51,13 @@ export function sliceSignature(image: Raster): SliceSignature {
   let my = 0;
   let inMask = 0;
   const histogram = new Uint32Array(256);
+  const column = Uint16Array.from({ length: width }, (_, x) => Math.min(gw - 1, Math.floor((x * gw) / width)));
   for (let y = 0; y < height; y++) {
-    const cy = Math.min(gh - 1, Math.floor((y * gh) / height));
+    const rowCell = Math.min(gh - 1, Math.floor((y * gh) / height)) * gw;
+    const row = y * width;
     for (let x = 0; x < width; x++) {
-      const v = pixels[y * width + x]!;
-      const cell = cy * gw + Math.min(gw - 1, Math.floor((x * gw) / width));
+      const v = pixels[row + x]!;
+      const cell = rowCell + column[x]!;
       sums[cell]! += v;
       counts[cell]!++;
       if (v > MASK_LEVEL) {
