@@ -61,18 +61,39 @@ export function linkScans(count: number, pairs: readonly SlicePair[], maxDistanc
     }
     return i;
   };
+  // Two link slots per slice: its predecessor and successor in the chain (-1 when free).
+  const links = new Int32Array(2 * count).fill(-1);
+  const union = (a: number, b: number) => {
+    const ra = find(a);
+    const rb = find(b);
+    if (ra === rb) return;
+    const [root, child] = ra < rb ? [ra, rb] : [rb, ra];
+    parent[child] = root;
+    size[root]! += size[child]!;
+  };
+  const addLink = (a: number, b: number) => {
+    links[2 * a + degree[a]!] = b;
+    links[2 * b + degree[b]!] = a;
+    degree[a]!++;
+    degree[b]!++;
+  };
+  const removeLink = (a: number, b: number) => {
+    for (const [x, y] of [[a, b], [b, a]] as const) {
+      if (links[2 * x] === y) links[2 * x] = links[2 * x + 1]!;
+      links[2 * x + 1] = -1;
+      degree[x]!--;
+    }
+  };
   const sorted = pairs.filter((p) => p.distance <= maxDistance).sort((x, y) => x.distance - y.distance || x.a - y.a || x.b - y.b);
   for (const { a, b } of sorted) {
     if (degree[a]! >= 2 || degree[b]! >= 2) continue;
     const ra = find(a);
     const rb = find(b);
     if (ra === rb || size[ra]! + size[rb]! > cap) continue;
-    degree[a]!++;
-    degree[b]!++;
-    const [root, child] = ra < rb ? [ra, rb] : [rb, ra];
-    parent[child] = root;
-    size[root]! += size[child]!;
+    addLink(a, b);
+    union(a, b);
   }
+  spliceFragments(count, sorted, { find, size, degree, links, addLink, removeLink, union }, maxDistance, cap);
   const index = new Map<number, number>();
   const group: number[] = [];
   const sizes: number[] = [];
@@ -88,6 +109,69 @@ export function linkScans(count: number, pairs: readonly SlicePair[], maxDistanc
     sizes[g]!++;
   }
   return { group, sizes };
+}
+
+interface ChainState {
+  find(i: number): number;
+  readonly size: number[];
+  readonly degree: Uint8Array;
+  readonly links: Int32Array;
+  addLink(a: number, b: number): void;
+  removeLink(a: number, b: number): void;
+  union(a: number, b: number): void;
+}
+
+/**
+ * Second pass of {@link linkScans}: a short chain (or single slice) that the greedy pass left
+ * beside a longer chain is spliced into it where it fits best ("cheapest insertion"): between
+ * linked slices u and v when d(u, end1) + d(end2, v) - d(u, v) is smallest and at most
+ * `maxDistance`. Needed because two slices on either side of a noisy slice can be closer to each
+ * other than to it; the greedy pass then links across it and leaves it alone.
+ */
+function spliceFragments(count: number, sorted: readonly SlicePair[], state: ChainState, maxDistance: number, cap: number): void {
+  const { find, size, degree, links } = state;
+  const distance = new Map<number, number>();
+  const near: Array<Array<{ other: number; distance: number }>> = Array.from({ length: count }, () => []);
+  for (const p of sorted) {
+    distance.set(p.a * count + p.b, p.distance);
+    near[p.a]!.push({ other: p.b, distance: p.distance });
+    near[p.b]!.push({ other: p.a, distance: p.distance });
+  }
+  const between = (a: number, b: number) => distance.get(Math.min(a, b) * count + Math.max(a, b));
+  const members = new Map<number, number[]>();
+  for (let i = 0; i < count; i++) {
+    const r = find(i);
+    const list = members.get(r);
+    if (list) list.push(i);
+    else members.set(r, [i]);
+  }
+  const fragments = [...members.values()].filter((m) => m.length < cap / 2).sort((x, y) => x.length - y.length || x[0]! - y[0]!);
+  for (const fragment of fragments) {
+    const root = find(fragment[0]!);
+    if (size[root] !== fragment.length) continue; // already spliced into another chain
+    const ends = fragment.filter((i) => degree[i]! < 2);
+    if (ends.length === 0) continue;
+    const [e1, e2] = ends.length === 1 ? [ends[0]!, ends[0]!] : [ends[0]!, ends[1]!];
+    let best: { u: number; v: number; ea: number; eb: number; cost: number } | undefined;
+    for (const [ea, eb] of [[e1, e2], [e2, e1]] as const) {
+      for (const { other: u, distance: du } of near[ea]!) {
+        const ru = find(u);
+        if (ru === root || size[ru]! + fragment.length > cap) continue;
+        for (const v of [links[2 * u]!, links[2 * u + 1]!]) {
+          if (v < 0) continue;
+          const dv = between(eb, v);
+          if (dv === undefined) continue;
+          const cost = du + dv - between(u, v)!;
+          if (cost <= maxDistance && (!best || cost < best.cost)) best = { u, v, ea, eb, cost };
+        }
+      }
+    }
+    if (!best) continue;
+    state.removeLink(best.u, best.v);
+    state.addLink(best.u, best.ea);
+    state.addLink(best.eb, best.v);
+    state.union(best.u, best.ea);
+  }
 }
 
 /**
