@@ -63,6 +63,36 @@ const groups = reconstructSubjects(sig, { pairs });
 const truth = slices.map((s) => s.subject);
 console.log(`grouping (link distance ${groups.maxDistance}, slices per scan ${groups.slicesPerScan}${groups.estimated ? ' estimated' : ''}): ${groups.sizes.length} groups for ${bySubject.size} subjects, largest ${Math.max(...groups.sizes)}; ARI ${f(adjustedRandScore(truth, groups.group), 3)}, purity ${f(clusterPurity(truth, groups.group), 3)}; ${seconds(t)} s`);
 
+// The first round's method, side by side: connected components of 16x16-thumbnail near-duplicates
+// (mean absolute difference <= 5 gray levels), as src/data/pseudo-subjects.ts did before issue 13.
+{
+  t = performance.now();
+  const thumb = (im) => {
+    const out = new Float32Array(256), counts = new Float32Array(256);
+    for (let y = 0; y < im.height; y++) for (let x = 0; x < im.width; x++) {
+      const c = Math.min(15, Math.floor((y * 16) / im.height)) * 16 + Math.min(15, Math.floor((x * 16) / im.width));
+      out[c] += im.data[(y * im.width + x) * im.channels]; counts[c]++;
+    }
+    return out.map((v, i) => v / counts[i]);
+  };
+  const th = slices.map((s) => thumb(s.image));
+  const parent = th.map((_, i) => i);
+  const find = (i) => { while (parent[i] !== i) i = parent[i] = parent[parent[i]]; return i; };
+  const means = th.map((v) => v.reduce((a, b) => a + b, 0) / 256);
+  const order = means.map((_, i) => i).sort((a, b) => means[a] - means[b]);
+  let nearPairs = 0;
+  for (let oi = 0; oi < order.length; oi++) for (let oj = oi + 1; oj < order.length; oj++) {
+    const i = order[oi], j = order[oj];
+    if (means[j] - means[i] > 5) break;
+    let sum = 0;
+    for (let k = 0; k < 256 && sum <= 1280; k++) sum += Math.abs(th[i][k] - th[j][k]);
+    if (sum <= 1280) { nearPairs++; const a = find(i), b = find(j); if (a !== b) parent[Math.max(a, b)] = Math.min(a, b); }
+  }
+  const old = slices.map((_, i) => find(i));
+  const sizes = new Map(); for (const r of old) sizes.set(r, (sizes.get(r) ?? 0) + 1);
+  console.log(`first-round grouping (thumbnail components, ${nearPairs} near pairs): ${sizes.size} groups, largest ${Math.max(...sizes.values())}; ARI ${f(adjustedRandScore(truth, old), 3)}, purity ${f(clusterPurity(truth, old), 3)}; ${seconds(t)} s`);
+}
+
 // Audit on the generator's subject-disjoint split (no twins) and on a leaky slice-level split.
 function audit(split, label) {
   t = performance.now();

@@ -230,6 +230,9 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
       `run ${before.id}: ${config.model} on ${config.task} (${classes.join(', ')}), ${h}x${w}, ` +
         `train ${splits.train.labelList.length} / val ${splits.val.labelList.length} / test ${splits.test.labelList.length} slices (${prepared.grouping} grouping), ${config.threads} threads, ${config.device}`,
     );
+    for (const t of prepared.audit.twins.bySplit) {
+      if (t.withTwinInTrain > 0) log(`leakage audit: ${t.withTwinInTrain} of ${t.subjects} ${t.split} ${prepared.audit.twins.unit === 'slice' ? 'slices' : `${prepared.audit.twins.unit}s`} have a twin in train (the same person on both sides)`);
+    }
 
     // ---- model, optimizer, schedule: fresh, or as checkpointed --------------------------------
     manualSeed(config.seed);
