@@ -115,6 +115,7 @@ function audit(split, label) {
   console.log(`audit, ${label}: ${units.length} test subjects (${positives} truly in train); flagged ${tp + fp}: precision ${tp + fp ? f(tp / (tp + fp), 3) : 'n/a'}, recall ${positives ? f(tp / positives, 3) : 'n/a'}, false-positive rate ${negatives ? f(fp / negatives, 3) : 'n/a'} of subjects; different-subject pairs verified ${diff.length}, flagged ${diffFlagged} (${f(diff.length ? diffFlagged / diff.length : 0, 4)}); ${seconds(t)} s`);
 }
 audit(slices.map((s) => (s.split === 'test' ? 'test' : 'train')), 'subject-disjoint split (synth train/test)');
+audit(slices.map((s) => (Number(s.subject.replace(/\D/g, '')) % 2 ? 'test' : 'train')), 'subject-disjoint split (odd-numbered subjects in test)');
 audit(slices.map((s) => (s.slice % 5 === 2 ? 'test' : 'train')), 'leaky split (every 5th slice of each subject in test)');
 if (sampleDir) {
   // The real sample: 38 slices, every 7th file of the Kaggle train folders (few true neighbours).
