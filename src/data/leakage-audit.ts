@@ -59,8 +59,8 @@ export interface SubjectTwin {
   readonly consistentSlices: number;
   /** That train subject (or pseudo-subject, or train item when train is not grouped). */
   readonly matchedTrainSubject: string;
-  /** Smallest distance from one of its slices to a train slice. */
-  readonly closestDistance: number;
+  /** Smallest distance from one of its slices to a train slice (null when train is empty). */
+  readonly closestDistance: number | null;
   /** The train item at that distance. */
   readonly closestTrainItem: string;
   /**
@@ -284,12 +284,12 @@ function checkTwins(
       twinSlices,
       consistentSlices,
       matchedTrainSubject,
-      closestDistance: best ? Math.round(best.distance * 10000) / 10000 : Number.POSITIVE_INFINITY,
+      closestDistance: best ? Math.round(best.distance * 10000) / 10000 : null,
       closestTrainItem: best ? entries[best.train]!.id : '',
       twin,
     });
   }
-  subjects.sort((x, y) => Number(y.twin) - Number(x.twin) || x.closestDistance - y.closestDistance);
+  subjects.sort((x, y) => Number(y.twin) - Number(x.twin) || (x.closestDistance ?? Infinity) - (y.closestDistance ?? Infinity));
   const bySplit: TwinCheck['bySplit'][number][] = [];
   for (const split of ['val', 'test'] as const) {
     const list = subjects.filter((s) => s.split === split);
