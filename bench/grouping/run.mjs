@@ -28,7 +28,7 @@ const seconds = (t) => ((performance.now() - t) / 1000).toFixed(1);
 const rows = readFileSync(join(dir, 'subjects.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
 let t = performance.now();
 const slices = [];
-for (const [file, subject, , split, slice] of rows) slices.push({ file, subject, split, slice: Number(slice), image: await decodeImage(join(dir, file)) });
+for (const [file, subject, stage, split, slice] of rows) slices.push({ file, subject, stage, split, slice: Number(slice), image: await decodeImage(join(dir, file)) });
 console.log(`# ${dir}: ${slices.length} slices, ${new Set(slices.map((s) => s.subject)).size} subjects; decoded in ${seconds(t)} s; CPU: ${cpus()[0].model} x${cpus().length}`);
 
 t = performance.now();
@@ -61,6 +61,8 @@ console.log(`adjacent pairs among the coarse candidates: ${f(candidateRecall, 3)
 t = performance.now();
 const groups = reconstructSubjects(sig, { pairs });
 const truth = slices.map((s) => s.subject);
+const byClass = reconstructSubjects(sig, { pairs, labels: slices.map((s) => s.stage) });
+console.log(`grouping within class folders (as prepare does; cap ${byClass.slicesPerScan}): ${byClass.sizes.length} groups, largest ${Math.max(...byClass.sizes)}; ARI ${f(adjustedRandScore(truth, byClass.group), 3)}, purity ${f(clusterPurity(truth, byClass.group), 3)}`);
 console.log(`grouping (link distance ${groups.maxDistance}, slices per scan ${groups.slicesPerScan}${groups.estimated ? ' estimated' : ''}): ${groups.sizes.length} groups for ${bySubject.size} subjects, largest ${Math.max(...groups.sizes)}; ARI ${f(adjustedRandScore(truth, groups.group), 3)}, purity ${f(clusterPurity(truth, groups.group), 3)}; ${seconds(t)} s`);
 
 // The first round's method, side by side: connected components of 16x16-thumbnail near-duplicates
@@ -125,9 +127,12 @@ if (sampleDir) {
   for (const cls of readdirSync(sampleDir).filter((c) => !c.includes('.')).sort()) {
     for (const file of readdirSync(join(sampleDir, cls)).sort()) real.push({ cls, file, image: await decodeImage(join(sampleDir, cls, file)) });
   }
-  const g = reconstructSubjects(real.map((r) => sliceSignature(r.image)));
+  const g = reconstructSubjects(real.map((r) => sliceSignature(r.image)), { labels: real.map((r) => r.cls) });
+  const blind = reconstructSubjects(real.map((r) => sliceSignature(r.image)));
+  const mixedBlind = blind.sizes.map((_, k) => new Set(real.filter((__, i) => blind.group[i] === k).map((r) => r.cls)).size).filter((c) => c > 1).length;
+  console.log(`sample without class labels: ${blind.sizes.length} groups, largest ${Math.max(...blind.sizes)}, ${mixedBlind} groups mixing classes`);
   const mixed = g.sizes.map((_, k) => new Set(real.filter((__, i) => g.group[i] === k).map((r) => r.cls)).size).filter((c) => c > 1).length;
-  console.log(`sample (${real.length} real slices, ${sampleDir}): ${g.sizes.length} groups, largest ${Math.max(...g.sizes)}, ${mixed} groups mixing classes (slices per scan ${g.slicesPerScan} estimated)`);
+  console.log(`sample within class folders (${real.length} real slices, ${sampleDir}): ${g.sizes.length} groups, largest ${Math.max(...g.sizes)}, ${mixed} groups mixing classes (slices per scan ${g.slicesPerScan} estimated)`);
   // ModerateDemented: two people; files 2-23 one scan, 30-51 the other; 6 generated slices between neighbours.
   const read = (n) => decodeImage(join(sampleDir, 'ModerateDemented', `moderateDem${n}.jpg`));
   const people = [await Promise.all([2, 9, 16, 23].map(read)), await Promise.all([30, 37, 44, 51].map(read))];

@@ -100,7 +100,7 @@ export async function prepareDataset(dataset: Dataset, options: PrepareOptions =
     for (const k of kept) counts.set(k.item.subject!, (counts.get(k.item.subject!) ?? 0) + 1);
     sizes = [...counts.values()];
   } else if (grouping === 'pseudo') {
-    const pseudo = reconstructSubjects(signatures, { pairs, ...(options.slicesPerScan ? { slicesPerScan: options.slicesPerScan } : {}) });
+    const pseudo = reconstructSubjects(signatures, { pairs, labels: kept.map((k) => k.item.sourceClass), ...(options.slicesPerScan ? { slicesPerScan: options.slicesPerScan } : {}) });
     groupOf = (i) => `pseudo:${pseudo.group[i]}`;
     sizes = pseudo.sizes;
     pseudoSubjects = { slicesPerScan: pseudo.slicesPerScan, estimated: pseudo.estimated, maxDistance: pseudo.maxDistance };

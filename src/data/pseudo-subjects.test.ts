@@ -94,11 +94,18 @@ test('pseudo-subjects of synthetic scans agree with the true subjects (ARI, puri
   await generateDataset({ out: root, subjects: 8, seed: 5 });
   const rows = (await readFile(join(root, 'subjects.csv'), 'utf8')).trim().split('\n').slice(1).map((l) => l.split(','));
   const images = await Promise.all(rows.map((r) => decodeImage(join(root, r[0]!))));
-  const result = reconstructSubjects(images.map(sliceSignature));
+  const signatures = images.map(sliceSignature);
   const truth = rows.map((r) => r[1]!);
+  // As prepareDataset does: never across class folders.
+  const result = reconstructSubjects(signatures, { labels: rows.map((r) => r[2]!) });
   const ari = adjustedRandScore(truth, result.group);
   const purity = clusterPurity(truth, result.group);
-  assert.ok(ari >= 0.85, `ARI ${ari}`);
-  assert.ok(purity >= 0.9, `purity ${purity}`);
-  assert.ok(Math.max(...result.sizes) <= 33, `largest group ${Math.max(...result.sizes)}`);
+  assert.ok(ari >= 0.9, `ARI ${ari}`);
+  assert.ok(purity >= 0.95, `purity ${purity}`);
+  assert.ok(result.slicesPerScan >= 30 && result.slicesPerScan <= 40, `estimated ${result.slicesPerScan} slices per scan for 32`);
+  assert.ok(Math.max(...result.sizes) <= result.slicesPerScan);
+  // Without the class labels the chains still mostly follow people.
+  const blind = reconstructSubjects(signatures);
+  assert.ok(adjustedRandScore(truth, blind.group) >= 0.85, `ARI without labels ${adjustedRandScore(truth, blind.group)}`);
+  assert.throws(() => reconstructSubjects(signatures, { labels: ['a'] }), /256 slices but 1 labels/);
 });

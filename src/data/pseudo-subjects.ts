@@ -5,7 +5,7 @@ import { SAME_SCAN_LINK_DISTANCE } from './same-subject-thresholds.js';
 /** Share of the link distance used for the uncapped chains whose median length estimates slices per scan. */
 const ESTIMATE_SHARE = 0.6;
 /** Cap = this times that median: the surest chains still miss a slice or two of a scan. */
-const RUN_SLACK = 1.15;
+const RUN_SLACK = 1.25;
 
 /** Pseudo-subject groups: one group index per item, and the group sizes. */
 export interface PseudoSubjects {
@@ -34,6 +34,11 @@ export interface ReconstructOptions {
   readonly neighbours?: number;
   /** Candidate pairs already verified (from {@link candidatePairs}); found here when absent. */
   readonly pairs?: readonly SlicePair[];
+  /**
+   * Class of each slice, when known: slices of different classes are never linked, since one scan
+   * has one diagnosis (in the Kaggle sets, a class folder per person).
+   */
+  readonly labels?: readonly (string | number)[];
 }
 
 /**
@@ -193,10 +198,11 @@ export function medianRunLength(sizes: readonly number[]): number {
  * 1. candidate pairs: each slice's `neighbours` most similar slices by a coarse descriptor;
  * 2. verification: {@link sliceDistance} (normalized cross-correlation after centroid alignment)
  *    at full resolution;
- * 3. slices per scan, unless given: 1.15 times the {@link medianRunLength} of chains linked
+ * 3. slices per scan, unless given: 1.25 times the {@link medianRunLength} of chains linked
  *    without a cap at 0.6 times the link distance (only the surest links; calibrated on
  *    synthetic data, where it gives 32 for scans of 32 slices);
- * 4. {@link linkScans} with that cap and the calibrated `maxDistance`.
+ * 4. {@link linkScans} with that cap and the calibrated `maxDistance`, never across classes when
+ *    `labels` are given.
  * A group is therefore at most one scan; with one scan per person (OASIS-1, the Kaggle sets
  * derived from it) groups are people. A person's scan may still come out as two or more groups
  * (a missing slice breaks the chain); a split by groups then can still leak, which the leakage
@@ -207,7 +213,10 @@ export function medianRunLength(sizes: readonly number[]): number {
  */
 export function reconstructSubjects(slices: readonly SliceSignature[], options: ReconstructOptions = {}): ReconstructedSubjects {
   const maxDistance = options.maxDistance ?? SAME_SCAN_LINK_DISTANCE;
-  const pairs = options.pairs ?? candidatePairs(slices, options.neighbours ?? 6);
+  const labels = options.labels;
+  if (labels && labels.length !== slices.length) throw new Error(`reconstructSubjects: ${slices.length} slices but ${labels.length} labels`);
+  const found = options.pairs ?? candidatePairs(slices, options.neighbours ?? 6);
+  const pairs = labels ? found.filter((p) => labels[p.a] === labels[p.b]) : found;
   const estimated = options.slicesPerScan === undefined;
   const slicesPerScan = options.slicesPerScan ?? Math.ceil(RUN_SLACK * medianRunLength(linkScans(slices.length, pairs, ESTIMATE_SHARE * maxDistance, Infinity).sizes));
   return { ...linkScans(slices.length, pairs, maxDistance, slicesPerScan), slicesPerScan, estimated, maxDistance };
