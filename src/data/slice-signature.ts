@@ -41,6 +41,8 @@ export interface SliceSignature {
    * product of two descriptors is the Pearson correlation of the two slices at 8x lower resolution.
    */
   readonly coarse: Float32Array;
+  /** True when the coarse descriptor is all zero (a slice of one gray level at 8x lower resolution). */
+  readonly flat: boolean;
 }
 
 /**
@@ -77,9 +79,13 @@ export function sliceSignature(image: Raster): SliceSignature {
     }
   }
   const coarse = new Float32Array(gw * gh);
+  let total = 0;
+  for (let i = 0; i < sums.length; i++) total += sums[i]!;
+  // Slices smaller than the grid leave cells empty: give them the slice's mean, not black.
+  const pixelMean = total / Math.max(1, width * height);
   let mean = 0;
   for (let i = 0; i < coarse.length; i++) {
-    coarse[i] = counts[i]! > 0 ? sums[i]! / counts[i]! : 0;
+    coarse[i] = counts[i]! > 0 ? sums[i]! / counts[i]! : pixelMean;
     mean += coarse[i]!;
   }
   mean /= coarse.length;
@@ -88,6 +94,7 @@ export function sliceSignature(image: Raster): SliceSignature {
     coarse[i]! -= mean;
     norm += coarse[i]! ** 2;
   }
+  const flat = norm === 0;
   norm = Math.sqrt(norm) || 1;
   for (let i = 0; i < coarse.length; i++) coarse[i]! /= norm;
   const centroid: [number, number] = inMask > 0 ? [mx / inMask, my / inMask] : [(width - 1) / 2, (height - 1) / 2];
@@ -100,7 +107,7 @@ export function sliceSignature(image: Raster): SliceSignature {
     }
     return 255;
   };
-  return { width, height, pixels, centroid, brightLevels: inMask > 0 ? [level(0.9), level(0.97)] : [0, 0], coarse };
+  return { width, height, pixels, centroid, brightLevels: inMask > 0 ? [level(0.9), level(0.97)] : [0, 0], coarse, flat };
 }
 
 /**
@@ -150,13 +157,18 @@ export function sliceDistance(a: SliceSignature, b: SliceSignature): number {
   const n = (x1 - x0) * (y1 - y0);
   let coarse = 0;
   for (let i = 0; i < a.coarse.length; i++) coarse += a.coarse[i]! * b.coarse[i]!;
-  const brightness = BRIGHTNESS_WEIGHT * (Math.abs(a.brightLevels[0] - b.brightLevels[0]) + Math.abs(a.brightLevels[1] - b.brightLevels[1])) + COARSE_WEIGHT * (1 - coarse);
+  // A flat descriptor correlates with nothing but another flat one.
+  const shape = a.flat || b.flat ? (a.flat && b.flat ? 0 : 1) : Math.max(0, 1 - coarse);
+  const brightness = BRIGHTNESS_WEIGHT * (Math.abs(a.brightLevels[0] - b.brightLevels[0]) + Math.abs(a.brightLevels[1] - b.brightLevels[1])) + COARSE_WEIGHT * shape;
   if (n <= 0) return 2 + brightness;
   const cov = sab - (sa * sb) / n;
   const va = saa - (sa * sa) / n;
   const vb = sbb - (sb * sb) / n;
   // A flat slice correlates with nothing; call it maximally far (1) rather than NaN.
-  if (va <= 0 || vb <= 0) return (va <= 0 && vb <= 0 && sa / n === sb / n ? 0 : 1) + brightness;
+  // Sums of squares cancel to rounding noise on a flat slice: call variance below 1e-6 per pixel zero.
+  const flatA = va <= 1e-6 * n;
+  const flatB = vb <= 1e-6 * n;
+  if (flatA || flatB) return (flatA && flatB && sa / n === sb / n ? 0 : 1) + brightness;
   return 1 - cov / Math.sqrt(va * vb) + brightness;
 }
 
