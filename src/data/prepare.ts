@@ -4,18 +4,20 @@ import { countProblems } from './load-items.js';
 import { LFS_HINT } from './lfs-pointer.js';
 import type { Dataset, Problem, SplitName } from './dataset.js';
 import { datasetFingerprint } from './fingerprint.js';
-import { auditLeakage, type LeakageAudit } from './leakage-audit.js';
+import { auditLeakage, trainTwinPairs, type LeakageAudit } from './leakage-audit.js';
 import { loadItems, type BadInputPolicy, type LoadedItem } from './load-items.js';
 import type { SplitManifest } from './manifest.js';
-import { describeGroups, groupPseudoSubjects } from './pseudo-subjects.js';
+import { candidatePairs } from './nearest-slices.js';
+import { describeGroups, reconstructSubjects, type ReconstructedSubjects } from './pseudo-subjects.js';
+import { TWIN_DISTANCE } from './same-subject-thresholds.js';
+import { sliceSignature } from './slice-signature.js';
 import { assignSplits, type SplitOptions } from './split.js';
-import { nearPairs, thumbnail, type NearPair } from './thumbnail.js';
 
 /** How the split keeps related slices together. */
 export type Grouping = 'auto' | 'subject' | 'pseudo' | 'none';
 
-/** Default near-duplicate threshold: mean absolute difference of 16x16 thumbnails, in gray levels. */
-export const DEFAULT_NEAR_THRESHOLD = 5;
+/** Default near-duplicate (twin) threshold: 1 - normalized cross-correlation at full resolution, calibrated on known subjects. */
+export const DEFAULT_NEAR_THRESHOLD = TWIN_DISTANCE;
 
 /** Options of {@link prepareDataset}. */
 export interface PrepareOptions extends SplitOptions {
@@ -23,8 +25,10 @@ export interface PrepareOptions extends SplitOptions {
   readonly task?: string;
   /** `auto` (default): by subject when IDs exist, else by pseudo-subject. */
   readonly grouping?: Grouping;
-  /** Near-duplicate threshold for the audit and the pseudo-subject graph (default 5). */
+  /** Twin distance of the audit (1 - normalized cross-correlation, default {@link DEFAULT_NEAR_THRESHOLD}). */
   readonly nearThreshold?: number;
+  /** Slices per scan, the pseudo-subject size cap (default estimated from the data). */
+  readonly slicesPerScan?: number;
   readonly onBad?: BadInputPolicy;
   readonly onProgress?: (message: string) => void;
   /**
@@ -55,6 +59,8 @@ export interface PreparedDataset {
   readonly excluded: Record<string, number>;
   readonly grouping: Exclude<Grouping, 'auto'>;
   readonly groups: ReturnType<typeof describeGroups>;
+  /** How pseudo-subjects were built (cap, link distance), when grouping is `pseudo`. */
+  readonly pseudoSubjects?: Pick<ReconstructedSubjects, 'slicesPerScan' | 'estimated' | 'maxDistance'>;
   readonly audit: LeakageAudit;
   readonly fingerprint: string;
   readonly manifest: SplitManifest;
@@ -71,7 +77,10 @@ export interface PreparedDataset {
  */
 export async function prepareDataset(dataset: Dataset, options: PrepareOptions = {}): Promise<PreparedDataset> {
   const nearThreshold = options.nearThreshold ?? DEFAULT_NEAR_THRESHOLD;
-  if (!(nearThreshold >= 0 && nearThreshold <= 255)) throw invalid('number in 0..255', 'near-duplicate threshold', nearThreshold);
+  if (!(nearThreshold >= 0 && nearThreshold <= 2)) throw invalid('number in 0..2 (1 - correlation)', 'near-duplicate threshold', nearThreshold);
+  if (options.slicesPerScan !== undefined && !(Number.isInteger(options.slicesPerScan) && options.slicesPerScan >= 1)) {
+    throw invalid('positive integer', 'slices per scan', options.slicesPerScan);
+  }
   const { loaded, problems, notes: decodeNotes } = await loadItems(dataset, {
     ...(options.onBad ? { onBad: options.onBad } : {}),
     onProgress: (done, total) => options.onProgress?.(`decoded ${done}/${total}`),
@@ -85,25 +94,26 @@ export async function prepareDataset(dataset: Dataset, options: PrepareOptions =
     else kept.push({ ...l, label: task.classes.indexOf(target) });
   }
   const notes = [...(dataset.notes ?? []), ...excludedNotes(task, excluded, dataset), ...summarizeNotes(decodeNotes)];
-  options.onProgress?.(`searching near-duplicates among ${kept.length} slices`);
-  const thumbs = kept.map((k) => thumbnail(k.image));
-  const pairs: NearPair[] = nearPairs(thumbs, nearThreshold);
+  options.onProgress?.(`comparing ${kept.length} slices at full resolution`);
+  const signatures = kept.map((k) => sliceSignature(k.image));
+  const pairs = candidatePairs(signatures, 6);
   const hasSubjects = kept.length > 0 && kept.every((k) => k.item.subject !== undefined);
   const requested = options.grouping ?? 'auto';
   if (requested === 'subject' && !hasSubjects) throw invalid('a data set with subject IDs', 'grouping subject', dataset.layout, 'use --grouping pseudo');
   const grouping = requested === 'auto' ? (hasSubjects ? 'subject' : 'pseudo') : requested;
   let groupOf: (i: number) => string | undefined;
   let sizes: number[];
+  let pseudoSubjects: PreparedDataset['pseudoSubjects'];
   if (grouping === 'subject') {
     groupOf = (i) => kept[i]!.item.subject!;
     const counts = new Map<string, number>();
     for (const k of kept) counts.set(k.item.subject!, (counts.get(k.item.subject!) ?? 0) + 1);
     sizes = [...counts.values()];
   } else if (grouping === 'pseudo') {
-    // Exact duplicates are edges too (distance 0 is within any threshold, but say so explicitly).
-    const pseudo = groupPseudoSubjects(kept.length, pairs);
+    const pseudo = reconstructSubjects(signatures, { pairs, labels: kept.map((k) => k.item.sourceClass), ...(options.slicesPerScan ? { slicesPerScan: options.slicesPerScan } : {}) });
     groupOf = (i) => `pseudo:${pseudo.group[i]}`;
     sizes = pseudo.sizes;
+    pseudoSubjects = { slicesPerScan: pseudo.slicesPerScan, estimated: pseudo.estimated, maxDistance: pseudo.maxDistance };
   } else {
     groupOf = () => undefined;
     sizes = kept.map(() => 1);
@@ -120,7 +130,9 @@ export async function prepareDataset(dataset: Dataset, options: PrepareOptions =
     const group = groupOf(i);
     return { ...k, split: splits[i]!, ...(group !== undefined ? { group } : {}) };
   });
-  const audit = auditLeakage(items.map((it) => ({ id: it.item.id, hash: it.hash, split: it.split })), pairs, nearThreshold);
+  options.onProgress?.('auditing held-out slices against train');
+  const auditEntries = items.map((it) => ({ id: it.item.id, hash: it.hash, split: it.split, ...(it.group !== undefined ? { group: it.group } : {}) }));
+  const audit = auditLeakage(auditEntries, [...pairs, ...trainTwinPairs(auditEntries, signatures)], { twinDistance: nearThreshold });
   const fingerprint = datasetFingerprint(items.map((it) => ({ id: it.item.id, hash: it.hash, label: task.classes[it.label]! })));
   const manifest: SplitManifest = {
     format: 'alzbench-split-manifest',
@@ -133,7 +145,7 @@ export async function prepareDataset(dataset: Dataset, options: PrepareOptions =
     fingerprint,
     entries: items.map((it) => ({ file: it.item.id, hash: it.hash, class: task.classes[it.label]!, subject: it.group ?? null, split: it.split })),
   };
-  const prepared: PreparedDataset = { dataset, task, items, problems, notes, excluded, grouping, groups: describeGroups(sizes), audit, fingerprint, manifest };
+  const prepared: PreparedDataset = { dataset, task, items, problems, notes, excluded, grouping, groups: describeGroups(sizes), ...(pseudoSubjects ? { pseudoSubjects } : {}), audit, fingerprint, manifest };
   const empty = emptinessError(prepared, loaded, options.task !== undefined, options.allowMissingClasses === true);
   if (empty) throw empty;
   return prepared;

@@ -36,7 +36,7 @@ export interface RunRecord {
   classes?: readonly string[];
   dataset?: { root: string; layout: string; fingerprint: string; slices: number };
   split?: { grouping: string; seed: number; counts: Record<string, Record<string, number>>; groups: unknown };
-  leakage?: { exactAcrossSplits: Record<string, number>; nearAcrossSplits: Record<string, number>; closeToTrain: unknown };
+  leakage?: { exactAcrossSplits: Record<string, number>; nearAcrossSplits: Record<string, number>; closeToTrain: unknown; twins?: import('../data/leakage-audit.js').TwinCheck };
   epochsDone?: number;
   bestEpoch?: number | null;
   collapse?: { epochs: number[]; final: boolean };

@@ -226,12 +226,15 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
       machine: { ...machineInfo(), threads: config.threads!, libtorch: torchVersion() },
       dataset: { root: prepared.dataset.root, layout: prepared.dataset.layout, fingerprint: prepared.fingerprint, slices: prepared.items.length },
       split: { grouping: prepared.grouping, seed: config.splitSeed, counts, groups: prepared.groups },
-      leakage: { exactAcrossSplits: prepared.audit.exact.acrossSplits, nearAcrossSplits: prepared.audit.near.acrossSplits, closeToTrain: prepared.audit.closeToTrain },
+      leakage: { exactAcrossSplits: prepared.audit.exact.acrossSplits, nearAcrossSplits: prepared.audit.near.acrossSplits, closeToTrain: prepared.audit.closeToTrain, twins: prepared.audit.twins },
     });
     log(
       `run ${before.id}: ${config.model} on ${config.task} (${classes.join(', ')}), ${h}x${w}, ` +
         `train ${splits.train.labelList.length} / val ${splits.val.labelList.length} / test ${splits.test.labelList.length} slices (${prepared.grouping} grouping), ${config.threads} threads, ${config.device}`,
     );
+    for (const t of prepared.audit.twins.bySplit) {
+      if (t.withTwinInTrain > 0) log(`leakage audit: ${t.withTwinInTrain} of ${t.subjects} ${t.split} ${prepared.audit.twins.unit === 'slice' ? 'slices' : `${prepared.audit.twins.unit}s`} have a twin in train (the same person on both sides)`);
+    }
 
     // ---- model, optimizer, schedule: fresh, or as checkpointed --------------------------------
     manualSeed(config.seed);

@@ -13,10 +13,11 @@ const usage = `usage: alzbench data inspect <dir> [--task 4class|binary|map:A=x,
 Reads a data set folder and reports: the layout detected, classes and counts per split, image
 sizes, bad input (unreadable, truncated, non-image files, Git LFS pointers, empty class folders,
 mixed sizes), notes (wrappers descended, junk ignored, classes left out, 16-bit scaling), where
-the subject IDs came from, the grouping used for splits (subjects, or pseudo-subjects from the
-near-duplicate graph), and the
-leakage audit (exact duplicates by content hash, near-duplicates by thumbnail distance, within and
-across splits, and the share of val/test slices with a close train slice).
+the subject IDs came from, the grouping used for splits (subjects, or pseudo-subjects: slices
+chained into scans along their slice order at full resolution, at most one scan per group), and
+the leakage audit (exact duplicates by content hash, near-duplicates verified at full resolution,
+within and across splits, the share of val/test slices with a twin in train, and per val/test
+subject or pseudo-subject: does the same person appear in train).
 
 Layouts: Kaggle 4-class (train/ and test/ with NonDemented, VeryMildDemented, MildDemented,
 ModerateDemented), Kaggle binary (Alzheimer / Non Alzheimer), the 128x128 preprocessed variant
@@ -37,8 +38,10 @@ flags:
   --seed S               split seed (default 42)
   --grouping G           auto (default: subject IDs when present, else pseudo-subjects), subject,
                          pseudo, none (image by image: leaks near-duplicates across splits)
-  --near-threshold D     near-duplicate distance, mean gray-level difference of 16x16
-                         thumbnails (default ${DEFAULT_NEAR_THRESHOLD})
+  --near-threshold D     twin distance of the audit: 1 - normalized cross-correlation at full
+                         resolution, plus a white-matter brightness term (default
+                         ${DEFAULT_NEAR_THRESHOLD}, calibrated on known subjects)
+  --slices-per-scan N    pseudo-subject size cap (default: estimated from the data)
   --on-bad skip|stop     leave bad files out and report them (default), or stop on any
   --slices FROM:TO       axial slice range of NIfTI volumes (indices 40:120 or fractions 0.3:0.7)
   --spacing MM           resample volumes to MM mm voxels (trilinear, RAS+) before cutting slices
@@ -98,7 +101,7 @@ export function inspectReport(prepared: PreparedDataset) {
     notes: prepared.notes,
     sizes,
     problems: { counts: countProblems(prepared.problems), items: prepared.problems },
-    grouping: { kind: prepared.grouping, ...prepared.groups },
+    grouping: { kind: prepared.grouping, ...prepared.groups, ...(prepared.pseudoSubjects ? { pseudoSubjects: prepared.pseudoSubjects } : {}) },
     subjects: subjectReport(dataset),
     ...(dataset.volumes ? { volumes: volumeReport(dataset.volumes) } : {}),
     audit: prepared.audit,
@@ -130,13 +133,25 @@ export function textReport(report: ReturnType<typeof inspectReport>): string {
   const src = report.subjects;
   lines.push('', `subjects   ${src.kind === 'none' ? 'none found (no subjects.csv, no subject in the file names; give --subject-pattern REGEX)' : `${src.subjects} subjects for ${src.items} slices, from ${src.detail ?? src.kind}${src.pattern ? ` /${src.pattern}/` : ''}${src.sessions ? `; ${src.sessions} sessions` : ''}`}`);
   lines.push(`grouping   ${g.kind}: ${g.groups} groups, largest ${g.largest}, ${g.singletons} single slices; sizes ${Object.entries(g.histogram).map(([b, n]) => `${b}: ${n}`).join(', ')}`);
+  if (g.pseudoSubjects) {
+    const p = g.pseudoSubjects;
+    lines.push(`           chains of slices along slice order, link distance <= ${p.maxDistance}, at most ${p.slicesPerScan} slices per group (${p.estimated ? 'estimated from the data' : 'given'})`);
+  }
   const a = report.audit;
   const fmt = (r: typeof a.exact) =>
     `${r.pairs} pairs; within ${JSON.stringify(r.withinSplit)}; across ${JSON.stringify(r.acrossSplits)}`;
   lines.push('', 'leakage audit');
   lines.push(`  exact duplicates (same content hash): ${fmt(a.exact)}`);
-  lines.push(`  near duplicates (thumbnail distance <= ${a.nearThreshold}): ${fmt(a.near)}`);
+  lines.push(`  near duplicates (full-resolution distance <= ${a.nearThreshold}): ${fmt(a.near)}`);
   for (const c of a.closeToTrain) lines.push(`  ${c.split}: ${c.withCloseTrainItem} of ${c.items} slices (${(c.share * 100).toFixed(1)} %) have an exact or near duplicate in train`);
+  const t = a.twins;
+  for (const s of t.bySplit) {
+    const rule = t.unit === 'slice' ? `within ${t.twinDistance}` : `>= ${t.consistentShare * 100} % of its slices within ${t.consistentDistance} of one train ${t.unit}`;
+    lines.push(`  ${s.split}: ${s.withTwinInTrain} of ${s.subjects} ${t.unit === 'slice' ? 'slices' : `${t.unit}s`} (${(s.share * 100).toFixed(1)} %) have a twin in train (${rule})`);
+  }
+  for (const s of t.subjects.filter((x) => x.twin).slice(0, 5)) {
+    lines.push(`    ${s.subject} [${s.split}]: ${s.consistentSlices} of ${s.slices} slices match train ${s.matchedTrainSubject}; closest ${s.closestTrainItem} (distance ${s.closestDistance})`);
+  }
   for (const e of [...a.exact.examples, ...a.near.examples].slice(0, 6)) {
     lines.push(`  e.g. ${e.items.map((i) => `${i.id} [${i.split}]`).join(' ~ ')} (distance ${e.distance})`);
   }
@@ -164,6 +179,7 @@ export const dataInspectCommand: Command = {
         seed: { type: 'string' },
         grouping: { type: 'string' },
         'near-threshold': { type: 'string' },
+        'slices-per-scan': { type: 'string' },
         'on-bad': { type: 'string' },
         slices: { type: 'string' },
         spacing: { type: 'string' },
@@ -180,7 +196,9 @@ export const dataInspectCommand: Command = {
     const grouping = values.grouping ?? 'auto';
     if (!['auto', 'subject', 'pseudo', 'none'].includes(grouping)) throw invalid('one of auto, subject, pseudo, none', '--grouping', grouping);
     const near = values['near-threshold'] === undefined ? undefined : Number(values['near-threshold']);
-    if (near !== undefined && !(near >= 0 && near <= 255)) throw invalid('number in 0..255', '--near-threshold', values['near-threshold']);
+    if (near !== undefined && !(near >= 0 && near <= 2)) throw invalid('number in 0..2 (1 - correlation)', '--near-threshold', values['near-threshold']);
+    const perScan = values['slices-per-scan'] === undefined ? undefined : Number(values['slices-per-scan']);
+    if (perScan !== undefined && !(Number.isInteger(perScan) && perScan >= 1)) throw invalid('positive integer', '--slices-per-scan', values['slices-per-scan']);
     const onBad = values['on-bad'] ?? 'skip';
     if (onBad !== 'skip' && onBad !== 'stop') throw invalid('skip or stop', '--on-bad', onBad);
     const progress = (message: string) => process.stderr.write(`data inspect: ${message}\n`);
@@ -199,6 +217,7 @@ export const dataInspectCommand: Command = {
         ...(values.task ? { task: values.task } : {}),
         ...(seed !== undefined ? { seed } : {}),
         ...(near !== undefined ? { nearThreshold: near } : {}),
+        ...(perScan !== undefined ? { slicesPerScan: perScan } : {}),
         grouping: grouping as Grouping,
         onBad,
         onProgress: progress,
