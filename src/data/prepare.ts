@@ -6,7 +6,7 @@ import { auditLeakage, type LeakageAudit } from './leakage-audit.js';
 import { loadItems, type BadInputPolicy, type LoadedItem } from './load-items.js';
 import type { SplitManifest } from './manifest.js';
 import { describeGroups, groupPseudoSubjects } from './pseudo-subjects.js';
-import { assignSplits, type SplitOptions } from './split.js';
+import { assignSplits, type SplitEntry, type SplitOptions } from './split.js';
 import { nearPairs, thumbnail, type NearPair } from './thumbnail.js';
 
 /** How the split keeps related slices together. */
@@ -25,6 +25,11 @@ export interface PrepareOptions extends SplitOptions {
   readonly nearThreshold?: number;
   readonly onBad?: BadInputPolicy;
   readonly onProgress?: (message: string) => void;
+  /**
+   * Replaces the train/val/test assignment (default {@link assignSplits}), e.g. one fold of a
+   * cross-validation (data/stratified-group-kfold.ts); the audit and manifest follow it.
+   */
+  readonly assignSplits?: (entries: readonly SplitEntry[], options: SplitOptions) => SplitName[];
 }
 
 /** A labelled, split item. */
@@ -98,7 +103,7 @@ export async function prepareDataset(dataset: Dataset, options: PrepareOptions =
     groupOf = () => undefined;
     sizes = kept.map(() => 1);
   }
-  const splits = assignSplits(
+  const splits = (options.assignSplits ?? assignSplits)(
     kept.map((k, i) => ({
       label: task.classes[k.label]!,
       group: groupOf(i) ?? `item:${i}`,
