@@ -100,6 +100,12 @@ test('the dashboard in a browser: runs table, run page, compare, predict, prepro
     await until(() => cams.evaluateAll((imgs) => imgs.length > 0 && imgs.every((img) => (img as unknown as { naturalWidth: number }).naturalWidth > 0)));
     assert.equal(await cams.count(), testJson.cam.length);
     assert.match((await page.locator('[data-testid=test-metrics]').textContent()) ?? '', /sensitivity.*\[/);
+    // Subject-level figures beside the slice-level ones, and the calibration with its diagram.
+    assert.match((await page.locator('[data-testid=test-metrics] thead').textContent()) ?? '', /per slice.*per subject/);
+    assert.match((await page.locator('[data-testid=subject-balancedAccuracy]').textContent()) ?? '', /^\d\.\d{3} \[\d\.\d{3}, \d\.\d{3}\]$/);
+    assert.match((await page.locator('[data-testid=subject-note]').textContent()) ?? '', /per subject: \d+ subjects/);
+    assert.match((await page.locator('[data-testid=calibration]').textContent()) ?? '', /ECE over 15 equal-width bins.*\d\.\d{3}/);
+    await until(() => page.locator('[data-testid=reliability]').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth > 0));
     assert.match((await page.locator('[data-testid=data-split]').textContent()) ?? '', /grouped by subject/);
     assert.match((await page.locator('[data-testid=config]').textContent()) ?? '', /optimizer\s*sgd/);
     await shot('run');
