@@ -82,7 +82,8 @@ export interface FoldChoice {
 /**
  * Train/val/test for fold `fold` of K over ALL items (the data set's own train/test folders are
  * pooled: cross-validation replaces them). Test = fold `fold` of a subject-grouped stratified
- * K-fold; validation = one fold of a second stratified group K-fold (K-1 folds, at least 2) over
+ * K-fold; validation = one fold of a second stratified group K-fold (max(4, K-1) folds, fewer only
+ * when there are fewer subjects) over
  * the remaining subjects, so validation is subject-disjoint from both, and no subject is on two
  * sides. Entries' groups are subjects, pseudo-subjects or (ungrouped) the items themselves.
  *
@@ -94,7 +95,10 @@ export function crossValidationSplits(choice: FoldChoice): (entries: readonly Sp
   return (entries) => {
     const outer = stratifiedGroupKFold(entries.map((e) => e.label), entries.map((e) => e.group), choice.folds, choice.seed);
     const rest = entries.map((_, i) => i).filter((i) => outer[i] !== choice.fold);
-    const innerK = Math.max(2, choice.folds - 1);
+    // Validation is one inner fold: at least 4 inner folds, so that with few outer folds
+    // validation stays near 1/6 of the data instead of half of the training subjects.
+    const restGroups = new Set(rest.map((i) => entries[i]!.group)).size;
+    const innerK = Math.max(2, Math.min(restGroups, Math.max(4, choice.folds - 1)));
     const inner = stratifiedGroupKFold(rest.map((i) => entries[i]!.label), rest.map((i) => entries[i]!.group), innerK, choice.seed + 1);
     const split: SplitName[] = entries.map((_, i) => (outer[i] === choice.fold ? 'test' : 'train'));
     rest.forEach((i, j) => {
