@@ -23,7 +23,7 @@ export class WeightEma {
     readonly decay: number,
   ) {
     noGrad(() => {
-      for (const [key, t] of model.stateDict()) this.shadow.set(key, t.detach().clone());
+      for (const [key, t] of model.stateDict()) this.shadow.set(key, t.clone()); // under noGrad: no autograd history
     });
   }
 
@@ -71,7 +71,12 @@ export class WeightEma {
    * holds the averaged ones then), else the average. {@link restore} reads it back.
    */
   save(path: string): void {
-    saveSafetensors(path, new Map([...this.shadow].map(([k, t]) => [k, t.to('cpu')])), { holds: this.swapped ? 'training' : 'average', decay: String(this.decay) });
+    const onCpu = new Map([...this.shadow].map(([k, t]) => [k, t.to('cpu')]));
+    try {
+      saveSafetensors(path, onCpu, { holds: this.swapped ? 'training' : 'average', decay: String(this.decay) });
+    } finally {
+      for (const [k, t] of onCpu) if (t !== this.shadow.get(k)) t.dispose();
+    }
   }
 
   /**
