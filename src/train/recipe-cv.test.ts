@@ -12,19 +12,21 @@ import { expectNoLeaksAsync, writeToyDataset } from './test-helpers.js';
 
 const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
 
-test('EMA of the weights: shadow = d * shadow + (1 - d) * w after each update; swap in and out exchanges them', () => {
+test('EMA of the weights: shadow = d_t * shadow + (1 - d_t) * w, d_t = min(d, (1 + t) / (10 + t)); swap in and out exchanges them', () => {
   expectNoLeaks(() => {
     const layer = new Linear(2, 1);
     const set = (values: number[][]) => tidy(() => noGrad(() => layer.weight.copy_(tensor(values))));
     set([[1, 2]]);
     const ema = new WeightEma(layer, 0.9);
     set([[3, 4]]);
-    ema.update(layer); // 0.9 * [1, 2] + 0.1 * [3, 4]
+    ema.update(layer); // t = 0: d = min(0.9, 1/10) = 0.1: 0.1 * [1, 2] + 0.9 * [3, 4] = [2.8, 3.8]
     set([[5, 6]]);
-    ema.update(layer); // 0.9 * [1.2, 2.2] + 0.1 * [5, 6] = [1.58, 2.58]
+    ema.update(layer); // t = 1: d = 2/11: (2/11) [2.8, 3.8] + (9/11) [5, 6]
     ema.swapIn(layer);
     const averaged = Array.from(layer.weight.toArray() as Float32Array);
-    assert.ok(Math.abs(averaged[0]! - 1.58) < 1e-6 && Math.abs(averaged[1]! - 2.58) < 1e-6, `${averaged}`);
+    const expected = [(2 / 11) * 2.8 + (9 / 11) * 5, (2 / 11) * 3.8 + (9 / 11) * 6];
+    assert.ok(Math.abs(averaged[0]! - expected[0]!) < 1e-5 && Math.abs(averaged[1]! - expected[1]!) < 1e-5, `${averaged} vs ${expected}`);
+    assert.equal(ema.updates, 2);
     assert.throws(() => ema.update(layer), /while the averaged weights are swapped in/);
     ema.swapOut(layer);
     assert.deepEqual(Array.from(layer.weight.toArray() as Float32Array), [5, 6], 'training weights back');
