@@ -117,6 +117,8 @@ export interface CompareResponse {
     readonly epochsDone: number;
     readonly mcnemar: { readonly pValue: number; readonly pHolm: number; readonly method: string; readonly onlyThis: number; readonly onlyBaseline: number; readonly samples: number } | null;
     readonly verdict: string;
+    /** Subject-level figures (report/compare.ts SubjectRowMetrics); null without subjects. */
+    readonly subject: { readonly subjects: number; readonly reconstructed: boolean; readonly balancedAccuracy: number | null; readonly auc: number | null; readonly ci: Record<string, unknown> | null } | null;
   }[];
   readonly notes: readonly string[];
   /** Per run: label and per-epoch curves. */

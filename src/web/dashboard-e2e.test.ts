@@ -121,6 +121,9 @@ test('the dashboard in a browser: runs table, run page, compare, predict, prepro
     assert.equal(await rows.count(), 2);
     const header = await page.locator('[data-testid=compare-table] thead').textContent();
     assert.match(header ?? '', /optimizer.*lr/);
+    assert.match(header ?? '', /bal\. acc\. per slice.*bal\. acc\. per subject \(95 % CI\)/);
+    const perSubject = await page.getByTestId('subject-bal-acc').allTextContents();
+    assert.ok(perSubject.length === 2 && perSubject.every((v) => /^\d\.\d{3} \[\d\.\d{3}, \d\.\d{3}\]$/.test(v)), `per-subject cells: ${perSubject}`);
     const pValues = await page.getByTestId('mcnemar').allTextContents();
     assert.equal(pValues.filter((p) => /^(<0\.001|[01]\.\d{3}) \(/.test(p)).length, 1, `one run tested against the baseline: ${pValues}`);
     await page.getByLabel(`pin ${adam} as baseline`).click();
