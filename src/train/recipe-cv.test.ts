@@ -50,6 +50,12 @@ test('the strong recipe resolves into config.json; with EMA and TTA a resumed ru
       { schedule: config.schedule, warmupEpochs: config.warmupEpochs, labelSmoothing: config.labelSmoothing, ema: config.ema, tta: config.tta, augment: config.augment, weightDecay: config.weightDecay },
       { schedule: 'warmup_cosine', warmupEpochs: 2, labelSmoothing: 0.1, ema: 0.99, tta: 'flip', augment: ['zoom', 'rotate', 'shift', 'flip'], weightDecay: 0.05 },
     );
+    const record = readJson(join(runsDir, 'full', 'run.json'));
+    assert.deepEqual(record.recipe, {
+      name: 'strong',
+      settings: { augment: ['zoom', 'rotate', 'shift', 'flip'], lr: 0.001, weightDecay: 0.05, schedule: 'warmup_cosine', warmupEpochs: 2, labelSmoothing: 0.1, ema: 0.99, tta: 'flip' },
+      overridden: ['optimizer'],
+    });
     const a = readFileSync(join(runsDir, 'full', 'metrics.jsonl'), 'utf8');
     const b = readFileSync(join(runsDir, 'killed', 'metrics.jsonl'), 'utf8');
     const strip = (text: string) => text.trim().split('\n').map((l) => { const { seconds: _s, trainSeconds: _t, imagesPerSecond: _i, valSeconds: _v, ...rest } = JSON.parse(l); return rest; });

@@ -35,3 +35,12 @@ export function applyRecipe(settings: TrainConfigInput): TrainConfigInput {
   const name = (settings.recipe ?? 'none') as keyof typeof RECIPES;
   return { ...RECIPES[name], ...settings };
 }
+
+/** What run.json records of a recipe: its name, each value it set (as resolved) and the keys the user overrode. */
+export function recipeRecord(given: TrainConfigInput, resolved: Record<string, unknown>): { name: string; settings: Record<string, unknown>; overridden: string[] } | undefined {
+  const name = (given.recipe ?? 'none') as keyof typeof RECIPES;
+  if (name === 'none') return undefined;
+  const keys = Object.keys(RECIPES[name]);
+  const overridden = keys.filter((k) => given[k as keyof TrainConfigInput] !== undefined);
+  return { name, settings: Object.fromEntries(keys.filter((k) => !overridden.includes(k)).map((k) => [k, resolved[k]])), overridden };
+}

@@ -24,6 +24,8 @@ export interface RunRecord {
   pid?: number;
   /** The command-line flags or API settings as given (before defaults). */
   readonly flags: Record<string, unknown>;
+  /** The recipe (src/train/recipe.ts) with every value it set as resolved, and the keys the user's own settings overrode. */
+  readonly recipe?: { readonly name: string; readonly settings: Record<string, unknown>; readonly overridden: string[] };
   readonly created: string;
   started?: string;
   finished?: string;

@@ -48,7 +48,7 @@ import { writeTestArtifacts, type TestReport } from './test-phase.js';
 import { recalibrateBatchNorm } from './recalibrate-bn.js';
 import { GradScaler } from './grad-scaler.js';
 import { autocast } from '../torch/autocast.js';
-import { applyRecipe } from './recipe.js';
+import { applyRecipe, recipeRecord } from './recipe.js';
 import { WeightEma } from './ema.js';
 import { inferWithTta } from '../eval/tta.js';
 
@@ -95,7 +95,9 @@ function selectionScore(config: TrainConfig, m: Metrics): number {
  * result.test?.best.metrics.balancedAccuracy;
  */
 export async function train(settings: TrainConfigInput, options: TrainOptions = {}): Promise<TrainResult> {
-  const config = resolveConfig(applyRecipe(validateSettings(settings as Record<string, unknown>)));
+  const validated = validateSettings(settings as Record<string, unknown>);
+  const config = resolveConfig(applyRecipe(validated));
+  const recipe = recipeRecord(validated, config as unknown as Record<string, unknown>);
   if (config.folds >= 2 && config.fold === null) throw invalid(`a test fold 0..${config.folds - 1} for one run (train --folds and sweeps make one run per fold)`, 'fold', null);
   if (config.folds === 1) throw invalid('0 (no cross-validation) or at least 2 folds', 'folds', 1);
   const id = options.runId ?? newRunId(config.model);
@@ -107,6 +109,7 @@ export async function train(settings: TrainConfigInput, options: TrainOptions = 
     name: config.name,
     status: 'queued',
     flags: options.given ?? (settings as Record<string, unknown>),
+    ...(recipe ? { recipe } : {}),
     created: new Date().toISOString(),
     code: codeVersion(),
     machine: machineInfo(),
