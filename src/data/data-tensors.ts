@@ -11,6 +11,7 @@ import { applyChain } from '../preprocess/chain.js';
 import { loadOpenCv, type OpenCv } from '../preprocess/opencv.js';
 import type { Raster } from '../preprocess/raster.js';
 import { AlzbenchError } from '../util/errors.js';
+import { crossValidationSplits, type FoldChoice } from '../data/stratified-group-kfold.js';
 
 /** One split as tensors on the device, with what each row is. */
 export interface SplitData {
@@ -95,6 +96,8 @@ export interface LoadDataOptions {
   readonly slices?: string | null;
   readonly spacing?: number | null;
   readonly diagnosisColumn?: string | null;
+  /** Cross-validation: train/val/test from this fold of a subject-grouped stratified K-fold. */
+  readonly crossValidation?: FoldChoice;
 }
 
 /**
@@ -116,6 +119,7 @@ export async function loadTrainingData(options: LoadDataOptions): Promise<Traini
     seed: options.splitSeed,
     grouping: options.grouping,
     onBad: options.onBad,
+    ...(options.crossValidation ? { assignSplits: crossValidationSplits(options.crossValidation) } : {}),
     onProgress: (m) => options.log?.(`data: ${m}`),
   });
   const { pixels, size } = await preprocessSlices(prepared.items.map((it) => it.image), chain, options.imageSize);

@@ -49,7 +49,7 @@ export interface Dataset {
   /** Things the reader did that the user should know (wrapper folders descended, junk ignored, ...). */
   readonly notes?: string[];
   /** Where the items' subject IDs came from (see `subjectsFromNames`, `attachSubjects`). */
-  readonly subjectSource?: import('./subject-names.js').SubjectSource;
+  readonly subjectSource?: SubjectSource;
   /** Class folder or label name as found -> the class it was read as (synonyms, spelling). */
   readonly classNames?: Record<string, string>;
 }
@@ -76,4 +76,17 @@ export interface VolumeSummary {
   readonly window: [number, number];
   /** Axial slices cut, [from, to) in RAS+ z. */
   readonly slices: [number, number];
+}
+
+/** Where a data set's subject IDs came from, for the report. */
+export interface SubjectSource {
+  /** `reader` (the layout carries them), `subjects-csv`, `subject-pattern` (--subject-pattern), `oasis-names`, `id-slice-names`, or `none`. */
+  readonly kind: 'reader' | 'subjects-csv' | 'subject-pattern' | 'oasis-names' | 'id-slice-names' | 'none';
+  /** The regular expression used, for the name-based kinds. */
+  readonly pattern?: string;
+  /** For `reader`: how the layout carries them, in words (BIDS folders, OASIS names, a CSV column). */
+  readonly detail?: string;
+  /** Items given a subject, and the number of distinct subjects. */
+  readonly items: number;
+  readonly subjects: number;
 }

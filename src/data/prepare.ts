@@ -11,7 +11,7 @@ import { candidatePairs } from './nearest-slices.js';
 import { describeGroups, reconstructSubjects, type ReconstructedSubjects } from './pseudo-subjects.js';
 import { TWIN_DISTANCE } from './same-subject-thresholds.js';
 import { sliceSignature } from './slice-signature.js';
-import { assignSplits, type SplitOptions } from './split.js';
+import { assignSplits, type SplitEntry, type SplitOptions } from './split.js';
 
 /** How the split keeps related slices together. */
 export type Grouping = 'auto' | 'subject' | 'pseudo' | 'none';
@@ -36,6 +36,11 @@ export interface PrepareOptions extends SplitOptions {
    * may hold one class only (e.g. the sensitivity on AD scans); a set with no slice is still an error.
    */
   readonly allowMissingClasses?: boolean;
+  /**
+   * Replaces the train/val/test assignment (default {@link assignSplits}), e.g. one fold of a
+   * cross-validation (data/stratified-group-kfold.ts); the audit and manifest follow it.
+   */
+  readonly assignSplits?: (entries: readonly SplitEntry[], options: SplitOptions) => SplitName[];
 }
 
 /** A labelled, split item. */
@@ -118,7 +123,7 @@ export async function prepareDataset(dataset: Dataset, options: PrepareOptions =
     groupOf = () => undefined;
     sizes = kept.map(() => 1);
   }
-  const splits = assignSplits(
+  const splits = (options.assignSplits ?? assignSplits)(
     kept.map((k, i) => ({
       label: task.classes[k.label]!,
       group: groupOf(i) ?? `item:${i}`,

@@ -1,19 +1,9 @@
 import { basename } from 'node:path';
 import { AlzbenchError, invalid } from '../util/errors.js';
-import type { DataItem, Dataset } from './dataset.js';
+import type { DataItem, Dataset, SubjectSource } from './dataset.js';
 
-/** Where a data set's subject IDs came from, for the report. */
-export interface SubjectSource {
-  /** `reader` (the layout carries them), `subjects-csv`, `subject-pattern` (--subject-pattern), `oasis-names`, `id-slice-names`, or `none`. */
-  readonly kind: 'reader' | 'subjects-csv' | 'subject-pattern' | 'oasis-names' | 'id-slice-names' | 'none';
-  /** The regular expression used, for the name-based kinds. */
-  readonly pattern?: string;
-  /** For `reader`: how the layout carries them, in words (BIDS folders, OASIS names, a CSV column). */
-  readonly detail?: string;
-  /** Items given a subject, and the number of distinct subjects. */
-  readonly items: number;
-  readonly subjects: number;
-}
+export type { SubjectSource } from './dataset.js';
+
 
 /**
  * OASIS-1/OASIS-2 slice names as the Kaggle "imagesoasis" set has them:

@@ -10,6 +10,9 @@ import { isCollapsed } from './collapse.js';
 import { inferProbabilities } from './evaluate.js';
 import { computeMetrics, type Metrics } from './metrics.js';
 import type { Prediction } from '../run-folder/predictions-csv.js';
+import { subjectLevelReport, type AggregateRule, type SubjectLevelReport } from './subject-aggregate.js';
+import { calibration, ECE_METHOD, type Calibration } from './calibration.js';
+import { inferWithTta } from './tta.js';
 
 /** Result of {@link evaluateDataset}. */
 export interface DatasetEvaluation {
@@ -19,6 +22,10 @@ export interface DatasetEvaluation {
   readonly metrics: Metrics;
   readonly ci: BootstrapResult | null;
   readonly collapsed: boolean;
+  /** Metrics per subject (slices pooled with `rule`), CIs by subject bootstrap; null without subjects. */
+  readonly subject: SubjectLevelReport | null;
+  /** {@link ECE_METHOD} of the slice probabilities. */
+  readonly calibration: Calibration & { readonly method: string };
   readonly predictions: Prediction[];
 }
 
@@ -34,12 +41,24 @@ export interface DatasetEvaluation {
 export async function evaluateDataset(
   trained: TrainedModel,
   dir: string,
-  options: { split?: SplitName | 'all'; bootstrap?: number; seed?: number; batchSize?: number; log?: (m: string) => void } = {},
+  options: {
+    split?: SplitName | 'all';
+    bootstrap?: number;
+    seed?: number;
+    batchSize?: number;
+    log?: (m: string) => void;
+    /** Pooling rule of subject-level metrics (default the run's `aggregate`, else mean). */
+    aggregate?: AggregateRule;
+    /** `pseudo` reconstructs subjects from the images when the data set has no IDs (default none: IDs only). */
+    grouping?: 'none' | 'pseudo';
+  } = {},
 ): Promise<DatasetEvaluation> {
   const split = options.split ?? 'all';
   const dataset = await openDataset(dir);
   // Grouping 'none': the split is not used here, and pseudo-subject grouping costs time.
-  const prepared = await prepareDataset(dataset, { task: trained.config.task, grouping: 'none', allowMissingClasses: true, ...(options.log ? { onProgress: options.log } : {}) });
+  const hasIds = dataset.items.length > 0 && dataset.items.every((i) => i.subject !== undefined);
+  const grouping = options.grouping === 'pseudo' && !hasIds ? 'pseudo' : 'none';
+  const prepared = await prepareDataset(dataset, { task: trained.config.task, grouping, allowMissingClasses: true, ...(options.log ? { onProgress: options.log } : {}) });
   if (prepared.task.classes.join(',') !== trained.classes.join(',')) {
     throw new AlzbenchError(`The data set's classes under task ${trained.config.task} (${prepared.task.classes.join(', ')}) differ from the model's (${trained.classes.join(', ')})`, { exitCode: 2 });
   }
@@ -50,19 +69,23 @@ export async function evaluateDataset(
   const images = tensor(pixels, { shape: [items.length, 1, size[0], size[1]] });
   const labelTensor = tensor(labels, { dtype: 'int64' });
   try {
-    const inference = inferProbabilities(trained.model, images, labelTensor, options.batchSize ?? 64);
+    const tta = (trained.config as { tta?: 'none' | 'flip' }).tta ?? 'none';
+    const inference = tta === 'none' ? inferProbabilities(trained.model, images, labelTensor, options.batchSize ?? 64) : inferWithTta(trained.model, images, labelTensor, options.batchSize ?? 64, tta, labels);
     const metrics = computeMetrics(labels, inference.probabilities, trained.classes, { loss: inference.loss });
-    const subjects = items.map((it) => it.item.subject);
+    const subjects = items.map((it) => it.item.subject ?? it.group);
     const resamples = options.bootstrap ?? 1000;
     const ci = resamples > 0 ? bootstrapMetrics(labels, inference.probabilities, trained.classes, { resamples, seed: options.seed ?? 0, groups: subjects }) : null;
     const c = trained.classes.length;
     const predictions = items.map((it, i) => ({
       file: it.item.id,
-      subject: it.item.subject ?? '',
+      subject: it.item.subject ?? it.group ?? '',
       label: it.label,
       probabilities: Array.from(inference.probabilities.subarray(i * c, (i + 1) * c)),
     }));
-    return { data: dir, split, samples: items.length, metrics, ci, collapsed: isCollapsed(metrics, trained.config.collapseThreshold ?? 0.95), predictions };
+    const rule = options.aggregate ?? (trained.config as { aggregate?: AggregateRule }).aggregate ?? 'mean';
+    const subject = subjectLevelReport(labels, inference.probabilities, subjects, trained.classes, { rule, resamples, seed: options.seed ?? 0 });
+    const calib = { method: ECE_METHOD, ...calibration(labels, inference.probabilities, c) };
+    return { data: dir, split, samples: items.length, metrics, ci, collapsed: isCollapsed(metrics, trained.config.collapseThreshold ?? 0.95), subject, calibration: calib, predictions };
   } finally {
     images.dispose();
     labelTensor.dispose();

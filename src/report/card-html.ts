@@ -5,18 +5,32 @@
 import { positiveClassOf } from '../eval/metrics.js';
 import type { RunCard } from '../store/archive.js';
 import { confusionMatrixSvg, escapeXml, lineChart, rocPoints } from './svg.js';
+import { reliabilityDiagramSvg } from '../eval/reliability-diagram.js';
+import type { CalibrationReport } from '../eval/calibration.js';
 
 const f3 = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(3) : '-');
 
 /** Renders a run card as a self-contained HTML page. */
 export function renderCardHtml(card: RunCard): string {
   const run = card.run;
-  const test = run.test as { best?: { epoch?: number; metrics?: Record<string, unknown> & { confusion?: number[][] }; ci?: Record<string, { low: number; high: number }> }; last?: { epoch?: number; metrics?: Record<string, unknown> } } | null;
+  type Subject = { rule?: string; subjects?: number; reconstructed?: boolean; metrics?: Record<string, unknown>; ci?: Record<string, { low: number; high: number }> | null } | null;
+  const test = run.test as {
+    best?: { epoch?: number; metrics?: Record<string, unknown> & { confusion?: number[][] }; ci?: Record<string, { low: number; high: number }>; subject?: Subject };
+    last?: { epoch?: number; metrics?: Record<string, unknown>; subject?: Subject };
+    calibration?: CalibrationReport;
+  } | null;
+  const subject = test?.best?.subject ?? null;
   const metrics = ['sensitivity', 'specificity', 'accuracy', 'balancedAccuracy', 'auc', 'loss'];
   const rows = metrics.map((k) => {
     const ci = test?.best?.ci?.[k];
-    return `<tr><th>${k}</th><td>${f3(test?.best?.metrics?.[k])}${ci ? ` [${f3(ci.low)}, ${f3(ci.high)}]` : ''}</td><td>${f3(test?.last?.metrics?.[k])}</td></tr>`;
+    const sci = subject?.ci?.[k];
+    const perSubject = subject ? `<td>${f3(subject.metrics?.[k])}${sci ? ` [${f3(sci.low)}, ${f3(sci.high)}]` : ''}</td><td>${f3(test?.last?.subject?.metrics?.[k])}</td>` : '';
+    return `<tr><th>${k}</th><td>${f3(test?.best?.metrics?.[k])}${ci ? ` [${f3(ci.low)}, ${f3(ci.high)}]` : ''}</td><td>${f3(test?.last?.metrics?.[k])}</td>${perSubject}</tr>`;
   });
+  const calib = test?.calibration;
+  const reliability = calib?.test?.reliability
+    ? reliabilityDiagramSvg([{ label: 'test, best epoch', calibration: calib.test }, ...(calib.temperature ? [{ label: `after temperature scaling (T=${calib.temperature.value.toFixed(3)})`, calibration: calib.temperature.test }] : [])])
+    : '';
   const curves = lineChart(
     [
       { label: 'train loss', points: card.epochs.map((e) => [e.epoch, e.trainLoss ?? NaN] as const) },
@@ -44,8 +58,10 @@ export function renderCardHtml(card: RunCard): string {
 <style>body{font-family:system-ui,sans-serif;margin:24px;color:#222}table{border-collapse:collapse;font-size:13px;margin-bottom:16px}th,td{border:1px solid #ccc;padding:3px 6px;text-align:left}th{background:#f3f3f3}</style></head><body>
 <h1>Run ${escapeXml(run.id)}${run.name ? ` — ${escapeXml(run.name)}` : ''}</h1>
 <p>Status <b>${escapeXml(run.status)}</b>${run.reason ? ` (${escapeXml(run.reason)})` : ''}; model ${escapeXml(run.model ?? '-')}, task ${escapeXml(run.task ?? '-')}; data set fingerprint ${escapeXml(run.datasetFingerprint ?? '-')}; code ${escapeXml(run.codeVersion ?? '-')}; created ${escapeXml(run.createdAt)}.</p>
-<h2>Test metrics</h2><table><tr><th></th><th>best epoch ${test?.best?.epoch ?? '-'} [95 % CI]</th><th>last epoch ${test?.last?.epoch ?? '-'}</th></tr>${rows.join('')}</table>
-<div>${curves}${roc}${confusion}</div>
+<h2>Test metrics</h2><table><tr><th></th><th>per slice, best epoch ${test?.best?.epoch ?? '-'} [95 % CI]</th><th>per slice, last epoch ${test?.last?.epoch ?? '-'}</th>${subject ? `<th>per subject, best epoch [95 % CI by subject]</th><th>per subject, last epoch</th>` : ''}</tr>${rows.join('')}</table>
+<p>${subject ? `Per subject: ${subject.subjects ?? '-'} ${subject.reconstructed ? 'pseudo-subjects reconstructed from the images' : 'subjects'}, slice probabilities pooled by ${escapeXml(subject.rule ?? 'mean')}; each counts once.` : 'No per-subject figures: the test slices have no subjects (slice-level grouping).'}
+${calib?.test ? ` Calibration: ${escapeXml(calib.method)} ${f3(calib.test.ece)}${calib.temperature ? `; after temperature scaling (T=${f3(calib.temperature.value)}, fitted on validation) ${f3(calib.temperature.test.ece)}` : ''}.` : ''}</p>
+<div>${curves}${roc}${confusion}${reliability}</div>
 <h2>Resolved settings</h2><table>${config}</table>
 <p style="color:#777;font-size:12px">Exported ${escapeXml(card.exported)} by alzbench; files/ holds the run folder, card.json every number shown here.</p>
 </body></html>

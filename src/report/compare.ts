@@ -6,6 +6,9 @@
  * the compared runs become columns.
  */
 import { mcnemarFromCorrectness } from '../eval/mcnemar.js';
+import { holm } from './holm.js';
+import { compareGroups, type GroupRow } from './compare-groups.js';
+export { holm } from './holm.js';
 import { AlzbenchError } from '../util/errors.js';
 import { deviceLabel, deviceSpeedNote, speedByDevice, type DeviceSpeed } from './device-speed.js';
 import type { RunStore, StoredEpoch, StoredPrediction, StoredRun } from '../store/types.js';
@@ -44,6 +47,21 @@ export interface ComparisonRow {
   readonly mcnemar: { readonly pValue: number; readonly pHolm: number; readonly method: string; readonly onlyThis: number; readonly onlyBaseline: number; readonly samples: number } | null;
   /** What the data can and cannot say about this row against the baseline. */
   readonly verdict: string;
+  /** Subject-level test metrics of the best epoch (slice predictions pooled per subject), with subject-bootstrap CIs; null without subjects. */
+  readonly subject: SubjectRowMetrics | null;
+}
+
+/** A row's subject-level figures (test.json best.subject). */
+export interface SubjectRowMetrics {
+  readonly rule: string;
+  readonly subjects: number;
+  readonly reconstructed: boolean;
+  readonly balancedAccuracy: number | null;
+  readonly sensitivity: number | null;
+  readonly specificity: number | null;
+  readonly accuracy: number | null;
+  readonly auc: number | null;
+  readonly ci: { readonly balancedAccuracy?: Interval; readonly sensitivity?: Interval; readonly specificity?: Interval; readonly accuracy?: Interval; readonly auc?: Interval } | null;
 }
 
 /** A comparison, ready for any output format. */
@@ -56,6 +74,8 @@ export interface Comparison {
   readonly notes: string[];
   /** Seconds/epoch per device (src/report/device-speed.ts). */
   readonly speedByDevice: DeviceSpeed[];
+  /** Configurations over cross-validation folds and seeds (runs with a runGroup); null when none. */
+  readonly groups: GroupRow[] | null;
   /** Per run: curves and predictions for plots. */
   readonly details: Record<string, { epochs: StoredEpoch[]; predictions: StoredPrediction[]; classes: readonly string[]; confusion: number[][] | null; label: string }>;
 }
@@ -78,18 +98,6 @@ function metricsOf(entry: { epoch?: number; metrics?: Record<string, unknown> } 
   if (!entry?.metrics) return null;
   const m = entry.metrics;
   return { epoch: num(entry.epoch), sensitivity: num(m.sensitivity), specificity: num(m.specificity), accuracy: num(m.accuracy), balancedAccuracy: num(m.balancedAccuracy), auc: num(m.auc), loss: num(m.loss) };
-}
-
-/** Holm's step-down adjustment of p-values (controls the family-wise error over all comparisons). */
-export function holm(pValues: readonly number[]): number[] {
-  const order = pValues.map((p, i) => [p, i] as const).sort((a, b) => a[0] - b[0]);
-  const out = new Array<number>(pValues.length);
-  let running = 0;
-  order.forEach(([p, i], rank) => {
-    running = Math.max(running, Math.min(1, (pValues.length - rank) * p));
-    out[i] = running;
-  });
-  return out;
 }
 
 /** Which parameters differ between runs, as display values per run, in the study's column order. */
@@ -193,10 +201,31 @@ export async function compareRuns(store: RunStore, refs: readonly string[], opti
         ? `${diff >= 0 ? 'better' : 'worse'} than the baseline (McNemar p=${fmtP(mcnemar.pValue)}, Holm ${fmtP(mcnemar.pHolm)})`
         : `not significantly different from the baseline (McNemar p=${fmtP(mcnemar.pValue)}${mcnemar.pHolm !== mcnemar.pValue ? `, Holm ${fmtP(mcnemar.pHolm)}` : ''})${inCi ? '; the baseline lies within its 95 % CI' : ''}`;
     } else if (m.method === 'unpaired') verdict = 'not on the same test slices as the baseline: no paired test';
-    return { id: run.id, name: run.name, status: run.status, flags, params: values[i]!, best, last, ci, secondsPerEpoch: seconds.length ? seconds.reduce((a, b) => a + b, 0) / seconds.length : null, device: deviceLabel(run), epochsDone: run.epochsDone, mcnemar, verdict };
+    const sub = test?.best as { subject?: { rule?: string; subjects?: number; reconstructed?: boolean; metrics?: Record<string, unknown>; ci?: SubjectRowMetrics['ci'] } | null } | undefined;
+    const subject: SubjectRowMetrics | null = sub?.subject?.metrics
+      ? {
+          rule: sub.subject.rule ?? 'mean',
+          subjects: sub.subject.subjects ?? 0,
+          reconstructed: sub.subject.reconstructed ?? false,
+          balancedAccuracy: num(sub.subject.metrics.balancedAccuracy),
+          sensitivity: num(sub.subject.metrics.sensitivity),
+          specificity: num(sub.subject.metrics.specificity),
+          accuracy: num(sub.subject.metrics.accuracy),
+          auc: num(sub.subject.metrics.auc),
+          ci: sub.subject.ci ?? null,
+        }
+      : null;
+    return { id: run.id, name: run.name, status: run.status, flags, params: values[i]!, best, last, ci, subject, secondsPerEpoch: seconds.length ? seconds.reduce((a, b) => a + b, 0) / seconds.length : null, device: deviceLabel(run), epochsDone: run.epochsDone, mcnemar, verdict };
   });
 
   const notes: string[] = [];
+  const withSubjects = rows.filter((r) => r.subject);
+  if (withSubjects.length) {
+    const rules = [...new Set(withSubjects.map((r) => r.subject!.rule))].join('/');
+    const reconstructed = withSubjects.some((r) => r.subject!.reconstructed);
+    notes.push(`"per subject": each test subject${reconstructed ? ' (or pseudo-subject reconstructed from the images)' : ''} counts once, its slices pooled by ${rules} of probabilities; its 95 % CIs resample subjects. "per slice" counts every slice, as most published tables do.`);
+  }
+  const groups = compareGroups(runs, values);
   const units = [...new Set(rows.map((r) => r.ci?.unit).filter(Boolean))];
   if (units.length) notes.push(`95 % CIs: percentile bootstrap over test ${units.join('/')}s (${[...new Set(rows.map((r) => r.ci?.resamples).filter(Boolean))].join('/')} resamples).`);
   if (baseline) notes.push(`Baseline: ${baseline.id}${options.baseline ? '' : ' (best balanced accuracy; pass --baseline to choose)'}. McNemar's test on the paired test slices (exact below 25 discordant pairs); Holm-adjusted over ${tested.length} comparison(s).`);
@@ -211,7 +240,10 @@ export async function compareRuns(store: RunStore, refs: readonly string[], opti
   const speeds = speedByDevice(rows);
   const deviceNote = deviceSpeedNote(speeds);
   if (deviceNote) notes.push(deviceNote);
-  return { title, baseline: baseline?.id ?? null, columns, rows, notes, speedByDevice: speeds, details };
+  if (groups) {
+    notes.push('Configurations over folds/seeds: mean ± SD and the 95 % t interval of the mean over the runs of each configuration; configurations are paired with the best one on the same (fold, seed) by the corrected resampled t-test (Nadeau & Bengio 2003; Bouckaert & Frank 2004: variance x (1/n + n_test/n_train)), Holm-adjusted. Runs on different folds have different test slices, so their per-run McNemar tests are not paired.');
+  }
+  return { title, baseline: baseline?.id ?? null, columns, rows, notes, speedByDevice: speeds, groups, details };
 }
 
 /** A p-value for tables: 3 significant digits, `<0.001` below that. */

@@ -4,6 +4,7 @@
  */
 import { positiveClassOf } from '../eval/metrics.js';
 import { fmtP, type Comparison, type ComparisonRow } from './compare.js';
+import type { Spread } from '../eval/group-summary.js';
 import { confusionMatrixSvg, escapeXml, lineChart, rocPoints } from './svg.js';
 
 export const FORMATS = ['md', 'csv', 'html', 'json'] as const;
@@ -25,14 +26,30 @@ function withCi(row: ComparisonRow, key: (typeof METRICS)[number][0]): string {
   return ci && Number.isFinite(ci.low) ? `${value} [${f3(ci.low)}, ${f3(ci.high)}]` : value;
 }
 
+function subjectCi(row: ComparisonRow, key: 'balancedAccuracy' | 'auc' | 'sensitivity' | 'specificity'): string {
+  if (!row.subject) return '-';
+  const ci = row.subject.ci?.[key];
+  const value = f3(row.subject[key]);
+  return ci && Number.isFinite(ci.low) ? `${value} [${f3(ci.low)}, ${f3(ci.high)}]` : value;
+}
+
+const SUBJECT_METRICS = [
+  ['sensitivity', 'sens'],
+  ['specificity', 'spec'],
+  ['balancedAccuracy', 'bal. acc'],
+  ['auc', 'AUC'],
+] as const;
+
 /** The table's header and cells (shared by Markdown and HTML). */
 function table(c: Comparison): { header: string[]; cells: string[][] } {
-  const header = ['run', ...c.columns, 'status', ...METRICS.map(([, h]) => `${h} [95 % CI]`), 'loss', 's/epoch', 'epoch best/last', 'acc last', 'p vs baseline', 'note'];
+  const bySubject = c.rows.some((r) => r.subject);
+  const header = ['run', ...c.columns, 'status', ...METRICS.map(([, h]) => `${h} per slice [95 % CI]`), ...(bySubject ? ['subjects', ...SUBJECT_METRICS.map(([, h]) => `${h} per subject [95 % CI]`)] : []), 'loss', 's/epoch', 'epoch best/last', 'acc last', 'p vs baseline', 'note'];
   const cells = c.rows.map((r) => [
     r.name && !r.name.startsWith(r.id) && c.columns.length === 0 ? r.name : r.id,
     ...c.columns.map((k) => r.params[k] ?? '-'),
     [r.status, ...r.flags.filter((f) => f !== r.status)].join(', '),
     ...METRICS.map(([k]) => withCi(r, k)),
+    ...(bySubject ? [r.subject ? `${r.subject.subjects}${r.subject.reconstructed ? ' pseudo' : ''}` : '-', ...SUBJECT_METRICS.map(([k]) => subjectCi(r, k))] : []),
     f3(r.best.loss),
     // Seconds/epoch with the device: unlike devices are not comparable on speed.
     r.secondsPerEpoch === null ? '-' : `${r.secondsPerEpoch.toFixed(1)} ${c.speedByDevice.length > 1 ? `(${r.device.split(' ')[0]})` : ''}`.trim(),
@@ -44,11 +61,35 @@ function table(c: Comparison): { header: string[]; cells: string[][] } {
   return { header, cells };
 }
 
+const spreadText = (s: Spread | undefined) => (!s || s.n === 0 ? '-' : s.n === 1 ? `${f3(s.mean)} (n=1)` : `${f3(s.mean)} ± ${f3(s.sd)} [${f3(s.low)}, ${f3(s.high)}]`);
+
+/** The configurations-over-folds/seeds table (header and cells), or null without groups. */
+export function groupTable(c: Comparison): { header: string[]; cells: string[][] } | null {
+  if (!c.groups) return null;
+  const columns = [...new Set(c.groups.flatMap((g) => Object.keys(g.params)))];
+  const header = ['configuration', ...columns, 'runs (folds x seeds)', 'flagged', 'bal. acc per slice mean ± SD [95 % CI]', 'AUC per slice mean ± SD', 'bal. acc per subject mean ± SD [95 % CI]', 'AUC per subject mean ± SD', 'p vs best (corrected t)', 'note'];
+  const cells = c.groups.map((g) => [
+    g.group,
+    ...columns.map((k) => g.params[k] ?? '-'),
+    `${g.runs} (${g.folds} x ${g.seeds.length})`,
+    String(g.flagged),
+    spreadText(g.perSlice.balancedAccuracy),
+    spreadText(g.perSlice.auc),
+    spreadText(g.perSubject?.balancedAccuracy),
+    spreadText(g.perSubject?.auc),
+    g.paired ? fmtP(g.paired.pValue) : '-',
+    g.verdict,
+  ]);
+  return { header, cells };
+}
+
 /** Markdown: the table and the notes. */
 export function toMarkdown(c: Comparison): string {
   const { header, cells } = table(c);
   const esc = (s: string) => s.replace(/\|/g, '\\|');
   const lines = [`## Comparison: ${c.title}`, '', `| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...cells.map((row) => `| ${row.map(esc).join(' | ')} |`), ''];
+  const groups = groupTable(c);
+  if (groups) lines.push('### Configurations over folds and seeds', '', `| ${groups.header.join(' | ')} |`, `|${groups.header.map(() => '---').join('|')}|`, ...groups.cells.map((row) => `| ${row.map(esc).join(' | ')} |`), '');
   if (c.notes.length) lines.push(...c.notes.map((n) => `- ${n}`), '');
   return lines.join('\n');
 }
@@ -61,10 +102,14 @@ export function toCsv(c: Comparison): string {
   };
   const header = ['run', 'name', ...c.columns, 'status', 'flags'];
   for (const [k] of METRICS) header.push(k, `${k}_low`, `${k}_high`);
+  header.push('subjects');
+  for (const [k] of SUBJECT_METRICS) header.push(`subject_${k}`, `subject_${k}_low`, `subject_${k}_high`);
   header.push('loss', 'seconds_per_epoch', 'device', 'best_epoch', 'last_epoch', 'last_accuracy', 'last_balanced_accuracy', 'mcnemar_p', 'mcnemar_p_holm', 'baseline', 'note');
   const rows = c.rows.map((r) => {
     const out: unknown[] = [r.id, r.name, ...c.columns.map((k) => r.params[k]), r.status, r.flags.join(' ')];
     for (const [k] of METRICS) out.push(r.best[k], r.ci?.[k]?.low, r.ci?.[k]?.high);
+    out.push(r.subject?.subjects);
+    for (const [k] of SUBJECT_METRICS) out.push(r.subject?.[k], r.subject?.ci?.[k]?.low, r.subject?.ci?.[k]?.high);
     out.push(r.best.loss, r.secondsPerEpoch, r.device, r.best.epoch, r.last?.epoch, r.last?.accuracy, r.last?.balancedAccuracy, r.mcnemar?.pValue, r.mcnemar?.pHolm, r.id === c.baseline ? 'yes' : '', r.verdict);
     return out.map(q).join(',');
   });
@@ -123,6 +168,10 @@ th{background:#f3f3f3}tr.baseline td{background:#eef6ff}tr.flagged td{background
 <p>Test metrics of each run's selected (best validation) epoch, with 95 % confidence intervals; the last epoch beside it. Columns before "status" are the only settings that differ between these runs.</p>
 <table><thead><tr>${header.map((h) => `<th>${escapeXml(h)}</th>`).join('')}</tr></thead>
 <tbody>${cells.map((row, i) => `<tr${rowClass(c.rows[i]!)}>${row.map((v) => `<td>${escapeXml(v)}</td>`).join('')}</tr>`).join('\n')}</tbody></table>
+${(() => {
+  const g = groupTable(c);
+  return g ? `<h2>Configurations over folds and seeds</h2><table><thead><tr>${g.header.map((h) => `<th>${escapeXml(h)}</th>`).join('')}</tr></thead><tbody>${g.cells.map((row) => `<tr>${row.map((v) => `<td>${escapeXml(v)}</td>`).join('')}</tr>`).join('\n')}</tbody></table>` : '';
+})()}
 <h2>What the numbers can and cannot say</h2>
 <ul class="notes">${c.notes.map((n) => `<li>${escapeXml(n)}</li>`).join('')}</ul>
 <h2>Learning curves</h2><div class="plots">${plots.curves.join('\n')}</div>

@@ -65,7 +65,12 @@ test('compare: only differing settings as columns, CIs, McNemar vs the baseline,
     assert.ok(c.notes.some((n) => /1 run\(s\) collapsed/.test(n)));
     const md = toMarkdown(c);
     assert.equal(md.split('\n').filter((l) => /^\| [abc]-/.test(l)).length, 3);
-    assert.match(md, /\| run \| batchSize \| optimizer \| status \| sens \[95 % CI\]/);
+    assert.match(md, /\| run \| batchSize \| optimizer \| status \| sens per slice \[95 % CI\]/);
+    assert.match(md, /\| subjects \| sens per subject \[95 % CI\] \| spec per subject \[95 % CI\] \| bal\. acc per subject \[95 % CI\] \| AUC per subject \[95 % CI\] \|/);
+    // 80 test slices, 4 per subject: 20 subjects, each counted once.
+    assert.equal(a!.subject!.subjects, 20);
+    assert.equal(a!.subject!.ci!.balancedAccuracy!.value, a!.subject!.balancedAccuracy);
+    assert.ok(c.notes.some((n) => /"per subject": each test subject counts once/.test(n)));
     const csv = toCsv(c).trim().split('\n');
     assert.equal(csv.length, 4);
     assert.deepEqual(csv[0]!.split(',').slice(0, 6), ['run', 'name', 'batchSize', 'optimizer', 'status', 'flags']);

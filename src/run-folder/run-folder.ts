@@ -24,6 +24,8 @@ export interface RunRecord {
   pid?: number;
   /** The command-line flags or API settings as given (before defaults). */
   readonly flags: Record<string, unknown>;
+  /** The recipe (src/train/recipe.ts) with every value it set as resolved, and the keys the user's own settings overrode. */
+  readonly recipe?: { readonly name: string; readonly settings: Record<string, unknown>; readonly overridden: string[] };
   readonly created: string;
   started?: string;
   finished?: string;
@@ -36,7 +38,7 @@ export interface RunRecord {
   classes?: readonly string[];
   dataset?: { root: string; layout: string; fingerprint: string; slices: number };
   split?: { grouping: string; seed: number; counts: Record<string, Record<string, number>>; groups: unknown };
-  leakage?: { exactAcrossSplits: Record<string, number>; nearAcrossSplits: Record<string, number>; closeToTrain: unknown; twins?: import('../data/leakage-audit.js').TwinCheck };
+  leakage?: { exactAcrossSplits: Record<string, number>; nearAcrossSplits: Record<string, number>; closeToTrain: unknown; /** The audit's twin check per held-out subject (data/leakage-audit.ts `TwinCheck`). */ twins?: unknown };
   epochsDone?: number;
   bestEpoch?: number | null;
   collapse?: { epochs: number[]; final: boolean };

@@ -80,8 +80,10 @@ export interface RunDetail extends RunSummary {
   readonly testReport: {
     readonly selectedBy: string | null;
     readonly samples: number | null;
-    readonly best: { readonly epoch: number | null; readonly metrics: Record<string, unknown> | null; readonly collapsed: boolean; readonly ci: Record<string, unknown> | null } | null;
-    readonly last: { readonly epoch: number | null; readonly metrics: Record<string, unknown> | null; readonly collapsed: boolean } | null;
+    readonly best: { readonly epoch: number | null; readonly metrics: Record<string, unknown> | null; readonly collapsed: boolean; readonly ci: Record<string, unknown> | null; readonly subject: SubjectView | null } | null;
+    readonly last: { readonly epoch: number | null; readonly metrics: Record<string, unknown> | null; readonly collapsed: boolean; readonly subject: SubjectView | null } | null;
+    /** test.json `calibration`: ECE method, test calibration (reliability bins), temperature scaling. */
+    readonly calibration: { readonly method?: string; readonly test?: { readonly ece: number; readonly bins: number; readonly n: number }; readonly temperature?: { readonly value: number; readonly test: { readonly ece: number } } } | null;
   } | null;
   readonly confusion: readonly (readonly number[])[] | null;
   readonly roc: readonly RocCurve[];
@@ -108,6 +110,8 @@ export interface CompareResponse {
     readonly epochsDone: number;
     readonly mcnemar: { readonly pValue: number; readonly pHolm: number; readonly method: string; readonly onlyThis: number; readonly onlyBaseline: number; readonly samples: number } | null;
     readonly verdict: string;
+    /** Subject-level figures (report/compare.ts SubjectRowMetrics); null without subjects. */
+    readonly subject: { readonly subjects: number; readonly reconstructed: boolean; readonly balancedAccuracy: number | null; readonly auc: number | null; readonly ci: Record<string, unknown> | null } | null;
   }[];
   readonly notes: readonly string[];
   /** Per run: label and per-epoch curves. */
@@ -163,4 +167,13 @@ export interface TestSlicesResponse {
 /** Every error the API answers: HTTP status plus this body. */
 export interface ApiError {
   readonly error: { readonly status: number; readonly message: string; readonly hint?: string };
+}
+
+/** Subject-level test metrics of a run (test.json best.subject / last.subject). */
+export interface SubjectView {
+  readonly rule?: string;
+  readonly subjects?: number;
+  readonly reconstructed?: boolean;
+  readonly metrics?: Record<string, unknown>;
+  readonly ci?: Record<string, unknown> | null;
 }

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { rocPoints } from '../report/svg.js';
 import type { StoredEpoch, StoredPrediction, StoredRun } from '../store/types.js';
-import type { CamEntry, HeadlineMetrics, RocCurve, RunDetail, RunSummary } from './api-types.js';
+import type { CamEntry, HeadlineMetrics, RocCurve, RunDetail, RunSummary, SubjectView } from './api-types.js';
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 const obj = (v: unknown): Record<string, unknown> | null => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null);
@@ -16,8 +16,9 @@ const obj = (v: unknown): Record<string, unknown> | null => (v !== null && typeo
 interface TestJson {
   selectedBy?: string;
   samples?: number;
-  best?: { epoch?: number; metrics?: Record<string, unknown>; collapsed?: boolean; ci?: Record<string, unknown> | null };
-  last?: { epoch?: number; metrics?: Record<string, unknown>; collapsed?: boolean } | null;
+  best?: { epoch?: number; metrics?: Record<string, unknown>; collapsed?: boolean; ci?: Record<string, unknown> | null; subject?: SubjectView | null };
+  last?: { epoch?: number; metrics?: Record<string, unknown>; collapsed?: boolean; subject?: SubjectView | null } | null;
+  calibration?: NonNullable<RunDetail['testReport']>['calibration'];
   cam?: string[];
 }
 
@@ -127,7 +128,7 @@ export function runDetail(run: StoredRun, epochs: readonly StoredEpoch[], predic
     split: split
       ? { grouping: typeof split.grouping === 'string' ? split.grouping : null, seed: num(split.seed), groups: split.groups ?? null, counts: (obj(split.counts) ?? {}) as Record<string, Record<string, number>> }
       : null,
-    leakage: run.leakage,
+    leakage: withoutIdentities(run.leakage),
     codeVersion: run.codeVersion,
     machine: run.machine,
     device: run.device,
@@ -138,8 +139,9 @@ export function runDetail(run: StoredRun, epochs: readonly StoredEpoch[], predic
       ? {
           selectedBy: test.selectedBy ?? null,
           samples: num(test.samples),
-          best: test.best ? { epoch: num(test.best.epoch), metrics: test.best.metrics ?? null, collapsed: test.best.collapsed === true, ci: test.best.ci ?? null } : null,
-          last: test.last ? { epoch: num(test.last.epoch), metrics: test.last.metrics ?? null, collapsed: test.last.collapsed === true } : null,
+          best: test.best ? { epoch: num(test.best.epoch), metrics: test.best.metrics ?? null, collapsed: test.best.collapsed === true, ci: test.best.ci ?? null, subject: test.best.subject ?? null } : null,
+          last: test.last ? { epoch: num(test.last.epoch), metrics: test.last.metrics ?? null, collapsed: test.last.collapsed === true, subject: test.last.subject ?? null } : null,
+          calibration: test.calibration ?? null,
         }
       : null,
     confusion: Array.isArray(bestMetrics?.confusion) ? (bestMetrics.confusion as number[][]) : null,
@@ -147,4 +149,16 @@ export function runDetail(run: StoredRun, epochs: readonly StoredEpoch[], predic
     cam: camEntries(run),
     files: files.filter(isServedFile),
   };
+}
+
+/**
+ * The leakage record without anything that names a person or a file: the twin check keeps its
+ * per-split counts and thresholds, not its per-subject list (subject IDs, train file names).
+ */
+function withoutIdentities(leakage: unknown): Record<string, unknown> | null {
+  if (!leakage || typeof leakage !== "object") return null;
+  const { twins, ...rest } = leakage as { twins?: unknown };
+  if (!twins || typeof twins !== "object") return rest;
+  const { subjects: _subjects, ...summary } = twins as { subjects?: unknown };
+  return { ...rest, twins: summary };
 }

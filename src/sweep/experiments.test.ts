@@ -62,7 +62,7 @@ test('the small VGG19 grid runs with the real trainer; compare has one row per g
     const shown = JSON.parse(alzbench(['show', first.id, '--json'], dir));
     assert.equal(shown.epochs.length, 2);
     assert.ok(shown.artifacts.some((a: { path: string }) => a.path === 'checkpoints/best.ckpt'));
-    assert.match(alzbench(['show', first.id], dir), /test \(best epoch \d, 95 % CI by subject/);
+    assert.match(alzbench(['show', first.id], dir), /test per slice \(best epoch \d, 95 % CI by subject[^]*test per subject \(\d+ subjects, mean of slice probabilities/);
 
     const exported = JSON.parse(alzbench(['runs', 'export', first.id, '--out', 'card.tar.gz', '--json'], dir));
     assert.ok(exported.files >= 8);

@@ -23,6 +23,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { FIELDS, validateSettings, type TrainConfigInput } from '../train/config.js';
 import { AlzbenchError, describeValue } from '../util/errors.js';
+import { expandRuns } from '../train/expand-runs.js';
 
 /** One point of a sweep: its labels per axis and the settings it trains with. */
 export interface SweepPoint {
@@ -137,12 +138,22 @@ export function parseSweep(doc: unknown, options: { file?: string; scale?: strin
   for (const p of points) {
     if (p.settings.data === undefined) throw fail(`Point ${pointKey(p.point)} has no data setting`, 'put "data: <dir>" in base, or pass --set data=<dir>');
   }
+  const name = scale === 'full' ? top.name : `${top.name}-${scale}`;
+  // folds / repeats: one run per (fold, seed) of each configuration, linked by a runGroup named
+  // after the sweep and the point, so compare pools them and pairs configurations fold by fold.
+  const expanded = points.flatMap((p) => {
+    const runs = expandRuns({ ...p.settings, runGroup: p.settings.runGroup ?? `${name}:${pointKey(p.point) || 'base'}` });
+    if (runs.length === 1) return [p];
+    return runs.map((r) => ({ point: { ...p.point, ...(r.fold === null ? {} : { fold: String(r.fold) }), seed: String(r.seed) }, settings: r.settings }));
+  });
+  const extraAxes = expanded.length === points.length ? [] : [...new Set(expanded.flatMap((p) => Object.keys(p.point)))].filter((k) => k === 'fold' || k === 'seed');
+  points = expanded;
   return {
-    name: scale === 'full' ? top.name : `${top.name}-${scale}`,
+    name,
     description: typeof top.description === 'string' ? top.description : null,
     scale,
     file: options.file ?? null,
-    axes: axes.map((a) => a.name),
+    axes: [...axes.map((a) => a.name), ...extraAxes],
     base,
     points,
   };

@@ -7,6 +7,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
+import { subjectLevelReport } from '../eval/subject-aggregate.js';
+import { calibration, ECE_METHOD } from '../eval/calibration.js';
+import { reliabilityDiagramSvg } from '../eval/reliability-diagram.js';
 import { bootstrapMetrics } from '../eval/bootstrap.js';
 import { computeMetrics, headline } from '../eval/metrics.js';
 import { isCollapsed } from '../eval/collapse.js';
@@ -50,7 +53,8 @@ export function fixtureSkill(config: Record<string, unknown>): number {
 export function fixturePredictions(samples: number, skill: number, seed: number): { labels: number[]; probabilities: Float64Array; files: string[]; subjects: string[] } {
   const labels = Array.from({ length: samples }, (_, i) => (i % 5 < 2 ? 0 : 1));
   const files = labels.map((l, i) => `test/${FIXTURE_CLASSES[l]}/slice-${String(i).padStart(3, '0')}.png`);
-  const subjects = labels.map((_, i) => `sub-${String(Math.floor(i / 4)).padStart(3, '0')}`);
+  // Four slices per subject, one class per subject (a person has one diagnosis).
+  const subjects = labels.map((l, i) => `sub-${String(l * 1000 + Math.floor((l === 0 ? Math.floor(i / 5) * 2 + (i % 5) : Math.floor(i / 5) * 3 + (i % 5) - 2) / 4)).padStart(3, '0')}`);
   const random = seededRandom(seed, 'fixture-predictions');
   const probabilities = new Float64Array(samples * 2);
   labels.forEach((label, i) => {
@@ -165,11 +169,14 @@ export function finishFixtureRun(paths: RunPaths, options: FixtureOptions): RunR
     ),
   );
   writeFileSync(join(paths.cam, '00-Alzheimer-as-Alzheimer-slice-000.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+  const testCalibration = calibration(labels, probabilities, 2);
+  writeFileSync(join(paths.plots, 'reliability.svg'), reliabilityDiagramSvg([{ label: 'test, best epoch', calibration: testCalibration }]));
   writeJsonAtomic(paths.test, {
     selectedBy: 'balancedAccuracy',
     samples: labels.length,
-    best: { epoch: epochs, metrics, headline: headline(metrics), collapsed, ci },
-    last: { epoch: epochs, metrics: lastMetrics, headline: headline(lastMetrics), collapsed },
+    best: { epoch: epochs, metrics, headline: headline(metrics), collapsed, ci, subject: subjectLevelReport(labels, probabilities, subjects, FIXTURE_CLASSES, { resamples: 200, seed: 0 }) },
+    last: { epoch: epochs, metrics: lastMetrics, headline: headline(lastMetrics), collapsed, subject: subjectLevelReport(labels, probabilities, subjects, FIXTURE_CLASSES, { resamples: 0 }) },
+    calibration: { method: ECE_METHOD, test: testCalibration },
     cam: ['cam/00-Alzheimer-as-Alzheimer-slice-000.png'],
   });
   const record = readRecord(paths);

@@ -40,7 +40,7 @@ export interface TrainConfig {
   betas: [number, number];
   /** null resolves to 0, or 0.01 for AdamW (PyTorch's defaults). */
   weightDecay: number | null;
-  schedule: 'none' | 'step' | 'cosine' | 'linear' | 'plateau';
+  schedule: 'none' | 'step' | 'cosine' | 'linear' | 'plateau' | 'warmup_cosine';
   stepSize: number;
   gamma: number;
   warmupEpochs: number;
@@ -83,6 +83,24 @@ export interface TrainConfig {
   spacing: number | null;
   /** BIDS: participants.tsv / sessions.tsv column with the diagnosis; null: the first known name. */
   diagnosisColumn: string | null;
+  /** How slice predictions of one subject are pooled for subject-level test metrics. */
+  aggregate: 'mean' | 'median' | 'vote';
+  /** Post-hoc calibration fitted on validation: none, or temperature scaling (Guo et al. 2017). */
+  calibrate: 'none' | 'temperature';
+  /** Cross-validation: number of subject-grouped stratified folds (0 = the data set's own split). */
+  folds: number;
+  /** Cross-validation: the test fold of this run, 0..folds-1 (set by train --folds and sweeps). */
+  fold: number | null;
+  /** Runs per configuration with seeds seed, seed+1, ... (train --repeats and sweeps expand them). */
+  repeats: number;
+  /** Id linking the runs of one cross-validation / repeat set (set when they are expanded). */
+  runGroup: string | null;
+  /** Decay of an exponential moving average of the weights used for validation and test (0 = off). */
+  ema: number;
+  /** Test-time augmentation: none, or flip (mean probability of the slice and its left-right mirror). */
+  tta: 'none' | 'flip';
+  /** A named bundle of settings applied under the given ones (src/train/recipe.ts). */
+  recipe: 'none' | 'strong';
 }
 
 type Kind =
@@ -121,10 +139,10 @@ export const FIELDS: readonly Field[] = [
   { key: 'nesterov', kind: { type: 'bool' }, default: false, help: 'SGD Nesterov momentum' },
   { key: 'betas', kind: { type: 'betas' }, default: [0.9, 0.999], help: 'Adam betas, e.g. 0.9,0.999' },
   { key: 'weightDecay', kind: { type: 'number', min: 0, nullable: true }, default: null, help: 'weight decay: L2 for sgd/adam, decoupled for adamw (default 0; adamw 0.01)' },
-  { key: 'schedule', kind: { type: 'enum', values: ['none', 'step', 'cosine', 'linear', 'plateau'] }, default: 'none', help: 'LR schedule: none, step, cosine, linear (warm-up), plateau' },
+  { key: 'schedule', kind: { type: 'enum', values: ['none', 'step', 'cosine', 'linear', 'plateau', 'warmup_cosine'] }, default: 'none', help: 'LR schedule: none, step, cosine, linear (warm-up), plateau, warmup_cosine (linear warm-up over warmup-epochs, then cosine)' },
   { key: 'stepSize', kind: { type: 'int', min: 1 }, default: 10, help: 'step schedule: epochs between cuts' },
   { key: 'gamma', kind: { type: 'number', above: 0, below: 1 }, default: 0.1, help: 'step and plateau schedules: factor of each cut' },
-  { key: 'warmupEpochs', kind: { type: 'int', min: 1 }, default: 5, help: 'linear schedule: warm-up epochs from lr/3' },
+  { key: 'warmupEpochs', kind: { type: 'int', min: 1 }, default: 5, help: 'linear and warmup_cosine schedules: warm-up epochs from lr/3' },
   { key: 'plateauPatience', kind: { type: 'int', min: 0 }, default: 3, help: 'plateau schedule: epochs without val loss improvement before a cut' },
   { key: 'minLr', kind: { type: 'number', min: 0 }, default: 0, help: 'cosine and plateau schedules: lowest lr' },
   { key: 'dropout', kind: { type: 'number', min: 0, below: 1, nullable: true }, default: null, help: 'dropout before the classifier (default the model\'s)' },
@@ -154,6 +172,15 @@ export const FIELDS: readonly Field[] = [
   { key: 'slices', kind: { type: 'string', nullable: true, pattern: /^\s*[\d.]+\s*:\s*[\d.]+\s*$/, expected: 'FROM:TO, e.g. 40:120 or 0.3:0.7' }, default: null, help: 'volumes: axial slice range (indices 40:120 or fractions 0.3:0.7; default the middle 40 %)' },
   { key: 'spacing', kind: { type: 'number', above: 0, nullable: true }, default: null, help: 'volumes: resample to this voxel size in mm (trilinear, RAS+) before slicing' },
   { key: 'diagnosisColumn', kind: { type: 'string', nullable: true }, default: null, help: 'BIDS: participants.tsv / sessions.tsv column with the diagnosis' },
+  { key: 'aggregate', kind: { type: 'enum', values: ['mean', 'median', 'vote'] }, default: 'mean', help: 'subject-level results: pool slice predictions by mean probability, median or majority vote' },
+  { key: 'calibrate', kind: { type: 'enum', values: ['none', 'temperature'] }, default: 'none', help: 'calibration fitted on validation: none or temperature (scaling, Guo et al. 2017)' },
+  { key: 'folds', kind: { type: 'int', min: 0 }, default: 0, help: 'cross-validation: K subject-grouped stratified folds, one run each (0 = the data set\'s own split)' },
+  { key: 'fold', kind: { type: 'int', min: 0, nullable: true }, default: null, help: 'cross-validation: only this test fold (0..K-1) instead of all' },
+  { key: 'repeats', kind: { type: 'int', min: 1 }, default: 1, help: 'runs per configuration (and fold) with seeds seed, seed+1, ...' },
+  { key: 'runGroup', kind: { type: 'string', nullable: true }, default: null, help: 'id linking the runs of one cross-validation / repeat set (default: made up)' },
+  { key: 'ema', kind: { type: 'number', min: 0, below: 1 }, default: 0, help: 'decay of an exponential moving average of the weights, used to validate and test (0 = off; e.g. 0.99)' },
+  { key: 'tta', kind: { type: 'enum', values: ['none', 'flip'] }, default: 'none', help: 'test-time augmentation: none, or flip (mean of the slice and its mirror)' },
+  { key: 'recipe', kind: { type: 'enum', values: ['none', 'strong'] }, default: 'none', help: 'settings bundle under the given ones: strong = augmentation, adamw, cosine with warm-up, label smoothing, EMA, TTA (README)' },
 ];
 
 const BY_KEY = new Map(FIELDS.map((f) => [f.key as string, f]));

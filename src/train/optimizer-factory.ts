@@ -1,5 +1,6 @@
 import type { Tensor } from '../torch/tensor.js';
 import { SGD, Adam, AdamW, StepLR, CosineAnnealingLR, LinearLR, ReduceLROnPlateau, type Optimizer } from '../optim/index.js';
+import { WarmupCosineLR } from '../optim/warmup-cosine.js';
 import type { TrainConfig } from './config.js';
 
 /** The lr a config means: its own, else 0.01 for SGD and 0.001 for Adam/AdamW. */
@@ -52,6 +53,8 @@ export function makeSchedule(config: TrainConfig, optimizer: Optimizer<{ lr: num
           ? new StepLR(optimizer, config.stepSize, config.gamma)
           : config.schedule === 'cosine'
             ? new CosineAnnealingLR(optimizer, config.epochs, config.minLr)
+            : config.schedule === 'warmup_cosine'
+              ? new WarmupCosineLR(optimizer, config.warmupEpochs, config.epochs, config.minLr)
             : new LinearLR(optimizer, 1 / 3, 1, config.warmupEpochs);
       return {
         step: () => s.step(),

@@ -3,7 +3,10 @@ import { tidy } from '../torch/scope.js';
 import type { Module } from '../nn/module.js';
 import { getModelSpec } from '../models/registry.js';
 import { computeMetrics, headline, type Metrics } from '../eval/metrics.js';
-import { inferProbabilities } from '../eval/evaluate.js';
+import { inferWithTta } from '../eval/tta.js';
+import { subjectLevelReport, type SubjectLevelReport } from '../eval/subject-aggregate.js';
+import { applyTemperature, calibration, ECE_METHOD, fitTemperature, type CalibrationReport } from '../eval/calibration.js';
+import { reliabilityDiagramSvg } from '../eval/reliability-diagram.js';
 import { bootstrapMetrics, type BootstrapResult } from '../eval/bootstrap.js';
 import { isCollapsed } from '../eval/collapse.js';
 import { gradCam } from '../eval/grad-cam.js';
@@ -21,6 +24,11 @@ export interface TestEvaluation {
   readonly metrics: Metrics;
   readonly headline: Record<string, number>;
   readonly collapsed: boolean;
+  /**
+   * Subject-level metrics (slice predictions pooled per subject or pseudo-subject with the
+   * config's `aggregate` rule, CIs by subject bootstrap); null when slices have no subject.
+   */
+  readonly subject: SubjectLevelReport | null;
 }
 
 /** test.json: the selected (best) epoch with confidence intervals, and the last epoch beside it. */
@@ -29,6 +37,8 @@ export interface TestReport {
   readonly samples: number;
   readonly best: TestEvaluation & { readonly ci: BootstrapResult | null };
   readonly last: TestEvaluation | null;
+  /** Expected calibration error and reliability bins of the best model (plots/reliability.svg). */
+  readonly calibration: CalibrationReport;
   /** Grad-CAM images written, relative to the run folder. */
   readonly cam: string[];
 }
@@ -45,11 +55,18 @@ export function camChoice(labels: readonly number[], count: number): number[] {
   return out;
 }
 
-function evaluate(model: Module, data: TrainingData, config: TrainConfig, epoch: number): TestEvaluation & { probabilities: Float32Array } {
+/** The subject (or pseudo-subject) of each slice of a split, undefined when ungrouped. */
+export function subjectsOf(split: { subjects: (string | undefined)[]; groups: (string | undefined)[] }): (string | undefined)[] {
+  return split.subjects.map((s, i) => s ?? split.groups[i]);
+}
+
+function evaluate(model: Module, data: TrainingData, config: TrainConfig, epoch: number, resamples: number): TestEvaluation & { probabilities: Float32Array } {
   const test = data.splits.test;
-  const inference = inferProbabilities(model, test.images, test.labels, Math.max(64, config.batchSize));
-  const metrics = computeMetrics(test.labelList, inference.probabilities, data.prepared.task.classes, { loss: inference.loss });
-  return { epoch, metrics, headline: headline(metrics), collapsed: isCollapsed(metrics, config.collapseThreshold), probabilities: inference.probabilities };
+  const inference = inferWithTta(model, test.images, test.labels, Math.max(64, config.batchSize), config.tta ?? 'none', test.labelList);
+  const classes = data.prepared.task.classes;
+  const metrics = computeMetrics(test.labelList, inference.probabilities, classes, { loss: inference.loss });
+  const subject = subjectLevelReport(test.labelList, inference.probabilities, subjectsOf(test), classes, { rule: config.aggregate ?? 'mean', resamples, seed: config.seed });
+  return { epoch, metrics, headline: headline(metrics), collapsed: isCollapsed(metrics, config.collapseThreshold), subject, probabilities: inference.probabilities };
 }
 
 /**
@@ -69,14 +86,14 @@ export async function writeTestArtifacts(args: {
   const { paths, config, model, data } = args;
   const classes = data.prepared.task.classes;
   const test = data.splits.test;
-  const last = args.lastEpoch === null ? null : evaluate(model, data, config, args.lastEpoch);
+  const last = args.lastEpoch === null ? null : evaluate(model, data, config, args.lastEpoch, 0);
   const checkpoint = loadCheckpoint(paths.best);
   try {
     model.loadStateDict(checkpoint.model);
   } finally {
     disposeCheckpoint(checkpoint);
   }
-  const best = evaluate(model, data, config, checkpoint.trainer.epoch);
+  const best = evaluate(model, data, config, checkpoint.trainer.epoch, config.bootstrap);
   const ci =
     config.bootstrap > 0
       ? bootstrapMetrics(test.labelList, best.probabilities, classes, { resamples: config.bootstrap, seed: config.seed, groups: test.subjects })
@@ -94,6 +111,22 @@ export async function writeTestArtifacts(args: {
       classes,
     ),
   );
+  // Calibration of the selected model; temperature scaling is fitted on validation, never on test.
+  let calibrationReport: CalibrationReport = { method: ECE_METHOD, test: calibration(test.labelList, best.probabilities, c) };
+  if (config.calibrate === 'temperature') {
+    const val = data.splits.val;
+    const valInference = inferWithTta(model, val.images, val.labels, Math.max(64, config.batchSize), config.tta ?? 'none', val.labelList);
+    const fit = fitTemperature(val.labelList, valInference.probabilities, c);
+    const scaled = applyTemperature(best.probabilities, c, fit.temperature);
+    calibrationReport = { ...calibrationReport, temperature: { value: fit.temperature, fittedOn: 'validation', valNllBefore: fit.nllBefore, valNllAfter: fit.nllAfter, test: calibration(test.labelList, scaled, c) } };
+  }
+  writeFileAtomic(
+    join(paths.plots, 'reliability.svg'),
+    reliabilityDiagramSvg([
+      { label: `test, best epoch ${best.epoch}`, calibration: calibrationReport.test },
+      ...(calibrationReport.temperature ? [{ label: `after temperature scaling (T=${calibrationReport.temperature.value.toFixed(3)}, fitted on validation)`, calibration: calibrationReport.temperature.test }] : []),
+    ]),
+  );
   const cam: string[] = [];
   const layer = getModelSpec(config.model).gradCamLayer;
   const [h, w] = data.imageSize;
@@ -107,7 +140,7 @@ export async function writeTestArtifacts(args: {
     cam.push(join('cam', name));
   }
   const strip = ({ probabilities: _p, ...rest }: TestEvaluation & { probabilities: Float32Array }) => rest;
-  const report: TestReport = { selectedBy: config.selectMetric, samples: test.labelList.length, best: { ...strip(best), ci }, last: last ? strip(last) : null, cam };
+  const report: TestReport = { selectedBy: config.selectMetric, samples: test.labelList.length, best: { ...strip(best), ci }, last: last ? strip(last) : null, calibration: calibrationReport, cam };
   writeJsonAtomic(paths.test, report);
   const m = best.metrics;
   const interval = (x: { low: number; high: number } | undefined) => (x ? ` [${x.low.toFixed(3)}, ${x.high.toFixed(3)}]` : '');
@@ -116,5 +149,15 @@ export async function writeTestArtifacts(args: {
       `sensitivity ${m.sensitivity.toFixed(3)}${interval(ci?.sensitivity)}  specificity ${m.specificity.toFixed(3)}${interval(ci?.specificity)}  AUC ${m.auc.toFixed(3)}${interval(ci?.auc)}` +
       (last ? `; last epoch ${last.epoch}: accuracy ${last.metrics.accuracy.toFixed(3)}` : ''),
   );
+  const sl = best.subject;
+  if (sl) {
+    const sci = sl.ci;
+    args.log(
+      `test per subject (${sl.subjects} ${sl.reconstructed ? 'pseudo-subjects' : 'subjects'}, ${sl.rule} of slice probabilities${sci ? ', 95 % CI by subject bootstrap' : ''}): ` +
+        `balanced accuracy ${sl.metrics.balancedAccuracy.toFixed(3)}${interval(sci?.balancedAccuracy)}  accuracy ${sl.metrics.accuracy.toFixed(3)}${interval(sci?.accuracy)}  ` +
+        `sensitivity ${sl.metrics.sensitivity.toFixed(3)}${interval(sci?.sensitivity)}  specificity ${sl.metrics.specificity.toFixed(3)}${interval(sci?.specificity)}  AUC ${sl.metrics.auc.toFixed(3)}${interval(sci?.auc)}`,
+    );
+  } else args.log('test per subject: none (the slices have no subjects or pseudo-subjects: grouping none)');
+  args.log(`calibration: ${ECE_METHOD} ${calibrationReport.test.ece.toFixed(4)}${calibrationReport.temperature ? `; after temperature scaling (T=${calibrationReport.temperature.value.toFixed(3)}, fitted on validation) ${calibrationReport.temperature.test.ece.toFixed(4)}` : ''}`);
   return report;
 }

@@ -74,12 +74,17 @@ test('a resumed run equals the uninterrupted one bit for bit (same seed); the ru
     assert.equal(testReport.best.epoch, full.bestEpoch);
     assert.equal(testReport.last.epoch, 3);
     assert.equal(testReport.best.ci.unit, 'subject');
+    // Per subject beside per slice: the toy set's test subjects, each counted once.
+    assert.equal(testReport.best.subject.rule, 'mean');
+    assert.equal(testReport.best.subject.ci.unit, 'subject');
+    assert.equal(testReport.best.subject.subjects, testReport.best.ci.units);
+    assert.equal(testReport.calibration.test.bins, 15);
     const csv = readFileSync(join(dir, 'predictions.csv'), 'utf8').trim().split('\n');
     assert.equal(csv[0], 'file,subject,label,predicted,p_Alzheimer,p_NonAlzheimer');
     assert.equal(csv.length - 1, testReport.samples);
     assert.match(csv[1]!, /^(Mild|Non)Demented\/[^,]+,(Mild|Non)Demented-\d,(Alzheimer|NonAlzheimer),(Alzheimer|NonAlzheimer),0\.\d{6},[01]\.\d{6}$/);
     assert.deepEqual(readdirSync(join(dir, 'checkpoints')).sort(), ['best.ckpt', 'last.ckpt']);
-    assert.deepEqual(readdirSync(join(dir, 'plots')).sort(), ['loss.svg', 'val-metrics.svg']);
+    assert.deepEqual(readdirSync(join(dir, 'plots')).sort(), ['loss.svg', 'reliability.svg', 'val-metrics.svg']);
     assert.equal(readdirSync(join(dir, 'cam')).filter((f) => f.endsWith('.png')).length, 2);
     const checkpoint = loadCheckpoint(join(dir, 'checkpoints', 'last.ckpt'));
     assert.equal(checkpoint.trainer.epoch, 3);

@@ -19,7 +19,6 @@ import { checkSplitUnchanged } from './check-split.js';
 import { seededRandom } from '../data/seeded-shuffle.js';
 import { AlzbenchError, invalid } from '../util/errors.js';
 import { computeMetrics, headline, type Metrics } from '../eval/metrics.js';
-import { inferProbabilities } from '../eval/evaluate.js';
 import { isCollapsed } from '../eval/collapse.js';
 import { toModelInput } from '../eval/model-input.js';
 import { augmentBatch } from './augment.js';
@@ -50,6 +49,9 @@ import { writeTestArtifacts, type TestReport } from './test-phase.js';
 import { recalibrateBatchNorm } from './recalibrate-bn.js';
 import { GradScaler } from '../optim/grad-scaler.js';
 import { autocast } from '../torch/autocast.js';
+import { applyRecipe, recipeRecord } from './recipe.js';
+import { WeightEma } from './ema.js';
+import { inferWithTta } from '../eval/tta.js';
 
 /** Options of {@link train} and {@link resumeRun}. */
 export interface TrainOptions {
@@ -94,7 +96,11 @@ function selectionScore(config: TrainConfig, m: Metrics): number {
  * result.test?.best.metrics.balancedAccuracy;
  */
 export async function train(settings: TrainConfigInput, options: TrainOptions = {}): Promise<TrainResult> {
-  const config = resolveConfig(validateSettings(settings as Record<string, unknown>));
+  const validated = validateSettings(settings as Record<string, unknown>);
+  const config = resolveConfig(applyRecipe(validated));
+  const recipe = recipeRecord(validated, config as unknown as Record<string, unknown>);
+  if (config.folds >= 2 && config.fold === null) throw invalid(`a test fold 0..${config.folds - 1} for one run (train --folds and sweeps make one run per fold)`, 'fold', null);
+  if (config.folds === 1) throw invalid('0 (no cross-validation) or at least 2 folds', 'folds', 1);
   const id = options.runId ?? newRunId(config.model);
   const paths = createRunFolder(config.runsDir, id);
   const record: RunRecord = {
@@ -104,6 +110,7 @@ export async function train(settings: TrainConfigInput, options: TrainOptions = 
     name: config.name,
     status: 'queued',
     flags: options.given ?? (settings as Record<string, unknown>),
+    ...(recipe ? { recipe } : {}),
     created: new Date().toISOString(),
     code: codeVersion(),
     machine: machineInfo(),
@@ -168,6 +175,7 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
   let model: Module | undefined;
   let optimizer: ReturnType<typeof makeOptimizer> | undefined;
   let classWeights: Tensor | null = null;
+  let ema: WeightEma | null = null;
   try {
     // ---- settings that need the machine or the data ------------------------------------------
     if (given.threads !== null) setNumThreads(given.threads);
@@ -178,7 +186,7 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
       throw invalid('a device this libtorch has (cpu; no CUDA device found)', 'device', given.device, 'build the addon against a CUDA libtorch (README "Another libtorch")');
     }
     const spec = getModelSpec(given.model);
-    data = await loadTrainingData({ ...given, log });
+    data = await loadTrainingData({ ...given, log, ...(given.folds >= 2 ? { crossValidation: { folds: given.folds, fold: given.fold!, seed: given.splitSeed } } : {}) });
     const { prepared, splits } = data;
     const classes = prepared.task.classes;
     if (resuming && before.dataset && before.dataset.fingerprint !== prepared.fingerprint) {
@@ -244,6 +252,8 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
     // step on CPU, BENCHMARKS.md); inputs follow the weights' layout inside each conv.
     if (config.channelsLast) model.toMemoryFormat('channelsLast');
     optimizer = makeOptimizer(config, model.parameters());
+    if (config.ema > 0) ema = new WeightEma(model, config.ema);
+    const emaPath = join(paths.dir, 'checkpoints', 'ema-training-weights.safetensors');
     const schedule = makeSchedule(config, optimizer);
     if (config.balance === 'weights') {
       classWeights = tensor(balancedClassWeights(splits.train.labelList, classes.length), { device: config.device });
@@ -263,6 +273,7 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
       } finally {
         disposeCheckpoint(checkpoint);
       }
+      ema?.restore(model, emaPath);
       log(`resuming after epoch ${state.epoch}`);
     }
     // metrics.jsonl holds exactly the checkpointed epochs (a line written after the last
@@ -312,6 +323,7 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
             lossTensor.backward();
             optimizer!.step();
           }
+          ema?.update(model!);
           return { loss: value, hits: logits.argmax(1).eq(y).sum().item() };
         });
         if (!Number.isFinite(loss)) {
@@ -336,6 +348,7 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
       }
       if (diverged) break;
       const trainSeconds = (performance.now() - epochStart) / 1000;
+      ema?.swapIn(model); // validate (and checkpoint) the averaged weights
       if (config.bnRecalibration > 0) {
         // Fresh batch-norm statistics for this epoch's weights, from un-augmented training slices
         // in this epoch's shuffled order (a class-sorted prefix would bias them).
@@ -349,7 +362,7 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
         );
       }
 
-      const val = inferProbabilities(model, splits.val.images, splits.val.labels, Math.max(64, config.batchSize));
+      const val = inferWithTta(model, splits.val.images, splits.val.labels, Math.max(64, config.batchSize), config.tta, splits.val.labelList);
       const valMetrics = computeMetrics(splits.val.labelList, val.probabilities, classes, { loss: val.loss });
       const collapsed = isCollapsed(valMetrics, config.collapseThreshold);
       if (collapsed) collapsedEpochs.push(epoch);
@@ -379,6 +392,10 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
       };
       saveCheckpoint(paths.last, { model, optimizer, scheduler: schedule, config: { ...config, classes }, trainer: state, rngDevices: config.device === 'cpu' ? ['cpu'] : ['cpu', config.device] });
       if (isBest) copyCheckpoint(paths.last, paths.best);
+      if (ema) {
+        ema.save(emaPath); // the training weights, for resume (the checkpoint holds the average)
+        ema.swapOut(model);
+      }
       history.push(record);
       appendMetricsLine(paths, record);
       writePlots(paths, history);
@@ -393,6 +410,7 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
 
     // ---- test ---------------------------------------------------------------------------------
     let test: TestReport | null = null;
+    ema?.swapIn(model); // the last epoch is evaluated with its averaged weights, as validated
     if (existsSync(paths.best) && splits.test.labelList.length > 0) {
       test = await writeTestArtifacts({
         paths,
@@ -423,6 +441,7 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
     throw error;
   } finally {
     classWeights?.dispose();
+    ema?.dispose();
     optimizer?.disposeState();
     model?.dispose();
     if (data) disposeTrainingData(data);

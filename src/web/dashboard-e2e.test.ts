@@ -100,6 +100,12 @@ test('the dashboard in a browser: runs table, run page, compare, predict, prepro
     await until(() => cams.evaluateAll((imgs) => imgs.length > 0 && imgs.every((img) => (img as unknown as { naturalWidth: number }).naturalWidth > 0)));
     assert.equal(await cams.count(), testJson.cam.length);
     assert.match((await page.locator('[data-testid=test-metrics]').textContent()) ?? '', /sensitivity.*\[/);
+    // Subject-level figures beside the slice-level ones, and the calibration with its diagram.
+    assert.match((await page.locator('[data-testid=test-metrics] thead').textContent()) ?? '', /per slice.*per subject/);
+    assert.match((await page.locator('[data-testid=subject-balancedAccuracy]').textContent()) ?? '', /^\d\.\d{3} \[\d\.\d{3}, \d\.\d{3}\]$/);
+    assert.match((await page.locator('[data-testid=subject-note]').textContent()) ?? '', /per subject: \d+ subjects/);
+    assert.match((await page.locator('[data-testid=calibration]').textContent()) ?? '', /ECE over 15 equal-width bins.*\d\.\d{3}/);
+    await until(() => page.locator('[data-testid=reliability]').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth > 0));
     assert.match((await page.locator('[data-testid=data-split]').textContent()) ?? '', /grouped by subject/);
     assert.match((await page.locator('[data-testid=config]').textContent()) ?? '', /optimizer\s*sgd/);
     await shot('run');
@@ -115,6 +121,9 @@ test('the dashboard in a browser: runs table, run page, compare, predict, prepro
     assert.equal(await rows.count(), 2);
     const header = await page.locator('[data-testid=compare-table] thead').textContent();
     assert.match(header ?? '', /optimizer.*lr/);
+    assert.match(header ?? '', /bal\. acc\. per slice.*bal\. acc\. per subject \(95 % CI\)/);
+    const perSubject = await page.getByTestId('subject-bal-acc').allTextContents();
+    assert.ok(perSubject.length === 2 && perSubject.every((v) => /^\d\.\d{3} \[\d\.\d{3}, \d\.\d{3}\]$/.test(v)), `per-subject cells: ${perSubject}`);
     const pValues = await page.getByTestId('mcnemar').allTextContents();
     assert.equal(pValues.filter((p) => /^(<0\.001|[01]\.\d{3}) \(/.test(p)).length, 1, `one run tested against the baseline: ${pValues}`);
     await page.getByLabel(`pin ${adam} as baseline`).click();

@@ -6,6 +6,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sourcePath } from '../../testing/tensor-helpers.js';
 
+interface Row {
+  id: string;
+  status: string;
+  flags: string[];
+  subject: { subjects: number; balancedAccuracy: number } | null;
+}
+interface Group {
+  params: Record<string, string>;
+  runs: number;
+  perSlice: { balancedAccuracy: { mean: number; sd: number; n: number } };
+  perSubject: { balancedAccuracy: { mean: number; n: number } } | null;
+  paired: { pValue: number } | null;
+}
+
 // The CI job the issue asks for: `alzbench demo` at its smallest setting, end to end through the
 // real launcher (synth data, audit, two sweeps with the real trainer, compare, HTML reports).
 test('alzbench demo --smallest runs the whole path and a second run reuses everything', () => {
@@ -14,14 +28,32 @@ test('alzbench demo --smallest runs the whole path and a second run reuses every
     JSON.parse(execFileSync(process.execPath, [sourcePath('bin/alzbench.js'), 'demo', '--smallest', '--dir', dir, '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })) as {
       report: string;
       leakageReport: string;
-      chains: { rows: { id: string; status: string }[] };
-      leakage: { rows: { id: string; status: string }[] };
+      chains: { rows: Row[] };
+      leakage: { rows: Row[]; groups: Group[] | null };
     };
   const first = run();
   assert.equal(first.chains.rows.length, 4, 'one row per preprocessing chain');
-  assert.equal(first.leakage.rows.length, 2, 'slice-level and subject-grouped');
-  for (const row of [...first.chains.rows, ...first.leakage.rows]) assert.ok(['done', 'collapsed'].includes(row.status), `${row.id}: ${row.status}`);
+  assert.equal(first.leakage.rows.length, 2 * 3, 'slice-level and subject-grouped, 3 folds each');
+  // Every run trained for real: a collapsed model (one class for >= 95 % of test slices) fails the demo.
+  for (const row of [...first.chains.rows, ...first.leakage.rows]) {
+    assert.equal(row.status, 'done', `${row.id}: ${row.status}`);
+    assert.deepEqual(row.flags, [], `${row.id}: flags`);
+    assert.ok(row.subject && row.subject.subjects > 0, `${row.id}: subject-level figures`);
+  }
+  // The point of the demo: slices of one person on both sides of the split inflate the score.
+  const arm = (label: string) => first.leakage.groups!.find((g) => g.params.split === label)!;
+  const leaky = arm('slice-level');
+  const honest = arm('subject-grouped');
+  assert.equal(leaky.runs, 3);
+  assert.equal(honest.perSlice.balancedAccuracy.n, 3, 'spread over 3 folds');
+  assert.ok(Number.isFinite(honest.perSlice.balancedAccuracy.sd));
+  assert.ok(
+    leaky.perSlice.balancedAccuracy.mean > honest.perSlice.balancedAccuracy.mean,
+    `leaky split ${leaky.perSlice.balancedAccuracy.mean.toFixed(3)} must score above the subject-grouped ${honest.perSlice.balancedAccuracy.mean.toFixed(3)}`,
+  );
+  assert.ok((leaky.paired ?? honest.paired) !== null, 'the two arms are paired fold by fold');
   assert.match(readFileSync(first.report, 'utf8'), /<h1>Comparison: sweep demo-chains-smallest<\/h1>/);
+  assert.match(readFileSync(first.leakageReport, 'utf8'), /<h2>Configurations over folds and seeds<\/h2>/);
   assert.ok(existsSync(first.leakageReport));
   assert.ok(existsSync(join(dir, 'data', 'subjects.csv')) && existsSync(join(dir, 'data-pooled', 'subjects.csv')));
   const second = run();

@@ -24,14 +24,16 @@ The main job on a fresh machine, in about 5-10 minutes on a 2-core CPU:
   3. runs a small version of the study's comparison (experiments/demo-chains.yaml: the study's
      preprocessing chains with one small CNN, subject-grouped split) and prints the comparison
      table with 95 % confidence intervals;
-  4. shows the leakage effect: the same model on a slice-level random split vs a subject-grouped
-     split of the same slices (experiments/demo-leakage.yaml);
+  4. shows the leakage effect: the same model on slice-level random folds vs subject-grouped
+     folds of the same slices, 3-fold cross-validation each (experiments/demo-leakage.yaml),
+     with per-slice and per-subject figures, mean ± SD over folds and a paired test;
   5. writes the HTML reports (report.html, report-leakage.html) and says how to open the dashboard.
 A second run reuses the data and every finished run. Everything goes under DIR.
 
   --dir DIR      output folder (default alzbench-demo): data/, runs/, alzbench.db, report.html
   --workers N    training processes at once (default 2)
-  --smallest     tiny data and one epoch (CI: checks the whole path, not the results)
+  --smallest     small data, a tiny model, a few epochs (CI: the whole path in a few minutes;
+                 its runs train for real: none may collapse, and the leaky split must win)
   --json         print one JSON document (both comparisons) on stdout`;
 
 const experiments = fileURLToPath(new URL('../../../experiments/', import.meta.url));
@@ -63,6 +65,25 @@ async function comparisonOf(dir: string, file: string, scale: string, data: stri
   }
 }
 
+/**
+ * One line on the leakage comparison: mean balanced accuracy over folds of the slice-level and
+ * the subject-grouped arms, per slice and per subject, and the paired test between them.
+ */
+export function leakageVerdict(c: Comparison): string | null {
+  const arm = (label: string) => c.groups?.find((g) => g.params.split === label);
+  const leaky = arm('slice-level');
+  const honest = arm('subject-grouped');
+  if (!leaky || !honest) return null;
+  const f = (v: number) => v.toFixed(3);
+  const paired = leaky.paired ?? honest.paired;
+  return (
+    `Leakage effect over ${leaky.runs} folds: balanced accuracy per slice ${f(leaky.perSlice.balancedAccuracy.mean)} (slice-level split) vs ${f(honest.perSlice.balancedAccuracy.mean)} (subject-grouped)` +
+    (leaky.perSubject && honest.perSubject ? `; per subject ${f(leaky.perSubject.balancedAccuracy.mean)} vs ${f(honest.perSubject.balancedAccuracy.mean)}` : '') +
+    (paired ? ` (corrected resampled t-test p=${paired.pValue.toFixed(3)})` : '') +
+    '.'
+  );
+}
+
 /** `alzbench demo`: the README's first command ends here. */
 export const demoCommand: Command = {
   name: 'demo',
@@ -84,7 +105,7 @@ export const demoCommand: Command = {
     // Many subjects with a few mid-brain slices each (z -10..30 mm, where ventricles and
     // hippocampi show): more subjects make validation and test estimates less noisy.
     const size = values.smallest
-      ? { subjects: 12, slicesPerSubject: 6, zRange: [-10, 30] as [number, number] }
+      ? { subjects: 36, slicesPerSubject: 6, zRange: [-10, 30] as [number, number] }
       : { subjects: 120, slicesPerSubject: 12, zRange: [-10, 30] as [number, number] };
     // Two views of the same generator: its own subject-wise test/ folder, and all subjects pooled
     // (no test/ folder) so that the trainer carves the split and the grouping can be switched off.
@@ -104,6 +125,8 @@ export const demoCommand: Command = {
     log(`\n== 3. the leakage effect: slice-level random split vs subject-grouped split, same model and slices\n`);
     const leakage = await comparisonOf(dir, 'demo-leakage.yaml', scale, pooled, workers, log);
     log(`\n${toMarkdown(leakage)}`);
+    const verdict = leakageVerdict(leakage);
+    if (verdict) log(verdict);
     log(
       'A slice-level split puts slices of one subject on both sides: its test score measures recognising\n' +
         'people already seen, not generalising to new ones. Only the subject-grouped figure is honest.',

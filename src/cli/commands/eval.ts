@@ -4,6 +4,7 @@ import { evaluateDataset } from '../../eval/evaluate-dataset.js';
 import { formatPredictionsCsv } from '../../run-folder/predictions-csv.js';
 import { loadTrainedModel } from '../../models/load-trained.js';
 import { invalid } from '../../util/errors.js';
+import { AGGREGATE_RULES, type AggregateRule } from '../../eval/subject-aggregate.js';
 import { type Command, parseFlags } from '../command.js';
 
 const usage = `usage: alzbench eval <run|checkpoint> --data <dir> [--split all|train|val|test] [--json]
@@ -18,6 +19,10 @@ flags:
   --split S             all slices (default) or the data set's own train/, val/ or test/ folder
   --bootstrap N         bootstrap resamples (default 1000; 0 = none)
   --seed S              bootstrap seed (default 0)
+  --aggregate R         subject-level pooling of slice probabilities: mean, median or vote
+                        (default the run's setting, else mean)
+  --grouping G          none (default: subject IDs of the data set only) or pseudo
+                        (reconstruct subjects from the images when the data set has no IDs)
   --predictions FILE    also write per-slice predictions (CSV)
   --runs-dir DIR        where run ids are looked up (default runs)
   --json                print one JSON document on stdout`;
@@ -44,6 +49,8 @@ export const evalCommand: Command = {
         bootstrap: { type: 'string' },
         seed: { type: 'string' },
         predictions: { type: 'string' },
+        aggregate: { type: 'string' },
+        grouping: { type: 'string' },
         'runs-dir': { type: 'string' },
         json: { type: 'boolean', default: false },
       },
@@ -55,12 +62,16 @@ export const evalCommand: Command = {
     if (!['all', 'train', 'val', 'test'].includes(split)) throw invalid('one of all, train, val, test', '--split', split);
     const bootstrap = nonNegativeInt('--bootstrap', values.bootstrap, 1000);
     const seed = nonNegativeInt('--seed', values.seed, 0);
+    if (values.aggregate !== undefined && !AGGREGATE_RULES.includes(values.aggregate as AggregateRule)) throw invalid(AGGREGATE_RULES.join(', '), '--aggregate', values.aggregate);
+    if (values.grouping !== undefined && !['none', 'pseudo'].includes(values.grouping)) throw invalid('none or pseudo', '--grouping', values.grouping);
     const trained = loadTrainedModel(positionals[0]!, values['runs-dir'] ? { runsDir: values['runs-dir'] } : {});
     try {
       const result = await evaluateDataset(trained, resolve(values.data), {
         split: split as 'all',
         bootstrap,
         seed,
+        ...(values.aggregate ? { aggregate: values.aggregate as AggregateRule } : {}),
+        ...(values.grouping ? { grouping: values.grouping as 'none' | 'pseudo' } : {}),
         log: (m) => process.stderr.write(`eval: ${m}\n`),
       });
       if (values.predictions) writeFileSync(values.predictions, formatPredictionsCsv(result.predictions, trained.classes));
@@ -73,9 +84,17 @@ export const evalCommand: Command = {
       const ci = result.ci;
       const interval = (x: { low: number; high: number } | undefined) => (x ? ` [${x.low.toFixed(3)}, ${x.high.toFixed(3)}]` : '');
       console.log(`model ${trained.config.model} (${trained.checkpoint}, epoch ${trained.epoch}) on ${result.data} (${result.split}, ${result.samples} slices)`);
+      console.log(`  per slice:`);
       console.log(`  loss ${m.loss.toFixed(4)}  accuracy ${m.accuracy.toFixed(3)}${interval(ci?.accuracy)}  balanced accuracy ${m.balancedAccuracy.toFixed(3)}${interval(ci?.balancedAccuracy)}`);
       console.log(`  sensitivity ${m.sensitivity.toFixed(3)}${interval(ci?.sensitivity)}  specificity ${m.specificity.toFixed(3)}${interval(ci?.specificity)}  precision ${m.precision.toFixed(3)}  F1 ${m.f1.toFixed(3)}  AUC ${m.auc.toFixed(3)}${interval(ci?.auc)}`);
       if (ci) console.log(`  95 % CIs: ${ci.resamples} bootstrap resamples of ${ci.units} ${ci.unit}s`);
+      const sl = result.subject;
+      if (sl) {
+        const sci = sl.ci;
+        console.log(`  per subject (${sl.subjects} ${sl.reconstructed ? 'pseudo-subjects reconstructed from the images' : 'subjects'}, ${sl.rule} of slice probabilities; 95 % CIs by subject bootstrap):`);
+        console.log(`  accuracy ${sl.metrics.accuracy.toFixed(3)}${interval(sci?.accuracy)}  balanced accuracy ${sl.metrics.balancedAccuracy.toFixed(3)}${interval(sci?.balancedAccuracy)}  sensitivity ${sl.metrics.sensitivity.toFixed(3)}${interval(sci?.sensitivity)}  specificity ${sl.metrics.specificity.toFixed(3)}${interval(sci?.specificity)}  AUC ${sl.metrics.auc.toFixed(3)}${interval(sci?.auc)}`);
+      } else console.log('  per subject: none (the data set has no subject IDs; --grouping pseudo reconstructs them)');
+      console.log(`  calibration: ${result.calibration.method} ${result.calibration.ece.toFixed(4)}`);
       const width = Math.max(...trained.classes.map((c) => c.length), 9);
       console.log(`  confusion (rows true, columns predicted):`);
       console.log(`  ${''.padEnd(width)} ${trained.classes.map((c) => c.padStart(width)).join(' ')}`);

@@ -54,10 +54,18 @@ export const showCommand: Command = {
         ),
       ];
       if (test?.best?.metrics) {
-        lines.push('', `test (best epoch ${test.best.epoch}${test.best.ci ? `, 95 % CI by ${test.best.ci.unit ?? 'slice'}` : ''}; last epoch ${test.last?.epoch ?? '-'}):`);
+        lines.push('', `test per slice (best epoch ${test.best.epoch}${test.best.ci ? `, 95 % CI by ${test.best.ci.unit ?? 'slice'}` : ''}; last epoch ${test.last?.epoch ?? '-'}):`);
         for (const k of ['sensitivity', 'specificity', 'accuracy', 'balancedAccuracy', 'auc', 'loss']) {
           const ci = test.best.ci?.[k];
           lines.push(`  ${k.padEnd(16)} ${f3(test.best.metrics[k])}${ci ? ` [${f3(ci.low)}, ${f3(ci.high)}]` : ''}   last ${f3(test.last?.metrics?.[k])}`);
+        }
+        const subject = (test.best as { subject?: { rule?: string; subjects?: number; reconstructed?: boolean; metrics?: Record<string, number>; ci?: Record<string, { low: number; high: number }> | null } | null }).subject;
+        if (subject?.metrics) {
+          lines.push(`test per subject (${subject.subjects} ${subject.reconstructed ? 'pseudo-subjects' : 'subjects'}, ${subject.rule ?? 'mean'} of slice probabilities; 95 % CI by subject bootstrap):`);
+          for (const k of ['sensitivity', 'specificity', 'accuracy', 'balancedAccuracy', 'auc']) {
+            const ci = subject.ci?.[k];
+            lines.push(`  ${k.padEnd(16)} ${f3(subject.metrics[k])}${ci ? ` [${f3(ci.low)}, ${f3(ci.high)}]` : ''}`);
+          }
         }
       }
       lines.push('', `files (${artifacts.length}): ${artifacts.map((a) => a.path).join(', ')}`);

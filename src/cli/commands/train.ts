@@ -1,6 +1,8 @@
 import { FIELDS, flagName, readConfigFile, settingsFromFlags, settingsHelp } from '../../train/config.js';
 import { resumeRun, train, type TrainResult } from '../../train/trainer.js';
 import { stderrReporter } from '../../train/progress.js';
+import { expandRuns } from '../../train/expand-runs.js';
+import { summarizeGroup } from '../../eval/group-summary.js';
 import { AlzbenchError, invalid } from '../../util/errors.js';
 import { type Command, parseFlags } from '../command.js';
 import { openStore } from '../../store/open-store.js';
@@ -38,7 +40,14 @@ export function resultJson(result: TrainResult) {
     test: result.test
       ? {
           samples: result.test.samples,
-          best: { epoch: result.test.best.epoch, ...result.test.best.headline, collapsed: result.test.best.collapsed, ci: result.test.best.ci },
+          best: {
+            epoch: result.test.best.epoch,
+            ...result.test.best.headline,
+            collapsed: result.test.best.collapsed,
+            ci: result.test.best.ci,
+            subject: result.test.best.subject ? { rule: result.test.best.subject.rule, subjects: result.test.best.subject.subjects, reconstructed: result.test.best.subject.reconstructed, ...result.test.best.subject.headline, ci: result.test.best.subject.ci } : null,
+          },
+          calibration: { method: result.test.calibration.method, ece: result.test.calibration.test.ece, ...(result.test.calibration.temperature ? { temperature: result.test.calibration.temperature.value, eceAfterTemperature: result.test.calibration.temperature.test.ece } : {}) },
           last: result.test.last ? { epoch: result.test.last.epoch, ...result.test.last.headline, collapsed: result.test.last.collapsed } : null,
         }
       : null,
@@ -66,6 +75,7 @@ export const trainCommand: Command = {
     const onEvent = mode === 'none' ? undefined : stderrReporter(process.stderr, { bar: mode === 'bar' });
     const given = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
     let result: TrainResult;
+    let results: TrainResult[] | null = null;
     if (resume !== undefined) {
       const extra = Object.keys(given).filter((k) => k !== 'runs-dir');
       if (extra.length > 0 || configFile !== undefined) {
@@ -75,22 +85,41 @@ export const trainCommand: Command = {
     } else {
       const fromFile = configFile === undefined ? {} : readConfigFile(configFile as string);
       const fromFlags = settingsFromFlags(rest);
-      result = await train({ ...fromFile, ...fromFlags }, { ...(onEvent ? { onEvent } : {}), given: { ...(configFile ? { config: configFile } : {}), ...given } });
+      const runs = expandRuns({ ...fromFile, ...fromFlags });
+      results = [];
+      for (const [i, run] of runs.entries()) {
+        if (runs.length > 1) process.stderr.write(`== run ${i + 1} of ${runs.length} (${run.settings.runGroup}): ${run.fold === null ? '' : `fold ${run.fold}, `}seed ${run.seed}\n`);
+        results.push(await train(run.settings, { ...(onEvent ? { onEvent } : {}), given: { ...(configFile ? { config: configFile } : {}), ...given } }));
+      }
+      result = results[0]!;
     }
+    const all = results ?? [result];
     if (db !== undefined) {
-      // Index the finished run in the store now (store commands would also pick it up later).
+      // Index the finished run(s) in the store now (store commands would also pick them up later).
       const store = await openStore(db as string);
       try {
-        await syncRunFolder(store, result.dir, { force: true });
+        for (const r of all) await syncRunFolder(store, r.dir, { force: true });
       } finally {
         await store.close();
       }
+    }
+    if (all.length > 1) {
+      const summary = summarizeGroup(all.map((r) => r.test));
+      if (json) process.stdout.write(`${JSON.stringify({ runs: all.map(resultJson), summary })}\n`);
+      else {
+        for (const r of all) console.log(`run ${r.id}: ${r.status}${r.reason ? ` (${r.reason})` : ''}`);
+        for (const line of summary.lines) console.log(`  ${line}`);
+      }
+      return all.some((r) => r.status === 'diverged') ? 1 : 0;
     }
     if (json) process.stdout.write(`${JSON.stringify(resultJson(result))}\n`);
     else {
       const test = result.test?.best;
       console.log(`run ${result.id}: ${result.status}${result.reason ? ` (${result.reason})` : ''}`);
-      if (test) console.log(`  test, best epoch ${test.epoch}: accuracy ${test.metrics.accuracy.toFixed(3)}, balanced accuracy ${test.metrics.balancedAccuracy.toFixed(3)}, sensitivity ${test.metrics.sensitivity.toFixed(3)}, specificity ${test.metrics.specificity.toFixed(3)}, AUC ${test.metrics.auc.toFixed(3)}`);
+      if (test) console.log(`  test per slice, best epoch ${test.epoch}: accuracy ${test.metrics.accuracy.toFixed(3)}, balanced accuracy ${test.metrics.balancedAccuracy.toFixed(3)}, sensitivity ${test.metrics.sensitivity.toFixed(3)}, specificity ${test.metrics.specificity.toFixed(3)}, AUC ${test.metrics.auc.toFixed(3)}`);
+      const subject = test?.subject;
+      if (subject) console.log(`  test per subject (${subject.subjects}${subject.reconstructed ? ' pseudo-subjects' : ''}, ${subject.rule}): accuracy ${subject.metrics.accuracy.toFixed(3)}, balanced accuracy ${subject.metrics.balancedAccuracy.toFixed(3)}, sensitivity ${subject.metrics.sensitivity.toFixed(3)}, specificity ${subject.metrics.specificity.toFixed(3)}, AUC ${subject.metrics.auc.toFixed(3)}`);
+      if (result.test) console.log(`  calibration: ECE ${result.test.calibration.test.ece.toFixed(4)} (15 equal-width bins)${result.test.calibration.temperature ? `, ${result.test.calibration.temperature.test.ece.toFixed(4)} after temperature scaling (T=${result.test.calibration.temperature.value.toFixed(3)})` : ''}`);
       console.log(`  folder ${result.dir}`);
     }
     return result.status === 'diverged' ? 1 : 0;

@@ -64,11 +64,13 @@ export function ComparePage(props: { query: URLSearchParams }) {
                 <th key={c}>{c}</th>
               ))}
               <th>status</th>
-              <th>sensitivity (95 % CI)</th>
-              <th>specificity</th>
-              <th>accuracy (95 % CI)</th>
-              <th>bal. acc.</th>
-              <th>AUC</th>
+              <th>sensitivity per slice (95 % CI)</th>
+              <th>specificity per slice</th>
+              <th>accuracy per slice (95 % CI)</th>
+              <th>bal. acc. per slice</th>
+              <th>AUC per slice</th>
+              <th>bal. acc. per subject (95 % CI)</th>
+              <th>AUC per subject</th>
               <th>loss</th>
               <th>s/epoch</th>
               <th>last-epoch bal. acc.</th>
@@ -98,6 +100,8 @@ export function ComparePage(props: { query: URLSearchParams }) {
                 <td>{withCi(r.best.accuracy, r.ci?.accuracy)}</td>
                 <td>{f3(r.best.balancedAccuracy)}</td>
                 <td>{f3(r.best.auc)}</td>
+                <td data-testid="subject-bal-acc">{r.subject ? withCi(r.subject.balancedAccuracy, r.subject.ci?.balancedAccuracy) : '–'}</td>
+                <td>{r.subject ? f3(r.subject.auc) : '–'}</td>
                 <td>{f3(r.best.loss)}</td>
                 <td>{r.secondsPerEpoch === null ? '–' : r.secondsPerEpoch.toFixed(1)}</td>
                 <td>{f3(r.last?.balancedAccuracy)}</td>

@@ -44,14 +44,21 @@ function TestMetrics(props: { run: RunDetail }) {
   const best = report.best.metrics;
   const ci = report.best.ci ?? {};
   const last = report.last?.metrics ?? {};
+  const subject = report.best.subject;
+  const sm = (subject?.metrics ?? {}) as Record<string, unknown>;
+  const sci = (subject?.ci ?? {}) as Record<string, unknown>;
+  const lastSubject = (report.last?.subject?.metrics ?? {}) as Record<string, unknown>;
+  const calib = report.calibration;
   return (
     <>
       <table data-testid="test-metrics">
         <thead>
           <tr>
             <th>metric</th>
-            <th>best epoch {report.best.epoch} (95 % CI)</th>
-            <th>last epoch {report.last?.epoch ?? '–'}</th>
+            <th>per slice, best epoch {report.best.epoch} (95 % CI)</th>
+            <th>per slice, last epoch {report.last?.epoch ?? '–'}</th>
+            {subject && <th>per subject, best epoch (95 % CI by subject)</th>}
+            {subject && <th>per subject, last epoch</th>}
           </tr>
         </thead>
         <tbody>
@@ -60,6 +67,8 @@ function TestMetrics(props: { run: RunDetail }) {
               <td>{k}</td>
               <td>{withCi(best[k], ci[k])}</td>
               <td>{f3(last[k])}</td>
+              {subject && <td data-testid={`subject-${k}`}>{withCi(sm[k], sci[k])}</td>}
+              {subject && <td>{f3(lastSubject[k])}</td>}
             </tr>
           ))}
         </tbody>
@@ -69,8 +78,24 @@ function TestMetrics(props: { run: RunDetail }) {
         {typeof ci.unit === 'string' ? `percentile bootstrap over ${ci.unit}s (${show(ci.resamples)} resamples)` : 'no bootstrap CI'}
         {report.best.collapsed ? '; the selected model collapsed to one class' : ''}
       </p>
+      <p className="note" data-testid="subject-note">
+        {subject
+          ? `per subject: ${show(subject.subjects)} ${subject.reconstructed ? 'pseudo-subjects reconstructed from the images' : 'subjects'}, each counted once (slice probabilities pooled by ${subject.rule ?? 'mean'})`
+          : 'no per-subject figures: the test slices have no subjects (slice-level grouping)'}
+      </p>
+      {calib?.test && (
+        <p className="note" data-testid="calibration">
+          calibration: {calib.method ?? 'ECE'} {f3(calib.test.ece)}
+          {calib.temperature ? `; after temperature scaling (T=${f3(calib.temperature.value)}, fitted on validation) ${f3(calib.temperature.test.ece)}` : ''}
+        </p>
+      )}
     </>
   );
+}
+
+function Reliability(props: { runId: string }) {
+  const url = useImage(`/api/runs/${encodeURIComponent(props.runId)}/files/plots/reliability.svg`);
+  return url ? <img data-testid="reliability" src={url} alt="reliability diagram (test, best epoch)" style={{ maxWidth: '100%' }} /> : null;
 }
 
 function DataAndSplit(props: { run: RunDetail }) {
@@ -170,6 +195,7 @@ export function RunPage(props: { id: string }) {
         <section>
           <h2>Test metrics</h2>
           <TestMetrics run={run} />
+          {run.files.includes('plots/reliability.svg') && <Reliability runId={run.id} />}
         </section>
         <section>
           <h2>Confusion matrix and ROC (test, best epoch)</h2>

@@ -1,0 +1,36 @@
+/**
+ * Test-time augmentation: the model sees each slice and its left-right mirror, and the class
+ * probabilities of the two are averaged (the "flip" TTA of most image-classification recipes).
+ * Brains are nearly left-right symmetric, so the mirror is a plausible second view.
+ */
+import type { Module } from '../nn/module.js';
+import type { Tensor } from '../torch/tensor.js';
+import { inferProbabilities, type Inference } from './evaluate.js';
+
+/** Test-time augmentations: none, or the mean over the image and its horizontal flip. */
+export type TestTimeAugmentation = 'none' | 'flip';
+
+/**
+ * {@link inferProbabilities} with test-time augmentation. With `flip`, probabilities are the mean
+ * of those of the images [N, 1, H, W] and of their mirrors (flipped along W), and the loss is the
+ * mean negative log-likelihood of the averaged probabilities.
+ */
+export function inferWithTta(model: Module, images: Tensor, labels: Tensor | null, batchSize: number, tta: TestTimeAugmentation, labelList?: readonly number[]): Inference {
+  const plain = inferProbabilities(model, images, labels, batchSize);
+  if (tta === 'none') return plain;
+  const mirrored = images.flip([3]);
+  let flipped: Inference;
+  try {
+    flipped = inferProbabilities(model, mirrored, null, batchSize);
+  } finally {
+    mirrored.dispose();
+  }
+  const probabilities = new Float32Array(plain.probabilities.length);
+  for (let i = 0; i < probabilities.length; i++) probabilities[i] = (plain.probabilities[i]! + flipped.probabilities[i]!) / 2;
+  let loss = NaN;
+  if (labelList && labelList.length > 0) {
+    const c = probabilities.length / labelList.length;
+    loss = -labelList.reduce((s, l, i) => s + Math.log(Math.max(probabilities[i * c + l]!, 1e-45)), 0) / labelList.length;
+  }
+  return { probabilities, loss, seconds: plain.seconds + flipped.seconds };
+}
