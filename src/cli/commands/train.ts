@@ -1,4 +1,4 @@
-import { FIELDS, flagName, readConfigFile, settingsFromFlags, settingsHelp } from '../../train/config.js';
+import { readConfigFile, settingsFromFlags, settingsHelp, trainFlagOptions } from '../../train/config.js';
 import { resumeRun, train, type TrainResult } from '../../train/trainer.js';
 import { stderrReporter } from '../../train/progress.js';
 import { AlzbenchError, invalid } from '../../util/errors.js';
@@ -51,9 +51,8 @@ export const trainCommand: Command = {
   summary: 'train a model; write runs/<id>/ with checkpoints, metrics, test CIs, predictions, Grad-CAM',
   usage,
   async run(argv) {
-    const settingFlags = Object.fromEntries(FIELDS.map((f) => [flagName(f.key), { type: f.kind.type === 'bool' ? ('boolean' as const) : ('string' as const) }]));
     const { values } = parseFlags('train', argv, {
-      ...settingFlags,
+      ...trainFlagOptions(),
       config: { type: 'string' },
       resume: { type: 'string' },
       progress: { type: 'string' },
