@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { makeRaster, type Raster } from '../preprocess/raster.js';
 import { AlzbenchError } from '../util/errors.js';
 import { decodeBmp, isBmp } from './decode-bmp.js';
 import { decodeJpegNative, isJpeg } from './decode-jpeg.js';
+import { INPUT_LIMITS, readInputFileSync } from '../util/read-input.js';
 
 /** Why a file could not be used as an image. */
 export type BadImageKind = 'unreadable' | 'truncated' | 'not-image';
@@ -60,9 +60,12 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
   let bytes: Uint8Array;
   try {
     // A slice file is a few kB: a synchronous read is cheaper than a thread-pool round trip.
-    bytes = typeof input === 'string' ? readFileSync(input) : input;
+    // Only a regular file of at most INPUT_LIMITS.image bytes (never /dev/zero or a FIFO).
+    bytes = typeof input === 'string' ? readInputFileSync(input, 'image', INPUT_LIMITS.image) : input;
   } catch (error) {
-    throw new BadImageError('unreadable', name, (error as NodeJS.ErrnoException).code ?? (error as Error).message);
+    const prefix = `Cannot read image ${String(input)}: `;
+    const message = (error as Error).message;
+    throw new BadImageError('unreadable', name, message.startsWith(prefix) ? message.slice(prefix.length) : (error as NodeJS.ErrnoException).code ?? message);
   }
   let width: number;
   let height: number;

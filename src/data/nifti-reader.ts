@@ -7,6 +7,7 @@ import { AlzbenchError, invalid } from '../util/errors.js';
 import { canonicalClass } from './classes.js';
 import { parseCsv } from './csv.js';
 import type { DataItem, Dataset, Problem, SplitName } from './dataset.js';
+import { INPUT_LIMITS, readInputFile } from '../util/read-input.js';
 
 /** Which axial slices to cut: `[from, to)` as voxel indices, or as fractions of the z extent when both are in 0..1. */
 export interface SliceRange {
@@ -125,7 +126,7 @@ export async function readNiftiDataset(root: string, csvPath: string, range: Sli
     }
     let volume: ReturnType<typeof voxelsOf>;
     try {
-      volume = voxelsOf(path, await readFile(path));
+      volume = voxelsOf(path, await readInputFile(path, 'volume', INPUT_LIMITS.volume));
     } catch (error) {
       const message = (error as Error).message;
       problems.push({ kind: /truncat|unexpected end/i.test(message) ? 'truncated' : 'unreadable', path: id, detail: message });

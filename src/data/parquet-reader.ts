@@ -1,9 +1,10 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { AlzbenchError } from '../util/errors.js';
 import { canonicalClass } from './classes.js';
 import type { DataItem, Dataset, Problem, SplitName } from './dataset.js';
+import { INPUT_LIMITS, readInputFile } from '../util/read-input.js';
 
 /** Label names of the Hugging Face `Falah/Alzheimer_MRI` set: 0 Mild, 1 Moderate, 2 Non, 3 VeryMild. */
 export const FALAH_LABELS = ['MildDemented', 'ModerateDemented', 'NonDemented', 'VeryMildDemented'] as const;
@@ -67,7 +68,7 @@ export async function readParquetDataset(root: string, labelNames?: readonly str
     let rows: Array<Record<string, unknown>>;
     let names: readonly string[];
     try {
-      const bytes = await readFile(path);
+      const bytes = await readInputFile(path, 'parquet file', INPUT_LIMITS.parquet);
       const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
       names = labelNames ?? labelNamesFromMetadata(parquetMetadata(buffer).key_value_metadata) ?? FALAH_LABELS;
       // utf8: false keeps binary columns as bytes instead of decoding them as text.

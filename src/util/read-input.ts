@@ -19,6 +19,8 @@ export const INPUT_LIMITS = {
   volume: 1 << 30,
   /** A CSV or JSON side file (subjects, manifests). */
   table: 256 << 20,
+  /** A parquet file of images. */
+  parquet: 2 ** 31,
 } as const;
 
 function kindOf(stats: Stats): string {
@@ -35,7 +37,7 @@ function mib(bytes: number): string {
 }
 
 function notRegular(what: string, path: string, stats: Stats): AlzbenchError {
-  return new AlzbenchError(`Cannot read ${what} ${path}: it is ${kindOf(stats)}, not a regular file`, { exitCode: 2, hint: `pass the path of a ${what} file` });
+  return new AlzbenchError(`Cannot read ${what} ${path}: it is ${kindOf(stats)}, not a regular file`, { exitCode: 2, hint: 'pass the path of a regular file' });
 }
 
 function tooLarge(what: string, path: string, maxBytes: number): AlzbenchError {

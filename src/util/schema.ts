@@ -108,18 +108,18 @@ function intWords(min: number): string {
  * An integer in [min, max]. `max` guards against values that would exhaust the machine
  * (`--epochs 1e12`, `--threads 100000`); `limitHint` says why the limit is there.
  */
-export function int(options: { min: number; max?: number; limitHint?: string }): Rule<number> {
+export function int(options: { min: number; max?: number; limitHint?: string; expected?: string }): Rule<number> {
   const checks: v.PipeItem<number, number, v.BaseIssue<unknown>>[] = [v.safeInteger(), v.minValue(options.min)];
   if (options.max !== undefined) checks.push(v.maxValue(options.max));
-  const words = intWords(options.min);
+  const words = options.expected ?? intWords(options.min);
   return rule(v.pipe(v.number(), ...checks) as v.GenericSchema<unknown, number>, words, 'number', {
-    atMost: options.max === undefined ? undefined : `${words} <= ${options.max}`,
+    atMost: options.max === undefined ? undefined : (options.expected ?? `${words} <= ${options.max}`),
     limitHint: options.limitHint,
   });
 }
 
 /** A finite number within bounds: `min`/`max` inclusive, `above`/`below` exclusive. */
-export function number(options: { min?: number; max?: number; above?: number; below?: number } = {}): Rule<number> {
+export function number(options: { min?: number; max?: number; above?: number; below?: number; expected?: string } = {}): Rule<number> {
   const checks: v.PipeItem<number, number, v.BaseIssue<unknown>>[] = [v.finite()];
   const parts: string[] = [];
   if (options.min !== undefined) (checks.push(v.minValue(options.min)), parts.push(`>= ${options.min}`));
@@ -127,7 +127,7 @@ export function number(options: { min?: number; max?: number; above?: number; be
   // An upper bound of a number setting is part of its meaning (a probability <= 1), not a resource limit.
   if (options.max !== undefined) (checks.push(v.check((x: number) => x <= options.max!)), parts.push(`<= ${options.max}`));
   if (options.below !== undefined) (checks.push(v.ltValue(options.below)), parts.push(`< ${options.below}`));
-  return rule(v.pipe(v.number(), ...checks) as v.GenericSchema<unknown, number>, `number ${parts.join(' and ')}`.trim(), 'number');
+  return rule(v.pipe(v.number(), ...checks) as v.GenericSchema<unknown, number>, options.expected ?? `number ${parts.join(' and ')}`.trim(), 'number');
 }
 
 /** One of a fixed set of words. */
@@ -161,10 +161,9 @@ export function wordList<const T extends readonly string[]>(values: T): Rule<T[n
 /** A non-empty list of positive integers, each <= maxValue, at most maxItems long. */
 export function intList(options: { maxItems: number; maxValue: number; limitHint?: string }): Rule<number[]> {
   const schema = v.pipe(
-    v.array(v.pipe(v.number(), v.safeInteger(), v.minValue(1))),
+    v.array(v.pipe(v.number(), v.safeInteger(), v.minValue(1), v.maxValue(options.maxValue))),
     v.minLength(1),
     v.maxLength(options.maxItems),
-    v.check((list: number[]) => list.every((x) => x <= options.maxValue)),
   );
   return rule(schema as v.GenericSchema<unknown, number[]>, 'non-empty list of positive integers', 'intList', {
     atMost: `non-empty list of at most ${options.maxItems} positive integers <= ${options.maxValue}`,
@@ -191,6 +190,11 @@ export function unitPair(): Rule<[number, number]> {
 /** The rule, or null. */
 export function nullable<T>(inner: Rule<T>): Rule<T | null> {
   return { ...inner, schema: v.nullable(inner.schema) as v.GenericSchema<unknown, T | null> };
+}
+
+/** One of a fixed set of numbers (`--in-channels 1|3`). */
+export function numberOf<const T extends readonly number[]>(values: T, expected = values.join(' or ')): Rule<T[number]> {
+  return rule(v.picklist(values) as unknown as v.GenericSchema<unknown, T[number]>, expected, 'number');
 }
 
 /** libtorch threads beyond cores x 4 only add contention; `--threads 100000` stalled the machine. */

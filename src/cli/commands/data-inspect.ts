@@ -6,6 +6,7 @@ import { parseSliceRange } from '../../data/nifti-reader.js';
 import { DEFAULT_NEAR_THRESHOLD, prepareDataset, type Grouping, type PreparedDataset } from '../../data/prepare.js';
 import { invalid } from '../../util/errors.js';
 import { type Command, parseFlags } from '../command.js';
+import { flagValue, int, number } from '../../util/schema.js';
 
 const usage = `usage: alzbench data inspect <dir> [--task 4class|binary|map:A=x,B=y] [--json] [flags]
 
@@ -118,12 +119,10 @@ export const dataInspectCommand: Command = {
       true,
     );
     if (positionals.length !== 1) throw invalid('one data set folder', '<dir>', positionals, 'e.g. alzbench data inspect ../shared/data/kaggle4-sample');
-    const seed = values.seed === undefined ? undefined : Number(values.seed);
-    if (seed !== undefined && !Number.isSafeInteger(seed)) throw invalid('integer', '--seed', values.seed);
+    const seed = flagValue(int({ min: Number.MIN_SAFE_INTEGER, expected: 'integer' }), '--seed', values.seed);
     const grouping = values.grouping ?? 'auto';
     if (!['auto', 'subject', 'pseudo', 'none'].includes(grouping)) throw invalid('one of auto, subject, pseudo, none', '--grouping', grouping);
-    const near = values['near-threshold'] === undefined ? undefined : Number(values['near-threshold']);
-    if (near !== undefined && !(near >= 0 && near <= 255)) throw invalid('number in 0..255', '--near-threshold', values['near-threshold']);
+    const near = flagValue(number({ min: 0, max: 255, expected: 'number in 0..255' }), '--near-threshold', values['near-threshold']);
     const onBad = values['on-bad'] ?? 'skip';
     if (onBad !== 'skip' && onBad !== 'stop') throw invalid('skip or stop', '--on-bad', onBad);
     const progress = (message: string) => process.stderr.write(`data inspect: ${message}\n`);

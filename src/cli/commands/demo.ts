@@ -4,7 +4,8 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { Command } from '../command.js';
 import { parseFlags } from '../command.js';
-import { invalid } from '../../util/errors.js';
+import { flagValue } from '../../util/schema.js';
+import { WORKERS } from '../flag-rules.js';
 import { openDataset } from '../../data/open-dataset.js';
 import { prepareDataset } from '../../data/prepare.js';
 import { generateDataset } from '../../data/synth/generate.js';
@@ -75,8 +76,7 @@ export const demoCommand: Command = {
       smallest: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
     });
-    const workers = Number(values.workers);
-    if (!Number.isInteger(workers) || workers < 1) throw invalid('positive integer', '--workers', values.workers);
+    const workers = flagValue(WORKERS, '--workers', values.workers, 2);
     const dir = resolve(values.dir);
     const scale = values.smallest ? 'smallest' : 'full';
     const log = (line: string) => process.stderr.write(`${line}\n`);

@@ -5,6 +5,8 @@ import { formatPredictionsCsv } from '../../eval/predictions-csv.js';
 import { loadTrainedModel } from '../../train/load-trained.js';
 import { invalid } from '../../util/errors.js';
 import { type Command, parseFlags } from '../command.js';
+import { flagValue } from '../../util/schema.js';
+import { BOOTSTRAP, SEED } from '../flag-rules.js';
 
 const usage = `usage: alzbench eval <run|checkpoint> --data <dir> [--split all|train|val|test] [--json]
 
@@ -22,12 +24,6 @@ flags:
   --runs-dir DIR        where run ids are looked up (default runs)
   --json                print one JSON document on stdout`;
 
-function nonNegativeInt(name: string, raw: string | undefined, fallback: number): number {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n)) throw invalid('non-negative integer', name, raw);
-  return n;
-}
 
 /** `alzbench eval`: a saved model's metrics on a data set. */
 export const evalCommand: Command = {
@@ -53,8 +49,8 @@ export const evalCommand: Command = {
     if (!values.data) throw invalid('a data set folder', '--data', values.data);
     const split = values.split ?? 'all';
     if (!['all', 'train', 'val', 'test'].includes(split)) throw invalid('one of all, train, val, test', '--split', split);
-    const bootstrap = nonNegativeInt('--bootstrap', values.bootstrap, 1000);
-    const seed = nonNegativeInt('--seed', values.seed, 0);
+    const bootstrap = flagValue(BOOTSTRAP, '--bootstrap', values.bootstrap, 1000);
+    const seed = flagValue(SEED, '--seed', values.seed, 0);
     const trained = loadTrainedModel(positionals[0]!, values['runs-dir'] ? { runsDir: values['runs-dir'] } : {});
     try {
       const result = await evaluateDataset(trained, resolve(values.data), {
