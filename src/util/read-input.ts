@@ -41,7 +41,7 @@ function notRegular(what: string, path: string, stats: Stats): AlzbenchError {
 }
 
 function tooLarge(what: string, path: string, maxBytes: number): AlzbenchError {
-  return new AlzbenchError(`Cannot read ${what} ${path}: it is larger than the ${mib(maxBytes)} limit for a ${what}`, { exitCode: 2, hint: `is ${path} really a ${what}?` });
+  return new AlzbenchError(`Cannot read ${what} ${path}: it is over the ${mib(maxBytes)} size limit`, { exitCode: 2, hint: `is ${path} really ${/^[aeiou]/.test(what) ? 'an' : 'a'} ${what}?` });
 }
 
 function cannotOpen(what: string, path: string, error: unknown): AlzbenchError {
@@ -58,7 +58,7 @@ const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
  *
  * @param what words for messages: `config file`, `image`.
  * @throws AlzbenchError (exit 2): `Cannot read <what> <path>: ENOENT`, `...: it is a character
- * device, not a regular file`, `...: it is larger than the 1 MiB limit for a config file`.
+ * device, not a regular file`, `...: it is over the 1 MiB size limit`.
  */
 export function readInputFileSync(path: string, what: string, maxBytes: number): Buffer {
   let fd: number;
