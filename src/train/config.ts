@@ -118,7 +118,8 @@ function label(key: string, written: string, source: Source): string {
  * right type (a quoted "10" in YAML is an error, not a number).
  */
 function checkValue(field: Field, written: string, raw: unknown, source: Source): unknown {
-  const value = source.kind === 'flag' && typeof raw === 'string' ? fromText(field.rule, raw) : raw;
+  // Sizes are written as text ("208x176") in files too; other kinds keep their YAML/JSON type.
+  const value = typeof raw === 'string' && (source.kind === 'flag' || field.rule.text === 'size') ? fromText(field.rule, raw) : raw;
   return check(field.rule, label(field.key, written, source), value, raw);
 }
 

@@ -39,3 +39,9 @@ test('a rule gives the same verdict for a flag text and a file value', () => {
   assert.throws(() => flagValue(rule, '--n', '6'), { message: 'Expected positive integer <= 5 for --n but received "6" of type string' });
   assert.throws(() => validateSettings({ epochs: 1e12 }), { message: 'Expected positive integer <= 10000 for epochs but received 1000000000000 of type number' });
 });
+
+test('sizes are text in files too ("64x56"); other kinds keep their YAML type', () => {
+  assert.deepEqual(validateSettings({ imageSize: '64x56' }, { kind: 'file', file: 'c.yaml' }), { imageSize: [64, 56] });
+  assert.deepEqual(validateSettings({ imageSize: [64, 56] }), { imageSize: [64, 56] });
+  assert.throws(() => validateSettings({ epochs: '5' }, { kind: 'file', file: 'c.yaml' }), { message: 'Expected positive integer for epochs in c.yaml but received "5" of type string' });
+});
