@@ -123,6 +123,8 @@ export async function readerTargets(): Promise<FuzzTarget[]> {
     {
       name: 'parquet (Hugging Face layout)',
       seeds: [parquetSeed],
+      // A runaway hyparquet decode is stopped after 10 s (data/parquet-decode.ts): contained, not a hang.
+      slowMs: 15_000,
       read: async (b) => {
         const { folder } = file('x', new Uint8Array(0));
         mkdirSync(join(folder, 'data'), { recursive: true });

@@ -83,7 +83,7 @@ function rawStepsFromString(text: string): RawStep[] {
 function rawStepsFromYaml(text: string): RawStep[] {
   let doc: unknown;
   try {
-    doc = parseYaml(text, { maxAliasCount: 1000 });
+    doc = parseYaml(text, { maxAliasCount: 1000, logLevel: 'error' });
   } catch (error) {
     throw new AlzbenchError(`Pipeline YAML does not parse: ${(error as Error).message}`, { exitCode: 2 });
   }

@@ -134,8 +134,8 @@ export function readInputText(path: string, what: string, maxBytes: number = INP
  */
 export function parseYamlText(text: string, what: string, path: string): unknown {
   try {
-    // maxAliasCount bounds "billion laughs" alias expansion.
-    return parseYaml(text, { maxAliasCount: 1000 });
+    // maxAliasCount bounds alias expansion; logLevel keeps the parser's warnings off stderr.
+    return parseYaml(text, { maxAliasCount: 1000, logLevel: 'error' });
   } catch (error) {
     const where = error instanceof YAMLParseError && error.linePos ? ` at line ${error.linePos[0].line}` : '';
     throw new AlzbenchError(`Cannot parse ${what} ${path}${where}: ${(error as Error).message.split('\n')[0]}`, { exitCode: 2 });
