@@ -5,7 +5,7 @@
  */
 import { AlzbenchError, describeValue, invalid } from '../util/errors.js';
 import { readYamlFile } from '../util/read-input.js';
-import { bool, camel, check, flagName, fromText, int, intList, MAX_THREADS, nullable, number, oneOf, size, string, unitPair, wordList, type Rule, type RuleOutput } from '../util/schema.js';
+import { bool, camel, check, describeRule, flagName, fromText, int, intList, MAX_THREADS, nullable, number, oneOf, size, string, unitPair, wordList, type Rule, type RuleOutput } from '../util/schema.js';
 
 /** Metrics a run can select its best epoch by. `loss` is minimized, the others maximized. */
 export const SELECT_METRICS = ['balancedAccuracy', 'accuracy', 'sensitivity', 'specificity', 'f1', 'auc', 'loss'] as const;
@@ -194,7 +194,11 @@ export function trainFlagOptions(): Record<string, { type: 'string' | 'boolean' 
 
 /** Help lines for the settings, one per flag. */
 export function settingsHelp(): string {
-  const rows = FIELDS.map((f) => [`--${flagName(f.key)}`, `${f.help}${f.default === undefined || f.default === null ? '' : ` (default ${Array.isArray(f.default) ? f.default.join(',') || 'none' : String(f.default)})`}`]);
+  // The accepted values come from each setting's rule, so help and validation cannot disagree.
+  const rows = FIELDS.map((f) => {
+    const fallback = f.default === undefined || f.default === null ? '' : `default ${Array.isArray(f.default) ? f.default.join(',') || 'none' : String(f.default)}; `;
+    return [`--${flagName(f.key)}`, `${f.help} (${fallback}${describeRule(f.rule)})`];
+  });
   const width = Math.max(...rows.map(([a]) => a!.length));
   return rows.map(([a, b]) => `  ${a!.padEnd(width)}  ${b}`).join('\n');
 }

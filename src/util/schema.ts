@@ -28,6 +28,11 @@ export interface Rule<T = unknown> {
   readonly limitHint?: string;
 }
 
+/** What a rule accepts, limits included, for `--help`: `positive integer <= 10000`. */
+export function describeRule(rule: Rule): string {
+  return rule.expectedAtMost;
+}
+
 /** Output type of a rule. */
 export type RuleOutput<R> = R extends Rule<infer T> ? T : never;
 

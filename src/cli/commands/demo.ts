@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { Command } from '../command.js';
 import { parseFlags } from '../command.js';
-import { flagValue } from '../../util/schema.js';
+import { describeRule, flagValue } from '../../util/schema.js';
 import { WORKERS } from '../flag-rules.js';
 import { openDataset } from '../../data/open-dataset.js';
 import { prepareDataset } from '../../data/prepare.js';
@@ -31,7 +31,7 @@ The main job on a fresh machine, in about 5-10 minutes on a 2-core CPU:
 A second run reuses the data and every finished run. Everything goes under DIR.
 
   --dir DIR      output folder (default alzbench-demo): data/, runs/, alzbench.db, report.html
-  --workers N    training processes at once (default 2)
+  --workers N    training processes at once (default 2; ${describeRule(WORKERS)})
   --smallest     tiny data and one epoch (CI: checks the whole path, not the results)
   --json         print one JSON document (both comparisons) on stdout`;
 

@@ -5,7 +5,7 @@ import { formatPredictionsCsv } from '../../eval/predictions-csv.js';
 import { loadTrainedModel } from '../../train/load-trained.js';
 import { invalid } from '../../util/errors.js';
 import { type Command, parseFlags } from '../command.js';
-import { flagValue } from '../../util/schema.js';
+import { describeRule, flagValue } from '../../util/schema.js';
 import { BOOTSTRAP, SEED } from '../flag-rules.js';
 
 const usage = `usage: alzbench eval <run|checkpoint> --data <dir> [--split all|train|val|test] [--json]
@@ -18,7 +18,7 @@ the confusion matrix, and 95 % bootstrap CIs (by subject when the data set has s
 flags:
   --data DIR            data set folder (required)
   --split S             all slices (default) or the data set's own train/, val/ or test/ folder
-  --bootstrap N         bootstrap resamples (default 1000; 0 = none)
+  --bootstrap N         bootstrap resamples (default 1000; 0 = none; ${describeRule(BOOTSTRAP)})
   --seed S              bootstrap seed (default 0)
   --predictions FILE    also write per-slice predictions (CSV)
   --runs-dir DIR        where run ids are looked up (default runs)

@@ -3,7 +3,7 @@ import { runSweep } from '../../sweep/run-sweep.js';
 import { settingsFromFlags } from '../../train/config.js';
 import { AlzbenchError, invalid } from '../../util/errors.js';
 import { type Command, parseFlags } from '../command.js';
-import { flagValue } from '../../util/schema.js';
+import { describeRule, flagValue } from '../../util/schema.js';
 import { ATTEMPTS, WORKERS } from '../flag-rules.js';
 import { openSyncedStore, STORE_FLAGS, STORE_HELP } from './store-options.js';
 import { defaultDbRef, isPostgresUrl } from '../../store/open-store.js';
@@ -19,10 +19,10 @@ runs and continues the others (a run whose worker was killed resumes from its la
 after --attempts tries it is marked failed). Ctrl-C stops the workers; their runs stay queued.
 See experiments/ for the study's tables as sweep files.
 
-  --workers N       training processes at once (default 1)
+  --workers N       training processes at once (default 1; ${describeRule(WORKERS)})
   --scale NAME      the file's variant: full (default, or the file's "scale:") or e.g. small
   --set key=value   override a base setting for every run, e.g. --set data=/data/kaggle (repeatable)
-  --attempts N      tries per run when its worker dies (default 2)
+  --attempts N      tries per run when its worker dies (default 2; ${describeRule(ATTEMPTS)})
   --create-only     only create the runs in the store
   --follow          with a postgres:// store: wait until workers ended every run, printing progress
 

@@ -2,7 +2,7 @@ import { isPostgresUrl, openStore, defaultDbRef } from '../../store/open-store.j
 import { startWorker } from '../../queue/worker.js';
 import { AlzbenchError, invalid } from '../../util/errors.js';
 import { type Command, parseFlags } from '../command.js';
-import { flagValue } from '../../util/schema.js';
+import { describeRule, flagValue } from '../../util/schema.js';
 import { CONCURRENCY, SECONDS, THREADS } from '../flag-rules.js';
 
 const usage = `usage: alzbench worker --db postgres://... [--device cpu|cuda|cuda:N] [--concurrency N] [--runs-dir DIR] [--name NAME] [--json]
@@ -17,8 +17,8 @@ Ctrl-C stops at once (the runs go back to the queue). See also: alzbench worker 
 
   --db URL          the PostgreSQL run store (or $ALZBENCH_DB)
   --device D        cpu (default), cuda or cuda:N: the device its runs train on
-  --concurrency N   runs at once (default 1), each with cores/N libtorch threads
-  --threads N       libtorch threads per run (default cores/concurrency)
+  --concurrency N   runs at once (default 1; ${describeRule(CONCURRENCY)}), each with cores/N libtorch threads
+  --threads N       libtorch threads per run (default cores/concurrency; ${describeRule(THREADS)})
   --runs-dir DIR    run folders (default runs); a shared folder lets runs resume on another worker
   --name NAME       name shown in listings and recorded on its runs (default the host name)
   --lease SECONDS   a run without a heartbeat for this long is taken over (default 60)
