@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { AlzbenchError } from '../util/errors.js';
 import { folderStamp, readRunFolder } from './read-run-folder.js';
 import type { RunStore, StoredRun } from './types.js';
+import { readRunRecord } from '../train/run-files.js';
 
 /** What a sync did. */
 export interface SyncResult {
@@ -25,7 +26,7 @@ export interface SyncResult {
  */
 export async function syncRunFolder(store: RunStore, dir: string, options: { force?: boolean } = {}): Promise<boolean> {
   const absolute = resolve(dir);
-  const id = (JSON.parse(readFileSync(join(absolute, 'run.json'), 'utf8')) as { id: string }).id;
+  const id = readRunRecord(join(absolute, 'run.json')).id;
   const stored = await store.getRun(id);
   // A stored `running` run is re-read even when its files did not change: its process may have died.
   if (!options.force && stored && stored.status !== 'running' && (await store.getFolderStamp(id)) === folderStamp(absolute)) return false;

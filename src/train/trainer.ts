@@ -137,7 +137,8 @@ export async function resumeRun(ref: string, options: TrainOptions & { runsDir?:
   if (record.status === 'running' && record.pid !== undefined && record.pid !== process.pid && processAlive(record.pid)) {
     throw new AlzbenchError(`Run ${record.id} is still running in process ${record.pid}`, { hint: 'stop that process first, or wait for it', exitCode: 2 });
   }
-  const config = readJson<TrainConfig>(paths.config);
+  // config.json is read back through the settings' rules: a damaged or edited file is a named error.
+  const config = resolveConfig(validateSettings(readJson<Record<string, unknown>>(paths.config), { kind: 'file', file: paths.config }));
   const restart = `alzbench train --resume ${record.id} --from-scratch${options.runsDir ? ` --runs-dir ${options.runsDir}` : ''}`;
   if (options.fromScratch) {
     // Explicitly asked: drop the checkpoints and metrics, train from epoch 1 with the same settings.
