@@ -12,6 +12,7 @@ import { parseMetricsLines, readRunFolder } from '../store/read-run-folder.js';
 import { FINISHED_STATUSES, type RunStatus, type RunStore, type StoredRun } from '../store/types.js';
 import type { RunRecord } from '../train/run-folder.js';
 import type { TrainJob } from './train-child.js';
+import { readRunRecord } from '../train/run-files.js';
 
 const CHILD = fileURLToPath(new URL('./train-child.js', import.meta.url));
 // The launcher's allocator settings (jemalloc) for training processes; plain JS beside the package.
@@ -56,7 +57,7 @@ export interface RunOutcome {
 
 function readRecord(dir: string): RunRecord | null {
   try {
-    return JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as RunRecord;
+    return readRunRecord(join(dir, 'run.json'));
   } catch {
     return null;
   }
@@ -121,7 +122,9 @@ export async function executeRun(store: RunStore, run: StoredRun, options: Execu
   const poll = async () => {
     const path = join(dir, 'metrics.jsonl');
     if (existsSync(path)) {
-      const epochs = parseMetricsLines(readFileSync(path, 'utf8'));
+      // Only whole lines: the trainer may be writing the last one right now (read on the next poll).
+      const text = readFileSync(path, 'utf8');
+      const epochs = parseMetricsLines(text.slice(0, text.lastIndexOf('\n') + 1), path);
       if (epochs.length > stored) {
         await store.putEpochs(run.id, epochs.slice(stored));
         // The sweep's progress: one line per finished epoch of each worker's run.
