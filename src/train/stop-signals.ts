@@ -1,7 +1,7 @@
 /**
  * SIGINT/SIGTERM while training: the first one asks the trainer to stop at the next batch (the
- * run is marked `interrupted` and keeps its last checkpoint); a second one ends the process at
- * once with the signal's default action.
+ * run is marked `interrupted` and keeps its last checkpoint); the same signal again ends the
+ * process at once with its default action.
  */
 export class StopSignals {
   /** The signal received, once one came. */
@@ -12,8 +12,12 @@ export class StopSignals {
     for (const signal of signals) {
       const handler = () => {
         if (this.received) {
-          this.dispose();
-          process.kill(process.pid, signal);
+          // A second Ctrl-C is the user insisting; a SIGTERM after a SIGINT is usually a parent
+          // (a sweep) passing the same stop on, which the batch loop is already honouring.
+          if (signal === this.received) {
+            this.dispose();
+            process.kill(process.pid, signal);
+          }
           return;
         }
         this.received = signal;
