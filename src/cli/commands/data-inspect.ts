@@ -3,10 +3,10 @@ import { openDataset } from '../../data/open-dataset.js';
 import { countProblems } from '../../data/load-items.js';
 import { writeManifest } from '../../data/manifest.js';
 import { parseSliceRange } from '../../data/nifti-reader.js';
-import { DEFAULT_NEAR_THRESHOLD, prepareDataset, type Grouping, type PreparedDataset } from '../../data/prepare.js';
+import { DEFAULT_NEAR_THRESHOLD, prepareDataset, type PreparedDataset } from '../../data/prepare.js';
 import { invalid } from '../../util/errors.js';
 import { type Command, parseFlags } from '../command.js';
-import { flagValue, int, number } from '../../util/schema.js';
+import { flagValue, int, number, oneOf } from '../../util/schema.js';
 
 const usage = `usage: alzbench data inspect <dir> [--task 4class|binary|map:A=x,B=y] [--json] [flags]
 
@@ -120,11 +120,9 @@ export const dataInspectCommand: Command = {
     );
     if (positionals.length !== 1) throw invalid('one data set folder', '<dir>', positionals, 'e.g. alzbench data inspect ../shared/data/kaggle4-sample');
     const seed = flagValue(int({ min: Number.MIN_SAFE_INTEGER, expected: 'integer' }), '--seed', values.seed);
-    const grouping = values.grouping ?? 'auto';
-    if (!['auto', 'subject', 'pseudo', 'none'].includes(grouping)) throw invalid('one of auto, subject, pseudo, none', '--grouping', grouping);
+    const grouping = flagValue(oneOf(['auto', 'subject', 'pseudo', 'none'] as const), '--grouping', values.grouping, 'auto');
     const near = flagValue(number({ min: 0, max: 255, expected: 'number in 0..255' }), '--near-threshold', values['near-threshold']);
-    const onBad = values['on-bad'] ?? 'skip';
-    if (onBad !== 'skip' && onBad !== 'stop') throw invalid('skip or stop', '--on-bad', onBad);
+    const onBad = flagValue(oneOf(['skip', 'stop'] as const, 'skip or stop'), '--on-bad', values['on-bad'], 'skip');
     const progress = (message: string) => process.stderr.write(`data inspect: ${message}\n`);
     const dataset = await openDataset(resolve(positionals[0]!), values.slices ? { sliceRange: parseSliceRange(values.slices) } : {});
     progress(`${dataset.layout}: ${dataset.items.length} slices listed`);
@@ -132,7 +130,7 @@ export const dataInspectCommand: Command = {
       ...(values.task ? { task: values.task } : {}),
       ...(seed !== undefined ? { seed } : {}),
       ...(near !== undefined ? { nearThreshold: near } : {}),
-      grouping: grouping as Grouping,
+      grouping,
       onBad,
       onProgress: progress,
     });

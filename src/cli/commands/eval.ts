@@ -5,7 +5,7 @@ import { formatPredictionsCsv } from '../../eval/predictions-csv.js';
 import { loadTrainedModel } from '../../train/load-trained.js';
 import { invalid } from '../../util/errors.js';
 import { type Command, parseFlags } from '../command.js';
-import { describeRule, flagValue } from '../../util/schema.js';
+import { describeRule, flagValue, oneOf } from '../../util/schema.js';
 import { BOOTSTRAP, SEED } from '../flag-rules.js';
 
 const usage = `usage: alzbench eval <run|checkpoint> --data <dir> [--split all|train|val|test] [--json]
@@ -47,14 +47,13 @@ export const evalCommand: Command = {
     );
     if (positionals.length !== 1) throw invalid('one run folder, run id or checkpoint', '<run|checkpoint>', positionals);
     if (!values.data) throw invalid('a data set folder', '--data', values.data);
-    const split = values.split ?? 'all';
-    if (!['all', 'train', 'val', 'test'].includes(split)) throw invalid('one of all, train, val, test', '--split', split);
+    const split = flagValue(oneOf(['all', 'train', 'val', 'test'] as const), '--split', values.split, 'all');
     const bootstrap = flagValue(BOOTSTRAP, '--bootstrap', values.bootstrap, 1000);
     const seed = flagValue(SEED, '--seed', values.seed, 0);
     const trained = loadTrainedModel(positionals[0]!, values['runs-dir'] ? { runsDir: values['runs-dir'] } : {});
     try {
       const result = await evaluateDataset(trained, resolve(values.data), {
-        split: split as 'all',
+        split,
         bootstrap,
         seed,
         log: (m) => process.stderr.write(`eval: ${m}\n`),

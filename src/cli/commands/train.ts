@@ -2,8 +2,9 @@ import { dirname } from 'node:path';
 import { readConfigFile, settingsFromFlags, settingsHelp, trainFlagOptions } from '../../train/config.js';
 import { resumeRun, train, type TrainResult } from '../../train/trainer.js';
 import { stderrReporter } from '../../train/progress.js';
-import { AlzbenchError, invalid } from '../../util/errors.js';
+import { AlzbenchError } from '../../util/errors.js';
 import { type Command, parseFlags } from '../command.js';
+import { flagValue, oneOf } from '../../util/schema.js';
 import { openStore } from '../../store/open-store.js';
 import { syncRunFolder } from '../../store/sync.js';
 
@@ -64,8 +65,7 @@ export const trainCommand: Command = {
     });
     const { config: configFile, resume, progress, json, db, 'from-scratch': fromScratch, ...rest } = values as Record<string, string | boolean | undefined>;
     if (fromScratch && resume === undefined) throw new AlzbenchError('--from-scratch restarts a run given with --resume <run>', { exitCode: 2 });
-    const mode = (progress as string | undefined) ?? (process.stderr.isTTY ? 'bar' : 'lines');
-    if (!['bar', 'lines', 'none'].includes(mode)) throw invalid('bar, lines or none', '--progress', progress);
+    const mode = flagValue(oneOf(['bar', 'lines', 'none'] as const, 'bar, lines or none'), '--progress', progress as string | undefined, process.stderr.isTTY ? 'bar' : 'lines');
     const onEvent = mode === 'none' ? undefined : stderrReporter(process.stderr, { bar: mode === 'bar' });
     const given = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
     let result: TrainResult;
