@@ -92,7 +92,6 @@ export const FIELDS: readonly Field[] = Object.entries(SETTINGS).map(([key, s]) 
 
 const BY_KEY = new Map(FIELDS.map((f) => [f.key as string, f]));
 
-export { flagName };
 
 function levenshtein(a: string, b: string): number {
   const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
