@@ -11,7 +11,7 @@ import { applyChain } from '../preprocess/chain.js';
 import { loadOpenCv, type OpenCv } from '../preprocess/opencv.js';
 import type { Raster } from '../preprocess/raster.js';
 import { AlzbenchError } from '../util/errors.js';
-import { crossValidationSplits, type FoldChoice } from '../data/stratified-group-kfold.js';
+import { crossValidationSplits, type FoldChoice } from './stratified-group-kfold.js';
 
 /** One split as tensors on the device, with what each row is. */
 export interface SplitData {

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { decode as decodeBmpLibrary } from '@cwasm/nsbmp';
 import sharp from 'sharp';
 import { makeRaster, type Raster } from '../preprocess/raster.js';
@@ -6,6 +5,7 @@ import { BadImageError, type BadImageKind } from './bad-image-error.js';
 import { decodeImageCv, type CvDecoded } from './decode-cv.js';
 import { probeImage, type ImageHeader } from './image-header.js';
 import { DEFAULT_IMAGE_LIMITS, declaredImageSize, imageSizeProblem, type ImageLimits } from './image-limits.js';
+import { INPUT_LIMITS, readInputFileSync } from '../util/read-input.js';
 
 export { BadImageError, type BadImageKind } from './bad-image-error.js';
 
@@ -146,9 +146,12 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
   let bytes: Uint8Array;
   try {
     // A slice file is a few kB: a synchronous read is cheaper than a thread-pool round trip.
-    bytes = typeof input === 'string' ? readFileSync(input) : input;
+    // Only a regular file of at most INPUT_LIMITS.image bytes (never /dev/zero or a FIFO).
+    bytes = typeof input === 'string' ? readInputFileSync(input, 'image', INPUT_LIMITS.image) : input;
   } catch (error) {
-    throw new BadImageError('unreadable', name, (error as NodeJS.ErrnoException).code ?? (error as Error).message);
+    const prefix = `Cannot read image ${String(input)}: `;
+    const message = (error as Error).message;
+    throw new BadImageError('unreadable', name, message.startsWith(prefix) ? message.slice(prefix.length) : (error as NodeJS.ErrnoException).code ?? message);
   }
   // The declared size decides before any decoder allocates (decompression bombs): first from the
   // header alone, so a bomb is named as one even when its few bytes also look truncated.

@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import type { Raster } from '../preprocess/raster.js';
 import { AlzbenchError } from '../util/errors.js';
 import { hashBytes, hashRaster } from './content-hash.js';
 import type { DataItem, Dataset, Problem } from './dataset.js';
 import { BadImageError, decodeImage } from './decode-image.js';
 import { LFS_HINT } from './lfs-pointer.js';
+import { INPUT_LIMITS, readInputFile } from '../util/read-input.js';
 
 /** An item with its content hash and decoded gray pixels. */
 export interface LoadedItem {
@@ -27,7 +27,7 @@ export interface LoadOptions {
 /** Reads an item's bytes and content hash without decoding (cache checks need only the hash). */
 export async function readItemBytes(item: DataItem): Promise<{ bytes?: Uint8Array; raster?: Raster; hash: string }> {
   if (item.source.kind === 'raster') return { raster: item.source.raster, hash: hashRaster(item.source.raster) };
-  const bytes = item.source.kind === 'bytes' ? item.source.bytes : await readFile(item.source.path);
+  const bytes = item.source.kind === 'bytes' ? item.source.bytes : await readInputFile(item.source.path, 'image', INPUT_LIMITS.image);
   return { bytes, hash: hashBytes(bytes) };
 }
 

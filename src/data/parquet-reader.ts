@@ -1,12 +1,15 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { parquetMetadata, parquetReadObjects } from 'hyparquet';
+import { parquetMetadata } from 'hyparquet';
 import { AlzbenchError } from '../util/errors.js';
 import { canonicalClass } from './classes.js';
 import { splitOfFolder } from './folder-reader.js';
 import { isJunkName } from './junk-files.js';
 import { lfsPointerDetail, parseLfsPointer } from './lfs-pointer.js';
 import type { DataItem, Dataset, Problem, SplitName } from './dataset.js';
+import { INPUT_LIMITS, readInputFile } from '../util/read-input.js';
+import { checkParquetPages, type PageCheckMetadata } from './parquet-pages.js';
+import { decodeParquetRows } from './parquet-decode.js';
 
 /** Label names of the Hugging Face `Falah/Alzheimer_MRI` set: 0 Mild, 1 Moderate, 2 Non, 3 VeryMild. */
 export const FALAH_LABELS = ['MildDemented', 'ModerateDemented', 'NonDemented', 'VeryMildDemented'] as const;
@@ -90,16 +93,18 @@ export async function readParquetDataset(root: string, labelNames?: readonly str
     let rows: Array<Record<string, unknown>>;
     let names: readonly string[];
     try {
-      const bytes = await readFile(path);
+      const bytes = await readInputFile(path, 'parquet file', INPUT_LIMITS.parquet);
       const pointer = parseLfsPointer(bytes);
       if (pointer) {
         problems.push({ kind: 'lfs-pointer', path: rel, detail: lfsPointerDetail(pointer) });
         continue;
       }
       const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-      names = labelNames ?? labelNamesFromMetadata(parquetMetadata(buffer).key_value_metadata) ?? FALAH_LABELS;
-      // utf8: false keeps binary columns as bytes instead of decoding them as text.
-      rows = (await parquetReadObjects({ file: buffer, utf8: false })) as Array<Record<string, unknown>>;
+      const metadata = parquetMetadata(buffer);
+      // Page headers are checked first: hyparquet trusts their value counts (a damaged one aborted the process).
+      checkParquetPages(rel, bytes, metadata as unknown as PageCheckMetadata, 1 << 30);
+      names = labelNames ?? labelNamesFromMetadata(metadata.key_value_metadata) ?? FALAH_LABELS;
+      rows = await decodeParquetRows(rel, bytes);
     } catch (error) {
       problems.push({ kind: 'unreadable', path: rel, detail: `not a readable parquet file (${(error as Error).message})` });
       continue;

@@ -11,7 +11,7 @@ import { copyFileSync, renameSync } from 'node:fs';
 import { Tensor } from '../torch/tensor.js';
 import { getRngState } from '../torch/random.js';
 import { tidy } from '../torch/scope.js';
-import { saveSafetensors, loadSafetensors } from '../nn/safetensors.js';
+import { saveSafetensors, loadSafetensors, TENSORS_SHA256 } from '../nn/safetensors.js';
 import type { Module } from '../nn/module.js';
 import type { OptimizerState, ParamState } from '../optim/optimizer.js';
 import { AlzbenchError } from '../util/errors.js';
@@ -86,7 +86,7 @@ export function saveCheckpoint(path: string, input: CheckpointInput): void {
       optimizer: JSON.stringify(optimizerMeta),
       scheduler: JSON.stringify(input.scheduler ? input.scheduler.stateDict() : null),
       trainer: JSON.stringify(input.trainer),
-    });
+    }, { checksum: true });
   });
 }
 
@@ -97,22 +97,34 @@ export function copyCheckpoint(from: string, to: string): void {
   renameSync(tmp, to);
 }
 
+/** A checkpoint that is missing, unreadable, damaged or not ours. */
+export class CheckpointError extends AlzbenchError {}
+
 /**
- * Reads a checkpoint, checking its format and version. Model tensors come back under their
+ * Reads a checkpoint, checking its format, version and the SHA-256 of its tensors (in the
+ * safetensors metadata, written by {@link saveCheckpoint}). Model tensors come back under their
  * state-dict keys.
+ *
+ * @throws CheckpointError (exit 2) when the file is missing, unreadable, damaged (checksum
+ * mismatch or no checksum), not an alzbench checkpoint, or of another version.
  */
 export function loadCheckpoint(path: string): Checkpoint {
   let content;
   try {
     content = loadSafetensors(path);
   } catch (error) {
-    throw new AlzbenchError(`Cannot read checkpoint ${path}: ${(error as Error).message}`, { exitCode: 2 });
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new CheckpointError(`Cannot read checkpoint ${path}: ${code ?? (error as Error).message}`, { exitCode: 2 });
   }
   const { tensors, metadata } = content;
   const dispose = () => tensors.forEach((t) => t.dispose());
+  if (metadata.format === CHECKPOINT_FORMAT && metadata[TENSORS_SHA256] === undefined) {
+    dispose();
+    throw new CheckpointError(`Cannot read checkpoint ${path}: it carries no checksum of its tensors (${TENSORS_SHA256}), so its weights cannot be trusted`, { exitCode: 2 });
+  }
   if (metadata.format !== CHECKPOINT_FORMAT) {
     dispose();
-    throw new AlzbenchError(`${path} is not an alzbench checkpoint (format ${JSON.stringify(metadata.format ?? null)})`, {
+    throw new CheckpointError(`${path} is not an alzbench checkpoint (format ${JSON.stringify(metadata.format ?? null)})`, {
       hint: 'give a run folder or a .ckpt file from runs/<id>/checkpoints/',
       exitCode: 2,
     });
@@ -120,7 +132,7 @@ export function loadCheckpoint(path: string): Checkpoint {
   const version = Number(metadata.version);
   if (version !== CHECKPOINT_VERSION) {
     dispose();
-    throw new AlzbenchError(`${path} is checkpoint version ${metadata.version}; this alzbench reads version ${CHECKPOINT_VERSION}`, {
+    throw new CheckpointError(`${path} is checkpoint version ${metadata.version}; this alzbench reads version ${CHECKPOINT_VERSION}`, {
       hint: 'use the alzbench version that wrote it (run.json records the code version)',
       exitCode: 2,
     });
@@ -134,7 +146,7 @@ export function loadCheckpoint(path: string): Checkpoint {
     else if (key.startsWith('optimizer.')) optimizerTensors.set(key.slice(10), t);
     else t.dispose();
   }
-  const optimizerMeta = JSON.parse(metadata.optimizer ?? 'null') as { paramGroups: Record<string, unknown>[]; scalars: Record<string, Record<string, number>>; indices: number[] } | null;
+  const optimizerMeta = parseMeta(path, metadata, 'optimizer', 'null', dispose) as { paramGroups: Record<string, unknown>[]; scalars: Record<string, Record<string, number>>; indices: number[] } | null;
   let optimizer: OptimizerState | null = null;
   if (optimizerMeta) {
     const state: Record<number, ParamState> = {};
@@ -147,15 +159,29 @@ export function loadCheckpoint(path: string): Checkpoint {
   } else {
     optimizerTensors.forEach((t) => t.dispose());
   }
+  const disposeAll = () => {
+    model.forEach((t) => t.dispose());
+    rng.forEach((t) => t.dispose());
+    for (const entry of Object.values(optimizer?.state ?? {})) for (const v of Object.values(entry)) if (v instanceof Tensor) v.dispose();
+  };
   return {
     version,
-    config: JSON.parse(metadata.config ?? '{}'),
+    config: parseMeta(path, metadata, 'config', '{}', () => disposeAll()) as Record<string, unknown>,
     model,
     optimizer,
-    scheduler: JSON.parse(metadata.scheduler ?? 'null'),
+    scheduler: parseMeta(path, metadata, 'scheduler', 'null', () => disposeAll()) as Record<string, unknown> | null,
     rng,
-    trainer: JSON.parse(metadata.trainer ?? 'null') ?? { epoch: Number(metadata.epoch), best: null, badEpochs: 0, history: [] },
+    trainer: (parseMeta(path, metadata, 'trainer', 'null', () => disposeAll()) as TrainerState | null) ?? { epoch: Number(metadata.epoch), best: null, badEpochs: 0, history: [] },
   };
+}
+
+function parseMeta(path: string, metadata: Record<string, string>, key: string, fallback: string, dispose: () => void): unknown {
+  try {
+    return JSON.parse(metadata[key] ?? fallback);
+  } catch (error) {
+    dispose();
+    throw new CheckpointError(`Cannot read checkpoint ${path}: its ${key} metadata is not JSON (${(error as Error).message})`, { exitCode: 2 });
+  }
 }
 
 /** Frees every tensor a loaded checkpoint holds. */

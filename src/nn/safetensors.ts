@@ -4,6 +4,7 @@
  * "__metadata__" string map, then the raw little-endian tensor bytes. Keys are PyTorch's, so a
  * torchvision/timm state dict saved with `safetensors.torch.save_file` loads here and back.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { native } from '../torch/native.js';
 import { Tensor } from '../torch/tensor.js';
@@ -32,16 +33,20 @@ export class SafetensorsError extends Error {
   }
 }
 
+/** Metadata key of the SHA-256 (hex) of the data section: every tensor's bytes, in file order. */
+export const TENSORS_SHA256 = 'tensors_sha256';
+
 /**
  * Writes tensors to `path` atomically (temp file + rename), with optional string metadata.
+ * With `checksum`, the metadata also holds {@link TENSORS_SHA256}, which {@link loadSafetensors}
+ * verifies: a flipped byte in any tensor is then an error, not silently different weights.
  *
  * @example
  * saveSafetensors('model.safetensors', model.stateDict(), { model: 'vgg19' });
  */
-export function saveSafetensors(path: string, tensors: Map<string, Tensor>, metadata: Record<string, string> = {}): void {
+export function saveSafetensors(path: string, tensors: Map<string, Tensor>, metadata: Record<string, string> = {}, options: { checksum?: boolean } = {}): void {
   const names = [...tensors.keys()].sort();
   const header: Record<string, unknown> = {};
-  if (Object.keys(metadata).length) header.__metadata__ = metadata;
   const chunks: Uint8Array[] = [];
   let offset = 0;
   noGrad(() => {
@@ -53,7 +58,14 @@ export function saveSafetensors(path: string, tensors: Map<string, Tensor>, meta
       offset += bytes.byteLength;
     }
   });
-  let json = JSON.stringify(header);
+  if (options.checksum) {
+    const hash = createHash('sha256');
+    for (const chunk of chunks) hash.update(chunk);
+    metadata = { ...metadata, [TENSORS_SHA256]: hash.digest('hex') };
+  }
+  // The metadata goes first in the header, as the reference implementation writes it.
+  const ordered = Object.keys(metadata).length ? { __metadata__: metadata, ...header } : header;
+  let json = JSON.stringify(ordered);
   // Pad with spaces so the data starts 8-byte aligned (as the reference implementation does).
   json += ' '.repeat((8 - ((Buffer.byteLength(json) + 8) % 8)) % 8);
   const head = Buffer.alloc(8);
@@ -75,26 +87,43 @@ export function loadSafetensors(path: string): SafetensorsContent {
   if (file.byteLength < 8) throw new SafetensorsError(path, `it holds ${file.byteLength} bytes, fewer than the 8-byte header length`);
   const headerLength = Number(file.readBigUInt64LE(0));
   if (headerLength > file.byteLength - 8) throw new SafetensorsError(path, `header length ${headerLength} exceeds the file size ${file.byteLength}`);
-  let header: Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] } | Record<string, string>>;
+  let header: Record<string, unknown>;
   try {
     header = JSON.parse(file.subarray(8, 8 + headerLength).toString('utf8'));
   } catch (error) {
     throw new SafetensorsError(path, `its header is not JSON (${(error as Error).message})`);
   }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new SafetensorsError(path, 'its header is not a JSON object');
   const dataStart = 8 + headerLength;
   const dataLength = file.byteLength - dataStart;
-  const tensors = new Map<string, Tensor>();
-  const metadata = (header.__metadata__ as Record<string, string> | undefined) ?? {};
+  const rawMetadata = header.__metadata__ ?? {};
+  if (typeof rawMetadata !== 'object' || rawMetadata === null || Array.isArray(rawMetadata) || !Object.values(rawMetadata).every((x) => typeof x === 'string')) {
+    throw new SafetensorsError(path, '__metadata__ is not a map of strings');
+  }
+  const metadata = rawMetadata as Record<string, string>;
+  // Check every entry before making any tensor, so a bad file leaks nothing.
+  const entries: { name: string; dtype: DType; shape: number[]; begin: number; end: number }[] = [];
   for (const [name, entry] of Object.entries(header)) {
     if (name === '__metadata__') continue;
-    const { dtype: safeDtype, shape, data_offsets: offsets } = entry as { dtype: string; shape: number[]; data_offsets: [number, number] };
-    const dtype = FROM_SAFE.get(safeDtype);
-    if (!dtype) throw new SafetensorsError(path, `tensor "${name}" has dtype ${safeDtype}, which alzbench does not read`);
-    const [begin, end] = offsets;
-    const expected = shape.reduce((a, b) => a * b, 1) * DTYPE_SIZE[dtype];
+    const { dtype: safeDtype, shape, data_offsets: offsets } = (entry ?? {}) as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
+    const dtype = typeof safeDtype === 'string' ? FROM_SAFE.get(safeDtype) : undefined;
+    if (!dtype) throw new SafetensorsError(path, `tensor "${name}" has dtype ${String(safeDtype)}, which alzbench does not read`);
+    if (!Array.isArray(shape) || shape.length > 8 || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new SafetensorsError(path, `tensor "${name}" has shape ${JSON.stringify(shape)}, not a list of at most 8 non-negative integers`);
+    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o))) throw new SafetensorsError(path, `tensor "${name}" has data_offsets ${JSON.stringify(offsets)}, not two integers`);
+    const [begin, end] = offsets as [number, number];
+    const expected = (shape as number[]).reduce((a, b) => a * b, 1) * DTYPE_SIZE[dtype];
     if (!(begin >= 0 && end <= dataLength && end - begin === expected)) {
-      throw new SafetensorsError(path, `tensor "${name}" (${safeDtype} [${shape.join(', ')}]) needs ${expected} bytes but its offsets [${begin}, ${end}] give ${end - begin} within ${dataLength} data bytes`);
+      throw new SafetensorsError(path, `tensor "${name}" (${safeDtype} [${(shape as number[]).join(', ')}]) needs ${expected} bytes but its offsets [${begin}, ${end}] give ${end - begin} within ${dataLength} data bytes`);
     }
+    entries.push({ name, dtype, shape: shape as number[], begin, end });
+  }
+  const recorded = metadata[TENSORS_SHA256];
+  if (recorded !== undefined) {
+    const actual = createHash('sha256').update(file.subarray(dataStart)).digest('hex');
+    if (actual !== recorded) throw new SafetensorsError(path, `its tensor bytes do not match their recorded SHA-256 (${recorded.slice(0, 12)}... recorded, ${actual.slice(0, 12)}... found): the file is damaged`);
+  }
+  const tensors = new Map<string, Tensor>();
+  for (const { name, dtype, shape, begin, end } of entries) {
     const bytes = file.subarray(dataStart + begin, dataStart + end);
     tensors.set(name, new Tensor(native.fromBytes(bytes, shape, DTYPE_CODE[dtype])));
   }

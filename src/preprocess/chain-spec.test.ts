@@ -47,3 +47,10 @@ test('errors name the step and the parameter', () => {
   ];
   for (const [spec, message] of cases) assert.throws(() => parseChain(spec), { name: 'AlzbenchError', message }, spec);
 });
+
+test('a pipeline is bounded: at most 32 steps and 4096 characters', () => {
+  assert.throws(() => parseChain(Array(33).fill('invert').join('|')), { message: 'Expected at most 32 steps for pipeline but received 33 steps', hint: 'each step is a full pass over every slice; a chain is a few steps' });
+  assert.throws(() => parseChain(`- invert\n`.repeat(33)), { message: 'Expected at most 32 steps for pipeline but received 33 steps' });
+  assert.equal(parseChain(Array(32).fill('invert').join('|')).steps.length, 32);
+  assert.throws(() => parseChain('invert|'.repeat(700)), { message: 'Expected a pipeline spec of at most 4096 characters for pipeline but received 4900 characters' });
+});

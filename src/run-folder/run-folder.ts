@@ -9,9 +9,13 @@ import { cpus, hostname, availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AlzbenchError } from '../util/errors.js';
+import { readRunRecord } from './run-files.js';
 
-/** Run states. `running` with a dead pid means the process was killed: resume continues it. */
-export type RunStatus = 'queued' | 'running' | 'done' | 'failed' | 'diverged' | 'collapsed';
+/**
+ * Run states. `running` with a dead pid means the process was killed: resume continues it, as it
+ * continues an `interrupted` run (stopped by SIGINT/SIGTERM after its last checkpoint).
+ */
+export type RunStatus = 'queued' | 'running' | 'done' | 'failed' | 'diverged' | 'collapsed' | 'interrupted';
 
 /** run.json. Fields not known yet are absent. */
 export interface RunRecord {
@@ -59,6 +63,7 @@ export function writeJsonAtomic(path: string, value: unknown): void {
   writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
 }
 
+/** Reads a JSON file of the run folder (config.json, split.json); errors name the file. */
 export function readJson<T>(path: string): T {
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as T;
@@ -118,6 +123,10 @@ export type RunPaths = ReturnType<typeof runPaths>;
 
 /** Creates `runsDir/<id>/` with its sub-folders; an existing folder is an error. */
 export function createRunFolder(runsDir: string, id: string): RunPaths {
+  const parent = resolve(runsDir);
+  if (existsSync(parent) && !statSync(parent).isDirectory()) {
+    throw new AlzbenchError(`Expected a folder for runsDir but ${parent} is a file`, { exitCode: 2, hint: 'pass --runs-dir <a folder> (it is created when missing)' });
+  }
   const dir = resolve(runsDir, id);
   if (existsSync(dir)) throw new AlzbenchError(`Run folder ${dir} already exists`, { exitCode: 2 });
   const paths = runPaths(dir);
@@ -127,7 +136,7 @@ export function createRunFolder(runsDir: string, id: string): RunPaths {
 
 /** Reads run.json, applies `patch` and writes it back atomically. */
 export function updateRunRecord(paths: RunPaths, patch: Partial<RunRecord>): RunRecord {
-  const record = { ...readJson<RunRecord>(paths.record), ...patch } as RunRecord;
+  const record = { ...readRunRecord(paths.record), ...patch } as RunRecord;
   for (const [k, v] of Object.entries(patch)) if (v === undefined) delete (record as unknown as Record<string, unknown>)[k];
   writeJsonAtomic(paths.record, record);
   return record;

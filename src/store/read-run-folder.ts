@@ -10,6 +10,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { argmax } from '../util/argmax.js';
 import { readPredictionsCsv } from '../run-folder/predictions-csv.js';
 import { runPaths, type RunRecord } from '../run-folder/run-folder.js';
+import { parseMetricsText, readRunRecord } from '../run-folder/run-files.js';
 import { processRunning } from './process-running.js';
 import { AlzbenchError } from '../util/errors.js';
 import type { RunSnapshot, StoredArtifact, StoredEpoch, StoredPrediction } from './types.js';
@@ -47,18 +48,9 @@ export function epochFromRecord(record: Record<string, unknown>): StoredEpoch {
 }
 
 /** The complete lines of a metrics.jsonl text (a line cut off by a kill is left out). */
-export function parseMetricsLines(text: string): StoredEpoch[] {
-  const out: StoredEpoch[] = [];
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
-    try {
-      const record = JSON.parse(line) as Record<string, unknown>;
-      if (typeof record.epoch === 'number') out.push(epochFromRecord(record));
-    } catch {
-      // a partial line: the writer was killed in the middle of it
-    }
-  }
-  return out;
+export function parseMetricsLines(text: string, source = 'metrics.jsonl'): StoredEpoch[] {
+  // Damaged lines (e.g. cut by a killed writer) are skipped with a counted warning.
+  return parseMetricsText(text, source).map(epochFromRecord);
 }
 
 /** What kind of artifact a file of a run folder is, from its path. */
@@ -128,12 +120,11 @@ export function readRunFolder(dirGiven: string): RunSnapshot {
   const dir = resolve(dirGiven);
   const paths = runPaths(dir);
   const stamp = folderStamp(dir);
-  const record = readJsonFile<RunRecord>(paths.record);
-  if (!record) throw new AlzbenchError(`${dir} is not a run folder (no run.json)`, { exitCode: 2 });
-  if (record.format !== 'alzbench-run') throw new AlzbenchError(`${paths.record} is not an alzbench run record (format ${JSON.stringify(record.format)})`);
+  if (!existsSync(paths.record)) throw new AlzbenchError(`${dir} is not a run folder (no run.json)`, { exitCode: 2 });
+  const record = readRunRecord(paths.record);
   const config = readJsonFile<Record<string, unknown>>(paths.config) ?? {};
   const test = readJsonFile<Record<string, unknown>>(paths.test);
-  const epochs = existsSync(paths.metrics) ? parseMetricsLines(readFileSync(paths.metrics, 'utf8')) : [];
+  const epochs = existsSync(paths.metrics) ? parseMetricsLines(readFileSync(paths.metrics, 'utf8'), paths.metrics) : [];
   let predictions: StoredPrediction[] = [];
   let classes = record.classes ?? [];
   if (existsSync(paths.predictions)) {

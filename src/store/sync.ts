@@ -8,6 +8,7 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { AlzbenchError } from '../util/errors.js';
 import { folderStamp, readRunFolder } from './read-run-folder.js';
 import type { RunStore, StoredRun } from './types.js';
+import { readRunRecord } from '../run-folder/run-files.js';
 
 /** Whether `target` lies strictly below `base` (both real, absolute paths). */
 function isInside(base: string, target: string): boolean {
@@ -31,7 +32,7 @@ export interface SyncResult {
  */
 export async function syncRunFolder(store: RunStore, dir: string, options: { force?: boolean } = {}): Promise<boolean> {
   const absolute = resolve(dir);
-  const id = (JSON.parse(readFileSync(join(absolute, 'run.json'), 'utf8')) as { id: string }).id;
+  const id = readRunRecord(join(absolute, 'run.json')).id;
   const stored = await store.getRun(id);
   // A stored `running` run is re-read even when its files did not change: its process may have died.
   if (!options.force && stored && stored.status !== 'running' && (await store.getFolderStamp(id)) === folderStamp(absolute)) return false;

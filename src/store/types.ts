@@ -8,7 +8,7 @@ import type { RunStatus } from '../run-folder/run-folder.js';
 export type { RunStatus };
 
 /** Every status a run can have, in lifecycle order. */
-export const RUN_STATUSES: readonly RunStatus[] = ['queued', 'running', 'done', 'failed', 'diverged', 'collapsed'];
+export const RUN_STATUSES: readonly RunStatus[] = ['queued', 'running', 'done', 'failed', 'diverged', 'collapsed', 'interrupted'];
 
 /** Statuses after which a run never changes again (a sweep skips these when restarted). */
 export const FINISHED_STATUSES: readonly RunStatus[] = ['done', 'diverged', 'collapsed'];

@@ -13,6 +13,7 @@ import { FINISHED_STATUSES, type RunStatus, type RunStore, type StoredRun } from
 import type { RunRecord } from '../run-folder/run-folder.js';
 import type { TrainJob } from './train-child.js';
 import { allocatorEnv } from '../util/allocator-env.js';
+import { readRunRecord } from '../run-folder/run-files.js';
 
 const CHILD = fileURLToPath(new URL('./train-child.js', import.meta.url));
 
@@ -55,7 +56,7 @@ export interface RunOutcome {
 
 function readRecord(dir: string): RunRecord | null {
   try {
-    return JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as RunRecord;
+    return readRunRecord(join(dir, 'run.json'));
   } catch {
     return null;
   }
@@ -120,7 +121,9 @@ export async function executeRun(store: RunStore, run: StoredRun, options: Execu
   const poll = async () => {
     const path = join(dir, 'metrics.jsonl');
     if (existsSync(path)) {
-      const epochs = parseMetricsLines(readFileSync(path, 'utf8'));
+      // Only whole lines: the trainer may be writing the last one right now (read on the next poll).
+      const text = readFileSync(path, 'utf8');
+      const epochs = parseMetricsLines(text.slice(0, text.lastIndexOf('\n') + 1), path);
       if (epochs.length > stored) {
         await store.putEpochs(run.id, epochs.slice(stored));
         // The sweep's progress: one line per finished epoch of each worker's run.

@@ -136,6 +136,14 @@ export async function recoverSweep(store: RunStore, sweep: StoredSweep, options:
   return waits;
 }
 
+/** Whether a run owner (`host/pid`) is a live process on this host. */
+function heldByLiveProcessHere(owner: string | null): boolean {
+  if (!owner) return false;
+  const slash = owner.lastIndexOf('/');
+  const pid = Number(owner.slice(slash + 1));
+  return owner.slice(0, slash) === hostname() && Number.isSafeInteger(pid) && processRunning(pid);
+}
+
 /**
  * Runs a sweep to the end: every point trained once, finished runs skipped.
  *
@@ -194,6 +202,17 @@ export async function runSweep(store: RunStore, spec: SweepSpec, options: SweepO
         }
       };
       await Promise.all([...Array.from({ length: workers }, (_, i) => worker(i + 1)), ...adopted.map(async (p) => attempts.push(await p))]);
+      // Runs another live sweep process on this host holds: wait for them (named once), so
+      // that the summary and exit code describe finished runs, not a race between two sweeps.
+      let named = false;
+      for (;;) {
+        if (stopping) break;
+        const held = (await store.listRuns({ sweepId: sweep.id })).filter((r) => r.status === 'running' && r.owner !== owner && heldByLiveProcessHere(r.owner));
+        if (held.length === 0) break;
+        if (!named) log(`waiting for ${held.length} run(s) another process is training: ${held.map((r) => `${r.id} (${r.owner})`).join(', ')}`);
+        named = true;
+        await new Promise((r) => setTimeout(r, options.pollMs ?? 1000));
+      }
     } finally {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);

@@ -19,11 +19,11 @@
  *   small: {base: {model: simple_cnn, imageSize: 64x56, epochs: 3}}
  * ```
  */
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import { FIELDS, validateSettings, type TrainConfigInput } from '../train/config.js';
 import { AlzbenchError, describeValue } from '../util/errors.js';
 import { expandRuns } from '../train/expand-runs.js';
+import { readYamlFile } from '../util/read-input.js';
+import { camel } from '../util/schema.js';
 
 /** One point of a sweep: its labels per axis and the settings it trains with. */
 export interface SweepPoint {
@@ -45,7 +45,6 @@ export interface SweepSpec {
 }
 
 const KNOWN_KEYS = new Set(FIELDS.map((f) => f.key as string));
-const camel = (s: string) => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -161,18 +160,7 @@ export function parseSweep(doc: unknown, options: { file?: string; scale?: strin
 
 /** Reads and parses a sweep file. */
 export function readSweepFile(path: string, options: { scale?: string; overrides?: TrainConfigInput } = {}): SweepSpec {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new AlzbenchError(`Cannot read sweep file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { exitCode: 2 });
-  }
-  let doc: unknown;
-  try {
-    doc = parseYaml(text);
-  } catch (error) {
-    throw new AlzbenchError(`Cannot parse sweep file ${path}: ${(error as Error).message.split('\n')[0]}`, { exitCode: 2 });
-  }
+  const doc = readYamlFile(path, 'sweep file');
   return parseSweep(doc, { ...options, file: path });
 }
 

@@ -181,3 +181,30 @@ test("a killed worker's run is retried and finishes; a run that fails cleanly is
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('two sweeps on one store share the runs; each waits for the other\'s last runs, names them, and exits 0', async () => {
+  const { file, db, runsDir } = setup();
+  const env = { ...process.env, ALZBENCH_SWEEP_TRAINER: FIXTURE_TRAINER, ALZBENCH_FIXTURE_EPOCH_MS: '100' };
+  const args = [BIN, 'sweep', file, '--workers', '1', '--db', db, '--runs-dir', runsDir, '--json'];
+  const start = () =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    });
+  const first = start();
+  await sleep(300);
+  const [a, b] = await Promise.all([first, start()]);
+  for (const r of [a, b]) {
+    assert.equal(r.code, 0, r.stderr);
+    const summary = JSON.parse(r.stdout);
+    assert.equal((summary.statuses.done ?? 0) + (summary.statuses.collapsed ?? 0), 8, r.stderr);
+  }
+  // Whichever ran out of queued runs first waited for the other's run, naming it.
+  assert.match(a.stderr + b.stderr, /waiting for 1 run\(s\) another process is training: tiny-grid-\S+ \(\S+\/\d+\)/);
+  const trained = [a, b].map((r) => (r.stderr.match(/\] tiny-grid-\S+ \(/g) ?? []).length);
+  assert.equal(trained[0]! + trained[1]!, 8, 'each run trained once');
+});

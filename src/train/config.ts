@@ -1,11 +1,11 @@
 /**
- * Training settings: one table of fields (name, flag, type, default, help) from which flags, YAML
- * files and API objects are all validated with the same error shape, naming the setting (and the
- * file), what was expected and what came.
+ * Training settings: one table of fields (name, rule, default, help) from which flags, YAML
+ * files and API objects are all validated with the same valibot rules and error shape, naming the
+ * setting (and the file), what was expected and what came. The TrainConfig type is derived from it.
  */
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { AlzbenchError, describeValue, invalid } from '../util/errors.js';
+import { readYamlFile } from '../util/read-input.js';
+import { bool, camel, check, describeRule, flagName, fromText, int, intList, MAX_THREADS, nullable, number, oneOf, size, string, unitPair, wordList, type Rule, type RuleOutput } from '../util/schema.js';
 
 /** Metrics a run can select its best epoch by. `loss` is minimized, the others maximized. */
 export const SELECT_METRICS = ['balancedAccuracy', 'accuracy', 'sensitivity', 'specificity', 'f1', 'auc', 'loss'] as const;
@@ -13,186 +13,98 @@ export type SelectMetric = (typeof SELECT_METRICS)[number];
 export const AUGMENTATIONS = ['zoom', 'rotate', 'shift', 'flip'] as const;
 export type Augmentation = (typeof AUGMENTATIONS)[number];
 
-/** Every setting of a training run, with every default filled in (what config.json holds). */
-export interface TrainConfig {
-  /** Human name of the run (default: none; the run id identifies it). */
-  name: string | null;
-  /** Data set folder. */
-  data: string;
-  /** `binary`, `4class`, `folders`, `map:...`, or `auto` (what the layout suggests). */
-  task: string;
-  model: string;
-  /** simple_cnn only: conv block widths (null: the model's default). */
-  widths: number[] | null;
-  /** Safetensors file with pretrained weights (null: random initialization). */
-  weights: string | null;
-  /** Preprocessing chain spec (`none` for none). */
-  pipeline: string;
-  /** Input [height, width]; `auto` resolves to the most common slice size after the chain. */
-  imageSize: [number, number] | 'auto';
-  epochs: number;
-  batchSize: number;
-  optimizer: 'sgd' | 'adam' | 'adamw';
-  /** null resolves to 0.01 for SGD, 0.001 for Adam/AdamW. */
-  lr: number | null;
-  momentum: number;
-  nesterov: boolean;
-  betas: [number, number];
-  /** null resolves to 0, or 0.01 for AdamW (PyTorch's defaults). */
-  weightDecay: number | null;
-  schedule: 'none' | 'step' | 'cosine' | 'linear' | 'plateau' | 'warmup_cosine';
-  stepSize: number;
-  gamma: number;
-  warmupEpochs: number;
-  plateauPatience: number;
-  minLr: number;
-  /** null: the model's default dropout. */
-  dropout: number | null;
-  augment: Augmentation[];
-  zoom: number;
-  rotate: number;
-  shift: number;
-  flipProbability: number;
-  balance: 'none' | 'weights' | 'sampling';
-  labelSmoothing: number;
-  /** Early stopping: epochs without improvement of `selectMetric` before stopping; 0 = off. */
-  patience: number;
-  selectMetric: SelectMetric;
-  grouping: 'auto' | 'subject' | 'pseudo' | 'none';
-  /** Regular expression giving the subject ID from each 2-D slice file name (null: subjects.csv or the detected namings). */
-  subjectPattern: string | null;
-  splitSeed: number;
-  seed: number;
-  device: string;
-  /** null: libtorch's current thread count. */
-  threads: number | null;
-  bootstrap: number;
-  camSamples: number;
-  collapseThreshold: number;
-  /** Training images per epoch used to recompute BatchNorm statistics before validation; 0 = off. */
-  bnRecalibration: number;
-  /** Keep conv weights in channels-last (NHWC) layout: oneDNN's faster path on CPU. */
-  channelsLast: boolean;
-  /** Mixed precision of the forward pass: none, bf16 (CPU or GPU) or fp16 (GPU, with loss scaling). */
-  amp: 'none' | 'bf16' | 'fp16';
-  onBad: 'skip' | 'stop';
-  runsDir: string;
-  /** Volume layouts: axial slice range `FROM:TO` (indices or fractions); null: the middle 40 %. */
-  slices: string | null;
-  /** Volume layouts: resample to this voxel size in mm before cutting slices; null: the file's own. */
-  spacing: number | null;
-  /** BIDS: participants.tsv / sessions.tsv column with the diagnosis; null: the first known name. */
-  diagnosisColumn: string | null;
-  /** How slice predictions of one subject are pooled for subject-level test metrics. */
-  aggregate: 'mean' | 'median' | 'vote';
-  /** Post-hoc calibration fitted on validation: none, or temperature scaling (Guo et al. 2017). */
-  calibrate: 'none' | 'temperature';
-  /** Cross-validation: number of subject-grouped stratified folds (0 = the data set's own split). */
-  folds: number;
-  /** Cross-validation: the test fold of this run, 0..folds-1 (set by train --folds and sweeps). */
-  fold: number | null;
-  /** Runs per configuration with seeds seed, seed+1, ... (train --repeats and sweeps expand them). */
-  repeats: number;
-  /** Id linking the runs of one cross-validation / repeat set (set when they are expanded). */
-  runGroup: string | null;
-  /** Decay of an exponential moving average of the weights used for validation and test (0 = off). */
-  ema: number;
-  /** Test-time augmentation: none, or flip (mean probability of the slice and its left-right mirror). */
-  tta: 'none' | 'flip';
-  /** A named bundle of settings applied under the given ones (src/train/recipe.ts). */
-  recipe: 'none' | 'strong';
+const epochsLimit = { max: 10_000, limitHint: 'the limit guards against typos such as 1e12; ask for more in an issue if you need it' };
+const sizeHint = 'sides above 4096 pixels exhaust memory at any batch size; resize the slices (pipeline resize) first';
+
+/** One setting: its rule (schema + words), default and help line. */
+function setting<R extends Rule<any>>(rule: R, defaultValue: RuleOutput<R> | undefined, help: string) {
+  return { rule, default: defaultValue, help };
 }
 
-type Kind =
-  | { type: 'int'; min: number; max?: number; nullable?: boolean }
-  | { type: 'number'; min?: number; max?: number; below?: number; above?: number; nullable?: boolean }
-  | { type: 'enum'; values: readonly string[] }
-  | { type: 'string'; nullable?: boolean; required?: boolean; pattern?: RegExp; expected?: string }
-  | { type: 'bool' }
-  | { type: 'enumList'; values: readonly string[] }
-  | { type: 'intList'; nullable?: boolean }
-  | { type: 'size' }
-  | { type: 'betas' };
+/**
+ * The settings table: every setting of a training run, its rule, default and help. Flags are
+ * the kebab-case keys (`batchSize` is `--batch-size`); the {@link TrainConfig} type is derived
+ * from it, so the two cannot drift.
+ */
+const SETTINGS = {
+  name: setting(nullable(string({ maxLength: 200 })), null, 'run name (free text)'),
+  data: setting(string({ required: true }), undefined, 'data set folder (required)'),
+  task: setting(string(), 'auto', 'binary, 4class, folders, map:Source=Target,... or auto (the layout\'s)'),
+  model: setting(string(), 'simple_cnn', 'registered model (alzbench models)'),
+  widths: setting(nullable(intList({ maxItems: 16, maxValue: 4096, limitHint: 'wider or deeper simple_cnn stacks do not fit in memory' })), null, 'simple_cnn conv widths, e.g. 16,32,64'),
+  weights: setting(nullable(string()), null, 'pretrained weights (safetensors)'),
+  pipeline: setting(string({ maxLength: 4096 }), 'none', 'preprocessing chain, e.g. grayscale|open(k=5)|clahe(clip=2,tile=7)'),
+  imageSize: setting(size({ max: 4096, limitHint: sizeHint }), 'auto', 'input HxW, e.g. 208x176, or auto (the slices\' own size)'),
+  epochs: setting(int({ min: 1, ...epochsLimit }), 20, 'training epochs'),
+  batchSize: setting(int({ min: 1, max: 4096, limitHint: 'a batch above 4096 slices does not fit in memory' }), 16, 'batch size'),
+  optimizer: setting(oneOf(['sgd', 'adam', 'adamw'] as const), 'sgd', 'sgd, adam or adamw'),
+  lr: setting(nullable(number({ above: 0 })), null, 'learning rate (default 0.01 for sgd, 0.001 for adam/adamw)'),
+  momentum: setting(number({ min: 0, below: 1 }), 0.9, 'SGD momentum'),
+  nesterov: setting(bool(), false, 'SGD Nesterov momentum'),
+  betas: setting(unitPair(), [0.9, 0.999], 'Adam betas, e.g. 0.9,0.999'),
+  weightDecay: setting(nullable(number({ min: 0 })), null, 'weight decay: L2 for sgd/adam, decoupled for adamw (default 0; adamw 0.01)'),
+  schedule: setting(oneOf(['none', 'step', 'cosine', 'linear', 'plateau', 'warmup_cosine'] as const), 'none', 'LR schedule: none, step, cosine, linear (warm-up), plateau, warmup_cosine (linear warm-up, then cosine)'),
+  stepSize: setting(int({ min: 1, ...epochsLimit }), 10, 'step schedule: epochs between cuts'),
+  gamma: setting(number({ above: 0, below: 1 }), 0.1, 'step and plateau schedules: factor of each cut'),
+  warmupEpochs: setting(int({ min: 1, ...epochsLimit }), 5, 'linear and warmup_cosine schedules: warm-up epochs from lr/3'),
+  plateauPatience: setting(int({ min: 0, ...epochsLimit }), 3, 'plateau schedule: epochs without val loss improvement before a cut'),
+  minLr: setting(number({ min: 0 }), 0, 'cosine and plateau schedules: lowest lr'),
+  dropout: setting(nullable(number({ min: 0, below: 1 })), null, 'dropout before the classifier (default the model\'s)'),
+  augment: setting(wordList(AUGMENTATIONS), [], 'augmentations on the device: zoom,rotate,shift,flip (default none)'),
+  zoom: setting(number({ min: 0, below: 1 }), 0.1, 'zoom range: scale in [1-z, 1+z]'),
+  rotate: setting(number({ min: 0, max: 180 }), 10, 'rotation range in degrees: [-r, r]'),
+  shift: setting(number({ min: 0, max: 1 }), 0.1, 'shift range as a share of the side: [-s, s]'),
+  flipProbability: setting(number({ min: 0, max: 1 }), 0.5, 'probability of a left-right flip'),
+  balance: setting(oneOf(['none', 'weights', 'sampling'] as const), 'none', 'class balance: none, weights (inverse-frequency loss weights), sampling (balanced batches)'),
+  labelSmoothing: setting(number({ min: 0, below: 1 }), 0, 'label smoothing of the loss'),
+  patience: setting(int({ min: 0, ...epochsLimit }), 0, 'early stopping: epochs without improvement (0 = off)'),
+  selectMetric: setting(oneOf(SELECT_METRICS), 'balancedAccuracy', 'validation metric choosing the best epoch'),
+  grouping: setting(oneOf(['auto', 'subject', 'pseudo', 'none'] as const), 'auto', 'split grouping: auto (subjects, else pseudo-subjects), subject, pseudo, none'),
+  subjectPattern: setting(nullable(string({ maxLength: 1000 })), null, 'subject ID from slice file names: a regex with a (?<subject>...) or first group (default: subjects.csv, OASIS or <id>_<slice> names)'),
+  splitSeed: setting(int({ min: 0 }), 42, 'seed of the train/val/test split (keep it to compare runs on one test set)'),
+  seed: setting(int({ min: 0 }), 0, 'seed of initialization, shuffling, augmentation and dropout'),
+  device: setting(string({ pattern: /^(cpu|cuda(:\d+)?)$/, expected: 'cpu, cuda or cuda:N' }), 'cpu', 'cpu or cuda (cuda:N)'),
+  threads: setting(nullable(int({ min: 1, max: MAX_THREADS, limitHint: 'more threads than 4 per core only add contention' })), null, 'libtorch threads (default: the machine\'s)'),
+  bootstrap: setting(int({ min: 0, max: 100_000, limitHint: 'beyond 100000 resamples the CI no longer changes' }), 1000, 'bootstrap resamples for the test CIs (0 = none)'),
+  camSamples: setting(int({ min: 0, max: 1000 }), 4, 'test slices to write Grad-CAM images for'),
+  collapseThreshold: setting(number({ above: 0.5, max: 1 }), 0.95, 'share of predictions in one class that flags a collapsed model'),
+  bnRecalibration: setting(int({ min: 0, max: 1_000_000 }), 256, 'training images per epoch to recompute batch-norm statistics from before validation (0 = off)'),
+  amp: setting(oneOf(['none', 'bf16', 'fp16'] as const), 'none', 'mixed precision: none, bf16 (autocast; CPU or GPU) or fp16 (autocast + loss scaling; GPU only)'),
+  channelsLast: setting(bool(), true, 'channels-last (NHWC) weights: faster convolutions on CPU, same results up to rounding (channelsLast: false in a --config file turns it off)'),
+  onBad: setting(oneOf(['skip', 'stop'] as const), 'skip', 'bad input files: skip and report, or stop'),
+  runsDir: setting(string({ required: true }), 'runs', 'folder that holds run folders'),
+  slices: setting(nullable(string({ pattern: /^\s*[\d.]+\s*:\s*[\d.]+\s*$/, expected: 'FROM:TO, e.g. 40:120 or 0.3:0.7' })), null, 'volumes: axial slice range (indices 40:120 or fractions 0.3:0.7; default the middle 40 %)'),
+  spacing: setting(nullable(number({ above: 0, max: 100 })), null, 'volumes: resample to this voxel size in mm (trilinear, RAS+) before slicing'),
+  diagnosisColumn: setting(nullable(string({ maxLength: 200 })), null, 'BIDS: participants.tsv / sessions.tsv column with the diagnosis'),
+  aggregate: setting(oneOf(['mean', 'median', 'vote'] as const), 'mean', 'subject-level results: pool slice predictions by mean probability, median or majority vote'),
+  calibrate: setting(oneOf(['none', 'temperature'] as const), 'none', 'calibration fitted on validation: none or temperature (scaling, Guo et al. 2017)'),
+  folds: setting(int({ min: 0, max: 100 }), 0, "cross-validation: K subject-grouped stratified folds, one run each (0 = the data set's own split)"),
+  fold: setting(nullable(int({ min: 0, max: 99 })), null, 'cross-validation: only this test fold (0..K-1) instead of all'),
+  repeats: setting(int({ min: 1, max: 1000 }), 1, 'runs per configuration (and fold) with seeds seed, seed+1, ...'),
+  runGroup: setting(nullable(string({ maxLength: 200 })), null, 'id linking the runs of one cross-validation / repeat set (default: made up)'),
+  ema: setting(number({ min: 0, below: 1 }), 0, 'decay of an exponential moving average of the weights, used to validate and test (0 = off; e.g. 0.99)'),
+  tta: setting(oneOf(['none', 'flip'] as const), 'none', 'test-time augmentation: none, or flip (mean of the slice and its mirror)'),
+  recipe: setting(oneOf(['none', 'strong'] as const), 'none', 'settings bundle under the given ones: strong = augmentation, adamw, cosine with warm-up, label smoothing, EMA, TTA (README)'),
+};
 
-interface Field {
+type Settings = typeof SETTINGS;
+
+/** Every setting of a training run, with every default filled in (what config.json holds); derived from the settings table. */
+export type TrainConfig = { -readonly [K in keyof Settings]: RuleOutput<Settings[K]['rule']> };
+
+/** One row of the settings table. */
+export interface Field {
   readonly key: keyof TrainConfig;
-  readonly kind: Kind;
+  readonly rule: Rule;
   readonly default: unknown;
   readonly help: string;
 }
 
-/** The settings table; flags are the kebab-case keys (`batchSize` is `--batch-size`). */
-export const FIELDS: readonly Field[] = [
-  { key: 'name', kind: { type: 'string', nullable: true }, default: null, help: 'run name (free text)' },
-  { key: 'data', kind: { type: 'string', required: true }, default: undefined, help: 'data set folder (required)' },
-  { key: 'task', kind: { type: 'string' }, default: 'auto', help: 'binary, 4class, folders, map:Source=Target,... or auto (the layout\'s)' },
-  { key: 'model', kind: { type: 'string' }, default: 'simple_cnn', help: 'registered model (alzbench models)' },
-  { key: 'widths', kind: { type: 'intList', nullable: true }, default: null, help: 'simple_cnn conv widths, e.g. 16,32,64' },
-  { key: 'weights', kind: { type: 'string', nullable: true }, default: null, help: 'pretrained weights (safetensors)' },
-  { key: 'pipeline', kind: { type: 'string' }, default: 'none', help: 'preprocessing chain, e.g. grayscale|open(k=5)|clahe(clip=2,tile=7)' },
-  { key: 'imageSize', kind: { type: 'size' }, default: 'auto', help: 'input HxW, e.g. 208x176, or auto (the slices\' own size)' },
-  { key: 'epochs', kind: { type: 'int', min: 1 }, default: 20, help: 'training epochs' },
-  { key: 'batchSize', kind: { type: 'int', min: 1 }, default: 16, help: 'batch size' },
-  { key: 'optimizer', kind: { type: 'enum', values: ['sgd', 'adam', 'adamw'] }, default: 'sgd', help: 'sgd, adam or adamw' },
-  { key: 'lr', kind: { type: 'number', above: 0, nullable: true }, default: null, help: 'learning rate (default 0.01 for sgd, 0.001 for adam/adamw)' },
-  { key: 'momentum', kind: { type: 'number', min: 0, below: 1 }, default: 0.9, help: 'SGD momentum' },
-  { key: 'nesterov', kind: { type: 'bool' }, default: false, help: 'SGD Nesterov momentum' },
-  { key: 'betas', kind: { type: 'betas' }, default: [0.9, 0.999], help: 'Adam betas, e.g. 0.9,0.999' },
-  { key: 'weightDecay', kind: { type: 'number', min: 0, nullable: true }, default: null, help: 'weight decay: L2 for sgd/adam, decoupled for adamw (default 0; adamw 0.01)' },
-  { key: 'schedule', kind: { type: 'enum', values: ['none', 'step', 'cosine', 'linear', 'plateau', 'warmup_cosine'] }, default: 'none', help: 'LR schedule: none, step, cosine, linear (warm-up), plateau, warmup_cosine (linear warm-up over warmup-epochs, then cosine)' },
-  { key: 'stepSize', kind: { type: 'int', min: 1 }, default: 10, help: 'step schedule: epochs between cuts' },
-  { key: 'gamma', kind: { type: 'number', above: 0, below: 1 }, default: 0.1, help: 'step and plateau schedules: factor of each cut' },
-  { key: 'warmupEpochs', kind: { type: 'int', min: 1 }, default: 5, help: 'linear and warmup_cosine schedules: warm-up epochs from lr/3' },
-  { key: 'plateauPatience', kind: { type: 'int', min: 0 }, default: 3, help: 'plateau schedule: epochs without val loss improvement before a cut' },
-  { key: 'minLr', kind: { type: 'number', min: 0 }, default: 0, help: 'cosine and plateau schedules: lowest lr' },
-  { key: 'dropout', kind: { type: 'number', min: 0, below: 1, nullable: true }, default: null, help: 'dropout before the classifier (default the model\'s)' },
-  { key: 'augment', kind: { type: 'enumList', values: AUGMENTATIONS }, default: [], help: 'augmentations on the device: zoom,rotate,shift,flip (default none)' },
-  { key: 'zoom', kind: { type: 'number', min: 0, below: 1 }, default: 0.1, help: 'zoom range: scale in [1-z, 1+z]' },
-  { key: 'rotate', kind: { type: 'number', min: 0, max: 180 }, default: 10, help: 'rotation range in degrees: [-r, r]' },
-  { key: 'shift', kind: { type: 'number', min: 0, max: 1 }, default: 0.1, help: 'shift range as a share of the side: [-s, s]' },
-  { key: 'flipProbability', kind: { type: 'number', min: 0, max: 1 }, default: 0.5, help: 'probability of a left-right flip' },
-  { key: 'balance', kind: { type: 'enum', values: ['none', 'weights', 'sampling'] }, default: 'none', help: 'class balance: none, weights (inverse-frequency loss weights), sampling (balanced batches)' },
-  { key: 'labelSmoothing', kind: { type: 'number', min: 0, below: 1 }, default: 0, help: 'label smoothing of the loss' },
-  { key: 'patience', kind: { type: 'int', min: 0 }, default: 0, help: 'early stopping: epochs without improvement (0 = off)' },
-  { key: 'selectMetric', kind: { type: 'enum', values: SELECT_METRICS }, default: 'balancedAccuracy', help: 'validation metric choosing the best epoch' },
-  { key: 'grouping', kind: { type: 'enum', values: ['auto', 'subject', 'pseudo', 'none'] }, default: 'auto', help: 'split grouping: auto (subjects, else pseudo-subjects), subject, pseudo, none' },
-  { key: 'subjectPattern', kind: { type: 'string', nullable: true }, default: null, help: 'subject ID from slice file names: a regex with a (?<subject>...) or first group (default: subjects.csv, OASIS or <id>_<slice> names)' },
-  { key: 'splitSeed', kind: { type: 'int', min: 0 }, default: 42, help: 'seed of the train/val/test split (keep it to compare runs on one test set)' },
-  { key: 'seed', kind: { type: 'int', min: 0 }, default: 0, help: 'seed of initialization, shuffling, augmentation and dropout' },
-  { key: 'device', kind: { type: 'string', pattern: /^(cpu|cuda(:\d+)?)$/, expected: 'cpu, cuda or cuda:N' }, default: 'cpu', help: 'cpu or cuda (cuda:N)' },
-  { key: 'threads', kind: { type: 'int', min: 1, nullable: true }, default: null, help: 'libtorch threads (default: the machine\'s)' },
-  { key: 'bootstrap', kind: { type: 'int', min: 0 }, default: 1000, help: 'bootstrap resamples for the test CIs (0 = none)' },
-  { key: 'camSamples', kind: { type: 'int', min: 0 }, default: 4, help: 'test slices to write Grad-CAM images for' },
-  { key: 'collapseThreshold', kind: { type: 'number', above: 0.5, max: 1 }, default: 0.95, help: 'share of predictions in one class that flags a collapsed model' },
-  { key: 'bnRecalibration', kind: { type: 'int', min: 0 }, default: 256, help: 'training images per epoch to recompute batch-norm statistics from before validation (0 = off)' },
-  { key: 'amp', kind: { type: 'enum', values: ['none', 'bf16', 'fp16'] }, default: 'none', help: 'mixed precision: none, bf16 (autocast; CPU or GPU) or fp16 (autocast + loss scaling; GPU only)' },
-  { key: 'channelsLast', kind: { type: 'bool' }, default: true, help: 'channels-last (NHWC) weights: faster convolutions on CPU, same results up to rounding (channelsLast: false in a --config file turns it off)' },
-  { key: 'onBad', kind: { type: 'enum', values: ['skip', 'stop'] }, default: 'skip', help: 'bad input files: skip and report, or stop' },
-  { key: 'runsDir', kind: { type: 'string' }, default: 'runs', help: 'folder that holds run folders' },
-  { key: 'slices', kind: { type: 'string', nullable: true, pattern: /^\s*[\d.]+\s*:\s*[\d.]+\s*$/, expected: 'FROM:TO, e.g. 40:120 or 0.3:0.7' }, default: null, help: 'volumes: axial slice range (indices 40:120 or fractions 0.3:0.7; default the middle 40 %)' },
-  { key: 'spacing', kind: { type: 'number', above: 0, nullable: true }, default: null, help: 'volumes: resample to this voxel size in mm (trilinear, RAS+) before slicing' },
-  { key: 'diagnosisColumn', kind: { type: 'string', nullable: true }, default: null, help: 'BIDS: participants.tsv / sessions.tsv column with the diagnosis' },
-  { key: 'aggregate', kind: { type: 'enum', values: ['mean', 'median', 'vote'] }, default: 'mean', help: 'subject-level results: pool slice predictions by mean probability, median or majority vote' },
-  { key: 'calibrate', kind: { type: 'enum', values: ['none', 'temperature'] }, default: 'none', help: 'calibration fitted on validation: none or temperature (scaling, Guo et al. 2017)' },
-  { key: 'folds', kind: { type: 'int', min: 0 }, default: 0, help: 'cross-validation: K subject-grouped stratified folds, one run each (0 = the data set\'s own split)' },
-  { key: 'fold', kind: { type: 'int', min: 0, nullable: true }, default: null, help: 'cross-validation: only this test fold (0..K-1) instead of all' },
-  { key: 'repeats', kind: { type: 'int', min: 1 }, default: 1, help: 'runs per configuration (and fold) with seeds seed, seed+1, ...' },
-  { key: 'runGroup', kind: { type: 'string', nullable: true }, default: null, help: 'id linking the runs of one cross-validation / repeat set (default: made up)' },
-  { key: 'ema', kind: { type: 'number', min: 0, below: 1 }, default: 0, help: 'decay of an exponential moving average of the weights, used to validate and test (0 = off; e.g. 0.99)' },
-  { key: 'tta', kind: { type: 'enum', values: ['none', 'flip'] }, default: 'none', help: 'test-time augmentation: none, or flip (mean of the slice and its mirror)' },
-  { key: 'recipe', kind: { type: 'enum', values: ['none', 'strong'] }, default: 'none', help: 'settings bundle under the given ones: strong = augmentation, adamw, cosine with warm-up, label smoothing, EMA, TTA (README)' },
-];
+/** The settings table as rows, in help order. */
+export const FIELDS: readonly Field[] = Object.entries(SETTINGS).map(([key, s]) => ({ key: key as keyof TrainConfig, rule: s.rule as Rule, default: s.default, help: s.help }));
 
 const BY_KEY = new Map(FIELDS.map((f) => [f.key as string, f]));
 
-/** `batchSize` -> `batch-size`. */
-export function flagName(key: string): string {
-  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-}
-/** `batch-size` -> `batchSize`. */
-function camel(name: string): string {
-  return name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-}
 
 function levenshtein(a: string, b: string): number {
   const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
@@ -201,35 +113,6 @@ function levenshtein(a: string, b: string): number {
     for (let j = 1; j <= b.length; j++) d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
   }
   return d[a.length]![b.length]!;
-}
-
-function describeKind(kind: Kind): string {
-  switch (kind.type) {
-    case 'int':
-      return kind.min === 1 ? 'positive integer' : kind.min === 0 ? 'non-negative integer' : `integer >= ${kind.min}`;
-    case 'number': {
-      const parts: string[] = [];
-      if (kind.min !== undefined) parts.push(`>= ${kind.min}`);
-      if (kind.above !== undefined) parts.push(`> ${kind.above}`);
-      if (kind.max !== undefined) parts.push(`<= ${kind.max}`);
-      if (kind.below !== undefined) parts.push(`< ${kind.below}`);
-      return `number ${parts.join(' and ')}`.trim();
-    }
-    case 'enum':
-      return `one of ${kind.values.join(', ')}`;
-    case 'string':
-      return kind.expected ?? (kind.required ? 'non-empty string' : 'string');
-    case 'bool':
-      return 'boolean';
-    case 'enumList':
-      return `list of ${kind.values.join(', ')}`;
-    case 'intList':
-      return 'non-empty list of positive integers';
-    case 'size':
-      return 'HxW size (two positive integers) or auto';
-    case 'betas':
-      return 'two numbers in [0, 1)';
-  }
 }
 
 /** Where a value came from, for error messages. */
@@ -241,72 +124,15 @@ function label(key: string, written: string, source: Source): string {
   return key;
 }
 
-/** Splits a flag's comma list ("zoom,rotate" or "16, 32"); an empty string is the empty list. */
-function splitList(text: string): string[] {
-  return text.trim() === '' || text.trim() === 'none' ? [] : text.split(',').map((s) => s.trim());
-}
-
 /**
- * Checks one value against its field. Flags arrive as strings and are converted first; YAML and
- * API values must already have the right type (a quoted "10" in YAML is an error, not a number).
+ * Checks one value against its field. Flags arrive as strings and are converted first (one number
+ * syntax for every flag: {@link parseNumberText}); YAML and API values must already have the
+ * right type (a quoted "10" in YAML is an error, not a number).
  */
 function checkValue(field: Field, written: string, raw: unknown, source: Source): unknown {
-  const kind = field.kind;
-  const name = label(field.key, written, source);
-  const fail = () => invalid(describeKind(kind), name, raw);
-  const fromFlag = source.kind === 'flag' && typeof raw === 'string';
-  if (raw === null && 'nullable' in kind && kind.nullable) return null;
-  switch (kind.type) {
-    case 'int':
-    case 'number': {
-      const value = fromFlag ? (/^\s*-?(\d+\.?\d*|\.\d+)(e-?\d+)?\s*$/i.test(raw as string) ? Number(raw) : NaN) : raw;
-      if (typeof value !== 'number' || !Number.isFinite(value)) throw fail();
-      if (kind.type === 'int' && (!Number.isSafeInteger(value) || value < kind.min || (kind.max !== undefined && value > kind.max))) throw fail();
-      if (kind.type === 'number') {
-        if (kind.min !== undefined && value < kind.min) throw fail();
-        if (kind.max !== undefined && value > kind.max) throw fail();
-        if (kind.above !== undefined && !(value > kind.above)) throw fail();
-        if (kind.below !== undefined && !(value < kind.below)) throw fail();
-      }
-      return value;
-    }
-    case 'enum':
-      if (typeof raw !== 'string' || !kind.values.includes(raw)) throw fail();
-      return raw;
-    case 'string':
-      if (typeof raw !== 'string' || (kind.required && raw.trim() === '') || (kind.pattern && !kind.pattern.test(raw))) throw fail();
-      return raw;
-    case 'bool': {
-      const value = fromFlag ? ({ true: true, false: false } as Record<string, boolean>)[(raw as string).toLowerCase()] : raw;
-      if (typeof value !== 'boolean') throw fail();
-      return value;
-    }
-    case 'enumList': {
-      const list = fromFlag ? splitList(raw as string) : raw;
-      if (!Array.isArray(list) || !list.every((v) => typeof v === 'string' && kind.values.includes(v))) throw fail();
-      return [...new Set(list as string[])];
-    }
-    case 'intList': {
-      const list = fromFlag ? splitList(raw as string).map((s) => (/^\d+$/.test(s) ? Number(s) : s)) : raw;
-      if (!Array.isArray(list) || list.length === 0 || !list.every((v) => Number.isSafeInteger(v) && (v as number) > 0)) throw fail();
-      return list;
-    }
-    case 'size': {
-      if (raw === 'auto') return 'auto';
-      let pair: unknown = raw;
-      if (typeof raw === 'string') {
-        const m = /^\s*(\d+)\s*x\s*(\d+)\s*$/i.exec(raw);
-        pair = m ? [Number(m[1]), Number(m[2])] : undefined;
-      }
-      if (!Array.isArray(pair) || pair.length !== 2 || !pair.every((v) => Number.isSafeInteger(v) && (v as number) > 0)) throw fail();
-      return pair;
-    }
-    case 'betas': {
-      const list = fromFlag ? splitList(raw as string).map((s) => (s === '' ? NaN : Number(s))) : raw;
-      if (!Array.isArray(list) || list.length !== 2 || !list.every((v) => typeof v === 'number' && v >= 0 && v < 1)) throw fail();
-      return list;
-    }
-  }
+  // Sizes are written as text ("208x176") in files too; other kinds keep their YAML/JSON type.
+  const value = typeof raw === 'string' && (source.kind === 'flag' || field.rule.text === 'size') ? fromText(field.rule, raw) : raw;
+  return check(field.rule, label(field.key, written, source), value, raw);
 }
 
 function unknownKey(written: string, source: Source): AlzbenchError {
@@ -344,19 +170,7 @@ export function validateSettings(values: Record<string, unknown>, source: Source
  * readConfigFile('run.yaml'); // { epochs: 50, optimizer: 'sgd', ... }
  */
 export function readConfigFile(path: string): TrainConfigInput {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new AlzbenchError(`Cannot read config file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { exitCode: 2 });
-  }
-  let doc: unknown;
-  try {
-    doc = parseYaml(text);
-  } catch (error) {
-    const where = error instanceof YAMLParseError && error.linePos ? ` at line ${error.linePos[0].line}` : '';
-    throw new AlzbenchError(`Cannot parse config file ${path}${where}: ${(error as Error).message.split('\n')[0]}`, { exitCode: 2 });
-  }
+  const doc = readYamlFile(path, 'config file');
   if (doc === null || doc === undefined) return {};
   if (typeof doc !== 'object' || Array.isArray(doc)) {
     throw new AlzbenchError(`Expected a mapping of settings in ${path} but received ${describeValue(doc)}`, { exitCode: 2, hint: 'e.g. "epochs: 20" on one line, "optimizer: sgd" on the next' });
@@ -385,14 +199,18 @@ export function resolveConfig(...sources: TrainConfigInput[]): TrainConfig {
   return merged as unknown as TrainConfig;
 }
 
-/** The flags of `alzbench train` for node's parseArgs: every setting as a string flag. */
-export function trainFlagOptions(): Record<string, { type: 'string' }> {
-  return Object.fromEntries(FIELDS.map((f) => [flagName(f.key), { type: 'string' as const }]));
+/** The flags of `alzbench train` for node's parseArgs: boolean settings as boolean flags, the others as strings. */
+export function trainFlagOptions(): Record<string, { type: 'string' | 'boolean' }> {
+  return Object.fromEntries(FIELDS.map((f) => [flagName(f.key), { type: f.rule.text === 'bool' ? ('boolean' as const) : ('string' as const) }]));
 }
 
 /** Help lines for the settings, one per flag. */
 export function settingsHelp(): string {
-  const rows = FIELDS.map((f) => [`--${flagName(f.key)}`, `${f.help}${f.default === undefined || f.default === null ? '' : ` (default ${Array.isArray(f.default) ? f.default.join(',') || 'none' : String(f.default)})`}`]);
+  // The accepted values come from each setting's rule, so help and validation cannot disagree.
+  const rows = FIELDS.map((f) => {
+    const fallback = f.default === undefined || f.default === null ? '' : `default ${Array.isArray(f.default) ? f.default.join(',') || 'none' : String(f.default)}; `;
+    return [`--${flagName(f.key)}`, `${f.help} (${fallback}${describeRule(f.rule)})`];
+  });
   const width = Math.max(...rows.map(([a]) => a!.length));
   return rows.map(([a, b]) => `  ${a!.padEnd(width)}  ${b}`).join('\n');
 }

@@ -4,8 +4,8 @@
  * shuffle, augment, step, validate, select, checkpoint and log; at the end the test evaluation of
  * the best and last epochs with confidence intervals, predictions, Grad-CAM images and plots.
  */
-import { existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Tensor } from '../torch/tensor.js';
 import { tensor } from '../torch/creation.js';
 import { tidy } from '../torch/scope.js';
@@ -23,8 +23,10 @@ import { isCollapsed } from '../eval/collapse.js';
 import { toModelInput } from '../eval/model-input.js';
 import { augmentBatch } from './augment.js';
 import { resolveConfig, validateSettings, type TrainConfig, type TrainConfigInput } from './config.js';
-import { copyCheckpoint, disposeCheckpoint, loadCheckpoint, saveCheckpoint, type TrainerState } from '../models/checkpoint.js';
+import { CheckpointError, copyCheckpoint, disposeCheckpoint, loadCheckpoint, saveCheckpoint, type TrainerState } from '../models/checkpoint.js';
 import { disposeTrainingData, loadTrainingData, type TrainingData } from '../data/data-tensors.js';
+import { readRunRecord } from '../run-folder/run-files.js';
+import { StopSignals } from './stop-signals.js';
 import type { EpochRecord, TrainEvent } from './events.js';
 import { makeOptimizer, makeSchedule, resolvedLr, resolvedWeightDecay } from './optimizer-factory.js';
 import { lineChartSvg } from './plots.js';
@@ -66,6 +68,11 @@ export interface TrainOptions {
    * (run.json stays `running`), so resume can be checked against an uninterrupted run.
    */
   readonly haltAfterEpoch?: number;
+  /**
+   * Stop at the next batch on SIGINT/SIGTERM, marking the run `interrupted` (default true). The
+   * last checkpoint stays; `alzbench train --resume <id>` continues from it.
+   */
+  readonly handleSignals?: boolean;
 }
 
 /** What a finished (or stopped) run reports. */
@@ -129,16 +136,39 @@ export async function train(settings: TrainConfigInput, options: TrainOptions = 
  *
  * @param ref run folder path or run id under `runsDir`
  */
-export async function resumeRun(ref: string, options: TrainOptions & { runsDir?: string } = {}): Promise<TrainResult> {
+export async function resumeRun(ref: string, options: TrainOptions & { runsDir?: string; fromScratch?: boolean } = {}): Promise<TrainResult> {
   const paths = findRunFolder(ref, options.runsDir);
-  const record = readJson<RunRecord>(paths.record);
+  const record = readRunRecord(paths.record);
   if (record.status === 'done' || record.status === 'collapsed' || record.status === 'diverged') {
     throw new AlzbenchError(`Run ${record.id} has already ended (status ${record.status}); nothing to resume`, { exitCode: 2 });
   }
   if (record.status === 'running' && record.pid !== undefined && record.pid !== process.pid && processAlive(record.pid)) {
     throw new AlzbenchError(`Run ${record.id} is still running in process ${record.pid}`, { hint: 'stop that process first, or wait for it', exitCode: 2 });
   }
-  const config = readJson<TrainConfig>(paths.config);
+  // config.json is read back through the settings' rules: a damaged or edited file is a named error.
+  const config = resolveConfig(validateSettings(readJson<Record<string, unknown>>(paths.config), { kind: 'file', file: paths.config }));
+  const restart = `alzbench train --resume ${record.id} --from-scratch${options.runsDir ? ` --runs-dir ${options.runsDir}` : ''}`;
+  if (options.fromScratch) {
+    // Explicitly asked: drop the checkpoints and metrics, train from epoch 1 with the same settings.
+    rmSync(paths.last, { force: true });
+    rmSync(paths.best, { force: true });
+    updateRunRecord(paths, { epochsDone: 0, bestEpoch: null });
+  } else if (!existsSync(paths.last)) {
+    if ((record.epochsDone ?? 0) > 0) {
+      throw new CheckpointError(`Run ${record.id} recorded ${record.epochsDone} finished epoch(s) but its checkpoint ${paths.last} is missing; resuming would silently start over`, {
+        exitCode: 2,
+        hint: `restore the file, or restart the run from epoch 1 with: ${restart}`,
+      });
+    }
+  } else {
+    // Verify the checkpoint (format, version, tensor checksum) before loading any data.
+    try {
+      disposeCheckpoint(loadCheckpoint(paths.last));
+    } catch (error) {
+      if (error instanceof AlzbenchError) throw new CheckpointError(error.message, { exitCode: 2, hint: `restore the file, or restart the run from epoch 1 with: ${restart}` });
+      throw error;
+    }
+  }
   return runTraining(paths, config, true, options);
 }
 
@@ -163,13 +193,9 @@ function writePlots(paths: RunPaths, history: readonly EpochRecord[]): void {
 
 async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolean, options: TrainOptions): Promise<TrainResult> {
   const now = () => new Date().toISOString();
-  const before = readJson<RunRecord>(paths.record);
-  updateRunRecord(paths, {
-    status: 'running',
-    pid: process.pid,
-    started: before.started ?? now(),
-    ...(resuming ? { resumed: [...(before.resumed ?? []), { at: now(), fromEpoch: before.epochsDone ?? 0, pid: process.pid }] } : {}),
-  });
+  const before = readRunRecord(paths.record);
+  updateRunRecord(paths, { status: 'running', pid: process.pid, started: before.started ?? now() });
+  const signals = options.handleSignals === false ? null : new StopSignals();
   const log = (text: string) => emit(options, { type: 'message', text });
   let data: TrainingData | undefined;
   let model: Module | undefined;
@@ -276,6 +302,8 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
       ema?.restore(model, emaPath);
       log(`resuming after epoch ${state.epoch}`);
     }
+    // The epoch this resume really continues from: the checkpoint's, not the record's count.
+    if (resuming) updateRunRecord(paths, { resumed: [...(before.resumed ?? []), { at: now(), fromEpoch: state.epoch, pid: process.pid }] });
     // metrics.jsonl holds exactly the checkpointed epochs (a line written after the last
     // checkpoint, by a process killed just then, is dropped and redone).
     writeFileAtomic(paths.metrics, state.history.map((r) => `${JSON.stringify(r)}\n`).join(''));
@@ -289,7 +317,9 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
     const augmentSettings = config;
     let diverged: string | undefined;
     let stoppedEarly = false;
+    let interrupted: string | undefined;
     for (let epoch = state.epoch + 1; epoch <= config.epochs; epoch++) {
+      if (signals?.received) break;
       if (config.patience > 0 && state.badEpochs >= config.patience) {
         stoppedEarly = true;
         break;
@@ -330,6 +360,9 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
           diverged = `training loss was ${loss} at epoch ${epoch}, batch ${b + 1} of ${batches} (lr ${lr})`;
           break;
         }
+        // Let a pending SIGINT/SIGTERM handler run (the batch loop is otherwise synchronous).
+        if (signals) await signals.poll();
+        if (signals?.received) break;
         lossSum += loss * index.length;
         correct += hits;
         seen += index.length;
@@ -346,7 +379,7 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
           loss: lossSum / seen,
         });
       }
-      if (diverged) break;
+      if (diverged || signals?.received) break;
       const trainSeconds = (performance.now() - epochStart) / 1000;
       ema?.swapIn(model); // validate (and checkpoint) the averaged weights
       if (config.bnRecalibration > 0) {
@@ -405,6 +438,12 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
         return { id: before.id, dir: paths.dir, status: 'running', epochsDone: epoch, bestEpoch: state.best?.epoch ?? null, history, test: null };
       }
     }
+    if (signals?.received) {
+      interrupted = `stopped by ${signals.received} after epoch ${state.epoch} (its last checkpoint)`;
+      updateRunRecord(paths, { status: 'interrupted', pid: undefined, reason: interrupted });
+      log(`INTERRUPTED: ${interrupted}; continue with: alzbench train --resume ${before.id} --runs-dir ${dirname(paths.dir)}`);
+      return { id: before.id, dir: paths.dir, status: 'interrupted', reason: interrupted, epochsDone: state.epoch, bestEpoch: state.best?.epoch ?? null, history, test: null };
+    }
     if (stoppedEarly) log(`early stopping: no improvement of ${config.selectMetric} for ${config.patience} epochs (best epoch ${state.best?.epoch})`);
     if (diverged) log(`DIVERGED: ${diverged}`);
 
@@ -440,6 +479,7 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
     updateRunRecord(paths, { status: 'failed', pid: undefined, finished: now(), reason: (error as Error).message });
     throw error;
   } finally {
+    signals?.dispose();
     classWeights?.dispose();
     ema?.dispose();
     optimizer?.disposeState();

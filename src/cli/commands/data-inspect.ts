@@ -7,6 +7,7 @@ import { DEFAULT_NEAR_THRESHOLD, EmptyDataError, prepareDataset, type Grouping, 
 import { invalid } from '../../util/errors.js';
 import type { VolumeSummary } from '../../data/dataset.js';
 import { type Command, parseFlags } from '../command.js';
+import { flagValue, int, number, oneOf } from '../../util/schema.js';
 
 const usage = `usage: alzbench data inspect <dir> [--task 4class|binary|map:A=x,B=y] [--json] [flags]
 
@@ -191,19 +192,13 @@ export const dataInspectCommand: Command = {
       true,
     );
     if (positionals.length !== 1) throw invalid('one data set folder', '<dir>', positionals, 'e.g. alzbench data inspect ../shared/data/kaggle4-sample');
-    const seed = values.seed === undefined ? undefined : Number(values.seed);
-    if (seed !== undefined && !Number.isSafeInteger(seed)) throw invalid('integer', '--seed', values.seed);
-    const grouping = values.grouping ?? 'auto';
-    if (!['auto', 'subject', 'pseudo', 'none'].includes(grouping)) throw invalid('one of auto, subject, pseudo, none', '--grouping', grouping);
-    const near = values['near-threshold'] === undefined ? undefined : Number(values['near-threshold']);
-    if (near !== undefined && !(near >= 0 && near <= 2)) throw invalid('number in 0..2 (1 - correlation)', '--near-threshold', values['near-threshold']);
-    const perScan = values['slices-per-scan'] === undefined ? undefined : Number(values['slices-per-scan']);
-    if (perScan !== undefined && !(Number.isInteger(perScan) && perScan >= 1)) throw invalid('positive integer', '--slices-per-scan', values['slices-per-scan']);
-    const onBad = values['on-bad'] ?? 'skip';
-    if (onBad !== 'skip' && onBad !== 'stop') throw invalid('skip or stop', '--on-bad', onBad);
+    const seed = flagValue(int({ min: Number.MIN_SAFE_INTEGER, expected: 'integer' }), '--seed', values.seed);
+    const grouping = flagValue(oneOf(['auto', 'subject', 'pseudo', 'none'] as const), '--grouping', values.grouping, 'auto');
+    const near = flagValue(number({ min: 0, max: 2, expected: 'number in 0..2 (1 - correlation)' }), '--near-threshold', values['near-threshold']);
+    const perScan = flagValue(int({ min: 1, max: 10_000, expected: 'positive integer' }), '--slices-per-scan', values['slices-per-scan']);
+    const spacing = flagValue(number({ above: 0, max: 100, expected: 'positive number of mm' }), '--spacing', values.spacing);
+    const onBad = flagValue(oneOf(['skip', 'stop'] as const, 'skip or stop'), '--on-bad', values['on-bad'], 'skip');
     const progress = (message: string) => process.stderr.write(`data inspect: ${message}\n`);
-    const spacing = values.spacing === undefined ? undefined : Number(values.spacing);
-    if (spacing !== undefined && !(Number.isFinite(spacing) && spacing > 0)) throw invalid('positive number of mm', '--spacing', values.spacing);
     const dataset = await openDataset(resolve(positionals[0]!), {
       ...(values.slices ? { sliceRange: parseSliceRange(values.slices) } : {}),
       ...(spacing !== undefined ? { spacing } : {}),

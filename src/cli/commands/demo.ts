@@ -4,7 +4,8 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { Command } from '../command.js';
 import { parseFlags } from '../command.js';
-import { invalid } from '../../util/errors.js';
+import { describeRule, flagValue } from '../../util/schema.js';
+import { WORKERS } from '../flag-rules.js';
 import { openDataset } from '../../data/open-dataset.js';
 import { prepareDataset } from '../../data/prepare.js';
 import { generateDataset } from '../../data/synth/generate.js';
@@ -31,7 +32,7 @@ The main job on a fresh machine, in about 5-10 minutes on a 2-core CPU:
 A second run reuses the data and every finished run. Everything goes under DIR.
 
   --dir DIR      output folder (default alzbench-demo): data/, runs/, alzbench.db, report.html
-  --workers N    training processes at once (default 2)
+  --workers N    training processes at once (default 2; ${describeRule(WORKERS)})
   --smallest     small data, a tiny model, a few epochs (CI: the whole path in a few minutes;
                  its runs train for real: none may collapse, and the leaky split must win)
   --json         print one JSON document (both comparisons) on stdout`;
@@ -96,8 +97,7 @@ export const demoCommand: Command = {
       smallest: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
     });
-    const workers = Number(values.workers);
-    if (!Number.isInteger(workers) || workers < 1) throw invalid('positive integer', '--workers', values.workers);
+    const workers = flagValue(WORKERS, '--workers', values.workers, 2);
     const dir = resolve(values.dir);
     const scale = values.smallest ? 'smallest' : 'full';
     const log = (line: string) => process.stderr.write(`${line}\n`);

@@ -6,6 +6,8 @@ import { loadTrainedModel } from '../../models/load-trained.js';
 import { invalid } from '../../util/errors.js';
 import { AGGREGATE_RULES, type AggregateRule } from '../../eval/subject-aggregate.js';
 import { type Command, parseFlags } from '../command.js';
+import { describeRule, flagValue, oneOf } from '../../util/schema.js';
+import { BOOTSTRAP, SEED } from '../flag-rules.js';
 
 const usage = `usage: alzbench eval <run|checkpoint> --data <dir> [--split all|train|val|test] [--json]
 
@@ -17,7 +19,7 @@ the confusion matrix, and 95 % bootstrap CIs (by subject when the data set has s
 flags:
   --data DIR            data set folder (required)
   --split S             all slices (default) or the data set's own train/, val/ or test/ folder
-  --bootstrap N         bootstrap resamples (default 1000; 0 = none)
+  --bootstrap N         bootstrap resamples (default 1000; 0 = none; ${describeRule(BOOTSTRAP)})
   --seed S              bootstrap seed (default 0)
   --aggregate R         subject-level pooling of slice probabilities: mean, median or vote
                         (default the run's setting, else mean)
@@ -27,12 +29,6 @@ flags:
   --runs-dir DIR        where run ids are looked up (default runs)
   --json                print one JSON document on stdout`;
 
-function nonNegativeInt(name: string, raw: string | undefined, fallback: number): number {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n)) throw invalid('non-negative integer', name, raw);
-  return n;
-}
 
 /** `alzbench eval`: a saved model's metrics on a data set. */
 export const evalCommand: Command = {
@@ -58,16 +54,15 @@ export const evalCommand: Command = {
     );
     if (positionals.length !== 1) throw invalid('one run folder, run id or checkpoint', '<run|checkpoint>', positionals);
     if (!values.data) throw invalid('a data set folder', '--data', values.data);
-    const split = values.split ?? 'all';
-    if (!['all', 'train', 'val', 'test'].includes(split)) throw invalid('one of all, train, val, test', '--split', split);
-    const bootstrap = nonNegativeInt('--bootstrap', values.bootstrap, 1000);
-    const seed = nonNegativeInt('--seed', values.seed, 0);
+    const split = flagValue(oneOf(['all', 'train', 'val', 'test'] as const), '--split', values.split, 'all');
+    const bootstrap = flagValue(BOOTSTRAP, '--bootstrap', values.bootstrap, 1000);
+    const seed = flagValue(SEED, '--seed', values.seed, 0);
     if (values.aggregate !== undefined && !AGGREGATE_RULES.includes(values.aggregate as AggregateRule)) throw invalid(AGGREGATE_RULES.join(', '), '--aggregate', values.aggregate);
     if (values.grouping !== undefined && !['none', 'pseudo'].includes(values.grouping)) throw invalid('none or pseudo', '--grouping', values.grouping);
     const trained = loadTrainedModel(positionals[0]!, values['runs-dir'] ? { runsDir: values['runs-dir'] } : {});
     try {
       const result = await evaluateDataset(trained, resolve(values.data), {
-        split: split as 'all',
+        split,
         bootstrap,
         seed,
         ...(values.aggregate ? { aggregate: values.aggregate as AggregateRule } : {}),

@@ -1,7 +1,7 @@
 import type { Command } from '../command.js';
 import { parseFlags } from '../command.js';
-import { invalid } from '../../util/errors.js';
 import { countParameters, getModelSpec, listModels } from '../../models/registry.js';
+import { flagValue, int, numberOf } from '../../util/schema.js';
 
 const usage = `usage: alzbench models [--in-channels 1|3] [--num-classes N] [--json]
 
@@ -24,10 +24,8 @@ export const modelsCommand: Command = {
       'num-classes': { type: 'string' },
       json: { type: 'boolean', default: false },
     });
-    const inChannels = values['in-channels'] === undefined ? 1 : Number(values['in-channels']);
-    if (inChannels !== 1 && inChannels !== 3) throw invalid('1 or 3', '--in-channels', values['in-channels']);
-    const numClasses = values['num-classes'] === undefined ? 2 : Number(values['num-classes']);
-    if (!Number.isInteger(numClasses) || numClasses < 1) throw invalid('positive integer', '--num-classes', values['num-classes']);
+    const inChannels = flagValue(numberOf([1, 3]), '--in-channels', values['in-channels'], 1);
+    const numClasses = flagValue(int({ min: 1, max: 1000 }), '--num-classes', values['num-classes'], 2);
 
     const rows = listModels().map((name) => {
       const spec = getModelSpec(name);

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { tensor } from '../../torch/creation.js';
 import { tidy } from '../../torch/scope.js';
@@ -9,8 +8,9 @@ import { gradCam } from '../../eval/grad-cam.js';
 import { toModelInput } from '../../eval/model-input.js';
 import { preprocessSlices } from '../../data/data-tensors.js';
 import { loadTrainedModel } from '../../models/load-trained.js';
-import { AlzbenchError, invalid } from '../../util/errors.js';
+import { invalid } from '../../util/errors.js';
 import { type Command, parseFlags } from '../command.js';
+import { INPUT_LIMITS, readInputFile } from '../../util/read-input.js';
 
 const usage = `usage: alzbench predict <run|checkpoint> <image...> [--cam out.png] [--json]
 
@@ -44,12 +44,8 @@ export const predictCommand: Command = {
     try {
       const rasters = [];
       for (const path of images) {
-        let bytes: Buffer;
-        try {
-          bytes = await readFile(path);
-        } catch (error) {
-          throw new AlzbenchError(`Cannot read image ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { exitCode: 2 });
-        }
+        // A regular file of at most INPUT_LIMITS.image bytes; errors name the file.
+        const bytes = await readInputFile(path, 'image', INPUT_LIMITS.image);
         rasters.push(await decodeImage(bytes, { name: path }));
       }
       const { pixels, size } = await preprocessSlices(rasters, trained.chain, trained.imageSize);

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { decodeImage } from '../../data/decode-image.js';
 import { applyChainSteps } from '../../preprocess/chain.js';
 import { parseChain } from '../../preprocess/chain-spec.js';
@@ -6,6 +6,8 @@ import { loadImageOps } from '../../preprocess/load-image-ops.js';
 import { renderPreviewGrid } from '../../preprocess/preview-grid.js';
 import { invalid } from '../../util/errors.js';
 import { type Command, parseFlags } from '../command.js';
+import { flagValue, int } from '../../util/schema.js';
+import { readInputText } from '../../util/read-input.js';
 
 const usage = `usage: alzbench preview <image> --pipeline <spec|file.yaml> --out grid.png [--columns N] [--json]
 
@@ -43,9 +45,8 @@ export const previewCommand: Command = {
     if (positionals.length !== 1) throw invalid('one image path', '<image>', positionals, 'e.g. alzbench preview slice.jpg --pipeline "grayscale|clahe" --out grid.png');
     if (!values.pipeline) throw invalid('a pipeline spec', '--pipeline', values.pipeline, 'e.g. --pipeline "grayscale|clahe(clip=2,tile=7)"');
     if (!values.out) throw invalid('an output PNG path', '--out', values.out);
-    const columns = values.columns === undefined ? undefined : Number(values.columns);
-    if (columns !== undefined && !(Number.isInteger(columns) && columns >= 1)) throw invalid('positive integer', '--columns', values.columns);
-    const spec = /\.ya?ml$/i.test(values.pipeline) ? await readFile(values.pipeline, 'utf8') : values.pipeline;
+    const columns = flagValue(int({ min: 1, max: 64 }), '--columns', values.columns);
+    const spec = /\.ya?ml$/i.test(values.pipeline) ? readInputText(values.pipeline, 'pipeline file') : values.pipeline;
     const chain = parseChain(spec);
     const image = await decodeImage(positionals[0]!, { keepColor: true });
     const steps = applyChainSteps(chain, image, await loadImageOps());

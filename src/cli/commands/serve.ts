@@ -2,7 +2,8 @@ import { type Command, parseFlags } from '../command.js';
 import { openSyncedStore, STORE_FLAGS, STORE_HELP } from './store-options.js';
 import { startServer } from '../../server/server.js';
 import { checkBindSafety } from '../../server/auth.js';
-import { invalid } from '../../util/errors.js';
+import { flagValue } from '../../util/schema.js';
+import { PORT } from '../flag-rules.js';
 
 const usage = `usage: alzbench serve [--db REF] [--runs-dir DIR] [--port N] [--host ADDR] [--token SECRET] [--data-root DIR...]
 
@@ -33,8 +34,7 @@ export const serveCommand: Command = {
   usage,
   async run(argv) {
     const { values } = parseFlags('serve', argv, { ...STORE_FLAGS, port: { type: 'string' }, host: { type: 'string' }, token: { type: 'string' }, 'data-root': { type: 'string', multiple: true } });
-    const port = values.port === undefined ? 8765 : Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw invalid('integer port 0..65535', '--port', values.port);
+    const port = flagValue(PORT, '--port', values.port, 8765);
     const host = values.host ?? '127.0.0.1';
     // From the environment, the token does not show in `ps` to other users of the machine.
     const token = values.token ?? (process.env.ALZBENCH_TOKEN || undefined);

@@ -3,6 +3,8 @@ import { runSweep } from '../../sweep/run-sweep.js';
 import { settingsFromFlags } from '../../train/config.js';
 import { AlzbenchError, invalid } from '../../util/errors.js';
 import { type Command, parseFlags } from '../command.js';
+import { describeRule, flagValue } from '../../util/schema.js';
+import { ATTEMPTS, WORKERS } from '../flag-rules.js';
 import { openSyncedStore, STORE_FLAGS, STORE_HELP } from './store-options.js';
 import { defaultDbRef, isPostgresUrl } from '../../store/open-store.js';
 import { openRunQueue } from '../../queue/run-queue.js';
@@ -17,10 +19,10 @@ runs and continues the others (a run whose worker was killed resumes from its la
 after --attempts tries it is marked failed). Ctrl-C stops the workers; their runs stay queued.
 See experiments/ for the study's tables as sweep files.
 
-  --workers N       training processes at once (default 1)
+  --workers N       training processes at once (default 1; ${describeRule(WORKERS)})
   --scale NAME      the file's variant: full (default, or the file's "scale:") or e.g. small
   --set key=value   override a base setting for every run, e.g. --set data=/data/kaggle (repeatable)
-  --attempts N      tries per run when its worker dies (default 2)
+  --attempts N      tries per run when its worker dies (default 2; ${describeRule(ATTEMPTS)})
   --create-only     only create the runs in the store
   --follow          with a postgres:// store: wait until workers ended every run, printing progress
 
@@ -29,13 +31,6 @@ returns: "alzbench worker --db postgres://..." on any machines trains them (READ
 machines"). With --workers N it trains them here, as with a SQLite file.
   --json            print one JSON document with the summary on stdout
 ${STORE_HELP}`;
-
-function positiveInt(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1) throw invalid('positive integer', name, value);
-  return n;
-}
 
 /** `alzbench sweep`: run a sweep file. */
 export const sweepCommand: Command = {
@@ -66,7 +61,7 @@ export const sweepCommand: Command = {
       overrides[pair.slice(0, eq)] = pair.slice(eq + 1);
     }
     const spec = readSweepFile(positionals[0]!, { ...(values.scale ? { scale: values.scale } : {}), overrides: settingsFromFlags(overrides) });
-    const workers = positiveInt('--workers', values.workers, 1);
+    const workers = flagValue(WORKERS, '--workers', values.workers, 1);
     if (isPostgresUrl(defaultDbRef(values.db)) && values.workers === undefined && !values['create-only']) return enqueueCommand(spec, values);
     if (values.follow) throw new AlzbenchError('--follow follows a queued sweep: it needs --db postgres://... and no --workers', { exitCode: 2 });
     const store = await openSyncedStore(values);
@@ -74,13 +69,17 @@ export const sweepCommand: Command = {
       const summary = await runSweep(store, spec, {
         workers,
         runsDir: values['runs-dir'] ?? 'runs',
-        maxAttempts: positiveInt('--attempts', values.attempts, 2),
+        maxAttempts: flagValue(ATTEMPTS, '--attempts', values.attempts, 2),
         createOnly: values['create-only'],
         log: (line) => process.stderr.write(`${line}\n`),
         // Testing aid: a stand-in trainer module for the training processes.
         ...(process.env.ALZBENCH_SWEEP_TRAINER ? { trainer: process.env.ALZBENCH_SWEEP_TRAINER } : {}),
       });
-      const unfinished = (summary.statuses.queued ?? 0) + (summary.statuses.running ?? 0);
+      // Runs still running here belong to a process on another host (live ones on this host were
+      // waited for): name them; they are not failures of this sweep.
+      const elsewhere = (await store.listRuns({ sweepId: summary.sweep.id })).filter((r) => r.status === 'running');
+      if (elsewhere.length > 0) process.stderr.write(`sweep: ${elsewhere.length} run(s) still training in another process: ${elsewhere.map((r) => `${r.id} (${r.owner ?? 'unknown owner'})`).join(', ')}\n`);
+      const unfinished = (summary.statuses.queued ?? 0) + (summary.statuses.interrupted ?? 0) + (summary.statuses.failed ?? 0);
       if (values.json) {
         process.stdout.write(
           `${JSON.stringify({
@@ -115,7 +114,7 @@ async function enqueueCommand(spec: SweepSpec, values: { db?: string | undefined
     const queue = await openRunQueue(defaultDbRef(values.db));
     let summary;
     try {
-      summary = await enqueueSweep(store, queue, spec, { runsDir: values['runs-dir'] ?? 'runs', maxAttempts: positiveInt('--attempts', values.attempts, 2) });
+      summary = await enqueueSweep(store, queue, spec, { runsDir: values['runs-dir'] ?? 'runs', maxAttempts: flagValue(ATTEMPTS, '--attempts', values.attempts, 2) });
     } finally {
       await queue.close();
     }

@@ -1,6 +1,7 @@
 import { generateDataset } from '../../data/synth/generate.js';
 import { invalid } from '../../util/errors.js';
 import { type Command, parseFlags } from '../command.js';
+import { flagValue, int, number } from '../../util/schema.js';
 
 const usage = `usage: alzbench synth --out <dir> [--subjects N] [--seed S] [--slices N] [--test-fraction F] [--force] [--json]
 
@@ -21,14 +22,10 @@ flags:
   --force                replace a data set generated in --out before
   --json                 print a JSON summary on stdout (progress goes to stderr)`;
 
-function integerFlag(name: string, raw: string | undefined, min: number): number | undefined {
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (!/^-?\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min) {
-    throw invalid(min > 0 ? 'positive integer' : 'integer', `--${name}`, raw);
-  }
-  return value;
-}
+const SUBJECTS = int({ min: 1, max: 100_000 });
+const SLICES = int({ min: 1, max: 1000 });
+const ANY_SEED = int({ min: Number.MIN_SAFE_INTEGER, expected: 'integer' });
+const TEST_FRACTION = number({ min: 0, below: 1, expected: 'number in [0, 1)' });
 
 /** `alzbench synth`: writes the synthetic demo data set (see {@link generateDataset}). */
 export const synthCommand: Command = {
@@ -47,11 +44,10 @@ export const synthCommand: Command = {
     });
     if (values.out === undefined || values.out === '') throw invalid('a folder path', '--out', values.out, 'e.g. alzbench synth --out demo-data');
     const testFractionRaw = values['test-fraction'];
-    const testFraction = testFractionRaw === undefined ? undefined : Number(testFractionRaw);
-    if (testFraction !== undefined && !(testFraction >= 0 && testFraction < 1)) throw invalid('number in [0, 1)', '--test-fraction', testFractionRaw);
-    const subjects = integerFlag('subjects', values.subjects, 1);
-    const seed = integerFlag('seed', values.seed, Number.MIN_SAFE_INTEGER);
-    const slices = integerFlag('slices', values.slices, 1);
+    const testFraction = flagValue(TEST_FRACTION, '--test-fraction', testFractionRaw);
+    const subjects = flagValue(SUBJECTS, '--subjects', values.subjects);
+    const seed = flagValue(ANY_SEED, '--seed', values.seed);
+    const slices = flagValue(SLICES, '--slices', values.slices);
 
     const started = performance.now();
     const progress = process.stderr.isTTY

@@ -1,15 +1,17 @@
-import { FIELDS, flagName, readConfigFile, settingsFromFlags, settingsHelp } from '../../train/config.js';
+import { dirname } from 'node:path';
+import { readConfigFile, settingsFromFlags, settingsHelp, trainFlagOptions } from '../../train/config.js';
 import { resumeRun, train, type TrainResult } from '../../train/trainer.js';
 import { stderrReporter } from '../../train/progress.js';
 import { expandRuns } from '../../train/expand-runs.js';
 import { summarizeGroup } from '../../eval/group-summary.js';
-import { AlzbenchError, invalid } from '../../util/errors.js';
+import { AlzbenchError } from '../../util/errors.js';
 import { type Command, parseFlags } from '../command.js';
+import { flagValue, oneOf } from '../../util/schema.js';
 import { openStore } from '../../store/open-store.js';
 import { syncRunFolder } from '../../store/sync.js';
 
 const usage = `usage: alzbench train --data <dir> [--task binary|4class] [--model NAME] [settings] [--config run.yaml] [--json]
-       alzbench train --resume <run> [--runs-dir DIR] [--json]
+       alzbench train --resume <run> [--from-scratch] [--runs-dir DIR] [--json]
 
 Trains a model and writes the run folder <runs-dir>/<id>/ (run.json, config.json with every
 default, split.json, metrics.jsonl, checkpoints/last.ckpt and best.ckpt after every epoch,
@@ -20,7 +22,8 @@ as "diverged"; a model predicting one class for (nearly) all slices is flagged "
 Settings come from --config (YAML: the keys below in camelCase or kebab-case) and flags; flags win.
 
   --config FILE   YAML file of settings
-  --resume RUN    continue a killed or failed run (folder or id) from its last checkpoint
+  --resume RUN    continue a killed, failed or interrupted run (folder or id) from its last checkpoint
+  --from-scratch  with --resume: restart the run from epoch 1 (when its checkpoint is missing or damaged)
   --progress P    bar, lines or none (default: bar on a terminal, else lines)
   --db REF        also record the finished run in a run store (SQLite file or postgres:// URL)
   --json          print one JSON document with the result on stdout
@@ -60,18 +63,18 @@ export const trainCommand: Command = {
   summary: 'train a model; write runs/<id>/ with checkpoints, metrics, test CIs, predictions, Grad-CAM',
   usage,
   async run(argv) {
-    const settingFlags = Object.fromEntries(FIELDS.map((f) => [flagName(f.key), { type: f.kind.type === 'bool' ? ('boolean' as const) : ('string' as const) }]));
     const { values } = parseFlags('train', argv, {
-      ...settingFlags,
+      ...trainFlagOptions(),
       config: { type: 'string' },
       resume: { type: 'string' },
+      'from-scratch': { type: 'boolean', default: false },
       progress: { type: 'string' },
       db: { type: 'string' },
       json: { type: 'boolean', default: false },
     });
-    const { config: configFile, resume, progress, json, db, ...rest } = values as Record<string, string | boolean | undefined>;
-    const mode = (progress as string | undefined) ?? (process.stderr.isTTY ? 'bar' : 'lines');
-    if (!['bar', 'lines', 'none'].includes(mode)) throw invalid('bar, lines or none', '--progress', progress);
+    const { config: configFile, resume, progress, json, db, 'from-scratch': fromScratch, ...rest } = values as Record<string, string | boolean | undefined>;
+    if (fromScratch && resume === undefined) throw new AlzbenchError('--from-scratch restarts a run given with --resume <run>', { exitCode: 2 });
+    const mode = flagValue(oneOf(['bar', 'lines', 'none'] as const, 'bar, lines or none'), '--progress', progress as string | undefined, process.stderr.isTTY ? 'bar' : 'lines');
     const onEvent = mode === 'none' ? undefined : stderrReporter(process.stderr, { bar: mode === 'bar' });
     const given = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
     let result: TrainResult;
@@ -81,7 +84,7 @@ export const trainCommand: Command = {
       if (extra.length > 0 || configFile !== undefined) {
         throw new AlzbenchError(`--resume continues a run with its own settings; it takes no ${[...extra.map((k) => `--${k}`), ...(configFile ? ['--config'] : [])].join(', ')}`, { exitCode: 2 });
       }
-      result = await resumeRun(resume as string, { ...(onEvent ? { onEvent } : {}), ...(given['runs-dir'] ? { runsDir: given['runs-dir'] as string } : {}) });
+      result = await resumeRun(resume as string, { ...(onEvent ? { onEvent } : {}), ...(given['runs-dir'] ? { runsDir: given['runs-dir'] as string } : {}), ...(fromScratch ? { fromScratch: true } : {}) });
     } else {
       const fromFile = configFile === undefined ? {} : readConfigFile(configFile as string);
       const fromFlags = settingsFromFlags(rest);
@@ -121,6 +124,10 @@ export const trainCommand: Command = {
       if (subject) console.log(`  test per subject (${subject.subjects}${subject.reconstructed ? ' pseudo-subjects' : ''}, ${subject.rule}): accuracy ${subject.metrics.accuracy.toFixed(3)}, balanced accuracy ${subject.metrics.balancedAccuracy.toFixed(3)}, sensitivity ${subject.metrics.sensitivity.toFixed(3)}, specificity ${subject.metrics.specificity.toFixed(3)}, AUC ${subject.metrics.auc.toFixed(3)}`);
       if (result.test) console.log(`  calibration: ECE ${result.test.calibration.test.ece.toFixed(4)} (15 equal-width bins)${result.test.calibration.temperature ? `, ${result.test.calibration.temperature.test.ece.toFixed(4)} after temperature scaling (T=${result.test.calibration.temperature.value.toFixed(3)})` : ''}`);
       console.log(`  folder ${result.dir}`);
+    }
+    if (result.status === 'interrupted') {
+      process.stderr.write(`resume with: alzbench train --resume ${result.id} --runs-dir ${dirname(result.dir)}\n`);
+      return 130;
     }
     return result.status === 'diverged' ? 1 : 0;
   },

@@ -2,6 +2,8 @@ import { isPostgresUrl, openStore, defaultDbRef } from '../../store/open-store.j
 import { startWorker } from '../../queue/worker.js';
 import { AlzbenchError, invalid } from '../../util/errors.js';
 import { type Command, parseFlags } from '../command.js';
+import { describeRule, flagValue } from '../../util/schema.js';
+import { CONCURRENCY, SECONDS, THREADS } from '../flag-rules.js';
 
 const usage = `usage: alzbench worker --db postgres://... [--device cpu|cuda|cuda:N] [--concurrency N] [--runs-dir DIR] [--name NAME] [--json]
 
@@ -15,21 +17,14 @@ Ctrl-C stops at once (the runs go back to the queue). See also: alzbench worker 
 
   --db URL          the PostgreSQL run store (or $ALZBENCH_DB)
   --device D        cpu (default), cuda or cuda:N: the device its runs train on
-  --concurrency N   runs at once (default 1), each with cores/N libtorch threads
-  --threads N       libtorch threads per run (default cores/concurrency)
+  --concurrency N   runs at once (default 1; ${describeRule(CONCURRENCY)}), each with cores/N libtorch threads
+  --threads N       libtorch threads per run (default cores/concurrency; ${describeRule(THREADS)})
   --runs-dir DIR    run folders (default runs); a shared folder lets runs resume on another worker
   --name NAME       name shown in listings and recorded on its runs (default the host name)
   --lease SECONDS   a run without a heartbeat for this long is taken over (default 60)
   --poll SECONDS    heartbeat and queue poll interval (default 1)
   --exit-when-idle  stop once no run in the store is queued or running (default: wait for work)
   --json            print one JSON summary on stdout when it stops`;
-
-function positive(name: string, value: string | undefined, fallback: number, integer = true): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!(n > 0) || (integer && !Number.isInteger(n))) throw invalid(integer ? 'positive integer' : 'positive number', name, value);
-  return n;
-}
 
 function postgresUrl(db: string | undefined, command: string): string {
   const ref = defaultDbRef(db);
@@ -70,12 +65,12 @@ export const workerCommand: Command = {
     const worker = await startWorker({
       url,
       device,
-      concurrency: positive('--concurrency', values.concurrency, 1),
-      ...(values.threads ? { threads: positive('--threads', values.threads, 1) } : {}),
+      concurrency: flagValue(CONCURRENCY, '--concurrency', values.concurrency, 1),
+      ...(values.threads ? { threads: flagValue(THREADS, '--threads', values.threads, 1) } : {}),
       runsDir: values['runs-dir'] ?? 'runs',
       ...(values.name ? { name: values.name } : {}),
-      leaseMs: positive('--lease', values.lease, 60, false) * 1000,
-      pollMs: positive('--poll', values.poll, 1, false) * 1000,
+      leaseMs: flagValue(SECONDS, '--lease', values.lease, 60) * 1000,
+      pollMs: flagValue(SECONDS, '--poll', values.poll, 1) * 1000,
       exitWhenIdle: values['exit-when-idle'],
       // Testing aid: a stand-in trainer module for the training processes.
       ...(trainer ? { trainer } : {}),

@@ -3,11 +3,11 @@
  * It only needs 8- and 16-bit voxels on a plain 1 mm grid; the general data-set reader lives in
  * src/data/ and is not used here so the generator stays self-contained.
  */
-import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import * as nifti from 'nifti-reader-js';
 import { AlzbenchError } from '../../util/errors.js';
 import { maxVolumeBytes, volumeSizeProblem } from '../image-limits.js';
+import { INPUT_LIMITS, readInputFileSync } from '../../util/read-input.js';
 
 /** A 3-D scalar volume, x fastest: voxel (i, j, k) is `data[i + nx * (j + ny * k)]`. */
 export interface Volume {
@@ -33,7 +33,7 @@ export interface Volume {
 export function readNifti(path: string): Volume {
   let bytes: Buffer;
   try {
-    bytes = readFileSync(path);
+    bytes = readInputFileSync(path, 'volume', INPUT_LIMITS.volume);
   } catch (error) {
     throw new AlzbenchError(`cannot read NIfTI file ${path}: ${(error as Error).message}`, { cause: error });
   }
@@ -47,16 +47,30 @@ export function readNifti(path: string): Volume {
   }
   const buffer = raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength) as ArrayBuffer;
   if (!nifti.isNIFTI(buffer)) throw new AlzbenchError(`${path} is not a NIfTI file (no NIfTI magic in its header)`);
-  const header = nifti.readHeader(buffer);
+  let header: ReturnType<typeof nifti.readHeader>;
+  try {
+    header = nifti.readHeader(buffer);
+  } catch (error) {
+    throw new AlzbenchError(`${path} is not a readable NIfTI file (${(error as Error).message})`);
+  }
   const [ndim, nx, ny, nz] = header.dims as number[];
-  if (ndim === undefined || ndim < 3 || !nx || !ny || !nz) {
+  if (ndim === undefined || ndim < 3 || !(nx! > 0) || !(ny! > 0) || !(nz! > 0)) {
     throw new AlzbenchError(`${path}: expected a 3-D volume but the header says ${JSON.stringify(header.dims)}`);
   }
   const tooLarge = volumeSizeProblem([nx, ny, nz]);
   if (tooLarge) throw new AlzbenchError(`${path}: volume too large: ${tooLarge}`);
   if (!header.littleEndian) throw new AlzbenchError(`${path}: big-endian NIfTI files are not supported`);
+  const count = nx! * ny! * nz!;
+  const voxelBytes = Math.max(1, header.numBitsPerVoxel / 8);
+  const voxelOffset = Math.max(0, Math.floor(header.vox_offset));
+  // Checked before reading: the typed arrays below would otherwise fail with a bare RangeError.
+  if (!Number.isSafeInteger(count) || voxelOffset + count * voxelBytes > buffer.byteLength) {
+    throw new AlzbenchError(`${path} is truncated: the header declares ${nx}x${ny}x${nz} voxels of ${voxelBytes} byte(s) from offset ${voxelOffset}, but the file holds ${buffer.byteLength} bytes`);
+  }
   const voxels = nifti.readImage(header, buffer);
-  const count = nx * ny * nz;
+  if (voxels.byteLength < count * voxelBytes) {
+    throw new AlzbenchError(`${path} is truncated: ${voxels.byteLength} voxel bytes, the header declares ${count * voxelBytes}`);
+  }
   let data: Volume['data'];
   switch (header.datatypeCode) {
     case nifti.NIFTI1.TYPE_UINT8:
