@@ -1,7 +1,7 @@
 /**
  * Reference parity of the volume models: the PyTorch references (scripts/fixtures/volume_models.py,
  * written from ClinicaDL's and MONAI's code) with random batch-norm statistics, saved as
- * safetensors by scripts/fixtures/make_volume_fixtures.py into a temporary folder, must load into
+ * safetensors by scripts/fixtures/make_volume_model_fixtures.py into a temporary folder, must load into
  * alzbench's by key (the published state dicts' names, num_batches_tracked included) and give the
  * same eval-mode output. Needs Debian's python3-torch; skipped with the reason otherwise.
  */
@@ -30,8 +30,8 @@ let dir = '';
 before(() => {
   if (skip) return;
   dir = mkdtempSync(join(tmpdir(), 'alzbench-zoo3d-'));
-  const run = spawnSync(PYTHON, [sourcePath('scripts/fixtures/make_volume_fixtures.py'), 'parity', dir, ...MODELS], { encoding: 'utf8', timeout: 600_000 });
-  if (run.status !== 0) throw new Error(`make_volume_fixtures.py failed (${run.status ?? run.signal}): ${run.stderr}`);
+  const run = spawnSync(PYTHON, [sourcePath('scripts/fixtures/make_volume_model_fixtures.py'), 'parity', dir, ...MODELS], { encoding: 'utf8', timeout: 600_000 });
+  if (run.status !== 0) throw new Error(`make_volume_model_fixtures.py failed (${run.status ?? run.signal}): ${run.stderr}`);
 });
 
 after(() => {

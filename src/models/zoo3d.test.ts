@@ -1,7 +1,7 @@
 /**
  * The volume models (ClinicaDL's Conv5_FC3, MONAI's 3-D ResNet-10/18/34 and DenseNet-121) against
  * the PyTorch references of scripts/fixtures/volume_models.py: seeded initialization and output
- * (src/models/fixtures/zoo3d_outputs.json, made by scripts/fixtures/make_volume_fixtures.py),
+ * (src/models/fixtures/zoo3d_outputs.json, made by scripts/fixtures/make_volume_model_fixtures.py),
  * parameter counts against the published ones, and options.
  */
 import { test } from 'node:test';
