@@ -10,6 +10,7 @@ import { manualSeed, noGrad, randn, tensor, tidy } from '../torch/index.js';
 import { assertClose, expectNoLeaks, readFixture, type JsonTensor } from '../torch/testing.js';
 import { Dropout, Dropout3d, F, Module } from '../nn/index.js';
 import { countParameters, getModel, getModelSpec, listModels, resolveModelOptions } from './registry.js';
+import { loadPretrained } from './pretrained.js';
 
 interface StoredOutputs {
   models: Record<string, { shape: [number, number, number]; parameters: number; output: JsonTensor }>;
@@ -97,5 +98,21 @@ test('volume models take other shapes (odd, non-cubic) and their Grad-CAM layer 
         model.dispose();
       });
     }
+  });
+});
+
+test('a MedicalNet-style backbone (no fc) loads into resnet10_3d with a fresh classifier; a 3-channel stem is summed for 1 channel', () => {
+  expectNoLeaks(() => {
+    manualSeed(4);
+    const source = getModel('resnet10_3d', { inChannels: 3, numClasses: 2 });
+    const backbone = new Map([...source.stateDict()].filter(([k]) => !k.startsWith('fc.')));
+    const model = getModel('resnet10_3d', { inChannels: 1, numClasses: 3 });
+    const report = loadPretrained(model, backbone, { firstConv: 'conv1', classifier: 'fc' });
+    assert.equal(report.classifierReplaced, true);
+    assert.equal(report.firstConvAdapted, 'summed');
+    const summed = source.stateDict().get('conv1.weight')!.sum(1, true);
+    assertClose(model.stateDict().get('conv1.weight')!, { shape: summed.shape, data: summed.toNumbers() }, 1e-6);
+    source.dispose();
+    model.dispose();
   });
 });
