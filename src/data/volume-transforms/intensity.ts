@@ -61,7 +61,7 @@ export class ScaleIntensityRangePercentiles implements VolumeTransform {
   apply(sample: VolumeSample): VolumeSample {
     expectVolumeImage(sample.image);
     const { lower, upper, bMin = 0, bMax = 1, clip = false, nonzero = false } = this.options;
-    let values = sample.image.to('float32').contiguous().toArray() as Float32Array;
+    let values = tidy(() => sample.image.to('float32').contiguous().toArray() as Float32Array);
     if (nonzero) values = values.filter((v) => v !== 0);
     if (values.length === 0) throw new RangeError('no non-zero voxel to take percentiles of');
     const sorted = values.slice().sort();

@@ -1,5 +1,6 @@
 /** MONAI's Spacing on a sample: resampling to a voxel size with the volume reader's resampler. */
 import { tensor, stack } from '../../torch/creation.js';
+import { tidy } from '../../torch/scope.js';
 import { resampleToSpacing } from '../volume/resample.js';
 import type { Volume } from '../volume/read-volume.js';
 import { expectVolumeImage, type VolumeSample, type VolumeTransform } from './transform.js';
@@ -25,9 +26,7 @@ export class Spacing implements VolumeTransform {
         const resampled = resampleToSpacing({ ...voxels, spacing: [1, 1, 1] } as unknown as Volume, this.pixdim);
         affine = resampled.affine;
         const [x, y, z] = resampled.shape;
-        const zyx = tensor(resampled.data, { shape: [z, y, x] });
-        images.push(zyx.permute([2, 1, 0]).contiguous());
-        zyx.dispose();
+        images.push(tidy(() => tensor(resampled.data, { shape: [z, y, x] }).permute([2, 1, 0]).contiguous()));
       }
       return { image: stack(images, 0), affine };
     } finally {
