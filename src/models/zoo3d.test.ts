@@ -31,13 +31,14 @@ test('the registry lists the five volume models, each marked as taking volumes',
   assert.equal(getModelSpec('vgg19').input, undefined);
 });
 
-test('parameter counts equal the published ones and the references\'', () => {
+test('parameter counts equal the published ones (Hara et al.) and the PyTorch references\'', () => {
   // Hara et al. 2018 (3D-ResNets-PyTorch, the architecture MONAI adapts), Table 2: 3 channels, 400 classes, shortcut A.
   assert.equal(Math.round(countParameters('resnet18_3d', { inChannels: 3, numClasses: 400 }) / 1e5) / 10, 33.2);
   assert.equal(Math.round(countParameters('resnet34_3d', { inChannels: 3, numClasses: 400 }) / 1e5) / 10, 63.5);
-  // MONAI's DenseNet121(spatial_dims=3, in_channels=1, out_channels=2), as torchsummary prints it in MONAI's tutorials.
+  // The PyTorch transcriptions' counts (no published figure checked here): MONAI's
+  // DenseNet121(spatial_dims=3, in_channels=1, out_channels=2), and ClinicaDL's Conv5_FC3 at its
+  // 169x208x179 input (128 x 6x7x6 features into the 1300-unit layer).
   assert.equal(countParameters('densenet121_3d'), 11_244_674);
-  // ClinicaDL's Conv5_FC3 at its published 169x208x179 input: 128 x 6x7x6 features into the 1300-unit layer.
   assert.equal(countParameters('conv5_fc3'), 42_293_972);
   for (const name of VOLUME_MODELS) {
     const inputShape = name === 'conv5_fc3' ? CONV5_SHAPE : undefined;
