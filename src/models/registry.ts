@@ -15,12 +15,13 @@ import { SimpleCNN } from './simple-cnn.js';
 import { Conv5FC3, CONV5_FC3_INPUT_SHAPE, conv5Fc3ParameterCount } from './conv5-fc3.js';
 import { ResNet3d, RESNET3D_LAYERS, resnet3dParameterCount, type ResNet3dDepth } from './resnet3d.js';
 import { DenseNet3d, densenet3dParameterCount } from './densenet3d.js';
+import { SimpleCNN3d, simpleCnn3dParameterCount } from './simple-cnn-3d.js';
 import { loadPretrained } from './pretrained.js';
 
 export type { ModelOptions, ResolvedModelOptions } from './common.js';
 
 /** The families of the zoo. */
-export type ModelFamily = 'vgg' | 'efficientnet' | 'mnasnet' | 'inception_resnet_v2' | 'simple_cnn' | 'conv5_fc3' | 'resnet3d' | 'densenet3d';
+export type ModelFamily = 'vgg' | 'efficientnet' | 'mnasnet' | 'inception_resnet_v2' | 'simple_cnn' | 'conv5_fc3' | 'resnet3d' | 'densenet3d' | 'simple_cnn_3d';
 
 /** Everything known about a registered model without building it. */
 export interface ModelSpec {
@@ -99,8 +100,9 @@ export function resolveModelOptions(name: string, options: ModelOptions = {}): R
   }
   const stochasticDepth = options.stochasticDepth ?? 0.2;
   if (!(typeof stochasticDepth === 'number' && stochasticDepth >= 0 && stochasticDepth < 1)) throw invalid('number in [0, 1)', 'stochastic depth', stochasticDepth);
-  if (options.widths !== undefined && spec.family !== 'simple_cnn') throw invalid('no widths (only simple_cnn takes them)', `widths of ${name}`, options.widths);
-  const widths = options.widths ?? [16, 32, 64, 128];
+  const takesWidths = spec.family === 'simple_cnn' || spec.family === 'simple_cnn_3d';
+  if (options.widths !== undefined && !takesWidths) throw invalid('no widths (only simple_cnn takes them)', `widths of ${name}`, options.widths);
+  const widths = options.widths ?? (spec.family === 'simple_cnn_3d' ? [8, 16, 32, 64] : [16, 32, 64, 128]);
   if (!Array.isArray(widths) || widths.length === 0 || !widths.every((w) => Number.isInteger(w) && w > 0)) throw invalid('non-empty list of positive integers', 'widths', widths);
   const volume = spec.input === 'volume';
   if (options.inputShape !== undefined && !volume) throw invalid('no input shape (only volume models take one)', `input shape of ${name}`, options.inputShape);
@@ -289,4 +291,19 @@ registerModel({
   classifier: 'class_layers.out',
   build: (o) => new DenseNet3d(o),
   countParameters: (o) => densenet3dParameterCount(o),
+});
+
+registerModel({
+  name: 'simple_cnn_3d',
+  family: 'simple_cnn_3d',
+  reference: 'alzbench',
+  input: 'volume',
+  defaultInputSize: [96, 112, 96],
+  minInputSize: 16,
+  defaultDropout: 0.2,
+  gradCamLayer: 'features',
+  firstConv: 'features.0',
+  classifier: 'classifier.2',
+  build: (o) => new SimpleCNN3d(o),
+  countParameters: (o) => simpleCnn3dParameterCount(o),
 });

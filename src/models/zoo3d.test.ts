@@ -16,6 +16,7 @@ interface StoredOutputs {
   models: Record<string, { shape: [number, number, number]; parameters: number; output: JsonTensor }>;
 }
 const stored = readFixture<StoredOutputs>('src/models/fixtures/zoo3d_outputs.json');
+/** The volume models with a PyTorch reference (simple_cnn_3d is alzbench's own, checked in volume-training.test.ts). */
 const VOLUME_MODELS = ['conv5_fc3', 'densenet121_3d', 'resnet10_3d', 'resnet18_3d', 'resnet34_3d'];
 /** Conv5_FC3's first linear layer is sized for the fixture's input. */
 const CONV5_SHAPE = [20, 24, 18] as const;
@@ -25,8 +26,9 @@ function deterministicTrain(model: Module): void {
   for (const [, m] of model.namedModules()) if (m instanceof Dropout || m instanceof Dropout3d) m.training = false;
 }
 
-test('the registry lists the five volume models, each marked as taking volumes', () => {
-  assert.deepEqual(listModels().filter((n) => getModelSpec(n).input === 'volume'), VOLUME_MODELS);
+test('the registry lists the six volume models, each marked as taking volumes', () => {
+  assert.deepEqual(listModels().filter((n) => getModelSpec(n).input === 'volume'), [...VOLUME_MODELS, 'simple_cnn_3d']);
+  assert.equal(countParameters('simple_cnn_3d', { widths: [4, 8] }), 1 * 4 * 27 + 8 + 4 * 8 * 27 + 16 + 9 * 2);
   assert.deepEqual(getModelSpec('conv5_fc3').defaultInputSize, [169, 208, 179]);
   assert.equal(getModelSpec('vgg19').input, undefined);
 });
