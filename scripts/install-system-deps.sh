@@ -6,6 +6,8 @@
 #   python3-torch,        PyTorch and torchvision on the same libtorch, for the reference-parity
 #   python3-torchvision   tests and the benchmarks against PyTorch
 #   python3-opencv        cv2, for the preprocessing parity fixtures and benchmark
+#   python3-nibabel,      nibabel and scipy.ndimage, the references the volume reader's fixtures
+#   python3-scipy         (scripts/fixtures/make_volume_fixtures.py) and bench/data compare against
 #   mricron-data          the Colin27 brain template and atlases the demo data generator starts from
 #   libjemalloc2          an allocator that keeps long trainings' memory flat (see BENCHMARKS.md)
 #   postgresql            the PostgreSQL server the run store's tests start in a temporary data dir
@@ -13,7 +15,7 @@
 #   chromium              the headless browser the dashboard's end-to-end tests drive (playwright-core)
 # Needs root (or sudo). Set ALZBENCH_SKIP_APT=1 to skip (e.g. with LIBTORCH pointing at a CUDA build).
 set -euo pipefail
-packages=(libtorch-dev libopencv-imgproc-dev libjpeg62-turbo-dev python3-torch python3-torchvision python3-opencv mricron-data libjemalloc2 postgresql chromium)
+packages=(libtorch-dev libopencv-imgproc-dev libjpeg62-turbo-dev python3-torch python3-torchvision python3-opencv python3-nibabel python3-scipy mricron-data libjemalloc2 postgresql chromium)
 [ "${ALZBENCH_SKIP_APT:-}" = 1 ] && exit 0
 missing=()
 for p in "${packages[@]}"; do

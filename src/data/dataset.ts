@@ -4,7 +4,7 @@ import type { Raster } from '../preprocess/raster.js';
 export type SplitName = 'train' | 'val' | 'test';
 
 /** The data set layouts alzbench recognises. */
-export type LayoutKind = 'kaggle-4class' | 'kaggle-binary' | 'preprocessed-128' | 'class-folders' | 'parquet' | 'nifti-csv';
+export type LayoutKind = 'kaggle-4class' | 'kaggle-binary' | 'preprocessed-128' | 'class-folders' | 'parquet' | 'nifti-csv' | 'bids' | 'oasis' | 'volume-folders';
 
 /** Where an item's pixels come from. */
 export type ItemSource =
@@ -20,6 +20,8 @@ export interface DataItem {
   readonly sourceClass: string;
   /** Subject ID when the data set has one (NIfTI CSV); undefined otherwise. */
   readonly subject?: string;
+  /** Imaging session of the subject when the data set names one (BIDS `ses-M00`, OASIS `MR1`). */
+  readonly session?: string;
   /** Split given by the data set's own folders (`train/`, `val/`, `test/`), if any. */
   readonly sourceSplit?: SplitName;
   readonly source: ItemSource;
@@ -40,4 +42,32 @@ export interface Dataset {
   readonly defaultTask: string;
   readonly items: DataItem[];
   readonly problems: Problem[];
+  /** Where subject IDs came from, in words (e.g. `participants.tsv (BIDS sub-* folders)`); undefined when there are none. */
+  readonly subjectSource?: string;
+  /** One entry per volume read, for volume layouts (NIfTI CSV, BIDS, OASIS). */
+  readonly volumes?: VolumeSummary[];
+}
+
+/** What reading one volume found: shapes, orientation, what was dropped or set to background. */
+export interface VolumeSummary {
+  /** Path relative to the data set root. */
+  readonly path: string;
+  readonly format: string;
+  readonly storedType: string;
+  /** Shape as stored, all dimensions. */
+  readonly sourceShape: number[];
+  /** Axis codes as stored (nibabel `aff2axcodes`), e.g. `LAS`; slices are cut after reorienting to RAS. */
+  readonly sourceAxcodes: string;
+  /** Shape in RAS+ (after resampling when asked). */
+  readonly shape: number[];
+  /** Voxel size in mm along the RAS+ axes (after resampling when asked). */
+  readonly spacing: number[];
+  /** Volumes of a 4-D file not used (the first volume is). */
+  readonly droppedVolumes: number;
+  /** NaN and ±Inf voxels set to background. */
+  readonly nonFiniteCount: number;
+  /** Intensity window [low, high] from the finite voxels (0.5 and 99.5 percentiles). */
+  readonly window: [number, number];
+  /** Axial slices cut, [from, to) in RAS+ z. */
+  readonly slices: [number, number];
 }

@@ -53,7 +53,8 @@ export async function loadItems(dataset: Dataset, options: LoadOptions = {}): Pr
     }
     if (++done % 500 === 0) options.onProgress?.(done, dataset.items.length);
   }
-  problems.push(...mixedSizeProblems(loaded));
+  // Volumes of different shapes give slices of different sizes by nature (training resizes them).
+  if (!dataset.volumes) problems.push(...mixedSizeProblems(loaded));
   if ((options.onBad ?? 'skip') === 'stop' && problems.length > 0) throw badInputError(problems);
   return { loaded, problems };
 }

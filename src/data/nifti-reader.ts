@@ -1,21 +1,14 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative } from 'node:path';
-import { gunzipSync } from 'node:zlib';
-import * as nifti from 'nifti-reader-js';
-import { makeRaster } from '../preprocess/raster.js';
 import { AlzbenchError, invalid } from '../util/errors.js';
 import { canonicalClass } from './classes.js';
 import { parseCsv } from './csv.js';
-import type { DataItem, Dataset, Problem, SplitName } from './dataset.js';
+import type { DataItem, Dataset, Problem, SplitName, VolumeSummary } from './dataset.js';
+import type { SliceRange } from './volume/axial-slices.js';
+import { DEFAULT_SLICE_RANGE, sliceVolumeFile, type VolumeSliceOptions } from './volume-slices.js';
 
-/** Which axial slices to cut: `[from, to)` as voxel indices, or as fractions of the z extent when both are in 0..1. */
-export interface SliceRange {
-  readonly from: number;
-  readonly to: number;
-}
-
-/** The default range: the middle 40 % of the volume, where the ventricles and hippocampi are. */
-export const DEFAULT_SLICE_RANGE: SliceRange = { from: 0.3, to: 0.7 };
+export type { SliceRange } from './volume/axial-slices.js';
+export { DEFAULT_SLICE_RANGE } from './volume-slices.js';
 
 /**
  * Parses a slice range option: `40:120` (voxel indices, end excluded) or `0.3:0.7` (fractions).
@@ -52,56 +45,21 @@ export async function findNiftiCsv(root: string): Promise<string | undefined> {
   return undefined;
 }
 
-/** A volume's voxels as numbers with the header's scaling applied, x fastest. */
-function voxelsOf(path: string, bytes: Uint8Array): { dims: [number, number, number]; values: ArrayLike<number> } {
-  const raw = bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes;
-  const buffer = raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength) as ArrayBuffer;
-  if (!nifti.isNIFTI(buffer)) throw new Error('no NIfTI magic in the header');
-  const header = nifti.readHeader(buffer);
-  const [ndim, nx, ny, nz] = header.dims as number[];
-  if (!ndim || ndim < 3 || !nx || !ny || !nz) throw new Error(`expected a 3-D volume, header dims ${JSON.stringify(header.dims)}`);
-  if (!header.littleEndian) throw new Error('big-endian NIfTI is not supported');
-  const image = nifti.readImage(header, buffer);
-  const count = nx * ny * nz;
-  const T = nifti.NIFTI1;
-  const typed: Record<number, (b: ArrayBuffer) => ArrayLike<number>> = {
-    [T.TYPE_UINT8]: (b) => new Uint8Array(b, 0, count),
-    [T.TYPE_INT8]: (b) => new Int8Array(b, 0, count),
-    [T.TYPE_INT16]: (b) => new Int16Array(b.slice(0, count * 2)),
-    [T.TYPE_UINT16]: (b) => new Uint16Array(b.slice(0, count * 2)),
-    [T.TYPE_INT32]: (b) => new Int32Array(b.slice(0, count * 4)),
-    [T.TYPE_FLOAT32]: (b) => new Float32Array(b.slice(0, count * 4)),
-    [T.TYPE_FLOAT64]: (b) => new Float64Array(b.slice(0, count * 8)),
-  };
-  const make = typed[header.datatypeCode];
-  if (!make) throw new Error(`unsupported voxel type code ${header.datatypeCode}`);
-  if (image.byteLength < count * (header.numBitsPerVoxel / 8)) throw new Error('truncated: fewer voxels than the header says');
-  let values = make(image);
-  const slope = header.scl_slope;
-  if (slope && Number.isFinite(slope) && (slope !== 1 || header.scl_inter)) {
-    const scaled = new Float32Array(count);
-    for (let i = 0; i < count; i++) scaled[i] = values[i]! * slope + (header.scl_inter || 0);
-    values = scaled;
-  }
-  void path;
-  return { dims: [nx, ny, nz], values };
-}
-
-/** Intensity window of a volume: its 0.5th and 99.5th percentiles, so a few hot voxels do not darken every slice. */
-function window(values: ArrayLike<number>): [number, number] {
-  const sorted = Float64Array.from(values).sort();
-  const lo = sorted[Math.floor(0.005 * (sorted.length - 1))]!;
-  const hi = sorted[Math.ceil(0.995 * (sorted.length - 1))]!;
-  return hi > lo ? [lo, hi] : [lo, lo + 1];
+/** The task a volume layout suggests: 4-class when every label is one of the dementia classes. */
+export function volumeDefaultTask(items: readonly DataItem[]): string {
+  const dementia = items.every((i) => ['NonDemented', 'VeryMildDemented', 'MildDemented', 'ModerateDemented'].includes(i.sourceClass));
+  return dementia ? '4class' : 'folders';
 }
 
 /**
- * Reads 3-D NIfTI volumes (`.nii`, `.nii.gz`) listed in a CSV with subject ID, label and path columns
- * (and optionally a split column), and cuts each into axial slices over `range`. Every slice keeps
- * its subject ID, so splits can be grouped by subject. Voxels are windowed to the volume's 0.5-99.5
- * percentiles and scaled to 0..255; slices are flipped so that +y (anterior) is up.
+ * Reads volumes (NIfTI-1/2 `.nii`/`.nii.gz`, Analyze/NIfTI `.hdr`+`.img` pairs, see `readVolume`)
+ * listed in a CSV with subject ID, label and path columns (and optionally a split column), and cuts
+ * each, reoriented to RAS+, into axial slices over the range (see `sliceVolumeFile`). Every slice
+ * keeps its subject ID, so splits can be grouped by subject; the data set lists what each volume
+ * held (`volumes`: orientation, dropped 4-D volumes, NaN/Inf voxels, window).
  */
-export async function readNiftiDataset(root: string, csvPath: string, range: SliceRange = DEFAULT_SLICE_RANGE): Promise<Dataset> {
+export async function readNiftiDataset(root: string, csvPath: string, options: SliceRange | VolumeSliceOptions = DEFAULT_SLICE_RANGE): Promise<Dataset> {
+  const sliceOptions: VolumeSliceOptions = 'from' in options ? { sliceRange: options } : options;
   const rows = parseCsv(await readFile(csvPath, 'utf8'));
   const header = rows[0] ?? [];
   const subjectCol = column(header, SUBJECT_COLUMNS);
@@ -113,6 +71,7 @@ export async function readNiftiDataset(root: string, csvPath: string, range: Sli
   }
   const items: DataItem[] = [];
   const problems: Problem[] = [];
+  const volumes: VolumeSummary[] = [];
   for (const row of rows.slice(1)) {
     const subject = row[subjectCol]?.trim() ?? '';
     const label = row[labelCol]?.trim() ?? '';
@@ -123,39 +82,24 @@ export async function readNiftiDataset(root: string, csvPath: string, range: Sli
       problems.push({ kind: 'unlabelled', path: id || csvPath, detail: 'CSV row lacks subject, label or path' });
       continue;
     }
-    let volume: ReturnType<typeof voxelsOf>;
-    try {
-      volume = voxelsOf(path, await readFile(path));
-    } catch (error) {
-      const message = (error as Error).message;
-      problems.push({ kind: /truncat|unexpected end/i.test(message) ? 'truncated' : 'unreadable', path: id, detail: message });
+    const result = await sliceVolumeFile(root, path, sliceOptions);
+    if (!result.ok) {
+      problems.push(result.problem);
       continue;
     }
-    const [nx, ny, nz] = volume.dims;
-    const fractions = range.from <= 1 && range.to <= 1;
-    const z0 = Math.max(0, fractions ? Math.round(range.from * nz) : Math.floor(range.from));
-    const z1 = Math.min(nz, fractions ? Math.round(range.to * nz) : Math.floor(range.to));
-    const [lo, hi] = window(volume.values);
+    volumes.push(result.summary);
     const split = row[splitCol]?.trim().toLowerCase();
     const sourceSplit: SplitName | undefined = split === 'train' || split === 'val' || split === 'test' ? split : undefined;
-    for (let z = z0; z < z1; z++) {
-      const pixels = new Uint8Array(nx * ny);
-      for (let y = 0; y < ny; y++) {
-        for (let x = 0; x < nx; x++) {
-          const v = (volume.values[x + nx * (y + ny * z)]! - lo) / (hi - lo);
-          pixels[(ny - 1 - y) * nx + x] = Math.round(255 * Math.min(1, Math.max(0, v)));
-        }
-      }
+    for (const { z, raster } of result.slices) {
       items.push({
         id: `${id}#z=${z}`,
         sourceClass: canonicalClass(label),
         subject,
         ...(sourceSplit ? { sourceSplit } : {}),
-        source: { kind: 'raster', raster: makeRaster(nx, ny, 1, pixels) },
+        source: { kind: 'raster', raster },
       });
     }
   }
-  const classes = new Set(items.map((i) => i.sourceClass));
-  const dementia = [...classes].every((c) => ['NonDemented', 'VeryMildDemented', 'MildDemented', 'ModerateDemented'].includes(c));
-  return { root, layout: 'nifti-csv', defaultTask: dementia ? '4class' : 'folders', items, problems };
+  const source = `${relative(root, csvPath)} (subject column "${header[subjectCol]!.trim()}")`;
+  return { root, layout: 'nifti-csv', defaultTask: volumeDefaultTask(items), items, problems, subjectSource: source, volumes };
 }

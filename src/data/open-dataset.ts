@@ -5,6 +5,10 @@ import { readFolderDataset } from './folder-reader.js';
 import { findNiftiCsv, readNiftiDataset, type SliceRange } from './nifti-reader.js';
 import { findParquetFiles, readParquetDataset } from './parquet-reader.js';
 import { attachSubjects } from './subject-csv.js';
+import { isBidsDataset, readBidsDataset } from './bids-reader.js';
+import { findOasisSessions, hasOasisDemographics, readOasisDataset } from './oasis-reader.js';
+import { findVolumeClassFolders, readVolumeFolderDataset } from './volume-folder-reader.js';
+import type { VolumeSliceOptions } from './volume-slices.js';
 
 /** Options of {@link openDataset}. */
 export interface OpenOptions {
@@ -12,22 +16,32 @@ export interface OpenOptions {
   readonly sliceRange?: SliceRange;
   /** Label names for parquet files without Hugging Face metadata (default Falah/Alzheimer_MRI's). */
   readonly labelNames?: readonly string[];
+  /** Resample volumes to this voxel size in mm before cutting slices (default: keep the file's). */
+  readonly spacing?: number;
+  /** BIDS: the participants.tsv (or sessions.tsv) column holding the diagnosis. */
+  readonly diagnosisColumn?: string;
 }
 
 const LAYOUT_HINT =
   'expected one of: <dir>/<class>/<images> (e.g. NonDemented/, VeryMildDemented/, ...), ' +
   '<dir>/train|test/<class>/<images>, parquet files with image and label columns, ' +
-  'or a CSV with subject, label and path columns listing NIfTI volumes';
+  'a CSV with subject, label and path columns listing NIfTI volumes, ' +
+  'a BIDS folder (participants.tsv, sub-*/[ses-*/]anat/*_T1w.nii[.gz]), OASIS-1/OASIS-2 session folders (OAS1_0001_MR1/...), ' +
+  'or volumes in class folders (<class>/<volume>.nii.gz)';
 
 /**
- * Opens a data set folder and detects its layout: parquet files, a CSV of NIfTI volumes, or class
- * folders (with or without train/test split folders). Lists items without decoding them.
+ * Opens a data set folder and detects its layout: parquet files, a CSV of NIfTI volumes, a BIDS
+ * folder, OASIS-1/OASIS-2 session folders, or class folders (with or without train/test split folders). Lists items without decoding them.
  * An unknown layout is an {@link AlzbenchError} saying what was found and what is expected.
  *
  * @example
  * const dataset = await openDataset('../shared/data/kaggle4-sample');
  * dataset.layout; // 'kaggle-4class'
  */
+function volumeOptions(options: OpenOptions): VolumeSliceOptions {
+  return { ...(options.sliceRange ? { sliceRange: options.sliceRange } : {}), ...(options.spacing !== undefined ? { spacing: options.spacing } : {}) };
+}
+
 export async function openDataset(root: string, options: OpenOptions = {}): Promise<Dataset> {
   const info = await stat(root).catch(() => undefined);
   if (!info?.isDirectory()) {
@@ -35,7 +49,15 @@ export async function openDataset(root: string, options: OpenOptions = {}): Prom
   }
   if ((await findParquetFiles(root)).length > 0) return readParquetDataset(root, options.labelNames);
   const csv = await findNiftiCsv(root);
-  if (csv) return readNiftiDataset(root, csv, options.sliceRange);
+  if (csv) return readNiftiDataset(root, csv, volumeOptions(options));
+  if (await isBidsDataset(root)) return readBidsDataset(root, { ...volumeOptions(options), ...(options.diagnosisColumn ? { diagnosisColumn: options.diagnosisColumn } : {}) });
+  const oasis = await findOasisSessions(root);
+  const volumeFolders = await findVolumeClassFolders(root);
+  // OASIS names inside class folders (AD/OAS1_0001_MR1.nii.gz) without OASIS's demographic table:
+  // the folders give the classes. OASIS's own folders (disc1/, OAS2_RAW_PART1/, sessions) are not classes.
+  const oasisFolders = volumeFolders?.some((c) => /^(disc\d+|OAS[12]_\d{4}_MR\d+|OAS2_RAW_PART\d+)$/i.test(c.folder)) ?? true;
+  if (oasis.length > 0 && (oasisFolders || (await hasOasisDemographics(root)))) return readOasisDataset(root, oasis, volumeOptions(options));
+  if (volumeFolders) return readVolumeFolderDataset(root, volumeFolders, volumeOptions(options));
   const folders = await readFolderDataset(root);
   // A subjects.csv beside the class folders (as `alzbench synth` writes) gives subject IDs.
   if (folders && folders.items.length > 0) return (await attachSubjects(folders)).dataset;

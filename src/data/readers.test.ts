@@ -97,6 +97,9 @@ function niftiVolume(nx: number, ny: number, nz: number): Buffer {
   [1, 1, 1, 1].forEach((p, i) => header.writeFloatLE(p, 76 + 4 * i));
   header.writeFloatLE(352, 108); // vox_offset
   header.writeFloatLE(1, 112); // scl_slope
+  // sform_code 1 with an identity sform: voxel axes are RAS+ (without a code nibabel takes x as flipped).
+  header.writeInt16LE(1, 254);
+  [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0].forEach((v, i) => header.writeFloatLE(v, 280 + 4 * i));
   header.write('n+1\0', 344, 'latin1');
   const voxels = Buffer.alloc(nx * ny * nz);
   for (let z = 0; z < nz; z++) for (let y = 0; y < ny; y++) for (let x = 0; x < nx; x++) voxels[x + nx * (y + ny * z)] = x + 2 * y + 10 * z;

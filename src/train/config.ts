@@ -75,6 +75,12 @@ export interface TrainConfig {
   amp: 'none' | 'bf16' | 'fp16';
   onBad: 'skip' | 'stop';
   runsDir: string;
+  /** Volume layouts: axial slice range `FROM:TO` (indices or fractions); null: the middle 40 %. */
+  slices: string | null;
+  /** Volume layouts: resample to this voxel size in mm before cutting slices; null: the file's own. */
+  spacing: number | null;
+  /** BIDS: participants.tsv / sessions.tsv column with the diagnosis; null: the first known name. */
+  diagnosisColumn: string | null;
 }
 
 type Kind =
@@ -142,6 +148,9 @@ export const FIELDS: readonly Field[] = [
   { key: 'channelsLast', kind: { type: 'bool' }, default: true, help: 'channels-last (NHWC) weights: faster convolutions on CPU, same results up to rounding (channelsLast: false in a --config file turns it off)' },
   { key: 'onBad', kind: { type: 'enum', values: ['skip', 'stop'] }, default: 'skip', help: 'bad input files: skip and report, or stop' },
   { key: 'runsDir', kind: { type: 'string' }, default: 'runs', help: 'folder that holds run folders' },
+  { key: 'slices', kind: { type: 'string', nullable: true, pattern: /^\s*[\d.]+\s*:\s*[\d.]+\s*$/, expected: 'FROM:TO, e.g. 40:120 or 0.3:0.7' }, default: null, help: 'volumes: axial slice range (indices 40:120 or fractions 0.3:0.7; default the middle 40 %)' },
+  { key: 'spacing', kind: { type: 'number', above: 0, nullable: true }, default: null, help: 'volumes: resample to this voxel size in mm (trilinear, RAS+) before slicing' },
+  { key: 'diagnosisColumn', kind: { type: 'string', nullable: true }, default: null, help: 'BIDS: participants.tsv / sessions.tsv column with the diagnosis' },
 ];
 
 const BY_KEY = new Map(FIELDS.map((f) => [f.key as string, f]));

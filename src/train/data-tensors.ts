@@ -3,6 +3,7 @@ import { tensor } from '../torch/creation.js';
 import { tidy } from '../torch/scope.js';
 import { interpolateBilinear } from '../nn/functional.js';
 import { openDataset } from '../data/open-dataset.js';
+import { parseSliceRange } from '../data/nifti-reader.js';
 import { prepareDataset, type PreparedDataset } from '../data/prepare.js';
 import type { SplitName } from '../data/dataset.js';
 import { parseChain, type Chain } from '../preprocess/chain-spec.js';
@@ -88,6 +89,10 @@ export interface LoadDataOptions {
   readonly onBad: 'skip' | 'stop';
   readonly device: string;
   readonly log?: (message: string) => void;
+  /** Volume layouts: axial slice range `FROM:TO`, voxel size to resample to, BIDS diagnosis column. */
+  readonly slices?: string | null;
+  readonly spacing?: number | null;
+  readonly diagnosisColumn?: string | null;
 }
 
 /**
@@ -96,7 +101,11 @@ export interface LoadDataOptions {
  */
 export async function loadTrainingData(options: LoadDataOptions): Promise<TrainingData> {
   const chain = parseChain(options.pipeline);
-  const dataset = await openDataset(options.data);
+  const dataset = await openDataset(options.data, {
+    ...(options.slices ? { sliceRange: parseSliceRange(options.slices) } : {}),
+    ...(options.spacing ? { spacing: options.spacing } : {}),
+    ...(options.diagnosisColumn ? { diagnosisColumn: options.diagnosisColumn } : {}),
+  });
   options.log?.(`data: ${dataset.layout}, ${dataset.items.length} slices listed`);
   const prepared = await prepareDataset(dataset, {
     ...(options.task === 'auto' ? {} : { task: options.task }),

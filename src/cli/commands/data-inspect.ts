@@ -5,6 +5,7 @@ import { writeManifest } from '../../data/manifest.js';
 import { parseSliceRange } from '../../data/nifti-reader.js';
 import { DEFAULT_NEAR_THRESHOLD, prepareDataset, type Grouping, type PreparedDataset } from '../../data/prepare.js';
 import { invalid } from '../../util/errors.js';
+import type { VolumeSummary } from '../../data/dataset.js';
 import { type Command, parseFlags } from '../command.js';
 
 const usage = `usage: alzbench data inspect <dir> [--task 4class|binary|map:A=x,B=y] [--json] [flags]
@@ -18,7 +19,10 @@ across splits, and the share of val/test slices with a close train slice).
 Layouts: Kaggle 4-class (train/ and test/ with NonDemented, VeryMildDemented, MildDemented,
 ModerateDemented), Kaggle binary (Alzheimer / Non Alzheimer), the 128x128 preprocessed variant
 (Non_Demented, ...), any <class>/<image> folder, Hugging Face parquet files (image.bytes + label),
-and a CSV (subject, label, path) of NIfTI volumes cut into axial slices.
+a CSV (subject, label, path) of volumes, a BIDS folder (participants.tsv, sub-*/[ses-*/]anat/*_T1w.nii.gz)
+OASIS-1/OASIS-2 session folders (OAS1_0001_MR1/..., demographic CSV with CDR) and volumes in
+class folders (<class>/<volume>.nii.gz; subject from BIDS/OASIS/ADNI IDs in the names). Volumes
+(NIfTI-1/2, Analyze .hdr/.img) are reoriented to RAS+ as nibabel does and cut into axial slices.
 
 flags:
   --task T               4class, binary (Alzheimer = VeryMild + Mild + Moderate), folders, or
@@ -30,8 +34,31 @@ flags:
                          thumbnails (default ${DEFAULT_NEAR_THRESHOLD})
   --on-bad skip|stop     leave bad files out and report them (default), or stop on any
   --slices FROM:TO       axial slice range of NIfTI volumes (indices 40:120 or fractions 0.3:0.7)
+  --spacing MM           resample volumes to MM mm voxels (trilinear, RAS+) before cutting slices
+  --diagnosis-column C   BIDS: the participants.tsv / sessions.tsv column with the diagnosis
   --manifest FILE        write the split manifest (file, hash, class, subject, split) to FILE
   --json                 print one JSON document on stdout (progress goes to stderr)`;
+
+/** Where subjects came from, and how many subjects and sessions the items name. */
+function subjectReport(dataset: PreparedDataset['dataset']) {
+  const subjects = new Set(dataset.items.map((i) => i.subject).filter((s) => s !== undefined));
+  const sessions = new Set(dataset.items.filter((i) => i.session !== undefined).map((i) => `${i.subject}/${i.session}`));
+  return { source: dataset.subjectSource ?? (subjects.size > 0 ? 'subject IDs given by the data set' : 'none'), subjects: subjects.size, sessions: sessions.size };
+}
+
+/** What the volumes held: orientations, 4-D files read as their first volume, NaN/Inf voxels. */
+function volumeReport(volumes: readonly VolumeSummary[]) {
+  const axcodes: Record<string, number> = {};
+  for (const v of volumes) axcodes[v.sourceAxcodes] = (axcodes[v.sourceAxcodes] ?? 0) + 1;
+  const fourD = volumes.filter((v) => v.droppedVolumes > 0);
+  return {
+    count: volumes.length,
+    sourceAxcodes: axcodes,
+    firstVolumeOnly: { files: fourD.length, droppedVolumes: fourD.reduce((a, v) => a + v.droppedVolumes, 0) },
+    nonFiniteVoxels: { files: volumes.filter((v) => v.nonFiniteCount > 0).length, voxels: volumes.reduce((a, v) => a + v.nonFiniteCount, 0) },
+    items: volumes,
+  };
+}
 
 /** The JSON report of `data inspect`. */
 export function inspectReport(prepared: PreparedDataset) {
@@ -58,6 +85,8 @@ export function inspectReport(prepared: PreparedDataset) {
     sizes,
     problems: { counts: countProblems(prepared.problems), items: prepared.problems },
     grouping: { kind: prepared.grouping, ...prepared.groups },
+    subjects: subjectReport(dataset),
+    ...(dataset.volumes ? { volumes: volumeReport(dataset.volumes) } : {}),
     audit: prepared.audit,
     fingerprint: prepared.fingerprint,
   };
@@ -92,6 +121,13 @@ export function textReport(report: ReturnType<typeof inspectReport>): string {
   for (const e of [...a.exact.examples, ...a.near.examples].slice(0, 6)) {
     lines.push(`  e.g. ${e.items.map((i) => `${i.id} [${i.split}]`).join(' ~ ')} (distance ${e.distance})`);
   }
+  lines.push('', `subjects   ${report.subjects.subjects} from ${report.subjects.source}${report.subjects.sessions ? `; ${report.subjects.sessions} sessions` : ''}`);
+  const v = report.volumes;
+  if (v) {
+    lines.push(`volumes    ${v.count} read, reoriented to RAS+ from ${Object.entries(v.sourceAxcodes).map(([a, n]) => `${a} x${n}`).join(', ')}`);
+    if (v.firstVolumeOnly.files) lines.push(`  ${v.firstVolumeOnly.files} 4-D file(s) read as their first volume (${v.firstVolumeOnly.droppedVolumes} volumes dropped): ${v.items.filter((i) => i.droppedVolumes > 0).map((i) => `${i.path} (${i.droppedVolumes})`).join(', ')}`);
+    if (v.nonFiniteVoxels.files) lines.push(`  ${v.nonFiniteVoxels.voxels} NaN/Inf voxels set to background in ${v.nonFiniteVoxels.files} file(s): ${v.items.filter((i) => i.nonFiniteCount > 0).map((i) => `${i.path} (${i.nonFiniteCount})`).join(', ')}`);
+  }
   lines.push('', `fingerprint ${report.fingerprint}`);
   return lines.join('\n');
 }
@@ -112,6 +148,8 @@ export const dataInspectCommand: Command = {
         'near-threshold': { type: 'string' },
         'on-bad': { type: 'string' },
         slices: { type: 'string' },
+        spacing: { type: 'string' },
+        'diagnosis-column': { type: 'string' },
         manifest: { type: 'string' },
         json: { type: 'boolean', default: false },
       },
@@ -127,7 +165,13 @@ export const dataInspectCommand: Command = {
     const onBad = values['on-bad'] ?? 'skip';
     if (onBad !== 'skip' && onBad !== 'stop') throw invalid('skip or stop', '--on-bad', onBad);
     const progress = (message: string) => process.stderr.write(`data inspect: ${message}\n`);
-    const dataset = await openDataset(resolve(positionals[0]!), values.slices ? { sliceRange: parseSliceRange(values.slices) } : {});
+    const spacing = values.spacing === undefined ? undefined : Number(values.spacing);
+    if (spacing !== undefined && !(Number.isFinite(spacing) && spacing > 0)) throw invalid('positive number of mm', '--spacing', values.spacing);
+    const dataset = await openDataset(resolve(positionals[0]!), {
+      ...(values.slices ? { sliceRange: parseSliceRange(values.slices) } : {}),
+      ...(spacing !== undefined ? { spacing } : {}),
+      ...(values['diagnosis-column'] ? { diagnosisColumn: values['diagnosis-column'] } : {}),
+    });
     progress(`${dataset.layout}: ${dataset.items.length} slices listed`);
     const prepared = await prepareDataset(dataset, {
       ...(values.task ? { task: values.task } : {}),

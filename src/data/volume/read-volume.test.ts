@@ -26,7 +26,7 @@ interface Expected {
   non_finite?: number;
 }
 const expected = JSON.parse(readFileSync(join(FIXTURES, 'expected.json'), 'utf8')) as { files: Record<string, Expected>; truncated_error: string };
-const FORMAT: Record<string, string> = { Nifti1Image: 'nifti1', Nifti1Pair: 'nifti1', Nifti2Image: 'nifti2', Spm2AnalyzeImage: 'analyze' };
+const FORMAT: Record<string, string> = { Nifti1Image: 'nifti1', Nifti1Pair: 'nifti1', Nifti2Image: 'nifti2', Nifti2Pair: 'nifti2', Spm2AnalyzeImage: 'analyze' };
 
 function assertClose(actual: readonly number[], wanted: readonly number[], tolerance: number, what: string) {
   assert.equal(actual.length, wanted.length, `${what}: length`);
@@ -89,6 +89,8 @@ test('a file that is not a volume says what it is', async () => {
     ['dicom.nii', Buffer.concat([Buffer.alloc(128), Buffer.from('DICM'), Buffer.alloc(300)]), /it is a DICOM file/],
     ['random.nii', Buffer.from(Array.from({ length: 1024 }, (_, i) => (i * 7919 + 13) % 251)), /unrecognised binary data \(header size field -?\d+; NIfTI-1\/Analyze say 348, NIfTI-2 540\)/],
     ['empty.nii', Buffer.alloc(0), /an empty file/],
+    ['brain.mgz', gzipSync(Buffer.concat([Buffer.from([0, 0, 0, 1, 0, 0, 1, 0]), Buffer.alloc(400)])), /it is gzip-compressed a FreeSurfer MGH\/MGZ volume \(not supported\)/],
+    ['brain.nrrd', Buffer.from(`NRRD0004\ntype: short\n${' '.repeat(400)}`), /it is an NRRD volume/],
   ];
   for (const [name, bytes, message] of cases) {
     await writeFile(join(dir, name), bytes);
@@ -113,6 +115,10 @@ test('unsupported datatypes, oversized headers, bad volume indices and missing p
   await writeFile(join(dir, 'huge.nii'), huge);
   await assert.rejects(readVolume(join(dir, 'huge.nii')), /^VolumeError: too-large: .*2048x2048x2048 = 8589934592 voxels per volume, more than the limit 268435456$/);
   await assert.rejects(readVolume(join(FIXTURES, 'four_d.nii.gz'), { volumeIndex: 2 }), /^VolumeError: volume-index: .*volumeIndex 2 is outside 0\.\.1 \(2 volume\(s\), shape 5x4x3x2\)$/);
+  const nanSform = Buffer.from(bytes);
+  nanSform.writeFloatLE(Number.NaN, 280);
+  await writeFile(join(dir, 'nan-sform.nii'), nanSform);
+  await assert.rejects(readVolume(join(dir, 'nan-sform.nii')), /^VolumeError: bad-header: .*the sform affine has non-finite values \[NaN, 0, 0,/);
   await copyFile(join(FIXTURES, 'pair.hdr'), join(dir, 'lonely.hdr'));
   await assert.rejects(readVolume(join(dir, 'lonely.hdr')), (e: VolumeError) => e.code === 'missing-image-file' && /no image file .*lonely\.img beside this header/.test(e.message));
   // An Analyze header (no magic) in a single .nii file: nibabel cannot work out its type either.

@@ -149,7 +149,8 @@ function checkedShape(header: VolumeHeader, path: string): { shape3: number[]; v
 export async function readVolume(path: string, options: ReadVolumeOptions = {}): Promise<Volume> {
   const { headerPath, imagePath } = pairPaths(path);
   const isPair = PAIR_EXTENSIONS.test(path);
-  const header = await readHeader(await openByteSource(headerPath), isPair);
+  const headerSource = await openByteSource(headerPath);
+  const header = await readHeader(headerSource, isPair);
   const dataPath = imagePath(header);
   const single = dataPath === headerPath;
   const type = voxelType(header.datatype);
@@ -171,7 +172,7 @@ export async function readVolume(path: string, options: ReadVolumeOptions = {}):
   const minimum = header.sizeofHdr + 4;
   const offset = single ? Math.max(Math.floor(header.voxOffset), minimum) : Math.max(0, Math.floor(header.voxOffset));
   const needed = offset + dataBytes;
-  const source = single ? await openByteSource(dataPath) : await openByteSource(dataPath);
+  const source = single ? headerSource : await openByteSource(dataPath);
   const range = await source.range(offset + volumeIndex * volumeBytes, volumeBytes, needed);
   if (range.available < needed) {
     throw new VolumeError(
@@ -182,6 +183,9 @@ export async function readVolume(path: string, options: ReadVolumeOptions = {}):
     );
   }
   const { affine: sourceAffine, source: affineSource } = headerAffine(header, path);
+  if (!sourceAffine.every(Number.isFinite)) {
+    throw new VolumeError('bad-header', path, `the ${affineSource} affine has non-finite values [${sourceAffine.slice(0, 12).join(', ')}]`);
+  }
   let orientation: Orientation = RAS;
   let sourceAxcodes: string;
   try {

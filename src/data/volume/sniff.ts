@@ -42,6 +42,12 @@ export function guessContent(bytes: Uint8Array): ContentGuess {
     return { what: 'a DICOM file', hint: 'convert the series to NIfTI first, e.g. with dcm2niix' };
   }
   if (startsWith(bytes, ascii('PK'))) return { what: 'a zip archive', hint: 'unpack it first' };
+  // Other volume formats people meet beside NIfTI: say which, and how to convert.
+  if (startsWith(bytes, ascii('NRRD'))) return { what: 'an NRRD volume (not supported)', hint: 'convert it to NIfTI, e.g. with 3D Slicer or SimpleITK' };
+  if (startsWith(bytes, [0x89, 0x48, 0x44, 0x46])) return { what: 'an HDF5 file (MINC 2?) (not supported)', hint: 'convert it to NIfTI, e.g. with mnc2nii' };
+  if (startsWith(bytes, [0x00, 0x00, 0x00, 0x01]) && bytes.length >= 284) {
+    return { what: 'a FreeSurfer MGH/MGZ volume (not supported)', hint: 'convert it to NIfTI: mri_convert in.mgz out.nii.gz' };
+  }
   if (startsWith(bytes, ascii('PAR1'))) return { what: 'a parquet file' };
   if (startsWith(bytes, ascii('ustar'), 257)) return { what: 'a tar archive', hint: 'unpack it first' };
   if (startsWith(bytes, [0x42, 0x5a, 0x68])) return { what: 'a bzip2-compressed file' };

@@ -1,0 +1,100 @@
+/**
+ * Volumes in class folders: `<dir>/<class>/**\/<volume>` or `<dir>/<split>/<class>/**\/<volume>`
+ * (e.g. `AD/002_S_0295.nii.gz`, `CN/sub-01/anat/sub-01_T1w.nii.gz`). The class is the folder's
+ * name; the subject comes from the file or folder names (BIDS, OASIS or ADNI IDs), else each
+ * volume is taken as its own subject and the report says so.
+ */
+import { readdir } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { canonicalClass } from './classes.js';
+import type { DataItem, Dataset, Problem, SplitName, VolumeSummary } from './dataset.js';
+import { volumeDefaultTask } from './nifti-reader.js';
+import { subjectFromName } from './volume-subject.js';
+import { sliceVolumeFile, type VolumeSliceOptions } from './volume-slices.js';
+
+const VOLUME_FILE = /\.(nii|nii\.gz|hdr|hdr\.gz)$/i;
+const PAIR_IMAGE = /\.img(\.gz)?$/i;
+const SPLITS: Record<string, SplitName> = { train: 'train', training: 'train', val: 'val', valid: 'val', validation: 'val', test: 'test', testing: 'test' };
+const skipped = (name: string) => name.startsWith('.') || name === '__MACOSX';
+
+async function subfolders(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isDirectory() && !skipped(e.name)).map((e) => e.name).sort();
+}
+
+async function filesUnder(dir: string, depth = 0, out: string[] = []): Promise<string[]> {
+  if (depth > 5) return out;
+  for (const entry of (await readdir(dir, { withFileTypes: true }).catch(() => [])).sort((a, b) => a.name.localeCompare(b.name))) {
+    if (skipped(entry.name)) continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) await filesUnder(path, depth + 1, out);
+    else if (entry.isFile()) out.push(path);
+  }
+  return out;
+}
+
+/** Class folders (with their split) holding volume files, or undefined when none holds any (or images are there too). */
+export async function findVolumeClassFolders(root: string): Promise<Array<{ dir: string; folder: string; split?: SplitName; files: string[] }> | undefined> {
+  const top = await subfolders(root);
+  const splitTop = top.length > 0 && top.every((t) => SPLITS[t.toLowerCase()] !== undefined);
+  const classDirs: Array<{ dir: string; folder: string; split?: SplitName }> = [];
+  if (splitTop) {
+    for (const s of top) for (const c of await subfolders(join(root, s))) classDirs.push({ dir: join(root, s, c), folder: c, split: SPLITS[s.toLowerCase()]! });
+  } else for (const c of top) classDirs.push({ dir: join(root, c), folder: c });
+  const withFiles = await Promise.all(classDirs.map(async (c) => ({ ...c, files: await filesUnder(c.dir) })));
+  const all = withFiles.flatMap((c) => c.files);
+  const volumes = all.filter((f) => VOLUME_FILE.test(f)).length;
+  const images = all.filter((f) => /\.(jpe?g|png|bmp|tiff?|webp)$/i.test(f)).length;
+  return volumes > 0 && images === 0 ? withFiles : undefined;
+}
+
+/**
+ * Reads volumes in class folders (see the file comment) into axial slices. Files that are neither
+ * volumes nor the `.img` half of a pair are `not-image` problems.
+ */
+export async function readVolumeFolderDataset(
+  root: string,
+  classDirs: NonNullable<Awaited<ReturnType<typeof findVolumeClassFolders>>>,
+  options: VolumeSliceOptions = {},
+): Promise<Dataset> {
+  const items: DataItem[] = [];
+  const problems: Problem[] = [];
+  const volumes: VolumeSummary[] = [];
+  const patterns = new Set<string>();
+  let ownSubject = 0;
+  for (const { dir, folder, split, files } of classDirs) {
+    let found = 0;
+    for (const path of files) {
+      const id = relative(root, path);
+      if (PAIR_IMAGE.test(path)) continue;
+      if (!VOLUME_FILE.test(path)) {
+        problems.push({ kind: 'not-image', path: id, detail: 'not a volume file name (.nii, .nii.gz, .hdr[.gz] + .img[.gz])' });
+        continue;
+      }
+      found++;
+      const result = await sliceVolumeFile(root, path, options);
+      if (!result.ok) {
+        problems.push(result.problem);
+        continue;
+      }
+      volumes.push(result.summary);
+      const named = subjectFromName(relative(dir, path));
+      if (named) patterns.add(named.pattern);
+      else ownSubject++;
+      const subject = named?.subject ?? relative(dir, path).replace(/\.(nii|hdr)(\.gz)?$/i, '');
+      for (const { z, raster } of result.slices) {
+        items.push({
+          id: `${id}#z=${z}`,
+          sourceClass: canonicalClass(folder),
+          subject,
+          ...(named?.session ? { session: named.session } : {}),
+          ...(split ? { sourceSplit: split } : {}),
+          source: { kind: 'raster', raster },
+        });
+      }
+    }
+    if (found === 0) problems.push({ kind: 'empty-class', path: relative(root, dir) || '.', detail: 'class folder holds no volumes' });
+  }
+  const sources = [...(patterns.size ? [`IDs in file and folder names (${[...patterns].join(', ')})`] : []), ...(ownSubject ? [`${ownSubject} volume(s) with no ID in their names, each taken as its own subject`] : [])];
+  return { root, layout: 'volume-folders', defaultTask: volumeDefaultTask(items), items, problems, subjectSource: sources.join('; '), volumes };
+}
