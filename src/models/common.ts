@@ -21,10 +21,15 @@ export interface ModelOptions {
    * weights are loaded anyway (torchvision passes `init_weights=False` then).
    */
   initWeights?: boolean;
+  /**
+   * Volume models only: the input volume's shape [d, h, w] in voxels (Conv5_FC3's first linear
+   * layer depends on it). Default: the model's published input size.
+   */
+  inputShape?: readonly [number, number, number];
 }
 
-/** Options with every default filled in. */
-export type ResolvedModelOptions = Required<Omit<ModelOptions, 'widths'>> & { widths: number[] };
+/** Options with every default filled in (`inputShape` stays empty for slice models). */
+export type ResolvedModelOptions = Required<Omit<ModelOptions, 'widths' | 'inputShape'>> & { widths: number[]; inputShape: readonly number[] };
 
 /**
  * Calls `fn` on the model and every descendant, parents first in registration order, exactly the

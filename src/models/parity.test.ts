@@ -13,11 +13,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { noGrad } from '../torch/index.js';
 import { assertClose, expectNoLeaks, fromJson, maxAbsDiff, sourcePath, type JsonTensor } from '../testing/tensor-helpers.js';
-import { getModel, listModels } from './registry.js';
+import { getModel, getModelSpec, listModels } from './registry.js';
 
 const PYTHON = '/usr/bin/python3';
 const DEFAULT_MODELS = ['vgg19', 'vgg19_bn', 'efficientnet_b0', 'efficientnet_b1', 'efficientnet_b2', 'efficientnet_b3', 'mnasnet0_5', 'mnasnet0_75', 'mnasnet1_0', 'mnasnet1_3', 'inception_resnet_v2'];
-const models = process.env.ALZBENCH_PARITY === 'all' ? listModels().filter((m) => m !== 'simple_cnn') : DEFAULT_MODELS;
+const models = process.env.ALZBENCH_PARITY === 'all' ? listModels().filter((m) => m !== 'simple_cnn' && getModelSpec(m).input !== 'volume') : DEFAULT_MODELS;
 
 function missingReason(): string | undefined {
   const probe = spawnSync(PYTHON, ['-c', 'import torch, torchvision'], { encoding: 'utf8' });

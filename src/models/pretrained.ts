@@ -24,7 +24,7 @@ export interface PretrainedReport {
   loaded: number;
   /** The first conv's weight was summed over its 3 input channels (grayscale model), or spread from 1 to 3. */
   firstConvAdapted: 'summed' | 'spread' | null;
-  /** The classifier kept its fresh initialization because the class count differs. */
+  /** The classifier kept its fresh initialization: the class count differs, or the weights are a backbone without one. */
   classifierReplaced: boolean;
 }
 
@@ -36,7 +36,8 @@ const same = (a: readonly number[], b: readonly number[]) => a.length === b.leng
  *   grayscale: on a gray image replicated to RGB the conv computes exactly that sum, so the
  *   pretrained filters respond as they did (a 1-channel weight for an RGB model is spread as w/3);
  * - when the classifier's shape differs (another class count), its weight and bias are skipped
- *   and the model's freshly initialized classifier stays, as in fine-tuning;
+ *   and the model's freshly initialized classifier stays, as in fine-tuning; weights without any
+ *   classifier key (a backbone, e.g. MedicalNet's 3-D ResNets) keep it fresh too;
  * - `num_batches_tracked` may be absent (checkpoints from before PyTorch 0.4.1 lack it; the
  *   model's counter stays).
  * Any other missing or unexpected key, or any other shape mismatch, is an error naming them.
@@ -58,7 +59,7 @@ export function loadPretrained(model: Module, source: string | StateDict, layout
     const convKey = `${layout.firstConv}.weight`;
     const conv = incoming.get(convKey);
     const target = own.get(convKey);
-    if (conv && target && !same(conv.shape, target.shape) && conv.ndim === 4 && same(conv.shape.slice(2), target.shape.slice(2)) && conv.shape[0] === target.shape[0]) {
+    if (conv && target && !same(conv.shape, target.shape) && conv.ndim >= 4 && same(conv.shape.slice(2), target.shape.slice(2)) && conv.shape[0] === target.shape[0]) {
       let adapted: Tensor | null = null;
       if (conv.shape[1] === 3 && target.shape[1] === 1) {
         adapted = noGrad(() => conv.sum(1, true));
@@ -83,6 +84,8 @@ export function loadPretrained(model: Module, source: string | StateDict, layout
       }
     }
 
+    // A backbone without a head (MedicalNet's 3-D ResNets): the classifier keeps its fresh initialization.
+    if (![...incoming.keys()].some((k) => k.startsWith(`${layout.classifier}.`))) report.classifierReplaced = true;
     const classifierKeys = new Set([`${layout.classifier}.weight`, `${layout.classifier}.bias`]);
     const { missing, unexpected } = model.loadStateDict(incoming, { strict: false });
     const reallyMissing = missing.filter((k) => !k.endsWith('.num_batches_tracked') && !(report.classifierReplaced && classifierKeys.has(k)));

@@ -12,21 +12,32 @@ import { EfficientNet, EFFICIENTNET_VARIANTS, efficientNetBlocks, efficientNetPa
 import { MNASNet, MNASNET_ALPHAS, mnasnetParameterCount, type MNASNetName } from './mnasnet.js';
 import { InceptionResNetV2, inceptionResNetV2ParameterCount } from './inception-resnet-v2.js';
 import { SimpleCNN } from './simple-cnn.js';
+import { Conv5FC3, CONV5_FC3_INPUT_SHAPE, conv5Fc3ParameterCount } from './conv5-fc3.js';
+import { ResNet3d, RESNET3D_LAYERS, resnet3dParameterCount, type ResNet3dDepth } from './resnet3d.js';
+import { DenseNet3d, densenet3dParameterCount } from './densenet3d.js';
+import { SimpleCNN3d, simpleCnn3dParameterCount } from './simple-cnn-3d.js';
 import { loadPretrained } from './pretrained.js';
 
 export type { ModelOptions, ResolvedModelOptions } from './common.js';
 
 /** The families of the zoo. */
-export type ModelFamily = 'vgg' | 'efficientnet' | 'mnasnet' | 'inception_resnet_v2' | 'simple_cnn';
+export type ModelFamily = 'vgg' | 'efficientnet' | 'mnasnet' | 'inception_resnet_v2' | 'simple_cnn' | 'conv5_fc3' | 'resnet3d' | 'densenet3d' | 'simple_cnn_3d';
 
 /** Everything known about a registered model without building it. */
 export interface ModelSpec {
   readonly name: string;
   readonly family: ModelFamily;
   /** Where its architecture and parameter names come from. */
-  readonly reference: 'torchvision' | 'timm' | 'alzbench';
-  /** Input size [height, width] its reference was trained at (simple_cnn: the study's 208x176 slices). */
-  readonly defaultInputSize: readonly [number, number];
+  readonly reference: 'torchvision' | 'timm' | 'alzbench' | 'clinicadl' | 'monai';
+  /**
+   * What one sample is: a 2-D slice [N, C, H, W] (default) or a whole 3-D volume [N, C, D, H, W].
+   */
+  readonly input?: 'slice' | 'volume';
+  /**
+   * Input size its reference was trained at: [height, width] for slice models (simple_cnn: the
+   * study's 208x176 slices), [depth, height, width] voxels for volume models.
+   */
+  readonly defaultInputSize: readonly [number, number] | readonly [number, number, number];
   /** Smallest input side the architecture accepts. */
   readonly minInputSize: number;
   /** Dropout used when the options do not give one. */
@@ -89,10 +100,17 @@ export function resolveModelOptions(name: string, options: ModelOptions = {}): R
   }
   const stochasticDepth = options.stochasticDepth ?? 0.2;
   if (!(typeof stochasticDepth === 'number' && stochasticDepth >= 0 && stochasticDepth < 1)) throw invalid('number in [0, 1)', 'stochastic depth', stochasticDepth);
-  if (options.widths !== undefined && spec.family !== 'simple_cnn') throw invalid('no widths (only simple_cnn takes them)', `widths of ${name}`, options.widths);
-  const widths = options.widths ?? [16, 32, 64, 128];
+  const takesWidths = spec.family === 'simple_cnn' || spec.family === 'simple_cnn_3d';
+  if (options.widths !== undefined && !takesWidths) throw invalid('no widths (only simple_cnn takes them)', `widths of ${name}`, options.widths);
+  const widths = options.widths ?? (spec.family === 'simple_cnn_3d' ? [8, 16, 32, 64] : [16, 32, 64, 128]);
   if (!Array.isArray(widths) || widths.length === 0 || !widths.every((w) => Number.isInteger(w) && w > 0)) throw invalid('non-empty list of positive integers', 'widths', widths);
-  return { inChannels, numClasses, dropout, stochasticDepth, widths, initWeights: options.initWeights ?? true };
+  const volume = spec.input === 'volume';
+  if (options.inputShape !== undefined && !volume) throw invalid('no input shape (only volume models take one)', `input shape of ${name}`, options.inputShape);
+  const inputShape: readonly number[] = options.inputShape ?? (volume ? spec.defaultInputSize : []);
+  if (volume && !(Array.isArray(inputShape) && inputShape.length === 3 && inputShape.every((n: unknown) => Number.isInteger(n) && (n as number) >= spec.minInputSize))) {
+    throw invalid(`[depth, height, width] of integers >= ${spec.minInputSize}`, `input shape of ${name}`, inputShape);
+  }
+  return { inChannels, numClasses, dropout, stochasticDepth, widths, initWeights: options.initWeights ?? true, inputShape: [...inputShape] };
 }
 
 /** Options of {@link getModel}: the model's options plus optional pretrained weights. */
@@ -220,4 +238,72 @@ registerModel({
     }
     return count + (channels + 1) * o.numClasses;
   },
+});
+
+// ---------------------------------------------------------------------------------------------
+// Volume models (one sample = one person's 3-D scan). Conv5_FC3's padded pools and the ResNets'
+// padded stride-2 convs accept any size; DenseNet's three unpadded 2x2x2 transition pools need 8
+// voxels after the stride-2 stem and pool, so 29 per axis.
+
+registerModel({
+  name: 'conv5_fc3',
+  family: 'conv5_fc3',
+  reference: 'clinicadl',
+  input: 'volume',
+  defaultInputSize: CONV5_FC3_INPUT_SHAPE,
+  minInputSize: 1,
+  defaultDropout: 0.5,
+  gradCamLayer: 'convolutions.18',
+  firstConv: 'convolutions.0',
+  classifier: 'fc.6',
+  build: (o) => new Conv5FC3({ ...o }),
+  countParameters: (o) => conv5Fc3ParameterCount(o),
+});
+
+for (const depth of Object.keys(RESNET3D_LAYERS).map(Number) as ResNet3dDepth[]) {
+  registerModel({
+    name: `resnet${depth}_3d`,
+    family: 'resnet3d',
+    reference: 'monai',
+    input: 'volume',
+    // MedicalNet's and MONAI's tutorials' size for brain MRI (1.5-2 mm voxels).
+    defaultInputSize: [96, 112, 96],
+    minInputSize: 1,
+    defaultDropout: 0,
+    gradCamLayer: 'layer4',
+    firstConv: 'conv1',
+    classifier: 'fc',
+    build: (o) => new ResNet3d(depth, o),
+    countParameters: (o) => resnet3dParameterCount(depth, o),
+  });
+}
+
+registerModel({
+  name: 'densenet121_3d',
+  family: 'densenet3d',
+  reference: 'monai',
+  input: 'volume',
+  defaultInputSize: [96, 112, 96],
+  minInputSize: 29,
+  defaultDropout: 0,
+  gradCamLayer: 'features.norm5',
+  firstConv: 'features.conv0',
+  classifier: 'class_layers.out',
+  build: (o) => new DenseNet3d(o),
+  countParameters: (o) => densenet3dParameterCount(o),
+});
+
+registerModel({
+  name: 'simple_cnn_3d',
+  family: 'simple_cnn_3d',
+  reference: 'alzbench',
+  input: 'volume',
+  defaultInputSize: [96, 112, 96],
+  minInputSize: 16,
+  defaultDropout: 0.2,
+  gradCamLayer: 'features',
+  firstConv: 'features.0',
+  classifier: 'classifier.2',
+  build: (o) => new SimpleCNN3d(o),
+  countParameters: (o) => simpleCnn3dParameterCount(o),
 });

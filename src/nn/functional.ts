@@ -176,7 +176,10 @@ export function affineGrid(theta: Tensor, size: readonly [number, number, number
 const INTERPOLATION = { bilinear: 0, nearest: 1, bicubic: 2 } as const;
 const PADDING = { zeros: 0, border: 1, reflection: 2 } as const;
 
-/** Samples `input` [N, C, H, W] at `grid` [N, H', W', 2] (coordinates in [-1, 1]), as F.grid_sample. */
+/**
+ * Samples `input` [N, C, H, W] at `grid` [N, H', W', 2] (coordinates in [-1, 1]), as F.grid_sample; a 5-D
+ * input [N, C, D, H, W] with a grid [N, D', H', W', 3] samples a volume (`bilinear` is then trilinear).
+ */
 export function gridSample(
   input: Tensor,
   grid: Tensor,
@@ -198,4 +201,69 @@ export function pad(x: Tensor, padding: readonly number[], value = 0): Tensor {
 /** One-hot encoding of int64 class indices. */
 export function oneHot(indices: Tensor, numClasses: number): Tensor {
   return op('aten::one_hot', [indices, numClasses]);
+}
+
+// ---- 3-D (volumes: N, C, D, H, W) ---------------------------------------------------------------
+
+/** One int or a triple (depth, height, width), as PyTorch accepts for 3-D kernel sizes, strides and paddings. */
+export type Size3 = number | readonly [number, number, number];
+
+function triple(v: Size3): [number, number, number] {
+  return typeof v === 'number' ? [v, v, v] : [v[0], v[1], v[2]];
+}
+
+/** Options of {@link conv3d}. */
+export interface Conv3dOptions {
+  stride?: Size3;
+  /** Zero padding per side, or `same` / `valid`. Default 0. */
+  padding?: Size3 | 'same' | 'valid';
+  dilation?: Size3;
+  groups?: number;
+}
+
+/** 3-D convolution of NCDHW `input` with `weight` [out, in/groups, kd, kh, kw], as F.conv3d. */
+export function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv3dOptions = {}): Tensor {
+  const stride = triple(options.stride ?? 1);
+  const dilation = triple(options.dilation ?? 1);
+  const groups = options.groups ?? 1;
+  const padding = options.padding ?? 0;
+  if (typeof padding === 'string') return op('aten::conv3d.padding', [input, weight, bias, stride, padding, dilation, groups]);
+  return op('aten::conv3d', [input, weight, bias, stride, triple(padding), dilation, groups]);
+}
+
+/** Options of the 3-D pools. */
+export interface Pool3dOptions {
+  /** Default: the kernel size. */
+  stride?: Size3;
+  padding?: Size3;
+  ceilMode?: boolean;
+}
+
+/** 3-D max pooling of NCDHW input, as F.max_pool3d. */
+export function maxPool3d(x: Tensor, kernelSize: Size3, options: Pool3dOptions & { dilation?: Size3 } = {}): Tensor {
+  const k = triple(kernelSize);
+  return op('aten::max_pool3d', [x, k, triple(options.stride ?? k), triple(options.padding ?? 0), triple(options.dilation ?? 1), options.ceilMode ?? false]);
+}
+/** 3-D average pooling of NCDHW input, as F.avg_pool3d. */
+export function avgPool3d(x: Tensor, kernelSize: Size3, options: Pool3dOptions & { countIncludePad?: boolean } = {}): Tensor {
+  const k = triple(kernelSize);
+  return op('aten::avg_pool3d', [x, k, triple(options.stride ?? k), triple(options.padding ?? 0), options.ceilMode ?? false, options.countIncludePad ?? true, null]);
+}
+/** Any NCDHW input to a fixed [d, h, w] output, as F.adaptive_avg_pool3d. */
+export function adaptiveAvgPool3d(x: Tensor, outputSize: Size3): Tensor {
+  return op('aten::adaptive_avg_pool3d', [x, triple(outputSize)]);
+}
+/** Zeroes whole channels of NCDHW input with probability p (Dropout3d). */
+export function dropout3d(x: Tensor, p = 0.5, training = true): Tensor {
+  return op('aten::feature_dropout', [x, p, training]);
+}
+
+/** Sampling grid [N, D, H, W, 3] for affine matrices theta [N, 3, 4] and output size [N, C, D, H, W], as F.affine_grid. */
+export function affineGrid3d(theta: Tensor, size: readonly [number, number, number, number, number], alignCorners = false): Tensor {
+  return op('aten::affine_grid_generator', [theta, size, alignCorners]);
+}
+
+/** Resizes NCDHW volumes by trilinear interpolation to [d, h, w], as F.interpolate(mode='trilinear'). */
+export function interpolateTrilinear(x: Tensor, size: readonly [number, number, number], alignCorners = false): Tensor {
+  return op('aten::upsample_trilinear3d', [x, size, alignCorners, null, null, null]);
 }

@@ -201,12 +201,14 @@ export abstract class Module {
   }
 
   /**
-   * Puts every 4-D parameter and buffer in a memory format, in place, like PyTorch's
-   * `model.to(memory_format=torch.channels_last)`: with channels-last weights and inputs, oneDNN
-   * runs its faster NHWC convolutions on CPU.
+   * Puts every 4-D parameter and buffer (5-D for `channelsLast3d`) in a memory format, in place,
+   * like PyTorch's `model.to(memory_format=torch.channels_last)`: with channels-last weights and
+   * inputs, oneDNN runs its faster NHWC (NDHWC) convolutions on CPU.
    */
   toMemoryFormat(format: MemoryFormat): this {
-    return this.convertInPlace((t) => (t.ndim === 4 ? t.toMemoryFormat(format) : t));
+    // channels-last formats exist for one rank each; contiguous applies to both.
+    const ranks = format === 'channelsLast' ? [4] : format === 'channelsLast3d' ? [5] : [4, 5];
+    return this.convertInPlace((t) => (ranks.includes(t.ndim) ? t.toMemoryFormat(format) : t));
   }
 
   /**

@@ -5,9 +5,12 @@ import { track, type Disposable } from './scope.js';
 
 /** A scalar or a tensor, as binary ops accept. */
 export type TensorOrScalar = Tensor | number;
-/** Memory layouts for 4-D tensors; `channelsLast` is NHWC, which oneDNN convolutions prefer on CPU. */
-export type MemoryFormat = 'contiguous' | 'preserve' | 'channelsLast';
-const MEMORY_FORMAT: Record<MemoryFormat, number> = { contiguous: 0, preserve: 1, channelsLast: 2 };
+/**
+ * Memory layouts (at::MemoryFormat): `channelsLast` is NHWC for 4-D tensors, `channelsLast3d` is
+ * NDHWC for 5-D tensors (volumes); oneDNN convolutions prefer them on CPU.
+ */
+export type MemoryFormat = 'contiguous' | 'preserve' | 'channelsLast' | 'channelsLast3d';
+const MEMORY_FORMAT: Record<MemoryFormat, number> = { contiguous: 0, preserve: 1, channelsLast: 2, channelsLast3d: 3 };
 
 /**
  * A libtorch tensor. Every method calls one ATen op through the native dispatcher, so results

@@ -1,5 +1,5 @@
 import type { Module } from '../nn/module.js';
-import { BatchNorm2d } from '../nn/layers/batchnorm2d.js';
+import { BatchNorm } from '../nn/layers/batchnorm.js';
 import type { Tensor } from '../torch/tensor.js';
 import { noGrad } from '../torch/autograd.js';
 import { tidy } from '../torch/scope.js';
@@ -15,7 +15,7 @@ import { tidy } from '../torch/scope.js';
  * @param batches model inputs (already on the model's device), e.g. un-augmented training batches
  */
 export function recalibrateBatchNorm(model: Module, batches: Iterable<() => Tensor>): number {
-  const layers = model.namedModules().map(([, m]) => m).filter((m): m is BatchNorm2d => m instanceof BatchNorm2d && m.runningMean !== null);
+  const layers = model.namedModules().map(([, m]) => m).filter((m): m is BatchNorm => m instanceof BatchNorm && m.runningMean !== null);
   if (layers.length === 0) return 0;
   const momenta = layers.map((l) => l.momentum);
   const wasTraining = model.training;

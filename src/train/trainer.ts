@@ -212,6 +212,10 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
       throw invalid('a device this libtorch has (cpu; no CUDA device found)', 'device', given.device, 'build the addon against a CUDA libtorch (README "Another libtorch")');
     }
     const spec = getModelSpec(given.model);
+    // This trainer feeds 2-D slices; a volume model would fail on its first batch.
+    if (spec.input === 'volume') {
+      throw invalid('a slice model (this trainer feeds 2-D slices)', 'model', given.model, `${given.model} takes whole 3-D volumes; see README "Whole volumes" for what exists for volume training`);
+    }
     data = await loadTrainingData({ ...given, log, ...(given.folds >= 2 ? { crossValidation: { folds: given.folds, fold: given.fold!, seed: given.splitSeed } } : {}) });
     const { prepared, splits } = data;
     const classes = prepared.task.classes;

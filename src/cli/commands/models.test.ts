@@ -9,7 +9,8 @@ test('alzbench models --json prints one JSON document: every model with family, 
   const run = alzbench('models', '--json', '--in-channels', '3', '--num-classes', '1000');
   assert.equal(run.status, 0, run.stderr);
   const doc = JSON.parse(run.stdout) as { inChannels: number; numClasses: number; models: { name: string; family: string; parameters: number; inputSize: number[]; gradCamLayer: string }[] };
-  assert.equal(doc.models.length, 22);
+  assert.equal(doc.models.length, 28);
+  assert.equal(doc.models.filter((m) => (m as { input?: string }).input === 'volume').length, 6);
   const byName = new Map(doc.models.map((m) => [m.name, m]));
   assert.deepEqual(byName.get('vgg19'), { ...byName.get('vgg19')!, family: 'vgg', parameters: 143_667_240, inputSize: [224, 224], gradCamLayer: 'features.35' });
   assert.equal(byName.get('efficientnet_b1')!.parameters, 7_794_184);
@@ -25,6 +26,7 @@ test('alzbench models prints a table, and rejects a bad flag value naming it', (
   const run = alzbench('models');
   assert.equal(run.status, 0, run.stderr);
   assert.match(run.stdout, /^vgg19_bn\s+vgg\s+139,588,290\s+224x224/m);
+  assert.match(run.stdout, /^conv5_fc3\s+conv5_fc3\s+42,293,972\s+169x208x179 \(volume\)/m);
   const bad = alzbench('models', '--in-channels', '2');
   assert.equal(bad.status, 2);
   assert.equal(bad.stdout, '');

@@ -6,8 +6,9 @@ import { flagValue, int, numberOf } from '../../util/schema.js';
 const usage = `usage: alzbench models [--in-channels 1|3] [--num-classes N] [--json]
 
 Lists the registered models: name, family, parameter count for the chosen input channels and
-classes, default input size (height x width), the Grad-CAM target layer and the reference whose
-parameter names the model uses (torchvision or timm state dicts load directly).
+classes, default input size (height x width; depth x height x width for volume models, which take
+whole 3-D scans), the Grad-CAM target layer and the reference whose parameter names the model uses
+(torchvision, timm, ClinicaDL or MONAI state dicts load directly).
 
   --in-channels C   1 for grayscale MRI (default), 3 for RGB
   --num-classes N   output classes (default 2)
@@ -32,6 +33,7 @@ export const modelsCommand: Command = {
       return {
         name,
         family: spec.family,
+        input: spec.input ?? 'slice',
         parameters: countParameters(name, { inChannels, numClasses }),
         inputSize: [...spec.defaultInputSize],
         minInputSize: spec.minInputSize,
@@ -46,7 +48,7 @@ export const modelsCommand: Command = {
     }
     const table = [
       ['name', 'family', 'parameters', 'input', 'min', 'dropout', 'grad-cam layer', 'names from'],
-      ...rows.map((r) => [r.name, r.family, r.parameters.toLocaleString('en-US'), `${r.inputSize[0]}x${r.inputSize[1]}`, String(r.minInputSize), String(r.dropout), r.gradCamLayer, r.reference]),
+      ...rows.map((r) => [r.name, r.family, r.parameters.toLocaleString('en-US'), `${r.inputSize.join('x')}${r.input === 'volume' ? ' (volume)' : ''}`, String(r.minInputSize), String(r.dropout), r.gradCamLayer, r.reference]),
     ];
     const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
     const numeric = new Set([2, 4, 5]);

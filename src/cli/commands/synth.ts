@@ -1,9 +1,10 @@
 import { generateDataset } from '../../data/synth/generate.js';
+import { generateVolumes } from '../../data/synth/generate-volumes.js';
 import { invalid } from '../../util/errors.js';
 import { type Command, parseFlags } from '../command.js';
 import { flagValue, int, number } from '../../util/schema.js';
 
-const usage = `usage: alzbench synth --out <dir> [--subjects N] [--seed S] [--slices N] [--test-fraction F] [--force] [--json]
+const usage = `usage: alzbench synth --out <dir> [--subjects N] [--seed S] [--slices N] [--test-fraction F] [--volumes [--downsample F]] [--force] [--json]
 
 Generates a synthetic Alzheimer MRI data set from the Colin27 brain template (Debian package
 mricron-data): N subjects, each with its own random anatomy, contrast, bias field and noise, and
@@ -19,6 +20,11 @@ flags:
   --seed S               random seed (default 1)
   --slices N             axial slices per subject (default 32, like OASIS)
   --test-fraction F      share of each stage's subjects in test/ (default 0.2)
+  --volumes              write whole 3-D volumes instead (BIDS: sub-0001/anat/sub-0001_T1w.nii.gz,
+                         participants.tsv with group = stage and split; the same people as the
+                         slice data set of the same seed); --slices is then the volume's depth
+                         (default 48)
+  --downsample F         volumes: in-plane block averaging 1, 2 (default: 88x104 voxels of 2 mm), 4, 8, 16
   --force                replace a data set generated in --out before
   --json                 print a JSON summary on stdout (progress goes to stderr)`;
 
@@ -39,6 +45,8 @@ export const synthCommand: Command = {
       seed: { type: 'string' },
       slices: { type: 'string' },
       'test-fraction': { type: 'string' },
+      volumes: { type: 'boolean', default: false },
+      downsample: { type: 'string' },
       force: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
     });
@@ -55,6 +63,25 @@ export const synthCommand: Command = {
       : (done: number, total: number) => {
           if (done === total || done % 10 === 0) process.stderr.write(`synth: ${done}/${total} subjects\n`);
         };
+    if (values.downsample !== undefined && !values.volumes) throw invalid('no --downsample without --volumes', '--downsample', values.downsample);
+    const downsample = flagValue(int({ min: 1, max: 16, expected: 'integer 1..16' }), '--downsample', values.downsample, 1);
+    if (values.volumes) {
+      const summary = await generateVolumes({
+        out: values.out,
+        force: values.force,
+        onProgress: progress,
+        ...(subjects === undefined ? {} : { subjects }),
+        ...(seed === undefined ? {} : { seed }),
+        ...(slices === undefined ? {} : { depth: slices }),
+        ...(testFraction === undefined ? {} : { testFraction }),
+        ...(downsample === undefined ? {} : { downsample }),
+      });
+      const seconds = (performance.now() - started) / 1000;
+      if (process.stderr.isTTY) process.stderr.write('\n');
+      if (values.json) console.log(JSON.stringify({ ...summary, seconds: Math.round(seconds * 100) / 100 }, null, 2));
+      else console.log(`wrote ${summary.subjects.length} volumes of ${summary.shape.join('x')} voxels (${summary.spacingMm.join(' x ')} mm) to ${summary.out} in ${seconds.toFixed(1)} s (seed ${summary.seed})`);
+      return 0;
+    }
     const summary = await generateDataset({
       out: values.out,
       force: values.force,

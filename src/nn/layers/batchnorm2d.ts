@@ -1,66 +1,11 @@
-import { Module } from '../module.js';
-import { Tensor } from '../../torch/tensor.js';
-import { ones, zeros, scalarTensor } from '../../torch/creation.js';
-import { noGrad } from '../../torch/autograd.js';
-import { batchNorm } from '../functional.js';
+import { BatchNorm } from './batchnorm.js';
 
-/** Options of {@link BatchNorm2d}; defaults as torch.nn.BatchNorm2d. */
-export interface BatchNormOptions {
-  eps?: number;
-  /** Running-average factor; null for a cumulative average. Default 0.1. */
-  momentum?: number | null;
-  affine?: boolean;
-  trackRunningStats?: boolean;
-}
+export type { BatchNormOptions } from './batchnorm.js';
 
 /**
- * torch.nn.BatchNorm2d with `weight`, `bias`, and buffers `running_mean`, `running_var`,
- * `num_batches_tracked` (int64), under PyTorch's names.
+ * torch.nn.BatchNorm2d over NCHW input, with `weight`, `bias`, and buffers `running_mean`,
+ * `running_var`, `num_batches_tracked` (int64), under PyTorch's names.
  */
-export class BatchNorm2d extends Module {
-  readonly eps: number;
-  /** Running-average factor (null: cumulative average); mutable for BN recalibration. */
-  momentum: number | null;
-  readonly weight: Tensor | null;
-  readonly bias: Tensor | null;
-  readonly runningMean: Tensor | null;
-  readonly runningVar: Tensor | null;
-  readonly numBatchesTracked: Tensor | null;
-
-  constructor(
-    readonly numFeatures: number,
-    options: BatchNormOptions = {},
-  ) {
-    super();
-    this.eps = options.eps ?? 1e-5;
-    this.momentum = options.momentum === undefined ? 0.1 : options.momentum;
-    const affine = options.affine ?? true;
-    const track = options.trackRunningStats ?? true;
-    this.weight = this.registerParameter('weight', affine ? ones([numFeatures]) : null);
-    this.bias = this.registerParameter('bias', affine ? zeros([numFeatures]) : null);
-    this.runningMean = this.registerBuffer('running_mean', track ? zeros([numFeatures]) : null);
-    this.runningVar = this.registerBuffer('running_var', track ? ones([numFeatures]) : null);
-    this.numBatchesTracked = this.registerBuffer('num_batches_tracked', track ? scalarTensor(0, { dtype: 'int64' }) : null);
-  }
-
-  forward(x: Tensor): Tensor {
-    if (x.ndim !== 4) throw new RangeError(`BatchNorm2d: expected 4D input (got ${x.describe()})`);
-    let factor = this.momentum ?? 0;
-    if (this.training && this.numBatchesTracked) {
-      noGrad(() => this.numBatchesTracked!.add_(1));
-      if (this.momentum === null) factor = 1 / this.numBatchesTracked.item();
-    }
-    // Without running statistics, eval mode normalizes with batch statistics too (as PyTorch).
-    const useBatchStats = this.training || this.runningMean === null;
-    return batchNorm(
-      x,
-      !this.training || this.runningMean ? this.runningMean : null,
-      !this.training || this.runningVar ? this.runningVar : null,
-      this.weight,
-      this.bias,
-      useBatchStats,
-      factor,
-      this.eps,
-    );
-  }
+export class BatchNorm2d extends BatchNorm {
+  protected readonly inputRank = 4;
 }

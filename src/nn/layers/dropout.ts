@@ -1,6 +1,6 @@
 import { Module } from '../module.js';
 import { Tensor } from '../../torch/tensor.js';
-import { dropout, dropout2d } from '../functional.js';
+import { dropout, dropout2d, dropout3d } from '../functional.js';
 
 function checkRate(p: number, layer: string): void {
   if (!(p >= 0 && p <= 1)) throw new RangeError(`${layer}: dropout probability has to be between 0 and 1, but got ${p}`);
@@ -25,5 +25,16 @@ export class Dropout2d extends Module {
   }
   forward(x: Tensor): Tensor {
     return dropout2d(x, this.p, this.training);
+  }
+}
+
+/** torch.nn.Dropout3d: drops whole channels of NCDHW volumes. */
+export class Dropout3d extends Module {
+  constructor(readonly p = 0.5) {
+    super();
+    checkRate(p, 'Dropout3d');
+  }
+  forward(x: Tensor): Tensor {
+    return dropout3d(x, this.p, this.training);
   }
 }

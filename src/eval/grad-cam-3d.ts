@@ -1,0 +1,110 @@
+import { Tensor } from '../torch/tensor.js';
+import { enableGrad } from '../torch/autograd.js';
+import { keep, tidy } from '../torch/scope.js';
+import type { Module } from '../nn/module.js';
+import { interpolateTrilinear } from '../nn/functional.js';
+
+/** One plane of a 3-D heat map, row-major: `rows` x `columns`. */
+export interface CamPlane {
+  readonly rows: number;
+  readonly columns: number;
+  readonly data: Float32Array;
+}
+
+/** A 3-D Grad-CAM heat map for one volume, and its three orthogonal planes through the peak. */
+export interface GradCam3dResult {
+  /** Heat map at the input's size [X, Y, Z], C-order (Z fastest), scaled to [0, 1] (all 0 when nothing is positive). */
+  readonly heatmap: Float32Array;
+  readonly shape: [number, number, number];
+  /** Voxel [x, y, z] of the largest value (the first, in C order, among ties). */
+  readonly peak: [number, number, number];
+  /**
+   * Planes through the peak: `axial` at z = peak z (rows x, columns y), `coronal` at y = peak y
+   * (rows x, columns z), `sagittal` at x = peak x (rows y, columns z). With RAS+ volumes these are
+   * the radiologist's three views (to be flipped for display).
+   */
+  readonly axial: CamPlane;
+  readonly coronal: CamPlane;
+  readonly sagittal: CamPlane;
+  readonly targetClass: number;
+  /** Softmax of the model's output for the volume. */
+  readonly probabilities: number[];
+}
+
+/**
+ * Grad-CAM for volume models (Selvaraju et al., 2017, in 3-D as used for MRI by e.g. Wen et al.
+ * 2020's saliency maps): the ReLU of the target layer's activation volumes weighted by the mean
+ * over D, H, W of the gradient of the class logit, upsampled trilinearly to the input size, and
+ * cut into three orthogonal planes through its peak. The model's mode and gradients are restored.
+ *
+ * @param input one volume, [1, C, X, Y, Z]
+ * @param targetClass class to explain; default the predicted one
+ * @throws Error when the input is not 5-D or the layer is not used by the model's forward
+ * @example
+ * const cam = gradCam3d(model, getModelSpec('resnet18_3d').gradCamLayer, volume);
+ * cam.peak; // [x, y, z] of the strongest evidence
+ */
+export function gradCam3d(model: Module, layerPath: string, input: Tensor, targetClass?: number): GradCam3dResult {
+  if (input.ndim !== 5 || input.size(0) !== 1) throw new RangeError(`Grad-CAM 3-D: expected one volume [1, C, X, Y, Z], got ${input.describe()}`);
+  const layer = model.submodule(layerPath);
+  const shape = input.shape.slice(2) as [number, number, number];
+  const wasTraining = model.training;
+  const ownForward = Object.prototype.hasOwnProperty.call(layer, 'forward');
+  const originalForward = layer.forward;
+  let activation: Tensor | undefined;
+  layer.forward = (x: Tensor) => {
+    const out = originalForward.call(layer, x);
+    activation = keep(out); // the model's own scopes would free it before its gradient is read
+    out.retainGrad();
+    return out;
+  };
+  model.eval();
+  try {
+    return tidy(() =>
+      enableGrad(() => {
+        const logits = model.forward(input);
+        const probabilities = logits.softmax(1).toNumbers();
+        const cls = targetClass ?? probabilities.indexOf(Math.max(...probabilities));
+        logits.narrow(1, cls, 1).sum().backward();
+        if (!activation) throw new Error(`Grad-CAM 3-D: layer ${layerPath} was not called by the model's forward`);
+        const grad = activation.grad;
+        if (!grad) throw new Error(`Grad-CAM 3-D: no gradient reached layer ${layerPath}`);
+        const cam = grad.mean([2, 3, 4], true).mul(activation.detach()).sum(1, true).relu();
+        const values = Float32Array.from(interpolateTrilinear(cam, shape).toNumbers());
+        let max = 0;
+        let at = 0;
+        for (let i = 0; i < values.length; i++) {
+          if (values[i]! > max) {
+            max = values[i]!;
+            at = i;
+          }
+        }
+        if (max > 0) for (let i = 0; i < values.length; i++) values[i] = values[i]! / max;
+        const [nx, ny, nz] = shape;
+        const peak: [number, number, number] = [Math.floor(at / (ny * nz)), Math.floor(at / nz) % ny, at % nz];
+        const index = (x: number, y: number, z: number) => (x * ny + y) * nz + z;
+        const plane = (rows: number, columns: number, voxel: (r: number, c: number) => number): CamPlane => {
+          const data = new Float32Array(rows * columns);
+          for (let r = 0; r < rows; r++) for (let c = 0; c < columns; c++) data[r * columns + c] = values[voxel(r, c)]!;
+          return { rows, columns, data };
+        };
+        return {
+          heatmap: values,
+          shape,
+          peak,
+          axial: plane(nx, ny, (x, y) => index(x, y, peak[2])),
+          coronal: plane(nx, nz, (x, z) => index(x, peak[1], z)),
+          sagittal: plane(ny, nz, (y, z) => index(peak[0], y, z)),
+          targetClass: cls,
+          probabilities,
+        };
+      }),
+    );
+  } finally {
+    if (ownForward) layer.forward = originalForward;
+    else delete (layer as { forward?: unknown }).forward;
+    activation?.dispose();
+    model.zeroGrad();
+    model.train(wasTraining);
+  }
+}

@@ -1,0 +1,69 @@
+import { Module } from '../module.js';
+import { Tensor } from '../../torch/tensor.js';
+import { ones, zeros, scalarTensor } from '../../torch/creation.js';
+import { noGrad } from '../../torch/autograd.js';
+import { batchNorm } from '../functional.js';
+
+/** Options of the batch-norm layers; defaults as torch.nn.BatchNorm2d / BatchNorm3d. */
+export interface BatchNormOptions {
+  eps?: number;
+  /** Running-average factor; null for a cumulative average. Default 0.1. */
+  momentum?: number | null;
+  affine?: boolean;
+  trackRunningStats?: boolean;
+}
+
+/**
+ * What BatchNorm2d and BatchNorm3d share (PyTorch's `_BatchNorm`): `weight`, `bias`, and buffers
+ * `running_mean`, `running_var`, `num_batches_tracked` (int64), under PyTorch's names. Subclasses
+ * fix the input rank.
+ */
+export abstract class BatchNorm extends Module {
+  readonly eps: number;
+  /** Running-average factor (null: cumulative average); mutable for BN recalibration. */
+  momentum: number | null;
+  readonly weight: Tensor | null;
+  readonly bias: Tensor | null;
+  readonly runningMean: Tensor | null;
+  readonly runningVar: Tensor | null;
+  readonly numBatchesTracked: Tensor | null;
+  /** Rank of the inputs this layer takes (4: NCHW, 5: NCDHW). */
+  protected abstract readonly inputRank: number;
+
+  constructor(
+    readonly numFeatures: number,
+    options: BatchNormOptions = {},
+  ) {
+    super();
+    this.eps = options.eps ?? 1e-5;
+    this.momentum = options.momentum === undefined ? 0.1 : options.momentum;
+    const affine = options.affine ?? true;
+    const track = options.trackRunningStats ?? true;
+    this.weight = this.registerParameter('weight', affine ? ones([numFeatures]) : null);
+    this.bias = this.registerParameter('bias', affine ? zeros([numFeatures]) : null);
+    this.runningMean = this.registerBuffer('running_mean', track ? zeros([numFeatures]) : null);
+    this.runningVar = this.registerBuffer('running_var', track ? ones([numFeatures]) : null);
+    this.numBatchesTracked = this.registerBuffer('num_batches_tracked', track ? scalarTensor(0, { dtype: 'int64' }) : null);
+  }
+
+  forward(x: Tensor): Tensor {
+    if (x.ndim !== this.inputRank) throw new RangeError(`${this.typeName}: expected ${this.inputRank}D input (got ${x.describe()})`);
+    let factor = this.momentum ?? 0;
+    if (this.training && this.numBatchesTracked) {
+      noGrad(() => this.numBatchesTracked!.add_(1));
+      if (this.momentum === null) factor = 1 / this.numBatchesTracked.item();
+    }
+    // Without running statistics, eval mode normalizes with batch statistics too (as PyTorch).
+    const useBatchStats = this.training || this.runningMean === null;
+    return batchNorm(
+      x,
+      !this.training || this.runningMean ? this.runningMean : null,
+      !this.training || this.runningVar ? this.runningVar : null,
+      this.weight,
+      this.bias,
+      useBatchStats,
+      factor,
+      this.eps,
+    );
+  }
+}
