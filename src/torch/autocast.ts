@@ -12,6 +12,14 @@ export type AutocastDtype = 'bfloat16' | 'float16';
  *
  * @example
  * const loss = autocast('cuda', 'float16', () => F.crossEntropy(model.forward(x), y));
+ *
+ * @param deviceType `cpu` or `cuda`: which device's autocast state to switch on
+ * @param dtype the lower precision, `bfloat16` or `float16`
+ * @param fn synchronous function to run under autocast
+ * @returns what `fn` returns
+ * @throws whatever `fn` throws (the previous autocast state is restored first), and Error from libtorch when the
+ * device type does not support `dtype`.
+ * Source: PyTorch `torch.autocast` (https://pytorch.org/docs/stable/amp.html).
  */
 export function autocast<T>(deviceType: 'cpu' | 'cuda', dtype: AutocastDtype, fn: () => T): T {
   const [wasEnabled, previousDtype] = native.setAutocast(deviceType, true, DTYPE_CODE[dtype]);
