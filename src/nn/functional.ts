@@ -91,7 +91,7 @@ export function batchNorm(
  *
  * @param x input of any shape
  * @returns a new tensor of `x`'s shape (`aten::relu`)
- * @throws Error `aten::relu(<argument dtypes and shapes>) failed: <libtorch message>` when `x` is not floating point or was disposed.
+ * @throws Error `aten::relu(<argument dtypes and shapes>) failed: <libtorch message>` when libtorch does not support `x`'s dtype for this op, or `x` was disposed.
  * Source: PyTorch `torch.nn.functional.relu` (https://pytorch.org/docs/stable/generated/torch.nn.functional.relu.html).
  */
 export function relu(x: Tensor): Tensor {
@@ -102,7 +102,7 @@ export function relu(x: Tensor): Tensor {
  *
  * @param x input of any shape
  * @returns a new tensor of `x`'s shape (`aten::hardtanh`)
- * @throws Error `aten::hardtanh(<argument dtypes and shapes>) failed: <libtorch message>` when `x` is not floating point or was disposed.
+ * @throws Error `aten::hardtanh(<argument dtypes and shapes>) failed: <libtorch message>` when libtorch does not support `x`'s dtype for this op, or `x` was disposed.
  * Source: PyTorch `torch.nn.functional.relu6` (https://pytorch.org/docs/stable/generated/torch.nn.functional.relu6.html).
  */
 export function relu6(x: Tensor): Tensor {
@@ -113,7 +113,7 @@ export function relu6(x: Tensor): Tensor {
  *
  * @param x input of any shape
  * @returns a new tensor of `x`'s shape (`aten::silu`)
- * @throws Error `aten::silu(<argument dtypes and shapes>) failed: <libtorch message>` when `x` is not floating point or was disposed.
+ * @throws Error `aten::silu(<argument dtypes and shapes>) failed: <libtorch message>` when libtorch does not support `x`'s dtype for this op, or `x` was disposed.
  * Source: PyTorch `torch.nn.functional.silu` (https://pytorch.org/docs/stable/generated/torch.nn.functional.silu.html).
  */
 export function silu(x: Tensor): Tensor {
@@ -124,7 +124,7 @@ export function silu(x: Tensor): Tensor {
  *
  * @param x input of any shape
  * @returns a new tensor of `x`'s shape (`aten::sigmoid`)
- * @throws Error `aten::sigmoid(<argument dtypes and shapes>) failed: <libtorch message>` when `x` is not floating point or was disposed.
+ * @throws Error `aten::sigmoid(<argument dtypes and shapes>) failed: <libtorch message>` when libtorch does not support `x`'s dtype for this op, or `x` was disposed.
  * Source: PyTorch `torch.sigmoid` (https://pytorch.org/docs/stable/generated/torch.sigmoid.html).
  */
 export function sigmoid(x: Tensor): Tensor {
@@ -135,7 +135,7 @@ export function sigmoid(x: Tensor): Tensor {
  *
  * @param x input of any shape
  * @returns a new tensor of `x`'s shape (`aten::hardswish`)
- * @throws Error `aten::hardswish(<argument dtypes and shapes>) failed: <libtorch message>` when `x` is not floating point or was disposed.
+ * @throws Error `aten::hardswish(<argument dtypes and shapes>) failed: <libtorch message>` when libtorch does not support `x`'s dtype for this op, or `x` was disposed.
  * Source: PyTorch `torch.nn.functional.hardswish` (https://pytorch.org/docs/stable/generated/torch.nn.functional.hardswish.html).
  */
 export function hardswish(x: Tensor): Tensor {
@@ -146,7 +146,7 @@ export function hardswish(x: Tensor): Tensor {
  *
  * @param x input of any shape
  * @returns a new tensor of `x`'s shape (`aten::gelu`)
- * @throws Error `aten::gelu(<argument dtypes and shapes>) failed: <libtorch message>` when `x` is not floating point or was disposed.
+ * @throws Error `aten::gelu(<argument dtypes and shapes>) failed: <libtorch message>` when libtorch does not support `x`'s dtype for this op, or `x` was disposed.
  * Source: PyTorch `torch.nn.functional.gelu` (https://pytorch.org/docs/stable/generated/torch.nn.functional.gelu.html).
  */
 export function gelu(x: Tensor): Tensor {
@@ -158,7 +158,7 @@ export function gelu(x: Tensor): Tensor {
  * @param x input of any shape
  * @param negativeSlope slope below 0 (default 0.01)
  * @returns a new tensor of `x`'s shape (`aten::leaky_relu`)
- * @throws Error `aten::leaky_relu(<argument dtypes and shapes>) failed: <libtorch message>` when `x` is not floating point or was disposed.
+ * @throws Error `aten::leaky_relu(<argument dtypes and shapes>) failed: <libtorch message>` when libtorch does not support `x`'s dtype for this op, or `x` was disposed.
  * Source: PyTorch `torch.nn.functional.leaky_relu` (https://pytorch.org/docs/stable/generated/torch.nn.functional.leaky_relu.html).
  */
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
