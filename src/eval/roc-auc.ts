@@ -7,8 +7,12 @@
  * @param scores higher means more likely positive
  * @param positive whether each sample belongs to the positive class
  *
+ * @returns the AUC in [0, 1] (0.5 is chance), or NaN when all samples are positive or all negative
+ *
  * @example
  * rocAuc([0.1, 0.4, 0.35, 0.8], [false, false, true, true]); // 0.75
+ *
+ * Source: scikit-learn `sklearn.metrics.roc_auc_score`; Hanley & McNeil 1982 (AUC as the Mann-Whitney U).
  */
 export function rocAuc(scores: ArrayLike<number>, positive: ArrayLike<boolean>): number {
   const n = scores.length;
