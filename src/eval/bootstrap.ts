@@ -45,10 +45,11 @@ const KEYS = ['accuracy', 'balancedAccuracy', 'sensitivity', 'specificity', 'auc
 /**
  * Percentile of sorted finite values with linear interpolation (numpy's default).
  *
+ * Source: NumPy `numpy.percentile` (method='linear').
+ *
  * @param sorted values in ascending order
  * @param q the quantile as a fraction in [0, 1] (0.025 for the 2.5th percentile)
  * @returns the interpolated value, NaN for an empty list
- * Source: NumPy `numpy.percentile` (method='linear').
  */
 export function percentile(sorted: readonly number[], q: number): number {
   if (sorted.length === 0) return NaN;
@@ -63,6 +64,9 @@ export function percentile(sorted: readonly number[], q: number): number {
  * specificity and AUC. Resamples subjects when every sample has a group, slices otherwise.
  * Resamples where a metric is undefined (AUC with one class drawn) are left out of its interval.
  *
+ * Source: Efron & Tibshirani 1993, "An Introduction to the Bootstrap" (percentile interval); cluster bootstrap for
+ * repeated slices of one subject (Field & Welsh 2007).
+ *
  * @example
  * const ci = bootstrapMetrics(labels, probs, classes, { seed: 1, groups: subjects });
  * ci.accuracy; // { value: 0.82, low: 0.74, high: 0.89 }
@@ -75,8 +79,6 @@ export function percentile(sorted: readonly number[], q: number): number {
  * @returns for each metric the full-data value and the `[low, high]` percentile interval (NaN when no resample defined
  * it), with the resamples, level, seed, unit (`subject` or `slice`) and number of units
  * @throws RangeError from {@link computeMetrics} when the probabilities are not n x C.
- * Source: Efron & Tibshirani 1993, "An Introduction to the Bootstrap" (percentile interval); cluster bootstrap for
- * repeated slices of one subject (Field & Welsh 2007).
  */
 export function bootstrapMetrics(
   labels: ArrayLike<number>,

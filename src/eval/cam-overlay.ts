@@ -5,9 +5,10 @@ import sharp from 'sharp';
 /**
  * The "jet" colour map (blue, cyan, yellow, red) at t in [0, 1], as 8-bit RGB.
  *
+ * Source: MATLAB/Matplotlib `jet` piecewise-linear definition.
+ *
  * @param t position in the map, in [0, 1] (outside it each channel is clamped, so far values fade to black)
  * @returns `[r, g, b]`, each 0..255
- * Source: MATLAB/Matplotlib `jet` piecewise-linear definition.
  */
 export function jet(t: number): [number, number, number] {
   const c = (x: number) => Math.round(255 * Math.min(1, Math.max(0, x)));

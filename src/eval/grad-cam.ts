@@ -25,6 +25,9 @@ export interface GradCamResult {
  * The layer's output is captured by wrapping that submodule's `forward` for the one call, so any
  * zoo model works with the `gradCamLayer` its registry entry names.
  *
+ * Source: Selvaraju et al. 2017, "Grad-CAM: Visual Explanations from Deep Networks via Gradient-based Localization";
+ * reference implementation jacobgil/pytorch-grad-cam (`GradCAM`).
+ *
  * @param model the classifier; its forward must return logits `[1, classes]`
  * @param layerPath dotted path of the layer to explain (e.g. `features.35`), whose output is `[1, K, h, w]`
  * @param input one image, [1, C, H, W]
@@ -37,9 +40,6 @@ export interface GradCamResult {
  *
  * @example
  * const cam = gradCam(model, getModelSpec('vgg19').gradCamLayer, image);
- *
- * Source: Selvaraju et al. 2017, "Grad-CAM: Visual Explanations from Deep Networks via Gradient-based Localization";
- * reference implementation jacobgil/pytorch-grad-cam (`GradCAM`).
  */
 export function gradCam(model: Module, layerPath: string, input: Tensor, targetClass?: number): GradCamResult {
   const layer = model.submodule(layerPath);

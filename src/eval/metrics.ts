@@ -52,12 +52,13 @@ export interface Metrics {
 /**
  * Counts confusion[true][predicted] over `classes` classes.
  *
+ * Source: scikit-learn `sklearn.metrics.confusion_matrix` (same orientation).
+ *
  * @param labels true class index of each sample, in `[0, classes)`
  * @param predicted predicted class index of each sample, same length, in `[0, classes)`
  * @param classes the number of classes C
  * @returns a C x C matrix of counts, rows true classes, columns predictions
  * @throws TypeError when a label is outside `[0, classes)` (no range check is made; callers pass validated labels).
- * Source: scikit-learn `sklearn.metrics.confusion_matrix` (same orientation).
  */
 export function confusionMatrix(labels: ArrayLike<number>, predicted: ArrayLike<number>, classes: number): number[][] {
   const m = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
@@ -83,6 +84,9 @@ export function positiveClassOf(classes: readonly string[]): number {
  * Computes every metric from true labels and per-sample class probabilities (row-major n x C).
  * Predictions are the argmax.
  *
+ * Source: scikit-learn `accuracy_score`, `balanced_accuracy_score`, `precision_recall_fscore_support`, `roc_auc_score`
+ * (multi_class='ovr', average='macro').
+ *
  * @example
  * const m = computeMetrics([0, 1, 1], new Float32Array([0.9, 0.1, 0.2, 0.8, 0.6, 0.4]), ['Alzheimer', 'NonAlzheimer']);
  * m.sensitivity; // 1: the one Alzheimer sample is called Alzheimer
@@ -96,8 +100,6 @@ export function positiveClassOf(classes: readonly string[]): number {
  * (sklearn's zero_division=0), AUCs undefined for a class are NaN
  * @throws RangeError `Expected <n·C> probabilities (<n> samples x <C> classes) but received <len>` when the lengths disagree.
  * @throws TypeError when a label is outside `[0, C)` (see {@link confusionMatrix}).
- * Source: scikit-learn `accuracy_score`, `balanced_accuracy_score`, `precision_recall_fscore_support`, `roc_auc_score`
- * (multi_class='ovr', average='macro').
  */
 export function computeMetrics(
   labels: ArrayLike<number>,

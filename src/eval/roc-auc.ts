@@ -4,6 +4,8 @@
  * half (the trapezoid over the ROC's distinct thresholds gives the same number). NaN when either
  * class is absent, as the AUC is undefined then.
  *
+ * Source: scikit-learn `sklearn.metrics.roc_auc_score`; Hanley & McNeil 1982 (AUC as the Mann-Whitney U).
+ *
  * @param scores higher means more likely positive
  * @param positive whether each sample belongs to the positive class
  *
@@ -11,8 +13,6 @@
  *
  * @example
  * rocAuc([0.1, 0.4, 0.35, 0.8], [false, false, true, true]); // 0.75
- *
- * Source: scikit-learn `sklearn.metrics.roc_auc_score`; Hanley & McNeil 1982 (AUC as the Mann-Whitney U).
  */
 export function rocAuc(scores: ArrayLike<number>, positive: ArrayLike<boolean>): number {
   const n = scores.length;

@@ -63,11 +63,12 @@ export type EfficientNetName = keyof typeof EFFICIENTNET_VARIANTS;
 /**
  * torchvision's `_make_divisible` (from TF's mobilenet): nearest multiple of `divisor`, never 10 % below `v`.
  *
+ * Source: torchvision `torchvision/models/_utils.py` `_make_divisible`.
+ *
  * @param v the scaled channel count
  * @param divisor the multiple to round to (default 8)
  * @param minValue the smallest result (default `divisor`)
  * @returns a multiple of `divisor`, at least `minValue` and at least 0.9·v
- * Source: torchvision `torchvision/models/_utils.py` `_make_divisible`.
  */
 export function makeDivisible(v: number, divisor = 8, minValue = divisor): number {
   let newV = Math.max(minValue, Math.trunc(v + divisor / 2) - (Math.trunc(v + divisor / 2) % divisor));
@@ -88,10 +89,11 @@ export interface BlockConfig {
 /**
  * The scaled stages: each a list of blocks (the first may stride and change width; the rest keep both).
  *
+ * Source: torchvision `torchvision/models/efficientnet.py` (`_efficientnet_conf`, `EfficientNet.__init__`).
+ *
  * @param variant width and depth multipliers of the variant (channels rounded by {@link makeDivisible}, layer counts by ceil)
  * @param stochasticDepth drop probability reached by the last block; block i gets `stochasticDepth · i / total`
  * @returns 7 stages of block configurations
- * Source: torchvision `torchvision/models/efficientnet.py` (`_efficientnet_conf`, `EfficientNet.__init__`).
  */
 export function efficientNetBlocks(variant: EfficientNetVariant, stochasticDepth: number): BlockConfig[][] {
   const stages = EFFICIENTNET_STAGES.map((s) => ({
@@ -118,6 +120,8 @@ export function efficientNetBlocks(variant: EfficientNetVariant, stochasticDepth
 /**
  * torchvision.ops.Conv2dNormActivation: Sequential(conv (no bias), batch norm[, activation]), "same" padding.
  *
+ * Source: torchvision `torchvision/ops/misc.py` `Conv2dNormActivation`.
+ *
  * @param inChannels input channels
  * @param outChannels output channels
  * @param kernel square kernel size; padding (kernel − 1) / 2
@@ -125,7 +129,6 @@ export function efficientNetBlocks(variant: EfficientNetVariant, stochasticDepth
  * `activation` (append SiLU)
  * @returns a Sequential with keys `0` (conv), `1` (batch norm) and, with activation, `2` (SiLU)
  * @throws RangeError from Conv2d when the channels are not divisible by `groups`.
- * Source: torchvision `torchvision/ops/misc.py` `Conv2dNormActivation`.
  */
 export function conv2dNormActivation(
   inChannels: number,
@@ -144,8 +147,9 @@ export function conv2dNormActivation(
 /** torchvision.ops.StochasticDepth in "row" mode: drops a sample's residual branch in training. */
 export class StochasticDepth extends Module {
   /**
-   * @param p probability of dropping a sample's residual branch in training, in [0, 1]
    * Source: torchvision `torchvision/ops/stochastic_depth.py` `StochasticDepth`.
+   *
+   * @param p probability of dropping a sample's residual branch in training, in [0, 1]
    */
   constructor(readonly p: number) {
     super();
@@ -171,9 +175,10 @@ export class MBConv extends Module {
   /**
    * Builds `block` ([expand,] depthwise, SE, project) and `stochastic_depth` from one block configuration.
    *
+   * Source: torchvision `torchvision/models/efficientnet.py` `MBConv`.
+   *
    * @param config the block's expand ratio, kernel, stride, channels and stochastic-depth probability
    * @param bn batch-norm eps and momentum of the variant
-   * Source: torchvision `torchvision/models/efficientnet.py` `MBConv`.
    */
   constructor(config: BlockConfig, bn: { eps: number; momentum: number }) {
     super();
@@ -218,9 +223,10 @@ export class EfficientNet extends Module {
   /**
    * Builds `features`, `avgpool` and `classifier`, then (with `initWeights`) torchvision's init.
    *
+   * Source: torchvision `torchvision/models/efficientnet.py` `EfficientNet`.
+   *
    * @param name `efficientnet_b0` .. `efficientnet_b7`
    * @param options resolved model options (see `resolveModelOptions` in registry.ts): `inChannels`, `numClasses`, `dropout`, `initWeights`, `stochasticDepth` (default 0.2)
-   * Source: torchvision `torchvision/models/efficientnet.py` `EfficientNet`.
    */
   constructor(name: EfficientNetName, options: ResolvedModelOptions) {
     super();

@@ -24,12 +24,13 @@ export class BasicConv2d extends Module {
   readonly relu = new ReLU();
 
   /**
+   * Source: timm `timm/models/inception_resnet_v2.py` `BasicConv2d`.
+   *
    * @param inPlanes input channels
    * @param outPlanes output channels
    * @param kernel kernel size, an int or `[kH, kW]` (e.g. `[1, 7]`)
    * @param stride conv stride
    * @param padding zero padding (default 0), an int or a pair
-   * Source: timm `timm/models/inception_resnet_v2.py` `BasicConv2d`.
    */
   constructor(inPlanes: number, outPlanes: number, kernel: Size2, stride: number, padding: Size2 = 0) {
     super();
@@ -111,8 +112,9 @@ export class Block35 extends ScaledResidual {
   /**
    * Builds the three branches and the 1x1 `conv2d` back to 320 channels.
    *
-   * @param scale factor on the residual branch before it is added (default 1.0; the network uses 0.17)
    * Source: timm `timm/models/inception_resnet_v2.py` `Block35`.
+   *
+   * @param scale factor on the residual branch before it is added (default 1.0; the network uses 0.17)
    */
   constructor(scale = 1.0) {
     super(scale);
@@ -154,8 +156,9 @@ export class Block17 extends ScaledResidual {
   /**
    * Builds the two branches and the 1x1 `conv2d` back to 1088 channels.
    *
-   * @param scale factor on the residual branch before it is added (default 1.0; the network uses 0.10)
    * Source: timm `timm/models/inception_resnet_v2.py` `Block17`.
+   *
+   * @param scale factor on the residual branch before it is added (default 1.0; the network uses 0.10)
    */
   constructor(scale = 1.0) {
     super(scale);
@@ -197,9 +200,10 @@ export class Block8 extends ScaledResidual {
   /**
    * Builds the two branches, the 1x1 `conv2d` back to 2080 channels and (unless `noRelu`) the ReLU.
    *
+   * Source: timm `timm/models/inception_resnet_v2.py` `Block8`.
+   *
    * @param scale factor on the residual branch before it is added (default 1.0; the network uses 0.20, the last block 1.0)
    * @param noRelu leave out the final ReLU (default false; true for the last block, timm's `block8`)
-   * Source: timm `timm/models/inception_resnet_v2.py` `Block8`.
    */
   constructor(scale = 1.0, noRelu = false) {
     super(scale);
@@ -238,8 +242,9 @@ export class InceptionResNetV2 extends Module {
    * Builds the stem, mixed and repeated blocks, head conv, pooling, dropout and `classif` with PyTorch's default
    * layer initialization (as timm).
    *
-   * @param options resolved model options (see `resolveModelOptions` in registry.ts): `inChannels`, `numClasses`, `dropout`, `initWeights` (`initWeights` has no effect: there is no family-specific init)
    * Source: timm `timm/models/inception_resnet_v2.py` `InceptionResnetV2`.
+   *
+   * @param options resolved model options (see `resolveModelOptions` in registry.ts): `inChannels`, `numClasses`, `dropout`, `initWeights` (`initWeights` has no effect: there is no family-specific init)
    */
   constructor(options: ResolvedModelOptions) {
     super();

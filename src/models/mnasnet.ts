@@ -38,9 +38,10 @@ function roundToMultipleOf(value: number, divisor: number, roundUpBias = 0.9): n
 /**
  * Channel widths of stem, stacks for a width multiplier.
  *
+ * Source: torchvision `torchvision/models/mnasnet.py` `_get_depths`.
+ *
  * @param alpha the width multiplier (0.5, 0.75, 1.0, 1.3 for the registered variants)
  * @returns 8 widths: stem (2), then the six stacks, each rounded to a multiple of 8 (up unless within 10 %)
- * Source: torchvision `torchvision/models/mnasnet.py` `_get_depths`.
  */
 export function mnasnetDepths(alpha: number): number[] {
   return BASE_DEPTHS.map((d) => roundToMultipleOf(d * alpha, 8));
@@ -54,12 +55,13 @@ export class InvertedResidual extends Module {
   /**
    * Builds `layers`: 1x1 expand - BN - ReLU - depthwise kxk - BN - ReLU - 1x1 project - BN.
    *
+   * Source: torchvision `torchvision/models/mnasnet.py` `_InvertedResidual`.
+   *
    * @param inCh input channels
    * @param outCh output channels
    * @param kernel depthwise kernel size (3 or 5), padding kernel / 2
    * @param stride depthwise stride (1 or 2)
    * @param expansion hidden channels = inCh × expansion
-   * Source: torchvision `torchvision/models/mnasnet.py` `_InvertedResidual`.
    */
   constructor(inCh: number, outCh: number, kernel: number, stride: number, expansion: number) {
     super();
@@ -107,9 +109,10 @@ export class MNASNet extends Module {
   /**
    * Builds `layers` and `classifier` in torchvision's order, then (with `initWeights`) torchvision's init.
    *
+   * Source: torchvision `torchvision/models/mnasnet.py` `MNASNet`.
+   *
    * @param name `mnasnet0_5`, `mnasnet0_75`, `mnasnet1_0` or `mnasnet1_3`
    * @param options resolved model options (see `resolveModelOptions` in registry.ts): `inChannels`, `numClasses`, `dropout`, `initWeights`
-   * Source: torchvision `torchvision/models/mnasnet.py` `MNASNet`.
    */
   constructor(name: MNASNetName, options: ResolvedModelOptions) {
     super();

@@ -42,10 +42,11 @@ export class VGG extends Module {
   /**
    * Builds `features`, `avgpool` and `classifier`, then (with `initWeights`) torchvision's init.
    *
+   * Source: torchvision `torchvision/models/vgg.py` (`VGG`, `make_layers`, `cfgs`).
+   *
    * @param depth `vgg11`, `vgg13`, `vgg16` or `vgg19` (paper configurations A, B, D, E)
    * @param batchNorm insert BatchNorm2d after every conv (torchvision's `vgg19_bn` etc.)
    * @param options resolved model options (see `resolveModelOptions` in registry.ts): `inChannels`, `numClasses`, `dropout`, `initWeights` (default {@link VGG_DEFAULT_DROPOUT} for both dropout layers)
-   * Source: torchvision `torchvision/models/vgg.py` (`VGG`, `make_layers`, `cfgs`).
    */
   constructor(depth: VGGDepth, batchNorm: boolean, options: ResolvedModelOptions) {
     super();

@@ -25,6 +25,8 @@ export interface Conv2dOptions {
 /**
  * 2-D convolution of NCHW `input` with `weight` [out, in/groups, kh, kw].
  *
+ * Source: PyTorch `torch.nn.functional.conv2d` (https://pytorch.org/docs/stable/generated/torch.nn.functional.conv2d.html).
+ *
  * @param input `[N, C_in, H, W]` (or unbatched `[C_in, H, W]`)
  * @param weight `[C_out, C_in / groups, kH, kW]`
  * @param bias `[C_out]`, or null (default) for none
@@ -32,7 +34,6 @@ export interface Conv2dOptions {
  * `dilation` (default 1), `groups` (default 1)
  * @returns `[N, C_out, H_out, W_out]` with `H_out = floor((H + 2·padH − dilH·(kH − 1) − 1) / strideH) + 1` (likewise W)
  * @throws Error `aten::conv2d(<argument dtypes and shapes>) failed: <libtorch message>` when the channels do not match (e.g. "Given groups=1, weight of size [4, 3, 3, 3], expected input[1, 2, 5, 5] to have 3 channels"), the kernel is larger than the padded input, or the dtypes differ; `aten::conv2d.padding` for string paddings.
- * Source: PyTorch `torch.nn.functional.conv2d` (https://pytorch.org/docs/stable/generated/torch.nn.functional.conv2d.html).
  */
 export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv2dOptions = {}): Tensor {
   const stride = pair(options.stride ?? 1);
@@ -46,12 +47,13 @@ export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null
 /**
  * x W^T + b.
  *
+ * Source: PyTorch `torch.nn.functional.linear` (https://pytorch.org/docs/stable/generated/torch.nn.functional.linear.html).
+ *
  * @param input `[..., in_features]`
  * @param weight `[out_features, in_features]`
  * @param bias `[out_features]`, or null (default) for none
  * @returns `[..., out_features]`
  * @throws Error `aten::linear(<argument dtypes and shapes>) failed: <libtorch message>` when `input`'s last dimension is not `in_features`.
- * Source: PyTorch `torch.nn.functional.linear` (https://pytorch.org/docs/stable/generated/torch.nn.functional.linear.html).
  */
 export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
   return op('aten::linear', [input, weight, bias]);
@@ -60,6 +62,8 @@ export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null
 /**
  * Batch normalization. In training, batch statistics normalize and the running ones are updated
  * in place with `momentum`; in eval the running ones normalize.
+ *
+ * Source: Ioffe & Szegedy 2015, "Batch Normalization"; PyTorch `torch.nn.functional.batch_norm`.
  *
  * @param input `[N, C, ...]` (e.g. `[N, C, H, W]`)
  * @param runningMean `[C]` running mean, updated in place in training; null to always use batch statistics
@@ -71,7 +75,6 @@ export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null
  * @param eps added to the variance for stability (default 1e-5)
  * @returns a tensor of `input`'s shape: `(x − mean) / sqrt(var + eps) · γ + β`
  * @throws Error `aten::batch_norm(<argument dtypes and shapes>) failed: <libtorch message>` when a `[C]` tensor has another length, or training with one value per channel (N·H·W = 1).
- * Source: Ioffe & Szegedy 2015, "Batch Normalization"; PyTorch `torch.nn.functional.batch_norm`.
  */
 export function batchNorm(
   input: Tensor,
@@ -89,10 +92,11 @@ export function batchNorm(
 /**
  * Rectified linear unit, `max(x, 0)`.
  *
+ * Source: PyTorch `torch.nn.functional.relu` (https://pytorch.org/docs/stable/generated/torch.nn.functional.relu.html).
+ *
  * @param x input of any shape
  * @returns a new tensor of `x`'s shape (`aten::relu`)
  * @throws Error `aten::relu(<argument dtypes and shapes>) failed: <libtorch message>` when libtorch does not support `x`'s dtype for this op, or `x` was disposed.
- * Source: PyTorch `torch.nn.functional.relu` (https://pytorch.org/docs/stable/generated/torch.nn.functional.relu.html).
  */
 export function relu(x: Tensor): Tensor {
   return op('aten::relu', [x]);
@@ -100,10 +104,11 @@ export function relu(x: Tensor): Tensor {
 /**
  * min(max(x, 0), 6), as F.relu6 (hardtanh(0, 6)).
  *
+ * Source: PyTorch `torch.nn.functional.relu6` (https://pytorch.org/docs/stable/generated/torch.nn.functional.relu6.html).
+ *
  * @param x input of any shape
  * @returns a new tensor of `x`'s shape (`aten::hardtanh`)
  * @throws Error `aten::hardtanh(<argument dtypes and shapes>) failed: <libtorch message>` when libtorch does not support `x`'s dtype for this op, or `x` was disposed.
- * Source: PyTorch `torch.nn.functional.relu6` (https://pytorch.org/docs/stable/generated/torch.nn.functional.relu6.html).
  */
 export function relu6(x: Tensor): Tensor {
   return op('aten::hardtanh', [x, 0, 6]);
@@ -111,10 +116,11 @@ export function relu6(x: Tensor): Tensor {
 /**
  * SiLU (swish), `x · sigmoid(x)`; EfficientNet's activation.
  *
+ * Source: PyTorch `torch.nn.functional.silu` (https://pytorch.org/docs/stable/generated/torch.nn.functional.silu.html).
+ *
  * @param x input of any shape
  * @returns a new tensor of `x`'s shape (`aten::silu`)
  * @throws Error `aten::silu(<argument dtypes and shapes>) failed: <libtorch message>` when libtorch does not support `x`'s dtype for this op, or `x` was disposed.
- * Source: PyTorch `torch.nn.functional.silu` (https://pytorch.org/docs/stable/generated/torch.nn.functional.silu.html).
  */
 export function silu(x: Tensor): Tensor {
   return op('aten::silu', [x]);
@@ -122,10 +128,11 @@ export function silu(x: Tensor): Tensor {
 /**
  * Logistic sigmoid `1 / (1 + e^−x)`.
  *
+ * Source: PyTorch `torch.sigmoid` (https://pytorch.org/docs/stable/generated/torch.sigmoid.html).
+ *
  * @param x input of any shape
  * @returns a new tensor of `x`'s shape (`aten::sigmoid`)
  * @throws Error `aten::sigmoid(<argument dtypes and shapes>) failed: <libtorch message>` when libtorch does not support `x`'s dtype for this op, or `x` was disposed.
- * Source: PyTorch `torch.sigmoid` (https://pytorch.org/docs/stable/generated/torch.sigmoid.html).
  */
 export function sigmoid(x: Tensor): Tensor {
   return op('aten::sigmoid', [x]);
@@ -133,10 +140,11 @@ export function sigmoid(x: Tensor): Tensor {
 /**
  * Hard swish `x · relu6(x + 3) / 6` (Howard et al. 2019, MobileNetV3).
  *
+ * Source: PyTorch `torch.nn.functional.hardswish` (https://pytorch.org/docs/stable/generated/torch.nn.functional.hardswish.html).
+ *
  * @param x input of any shape
  * @returns a new tensor of `x`'s shape (`aten::hardswish`)
  * @throws Error `aten::hardswish(<argument dtypes and shapes>) failed: <libtorch message>` when libtorch does not support `x`'s dtype for this op, or `x` was disposed.
- * Source: PyTorch `torch.nn.functional.hardswish` (https://pytorch.org/docs/stable/generated/torch.nn.functional.hardswish.html).
  */
 export function hardswish(x: Tensor): Tensor {
   return op('aten::hardswish', [x]);
@@ -144,10 +152,11 @@ export function hardswish(x: Tensor): Tensor {
 /**
  * GELU `x · Φ(x)` with the exact erf form (Hendrycks & Gimpel 2016).
  *
+ * Source: PyTorch `torch.nn.functional.gelu` (https://pytorch.org/docs/stable/generated/torch.nn.functional.gelu.html).
+ *
  * @param x input of any shape
  * @returns a new tensor of `x`'s shape (`aten::gelu`)
  * @throws Error `aten::gelu(<argument dtypes and shapes>) failed: <libtorch message>` when libtorch does not support `x`'s dtype for this op, or `x` was disposed.
- * Source: PyTorch `torch.nn.functional.gelu` (https://pytorch.org/docs/stable/generated/torch.nn.functional.gelu.html).
  */
 export function gelu(x: Tensor): Tensor {
   return op('aten::gelu', [x]);
@@ -155,11 +164,12 @@ export function gelu(x: Tensor): Tensor {
 /**
  * Leaky ReLU: `x` for x ≥ 0, `negativeSlope · x` below.
  *
+ * Source: PyTorch `torch.nn.functional.leaky_relu` (https://pytorch.org/docs/stable/generated/torch.nn.functional.leaky_relu.html).
+ *
  * @param x input of any shape
  * @param negativeSlope slope below 0 (default 0.01)
  * @returns a new tensor of `x`'s shape (`aten::leaky_relu`)
  * @throws Error `aten::leaky_relu(<argument dtypes and shapes>) failed: <libtorch message>` when libtorch does not support `x`'s dtype for this op, or `x` was disposed.
- * Source: PyTorch `torch.nn.functional.leaky_relu` (https://pytorch.org/docs/stable/generated/torch.nn.functional.leaky_relu.html).
  */
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
   return op('aten::leaky_relu', [x, negativeSlope]);
@@ -167,11 +177,12 @@ export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
 /**
  * Softmax along `dim`: `exp(x) / sum(exp(x))`, computed stably.
  *
+ * Source: PyTorch `torch.nn.functional.softmax` (https://pytorch.org/docs/stable/generated/torch.nn.functional.softmax.html).
+ *
  * @param x input, e.g. logits `[N, classes]`
  * @param dim the dimension that sums to 1
  * @returns a tensor of `x`'s shape
  * @throws Error `aten::softmax.int(<argument dtypes and shapes>) failed: <libtorch message>` when `dim` is out of range or `x` is not floating point.
- * Source: PyTorch `torch.nn.functional.softmax` (https://pytorch.org/docs/stable/generated/torch.nn.functional.softmax.html).
  */
 export function softmax(x: Tensor, dim: number): Tensor {
   return op('aten::softmax.int', [x, dim]);
@@ -179,11 +190,12 @@ export function softmax(x: Tensor, dim: number): Tensor {
 /**
  * Log of the softmax along `dim`, computed stably.
  *
+ * Source: PyTorch `torch.nn.functional.log_softmax` (https://pytorch.org/docs/stable/generated/torch.nn.functional.log_softmax.html).
+ *
  * @param x input, e.g. logits `[N, classes]`
  * @param dim the dimension that is normalised
  * @returns a tensor of `x`'s shape
  * @throws Error `aten::log_softmax.int(<argument dtypes and shapes>) failed: <libtorch message>` when `dim` is out of range or `x` is not floating point.
- * Source: PyTorch `torch.nn.functional.log_softmax` (https://pytorch.org/docs/stable/generated/torch.nn.functional.log_softmax.html).
  */
 export function logSoftmax(x: Tensor, dim: number): Tensor {
   return op('aten::log_softmax.int', [x, dim]);
@@ -200,13 +212,14 @@ export interface Pool2dOptions {
 /**
  * 2-D max pooling.
  *
+ * Source: PyTorch `torch.nn.functional.max_pool2d` (https://pytorch.org/docs/stable/generated/torch.nn.functional.max_pool2d.html).
+ *
  * @param x `[N, C, H, W]` (or `[C, H, W]`)
  * @param kernelSize window size, an int or `[kH, kW]`
  * @param options `stride` (default: the kernel size), `padding` (default 0, at most half the kernel; pads with −inf),
  * `dilation` (default 1), `ceilMode` (default false: floor the output size)
  * @returns `[N, C, H_out, W_out]`, `H_out = floor((H + 2·pad − dil·(kH − 1) − 1) / stride) + 1` (ceil with `ceilMode`)
  * @throws Error `aten::max_pool2d(<argument dtypes and shapes>) failed: <libtorch message>` when the window does not fit the input or the padding exceeds half the kernel.
- * Source: PyTorch `torch.nn.functional.max_pool2d` (https://pytorch.org/docs/stable/generated/torch.nn.functional.max_pool2d.html).
  */
 export function maxPool2d(x: Tensor, kernelSize: Size2, options: Pool2dOptions & { dilation?: Size2 } = {}): Tensor {
   const k = pair(kernelSize);
@@ -215,13 +228,14 @@ export function maxPool2d(x: Tensor, kernelSize: Size2, options: Pool2dOptions &
 /**
  * 2-D average pooling.
  *
+ * Source: PyTorch `torch.nn.functional.avg_pool2d` (https://pytorch.org/docs/stable/generated/torch.nn.functional.avg_pool2d.html).
+ *
  * @param x `[N, C, H, W]` (or `[C, H, W]`)
  * @param kernelSize window size, an int or `[kH, kW]`
  * @param options `stride` (default: the kernel size), `padding` (default 0), `ceilMode` (default false),
  * `countIncludePad` (default true: padded zeros count in the divisor)
  * @returns `[N, C, H_out, W_out]`, `H_out = floor((H + 2·pad − kH) / stride) + 1` (ceil with `ceilMode`)
  * @throws Error `aten::avg_pool2d(<argument dtypes and shapes>) failed: <libtorch message>` when the window does not fit the input or the padding exceeds half the kernel.
- * Source: PyTorch `torch.nn.functional.avg_pool2d` (https://pytorch.org/docs/stable/generated/torch.nn.functional.avg_pool2d.html).
  */
 export function avgPool2d(x: Tensor, kernelSize: Size2, options: Pool2dOptions & { countIncludePad?: boolean } = {}): Tensor {
   const k = pair(kernelSize);
@@ -231,11 +245,12 @@ export function avgPool2d(x: Tensor, kernelSize: Size2, options: Pool2dOptions &
  * Average pooling to a fixed output size, whatever the input size (window i covers
  * `[floor(i·H/h), ceil((i+1)·H/h))`).
  *
+ * Source: PyTorch `torch.nn.functional.adaptive_avg_pool2d` (https://pytorch.org/docs/stable/generated/torch.nn.functional.adaptive_avg_pool2d.html).
+ *
  * @param x `[N, C, H, W]` (or `[C, H, W]`)
  * @param outputSize `[h, w]`, or one int for a square
  * @returns `[N, C, h, w]`
  * @throws Error `aten::adaptive_avg_pool2d(<argument dtypes and shapes>) failed: <libtorch message>` when `x` has another number of dimensions or a zero-sized dimension.
- * Source: PyTorch `torch.nn.functional.adaptive_avg_pool2d` (https://pytorch.org/docs/stable/generated/torch.nn.functional.adaptive_avg_pool2d.html).
  */
 export function adaptiveAvgPool2d(x: Tensor, outputSize: Size2): Tensor {
   return op('aten::adaptive_avg_pool2d', [x, pair(outputSize)]);
@@ -243,11 +258,12 @@ export function adaptiveAvgPool2d(x: Tensor, outputSize: Size2): Tensor {
 /**
  * Max pooling to a fixed output size, whatever the input size (the indices are dropped).
  *
+ * Source: PyTorch `torch.nn.functional.adaptive_max_pool2d` (https://pytorch.org/docs/stable/generated/torch.nn.functional.adaptive_max_pool2d.html).
+ *
  * @param x `[N, C, H, W]` (or `[C, H, W]`)
  * @param outputSize `[h, w]`, or one int for a square
  * @returns `[N, C, h, w]`
  * @throws Error `aten::adaptive_max_pool2d(<argument dtypes and shapes>) failed: <libtorch message>` when `x` has another number of dimensions or a zero-sized dimension.
- * Source: PyTorch `torch.nn.functional.adaptive_max_pool2d` (https://pytorch.org/docs/stable/generated/torch.nn.functional.adaptive_max_pool2d.html).
  */
 export function adaptiveMaxPool2d(x: Tensor, outputSize: Size2): Tensor {
   return (callOp('aten::adaptive_max_pool2d', [x, pair(outputSize)]) as Tensor[])[0]!;
@@ -257,12 +273,13 @@ export function adaptiveMaxPool2d(x: Tensor, outputSize: Size2): Tensor {
  * Zeroes elements with probability p and scales the rest by 1/(1-p) in training; identity otherwise.
  * Draws from the global generator (see `manualSeed`).
  *
+ * Source: Srivastava et al. 2014, "Dropout"; PyTorch `torch.nn.functional.dropout`.
+ *
  * @param x input of any shape
  * @param p probability of zeroing, in [0, 1] (default 0.5)
  * @param training apply dropout (default true); false returns the input values unchanged
  * @returns a tensor of `x`'s shape
  * @throws Error `aten::dropout(<argument dtypes and shapes>) failed: <libtorch message>` when p is outside [0, 1].
- * Source: Srivastava et al. 2014, "Dropout"; PyTorch `torch.nn.functional.dropout`.
  */
 export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
   return op('aten::dropout', [x, p, training]);
@@ -270,12 +287,13 @@ export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
 /**
  * Zeroes whole channels with probability p (Dropout2d), scaling the rest by 1/(1-p), in training.
  *
+ * Source: Tompson et al. 2015; PyTorch `torch.nn.functional.dropout2d`.
+ *
  * @param x `[N, C, H, W]`: each (sample, channel) map is kept or zeroed as a whole
  * @param p probability of zeroing a channel, in [0, 1] (default 0.5)
  * @param training apply dropout (default true); false returns the input values unchanged
  * @returns a tensor of `x`'s shape
  * @throws Error `aten::feature_dropout(<argument dtypes and shapes>) failed: <libtorch message>` when p is outside [0, 1].
- * Source: Tompson et al. 2015; PyTorch `torch.nn.functional.dropout2d`.
  */
 export function dropout2d(x: Tensor, p = 0.5, training = true): Tensor {
   return op('aten::feature_dropout', [x, p, training]);
@@ -285,12 +303,13 @@ export function dropout2d(x: Tensor, p = 0.5, training = true): Tensor {
  * Drops whole samples' residual branch with probability p (torchvision.ops.stochastic_depth,
  * mode "row"), scaling survivors by 1/(1-p). EfficientNet uses it.
  *
+ * Source: Huang et al. 2016, "Deep Networks with Stochastic Depth"; torchvision `torchvision/ops/stochastic_depth.py`.
+ *
  * @param x `[N, ...]` residual branch output; each sample is kept or zeroed as a whole
  * @param p drop probability, in [0, 1]; with 1 every sample is zeroed
  * @param training apply it; false (or p = 0) returns `x` itself (not a copy)
  * @returns `x`, or a new tensor of `x`'s shape
  * @throws Error `aten::bernoulli_.float(...) failed: ...` when p is outside [0, 1].
- * Source: Huang et al. 2016, "Deep Networks with Stochastic Depth"; torchvision `torchvision/ops/stochastic_depth.py`.
  */
 export function stochasticDepth(x: Tensor, p: number, training: boolean): Tensor {
   if (!training || p === 0) return x;
@@ -319,13 +338,14 @@ const REDUCTION = { none: 0, mean: 1, sum: 2 } as const;
 /**
  * Cross entropy of logits [N, C] and int64 class indices [N], as F.cross_entropy.
  *
+ * Source: PyTorch `torch.nn.functional.cross_entropy` (https://pytorch.org/docs/stable/generated/torch.nn.functional.cross_entropy.html).
+ *
  * @param logits `[N, C]` unnormalized scores (or `[N, C, d1, ...]`)
  * @param target `[N]` int64 class indices in `[0, C)` (or `[N, d1, ...]`)
  * @param options `weight` per-class `[C]` (default none), `reduction` (default `mean`), `ignoreIndex`
  * (default −100: targets with this value contribute nothing), `labelSmoothing` (default 0)
  * @returns a 0-d loss (nats) for `mean`/`sum`, `[N]` for `none`
  * @throws Error `aten::cross_entropy_loss(<argument dtypes and shapes>) failed: <libtorch message>` when the target is not int64 ("expected scalar type Long but found Float"), a class index is out of range, or the shapes do not match.
- * Source: PyTorch `torch.nn.functional.cross_entropy` (https://pytorch.org/docs/stable/generated/torch.nn.functional.cross_entropy.html).
  */
 export function crossEntropy(logits: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
   return op('aten::cross_entropy_loss', [
@@ -341,12 +361,13 @@ export function crossEntropy(logits: Tensor, target: Tensor, options: CrossEntro
 /**
  * Negative log-likelihood of log-probabilities [N, C] and class indices [N].
  *
+ * Source: PyTorch `torch.nn.functional.nll_loss` (https://pytorch.org/docs/stable/generated/torch.nn.functional.nll_loss.html).
+ *
  * @param logProbs `[N, C]` log-probabilities (e.g. from {@link logSoftmax})
  * @param target `[N]` int64 class indices in `[0, C)`
  * @param options `weight` per-class `[C]` (default none), `reduction` (default `mean`), `ignoreIndex` (default −100)
  * @returns a 0-d loss for `mean`/`sum`, `[N]` for `none`
  * @throws Error `aten::nll_loss(<argument dtypes and shapes>) failed: <libtorch message>` when the target is not int64, a class index is out of range, or the shapes do not match.
- * Source: PyTorch `torch.nn.functional.nll_loss` (https://pytorch.org/docs/stable/generated/torch.nn.functional.nll_loss.html).
  */
 export function nllLoss(logProbs: Tensor, target: Tensor, options: Omit<CrossEntropyOptions, 'labelSmoothing'> = {}): Tensor {
   return op('aten::nll_loss', [logProbs, target, options.weight ?? null, REDUCTION[options.reduction ?? 'mean'], options.ignoreIndex ?? -100]);
@@ -355,12 +376,13 @@ export function nllLoss(logProbs: Tensor, target: Tensor, options: Omit<CrossEnt
 /**
  * Mean squared error `(input − target)²`, reduced.
  *
+ * Source: PyTorch `torch.nn.functional.mse_loss` (https://pytorch.org/docs/stable/generated/torch.nn.functional.mse_loss.html).
+ *
  * @param input predictions, any shape
  * @param target the same shape as `input` (broadcast otherwise, with a warning from libtorch)
  * @param reduction `mean` (default), `sum` or `none`
  * @returns a 0-d loss for `mean`/`sum`, the broadcast shape for `none`
  * @throws Error `aten::mse_loss(<argument dtypes and shapes>) failed: <libtorch message>` when the shapes do not broadcast or the dtypes differ.
- * Source: PyTorch `torch.nn.functional.mse_loss` (https://pytorch.org/docs/stable/generated/torch.nn.functional.mse_loss.html).
  */
 export function mseLoss(input: Tensor, target: Tensor, reduction: 'none' | 'mean' | 'sum' = 'mean'): Tensor {
   return op('aten::mse_loss', [input, target, REDUCTION[reduction]]);
@@ -369,13 +391,14 @@ export function mseLoss(input: Tensor, target: Tensor, reduction: 'none' | 'mean
 /**
  * Binary cross entropy on logits, computed stably (log-sum-exp).
  *
+ * Source: PyTorch `torch.nn.functional.binary_cross_entropy_with_logits` (https://pytorch.org/docs/stable/generated/torch.nn.functional.binary_cross_entropy_with_logits.html).
+ *
  * @param logits any shape, unnormalized scores
  * @param target probabilities in [0, 1], `logits`' shape
  * @param options `weight` per element (broadcastable; default none), `posWeight` per class for positives
  * (broadcastable to the last dimension; default none), `reduction` (default `mean`)
  * @returns a 0-d loss for `mean`/`sum`, `logits`' shape for `none`
  * @throws Error `aten::binary_cross_entropy_with_logits(<argument dtypes and shapes>) failed: <libtorch message>` when the shapes do not match or the target is not floating point.
- * Source: PyTorch `torch.nn.functional.binary_cross_entropy_with_logits` (https://pytorch.org/docs/stable/generated/torch.nn.functional.binary_cross_entropy_with_logits.html).
  */
 export function binaryCrossEntropyWithLogits(logits: Tensor, target: Tensor, options: { weight?: Tensor | null; posWeight?: Tensor | null; reduction?: 'none' | 'mean' | 'sum' } = {}): Tensor {
   return op('aten::binary_cross_entropy_with_logits', [logits, target, options.weight ?? null, options.posWeight ?? null, REDUCTION[options.reduction ?? 'mean']]);
@@ -384,12 +407,13 @@ export function binaryCrossEntropyWithLogits(logits: Tensor, target: Tensor, opt
 /**
  * Sampling grid [N, H, W, 2] for affine matrices theta [N, 2, 3] and output size [N, C, H, W].
  *
+ * Source: PyTorch `torch.nn.functional.affine_grid` (https://pytorch.org/docs/stable/generated/torch.nn.functional.affine_grid.html).
+ *
  * @param theta `[N, 2, 3]` affine matrices mapping output to input coordinates in [−1, 1]
  * @param size `[N, C, H, W]` of the output
  * @param alignCorners −1 and 1 are the centres of the corner pixels (true) or their outer edges (default false)
  * @returns `[N, H, W, 2]` (x, y) coordinates for {@link gridSample}
  * @throws Error `aten::affine_grid_generator(<argument dtypes and shapes>) failed: <libtorch message>` when `theta` is not `[N, 2, 3]` with N matching `size`.
- * Source: PyTorch `torch.nn.functional.affine_grid` (https://pytorch.org/docs/stable/generated/torch.nn.functional.affine_grid.html).
  */
 export function affineGrid(theta: Tensor, size: readonly [number, number, number, number], alignCorners = false): Tensor {
   return op('aten::affine_grid_generator', [theta, size, alignCorners]);
@@ -401,13 +425,14 @@ const PADDING = { zeros: 0, border: 1, reflection: 2 } as const;
 /**
  * Samples `input` [N, C, H, W] at `grid` [N, H', W', 2] (coordinates in [-1, 1]), as F.grid_sample.
  *
+ * Source: PyTorch `torch.nn.functional.grid_sample` (https://pytorch.org/docs/stable/generated/torch.nn.functional.grid_sample.html).
+ *
  * @param input `[N, C, H, W]`
  * @param grid `[N, H', W', 2]` (x, y) in [−1, 1]
  * @param options `mode` `bilinear` (default), `nearest` or `bicubic`; `paddingMode` `zeros` (default), `border` or
  * `reflection` for points outside; `alignCorners` (default false), as in {@link affineGrid}
  * @returns `[N, C, H', W']`
  * @throws Error `aten::grid_sampler(<argument dtypes and shapes>) failed: <libtorch message>` when the batch sizes differ, the grid is not `[N, Ho, Wo, 2]`, or the dtypes differ.
- * Source: PyTorch `torch.nn.functional.grid_sample` (https://pytorch.org/docs/stable/generated/torch.nn.functional.grid_sample.html).
  */
 export function gridSample(
   input: Tensor,
@@ -420,12 +445,13 @@ export function gridSample(
 /**
  * Resizes NCHW images by bilinear interpolation to [h, w], as F.interpolate(mode='bilinear').
  *
+ * Source: PyTorch `torch.nn.functional.interpolate` (https://pytorch.org/docs/stable/generated/torch.nn.functional.interpolate.html).
+ *
  * @param x `[N, C, H, W]`, floating point
  * @param size `[h, w]` of the output, in pixels
  * @param alignCorners align the corner pixels' centres (default false, as PyTorch's default)
  * @returns `[N, C, h, w]`
  * @throws Error `aten::upsample_bilinear2d(<argument dtypes and shapes>) failed: <libtorch message>` when `x` is not 4-D or a size is not positive.
- * Source: PyTorch `torch.nn.functional.interpolate` (https://pytorch.org/docs/stable/generated/torch.nn.functional.interpolate.html).
  */
 export function interpolateBilinear(x: Tensor, size: readonly [number, number], alignCorners = false): Tensor {
   return op('aten::upsample_bilinear2d', [x, size, alignCorners, null, null]);
@@ -434,12 +460,13 @@ export function interpolateBilinear(x: Tensor, size: readonly [number, number], 
 /**
  * Pads the last dimensions with a constant, `pad` as in F.pad: [left, right, top, bottom, ...].
  *
+ * Source: PyTorch `torch.nn.functional.pad` (https://pytorch.org/docs/stable/generated/torch.nn.functional.pad.html).
+ *
  * @param x input of any shape
  * @param padding pairs of (before, after) counts starting from the last dimension; negative values crop
  * @param value the fill value (default 0)
  * @returns a new tensor, each padded dimension grown by its two counts
  * @throws Error `aten::constant_pad_nd(<argument dtypes and shapes>) failed: <libtorch message>` when the list has an odd length, more pairs than dimensions, or crops below size 0.
- * Source: PyTorch `torch.nn.functional.pad` (https://pytorch.org/docs/stable/generated/torch.nn.functional.pad.html).
  */
 export function pad(x: Tensor, padding: readonly number[], value = 0): Tensor {
   return op('aten::constant_pad_nd', [x, padding, value]);
@@ -448,11 +475,12 @@ export function pad(x: Tensor, padding: readonly number[], value = 0): Tensor {
 /**
  * One-hot encoding of int64 class indices.
  *
+ * Source: PyTorch `torch.nn.functional.one_hot` (https://pytorch.org/docs/stable/generated/torch.nn.functional.one_hot.html).
+ *
  * @param indices int64 class indices in `[0, numClasses)`, any shape
  * @param numClasses the number of classes; −1 infers max + 1
  * @returns an int64 tensor of shape `[...indices.shape, numClasses]`
  * @throws Error `aten::one_hot(<argument dtypes and shapes>) failed: <libtorch message>` when the indices are not int64 or one is out of range.
- * Source: PyTorch `torch.nn.functional.one_hot` (https://pytorch.org/docs/stable/generated/torch.nn.functional.one_hot.html).
  */
 export function oneHot(indices: Tensor, numClasses: number): Tensor {
   return op('aten::one_hot', [indices, numClasses]);

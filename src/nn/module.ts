@@ -68,11 +68,12 @@ export abstract class Module {
   /**
    * Registers a parameter (made a tracked leaf and exempt from scopes); null keeps the slot.
    *
+   * Source: PyTorch `torch.nn.Module.register_parameter`.
+   *
    * @param name the key within this module (`weight`, `bias`), as PyTorch names it
    * @param value the tensor (made `requiresGrad` and kept), or null for an absent optional parameter
    * @returns `value` (typed as Tensor even when null, for field initialisers)
    * @throws Error from libtorch when `value` is not floating point (it cannot require grad).
-   * Source: PyTorch `torch.nn.Module.register_parameter`.
    */
   registerParameter(name: string, value: Tensor | null): Tensor {
     if (value) {
@@ -86,11 +87,12 @@ export abstract class Module {
   /**
    * Registers a buffer (running statistics etc.); persistent buffers go into the state dict.
    *
+   * Source: PyTorch `torch.nn.Module.register_buffer`.
+   *
    * @param name the key within this module (`running_mean`)
    * @param value the tensor (kept out of scopes), or null
    * @param persistent include it in {@link stateDict} (default true)
    * @returns `value`
-   * Source: PyTorch `torch.nn.Module.register_buffer`.
    */
   registerBuffer(name: string, value: Tensor | null, persistent = true): Tensor {
     if (value) keep(value);
@@ -102,10 +104,11 @@ export abstract class Module {
   /**
    * Registers a child module under `name` and returns it.
    *
+   * Source: PyTorch `torch.nn.Module.add_module`.
+   *
    * @param name the key within this module (`features`, `0`); dotted state-dict keys are built from it
    * @param module the child
    * @returns `module`
-   * Source: PyTorch `torch.nn.Module.add_module`.
    */
   registerModule<M extends Module>(name: string, module: M): M {
     this.mods.set(name, module);
@@ -143,8 +146,9 @@ export abstract class Module {
   /**
    * Children with their names, in registration order.
    *
-   * @returns `[name, module]` pairs of the direct children
    * Source: PyTorch `torch.nn.Module.named_children`.
+   *
+   * @returns `[name, module]` pairs of the direct children
    */
   namedChildren(): [string, Module][] {
     return [...this.mods.entries()];
@@ -152,8 +156,9 @@ export abstract class Module {
   /**
    * The direct children, in registration order.
    *
-   * @returns the child modules
    * Source: PyTorch `torch.nn.Module.children`.
+   *
+   * @returns the child modules
    */
   children(): Module[] {
     return [...this.mods.values()];
@@ -161,9 +166,10 @@ export abstract class Module {
   /**
    * This module and every descendant with dotted names ('' for this one).
    *
+   * Source: PyTorch `torch.nn.Module.named_modules`.
+   *
    * @param prefix prepended to every name (default '')
    * @returns `[name, module]` pairs, depth first, parents before children
-   * Source: PyTorch `torch.nn.Module.named_modules`.
    */
   namedModules(prefix = ''): [string, Module][] {
     const out: [string, Module][] = [[prefix, this]];
@@ -173,10 +179,11 @@ export abstract class Module {
   /**
    * The descendant at a dotted path, e.g. `features.35`; throws listing the choices when absent.
    *
+   * Source: PyTorch `torch.nn.Module.get_submodule`.
+   *
    * @param path dotted child names; '' is this module
    * @returns the module at `path`
    * @throws Error `<Type> has no submodule "<path>" (no "<part>" among: <children>)` when a part is missing.
-   * Source: PyTorch `torch.nn.Module.get_submodule`.
    */
   submodule(path: string): Module {
     let current: Module = this;
@@ -191,9 +198,10 @@ export abstract class Module {
   /**
    * Every parameter with its dotted name, parents first, like `named_parameters()`.
    *
+   * Source: PyTorch `torch.nn.Module.named_parameters`.
+   *
    * @param prefix prepended to every name (default '')
    * @returns `[name, tensor]` pairs (empty slots skipped); the tensors are the module's own
-   * Source: PyTorch `torch.nn.Module.named_parameters`.
    */
   namedParameters(prefix = ''): [string, Tensor][] {
     const out: [string, Tensor][] = [];
@@ -205,8 +213,9 @@ export abstract class Module {
   /**
    * Every parameter, in {@link namedParameters} order (what optimizers take).
    *
-   * @returns the module's own parameter tensors
    * Source: PyTorch `torch.nn.Module.parameters`.
+   *
+   * @returns the module's own parameter tensors
    */
   parameters(): Tensor[] {
     return this.namedParameters().map(([, t]) => t);
@@ -214,9 +223,10 @@ export abstract class Module {
   /**
    * Every buffer with its dotted name.
    *
+   * Source: PyTorch `torch.nn.Module.named_buffers`.
+   *
    * @param prefix prepended to every name (default '')
    * @returns `[name, tensor]` pairs, persistent or not
-   * Source: PyTorch `torch.nn.Module.named_buffers`.
    */
   namedBuffers(prefix = ''): [string, Tensor][] {
     const out: [string, Tensor][] = [];
@@ -237,9 +247,10 @@ export abstract class Module {
   /**
    * Sets train mode on this module and every descendant.
    *
+   * Source: PyTorch `torch.nn.Module.train`.
+   *
    * @param mode true (default) for training, false for evaluation
    * @returns this module
-   * Source: PyTorch `torch.nn.Module.train`.
    */
   train(mode = true): this {
     for (const [, m] of this.namedModules()) m.training = mode;
@@ -248,8 +259,9 @@ export abstract class Module {
   /**
    * Sets eval mode (dropout off, batch norm uses running statistics).
    *
-   * @returns this module
    * Source: PyTorch `torch.nn.Module.eval`.
+   *
+   * @returns this module
    */
   eval(): this {
     return this.train(false);
@@ -259,8 +271,9 @@ export abstract class Module {
    * Parameters and persistent buffers by PyTorch key. The tensors are the module's own (no copy):
    * do not dispose them; clone to snapshot.
    *
-   * @returns a Map from dotted key (`features.0.weight`) to tensor, in registration order
    * Source: PyTorch `torch.nn.Module.state_dict`.
+   *
+   * @returns a Map from dotted key (`features.0.weight`) to tensor, in registration order
    */
   stateDict(): StateDict {
     const out: StateDict = new Map();
@@ -277,12 +290,13 @@ export abstract class Module {
    * `strict` (default), missing or unexpected keys are errors; shape mismatches always are. All
    * problems are reported together in one {@link StateDictError}; nothing is copied then.
    *
+   * Source: PyTorch `torch.nn.Module.load_state_dict`.
+   *
    * @param state tensors by PyTorch key (a Map or a plain object), e.g. from `loadSafetensors`
    * @param options `strict` (default true): missing and unexpected keys are errors
    * @returns the keys that were missing and unexpected (both empty when strict succeeded)
    * @throws StateDictError `Error(s) in loading state_dict for <Type>: ...` listing missing and unexpected keys (strict) and every
    * `size mismatch for <key>: copying a param with shape [...] from checkpoint, the shape in current model is [...]`.
-   * Source: PyTorch `torch.nn.Module.load_state_dict`.
    */
   loadStateDict(state: StateDict | Record<string, Tensor>, options: { strict?: boolean } = {}): { missing: string[]; unexpected: string[] } {
     const strict = options.strict ?? true;
@@ -316,10 +330,11 @@ export abstract class Module {
    * Moves (or converts) every parameter and buffer in place, keeping the same Tensor objects.
    * Converting to a float dtype leaves integer buffers (num_batches_tracked) alone.
    *
+   * Source: PyTorch `torch.nn.Module.to`.
+   *
    * @param target a dtype (`float64`, `bfloat16`, ...) or a device (`cpu`, `cuda:0`)
    * @returns this module
    * @throws Error `aten::to.device(...) failed: ...` for an unknown or unavailable device.
-   * Source: PyTorch `torch.nn.Module.to`.
    */
   to(target: string): this {
     // Integer counters (num_batches_tracked) keep their dtype when converting to a float type.
@@ -332,9 +347,10 @@ export abstract class Module {
    * `model.to(memory_format=torch.channels_last)`: with channels-last weights and inputs, oneDNN
    * runs its faster NHWC convolutions on CPU.
    *
+   * Source: PyTorch channels-last tutorial (https://pytorch.org/tutorials/intermediate/memory_format_tutorial.html).
+   *
    * @param format `channelsLast`, `contiguous` or `preserve`
    * @returns this module
-   * Source: PyTorch channels-last tutorial (https://pytorch.org/tutorials/intermediate/memory_format_tutorial.html).
    */
   toMemoryFormat(format: MemoryFormat): this {
     return this.convertInPlace((t) => (t.ndim === 4 ? t.toMemoryFormat(format) : t));

@@ -42,6 +42,8 @@ export class SafetensorsError extends Error {
  * Writes tensors to `path` atomically (temp file + rename), with optional string metadata.
  * Keys are sorted; data is 8-byte aligned as the reference writer does.
  *
+ * Source: safetensors format (https://github.com/huggingface/safetensors), `safetensors.torch.save_file`.
+ *
  * @example
  * saveSafetensors('model.safetensors', model.stateDict(), { model: 'vgg19' });
  *
@@ -49,7 +51,6 @@ export class SafetensorsError extends Error {
  * @param tensors tensors by key; any device (copied to the CPU), row-major bytes
  * @param metadata string map stored as `__metadata__` (default none)
  * @throws Error from node:fs (ENOENT, EACCES, ENOSPC) when the file cannot be written.
- * Source: safetensors format (https://github.com/huggingface/safetensors), `safetensors.torch.save_file`.
  */
 export function saveSafetensors(path: string, tensors: Map<string, Tensor>, metadata: Record<string, string> = {}): void {
   const names = [...tensors.keys()].sort();
@@ -85,13 +86,14 @@ export interface SafetensorsContent {
 /**
  * Reads every tensor of a safetensors file (CPU), validating the header against the file.
  *
+ * Source: safetensors format (https://github.com/huggingface/safetensors), `safetensors.torch.load_file`.
+ *
  * @param path the file to read
  * @returns `tensors` by key (new CPU tensors, caller disposes) and `metadata` (empty when none)
  * @throws SafetensorsError `<path> is not a valid safetensors file: <problem>` when the file is shorter than 8 bytes, the header
  * length exceeds the file, the header is not JSON, a dtype is not one alzbench reads (e.g. F8_E4M3), or a tensor's
  * offsets do not match its shape and dtype.
  * @throws Error from node:fs (ENOENT, EACCES) when the file cannot be read.
- * Source: safetensors format (https://github.com/huggingface/safetensors), `safetensors.torch.load_file`.
  */
 export function loadSafetensors(path: string): SafetensorsContent {
   const file = readFileSync(path);

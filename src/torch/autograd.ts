@@ -4,10 +4,11 @@ import { native } from './native.js';
  * Runs `fn` with gradient recording off (like `with torch.no_grad()`), restoring the previous
  * mode afterwards even if fn throws. Use for evaluation and optimizer updates.
  *
+ * Source: PyTorch `torch.no_grad`.
+ *
  * @param fn synchronous function to run
  * @returns what `fn` returns
  * @throws whatever `fn` throws, after restoring the previous mode.
- * Source: PyTorch `torch.no_grad`.
  */
 export function noGrad<T>(fn: () => T): T {
   const previous = native.setGradEnabled(false);
@@ -21,10 +22,11 @@ export function noGrad<T>(fn: () => T): T {
 /**
  * Runs `fn` with gradient recording on, e.g. inside an outer `noGrad`.
  *
+ * Source: PyTorch `torch.enable_grad`.
+ *
  * @param fn synchronous function to run
  * @returns what `fn` returns
  * @throws whatever `fn` throws, after restoring the previous mode.
- * Source: PyTorch `torch.enable_grad`.
  */
 export function enableGrad<T>(fn: () => T): T {
   const previous = native.setGradEnabled(true);
@@ -38,8 +40,9 @@ export function enableGrad<T>(fn: () => T): T {
 /**
  * Whether operations are being recorded for autograd now.
  *
- * @returns true unless inside `noGrad`
  * Source: PyTorch `torch.is_grad_enabled`.
+ *
+ * @returns true unless inside `noGrad`
  */
 export function isGradEnabled(): boolean {
   return native.isGradEnabled();

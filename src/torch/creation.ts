@@ -63,6 +63,8 @@ function encode(values: ArrayLike<number>, dtype: DType): ArrayBufferView {
  * Makes a tensor from a typed array (with a shape) or from nested arrays of numbers/booleans.
  * Number arrays become float32 unless `dtype` says otherwise; typed arrays keep their type.
  *
+ * Source: PyTorch `torch.tensor`.
+ *
  * @example
  * tensor([[1, 2], [3, 4]]);                        // float32[2, 2]
  * tensor(new Uint8Array(pixels), { shape: [208, 176] });
@@ -77,7 +79,6 @@ function encode(values: ArrayLike<number>, dtype: DType): ArrayBufferView {
  * @throws TypeError `Cannot make a <dtype> tensor from numbers; make float32 and call .to('<dtype>')` for float16/bfloat16 from arrays,
  * and TypeError for typed arrays other than those {@link dtypeOfTypedArray} accepts.
  * @throws Error from the native side when `shape` does not match the number of elements.
- * Source: PyTorch `torch.tensor`.
  */
 export function tensor(data: Nested | ArrayBufferView, options: TensorOptions & { shape?: readonly number[] } = {}): Tensor {
   if (ArrayBuffer.isView(data)) {
@@ -119,11 +120,12 @@ function factory(name: string, args: unknown[], options: TensorOptions): Tensor 
 /**
  * A tensor filled with 0.
  *
+ * Source: PyTorch `torch.zeros` (https://pytorch.org/docs/stable/generated/torch.zeros.html).
+ *
  * @param shape sizes of each dimension, e.g. `[N, C, H, W]`; `[]` makes a 0-d tensor
  * @param options `dtype` (default float32), `device` (default `cpu`; other devices copy after making on the CPU), `requiresGrad` (default false)
  * @returns a new tensor of `shape`
  * @throws Error `aten::zeros(<arguments>) failed: <libtorch message>` when a size is negative.
- * Source: PyTorch `torch.zeros` (https://pytorch.org/docs/stable/generated/torch.zeros.html).
  */
 export function zeros(shape: readonly number[], options: TensorOptions = {}): Tensor {
   return factory('aten::zeros', [shape], options);
@@ -131,11 +133,12 @@ export function zeros(shape: readonly number[], options: TensorOptions = {}): Te
 /**
  * A tensor filled with 1.
  *
+ * Source: PyTorch `torch.ones` (https://pytorch.org/docs/stable/generated/torch.ones.html).
+ *
  * @param shape sizes of each dimension, e.g. `[N, C, H, W]`; `[]` makes a 0-d tensor
  * @param options `dtype` (default float32), `device` (default `cpu`; other devices copy after making on the CPU), `requiresGrad` (default false)
  * @returns a new tensor of `shape`
  * @throws Error `aten::ones(<arguments>) failed: <libtorch message>` when a size is negative.
- * Source: PyTorch `torch.ones` (https://pytorch.org/docs/stable/generated/torch.ones.html).
  */
 export function ones(shape: readonly number[], options: TensorOptions = {}): Tensor {
   return factory('aten::ones', [shape], options);
@@ -143,11 +146,12 @@ export function ones(shape: readonly number[], options: TensorOptions = {}): Ten
 /**
  * A tensor with uninitialized contents (fill it before reading).
  *
+ * Source: PyTorch `torch.empty` (https://pytorch.org/docs/stable/generated/torch.empty.html).
+ *
  * @param shape sizes of each dimension, e.g. `[N, C, H, W]`; `[]` makes a 0-d tensor
  * @param options `dtype` (default float32), `device` (default `cpu`; other devices copy after making on the CPU), `requiresGrad` (default false)
  * @returns a new tensor of `shape`
  * @throws Error `aten::empty.memory_format(<arguments>) failed: <libtorch message>` when a size is negative.
- * Source: PyTorch `torch.empty` (https://pytorch.org/docs/stable/generated/torch.empty.html).
  */
 export function empty(shape: readonly number[], options: TensorOptions = {}): Tensor {
   return factory('aten::empty.memory_format', [shape], options);
@@ -155,12 +159,13 @@ export function empty(shape: readonly number[], options: TensorOptions = {}): Te
 /**
  * A tensor filled with `value`.
  *
+ * Source: PyTorch `torch.full` (https://pytorch.org/docs/stable/generated/torch.full.html).
+ *
  * @param shape sizes of each dimension, e.g. `[N, C, H, W]`; `[]` makes a 0-d tensor
  * @param value the fill value
  * @param options `dtype` (default float32), `device` (default `cpu`; other devices copy after making on the CPU), `requiresGrad` (default false)
  * @returns a new tensor of `shape`
  * @throws Error `aten::full(<arguments>) failed: <libtorch message>` when a size is negative.
- * Source: PyTorch `torch.full` (https://pytorch.org/docs/stable/generated/torch.full.html).
  */
 export function full(shape: readonly number[], value: number, options: TensorOptions = {}): Tensor {
   return factory('aten::full', [shape, value], options);
@@ -168,11 +173,12 @@ export function full(shape: readonly number[], value: number, options: TensorOpt
 /**
  * Uniform samples in [0, 1) from the global generator (seed with manualSeed).
  *
+ * Source: PyTorch `torch.rand` (https://pytorch.org/docs/stable/generated/torch.rand.html).
+ *
  * @param shape sizes of each dimension, e.g. `[N, C, H, W]`; `[]` makes a 0-d tensor
  * @param options `dtype` (default float32; must be floating point), `device`, `requiresGrad`
  * @returns a new tensor of `shape`
  * @throws Error `aten::rand(<arguments>) failed: <libtorch message>` when a size is negative or the dtype is not floating point.
- * Source: PyTorch `torch.rand` (https://pytorch.org/docs/stable/generated/torch.rand.html).
  */
 export function rand(shape: readonly number[], options: TensorOptions = {}): Tensor {
   return factory('aten::rand', [shape], options);
@@ -180,11 +186,12 @@ export function rand(shape: readonly number[], options: TensorOptions = {}): Ten
 /**
  * Standard normal samples from the global generator.
  *
+ * Source: PyTorch `torch.randn` (https://pytorch.org/docs/stable/generated/torch.randn.html).
+ *
  * @param shape sizes of each dimension, e.g. `[N, C, H, W]`; `[]` makes a 0-d tensor
  * @param options `dtype` (default float32; must be floating point), `device`, `requiresGrad`
  * @returns a new tensor of `shape`
  * @throws Error `aten::randn(<arguments>) failed: <libtorch message>` when a size is negative or the dtype is not floating point.
- * Source: PyTorch `torch.randn` (https://pytorch.org/docs/stable/generated/torch.randn.html).
  */
 export function randn(shape: readonly number[], options: TensorOptions = {}): Tensor {
   return factory('aten::randn', [shape], options);
@@ -192,13 +199,14 @@ export function randn(shape: readonly number[], options: TensorOptions = {}): Te
 /**
  * Integers in [low, high), int64 by default, from the global generator.
  *
+ * Source: PyTorch `torch.randint` (https://pytorch.org/docs/stable/generated/torch.randint.html).
+ *
  * @param low smallest value
  * @param high one above the largest value
  * @param shape sizes of each dimension, e.g. `[N, C, H, W]`; `[]` makes a 0-d tensor
  * @param options `dtype` (default int64), `device`, `requiresGrad`
  * @returns a new tensor of `shape`
  * @throws Error `aten::randint.low(<arguments>) failed: <libtorch message>` when low >= high.
- * Source: PyTorch `torch.randint` (https://pytorch.org/docs/stable/generated/torch.randint.html).
  */
 export function randint(low: number, high: number, shape: readonly number[], options: TensorOptions = {}): Tensor {
   return finish(op('aten::randint.low', [low, high, shape], { dtype: DTYPE_CODE[options.dtype ?? 'int64'] }), options);
@@ -206,10 +214,11 @@ export function randint(low: number, high: number, shape: readonly number[], opt
 /**
  * A random permutation of 0..n-1 (int64), from the global generator.
  *
+ * Source: PyTorch `torch.randperm` (https://pytorch.org/docs/stable/generated/torch.randperm.html).
+ *
  * @param n the number of elements, at least 0
  * @returns a new int64 tensor of shape `[n]`
  * @throws Error `aten::randperm(<arguments>) failed: <libtorch message>` when n is negative.
- * Source: PyTorch `torch.randperm` (https://pytorch.org/docs/stable/generated/torch.randperm.html).
  */
 export function randperm(n: number): Tensor {
   return op('aten::randperm', [n], { dtype: DTYPE_CODE.int64 });
@@ -217,13 +226,14 @@ export function randperm(n: number): Tensor {
 /**
  * start, start+step, ... below end; int64 when all arguments are integers (as torch.arange), else float32.
  *
+ * Source: PyTorch `torch.arange` (https://pytorch.org/docs/stable/generated/torch.arange.html).
+ *
  * @param start first value; with `end` omitted, the end (and the start is 0)
  * @param end the bound, exclusive
  * @param step distance between values (default 1; negative counts down)
  * @param options `dtype` (default as above), `device`, `requiresGrad`
  * @returns a new 1-D tensor of `ceil((end - start) / step)` values
  * @throws Error `aten::arange.start_step(<arguments>) failed: <libtorch message>` when step is 0 or has the wrong sign for start and end.
- * Source: PyTorch `torch.arange` (https://pytorch.org/docs/stable/generated/torch.arange.html).
  */
 export function arange(start: number, end?: number, step = 1, options: TensorOptions = {}): Tensor {
   const [from, to] = end === undefined ? [0, start] : [start, end];
@@ -234,13 +244,14 @@ export function arange(start: number, end?: number, step = 1, options: TensorOpt
 /**
  * `steps` evenly spaced values from `start` to `end`, both included.
  *
+ * Source: PyTorch `torch.linspace` (https://pytorch.org/docs/stable/generated/torch.linspace.html).
+ *
  * @param start first value
  * @param end last value
  * @param steps number of values, at least 0
  * @param options `dtype` (default float32), `device` (default `cpu`; other devices copy after making on the CPU), `requiresGrad` (default false)
  * @returns a new 1-D tensor of shape `[steps]`
  * @throws Error `aten::linspace(<arguments>) failed: <libtorch message>` when steps is negative.
- * Source: PyTorch `torch.linspace` (https://pytorch.org/docs/stable/generated/torch.linspace.html).
  */
 export function linspace(start: number, end: number, steps: number, options: TensorOptions = {}): Tensor {
   return factory('aten::linspace', [start, end, steps], options);
@@ -248,11 +259,12 @@ export function linspace(start: number, end: number, steps: number, options: Ten
 /**
  * The n×n identity matrix.
  *
+ * Source: PyTorch `torch.eye` (https://pytorch.org/docs/stable/generated/torch.eye.html).
+ *
  * @param n rows and columns
  * @param options `dtype` (default float32), `device` (default `cpu`; other devices copy after making on the CPU), `requiresGrad` (default false)
  * @returns a new tensor of shape `[n, n]`
  * @throws Error `aten::eye(<arguments>) failed: <libtorch message>` when n is negative.
- * Source: PyTorch `torch.eye` (https://pytorch.org/docs/stable/generated/torch.eye.html).
  */
 export function eye(n: number, options: TensorOptions = {}): Tensor {
   return factory('aten::eye', [n], options);
@@ -260,10 +272,11 @@ export function eye(n: number, options: TensorOptions = {}): Tensor {
 /**
  * Zeros with the shape, dtype and device of `t`.
  *
+ * Source: PyTorch `torch.zeros_like` (https://pytorch.org/docs/stable/generated/torch.zeros_like.html).
+ *
  * @param t the tensor to copy the shape, dtype and device from
  * @returns a new tensor of `t`'s shape
  * @throws Error `aten::zeros_like(<arguments>) failed: <libtorch message>` when `t` was disposed.
- * Source: PyTorch `torch.zeros_like` (https://pytorch.org/docs/stable/generated/torch.zeros_like.html).
  */
 export function zerosLike(t: Tensor): Tensor {
   return op('aten::zeros_like', [t]);
@@ -271,10 +284,11 @@ export function zerosLike(t: Tensor): Tensor {
 /**
  * Ones with the shape, dtype and device of `t`.
  *
+ * Source: PyTorch `torch.ones_like` (https://pytorch.org/docs/stable/generated/torch.ones_like.html).
+ *
  * @param t the tensor to copy the shape, dtype and device from
  * @returns a new tensor of `t`'s shape
  * @throws Error `aten::ones_like(<arguments>) failed: <libtorch message>` when `t` was disposed.
- * Source: PyTorch `torch.ones_like` (https://pytorch.org/docs/stable/generated/torch.ones_like.html).
  */
 export function onesLike(t: Tensor): Tensor {
   return op('aten::ones_like', [t]);
@@ -282,11 +296,12 @@ export function onesLike(t: Tensor): Tensor {
 /**
  * Joins tensors along an existing dimension.
  *
+ * Source: PyTorch `torch.cat` (https://pytorch.org/docs/stable/generated/torch.cat.html).
+ *
  * @param tensors one or more tensors with equal sizes except along `dim`
  * @param dim the dimension to join along (default 0)
  * @returns a new tensor whose `dim` is the sum of the inputs' sizes there
  * @throws Error `aten::cat(<arguments>) failed: <libtorch message>` when the list is empty or the other sizes differ.
- * Source: PyTorch `torch.cat` (https://pytorch.org/docs/stable/generated/torch.cat.html).
  */
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   return op('aten::cat', [tensors, dim]);
@@ -294,11 +309,12 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
 /**
  * Joins tensors along a new dimension.
  *
+ * Source: PyTorch `torch.stack` (https://pytorch.org/docs/stable/generated/torch.stack.html).
+ *
  * @param tensors one or more tensors of equal shape
  * @param dim where the new dimension goes (default 0)
  * @returns a new tensor with one more dimension, of size `tensors.length`, at `dim`
  * @throws Error `aten::stack(<arguments>) failed: <libtorch message>` when the list is empty or the shapes differ.
- * Source: PyTorch `torch.stack` (https://pytorch.org/docs/stable/generated/torch.stack.html).
  */
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   return op('aten::stack', [tensors, dim]);
@@ -306,12 +322,13 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
 /**
  * Elements of `a` where `condition` holds, else of `b`.
  *
+ * Source: PyTorch `torch.where` (https://pytorch.org/docs/stable/generated/torch.where.html).
+ *
  * @param condition a bool tensor
  * @param a values where true
  * @param b values where false
  * @returns a new tensor of the broadcast shape of the three
  * @throws Error `aten::where.self(<arguments>) failed: <libtorch message>` when the shapes do not broadcast or `condition` is not bool.
- * Source: PyTorch `torch.where` (https://pytorch.org/docs/stable/generated/torch.where.html).
  */
 export function where(condition: Tensor, a: Tensor, b: Tensor): Tensor {
   return op('aten::where.self', [condition, a, b]);

@@ -9,8 +9,9 @@ export interface MemoryStats {
 /**
  * Counts of live tensor handles, so tests can assert nothing leaked.
  *
- * @returns `tensors`: live (not disposed) handles; `bytes`: bytes of their elements
  * Source: tfjs `tf.memory()` / tfjs-node `getNumOfTensors`.
+ *
+ * @returns `tensors`: live (not disposed) handles; `bytes`: bytes of their elements
  */
 export function memoryStats(): MemoryStats {
   return native.stats();
@@ -19,8 +20,9 @@ export function memoryStats(): MemoryStats {
 /**
  * libtorch's intra-op thread count.
  *
- * @returns the number of threads one op may use
  * Source: PyTorch `torch.get_num_threads`.
+ *
+ * @returns the number of threads one op may use
  */
 export function getNumThreads(): number {
   return native.getNumThreads();
@@ -29,9 +31,10 @@ export function getNumThreads(): number {
 /**
  * Sets libtorch's intra-op thread count (at load it is the machine's parallelism, or $ALZBENCH_THREADS).
  *
+ * Source: PyTorch `torch.set_num_threads`.
+ *
  * @param n threads one op may use, at least 1
  * @throws Error from libtorch when `n` is not positive.
- * Source: PyTorch `torch.set_num_threads`.
  */
 export function setNumThreads(n: number): void {
   native.setNumThreads(n);
@@ -49,8 +52,9 @@ export function torchVersion(): string {
 /**
  * Number of CUDA devices libtorch can use (0 with a CPU-only libtorch).
  *
- * @returns the device count
  * Source: PyTorch `torch.cuda.device_count`.
+ *
+ * @returns the device count
  */
 export function cudaDeviceCount(): number {
   return native.cudaDeviceCount();

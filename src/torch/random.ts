@@ -5,9 +5,10 @@ import { Tensor } from './tensor.js';
  * Seeds libtorch's global generators (CPU and every CUDA device), like `torch.manual_seed`, so
  * initialization, dropout and random sampling repeat exactly.
  *
+ * Source: PyTorch `torch.manual_seed`.
+ *
  * @param seed a non-negative integer (64-bit: pass a bigint above 2^53)
  * @throws Error `manualSeed failed: ...` when libtorch rejects the seed.
- * Source: PyTorch `torch.manual_seed`.
  */
 export function manualSeed(seed: number | bigint): void {
   native.manualSeed(seed);
@@ -16,10 +17,11 @@ export function manualSeed(seed: number | bigint): void {
 /**
  * The full state of a device's generator (uint8 tensor), for checkpoints.
  *
+ * Source: PyTorch `torch.get_rng_state` / `torch.cuda.get_rng_state`.
+ *
  * @param device `cpu` (default) or a CUDA device such as `cuda:0`
  * @returns a new 1-D uint8 tensor holding the generator state
  * @throws Error `getRngState failed: ...` when the device does not exist.
- * Source: PyTorch `torch.get_rng_state` / `torch.cuda.get_rng_state`.
  */
 export function getRngState(device = 'cpu'): Tensor {
   return new Tensor(native.getRngState(device));
@@ -28,11 +30,12 @@ export function getRngState(device = 'cpu'): Tensor {
 /**
  * Restores a state from {@link getRngState}.
  *
+ * Source: PyTorch `torch.set_rng_state`.
+ *
  * @param state a uint8 tensor returned by `getRngState` for the same device type
  * @param device `cpu` (default) or a CUDA device such as `cuda:0`
  * @throws Error `setRngState(<dtype and shape>) failed: ...` when the state has the wrong dtype or size for the device,
  * or when `state` was disposed.
- * Source: PyTorch `torch.set_rng_state`.
  */
 export function setRngState(state: Tensor, device = 'cpu'): void {
   native.setRngState(state.handle, device);

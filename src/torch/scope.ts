@@ -28,9 +28,10 @@ export function track(tensor: Disposable): void {
 /**
  * Exempts a tensor from every scope: it lives until disposed explicitly or collected.
  *
+ * Source: tfjs `tf.keep`.
+ *
  * @param tensor the tensor (or other Disposable) to keep
  * @returns the same tensor, for chaining
- * Source: tfjs `tf.keep`.
  */
 export function keep<T extends Disposable>(tensor: T): T {
   tensor.kept = true;
@@ -53,6 +54,8 @@ function collect(value: unknown, into: Set<unknown>, depth = 0): void {
  * Runs `fn` and frees every tensor it created except those it returns (found in arrays, Maps and
  * plain objects up to 4 levels deep) and kept ones. Synchronous functions only.
  *
+ * Source: tfjs `tf.tidy`.
+ *
  * @example
  * const loss = tidy(() => crossEntropy(model.forward(x), y)); // intermediates freed
  *
@@ -60,7 +63,6 @@ function collect(value: unknown, into: Set<unknown>, depth = 0): void {
  * @returns what `fn` returns; returned tensors move to the enclosing scope
  * @throws Error `tidy() takes a synchronous function; ...` when `fn` returns a Promise (its tensors are freed first),
  * and whatever `fn` throws, after freeing the tensors it made.
- * Source: tfjs `tf.tidy`.
  */
 export function tidy<T>(fn: () => T): T {
   const scope = new Set<Disposable>();

@@ -23,13 +23,14 @@ export class Conv2d extends Module {
    * Makes `weight` [outChannels, inChannels/groups, kH, kW] and `bias` [outChannels], initialised as PyTorch does
    * (kaiming_uniform_(a=√5) and U(±1/√fan_in), from the global generator).
    *
+   * Source: PyTorch `torch.nn.Conv2d` (https://pytorch.org/docs/stable/generated/torch.nn.Conv2d.html).
+   *
    * @param inChannels C_in of the input `[N, C_in, H, W]`
    * @param outChannels C_out of the output
    * @param kernelSize kH = kW when one number, else `[kH, kW]`
    * @param options `stride` (default 1), `padding` (default 0, or `same`/`valid`), `dilation` (default 1),
    * `groups` (default 1), `bias` (default true)
    * @throws RangeError `Conv2d: in_channels (<n>) and out_channels (<m>) must be divisible by groups (<g>)`.
-   * Source: PyTorch `torch.nn.Conv2d` (https://pytorch.org/docs/stable/generated/torch.nn.Conv2d.html).
    */
   constructor(
     readonly inChannels: number,

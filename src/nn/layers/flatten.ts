@@ -4,9 +4,10 @@ import { Tensor } from '../../torch/tensor.js';
 /** torch.nn.Flatten: flattens dimensions startDim..endDim (default all but the batch). */
 export class Flatten extends Module {
   /**
+   * Source: PyTorch `torch.nn.Flatten`.
+   *
    * @param startDim first dimension to merge (default 1, keeping the batch dimension)
    * @param endDim last dimension to merge, inclusive (default -1)
-   * Source: PyTorch `torch.nn.Flatten`.
    */
   constructor(
     readonly startDim = 1,

@@ -13,10 +13,11 @@ export class Linear extends Module {
    * Makes `weight` [outFeatures, inFeatures] and `bias` [outFeatures], initialised as PyTorch does
    * (kaiming_uniform_(a=√5) and U(±1/√in), from the global generator).
    *
+   * Source: PyTorch `torch.nn.Linear` (https://pytorch.org/docs/stable/generated/torch.nn.Linear.html).
+   *
    * @param inFeatures size of the input's last dimension
    * @param outFeatures size of the output's last dimension
    * @param bias learn an additive bias (default true)
-   * Source: PyTorch `torch.nn.Linear` (https://pytorch.org/docs/stable/generated/torch.nn.Linear.html).
    */
   constructor(
     readonly inFeatures: number,

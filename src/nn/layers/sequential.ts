@@ -7,8 +7,9 @@ export class Sequential extends Module {
   private readonly layers: Module[];
 
   /**
-   * @param layers the layers in order, registered as children "0", "1", ... (PyTorch's state-dict keys)
    * Source: PyTorch `torch.nn.Sequential`.
+   *
+   * @param layers the layers in order, registered as children "0", "1", ... (PyTorch's state-dict keys)
    */
   constructor(...layers: Module[]) {
     super();
@@ -54,8 +55,9 @@ export class ModuleList extends Module {
   private readonly items: Module[] = [];
 
   /**
-   * @param modules initial modules, registered as "0", "1", ... (default none)
    * Source: PyTorch `torch.nn.ModuleList`.
+   *
+   * @param modules initial modules, registered as "0", "1", ... (default none)
    */
   constructor(modules: Module[] = []) {
     super();

@@ -17,11 +17,12 @@ export class SqueezeExcitation extends Module {
   readonly scaleActivation: Module;
 
   /**
+   * Source: torchvision `torchvision/ops/misc.py` SqueezeExcitation.
+   *
    * @param inputChannels C of the input `[N, C, H, W]`
    * @param squeezeChannels channels of the bottleneck between `fc1` and `fc2`
    * @param activation applied after `fc1` (default ReLU)
    * @param scaleActivation applied after `fc2` to make the per-channel scale (default Sigmoid)
-   * Source: torchvision `torchvision/ops/misc.py` SqueezeExcitation.
    */
   constructor(inputChannels: number, squeezeChannels: number, activation: Module = new ReLU(), scaleActivation: Module = new Sigmoid()) {
     super();
