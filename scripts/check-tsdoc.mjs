@@ -52,7 +52,7 @@ const checker = program.getTypeChecker();
 const findings = [];
 
 function hasModifier(node, kind) {
-  return (ts.canHaveModifiers(node) ? ts.getModifiers(node) ?? [] : []).some((m) => m.kind === kind);
+  return (ts.canHaveModifiers(node) ? (ts.getModifiers(node) ?? []) : []).some((m) => m.kind === kind);
 }
 
 /** The TSDoc tags of `node`, read from its own doc block (or the variable statement's, for const arrows). */
@@ -89,10 +89,12 @@ function paramName(p) {
 function checkSignature(fn, docNode, name, isConstructor) {
   const source = fn.getSourceFile();
   const line = source.getLineAndCharacterOfPosition((docNode.name ?? fn).getStart(source)).line + 1;
-  const where = `${relative(process.cwd(), source.fileName)}:${line} ${name}`;
+  const file = relative(process.cwd(), source.fileName);
+  const where = `${file}:${line} ${name}`;
+  const push = (text) => findings.push({ file, line, text });
   const { hasDoc, tags } = docTags(docNode);
   if (!hasDoc) {
-    findings.push(`${where}: missing TSDoc block`);
+    push(`${where}: missing TSDoc block`);
   }
   const documented = tags
     .filter((t) => ts.isJSDocParameterTag(t))
@@ -103,11 +105,11 @@ function checkSignature(fn, docNode, name, isConstructor) {
   for (const p of params) {
     const n = paramName(p);
     if (n !== null) {
-      if (!documented.includes(n)) findings.push(`${where}: missing @param ${n}`);
+      if (!documented.includes(n)) push(`${where}: missing @param ${n}`);
     } else if (unmatched.size > 0) {
       unmatched.delete(unmatched.values().next().value);
     } else {
-      findings.push(`${where}: missing @param for destructured parameter ${p.name.getText()}`);
+      push(`${where}: missing @param for destructured parameter ${p.name.getText()}`);
     }
   }
   if (isConstructor) return;
@@ -115,7 +117,7 @@ function checkSignature(fn, docNode, name, isConstructor) {
   if (!signature) return;
   const returns = checker.getReturnTypeOfSignature(signature);
   if (!isVoidLike(returns) && !tags.some((t) => t.tagName.text === 'returns' || t.tagName.text === 'return')) {
-    findings.push(`${where}: missing @returns (returns ${checker.typeToString(returns)})`);
+    push(`${where}: missing @returns (returns ${checker.typeToString(returns)})`);
   }
 }
 
@@ -167,7 +169,9 @@ for (const file of files) {
   for (const [name, decls] of functions) checkFunctionDeclarations(decls, name);
 }
 
-for (const f of findings) console.log(f);
+// Declarations are visited by kind (classes before functions); print them in file and line order.
+findings.sort((a, b) => (a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1));
+for (const f of findings) console.log(f.text);
 if (findings.length > 0) {
   console.error(`check-tsdoc: ${findings.length} finding(s) in ${folders.join(' ')}`);
   process.exit(1);
