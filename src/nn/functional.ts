@@ -74,7 +74,8 @@ export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null
  * @param momentum weight of the new batch statistic in the running update (default 0.1)
  * @param eps added to the variance for stability (default 1e-5)
  * @returns a tensor of `input`'s shape: `(x − mean) / sqrt(var + eps) · γ + β`
- * @throws Error `aten::batch_norm(<argument dtypes and shapes>) failed: <libtorch message>` when a `[C]` tensor has another length, or training with one value per channel (N·H·W = 1).
+ * @throws Error `aten::batch_norm(<argument dtypes and shapes>) failed: <libtorch message>` when a `[C]` tensor's length is not the input's channel count C. (Unlike PyTorch's Python wrapper it does not
+ * refuse training with one value per channel: the output is then about 0 and the running variance becomes NaN.)
  */
 export function batchNorm(
   input: Tensor,
@@ -379,7 +380,7 @@ export function nllLoss(logProbs: Tensor, target: Tensor, options: Omit<CrossEnt
  * Source: PyTorch `torch.nn.functional.mse_loss` (https://pytorch.org/docs/stable/generated/torch.nn.functional.mse_loss.html).
  *
  * @param input predictions, any shape
- * @param target the same shape as `input` (broadcast otherwise, with a warning from libtorch)
+ * @param target the same shape as `input` (broadcast otherwise, silently: PyTorch's Python wrapper warns, ATen does not)
  * @param reduction `mean` (default), `sum` or `none`
  * @returns a 0-d loss for `mean`/`sum`, the broadcast shape for `none`
  * @throws Error `aten::mse_loss(<argument dtypes and shapes>) failed: <libtorch message>` when the shapes do not broadcast or the dtypes differ.

@@ -78,7 +78,7 @@ function encode(values: ArrayLike<number>, dtype: DType): ArrayBufferView {
  * @throws RangeError `Ragged nested array: expected <n> elements at depth <d> but received <m>` for ragged nesting.
  * @throws TypeError `Cannot make a <dtype> tensor from numbers; make float32 and call .to('<dtype>')` for float16/bfloat16 from arrays,
  * and TypeError for typed arrays other than those {@link dtypeOfTypedArray} accepts.
- * @throws Error from the native side when `shape` does not match the number of elements.
+ * @throws RangeError `Data holds <n> bytes but shape <dtype>[<shape>] needs <m>` when `shape` does not match the number of elements.
  */
 export function tensor(data: Nested | ArrayBufferView, options: TensorOptions & { shape?: readonly number[] } = {}): Tensor {
   if (ArrayBuffer.isView(data)) {

@@ -145,7 +145,8 @@ export class Tensor implements Disposable {
    *
    * @param value whether autograd should record operations on this tensor (default true)
    * @returns this tensor
-   * @throws Error from libtorch when `value` is true on a non-leaf or non-floating-point tensor, or when the tensor was disposed.
+   * @throws Error from libtorch when `value` is true on a tensor that is not floating point ("only Tensors of floating point dtype can require gradients"),
+   * when the flag of a non-leaf tensor would change, or when the tensor was disposed.
    */
   requiresGrad_(value = true): this {
     native.setRequiresGrad(this.handle, value);
