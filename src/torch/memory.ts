@@ -34,7 +34,7 @@ export function getNumThreads(): number {
  * Source: PyTorch `torch.set_num_threads`.
  *
  * @param n threads one op may use, at least 1
- * @throws Error from libtorch when `n` is not positive.
+ * @throws RangeError `Expected a positive thread count` when `n` is not a positive integer.
  */
 export function setNumThreads(n: number): void {
   native.setNumThreads(n);

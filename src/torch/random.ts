@@ -8,7 +8,7 @@ import { Tensor } from './tensor.js';
  * Source: PyTorch `torch.manual_seed`.
  *
  * @param seed a non-negative integer (64-bit: pass a bigint above 2^53)
- * @throws Error `manualSeed failed: ...` when libtorch rejects the seed.
+ * @throws RangeError `Expected a non-negative integer seed` for negative or fractional seeds.
  */
 export function manualSeed(seed: number | bigint): void {
   native.manualSeed(seed);
@@ -21,7 +21,7 @@ export function manualSeed(seed: number | bigint): void {
  *
  * @param device `cpu` (default) or a CUDA device such as `cuda:0`
  * @returns a new 1-D uint8 tensor holding the generator state
- * @throws Error `getRngState failed: ...` when the device does not exist.
+ * @throws Error `getRngState failed: ...` when the device does not exist or libtorch was built without it (CUDA).
  */
 export function getRngState(device = 'cpu'): Tensor {
   return new Tensor(native.getRngState(device));
