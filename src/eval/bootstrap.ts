@@ -42,7 +42,15 @@ export interface BootstrapResult {
 
 const KEYS = ['accuracy', 'balancedAccuracy', 'sensitivity', 'specificity', 'auc'] as const;
 
-/** Percentile of sorted finite values with linear interpolation (numpy's default). */
+/**
+ * Percentile of sorted finite values with linear interpolation (numpy's default).
+ *
+ * Source: NumPy `numpy.percentile` (method='linear').
+ *
+ * @param sorted values in ascending order
+ * @param q the quantile as a fraction in [0, 1] (0.025 for the 2.5th percentile)
+ * @returns the interpolated value, NaN for an empty list
+ */
 export function percentile(sorted: readonly number[], q: number): number {
   if (sorted.length === 0) return NaN;
   const pos = q * (sorted.length - 1);
@@ -56,9 +64,21 @@ export function percentile(sorted: readonly number[], q: number): number {
  * specificity and AUC. Resamples subjects when every sample has a group, slices otherwise.
  * Resamples where a metric is undefined (AUC with one class drawn) are left out of its interval.
  *
+ * Source: Efron & Tibshirani 1993, "An Introduction to the Bootstrap" (percentile interval); cluster bootstrap for
+ * repeated slices of one subject (Field & Welsh 2007).
+ *
  * @example
  * const ci = bootstrapMetrics(labels, probs, classes, { seed: 1, groups: subjects });
  * ci.accuracy; // { value: 0.82, low: 0.74, high: 0.89 }
+ *
+ * @param labels true class index of each of the n samples
+ * @param probabilities n x C class probabilities, row-major
+ * @param classes the C class names
+ * @param options `resamples` (default 1000), `level` (default 0.95), `seed` (default 0), `groups` (subject of each sample;
+ * used only when every sample has one), `positiveClass`
+ * @returns for each metric the full-data value and the `[low, high]` percentile interval (NaN when no resample defined
+ * it), with the resamples, level, seed, unit (`subject` or `slice`) and number of units
+ * @throws RangeError from {@link computeMetrics} when the probabilities are not n x C.
  */
 export function bootstrapMetrics(
   labels: ArrayLike<number>,

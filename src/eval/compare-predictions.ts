@@ -16,6 +16,13 @@ export interface RunComparison extends McNemarResult {
  *
  * @example
  * compareRunPredictions('runs/a/predictions.csv', 'runs/b/predictions.csv').pValue;
+ *
+ * @param pathA predictions.csv of run A
+ * @param pathB predictions.csv of run B
+ * @returns the McNemar test (see `mcnemar`), the number of samples and each run's accuracy (fractions)
+ * @throws AlzbenchError `Cannot read predictions <path>: ...` or `<path> is not an alzbench predictions.csv (...)` for unreadable files.
+ * @throws AlzbenchError `Expected the same classes in both runs but received ...` when the class lists differ.
+ * @throws AlzbenchError `The two runs were not evaluated on the same test set (...)`, with a hint, when the files or labels differ.
  */
 export function compareRunPredictions(pathA: string, pathB: string): RunComparison {
   const a = readPredictionsCsv(pathA);

@@ -25,8 +25,18 @@ export interface GradCamResult {
  * The layer's output is captured by wrapping that submodule's `forward` for the one call, so any
  * zoo model works with the `gradCamLayer` its registry entry names.
  *
+ * Source: Selvaraju et al. 2017, "Grad-CAM: Visual Explanations from Deep Networks via Gradient-based Localization";
+ * reference implementation jacobgil/pytorch-grad-cam (`GradCAM`).
+ *
+ * @param model the classifier; its forward must return logits `[1, classes]`
+ * @param layerPath dotted path of the layer to explain (e.g. `features.35`), whose output is `[1, K, h, w]`
  * @param input one image, [1, C, H, W]
  * @param targetClass class to explain; default the predicted one
+ * @returns the heat map at H x W (row-major, scaled to [0, 1] by its maximum), the class explained and the softmax probabilities
+ *
+ * @throws Error `<Type> has no submodule "<path>" (...)` when `layerPath` does not exist.
+ * @throws Error `Grad-CAM: layer <path> was not called by the model's forward` and `Grad-CAM: no gradient reached layer <path>`.
+ * @throws Error from libtorch naming the op and shapes when `input` does not fit the model.
  *
  * @example
  * const cam = gradCam(model, getModelSpec('vgg19').gradCamLayer, image);

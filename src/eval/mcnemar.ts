@@ -30,7 +30,12 @@ function logFactorial(n: number): number {
 
 /**
  * erfc(x) for x >= 0: the power series of erf below 2, a Lentz continued fraction above, both to
- * about 1e-15 relative.
+ * about 1e-15 relative. Negative x uses erfc(x) = 2 − erfc(−x).
+ *
+ * Source: Abramowitz & Stegun 7.1.5 (series) and 7.1.14 (continued fraction); Numerical Recipes §6.2, §5.2 (Lentz).
+ *
+ * @param x any real number
+ * @returns the complementary error function 1 − erf(x), in (0, 2)
  */
 export function erfc(x: number): number {
   if (x < 0) return 2 - erfc(-x);
@@ -65,12 +70,27 @@ export function erfc(x: number): number {
   return Math.exp(-x * x) / Math.sqrt(Math.PI) / f;
 }
 
-/** Upper tail of the chi-square distribution with 1 degree of freedom. */
+/**
+ * Upper tail of the chi-square distribution with 1 degree of freedom.
+ *
+ * Source: SciPy `scipy.stats.chi2.sf(x, 1)`.
+ *
+ * @param x the statistic
+ * @returns P(χ²₁ ≥ x) = erfc(√(x/2)); 1 for x ≤ 0
+ */
 export function chiSquare1Sf(x: number): number {
   return x <= 0 ? 1 : erfc(Math.sqrt(x / 2));
 }
 
-/** P(X <= k) for X ~ Binomial(n, 1/2), summed in log space. */
+/**
+ * P(X <= k) for X ~ Binomial(n, 1/2), summed in log space.
+ *
+ * Source: SciPy `scipy.stats.binom.cdf(k, n, 0.5)`.
+ *
+ * @param k the largest count included
+ * @param n the number of trials
+ * @returns the probability, capped at 1; 1 when k ≥ n
+ */
 export function binomialHalfCdf(k: number, n: number): number {
   if (k >= n) return 1;
   let total = 0;
@@ -82,8 +102,15 @@ export function binomialHalfCdf(k: number, n: number): number {
 /**
  * McNemar's test from the 2x2 table of correct/incorrect of two classifiers on the same samples.
  *
+ * Source: McNemar 1947; Edwards 1948 (continuity correction); statsmodels `statsmodels.stats.contingency_tables.mcnemar`
+ * (exact=True / exact=False, correction=True).
+ *
  * @example
  * mcnemar({ bothRight: 101, onlyA: 121, onlyB: 59, bothWrong: 33 }).statistic; // 20.67
+ *
+ * @param table counts: both right, only A right (b), only B right (c), both wrong
+ * @returns the corrected chi-square statistic, its p-value, the exact binomial p-value and the one to report
+ * (exact when b + c < 25); with no discordant pairs the statistic is 0 and both p-values 1
  */
 export function mcnemar(table: McNemarResult['table']): McNemarResult {
   const b = table.onlyA;
@@ -98,6 +125,11 @@ export function mcnemar(table: McNemarResult['table']): McNemarResult {
 
 /**
  * Builds the table from two classifiers' correctness on the same samples, in the same order.
+ *
+ * @param correctA whether classifier A was right on each sample
+ * @param correctB whether classifier B was right on each sample, same order and length
+ * @returns the test as {@link mcnemar}
+ * @throws RangeError `Expected the same number of samples but received <a> and <b>` when the lengths differ.
  */
 export function mcnemarFromCorrectness(correctA: readonly boolean[], correctB: readonly boolean[]): McNemarResult {
   if (correctA.length !== correctB.length) throw new RangeError(`Expected the same number of samples but received ${correctA.length} and ${correctB.length}`);

@@ -49,7 +49,17 @@ export interface Metrics {
   readonly confusion: number[][];
 }
 
-/** Counts confusion[true][predicted] over `classes` classes. */
+/**
+ * Counts confusion[true][predicted] over `classes` classes.
+ *
+ * Source: scikit-learn `sklearn.metrics.confusion_matrix` (same orientation).
+ *
+ * @param labels true class index of each sample, in `[0, classes)`
+ * @param predicted predicted class index of each sample, same length, in `[0, classes)`
+ * @param classes the number of classes C
+ * @returns a C x C matrix of counts, rows true classes, columns predictions
+ * @throws TypeError when a label is outside `[0, classes)` (no range check is made; callers pass validated labels).
+ */
 export function confusionMatrix(labels: ArrayLike<number>, predicted: ArrayLike<number>, classes: number): number[][] {
   const m = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
   for (let i = 0; i < labels.length; i++) m[labels[i]!]![predicted[i]!]!++;
@@ -59,7 +69,12 @@ export function confusionMatrix(labels: ArrayLike<number>, predicted: ArrayLike<
 const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);
 const mean = (xs: number[]) => (xs.length === 0 ? NaN : xs.reduce((s, x) => s + x, 0) / xs.length);
 
-/** The positive class of a task: `Alzheimer` when present (the study's binary task), else class 0. */
+/**
+ * The positive class of a task: `Alzheimer` when present (the study's binary task), else class 0.
+ *
+ * @param classes class names in index order
+ * @returns the index of `Alzheimer`, or 0
+ */
 export function positiveClassOf(classes: readonly string[]): number {
   const i = classes.indexOf('Alzheimer');
   return i >= 0 ? i : 0;
@@ -69,9 +84,22 @@ export function positiveClassOf(classes: readonly string[]): number {
  * Computes every metric from true labels and per-sample class probabilities (row-major n x C).
  * Predictions are the argmax.
  *
+ * Source: scikit-learn `accuracy_score`, `balanced_accuracy_score`, `precision_recall_fscore_support`, `roc_auc_score`
+ * (multi_class='ovr', average='macro').
+ *
  * @example
  * const m = computeMetrics([0, 1, 1], new Float32Array([0.9, 0.1, 0.2, 0.8, 0.6, 0.4]), ['Alzheimer', 'NonAlzheimer']);
  * m.sensitivity; // 1: the one Alzheimer sample is called Alzheimer
+ *
+ * @param labels true class index of each of the n samples, in `[0, C)`
+ * @param probabilities n x C class probabilities, row-major (scores work too: only order matters for AUC and argmax)
+ * @param classes the C class names, in index order
+ * @param options `positiveClass` (default {@link positiveClassOf}), `loss` (mean cross-entropy to report; default NaN)
+ * @returns accuracy, balanced accuracy, sensitivity, specificity, precision, F1, AUC (binary: of the positive class;
+ * otherwise macro), per-class one-vs-rest numbers, and the confusion matrix; ratios with a zero denominator are 0
+ * (sklearn's zero_division=0), AUCs undefined for a class are NaN
+ * @throws RangeError `Expected <n·C> probabilities (<n> samples x <C> classes) but received <len>` when the lengths disagree.
+ * @throws TypeError when a label is outside `[0, C)` (see {@link confusionMatrix}).
  */
 export function computeMetrics(
   labels: ArrayLike<number>,
@@ -142,7 +170,13 @@ export function computeMetrics(
   };
 }
 
-/** The headline numbers of a {@link Metrics} (what metrics.jsonl and summaries print). */
+/**
+ * The headline numbers of a {@link Metrics} (what metrics.jsonl and summaries print).
+ *
+ * @param m metrics from {@link computeMetrics}
+ * @returns loss, accuracy, balanced accuracy, sensitivity, specificity, precision, F1 and AUC, each a fraction in [0, 1]
+ * (loss in nats; NaN where undefined)
+ */
 export function headline(m: Metrics): Record<'loss' | 'accuracy' | 'balancedAccuracy' | 'sensitivity' | 'specificity' | 'precision' | 'f1' | 'auc', number> {
   return {
     loss: m.loss,

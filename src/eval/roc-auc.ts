@@ -4,8 +4,12 @@
  * half (the trapezoid over the ROC's distinct thresholds gives the same number). NaN when either
  * class is absent, as the AUC is undefined then.
  *
+ * Source: scikit-learn `sklearn.metrics.roc_auc_score`; Hanley & McNeil 1982 (AUC as the Mann-Whitney U).
+ *
  * @param scores higher means more likely positive
  * @param positive whether each sample belongs to the positive class
+ *
+ * @returns the AUC in [0, 1] (0.5 is chance), or NaN when all samples are positive or all negative
  *
  * @example
  * rocAuc([0.1, 0.4, 0.35, 0.8], [false, false, true, true]); // 0.75

@@ -34,6 +34,11 @@ export type ResolvedModelOptions = Required<Omit<ModelOptions, 'widths' | 'input
 /**
  * Calls `fn` on the model and every descendant, parents first in registration order, exactly the
  * order of PyTorch's `self.modules()`, so initializers draw random numbers in PyTorch's order.
+ *
+ * Source: PyTorch `torch.nn.Module.modules`.
+ *
+ * @param model the root module (visited first)
+ * @param fn called once per module, e.g. an initializer that tests `instanceof Conv2d`
  */
 export function forEachModule(model: Module, fn: (module: Module) => void): void {
   for (const [, module] of model.namedModules()) fn(module);

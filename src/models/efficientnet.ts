@@ -60,7 +60,16 @@ export const EFFICIENTNET_VARIANTS = {
 
 export type EfficientNetName = keyof typeof EFFICIENTNET_VARIANTS;
 
-/** torchvision's `_make_divisible` (from TF's mobilenet): nearest multiple of `divisor`, never 10 % below `v`. */
+/**
+ * torchvision's `_make_divisible` (from TF's mobilenet): nearest multiple of `divisor`, never 10 % below `v`.
+ *
+ * Source: torchvision `torchvision/models/_utils.py` `_make_divisible`.
+ *
+ * @param v the scaled channel count
+ * @param divisor the multiple to round to (default 8)
+ * @param minValue the smallest result (default `divisor`)
+ * @returns a multiple of `divisor`, at least `minValue` and at least 0.9·v
+ */
 export function makeDivisible(v: number, divisor = 8, minValue = divisor): number {
   let newV = Math.max(minValue, Math.trunc(v + divisor / 2) - (Math.trunc(v + divisor / 2) % divisor));
   if (newV < 0.9 * v) newV += divisor;
@@ -77,7 +86,15 @@ export interface BlockConfig {
   stochasticDepth: number;
 }
 
-/** The scaled stages: each a list of blocks (the first may stride and change width; the rest keep both). */
+/**
+ * The scaled stages: each a list of blocks (the first may stride and change width; the rest keep both).
+ *
+ * Source: torchvision `torchvision/models/efficientnet.py` (`_efficientnet_conf`, `EfficientNet.__init__`).
+ *
+ * @param variant width and depth multipliers of the variant (channels rounded by {@link makeDivisible}, layer counts by ceil)
+ * @param stochasticDepth drop probability reached by the last block; block i gets `stochasticDepth · i / total`
+ * @returns 7 stages of block configurations
+ */
 export function efficientNetBlocks(variant: EfficientNetVariant, stochasticDepth: number): BlockConfig[][] {
   const stages = EFFICIENTNET_STAGES.map((s) => ({
     ...s,
@@ -100,7 +117,19 @@ export function efficientNetBlocks(variant: EfficientNetVariant, stochasticDepth
   );
 }
 
-/** torchvision.ops.Conv2dNormActivation: Sequential(conv (no bias), batch norm[, activation]), "same" padding. */
+/**
+ * torchvision.ops.Conv2dNormActivation: Sequential(conv (no bias), batch norm[, activation]), "same" padding.
+ *
+ * Source: torchvision `torchvision/ops/misc.py` `Conv2dNormActivation`.
+ *
+ * @param inChannels input channels
+ * @param outChannels output channels
+ * @param kernel square kernel size; padding (kernel − 1) / 2
+ * @param options `stride` (default 1), `groups` (default 1; = channels for depthwise), `bn` eps and momentum,
+ * `activation` (append SiLU)
+ * @returns a Sequential with keys `0` (conv), `1` (batch norm) and, with activation, `2` (SiLU)
+ * @throws RangeError from Conv2d when the channels are not divisible by `groups`.
+ */
 export function conv2dNormActivation(
   inChannels: number,
   outChannels: number,
@@ -117,9 +146,21 @@ export function conv2dNormActivation(
 
 /** torchvision.ops.StochasticDepth in "row" mode: drops a sample's residual branch in training. */
 export class StochasticDepth extends Module {
+  /**
+   * Source: torchvision `torchvision/ops/stochastic_depth.py` `StochasticDepth`.
+   *
+   * @param p probability of dropping a sample's residual branch in training, in [0, 1]
+   */
   constructor(readonly p: number) {
     super();
   }
+  /**
+   * Drops each sample's branch with probability `p` in training (survivors scaled by 1/(1 − p)); identity in eval.
+   *
+   * @param x `[N, C, H, W]` residual branch output
+   * @returns `x` itself in eval (or with p = 0), else a new tensor of `x`'s shape
+   * @throws Error `aten::bernoulli_.float(...) failed: ...` when p is outside [0, 1].
+   */
   forward(x: Tensor): Tensor {
     return F.stochasticDepth(x, this.p, this.training);
   }
@@ -131,6 +172,14 @@ export class MBConv extends Module {
   readonly stochasticDepth: StochasticDepth;
   readonly useResidual: boolean;
 
+  /**
+   * Builds `block` ([expand,] depthwise, SE, project) and `stochastic_depth` from one block configuration.
+   *
+   * Source: torchvision `torchvision/models/efficientnet.py` `MBConv`.
+   *
+   * @param config the block's expand ratio, kernel, stride, channels and stochastic-depth probability
+   * @param bn batch-norm eps and momentum of the variant
+   */
   constructor(config: BlockConfig, bn: { eps: number; momentum: number }) {
     super();
     this.useResidual = config.stride === 1 && config.inputChannels === config.outChannels;
@@ -144,6 +193,13 @@ export class MBConv extends Module {
     this.stochasticDepth = this.registerModule('stochastic_depth', new StochasticDepth(config.stochasticDepth));
   }
 
+  /**
+   * Runs the block, adding the input back (after stochastic depth) when stride is 1 and the channels match.
+   *
+   * @param x `[N, inputChannels, H, W]`
+   * @returns `[N, outChannels, H / stride, W / stride]` (rounded up)
+   * @throws Error from libtorch naming `aten::conv2d` and the shapes when `x` has the wrong number of channels.
+   */
   forward(x: Tensor): Tensor {
     return tidy(() => {
       const out = this.block.forward(x);
@@ -164,6 +220,14 @@ export class EfficientNet extends Module {
   readonly avgpool: AdaptiveAvgPool2d;
   readonly classifier: Sequential;
 
+  /**
+   * Builds `features`, `avgpool` and `classifier`, then (with `initWeights`) torchvision's init.
+   *
+   * Source: torchvision `torchvision/models/efficientnet.py` `EfficientNet`.
+   *
+   * @param name `efficientnet_b0` .. `efficientnet_b7`
+   * @param options resolved model options (see `resolveModelOptions` in registry.ts): `inChannels`, `numClasses`, `dropout`, `initWeights`, `stochasticDepth` (default 0.2)
+   */
   constructor(name: EfficientNetName, options: ResolvedModelOptions) {
     super();
     const variant: EfficientNetVariant = EFFICIENTNET_VARIANTS[name];
@@ -185,6 +249,13 @@ export class EfficientNet extends Module {
     if (options.initWeights) initEfficientNet(this);
   }
 
+  /**
+   * Classifies a batch of images.
+   *
+   * @param x `[N, inChannels, H, W]`, any size of at least 1 pixel after the stride-32 reduction (e.g. 224x224 for B0)
+   * @returns logits `[N, numClasses]`
+   * @throws Error `aten::conv2d(<argument shapes>) failed: ...` when `x` does not have the expected channels or is too small for the kernels.
+   */
   forward(x: Tensor): Tensor {
     return tidy(() => this.classifier.forward(this.avgpool.forward(this.features.forward(x)).flatten(1)));
   }
@@ -207,7 +278,13 @@ function initEfficientNet(model: EfficientNet): void {
   });
 }
 
-/** Number of parameters of an EfficientNet, from the tables alone (no tensors made). */
+/**
+ * Number of parameters of an EfficientNet, from the tables alone (no tensors made).
+ *
+ * @param name `efficientnet_b0` .. `efficientnet_b7`
+ * @param options `inChannels` and `numClasses`
+ * @returns the parameter count (5,288,548 for B0 with 3 channels and 1000 classes, torchvision's figure)
+ */
 export function efficientNetParameterCount(name: EfficientNetName, options: Pick<ResolvedModelOptions, 'inChannels' | 'numClasses'>): number {
   const stages = efficientNetBlocks(EFFICIENTNET_VARIANTS[name], 0);
   const convBn = (cin: number, cout: number, k: number, groups = 1) => (cin / groups) * cout * k * k + 2 * cout;

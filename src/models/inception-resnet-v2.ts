@@ -23,6 +23,15 @@ export class BasicConv2d extends Module {
   readonly bn: BatchNorm2d;
   readonly relu = new ReLU();
 
+  /**
+   * Source: timm `timm/models/inception_resnet_v2.py` `BasicConv2d`.
+   *
+   * @param inPlanes input channels
+   * @param outPlanes output channels
+   * @param kernel kernel size, an int or `[kH, kW]` (e.g. `[1, 7]`)
+   * @param stride conv stride
+   * @param padding zero padding (default 0), an int or a pair
+   */
   constructor(inPlanes: number, outPlanes: number, kernel: Size2, stride: number, padding: Size2 = 0) {
     super();
     this.conv = this.registerModule('conv', new Conv2d(inPlanes, outPlanes, kernel, { stride, padding, bias: false }));
@@ -30,6 +39,13 @@ export class BasicConv2d extends Module {
     this.registerModule('relu', this.relu);
   }
 
+  /**
+   * conv, batch norm, ReLU.
+   *
+   * @param x `[N, inPlanes, H, W]`
+   * @returns `[N, outPlanes, H', W']` with the conv's output size
+   * @throws Error `aten::conv2d(<argument shapes>) failed: ...` when `x` does not have `inPlanes` channels or is smaller than the kernel.
+   */
   forward(x: Tensor): Tensor {
     return tidy(() => this.relu.forward(this.bn.forward(this.conv.forward(x))));
   }
@@ -52,6 +68,11 @@ abstract class Branching extends Module {
 
 /** 35x35 grid stem output: 192 -> 320 channels (96 + 64 + 96 + 64). */
 export class Mixed5b extends Branching {
+  /**
+   * Builds the four branches (timm's `Mixed_5b`).
+   *
+   * Source: timm `timm/models/inception_resnet_v2.py` `Mixed_5b`.
+   */
   constructor() {
     super();
     this.branch('branch0', new BasicConv2d(192, 96, 1, 1));
@@ -59,6 +80,13 @@ export class Mixed5b extends Branching {
     this.branch('branch2', new Sequential(new BasicConv2d(192, 64, 1, 1), new BasicConv2d(64, 96, 3, 1, 1), new BasicConv2d(96, 96, 3, 1, 1)));
     this.branch('branch3', new Sequential(new AvgPool2d(3, { stride: 1, padding: 1, countIncludePad: false }), new BasicConv2d(192, 64, 1, 1)));
   }
+  /**
+   * Runs the branches and concatenates them along channels.
+   *
+   * @param x `[N, 192, 35, 35]` (any spatial size)
+   * @returns `[N, 320, 35, 35]`
+   * @throws Error from libtorch naming the op and shapes when `x` does not have 192 channels.
+   */
   forward(x: Tensor): Tensor {
     return tidy(() => this.concat(x));
   }
@@ -81,6 +109,13 @@ abstract class ScaledResidual extends Branching {
 
 /** Inception-ResNet-A on the 35x35 grid (320 channels). */
 export class Block35 extends ScaledResidual {
+  /**
+   * Builds the three branches and the 1x1 `conv2d` back to 320 channels.
+   *
+   * Source: timm `timm/models/inception_resnet_v2.py` `Block35`.
+   *
+   * @param scale factor on the residual branch before it is added (default 1.0; the network uses 0.17)
+   */
   constructor(scale = 1.0) {
     super(scale);
     this.branch('branch0', new BasicConv2d(320, 32, 1, 1));
@@ -93,12 +128,24 @@ export class Block35 extends ScaledResidual {
 
 /** Reduction-A: 35x35x320 -> 17x17x1088. */
 export class Mixed6a extends Branching {
+  /**
+   * Builds the three branches (two strided convs and a max pool).
+   *
+   * Source: timm `timm/models/inception_resnet_v2.py` `Mixed_6a`.
+   */
   constructor() {
     super();
     this.branch('branch0', new BasicConv2d(320, 384, 3, 2));
     this.branch('branch1', new Sequential(new BasicConv2d(320, 256, 1, 1), new BasicConv2d(256, 256, 3, 1, 1), new BasicConv2d(256, 384, 3, 2)));
     this.branch('branch2', new MaxPool2d(3, { stride: 2 }));
   }
+  /**
+   * Reduces the grid and concatenates the branches along channels.
+   *
+   * @param x `[N, 320, 35, 35]`
+   * @returns `[N, 1088, 17, 17]` (spatial sizes (H − 3) / 2 + 1)
+   * @throws Error from libtorch naming the op and shapes when `x` does not have 320 channels.
+   */
   forward(x: Tensor): Tensor {
     return tidy(() => this.concat(x));
   }
@@ -106,6 +153,13 @@ export class Mixed6a extends Branching {
 
 /** Inception-ResNet-B on the 17x17 grid (1088 channels), with factorized 1x7 / 7x1 convs. */
 export class Block17 extends ScaledResidual {
+  /**
+   * Builds the two branches and the 1x1 `conv2d` back to 1088 channels.
+   *
+   * Source: timm `timm/models/inception_resnet_v2.py` `Block17`.
+   *
+   * @param scale factor on the residual branch before it is added (default 1.0; the network uses 0.10)
+   */
   constructor(scale = 1.0) {
     super(scale);
     this.branch('branch0', new BasicConv2d(1088, 192, 1, 1));
@@ -117,6 +171,11 @@ export class Block17 extends ScaledResidual {
 
 /** Reduction-B: 17x17x1088 -> 8x8x2080. */
 export class Mixed7a extends Branching {
+  /**
+   * Builds the four branches (three strided convs and a max pool).
+   *
+   * Source: timm `timm/models/inception_resnet_v2.py` `Mixed_7a`.
+   */
   constructor() {
     super();
     this.branch('branch0', new Sequential(new BasicConv2d(1088, 256, 1, 1), new BasicConv2d(256, 384, 3, 2)));
@@ -124,6 +183,13 @@ export class Mixed7a extends Branching {
     this.branch('branch2', new Sequential(new BasicConv2d(1088, 256, 1, 1), new BasicConv2d(256, 288, 3, 1, 1), new BasicConv2d(288, 320, 3, 2)));
     this.branch('branch3', new MaxPool2d(3, { stride: 2 }));
   }
+  /**
+   * Reduces the grid and concatenates the branches along channels.
+   *
+   * @param x `[N, 1088, 17, 17]`
+   * @returns `[N, 2080, 8, 8]` (spatial sizes (H − 3) / 2 + 1)
+   * @throws Error from libtorch naming the op and shapes when `x` does not have 1088 channels.
+   */
   forward(x: Tensor): Tensor {
     return tidy(() => this.concat(x));
   }
@@ -131,6 +197,14 @@ export class Mixed7a extends Branching {
 
 /** Inception-ResNet-C on the 8x8 grid (2080 channels), with 1x3 / 3x1 convs; the last has no ReLU. */
 export class Block8 extends ScaledResidual {
+  /**
+   * Builds the two branches, the 1x1 `conv2d` back to 2080 channels and (unless `noRelu`) the ReLU.
+   *
+   * Source: timm `timm/models/inception_resnet_v2.py` `Block8`.
+   *
+   * @param scale factor on the residual branch before it is added (default 1.0; the network uses 0.20, the last block 1.0)
+   * @param noRelu leave out the final ReLU (default false; true for the last block, timm's `block8`)
+   */
   constructor(scale = 1.0, noRelu = false) {
     super(scale);
     this.branch('branch0', new BasicConv2d(2080, 192, 1, 1));
@@ -164,6 +238,14 @@ export class InceptionResNetV2 extends Module {
   readonly headDrop: Dropout;
   readonly classif: Linear;
 
+  /**
+   * Builds the stem, mixed and repeated blocks, head conv, pooling, dropout and `classif` with PyTorch's default
+   * layer initialization (as timm).
+   *
+   * Source: timm `timm/models/inception_resnet_v2.py` `InceptionResnetV2`.
+   *
+   * @param options resolved model options (see `resolveModelOptions` in registry.ts): `inChannels`, `numClasses`, `dropout`, `initWeights` (`initWeights` has no effect: there is no family-specific init)
+   */
   constructor(options: ResolvedModelOptions) {
     super();
     this.stem = [
@@ -188,7 +270,13 @@ export class InceptionResNetV2 extends Module {
     this.classif = this.registerModule('classif', new Linear(NUM_FEATURES, options.numClasses));
   }
 
-  /** The 1536-channel feature map before pooling (timm's `forward_features`). */
+  /**
+   * The 1536-channel feature map before pooling (timm's `forward_features`).
+   *
+   * @param x `[N, inChannels, H, W]`, H and W at least 75
+   * @returns `[N, 1536, h, w]` (8x8 for 299x299 input)
+   * @throws Error `aten::conv2d(<argument shapes>) failed: ...` when `x` does not have the expected channels or is too small for the kernels.
+   */
   forwardFeatures(x: Tensor): Tensor {
     return tidy(() => {
       let out = x;
@@ -197,6 +285,13 @@ export class InceptionResNetV2 extends Module {
     });
   }
 
+  /**
+   * Classifies a batch of images.
+   *
+   * @param x `[N, inChannels, H, W]`, H and W at least 75 (timm's default 299x299)
+   * @returns logits `[N, numClasses]`
+   * @throws Error `aten::conv2d(<argument shapes>) failed: ...` when `x` does not have the expected channels or is too small for the kernels.
+   */
   forward(x: Tensor): Tensor {
     return tidy(() => this.classif.forward(this.headDrop.forward(this.globalPool.forward(this.forwardFeatures(x)))));
   }
@@ -208,7 +303,12 @@ export class InceptionResNetV2 extends Module {
  */
 const TRUNK_PARAMETERS = 55_843_464 - 3 * 32 * 9 - (NUM_FEATURES + 1) * 1000;
 
-/** Number of parameters of Inception-ResNet-v2 for the given input channels and classes (no tensors made). */
+/**
+ * Number of parameters of Inception-ResNet-v2 for the given input channels and classes (no tensors made).
+ *
+ * @param options `inChannels` and `numClasses`
+ * @returns the parameter count (55,843,464 with 3 channels and 1000 classes, timm's figure)
+ */
 export function inceptionResNetV2ParameterCount(options: Pick<ResolvedModelOptions, 'inChannels' | 'numClasses'>): number {
   return TRUNK_PARAMETERS + options.inChannels * 32 * 9 + (NUM_FEATURES + 1) * options.numClasses;
 }

@@ -35,7 +35,14 @@ function roundToMultipleOf(value: number, divisor: number, roundUpBias = 0.9): n
   return rounded >= roundUpBias * value ? rounded : rounded + divisor;
 }
 
-/** Channel widths of stem, stacks for a width multiplier. */
+/**
+ * Channel widths of stem, stacks for a width multiplier.
+ *
+ * Source: torchvision `torchvision/models/mnasnet.py` `_get_depths`.
+ *
+ * @param alpha the width multiplier (0.5, 0.75, 1.0, 1.3 for the registered variants)
+ * @returns 8 widths: stem (2), then the six stacks, each rounded to a multiple of 8 (up unless within 10 %)
+ */
 export function mnasnetDepths(alpha: number): number[] {
   return BASE_DEPTHS.map((d) => roundToMultipleOf(d * alpha, 8));
 }
@@ -45,6 +52,17 @@ export class InvertedResidual extends Module {
   readonly layers: Sequential;
   readonly applyResidual: boolean;
 
+  /**
+   * Builds `layers`: 1x1 expand - BN - ReLU - depthwise kxk - BN - ReLU - 1x1 project - BN.
+   *
+   * Source: torchvision `torchvision/models/mnasnet.py` `_InvertedResidual`.
+   *
+   * @param inCh input channels
+   * @param outCh output channels
+   * @param kernel depthwise kernel size (3 or 5), padding kernel / 2
+   * @param stride depthwise stride (1 or 2)
+   * @param expansion hidden channels = inCh × expansion
+   */
   constructor(inCh: number, outCh: number, kernel: number, stride: number, expansion: number) {
     super();
     const mid = inCh * expansion;
@@ -65,6 +83,13 @@ export class InvertedResidual extends Module {
     );
   }
 
+  /**
+   * Runs the block, adding the input back when stride is 1 and inCh equals outCh.
+   *
+   * @param x `[N, inCh, H, W]`
+   * @returns `[N, outCh, H / stride, W / stride]` (rounded up)
+   * @throws Error from libtorch naming `aten::conv2d` and the shapes when `x` has the wrong number of channels.
+   */
   forward(x: Tensor): Tensor {
     return tidy(() => (this.applyResidual ? this.layers.forward(x).add(x) : this.layers.forward(x)));
   }
@@ -81,6 +106,14 @@ export class MNASNet extends Module {
   readonly layers: Sequential;
   readonly classifier: Sequential;
 
+  /**
+   * Builds `layers` and `classifier` in torchvision's order, then (with `initWeights`) torchvision's init.
+   *
+   * Source: torchvision `torchvision/models/mnasnet.py` `MNASNet`.
+   *
+   * @param name `mnasnet0_5`, `mnasnet0_75`, `mnasnet1_0` or `mnasnet1_3`
+   * @param options resolved model options (see `resolveModelOptions` in registry.ts): `inChannels`, `numClasses`, `dropout`, `initWeights`
+   */
   constructor(name: MNASNetName, options: ResolvedModelOptions) {
     super();
     const depths = mnasnetDepths(MNASNET_ALPHAS[name]);
@@ -107,6 +140,13 @@ export class MNASNet extends Module {
     if (options.initWeights) initMNASNet(this);
   }
 
+  /**
+   * Classifies a batch of images.
+   *
+   * @param x `[N, inChannels, H, W]`, any size of at least 1 pixel after the stride-32 reduction
+   * @returns logits `[N, numClasses]`
+   * @throws Error `aten::conv2d(<argument shapes>) failed: ...` when `x` does not have the expected channels or is too small for the kernels.
+   */
   forward(x: Tensor): Tensor {
     return tidy(() => this.classifier.forward(this.layers.forward(x).mean([2, 3])));
   }
@@ -128,7 +168,13 @@ function initMNASNet(model: MNASNet): void {
   });
 }
 
-/** Number of parameters of a MnasNet, from the tables alone (no tensors made). */
+/**
+ * Number of parameters of a MnasNet, from the tables alone (no tensors made).
+ *
+ * @param name `mnasnet0_5`, `mnasnet0_75`, `mnasnet1_0` or `mnasnet1_3`
+ * @param options `inChannels` and `numClasses`
+ * @returns the parameter count (4,383,312 for mnasnet1_0 with 3 channels and 1000 classes, torchvision's figure)
+ */
 export function mnasnetParameterCount(name: MNASNetName, options: Pick<ResolvedModelOptions, 'inChannels' | 'numClasses'>): number {
   const d = mnasnetDepths(MNASNET_ALPHAS[name]);
   let count = options.inChannels * d[0]! * 9 + 2 * d[0]! + d[0]! * 9 + 2 * d[0]! + d[0]! * d[1]! + 2 * d[1]!;

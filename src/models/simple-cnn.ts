@@ -28,6 +28,12 @@ export class SimpleCNN extends Module {
   readonly pool = new AdaptiveAvgPool2d(1);
   readonly classifier: Sequential;
 
+  /**
+   * Builds the blocks, pooling and classifier with PyTorch's default layer initialization.
+   *
+   * @param options `inChannels` (default 1), `numClasses` (default 2), `widths` (default [16, 32, 64, 128]: one block per
+   * entry), `dropout` (default 0.2)
+   */
   constructor(options: SimpleCNNOptions = {}) {
     super();
     const widths = options.widths ?? [16, 32, 64, 128];
@@ -42,6 +48,13 @@ export class SimpleCNN extends Module {
     this.classifier = this.registerModule('classifier', new Sequential(new Flatten(), new Dropout(options.dropout ?? 0.2), new Linear(channels, options.numClasses ?? 2)));
   }
 
+  /**
+   * Classifies a batch of images.
+   *
+   * @param x `[N, inChannels, H, W]` with H and W at least 2^blocks (16 with the default 4 blocks)
+   * @returns logits `[N, numClasses]`
+   * @throws Error `aten::conv2d(<argument shapes>) failed: ...` when `x` does not have the expected channels or is too small for the kernels.
+   */
   forward(x: Tensor): Tensor {
     return tidy(() => this.classifier.forward(this.pool.forward(this.features.forward(x))));
   }

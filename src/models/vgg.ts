@@ -39,6 +39,15 @@ export class VGG extends Module {
   readonly avgpool: AdaptiveAvgPool2d;
   readonly classifier: Sequential;
 
+  /**
+   * Builds `features`, `avgpool` and `classifier`, then (with `initWeights`) torchvision's init.
+   *
+   * Source: torchvision `torchvision/models/vgg.py` (`VGG`, `make_layers`, `cfgs`).
+   *
+   * @param depth `vgg11`, `vgg13`, `vgg16` or `vgg19` (paper configurations A, B, D, E)
+   * @param batchNorm insert BatchNorm2d after every conv (torchvision's `vgg19_bn` etc.)
+   * @param options resolved model options (see `resolveModelOptions` in registry.ts): `inChannels`, `numClasses`, `dropout`, `initWeights` (default {@link VGG_DEFAULT_DROPOUT} for both dropout layers)
+   */
   constructor(depth: VGGDepth, batchNorm: boolean, options: ResolvedModelOptions) {
     super();
     const layers: Module[] = [];
@@ -70,6 +79,13 @@ export class VGG extends Module {
     if (options.initWeights) initVGG(this);
   }
 
+  /**
+   * Classifies a batch of images.
+   *
+   * @param x `[N, inChannels, H, W]`, H and W at least 32 (five 2x2 max pools)
+   * @returns logits `[N, numClasses]`
+   * @throws Error `aten::conv2d(<argument shapes>) failed: ...` when `x` does not have the expected channels or is too small for the kernels.
+   */
   forward(x: Tensor): Tensor {
     return tidy(() => this.classifier.forward(this.avgpool.forward(this.features.forward(x)).flatten(1)));
   }
@@ -91,14 +107,27 @@ function initVGG(model: VGG): void {
   });
 }
 
-/** Index in `features` of the last ReLU (the last conv block's output, Grad-CAM's target). */
+/**
+ * Index in `features` of the last ReLU (the last conv block's output, Grad-CAM's target).
+ *
+ * @param depth `vgg11`, `vgg13`, `vgg16` or `vgg19`
+ * @param batchNorm whether the model has batch norm (3 entries per conv rather than 2)
+ * @returns the index, e.g. 35 for vgg19 without batch norm (torchvision's `features[35]`)
+ */
 export function vggLastReluIndex(depth: VGGDepth, batchNorm: boolean): number {
   let index = -1;
   for (const v of VGG_CONFIGS[depth]) index += v === 'M' ? 1 : batchNorm ? 3 : 2;
   return index - 1; // the final entry is a max pool
 }
 
-/** Number of parameters of a VGG, from the config table alone (no tensors made). */
+/**
+ * Number of parameters of a VGG, from the config table alone (no tensors made).
+ *
+ * @param depth `vgg11`, `vgg13`, `vgg16` or `vgg19`
+ * @param batchNorm count the batch norms' weight and bias
+ * @param options `inChannels` and `numClasses`
+ * @returns the parameter count (e.g. 143,667,240 for vgg19 with 3 channels and 1000 classes, torchvision's figure)
+ */
 export function vggParameterCount(depth: VGGDepth, batchNorm: boolean, options: Pick<ResolvedModelOptions, 'inChannels' | 'numClasses'>): number {
   let count = 0;
   let channels = options.inChannels;

@@ -27,6 +27,12 @@ const FROM_SAFE = new Map(Object.entries(TO_SAFE).map(([k, v]) => [v, k as DType
 
 /** A safetensors file could not be read; names the file and what is wrong with it. */
 export class SafetensorsError extends Error {
+  /**
+   * Builds the message `<path> is not a valid safetensors file: <problem>`.
+   *
+   * @param path the file that was read
+   * @param problem what is wrong, with the values found
+   */
   constructor(path: string, problem: string) {
     super(`${path} is not a valid safetensors file: ${problem}`);
     this.name = 'SafetensorsError';
@@ -40,9 +46,17 @@ export const TENSORS_SHA256 = 'tensors_sha256';
  * Writes tensors to `path` atomically (temp file + rename), with optional string metadata.
  * With `checksum`, the metadata also holds {@link TENSORS_SHA256}, which {@link loadSafetensors}
  * verifies: a flipped byte in any tensor is then an error, not silently different weights.
+ * Keys are sorted; data is 8-byte aligned as the reference writer does.
+ *
+ * Source: safetensors format (https://github.com/huggingface/safetensors), `safetensors.torch.save_file`.
  *
  * @example
  * saveSafetensors('model.safetensors', model.stateDict(), { model: 'vgg19' });
+ *
+ * @param path the file to write (replaced if it exists)
+ * @param tensors tensors by key; any device (copied to the CPU), row-major bytes
+ * @param metadata string map stored as `__metadata__` (default none)
+ * @throws Error from node:fs (ENOENT, EACCES, ENOSPC) when the file cannot be written.
  */
 export function saveSafetensors(path: string, tensors: Map<string, Tensor>, metadata: Record<string, string> = {}, options: { checksum?: boolean } = {}): void {
   const names = [...tensors.keys()].sort();
@@ -81,7 +95,18 @@ export interface SafetensorsContent {
   metadata: Record<string, string>;
 }
 
-/** Reads every tensor of a safetensors file (CPU), validating the header against the file. */
+/**
+ * Reads every tensor of a safetensors file (CPU), validating the header against the file.
+ *
+ * Source: safetensors format (https://github.com/huggingface/safetensors), `safetensors.torch.load_file`.
+ *
+ * @param path the file to read
+ * @returns `tensors` by key (new CPU tensors, caller disposes) and `metadata` (empty when none)
+ * @throws SafetensorsError `<path> is not a valid safetensors file: <problem>` when the file is shorter than 8 bytes, the header
+ * length exceeds the file, the header is not JSON, a dtype is not one alzbench reads (e.g. F8_E4M3), or a tensor's
+ * offsets do not match its shape and dtype.
+ * @throws Error from node:fs (ENOENT, EACCES) when the file cannot be read.
+ */
 export function loadSafetensors(path: string): SafetensorsContent {
   const file = readFileSync(path);
   if (file.byteLength < 8) throw new SafetensorsError(path, `it holds ${file.byteLength} bytes, fewer than the 8-byte header length`);

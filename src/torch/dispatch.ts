@@ -6,7 +6,14 @@ import { native } from './native.js';
 
 const ids = new Map<string, number>();
 
-/** Splits `aten::add.Tensor` into `aten::add` and `Tensor` (the overload may be empty). */
+/**
+ * Splits `aten::add.Tensor` into `aten::add` and `Tensor` (the overload may be empty) and looks the
+ * op up in libtorch's dispatcher, caching the id.
+ *
+ * @param qualified `namespace::name.overload`; without `::` the `aten::` namespace is assumed
+ * @returns the native op id that `native.callOp` takes
+ * @throws Error `Unknown op <name> in libtorch <version>` when libtorch has no such op or overload.
+ */
 export function resolveOp(qualified: string): number {
   let id = ids.get(qualified);
   if (id === undefined) {
@@ -19,7 +26,13 @@ export function resolveOp(qualified: string): number {
   return id;
 }
 
-/** The op's schema as libtorch prints it, e.g. `aten::relu(Tensor self) -> Tensor`. */
+/**
+ * The op's schema as libtorch prints it, e.g. `aten::relu(Tensor self) -> Tensor`.
+ *
+ * @param qualified `aten::name.overload`
+ * @returns the schema string: argument names, types and defaults
+ * @throws Error `Unknown op <name> in libtorch <version>` when libtorch has no such op.
+ */
 export function opSchema(qualified: string): string {
   return native.opSchema(resolveOp(qualified));
 }

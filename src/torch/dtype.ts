@@ -17,7 +17,13 @@ export const DTYPE_CODE: Readonly<Record<DType, number>> = {
 
 const BY_CODE = new Map<number, DType>(Object.entries(DTYPE_CODE).map(([k, v]) => [v, k as DType]));
 
-/** The dtype name of a native code; throws on codes alzbench does not read (complex, quantized). */
+/**
+ * The dtype name of a native code; throws on codes alzbench does not read (complex, quantized).
+ *
+ * @param code an at::ScalarType code (c10/core/ScalarType.h)
+ * @returns the dtype name
+ * @throws Error `Unsupported tensor dtype code <code> (complex and quantized tensors are not supported)`.
+ */
 export function dtypeFromCode(code: number): DType {
   const name = BY_CODE.get(code);
   if (!name) throw new Error(`Unsupported tensor dtype code ${code} (complex and quantized tensors are not supported)`);
@@ -41,7 +47,15 @@ export const DTYPE_SIZE: Readonly<Record<DType, number>> = {
 /** Any typed array a tensor can be read into. */
 export type AnyTypedArray = Float32Array | Float64Array | BigInt64Array | Int32Array | Int16Array | Int8Array | Uint16Array | Uint8Array;
 
-/** Views raw bytes as the typed array of `dtype`. */
+/**
+ * Views raw bytes as the typed array of `dtype` (no copy).
+ *
+ * @param dtype the element type the bytes hold
+ * @param buffer the bytes, a whole number of elements long
+ * @returns Float32Array/Float64Array/BigInt64Array/Int32Array/Int16Array/Int8Array for those dtypes, Uint16Array
+ * (raw bit patterns) for float16 and bfloat16, Uint8Array for uint8 and bool
+ * @throws RangeError from the typed-array constructor when the byte length is not a multiple of the element size.
+ */
 export function typedArrayOf(dtype: DType, buffer: ArrayBuffer): AnyTypedArray {
   switch (dtype) {
     case 'float32':
@@ -64,7 +78,14 @@ export function typedArrayOf(dtype: DType, buffer: ArrayBuffer): AnyTypedArray {
   }
 }
 
-/** The dtype a typed array holds by default. */
+/**
+ * The dtype a typed array holds by default.
+ *
+ * @param data a typed array (Uint8ClampedArray counts as uint8)
+ * @returns the matching dtype
+ * @throws TypeError `Expected a Float32Array, ... or Uint8Array but received <constructor>` for other views
+ * (Uint16Array, Uint32Array, DataView, ...).
+ */
 export function dtypeOfTypedArray(data: ArrayBufferView): DType {
   if (data instanceof Float32Array) return 'float32';
   if (data instanceof Float64Array) return 'float64';
@@ -76,7 +97,12 @@ export function dtypeOfTypedArray(data: ArrayBufferView): DType {
   throw new TypeError(`Expected a Float32Array, Float64Array, BigInt64Array, Int32Array, Int16Array, Int8Array or Uint8Array but received ${data.constructor.name}`);
 }
 
-/** True for floating-point dtypes (the ones autograd can differentiate). */
+/**
+ * True for floating-point dtypes (the ones autograd can differentiate).
+ *
+ * @param dtype the element type
+ * @returns true for float16, bfloat16, float32 and float64
+ */
 export function isFloatingPoint(dtype: DType): boolean {
   return dtype === 'float32' || dtype === 'float64' || dtype === 'float16' || dtype === 'bfloat16';
 }

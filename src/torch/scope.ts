@@ -14,13 +14,25 @@ export interface Disposable {
 
 const stack: Set<Disposable>[] = [];
 
-/** Records a new tensor in the innermost scope (no-op outside any scope). */
+/**
+ * Records a new tensor in the innermost scope (no-op outside any scope). The Tensor constructor
+ * calls it; user code needs it only for its own Disposable types.
+ *
+ * @param tensor the new tensor
+ */
 export function track(tensor: Disposable): void {
   const top = stack[stack.length - 1];
   if (top) top.add(tensor);
 }
 
-/** Exempts a tensor from every scope: it lives until disposed explicitly or collected. */
+/**
+ * Exempts a tensor from every scope: it lives until disposed explicitly or collected.
+ *
+ * Source: tfjs `tf.keep`.
+ *
+ * @param tensor the tensor (or other Disposable) to keep
+ * @returns the same tensor, for chaining
+ */
 export function keep<T extends Disposable>(tensor: T): T {
   tensor.kept = true;
   for (const scope of stack) scope.delete(tensor);
@@ -42,8 +54,15 @@ function collect(value: unknown, into: Set<unknown>, depth = 0): void {
  * Runs `fn` and frees every tensor it created except those it returns (found in arrays, Maps and
  * plain objects up to 4 levels deep) and kept ones. Synchronous functions only.
  *
+ * Source: tfjs `tf.tidy`.
+ *
  * @example
  * const loss = tidy(() => crossEntropy(model.forward(x), y)); // intermediates freed
+ *
+ * @param fn synchronous function that makes tensors
+ * @returns what `fn` returns; returned tensors move to the enclosing scope
+ * @throws Error `tidy() takes a synchronous function; ...` when `fn` returns a Promise (its tensors are freed first),
+ * and whatever `fn` throws, after freeing the tensors it made.
  */
 export function tidy<T>(fn: () => T): T {
   const scope = new Set<Disposable>();

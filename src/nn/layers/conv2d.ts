@@ -19,6 +19,19 @@ export class Conv2d extends Module {
   readonly weight: Tensor;
   readonly bias: Tensor | null;
 
+  /**
+   * Makes `weight` [outChannels, inChannels/groups, kH, kW] and `bias` [outChannels], initialised as PyTorch does
+   * (kaiming_uniform_(a=√5) and U(±1/√fan_in), from the global generator).
+   *
+   * Source: PyTorch `torch.nn.Conv2d` (https://pytorch.org/docs/stable/generated/torch.nn.Conv2d.html).
+   *
+   * @param inChannels C_in of the input `[N, C_in, H, W]`
+   * @param outChannels C_out of the output
+   * @param kernelSize kH = kW when one number, else `[kH, kW]`
+   * @param options `stride` (default 1), `padding` (default 0, or `same`/`valid`), `dilation` (default 1),
+   * `groups` (default 1), `bias` (default true)
+   * @throws RangeError `Conv2d: in_channels (<n>) and out_channels (<m>) must be divisible by groups (<g>)`.
+   */
   constructor(
     readonly inChannels: number,
     readonly outChannels: number,
@@ -36,6 +49,13 @@ export class Conv2d extends Module {
     defaultLayerInit(this.weight, this.bias);
   }
 
+  /**
+   * Convolves `x` (see `conv2d` in nn/functional for the output size).
+   *
+   * @param x `[N, C_in, H, W]`
+   * @returns `[N, C_out, H_out, W_out]`
+   * @throws Error `aten::conv2d(<argument shapes>) failed: ...` when `x` does not have C_in channels or is smaller than the kernel.
+   */
   forward(x: Tensor): Tensor {
     return conv2d(x, this.weight, this.bias, this.options);
   }

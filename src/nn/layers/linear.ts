@@ -9,6 +9,16 @@ export class Linear extends Module {
   readonly weight: Tensor;
   readonly bias: Tensor | null;
 
+  /**
+   * Makes `weight` [outFeatures, inFeatures] and `bias` [outFeatures], initialised as PyTorch does
+   * (kaiming_uniform_(a=√5) and U(±1/√in), from the global generator).
+   *
+   * Source: PyTorch `torch.nn.Linear` (https://pytorch.org/docs/stable/generated/torch.nn.Linear.html).
+   *
+   * @param inFeatures size of the input's last dimension
+   * @param outFeatures size of the output's last dimension
+   * @param bias learn an additive bias (default true)
+   */
   constructor(
     readonly inFeatures: number,
     readonly outFeatures: number,
@@ -20,6 +30,13 @@ export class Linear extends Module {
     defaultLayerInit(this.weight, this.bias);
   }
 
+  /**
+   * `x W^T + b`.
+   *
+   * @param x `[..., inFeatures]`
+   * @returns `[..., outFeatures]`
+   * @throws Error `aten::linear(<argument shapes>) failed: ...` when `x`'s last dimension is not `inFeatures`.
+   */
   forward(x: Tensor): Tensor {
     return linear(x, this.weight, this.bias);
   }

@@ -16,6 +16,14 @@ export class SqueezeExcitation extends Module {
   readonly activation: Module;
   readonly scaleActivation: Module;
 
+  /**
+   * Source: torchvision `torchvision/ops/misc.py` SqueezeExcitation.
+   *
+   * @param inputChannels C of the input `[N, C, H, W]`
+   * @param squeezeChannels channels of the bottleneck between `fc1` and `fc2`
+   * @param activation applied after `fc1` (default ReLU)
+   * @param scaleActivation applied after `fc2` to make the per-channel scale (default Sigmoid)
+   */
   constructor(inputChannels: number, squeezeChannels: number, activation: Module = new ReLU(), scaleActivation: Module = new Sigmoid()) {
     super();
     this.fc1 = this.registerModule('fc1', new Conv2d(inputChannels, squeezeChannels, 1));
@@ -24,6 +32,13 @@ export class SqueezeExcitation extends Module {
     this.scaleActivation = this.registerModule('scale_activation', scaleActivation);
   }
 
+  /**
+   * Scales each channel of `x` by a weight computed from its global average.
+   *
+   * @param x `[N, C, H, W]` with C = inputChannels
+   * @returns `[N, C, H, W]`
+   * @throws Error from libtorch naming `aten::conv2d` and the shapes when `x` does not have `inputChannels` channels.
+   */
   forward(x: Tensor): Tensor {
     return tidy(() => {
       const scale = this.scaleActivation.forward(this.fc2.forward(this.activation.forward(this.fc1.forward(this.avgpool.forward(x)))));
