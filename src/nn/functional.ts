@@ -506,7 +506,18 @@ export interface Conv3dOptions {
   groups?: number;
 }
 
-/** 3-D convolution of NCDHW `input` with `weight` [out, in/groups, kd, kh, kw], as F.conv3d. */
+/**
+ * 3-D convolution of NCDHW `input` with `weight` [out, in/groups, kd, kh, kw], as F.conv3d.
+ *
+ * Source: PyTorch `torch.nn.functional.conv3d`.
+ *
+ * @param input `[N, C_in, D, H, W]`
+ * @param weight `[C_out, C_in / groups, kD, kH, kW]`
+ * @param bias `[C_out]` or null (default)
+ * @param options stride (default 1), padding (voxels or `same`/`valid`, default 0), dilation (default 1), groups (default 1)
+ * @returns `[N, C_out, D', H', W']`
+ * @throws Error naming the op and the argument shapes when libtorch rejects the call (e.g. a non-5-D input).
+ */
 export function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv3dOptions = {}): Tensor {
   const stride = triple(options.stride ?? 1);
   const dilation = triple(options.dilation ?? 1);
@@ -524,31 +535,78 @@ export interface Pool3dOptions {
   ceilMode?: boolean;
 }
 
-/** 3-D max pooling of NCDHW input, as F.max_pool3d. */
+/**
+ * 3-D max pooling of NCDHW input, as F.max_pool3d.
+ *
+ * @param x `[N, C, D, H, W]`
+ * @param kernelSize window in voxels (one number for all three axes)
+ * @param options stride (default the kernel size), padding (default 0), dilation (default 1), ceilMode (default false)
+ * @returns `[N, C, D', H', W']`
+ * @throws Error naming the op and the argument shapes when libtorch rejects the call (e.g. a non-5-D input).
+ */
 export function maxPool3d(x: Tensor, kernelSize: Size3, options: Pool3dOptions & { dilation?: Size3 } = {}): Tensor {
   const k = triple(kernelSize);
   return op('aten::max_pool3d', [x, k, triple(options.stride ?? k), triple(options.padding ?? 0), triple(options.dilation ?? 1), options.ceilMode ?? false]);
 }
-/** 3-D average pooling of NCDHW input, as F.avg_pool3d. */
+/**
+ * 3-D average pooling of NCDHW input, as F.avg_pool3d.
+ *
+ * @param x `[N, C, D, H, W]`
+ * @param kernelSize window in voxels (one number for all three axes)
+ * @param options stride (default the kernel size), padding (default 0), ceilMode (default false), countIncludePad (default true)
+ * @returns `[N, C, D', H', W']`
+ * @throws Error naming the op and the argument shapes when libtorch rejects the call (e.g. a non-5-D input).
+ */
 export function avgPool3d(x: Tensor, kernelSize: Size3, options: Pool3dOptions & { countIncludePad?: boolean } = {}): Tensor {
   const k = triple(kernelSize);
   return op('aten::avg_pool3d', [x, k, triple(options.stride ?? k), triple(options.padding ?? 0), options.ceilMode ?? false, options.countIncludePad ?? true, null]);
 }
-/** Any NCDHW input to a fixed [d, h, w] output, as F.adaptive_avg_pool3d. */
+/**
+ * Any NCDHW input to a fixed [d, h, w] output, as F.adaptive_avg_pool3d.
+ *
+ * @param x `[N, C, D, H, W]`
+ * @param outputSize `[d, h, w]` (one number for a cube)
+ * @returns `[N, C, d, h, w]`
+ * @throws Error naming the op and the argument shapes when libtorch rejects the call (e.g. a non-5-D input).
+ */
 export function adaptiveAvgPool3d(x: Tensor, outputSize: Size3): Tensor {
   return op('aten::adaptive_avg_pool3d', [x, triple(outputSize)]);
 }
-/** Zeroes whole channels of NCDHW input with probability p (Dropout3d). */
+/**
+ * Zeroes whole channels of NCDHW input with probability p and scales the rest by 1/(1-p), as F.dropout3d.
+ *
+ * @param x `[N, C, D, H, W]`
+ * @param p probability of zeroing a channel (default 0.5)
+ * @param training only drops while training (default true); otherwise returns the input's values
+ * @returns a tensor of the input's shape
+ * @throws Error naming the op and the argument shapes when libtorch rejects the call (e.g. a non-5-D input).
+ */
 export function dropout3d(x: Tensor, p = 0.5, training = true): Tensor {
   return op('aten::feature_dropout', [x, p, training]);
 }
 
-/** Sampling grid [N, D, H, W, 3] for affine matrices theta [N, 3, 4] and output size [N, C, D, H, W], as F.affine_grid. */
+/**
+ * Sampling grid for 3-D affine matrices, as F.affine_grid on 5-D sizes.
+ *
+ * @param theta `[N, 3, 4]` affine matrices in normalized coordinates ([-1, 1])
+ * @param size output size `[N, C, D, H, W]`
+ * @param alignCorners as in F.affine_grid (default false)
+ * @returns grid `[N, D, H, W, 3]` of (x, y, z), for {@link gridSample}
+ * @throws Error naming the op and the argument shapes when libtorch rejects the call (e.g. a non-5-D input).
+ */
 export function affineGrid3d(theta: Tensor, size: readonly [number, number, number, number, number], alignCorners = false): Tensor {
   return op('aten::affine_grid_generator', [theta, size, alignCorners]);
 }
 
-/** Resizes NCDHW volumes by trilinear interpolation to [d, h, w], as F.interpolate(mode='trilinear'). */
+/**
+ * Resizes NCDHW volumes by trilinear interpolation, as F.interpolate(mode='trilinear').
+ *
+ * @param x `[N, C, D, H, W]`
+ * @param size output `[d, h, w]`
+ * @param alignCorners as in F.interpolate (default false)
+ * @returns `[N, C, d, h, w]`
+ * @throws Error naming the op and the argument shapes when libtorch rejects the call (e.g. a non-5-D input).
+ */
 export function interpolateTrilinear(x: Tensor, size: readonly [number, number, number], alignCorners = false): Tensor {
   return op('aten::upsample_trilinear3d', [x, size, alignCorners, null, null, null]);
 }

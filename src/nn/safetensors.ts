@@ -56,6 +56,7 @@ export const TENSORS_SHA256 = 'tensors_sha256';
  * @param path the file to write (replaced if it exists)
  * @param tensors tensors by key; any device (copied to the CPU), row-major bytes
  * @param metadata string map stored as `__metadata__` (default none)
+ * @param options `checksum` (default false): also store {@link TENSORS_SHA256} of the tensor bytes, verified on load
  * @throws Error from node:fs (ENOENT, EACCES, ENOSPC) when the file cannot be written.
  */
 export function saveSafetensors(path: string, tensors: Map<string, Tensor>, metadata: Record<string, string> = {}, options: { checksum?: boolean } = {}): void {
