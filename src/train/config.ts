@@ -75,6 +75,8 @@ export interface TrainConfig {
   amp: 'none' | 'bf16' | 'fp16';
   onBad: 'skip' | 'stop';
   runsDir: string;
+  /** Slice cache folder; null: `<runsDir>/.slice-cache`; `none`: no cache. */
+  cacheDir: string | null;
 }
 
 type Kind =
@@ -142,6 +144,7 @@ export const FIELDS: readonly Field[] = [
   { key: 'channelsLast', kind: { type: 'bool' }, default: true, help: 'channels-last (NHWC) weights: faster convolutions on CPU, same results up to rounding (channelsLast: false in a --config file turns it off)' },
   { key: 'onBad', kind: { type: 'enum', values: ['skip', 'stop'] }, default: 'skip', help: 'bad input files: skip and report, or stop' },
   { key: 'runsDir', kind: { type: 'string' }, default: 'runs', help: 'folder that holds run folders' },
+  { key: 'cacheDir', kind: { type: 'string', nullable: true }, default: null, help: 'preprocessed-slice cache folder (default <runs-dir>/.slice-cache; none = no cache)' },
 ];
 
 const BY_KEY = new Map(FIELDS.map((f) => [f.key as string, f]));

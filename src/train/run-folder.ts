@@ -2,6 +2,7 @@
  * The run folder `runs/<id>/` (contract in RUN_FOLDER.md): atomic JSON writes, the run record and
  * its status transitions, metrics lines, and finding a run by id or path.
  */
+import type { PreprocessingRecord } from '../data/slice-loader.js';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
@@ -35,6 +36,8 @@ export interface RunRecord {
   task?: string;
   classes?: readonly string[];
   dataset?: { root: string; layout: string; fingerprint: string; slices: number };
+  /** Which OpenCV backend and slice cache preprocessed the data (see src/data/slice-loader.ts). */
+  preprocessing?: PreprocessingRecord;
   split?: { grouping: string; seed: number; counts: Record<string, Record<string, number>>; groups: unknown };
   leakage?: { exactAcrossSplits: Record<string, number>; nearAcrossSplits: Record<string, number>; closeToTrain: unknown };
   epochsDone?: number;

@@ -24,7 +24,7 @@ import { toModelInput } from '../eval/model-input.js';
 import { augmentBatch } from './augment.js';
 import { resolveConfig, validateSettings, type TrainConfig, type TrainConfigInput } from './config.js';
 import { copyCheckpoint, disposeCheckpoint, loadCheckpoint, saveCheckpoint, type TrainerState } from './checkpoint.js';
-import { disposeTrainingData, loadTrainingData, type TrainingData } from './data-tensors.js';
+import { disposeTrainingData, loadTrainingData, sliceCacheDir, type TrainingData } from './data-tensors.js';
 import type { EpochRecord, TrainEvent } from './events.js';
 import { makeOptimizer, makeSchedule, resolvedLr, resolvedWeightDecay } from './optimizer-factory.js';
 import { lineChartSvg } from './plots.js';
@@ -177,7 +177,7 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
       throw invalid('a device this libtorch has (cpu; no CUDA device found)', 'device', given.device, 'build the addon against a CUDA libtorch (README "Another libtorch")');
     }
     const spec = getModelSpec(given.model);
-    data = await loadTrainingData({ ...given, log });
+    data = await loadTrainingData({ ...given, cacheDir: sliceCacheDir(given), log });
     const { prepared, splits } = data;
     const classes = prepared.task.classes;
     if (resuming && before.dataset && before.dataset.fingerprint !== prepared.fingerprint) {
@@ -223,6 +223,7 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
       classes,
       machine: { ...machineInfo(), threads: config.threads!, libtorch: torchVersion() },
       dataset: { root: prepared.dataset.root, layout: prepared.dataset.layout, fingerprint: prepared.fingerprint, slices: prepared.items.length },
+      preprocessing: data.preprocessing,
       split: { grouping: prepared.grouping, seed: config.splitSeed, counts, groups: prepared.groups },
       leakage: { exactAcrossSplits: prepared.audit.exact.acrossSplits, nearAcrossSplits: prepared.audit.near.acrossSplits, closeToTrain: prepared.audit.closeToTrain },
     });
