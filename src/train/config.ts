@@ -77,6 +77,8 @@ export interface TrainConfig {
   runsDir: string;
   /** Slice cache folder; null: `<runsDir>/.slice-cache`; `none`: no cache. */
   cacheDir: string | null;
+  /** Batches between loss read-backs from the device (progress lines, divergence checks). */
+  logEvery: number;
 }
 
 type Kind =
@@ -145,6 +147,7 @@ export const FIELDS: readonly Field[] = [
   { key: 'onBad', kind: { type: 'enum', values: ['skip', 'stop'] }, default: 'skip', help: 'bad input files: skip and report, or stop' },
   { key: 'runsDir', kind: { type: 'string' }, default: 'runs', help: 'folder that holds run folders' },
   { key: 'cacheDir', kind: { type: 'string', nullable: true }, default: null, help: 'preprocessed-slice cache folder (default <runs-dir>/.slice-cache; none = no cache)' },
+  { key: 'logEvery', kind: { type: 'int', min: 1 }, default: 10, help: 'batches between reading the training loss back from the device (progress, divergence check)' },
 ];
 
 const BY_KEY = new Map(FIELDS.map((f) => [f.key as string, f]));

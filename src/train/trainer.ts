@@ -48,6 +48,7 @@ import { balancedClassWeights, epochOrder } from './sampling.js';
 import { writeTestArtifacts, type TestReport } from './test-phase.js';
 import { recalibrateBatchNorm } from './recalibrate-bn.js';
 import { GradScaler } from './grad-scaler.js';
+import { BatchReadback } from './batch-readback.js';
 import { autocast } from '../torch/autocast.js';
 
 /** Options of {@link train} and {@link resumeRun}. */
@@ -286,9 +287,11 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
       let lossSum = 0;
       let correct = 0;
       let seen = 0;
+      // Losses and hits stay on the device until the logging interval ends (see BatchReadback).
+      const readback = new BatchReadback();
       for (let b = 0; b < batches; b++) {
         const index = order.slice(b * config.batchSize, (b + 1) * config.batchSize);
-        const { loss, hits } = tidy(() => {
+        tidy(() => {
           const idx = tensor(index, { dtype: 'int64', device: config.device });
           const x = augmentBatch(toModelInput(train.images.indexSelect(0, idx)), augmentSettings, seededRandom(config.seed, `augment:${epoch}:${b}`));
           const y = train.labels.indexSelect(0, idx);
@@ -299,8 +302,6 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
             return { logits: out, lossTensor: crossEntropy(out, y, { weight: classWeights, labelSmoothing: config.labelSmoothing }) };
           };
           const { logits, lossTensor } = config.amp === 'none' ? forward() : autocast(autocastType, config.amp === 'bf16' ? 'bfloat16' : 'float16', forward);
-          const value = lossTensor.item();
-          if (!Number.isFinite(value)) return { loss: value, hits: 0 };
           if (scaler) {
             scaler.scaleLoss(lossTensor).backward();
             if (scaler.unscaleAndUpdate(model!.parameters())) optimizer!.step(); // an overflowed step is skipped
@@ -308,15 +309,23 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
             lossTensor.backward();
             optimizer!.step();
           }
-          return { loss: value, hits: logits.argmax(1).eq(y).sum().item() };
+          readback.push(lossTensor, logits.argmax(1).eq(y).sum(), index.length);
         });
-        if (!Number.isFinite(loss)) {
-          diverged = `training loss was ${loss} at epoch ${epoch}, batch ${b + 1} of ${batches} (lr ${lr})`;
+        if (readback.length < config.logEvery && b < batches - 1) continue;
+        const first = b + 1 - readback.length;
+        const { losses, hits, sizes } = readback.read();
+        const bad = losses.findIndex((loss) => !Number.isFinite(loss));
+        if (bad >= 0) {
+          // Read back at the end of the interval: later batches of it have stepped already, but
+          // a non-finite loss ends the run as diverged either way.
+          diverged = `training loss was ${losses[bad]} at epoch ${epoch}, batch ${first + bad + 1} of ${batches} (lr ${lr})`;
           break;
         }
-        lossSum += loss * index.length;
-        correct += hits;
-        seen += index.length;
+        losses.forEach((loss, k) => {
+          lossSum += loss * sizes[k]!;
+          correct += hits[k]!;
+          seen += sizes[k]!;
+        });
         const elapsed = (performance.now() - epochStart) / 1000;
         const rate = seen / elapsed;
         emit(options, {
@@ -330,6 +339,7 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
           loss: lossSum / seen,
         });
       }
+      readback.dispose();
       if (diverged) break;
       const trainSeconds = (performance.now() - epochStart) / 1000;
       if (config.bnRecalibration > 0) {
