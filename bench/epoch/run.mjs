@@ -1,7 +1,7 @@
 // bench/epoch: one epoch of training, data loading included, alzbench against a plain PyTorch
 // script with DataLoader(num_workers=2) reading the same JPEGs, same threads, alternating in one
 // run. Data: the generated (synth) set of 176x208 JPEG slices, 32 per subject.
-// usage: npm run build && node bench/epoch/run.mjs [--slices 6400] [--models simple_cnn,efficientnet_b0] [--rounds 1] [--threads 2]
+// usage: npm run build && node bench/epoch/run.mjs [--slices 6400] [--models small_cnn,efficientnet_b0] [--rounds 1] [--threads 2]
 // Writes bench/results/epoch.json and prints a Markdown table for BENCHMARKS.md. images/s counts
 // the training split's slices over each process's whole wall time (start to exit).
 import { execFileSync } from 'node:child_process';
@@ -15,7 +15,7 @@ import { allocatorEnv } from '../../scripts/allocator-env.mjs';
 const { values } = parseArgs({
   options: {
     slices: { type: 'string', default: '6400' },
-    models: { type: 'string', default: 'simple_cnn,efficientnet_b0' },
+    models: { type: 'string', default: 'small_cnn,efficientnet_b0' },
     rounds: { type: 'string', default: '1' },
     threads: { type: 'string', default: String(availableParallelism()) },
   },
