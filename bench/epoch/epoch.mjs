@@ -3,7 +3,7 @@
 // cache), then one epoch over the training split as the trainer runs it (channels-last weights,
 // Adam, batch 16, loss read back every 10 batches). Writes the training split's files and labels
 // to <list.json> so that epoch.py trains on the same slices.
-// usage: node bench/epoch/epoch.mjs <data> <model> <threads> <list.json> [cacheDir|none]
+// usage: node bench/epoch/epoch.mjs <data> <model> <threads> <list.json> [cacheDir|none] [maxImages]
 // Prints one JSON line: {"impl":"alzbench", "loadSeconds", "trainSeconds", "images", "imagesPerSecond"}.
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -16,17 +16,19 @@ import { BatchReadback } from '../../dist/train/batch-readback.js';
 import { toModelInput } from '../../dist/eval/model-input.js';
 import { makeModel } from '../engine/models.mjs';
 
-const [root, name, threads, listFile, cache = 'none'] = process.argv.slice(2);
+const [root, name, threads, listFile, cache = 'none', maxImages = 'all'] = process.argv.slice(2);
 setNumThreads(Number(threads));
 const t0 = performance.now();
 const data = await loadTrainingData({ data: root, task: 'binary', pipeline: 'none', imageSize: 'auto', grouping: 'subject', splitSeed: 42, onBad: 'skip', device: 'cpu', cacheDir: cache === 'none' ? null : cache });
 const loadSeconds = (performance.now() - t0) / 1000;
 const train = data.splits.train;
-writeFileSync(listFile, JSON.stringify({ root, files: train.ids, labels: train.labelList }));
+// --max-images: the first N training slices (both sides train on the same N).
+const n = maxImages === 'all' ? train.labelList.length : Math.min(Number(maxImages), train.labelList.length);
+writeFileSync(listFile, JSON.stringify({ root, files: train.ids.slice(0, n), labels: train.labelList.slice(0, n) }));
 manualSeed(0);
 const model = makeModel(name).toMemoryFormat('channelsLast');
 const opt = new Adam(model.parameters(), { lr: 1e-3 });
-const order = epochOrder(train.labelList, 1, 0, 'shuffle');
+const order = epochOrder(train.labelList.slice(0, n), 1, 0, 'shuffle');
 const readback = new BatchReadback();
 let lossSum = 0;
 const t1 = performance.now();

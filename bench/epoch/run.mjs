@@ -1,7 +1,8 @@
 // bench/epoch: one epoch of training, data loading included, alzbench against a plain PyTorch
 // script with DataLoader(num_workers=2) reading the same JPEGs, same threads, alternating in one
 // run. Data: the generated (synth) set of 176x208 JPEG slices, 32 per subject.
-// usage: npm run build && node bench/epoch/run.mjs [--slices 6400] [--models small_cnn,efficientnet_b0] [--rounds 1] [--threads 2]
+// usage: npm run build && node bench/epoch/run.mjs [--slices 6400] [--models small_cnn,efficientnet_b0] [--rounds 1] [--threads 2] [--max-images N]
+// (--max-images: train on the first N training slices only, both sides: a shorter "epoch").
 // Writes bench/results/epoch.json and prints a Markdown table for BENCHMARKS.md. images/s counts
 // the training split's slices over each process's whole wall time (start to exit).
 import { execFileSync } from 'node:child_process';
@@ -18,6 +19,7 @@ const { values } = parseArgs({
     models: { type: 'string', default: 'small_cnn,efficientnet_b0' },
     rounds: { type: 'string', default: '1' },
     threads: { type: 'string', default: String(availableParallelism()) },
+    'max-images': { type: 'string', default: 'all' },
   },
 });
 const subjects = Math.ceil(Number(values.slices) / 32);
@@ -40,7 +42,7 @@ for (const model of values.models.split(',')) {
   const runs = { ours: [], theirs: [] };
   for (let r = 0; r < Number(values.rounds); r++) {
 
-    runs.ours.push(timed(process.execPath, ['bench/epoch/epoch.mjs', data, model, values.threads, list, 'none'], { env }));
+    runs.ours.push(timed(process.execPath, ['bench/epoch/epoch.mjs', data, model, values.threads, list, 'none', values['max-images']], { env }));
     runs.theirs.push(timed('/usr/bin/python3', ['bench/epoch/epoch.py', list, model, values.threads], { env: { ...process.env, LD_PRELOAD: '' } }));
   }
   const rate = (rs) => median(rs.map((x) => x.images / x.wallSeconds));
