@@ -97,7 +97,7 @@ run() {
     exit 64
   fi
   tar -xJf "$PACK/payload.tar.xz" -C "$PACK" node
-  tar -xJf "$PACK/payload.tar.xz" -C "$ROOT" --exclude=node
+  tar -xJf "$PACK/payload.tar.xz" -C "$ROOT" --anchored --exclude=node
   export PATH="$PACK/node/bin:$PATH"
   LIBTORCH=$("$PYTHON" -c 'import torch,os;print(os.path.dirname(torch.__file__))')
   export LIBTORCH
