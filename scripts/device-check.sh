@@ -28,8 +28,10 @@ MODE=${1:-run}
 PYTHON=${PYTHON:-python3}
 
 # npm packages that dist/ loads on the device-check path (build: node-addon-api; data: sharp and
-# its libvips under @img; config files: yaml). Everything else in node_modules stays behind.
-SLIM_PACKAGES=(node-addon-api sharp @img yaml detect-libc semver)
+# its libvips under @img, nifti-reader-js/fflate and hyparquet(-writer) for the data readers,
+# @techstark/opencv-js for the preprocessing fallback (no native OpenCV there); config files:
+# yaml). Everything else in node_modules stays behind.
+SLIM_PACKAGES=(node-addon-api sharp @img yaml detect-libc semver nifti-reader-js fflate hyparquet hyparquet-writer @techstark)
 
 pack() {
   set -e
@@ -44,7 +46,7 @@ pack() {
   npx tsc -p tsconfig.json
   local modules=()
   for p in "${SLIM_PACKAGES[@]}"; do [ -e "node_modules/$p" ] && modules+=("node_modules/$p"); done
-  tar -cJf "$PACK/payload.tar.xz" -C "$PACK" node -C "$ROOT" dist "${modules[@]}"
+  XZ_OPT=${XZ_OPT:--T0 -6} tar -cJf "$PACK/payload.tar.xz" -C "$PACK" node -C "$ROOT" dist "${modules[@]}"
   rm -rf "$PACK/node"
   echo "packed $(du -h "$PACK/payload.tar.xz" | cut -f1) into .device/payload.tar.xz (Node $version); carry .device to the GPU machine"
 }
