@@ -1,15 +1,16 @@
 // bench/engine: alzbench vs PyTorch on the same training step, same libtorch, same threads, run
 // alternately (so machine load hits both alike), median of the per-step times over all rounds.
-// usage: npm run bench:engine [-- --rounds 3 --steps 8 --threads 2]
+// usage: npm run bench:engine [-- --rounds 3 --steps 8 --threads 2 --device cpu|cuda --python /usr/bin/python3]
 // Writes bench/results/engine.json and prints a Markdown table for BENCHMARKS.md.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { allocatorEnv } from '../../dist/util/allocator-env.js';
 
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, steps: { type: 'string', default: '8' }, threads: { type: 'string', default: String(availableParallelism()) }, models: { type: 'string', default: 'small_cnn,mbconv_stack,efficientnet_b0' }, layouts: { type: 'string', default: 'contiguous,channels_last' } } });
-const python = '/usr/bin/python3';
+const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, steps: { type: 'string', default: '8' }, threads: { type: 'string', default: String(availableParallelism()) }, models: { type: 'string', default: 'small_cnn,mbconv_stack,efficientnet_b0' }, layouts: { type: 'string', default: 'contiguous,channels_last' }, device: { type: 'string', default: 'cpu' }, python: { type: 'string', default: '/usr/bin/python3' }, out: { type: 'string', default: 'bench/results/engine.json' } } });
+const python = values.python;
 // alzbench runs as its launcher runs it (jemalloc); PyTorch both as installed (glibc) and under the same jemalloc.
 const ourEnv = allocatorEnv({ ...process.env, ALZBENCH_ALLOCATOR_SET: undefined }) ?? process.env;
 const theirEnvs = { glibc: { ...process.env, LD_PRELOAD: '' }, jemalloc: { ...process.env, LD_PRELOAD: ourEnv.LD_PRELOAD ?? '', MALLOC_CONF: ourEnv.MALLOC_CONF ?? '' } };
@@ -22,7 +23,7 @@ for (const model of values.models.split(',')) {
   for (const layout of values.layouts.split(',')) {
     const ours = [], theirs = [], theirsJemalloc = [];
     for (let r = 0; r < Number(values.rounds); r++) {
-      const args = [model, values.steps, values.threads, layout];
+      const args = [model, values.steps, values.threads, layout, values.device];
       ours.push(...JSON.parse(execFileSync(process.execPath, ['bench/engine/step.mjs', ...args], { encoding: 'utf8', env: ourEnv })).ms);
       if (hasTorch) {
         theirs.push(...JSON.parse(execFileSync(python, ['bench/engine/step.py', ...args], { encoding: 'utf8', env: theirEnvs.glibc })).ms);
@@ -36,8 +37,8 @@ for (const model of values.models.split(',')) {
     console.error(`${model} ${layout}: alzbench ${row.alzbench_ms.toFixed(1)} ms/step` + (hasTorch ? `, PyTorch ${row.pytorch_ms.toFixed(1)} (glibc) / ${row.pytorch_jemalloc_ms.toFixed(1)} (jemalloc) ms/step, ratio ${row.ratio.toFixed(3)} / ${row.ratio_same_allocator.toFixed(3)}` : ''));
   }
 }
-mkdirSync('bench/results', { recursive: true });
+mkdirSync(dirname(values.out), { recursive: true });
 const machine = { cpu: cpus()[0]?.model, cores: availableParallelism(), threads: Number(values.threads), node: process.version };
-writeFileSync('bench/results/engine.json', JSON.stringify({ machine, rounds: Number(values.rounds), steps: Number(values.steps), results }, null, 2));
+writeFileSync(values.out, JSON.stringify({ machine, device: values.device, rounds: Number(values.rounds), steps: Number(values.steps), results }, null, 2));
 console.log('| model (1x208x176, batch 16, Adam) | layout | alzbench ms/step | PyTorch ms/step (glibc) | ratio | PyTorch ms/step (jemalloc) | ratio, same allocator |\n|---|---|---|---|---|---|---|');
 for (const r of results) console.log(`| ${r.model} | ${r.layout} | ${r.alzbench_ms.toFixed(1)} | ${r.pytorch_ms?.toFixed(1) ?? '-'} | ${r.ratio?.toFixed(3) ?? '-'} | ${r.pytorch_jemalloc_ms?.toFixed(1) ?? '-'} | ${r.ratio_same_allocator?.toFixed(3) ?? '-'} |`);

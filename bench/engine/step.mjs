@@ -1,32 +1,37 @@
 // One training step (forward, cross-entropy, backward, Adam) timed in alzbench.
-// usage: node bench/engine/step.mjs <small_cnn|mbconv_stack> <steps> <threads> [channels_last]
+// usage: node bench/engine/step.mjs <small_cnn|mbconv_stack> <steps> <threads> [channels_last] [cpu|cuda] [none|bf16|fp16]
 // Prints one JSON line: {"impl":"alzbench", "ms": [per-step milliseconds], "rss_mb": ...}.
 import { performance } from 'node:perf_hooks';
-import { manualSeed, randn, randint, setNumThreads, tidy } from '../../dist/torch/index.js';
+import { autocast, manualSeed, randn, randint, setNumThreads, tidy } from '../../dist/torch/index.js';
 import { F } from '../../dist/nn/index.js';
 import { Adam } from '../../dist/optim/index.js';
 import { makeModel } from './models.mjs';
 
-const [name = 'small_cnn', stepsArg = '10', threadsArg = '2', layout = 'contiguous'] = process.argv.slice(2);
+const [name = 'small_cnn', stepsArg = '10', threadsArg = '2', layout = 'contiguous', device = 'cpu', amp = 'none'] = process.argv.slice(2);
 setNumThreads(Number(threadsArg));
 manualSeed(0);
 const model = makeModel(name);
+if (device !== 'cpu') model.to(device);
 const channelsLast = layout === 'channels_last';
 // NHWC weights and inputs so oneDNN runs its fast path, as model.to(memory_format=...) does.
 if (channelsLast) model.toMemoryFormat('channelsLast');
 const opt = new Adam(model.parameters(), { lr: 1e-3 });
-let x = randn([16, 1, 208, 176]);
+let x = randn([16, 1, 208, 176]).to(device);
 if (channelsLast) x = x.toMemoryFormat('channelsLast');
-const y = randint(0, 2, [16]);
+const y = randint(0, 2, [16]).to(device);
 const times = [];
 for (let i = 0; i < 3 + Number(stepsArg); i++) {
   const t0 = performance.now();
   tidy(() => {
     opt.zeroGrad();
-    const loss = F.crossEntropy(model.forward(x), y);
+    // Mixed precision as the trainer runs it: forward and loss under autocast, backward outside.
+    const forward = () => F.crossEntropy(model.forward(x), y);
+    const loss = amp === 'none' ? forward() : autocast(device === 'cpu' ? 'cpu' : 'cuda', amp === 'bf16' ? 'bfloat16' : 'float16', forward);
     loss.backward();
     opt.step();
+    // A GPU runs ops asynchronously: wait for the step to finish (PyTorch: cuda.synchronize()).
+    if (device !== 'cpu') loss.item();
   });
   if (i >= 3) times.push(performance.now() - t0); // the first steps allocate and pick kernels
 }
-console.log(JSON.stringify({ impl: 'alzbench', model: name, layout, ms: times, rss_mb: process.memoryUsage().rss / 2 ** 20 }));
+console.log(JSON.stringify({ impl: 'alzbench', model: name, layout, device, amp, ms: times, rss_mb: process.memoryUsage().rss / 2 ** 20 }));

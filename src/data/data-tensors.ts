@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { Tensor } from '../torch/tensor.js';
 import { tensor } from '../torch/creation.js';
 import { tidy } from '../torch/scope.js';
@@ -7,9 +8,8 @@ import { parseSliceRange } from './nifti-reader.js';
 import { prepareDataset, type PreparedDataset } from './prepare.js';
 import type { SplitName } from './dataset.js';
 import { parseChain, type Chain } from '../preprocess/chain-spec.js';
-import { applyChain } from '../preprocess/chain.js';
-import { loadOpenCv, type OpenCv } from '../preprocess/opencv.js';
 import type { Raster } from '../preprocess/raster.js';
+import { loadSlices, type PreprocessingRecord, type SliceInput } from '../data/slice-loader.js';
 import { AlzbenchError } from '../util/errors.js';
 import { crossValidationSplits, type FoldChoice } from './stratified-group-kfold.js';
 
@@ -35,11 +35,8 @@ export interface TrainingData {
   /** [height, width] of every slice. */
   readonly imageSize: [number, number];
   readonly chain: Chain;
-}
-
-/** Loads opencv.js only when the chain has steps. */
-async function openCvFor(chain: Chain): Promise<OpenCv | undefined> {
-  return chain.steps.length > 0 ? loadOpenCv() : undefined;
+  /** Backend and cache of the preprocessing (run.json `preprocessing`). */
+  readonly preprocessing: PreprocessingRecord;
 }
 
 /** Resizes an 8-bit gray raster to [height, width] bilinearly (as F.interpolate), rounding back to 8 bits. */
@@ -63,20 +60,25 @@ export function majoritySize(rasters: readonly Raster[]): [number, number] {
 }
 
 /**
- * Applies the chain to each slice (1-channel output required) and stacks them at `size` (or the
- * most common size) into a uint8 array [N, H, W].
+ * Applies the chain to each slice through the one loader ({@link loadSlices}: native OpenCV, else
+ * opencv.js; the slice cache when `cacheDir` is given and the inputs carry ids and hashes) and
+ * stacks them at `size` (or the most common size) into a uint8 array [N, H, W].
+ *
+ * @param inputs decoded rasters, or slice inputs with id/hash/class for the cache
+ * @returns the pixels, their size and how they were made (run.json's `preprocessing`)
  */
-export async function preprocessSlices(rasters: readonly Raster[], chain: Chain, size: [number, number] | 'auto'): Promise<{ pixels: Uint8Array; size: [number, number] }> {
-  const cv = await openCvFor(chain);
-  const processed = rasters.map((r) => {
-    const out = cv ? applyChain(chain, r, cv) : r;
-    if (out.channels !== 1) throw new AlzbenchError(`Expected 1-channel output of pipeline ${chain.spec} but received ${out.channels} channels`, { hint: 'start the pipeline with grayscale', exitCode: 2 });
-    return out;
-  });
+export async function preprocessSlices(
+  inputs: readonly (Raster | SliceInput)[],
+  chain: Chain,
+  size: [number, number] | 'auto',
+  options: { cacheDir?: string | null } = {},
+): Promise<{ pixels: Uint8Array; size: [number, number]; preprocessing: PreprocessingRecord }> {
+  const slices = inputs.map((input) => ('image' in input ? input : { image: input }));
+  const { images: processed, record } = await loadSlices(slices, chain, options);
   const [h, w] = size === 'auto' ? majoritySize(processed) : size;
   const pixels = new Uint8Array(processed.length * h * w);
   processed.forEach((r, i) => pixels.set(resizeGray(r, h, w), i * h * w));
-  return { pixels, size: [h, w] };
+  return { pixels, size: [h, w], preprocessing: record };
 }
 
 /** Options of {@link loadTrainingData}. */
@@ -91,6 +93,8 @@ export interface LoadDataOptions {
   readonly splitSeed: number;
   readonly onBad: 'skip' | 'stop';
   readonly device: string;
+  /** Slice cache folder (null: no cache). */
+  readonly cacheDir?: string | null;
   readonly log?: (message: string) => void;
   /** Volume layouts: axial slice range `FROM:TO`, voxel size to resample to, BIDS diagnosis column. */
   readonly slices?: string | null;
@@ -122,7 +126,12 @@ export async function loadTrainingData(options: LoadDataOptions): Promise<Traini
     ...(options.crossValidation ? { assignSplits: crossValidationSplits(options.crossValidation) } : {}),
     onProgress: (m) => options.log?.(`data: ${m}`),
   });
-  const { pixels, size } = await preprocessSlices(prepared.items.map((it) => it.image), chain, options.imageSize);
+  const inputs = prepared.items.map((it) => ({ image: it.image, id: it.item.id, hash: it.hash, sourceClass: it.item.sourceClass }));
+  const { pixels, size, preprocessing } = await preprocessSlices(inputs, chain, options.imageSize, { cacheDir: options.cacheDir ?? null });
+  options.log?.(
+    `data: preprocessed ${preprocessing.slices} slices with ${preprocessing.backend === 'native' ? `native OpenCV ${preprocessing.opencv}` : preprocessing.backend}` +
+      `${preprocessing.cache ? ` (cache ${preprocessing.cache.hit ? 'hit' : 'miss'}, ${preprocessing.cache.file})` : ''} in ${preprocessing.seconds.toFixed(2)} s`,
+  );
   const [h, w] = size;
   const splits = {} as Record<SplitName, SplitData>;
   for (const split of ['train', 'val', 'test'] as const) {
@@ -140,7 +149,13 @@ export async function loadTrainingData(options: LoadDataOptions): Promise<Traini
       groups: items.map((it) => it.group),
     };
   }
-  return { prepared, splits, imageSize: size, chain };
+  return { prepared, splits, imageSize: size, chain, preprocessing };
+}
+
+/** The slice cache folder of a run: `cacheDir`, else `<runsDir>/.slice-cache`; null for `none`. */
+export function sliceCacheDir(config: { cacheDir?: string | null; runsDir: string }): string | null {
+  if (config.cacheDir === 'none') return null;
+  return config.cacheDir ?? join(config.runsDir, '.slice-cache');
 }
 
 /** Frees the split tensors. */

@@ -33,3 +33,15 @@ test('the slice cache hits on the second run and misses after a changed file or 
   assert.equal(changed.hit, false);
   assert.notEqual(changed.key, first.key);
 });
+
+test('a cache hit gives each slice its own pixels when the inputs come in another order', async () => {
+  const root = await tempDir();
+  const cacheDir = join(await tempDir(), 'cache');
+  for (let i = 0; i < 4; i++) await writeImage(join(root, i % 2 ? 'NonDemented' : 'MildDemented', `${i}.png`), syntheticPixels(i));
+  const chain = parseChain('clahe(clip=2,tile=4)');
+  const inputs = await cacheInputs(await openDataset(root));
+  const first = await preprocessWithCache(inputs, chain, { cacheDir });
+  const reversed = await preprocessWithCache([...inputs].reverse(), chain, { cacheDir });
+  assert.equal(reversed.hit, true);
+  assert.deepEqual(reversed.images.map((i) => [...i.data]), [...first.images].reverse().map((i) => [...i.data]));
+});

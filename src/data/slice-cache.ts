@@ -32,7 +32,8 @@ export interface CachedSlices {
   readonly file: string;
 }
 
-const MAGIC = 'ALZBENCH-SLICES-1\n';
+// Version 2 added the item ids to the header (version-1 files simply miss and are rewritten).
+const MAGIC = 'ALZBENCH-SLICES-2\n';
 
 /**
  * Hashes the items of a data set (reading bytes, not decoding) into cache inputs; decoding happens
@@ -64,7 +65,7 @@ export function cacheKey(inputs: readonly CacheInput[], chain: Chain): { key: st
   return { key: createHash('sha256').update(`${fingerprint}\n${chain.spec}`).digest('hex'), fingerprint };
 }
 
-async function readCache(file: string, fingerprint: string, chain: Chain, count: number): Promise<Raster[] | undefined> {
+async function readCache(file: string, fingerprint: string, chain: Chain, ids: readonly string[]): Promise<Raster[] | undefined> {
   let buffer: Buffer;
   try {
     // One synchronous read: async readFile splits a 25 MB cache into many thread-pool round trips.
@@ -75,27 +76,31 @@ async function readCache(file: string, fingerprint: string, chain: Chain, count:
   if (buffer.toString('latin1', 0, MAGIC.length) !== MAGIC) return undefined;
   const headerLength = buffer.readUInt32LE(MAGIC.length);
   const start = MAGIC.length + 4;
-  let header: { fingerprint: string; spec: string; sizes: Array<[number, number]> };
+  let header: { fingerprint: string; spec: string; ids?: string[]; sizes: Array<[number, number]> };
   try {
     header = JSON.parse(buffer.toString('utf8', start, start + headerLength));
   } catch {
     return undefined;
   }
   // The key already covers both; checking them guards against a hash-prefix clash or a torn file.
-  if (header.fingerprint !== fingerprint || header.spec !== chain.spec || header.sizes.length !== count) return undefined;
+  if (header.fingerprint !== fingerprint || header.spec !== chain.spec || header.sizes.length !== ids.length) return undefined;
+  // The fingerprint ignores order, the file does not: slices are matched to inputs by id, so a
+  // listing in another order still gets each slice its own pixels.
+  if (!Array.isArray(header.ids) || header.ids.length !== ids.length) return undefined;
+  const byId = new Map<string, Raster>();
   let offset = start + headerLength;
-  const images: Raster[] = [];
-  for (const [width, height] of header.sizes) {
+  for (const [k, [width, height]] of header.sizes.entries()) {
     const end = offset + width * height;
     if (end > buffer.length) return undefined;
-    images.push(makeRaster(width, height, 1, new Uint8Array(buffer.buffer, buffer.byteOffset + offset, width * height)));
+    byId.set(header.ids[k]!, makeRaster(width, height, 1, new Uint8Array(buffer.buffer, buffer.byteOffset + offset, width * height)));
     offset = end;
   }
-  return images;
+  const images = ids.map((id) => byId.get(id));
+  return images.every((i) => i !== undefined) ? (images as Raster[]) : undefined;
 }
 
-async function writeCache(file: string, fingerprint: string, chain: Chain, images: readonly Raster[]): Promise<void> {
-  const header = Buffer.from(JSON.stringify({ fingerprint, spec: chain.spec, sizes: images.map((i) => [i.width, i.height]) }));
+async function writeCache(file: string, fingerprint: string, chain: Chain, ids: readonly string[], images: readonly Raster[]): Promise<void> {
+  const header = Buffer.from(JSON.stringify({ fingerprint, spec: chain.spec, ids, sizes: images.map((i) => [i.width, i.height]) }));
   const length = Buffer.alloc(4);
   length.writeUInt32LE(header.length);
   const tmp = `${file}.${process.pid}.tmp`;
@@ -116,15 +121,16 @@ async function writeCache(file: string, fingerprint: string, chain: Chain, image
 export async function preprocessWithCache(inputs: readonly CacheInput[], chain: Chain, options: { cacheDir: string; ops?: ImageOps }): Promise<CachedSlices> {
   const { key, fingerprint } = cacheKey(inputs, chain);
   const file = join(options.cacheDir, `${key.slice(0, 32)}.slices`);
-  const cached = await readCache(file, fingerprint, chain, inputs.length);
+  const ids = inputs.map((i) => i.id);
+  const cached = await readCache(file, fingerprint, chain, ids);
   if (cached) return { images: cached, hit: true, key, file };
   const images: Raster[] = [];
   for (const input of inputs) {
     const out = applyChain(chain, await input.decode(), options.ops);
-    if (out.channels !== 1) throw new AlzbenchError(`Expected 1-channel output of pipeline ${chain.spec} for ${input.id} but received ${out.channels} channels`);
+    if (out.channels !== 1) throw new AlzbenchError(`Expected 1-channel output of pipeline ${chain.spec} for ${input.id} but received ${out.channels} channels`, { hint: 'start the pipeline with grayscale', exitCode: 2 });
     images.push(out);
   }
   await mkdir(options.cacheDir, { recursive: true });
-  await writeCache(file, fingerprint, chain, images);
+  await writeCache(file, fingerprint, chain, ids, images);
   return { images, hit: false, key, file };
 }

@@ -18,6 +18,11 @@ export interface OptimizerState {
   paramGroups: Record<string, unknown>[];
 }
 
+/** Exempts new state tensors from the enclosing memory scopes. */
+function keepState(state: ParamState): void {
+  for (const v of Object.values(state)) if (v instanceof Tensor && !v.kept) keep(v);
+}
+
 /**
  * Base of the optimizers (torch.optim.Optimizer): parameter groups, per-parameter state,
  * `zeroGrad`, `step`, state dicts for checkpoints.
@@ -42,23 +47,44 @@ export abstract class Optimizer<O extends { lr: number }> {
   /** Updates one parameter from its gradient; called inside no-grad and a memory scope. */
   protected abstract update(param: Tensor, grad: Tensor, state: ParamState, group: ParamGroup<O>): void;
 
+  /**
+   * Updates every parameter of a group that has a gradient (called inside no-grad and one memory
+   * scope). This default calls {@link update} per parameter, each in its own scope; optimizers
+   * with a multi-tensor (`_foreach_*`) path override it.
+   */
+  protected updateGroup(group: ParamGroup<O>, params: Tensor[], grads: Tensor[], states: ParamState[]): void {
+    params.forEach((param, i) => {
+      tidy(() => {
+        this.update(param, grads[i]!, states[i]!, group);
+        keepState(states[i]!);
+      });
+    });
+  }
+
   /** One optimization step over every parameter that has a gradient. */
   step(): void {
     noGrad(() => {
       for (const group of this.paramGroups) {
-        for (const param of group.params) {
-          tidy(() => {
+        tidy(() => {
+          const params: Tensor[] = [];
+          const grads: Tensor[] = [];
+          const states: ParamState[] = [];
+          for (const param of group.params) {
             const grad = param.grad;
-            if (!grad) return;
+            if (!grad) continue;
             let state = this.state.get(param);
             if (!state) {
               state = {};
               this.state.set(param, state);
             }
-            this.update(param, grad, state, group);
-            for (const v of Object.values(state)) if (v instanceof Tensor && !v.kept) keep(v);
-          });
-        }
+            params.push(param);
+            grads.push(grad);
+            states.push(state);
+          }
+          if (params.length === 0) return;
+          this.updateGroup(group, params, grads, states);
+          for (const state of states) keepState(state);
+        });
       }
     });
   }

@@ -1,5 +1,6 @@
 import { Tensor } from '../torch/tensor.js';
 import { invalid } from '../util/errors.js';
+import { foreachAddList, foreachAddList_, foreachMulScalar_, foreachNeg } from './foreach.js';
 import { Optimizer, type ParamGroup, type ParamState } from './optimizer.js';
 
 /** Hyper-parameters of {@link SGD}; defaults as torch.optim.SGD. */
@@ -10,6 +11,11 @@ export interface SGDOptions {
   weightDecay: number;
   nesterov: boolean;
   maximize: boolean;
+  /**
+   * Multi-tensor update (`_foreach_*` ops: a few calls per step instead of several per
+   * parameter), as torch.optim's `foreach=True`; same numbers. Default true.
+   */
+  foreach: boolean;
 }
 
 /**
@@ -21,13 +27,42 @@ export interface SGDOptions {
  */
 export class SGD extends Optimizer<SGDOptions> {
   constructor(params: Tensor[] | (Partial<SGDOptions> & { params: Tensor[] })[], options: Partial<SGDOptions> & { lr: number }) {
-    const defaults: SGDOptions = { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, ...options };
+    const defaults: SGDOptions = { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, foreach: true, ...options };
     if (defaults.momentum < 0) throw invalid('a non-negative number', 'momentum', defaults.momentum);
     if (defaults.weightDecay < 0) throw invalid('a non-negative number', 'weight decay', defaults.weightDecay);
     if (defaults.nesterov && (defaults.momentum <= 0 || defaults.dampening !== 0)) {
       throw invalid('momentum > 0 and dampening 0', 'nesterov', defaults.nesterov);
     }
     super(params, defaults);
+  }
+
+  protected override updateGroup(g: ParamGroup<SGDOptions>, params: Tensor[], grads: Tensor[], states: ParamState[]): void {
+    if (!g.foreach) return super.updateGroup(g, params, grads, states);
+    // torch.optim.sgd's _multi_tensor_sgd, step for step.
+    let d = g.maximize ? foreachNeg(grads) : grads;
+    if (g.weightDecay !== 0) d = foreachAddList(d, params, g.weightDecay);
+    if (g.momentum !== 0) {
+      const fresh = states.map((s) => s.momentum_buffer === undefined);
+      if (fresh.every((f) => !f)) {
+        const bufs = states.map((s) => s.momentum_buffer as Tensor);
+        foreachMulScalar_(bufs, g.momentum);
+        foreachAddList_(bufs, d, 1 - g.dampening);
+        d = g.nesterov ? foreachAddList(d, bufs, g.momentum) : bufs;
+      } else {
+        // First step (or parameters that joined later): the buffer starts as a copy of d.
+        d = d.map((di, i) => {
+          const state = states[i]!;
+          if (fresh[i]) {
+            state.momentum_buffer = di.clone().detach();
+          } else {
+            (state.momentum_buffer as Tensor).mul_(g.momentum).add_(di, 1 - g.dampening);
+          }
+          const buf = state.momentum_buffer as Tensor;
+          return g.nesterov ? di.add(buf, g.momentum) : buf;
+        });
+      }
+    }
+    foreachAddList_(params, d, -g.lr);
   }
 
   protected update(param: Tensor, grad: Tensor, state: ParamState, g: ParamGroup<SGDOptions>): void {

@@ -41,6 +41,8 @@ export interface RunRecord {
   task?: string;
   classes?: readonly string[];
   dataset?: { root: string; layout: string; fingerprint: string; slices: number };
+  /** Which OpenCV backend and slice cache preprocessed the data (see src/data/slice-loader.ts). */
+  preprocessing?: PreprocessingRecord;
   split?: { grouping: string; seed: number; counts: Record<string, Record<string, number>>; groups: unknown };
   leakage?: { exactAcrossSplits: Record<string, number>; nearAcrossSplits: Record<string, number>; closeToTrain: unknown; /** The audit's twin check per held-out subject (data/leakage-audit.ts `TwinCheck`). */ twins?: unknown };
   epochsDone?: number;
@@ -182,4 +184,18 @@ export function resolveCheckpointPath(ref: string, runsDir = 'runs'): string {
   const run = findRunFolder(ref, runsDir);
   for (const file of [run.best, run.last]) if (existsSync(file)) return file;
   throw new AlzbenchError(`Run ${run.dir} has no checkpoint yet (no ${join('checkpoints', 'best.ckpt')})`, { exitCode: 2 });
+}
+
+/** How slices were preprocessed: what run.json records under `preprocessing`. */
+export interface PreprocessingRecord {
+  readonly chain: string;
+  /** `native` (the addon's OpenCV), `opencv.js` (wasm fallback) or `none` (empty chain). */
+  readonly backend: 'native' | 'opencv.js' | 'none';
+  /** OpenCV version of the native backend, null otherwise. */
+  readonly opencv: string | null;
+  /** The slice cache used, or null (no cache folder, empty chain, or inputs without hashes). */
+  readonly cache: { readonly dir: string; readonly key: string; readonly file: string; readonly hit: boolean } | null;
+  readonly slices: number;
+  /** Wall time of preprocessing (or reading the cache), seconds. */
+  readonly seconds: number;
 }

@@ -85,6 +85,8 @@ const SETTINGS = {
   ema: setting(number({ min: 0, below: 1 }), 0, 'decay of an exponential moving average of the weights, used to validate and test (0 = off; e.g. 0.99)'),
   tta: setting(oneOf(['none', 'flip'] as const), 'none', 'test-time augmentation: none, or flip (mean of the slice and its mirror)'),
   recipe: setting(oneOf(['none', 'strong'] as const), 'none', 'settings bundle under the given ones: strong = augmentation, adamw, cosine with warm-up, label smoothing, EMA, TTA (README)'),
+  cacheDir: setting(nullable(string({ maxLength: 4096 })), null, 'preprocessed-slice cache folder (default <runs-dir>/.slice-cache; none = no cache)'),
+  logEvery: setting(int({ min: 1, max: 1_000_000 }), 10, 'batches between reading the training loss back from the device (progress, divergence check)'),
 };
 
 type Settings = typeof SETTINGS;

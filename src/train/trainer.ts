@@ -24,7 +24,7 @@ import { toModelInput } from '../eval/model-input.js';
 import { augmentBatch } from './augment.js';
 import { resolveConfig, validateSettings, type TrainConfig, type TrainConfigInput } from './config.js';
 import { CheckpointError, copyCheckpoint, disposeCheckpoint, loadCheckpoint, saveCheckpoint, type TrainerState } from '../models/checkpoint.js';
-import { disposeTrainingData, loadTrainingData, type TrainingData } from '../data/data-tensors.js';
+import { disposeTrainingData, loadTrainingData, sliceCacheDir, type TrainingData } from '../data/data-tensors.js';
 import { readRunRecord } from '../run-folder/run-files.js';
 import { StopSignals } from './stop-signals.js';
 import type { EpochRecord, TrainEvent } from './events.js';
@@ -50,6 +50,7 @@ import { balancedClassWeights, epochOrder } from './sampling.js';
 import { writeTestArtifacts, type TestReport } from './test-phase.js';
 import { recalibrateBatchNorm } from './recalibrate-bn.js';
 import { GradScaler } from '../optim/grad-scaler.js';
+import { BatchReadback } from './batch-readback.js';
 import { autocast } from '../torch/autocast.js';
 import { applyRecipe, recipeRecord } from './recipe.js';
 import { WeightEma } from './ema.js';
@@ -216,7 +217,7 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
     if (spec.input === 'volume') {
       throw invalid('a slice model (this trainer feeds 2-D slices)', 'model', given.model, `${given.model} takes whole 3-D volumes; see README "Whole volumes" for what exists for volume training`);
     }
-    data = await loadTrainingData({ ...given, log, ...(given.folds >= 2 ? { crossValidation: { folds: given.folds, fold: given.fold!, seed: given.splitSeed } } : {}) });
+    data = await loadTrainingData({ ...given, cacheDir: sliceCacheDir(given), log, ...(given.folds >= 2 ? { crossValidation: { folds: given.folds, fold: given.fold!, seed: given.splitSeed } } : {}) });
     const { prepared, splits } = data;
     const classes = prepared.task.classes;
     if (resuming && before.dataset && before.dataset.fingerprint !== prepared.fingerprint) {
@@ -263,6 +264,7 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
       classes,
       machine: { ...machineInfo(), threads: config.threads!, libtorch: torchVersion() },
       dataset: { root: prepared.dataset.root, layout: prepared.dataset.layout, fingerprint: prepared.fingerprint, slices: prepared.items.length },
+      preprocessing: data.preprocessing,
       split: { grouping: prepared.grouping, seed: config.splitSeed, counts, groups: prepared.groups },
       leakage: { exactAcrossSplits: prepared.audit.exact.acrossSplits, nearAcrossSplits: prepared.audit.near.acrossSplits, closeToTrain: prepared.audit.closeToTrain, twins: prepared.audit.twins },
     });
@@ -335,9 +337,11 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
       let lossSum = 0;
       let correct = 0;
       let seen = 0;
+      // Losses and hits stay on the device until the logging interval ends (see BatchReadback).
+      const readback = new BatchReadback();
       for (let b = 0; b < batches; b++) {
         const index = order.slice(b * config.batchSize, (b + 1) * config.batchSize);
-        const { loss, hits } = tidy(() => {
+        tidy(() => {
           const idx = tensor(index, { dtype: 'int64', device: config.device });
           const x = augmentBatch(toModelInput(train.images.indexSelect(0, idx)), augmentSettings, seededRandom(config.seed, `augment:${epoch}:${b}`));
           const y = train.labels.indexSelect(0, idx);
@@ -348,8 +352,6 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
             return { logits: out, lossTensor: crossEntropy(out, y, { weight: classWeights, labelSmoothing: config.labelSmoothing }) };
           };
           const { logits, lossTensor } = config.amp === 'none' ? forward() : autocast(autocastType, config.amp === 'bf16' ? 'bfloat16' : 'float16', forward);
-          const value = lossTensor.item();
-          if (!Number.isFinite(value)) return { loss: value, hits: 0 };
           if (scaler) {
             scaler.scaleLoss(lossTensor).backward();
             if (scaler.unscaleAndUpdate(model!.parameters())) optimizer!.step(); // an overflowed step is skipped
@@ -358,18 +360,26 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
             optimizer!.step();
           }
           ema?.update(model!);
-          return { loss: value, hits: logits.argmax(1).eq(y).sum().item() };
+          readback.push(lossTensor, logits.argmax(1).eq(y).sum(), index.length);
         });
-        if (!Number.isFinite(loss)) {
-          diverged = `training loss was ${loss} at epoch ${epoch}, batch ${b + 1} of ${batches} (lr ${lr})`;
+        if (readback.length < config.logEvery && b < batches - 1) continue;
+        const first = b + 1 - readback.length;
+        const { losses, hits, sizes } = readback.read();
+        const bad = losses.findIndex((loss) => !Number.isFinite(loss));
+        if (bad >= 0) {
+          // Read back at the end of the interval: later batches of it have stepped already, but
+          // a non-finite loss ends the run as diverged either way.
+          diverged = `training loss was ${losses[bad]} at epoch ${epoch}, batch ${first + bad + 1} of ${batches} (lr ${lr})`;
           break;
         }
         // Let a pending SIGINT/SIGTERM handler run (the batch loop is otherwise synchronous).
         if (signals) await signals.poll();
         if (signals?.received) break;
-        lossSum += loss * index.length;
-        correct += hits;
-        seen += index.length;
+        losses.forEach((loss, k) => {
+          lossSum += loss * sizes[k]!;
+          correct += hits[k]!;
+          seen += sizes[k]!;
+        });
         const elapsed = (performance.now() - epochStart) / 1000;
         const rate = seen / elapsed;
         emit(options, {
@@ -383,6 +393,7 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
           loss: lossSum / seen,
         });
       }
+      readback.dispose();
       if (diverged || signals?.received) break;
       const trainSeconds = (performance.now() - epochStart) / 1000;
       ema?.swapIn(model); // validate (and checkpoint) the averaged weights
