@@ -8,7 +8,6 @@ import { int, MAX_THREADS, number } from '../util/schema.js';
 /** Training processes at once (`demo`, `sweep`): at most 4 per core. */
 export const WORKERS = int({ min: 1, max: MAX_THREADS, limitHint: 'more training processes than 4 per core only add contention' });
 /** Runs at once in one worker. */
-export const CONCURRENCY = WORKERS;
 /** libtorch threads per run: at most 4 per core. */
 export const THREADS = int({ min: 1, max: MAX_THREADS, limitHint: 'more threads than 4 per core only add contention' });
 /** Tries per run (`sweep --attempts`). */

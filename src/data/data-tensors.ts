@@ -9,7 +9,7 @@ import { prepareDataset, type PreparedDataset } from './prepare.js';
 import type { SplitName } from './dataset.js';
 import { parseChain, type Chain } from '../preprocess/chain-spec.js';
 import type { Raster } from '../preprocess/raster.js';
-import { loadSlices, type PreprocessingRecord, type SliceInput } from '../data/slice-loader.js';
+import { loadSlices, type PreprocessingRecord, type SliceInput } from './slice-loader.js';
 import { AlzbenchError } from '../util/errors.js';
 import { crossValidationSplits, type FoldChoice } from './stratified-group-kfold.js';
 

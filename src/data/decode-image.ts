@@ -7,7 +7,7 @@ import { probeImage, type ImageHeader } from './image-header.js';
 import { DEFAULT_IMAGE_LIMITS, declaredImageSize, imageSizeProblem, type ImageLimits } from './image-limits.js';
 import { INPUT_LIMITS, readInputFileSync } from '../util/read-input.js';
 
-export { BadImageError, type BadImageKind } from './bad-image-error.js';
+export { BadImageError } from './bad-image-error.js';
 
 /** Options of {@link decodeImage}. */
 export interface DecodeOptions {

@@ -8,7 +8,6 @@ import type { SliceRange } from './volume/axial-slices.js';
 import { DEFAULT_SLICE_RANGE, sliceVolumeFile, type VolumeSliceOptions } from './volume-slices.js';
 
 export type { SliceRange } from './volume/axial-slices.js';
-export { DEFAULT_SLICE_RANGE } from './volume-slices.js';
 
 /**
  * Parses a slice range option: `40:120` (voxel indices, end excluded) or `0.3:0.7` (fractions).

@@ -7,7 +7,7 @@ import { openDataset } from './open-dataset.js';
 import { prepareDataset } from './prepare.js';
 import { tempDir } from '../testing/data-helpers.js';
 import { sliceVolumeFile } from './volume-slices.js';
-import { niftiBytes } from './volume/test-volumes.js';
+import { niftiBytes } from '../testing/test-volumes.js';
 
 /** A 10x10x10 float32 "brain": a bright cube of values 100..199 in a NaN (or 0) background. */
 function brain(background: number): Float32Array {

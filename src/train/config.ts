@@ -9,7 +9,6 @@ import { bool, camel, check, describeRule, flagName, fromText, int, intList, MAX
 
 /** Metrics a run can select its best epoch by. `loss` is minimized, the others maximized. */
 export const SELECT_METRICS = ['balancedAccuracy', 'accuracy', 'sensitivity', 'specificity', 'f1', 'auc', 'loss'] as const;
-export type SelectMetric = (typeof SELECT_METRICS)[number];
 export const AUGMENTATIONS = ['zoom', 'rotate', 'shift', 'flip'] as const;
 export type Augmentation = (typeof AUGMENTATIONS)[number];
 

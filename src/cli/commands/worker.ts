@@ -3,7 +3,7 @@ import { startWorker } from '../../queue/worker.js';
 import { AlzbenchError, invalid } from '../../util/errors.js';
 import { type Command, parseFlags } from '../command.js';
 import { describeRule, flagValue } from '../../util/schema.js';
-import { CONCURRENCY, SECONDS, THREADS } from '../flag-rules.js';
+import { SECONDS, THREADS, WORKERS as CONCURRENCY } from '../flag-rules.js';
 
 const usage = `usage: alzbench worker --db postgres://... [--device cpu|cuda|cuda:N] [--concurrency N] [--runs-dir DIR] [--name NAME] [--json]
 

@@ -7,7 +7,7 @@ import { axialSlice, sliceIndices } from './axial-slices.js';
 import { intensityWindow } from './intensity-window.js';
 import { axcodes, ioOrientation } from './orientation.js';
 import { readVolume } from './read-volume.js';
-import { niftiBytes } from './test-volumes.js';
+import { niftiBytes } from '../../testing/test-volumes.js';
 import { tempDir } from '../../testing/data-helpers.js';
 
 const PERMUTATIONS = [

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { readVolume } from './read-volume.js';
 import { VolumeError } from './volume-error.js';
 import { tempDir } from '../../testing/data-helpers.js';
-import { niftiBytes } from './test-volumes.js';
+import { niftiBytes } from '../../testing/test-volumes.js';
 
 // Tiny volumes and nibabel 5.0's reading of them (as_closest_canonical(load(f)).get_fdata()),
 // made by scripts/fixtures/make_volume_fixtures.py.

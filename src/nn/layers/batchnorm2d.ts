@@ -1,7 +1,5 @@
 import { BatchNorm } from './batchnorm.js';
 
-export type { BatchNormOptions } from './batchnorm.js';
-
 /**
  * torch.nn.BatchNorm2d over NCHW input, with `weight`, `bias`, and buffers `running_mean`,
  * `running_var`, `num_batches_tracked` (int64), under PyTorch's names.
