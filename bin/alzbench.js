@@ -7,7 +7,10 @@ import { allocatorEnv } from '../dist/util/allocator-env.js';
 const env = process.platform === 'linux' ? allocatorEnv() : null;
 if (env) {
   // The IPC channel is how the child notices the launcher's death, even by SIGKILL (see below).
-  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { stdio: ['inherit', 'inherit', 'inherit', 'ipc'], env: { ...env, ALZBENCH_LAUNCHER_PID: String(process.pid) } });
+  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+    env: { ...env, ALZBENCH_LAUNCHER_PID: String(process.pid) },
+  });
   // Pass termination on, so that stopping the launcher stops the run (which checkpoints).
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   const forward = (signal) => child.kill(signal);

@@ -16,7 +16,7 @@ if (!existsSync(headers) || !existsSync(library)) {
   console.error(
     `\nalzbench: libtorch not found: ${where}.\n` +
       (root
-        ? 'Point LIBTORCH at an unpacked libtorch (the folder holding include/ and lib/), or unset it to use Debian\'s.\n'
+        ? "Point LIBTORCH at an unpacked libtorch (the folder holding include/ and lib/), or unset it to use Debian's.\n"
         : 'Install it with: sudo apt-get install libtorch-dev   (Debian 12+), or set LIBTORCH=/path/to/libtorch.\n'),
   );
   process.exit(1);

@@ -21,4 +21,12 @@ for (let r = 0; r < rounds; r++) {
 const ours = (bytes.length * copies) / best;
 const py = spawnSync('/usr/bin/python3', [new URL('cv2_decode.py', import.meta.url).pathname, root, String(copies), String(rounds)], { encoding: 'utf8' });
 const cv2 = py.status === 0 ? Number(py.stdout.trim()) : undefined;
-console.log(JSON.stringify({ machine: `${os.cpus()[0].model}, ${os.availableParallelism()} cores, node ${process.version}`, slices: bytes.length * copies, alzbenchSlicesPerS: Math.round(ours), cv2SlicesPerS: cv2 && Math.round(cv2), ratio: cv2 && +(cv2 / ours).toFixed(2) }));
+console.log(
+  JSON.stringify({
+    machine: `${os.cpus()[0].model}, ${os.availableParallelism()} cores, node ${process.version}`,
+    slices: bytes.length * copies,
+    alzbenchSlicesPerS: Math.round(ours),
+    cv2SlicesPerS: cv2 && Math.round(cv2),
+    ratio: cv2 && +(cv2 / ours).toFixed(2),
+  }),
+);

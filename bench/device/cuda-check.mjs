@@ -49,11 +49,11 @@ for (const device of ['cpu', 'cuda']) {
       opts[device].zeroGrad();
       const loss = F.crossEntropy(models[device].forward(x.to(target)), y.to(target));
       loss.backward();
-      if (s === 0) results[`${device}Grads`] = models[device].parameters().map((p) => p.grad.to('cpu').toNumbers()).flat();
+      if (s === 0) results[`${device}Grads`] = models[device].parameters().flatMap((p) => p.grad.to('cpu').toNumbers());
       opts[device].step();
       losses.push(loss.item());
     }
-    return { losses, weights: models[device].parameters().map((p) => p.to('cpu').toNumbers()).flat() };
+    return { losses, weights: models[device].parameters().flatMap((p) => p.to('cpu').toNumbers()) };
   });
 }
 check('first-step loss, CUDA vs CPU (abs)', Math.abs(results.cuda.losses[0] - results.cpu.losses[0]), 1e-4);
@@ -63,7 +63,10 @@ for (const dtype of gpu === 'cpu' ? ['bfloat16'] : ['float16', 'bfloat16']) {
   const diff = tidy(() => {
     models.cuda.eval();
     const full = models.cuda.forward(x.to(gpu)).to('cpu').toNumbers();
-    const mixed = autocast(gpu === 'cpu' ? 'cpu' : 'cuda', dtype, () => models.cuda.forward(x.to(gpu))).to('float32').to('cpu').toNumbers();
+    const mixed = autocast(gpu === 'cpu' ? 'cpu' : 'cuda', dtype, () => models.cuda.forward(x.to(gpu)))
+      .to('float32')
+      .to('cpu')
+      .toNumbers();
     return maxDiff(mixed, full);
   });
   check(`autocast ${dtype} logits vs float32 on CUDA (max abs)`, diff, dtype === 'float16' ? 5e-2 : 2e-1);
@@ -80,10 +83,18 @@ for (const [device, amp] of [['cpu', 'none'], [gpu, 'none'], ...(gpu === 'cpu' ?
   const result = await train({ ...base, device, amp }, { runId: `${report.runs.length}-${device}-${amp}` });
   const last = result.history.at(-1);
   report.runs.push({
-    device, amp, status: result.status, seconds: (performance.now() - t0) / 1000, trainLoss: last?.trainLoss, valBalancedAccuracy: last?.val.balancedAccuracy,
-    testBalancedAccuracy: result.test?.best.metrics.balancedAccuracy ?? null, imagesPerSecond: last?.imagesPerSecond,
+    device,
+    amp,
+    status: result.status,
+    seconds: (performance.now() - t0) / 1000,
+    trainLoss: last?.trainLoss,
+    valBalancedAccuracy: last?.val.balancedAccuracy,
+    testBalancedAccuracy: result.test?.best.metrics.balancedAccuracy ?? null,
+    imagesPerSecond: last?.imagesPerSecond,
   });
-  console.error(`run ${device} amp ${amp}: ${result.status}, train loss ${last?.trainLoss}, test balanced accuracy ${result.test?.best.metrics.balancedAccuracy}`);
+  console.error(
+    `run ${device} amp ${amp}: ${result.status}, train loss ${last?.trainLoss}, test balanced accuracy ${result.test?.best.metrics.balancedAccuracy}`,
+  );
 }
 const cpuRun = report.runs[0];
 const cudaRun = report.runs[1];

@@ -19,14 +19,27 @@ const { values } = parseArgs({
   },
 });
 const env = allocatorEnv({ ...process.env, ALZBENCH_ALLOCATOR_SET: undefined }) ?? process.env;
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
-const flags = readFileSync('/proc/cpuinfo', 'utf8').match(/^flags\s*:(.*)$/m)?.[1].trim().split(/\s+/) ?? [];
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const flags =
+  readFileSync('/proc/cpuinfo', 'utf8')
+    .match(/^flags\s*:(.*)$/m)?.[1]
+    .trim()
+    .split(/\s+/) ?? [];
 const results = [];
 for (const model of values.models.split(',')) {
   const ms = { none: [], [values.amp]: [] };
   for (let r = 0; r < Number(values.rounds); r++) {
     for (const amp of Object.keys(ms)) {
-      const out = JSON.parse(execFileSync(process.execPath, ['bench/engine/step.mjs', model, values.steps, values.threads, 'channels_last', values.device, amp], { encoding: 'utf8', env }));
+      const out = JSON.parse(
+        execFileSync(process.execPath, ['bench/engine/step.mjs', model, values.steps, values.threads, 'channels_last', values.device, amp], {
+          encoding: 'utf8',
+          env,
+        }),
+      );
       ms[amp].push(...out.ms);
     }
   }
@@ -36,7 +49,16 @@ for (const model of values.models.split(',')) {
   console.error(`${model}: fp32 ${row.fp32_ms.toFixed(1)} ms/step, ${values.amp} ${row.amp_ms.toFixed(1)} ms/step, speed-up ${row.speedup.toFixed(2)}x`);
 }
 mkdirSync('bench/results', { recursive: true });
-const machine = { cpu: cpus()[0]?.model, cores: availableParallelism(), threads: Number(values.threads), avx512_bf16: flags.includes('avx512_bf16'), amx_bf16: flags.includes('amx_bf16') };
-writeFileSync('bench/results/amp.json', JSON.stringify({ machine, device: values.device, amp: values.amp, rounds: Number(values.rounds), steps: Number(values.steps), results }, null, 2));
+const machine = {
+  cpu: cpus()[0]?.model,
+  cores: availableParallelism(),
+  threads: Number(values.threads),
+  avx512_bf16: flags.includes('avx512_bf16'),
+  amx_bf16: flags.includes('amx_bf16'),
+};
+writeFileSync(
+  'bench/results/amp.json',
+  JSON.stringify({ machine, device: values.device, amp: values.amp, rounds: Number(values.rounds), steps: Number(values.steps), results }, null, 2),
+);
 console.log(`| model (1x208x176, batch 16, Adam, channels-last) | fp32 ms/step | ${values.amp} ms/step | speed-up |\n|---|---|---|---|`);
 for (const r of results) console.log(`| ${r.model} | ${r.fp32_ms.toFixed(1)} | ${r.amp_ms.toFixed(1)} | ${r.speedup.toFixed(2)}x |`);

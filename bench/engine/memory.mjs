@@ -8,7 +8,9 @@ import { F } from '../../dist/nn/index.js';
 import { Adam } from '../../dist/optim/index.js';
 import { makeModel } from './models.mjs';
 
-const { values } = parseArgs({ options: { minutes: { type: 'string', default: '20' }, model: { type: 'string', default: 'small_cnn' }, threads: { type: 'string', default: '2' } } });
+const { values } = parseArgs({
+  options: { minutes: { type: 'string', default: '20' }, model: { type: 'string', default: 'small_cnn' }, threads: { type: 'string', default: '2' } },
+});
 setNumThreads(Number(values.threads));
 manualSeed(0);
 const model = makeModel(values.model);
@@ -39,4 +41,15 @@ while (performance.now() < end) {
   }
 }
 const firstPeak = samples[0]?.peak_rss_mb ?? peak;
-console.log(JSON.stringify({ summary: true, model: values.model, minutes: Number(values.minutes), steps, peak_rss_first_minute_mb: firstPeak, peak_rss_mb: Math.round(peak), live_tensors_end: memoryStats().tensors, malloc: process.env.LD_PRELOAD?.includes('jemalloc') ? 'jemalloc' : 'glibc' }));
+console.log(
+  JSON.stringify({
+    summary: true,
+    model: values.model,
+    minutes: Number(values.minutes),
+    steps,
+    peak_rss_first_minute_mb: firstPeak,
+    peak_rss_mb: Math.round(peak),
+    live_tensors_end: memoryStats().tensors,
+    malloc: process.env.LD_PRELOAD?.includes('jemalloc') ? 'jemalloc' : 'glibc',
+  }),
+);

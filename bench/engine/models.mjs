@@ -33,11 +33,17 @@ export function makeModel(name) {
   if (name === 'small_cnn') return new SimpleCNN({ inChannels: 1, numClasses: 2, widths: [16, 32, 64, 128], dropout: 0.2 });
   if (name === 'mbconv_stack') {
     return new Sequential(
-      new Conv2d(1, 32, 3, { stride: 2, padding: 1, bias: false }), new BatchNorm2d(32), new SiLU(),
+      new Conv2d(1, 32, 3, { stride: 2, padding: 1, bias: false }),
+      new BatchNorm2d(32),
+      new SiLU(),
       new MBConv(32, 16, 1, 3, 1),
-      new MBConv(16, 24, 6, 3, 2), new MBConv(24, 24, 6, 3, 1),
-      new MBConv(24, 40, 6, 5, 2), new MBConv(40, 40, 6, 5, 1),
-      new AdaptiveAvgPool2d(1), new Flatten(), new Linear(40, 2),
+      new MBConv(16, 24, 6, 3, 2),
+      new MBConv(24, 24, 6, 3, 1),
+      new MBConv(24, 40, 6, 5, 2),
+      new MBConv(40, 40, 6, 5, 1),
+      new AdaptiveAvgPool2d(1),
+      new Flatten(),
+      new Linear(40, 2),
     );
   }
   // Zoo models, 1-channel input, 2 classes (the torchvision model with a 1-channel stem in step.py).

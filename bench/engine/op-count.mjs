@@ -36,7 +36,9 @@ for (const name of (process.argv[2] ?? 'small_cnn,efficientnet_b0').split(',')) 
       tidy(() => {
         const zero = count(() => opt.zeroGrad());
         let loss;
-        const forward = count(() => { loss = F.crossEntropy(model.forward(x), y); });
+        const forward = count(() => {
+          loss = F.crossEntropy(model.forward(x), y);
+        });
         loss.backward();
         const update = count(() => opt.step());
         if (step === 1) Object.assign(row, foreach ? { forward, zeroGrad: zero, step: update } : { stepPerParameter: update });
@@ -55,8 +57,12 @@ try {
 } catch (error) {
   console.error(`PyTorch count failed: ${error.message}`);
 }
-console.log('| model | parameter tensors | alzbench forward+loss calls | PyTorch forward+loss aten ops (incl. decompositions) | alzbench zero_grad | PyTorch zero_grad (1.13 default set_to_none=False) | alzbench Adam step (foreach) | alzbench Adam step (per parameter) | PyTorch Adam step (1.13 default, per parameter) | PyTorch Adam step (foreach=True) |\n|---|---|---|---|---|---|---|---|---|---|');
+console.log(
+  '| model | parameter tensors | alzbench forward+loss calls | PyTorch forward+loss aten ops (incl. decompositions) | alzbench zero_grad | PyTorch zero_grad (1.13 default set_to_none=False) | alzbench Adam step (foreach) | alzbench Adam step (per parameter) | PyTorch Adam step (1.13 default, per parameter) | PyTorch Adam step (foreach=True) |\n|---|---|---|---|---|---|---|---|---|---|',
+);
 for (const r of rows) {
   const t = theirs[r.model] ?? {};
-  console.log(`| ${r.model} | ${r.parameters} | ${r.forward} | ${t.forward ?? '-'} | ${r.zeroGrad} | ${t.zero_grad ?? '-'} | ${r.step} | ${r.stepPerParameter} | ${t.step ?? '-'} | ${t.step_foreach ?? '-'} |`);
+  console.log(
+    `| ${r.model} | ${r.parameters} | ${r.forward} | ${t.forward ?? '-'} | ${r.zeroGrad} | ${t.zero_grad ?? '-'} | ${r.step} | ${r.stepPerParameter} | ${t.step ?? '-'} | ${t.step_foreach ?? '-'} |`,
+  );
 }

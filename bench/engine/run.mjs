@@ -9,19 +9,48 @@ import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { allocatorEnv } from '../../dist/util/allocator-env.js';
 
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, steps: { type: 'string', default: '8' }, threads: { type: 'string', default: String(availableParallelism()) }, models: { type: 'string', default: 'small_cnn,mbconv_stack,efficientnet_b0' }, layouts: { type: 'string', default: 'contiguous,channels_last' }, device: { type: 'string', default: 'cpu' }, python: { type: 'string', default: '/usr/bin/python3' }, out: { type: 'string', default: 'bench/results/engine.json' } } });
+const { values } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '3' },
+    steps: { type: 'string', default: '8' },
+    threads: { type: 'string', default: String(availableParallelism()) },
+    models: { type: 'string', default: 'small_cnn,mbconv_stack,efficientnet_b0' },
+    layouts: { type: 'string', default: 'contiguous,channels_last' },
+    device: { type: 'string', default: 'cpu' },
+    python: { type: 'string', default: '/usr/bin/python3' },
+    out: { type: 'string', default: 'bench/results/engine.json' },
+  },
+});
 const python = values.python;
 // alzbench runs as its launcher runs it (jemalloc); PyTorch both as installed (glibc) and under the same jemalloc.
 const ourEnv = allocatorEnv({ ...process.env, ALZBENCH_ALLOCATOR_SET: undefined }) ?? process.env;
-const theirEnvs = { glibc: { ...process.env, LD_PRELOAD: '' }, jemalloc: { ...process.env, LD_PRELOAD: ourEnv.LD_PRELOAD ?? '', MALLOC_CONF: ourEnv.MALLOC_CONF ?? '' } };
-const hasTorch = existsSync(python) && (() => { try { execFileSync(python, ['-c', 'import torch, torchvision'], { stdio: 'ignore' }); return true; } catch { return false; } })();
+const theirEnvs = {
+  glibc: { ...process.env, LD_PRELOAD: '' },
+  jemalloc: { ...process.env, LD_PRELOAD: ourEnv.LD_PRELOAD ?? '', MALLOC_CONF: ourEnv.MALLOC_CONF ?? '' },
+};
+const hasTorch =
+  existsSync(python) &&
+  (() => {
+    try {
+      execFileSync(python, ['-c', 'import torch, torchvision'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
 if (!hasTorch) console.error('python3-torch/python3-torchvision not installed: timing alzbench only (apt-get install python3-torchvision)');
 
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
 const results = [];
 for (const model of values.models.split(',')) {
   for (const layout of values.layouts.split(',')) {
-    const ours = [], theirs = [], theirsJemalloc = [];
+    const ours = [],
+      theirs = [],
+      theirsJemalloc = [];
     for (let r = 0; r < Number(values.rounds); r++) {
       const args = [model, values.steps, values.threads, layout, values.device];
       ours.push(...JSON.parse(execFileSync(process.execPath, ['bench/engine/step.mjs', ...args], { encoding: 'utf8', env: ourEnv })).ms);
@@ -30,15 +59,31 @@ for (const model of values.models.split(',')) {
         theirsJemalloc.push(...JSON.parse(execFileSync(python, ['bench/engine/step.py', ...args], { encoding: 'utf8', env: theirEnvs.jemalloc })).ms);
       }
     }
-    const row = { model, layout, alzbench_ms: median(ours), pytorch_ms: hasTorch ? median(theirs) : null, pytorch_jemalloc_ms: hasTorch ? median(theirsJemalloc) : null };
+    const row = {
+      model,
+      layout,
+      alzbench_ms: median(ours),
+      pytorch_ms: hasTorch ? median(theirs) : null,
+      pytorch_jemalloc_ms: hasTorch ? median(theirsJemalloc) : null,
+    };
     row.ratio = hasTorch ? row.alzbench_ms / row.pytorch_ms : null;
     row.ratio_same_allocator = hasTorch ? row.alzbench_ms / row.pytorch_jemalloc_ms : null;
     results.push(row);
-    console.error(`${model} ${layout}: alzbench ${row.alzbench_ms.toFixed(1)} ms/step` + (hasTorch ? `, PyTorch ${row.pytorch_ms.toFixed(1)} (glibc) / ${row.pytorch_jemalloc_ms.toFixed(1)} (jemalloc) ms/step, ratio ${row.ratio.toFixed(3)} / ${row.ratio_same_allocator.toFixed(3)}` : ''));
+    console.error(
+      `${model} ${layout}: alzbench ${row.alzbench_ms.toFixed(1)} ms/step` +
+        (hasTorch
+          ? `, PyTorch ${row.pytorch_ms.toFixed(1)} (glibc) / ${row.pytorch_jemalloc_ms.toFixed(1)} (jemalloc) ms/step, ratio ${row.ratio.toFixed(3)} / ${row.ratio_same_allocator.toFixed(3)}`
+          : ''),
+    );
   }
 }
 mkdirSync(dirname(values.out), { recursive: true });
 const machine = { cpu: cpus()[0]?.model, cores: availableParallelism(), threads: Number(values.threads), node: process.version };
 writeFileSync(values.out, JSON.stringify({ machine, device: values.device, rounds: Number(values.rounds), steps: Number(values.steps), results }, null, 2));
-console.log('| model (1x208x176, batch 16, Adam) | layout | alzbench ms/step | PyTorch ms/step (glibc) | ratio | PyTorch ms/step (jemalloc) | ratio, same allocator |\n|---|---|---|---|---|---|---|');
-for (const r of results) console.log(`| ${r.model} | ${r.layout} | ${r.alzbench_ms.toFixed(1)} | ${r.pytorch_ms?.toFixed(1) ?? '-'} | ${r.ratio?.toFixed(3) ?? '-'} | ${r.pytorch_jemalloc_ms?.toFixed(1) ?? '-'} | ${r.ratio_same_allocator?.toFixed(3) ?? '-'} |`);
+console.log(
+  '| model (1x208x176, batch 16, Adam) | layout | alzbench ms/step | PyTorch ms/step (glibc) | ratio | PyTorch ms/step (jemalloc) | ratio, same allocator |\n|---|---|---|---|---|---|---|',
+);
+for (const r of results)
+  console.log(
+    `| ${r.model} | ${r.layout} | ${r.alzbench_ms.toFixed(1)} | ${r.pytorch_ms?.toFixed(1) ?? '-'} | ${r.ratio?.toFixed(3) ?? '-'} | ${r.pytorch_jemalloc_ms?.toFixed(1) ?? '-'} | ${r.ratio_same_allocator?.toFixed(3) ?? '-'} |`,
+  );

@@ -9,18 +9,32 @@ import { availableParallelism, cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { allocatorEnv } from '../../dist/util/allocator-env.js';
 
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '2' }, steps: { type: 'string', default: '3' }, threads: { type: 'string', default: String(availableParallelism()) }, batches: { type: 'string', default: '1,2,4' }, layouts: { type: 'string', default: 'contiguous,channels_last_3d' }, 'loop-steps': { type: 'string', default: '12' } } });
+const { values } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '2' },
+    steps: { type: 'string', default: '3' },
+    threads: { type: 'string', default: String(availableParallelism()) },
+    batches: { type: 'string', default: '1,2,4' },
+    layouts: { type: 'string', default: 'contiguous,channels_last_3d' },
+    'loop-steps': { type: 'string', default: '12' },
+  },
+});
 const python = '/usr/bin/python3';
 const ourEnv = allocatorEnv({ ...process.env, ALZBENCH_ALLOCATOR_SET: undefined }) ?? process.env;
 const theirEnv = { ...process.env, LD_PRELOAD: ourEnv.LD_PRELOAD ?? '', MALLOC_CONF: ourEnv.MALLOC_CONF ?? '' };
 const ours = (...args) => JSON.parse(execFileSync(process.execPath, ['bench/engine/step3d.mjs', ...args.map(String)], { encoding: 'utf8', env: ourEnv }));
 const theirs = (...args) => JSON.parse(execFileSync(python, ['bench/engine/step3d.py', ...args.map(String)], { encoding: 'utf8', env: theirEnv }));
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
 const threads = values.threads;
 
 const speed = [];
 for (const layout of values.layouts.split(',')) {
-  const a = [], b = [];
+  const a = [],
+    b = [];
   for (let r = 0; r < Number(values.rounds); r++) {
     a.push(...ours(values.steps, threads, 1, layout).ms);
     b.push(...theirs(values.steps, threads, 1, layout).ms);
@@ -34,14 +48,34 @@ const memory = [];
 for (const batch of values.batches.split(',').map(Number)) {
   const a = ours(1, threads, batch, 'contiguous');
   const b = theirs(1, threads, batch, 'contiguous');
-  memory.push({ batch, alzbench_peak_rss_mb: Math.round(a.peak_rss_mb), pytorch_peak_rss_mb: Math.round(b.peak_rss_mb), alzbench_ms: Math.round(a.ms[0]), pytorch_ms: Math.round(b.ms[0]) });
+  memory.push({
+    batch,
+    alzbench_peak_rss_mb: Math.round(a.peak_rss_mb),
+    pytorch_peak_rss_mb: Math.round(b.peak_rss_mb),
+    alzbench_ms: Math.round(a.ms[0]),
+    pytorch_ms: Math.round(b.ms[0]),
+  });
   console.error(`batch ${batch}: peak RSS alzbench ${a.peak_rss_mb.toFixed(0)} MB, PyTorch ${b.peak_rss_mb.toFixed(0)} MB`);
 }
 const loop = ours(values['loop-steps'], threads, 2, 'contiguous');
 console.error(`loop of ${loop.rss_mb.length} steps (batch 2): RSS ${loop.rss_mb.join(' ')} MB, live tensors at the end ${loop.live_tensors}`);
 mkdirSync('bench/results', { recursive: true });
 const machine = { cpu: cpus()[0]?.model, cores: availableParallelism(), threads: Number(threads), node: process.version };
-writeFileSync('bench/results/engine3d.json', JSON.stringify({ machine, rounds: Number(values.rounds), steps: Number(values.steps), speed, memory, loop: { batch: 2, rss_mb: loop.rss_mb, live_tensors: loop.live_tensors } }, null, 2));
+writeFileSync(
+  'bench/results/engine3d.json',
+  JSON.stringify(
+    {
+      machine,
+      rounds: Number(values.rounds),
+      steps: Number(values.steps),
+      speed,
+      memory,
+      loop: { batch: 2, rss_mb: loop.rss_mb, live_tensors: loop.live_tensors },
+    },
+    null,
+    2,
+  ),
+);
 console.log('| small 3-D CNN (1x96x112x96, batch 1, Adam) | alzbench ms/step | PyTorch ms/step | ratio |\n|---|---|---|---|');
 for (const r of speed) console.log(`| ${r.layout} | ${r.alzbench_ms.toFixed(0)} | ${r.pytorch_ms.toFixed(0)} | ${r.ratio.toFixed(3)} |`);
 console.log('\n| batch | alzbench peak RSS MB | PyTorch peak RSS MB |\n|---|---|---|');

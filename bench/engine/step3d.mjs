@@ -38,4 +38,14 @@ for (let i = 0; i < 2 + Number(stepsArg); i++) {
   if (i >= 2) times.push(performance.now() - t0); // the first steps allocate and pick kernels
   rss.push(Math.round(process.memoryUsage().rss / 2 ** 20));
 }
-console.log(JSON.stringify({ impl: 'alzbench', batch, layout, ms: times, peak_rss_mb: process.resourceUsage().maxRSS / 1024, rss_mb: rss, live_tensors: memoryStats().tensors }));
+console.log(
+  JSON.stringify({
+    impl: 'alzbench',
+    batch,
+    layout,
+    ms: times,
+    peak_rss_mb: process.resourceUsage().maxRSS / 1024,
+    rss_mb: rss,
+    live_tensors: memoryStats().tensors,
+  }),
+);

@@ -19,7 +19,17 @@ import { makeModel } from '../engine/models.mjs';
 const [root, name, threads, listFile, cache = 'none', maxImages = 'all'] = process.argv.slice(2);
 setNumThreads(Number(threads));
 const t0 = performance.now();
-const data = await loadTrainingData({ data: root, task: 'binary', pipeline: 'none', imageSize: 'auto', grouping: 'subject', splitSeed: 42, onBad: 'skip', device: 'cpu', cacheDir: cache === 'none' ? null : cache });
+const data = await loadTrainingData({
+  data: root,
+  task: 'binary',
+  pipeline: 'none',
+  imageSize: 'auto',
+  grouping: 'subject',
+  splitSeed: 42,
+  onBad: 'skip',
+  device: 'cpu',
+  cacheDir: cache === 'none' ? null : cache,
+});
 const loadSeconds = (performance.now() - t0) / 1000;
 const train = data.splits.train;
 // --max-images: the first N training slices (both sides train on the same N).
@@ -52,4 +62,15 @@ lossSum += readback.read().losses.reduce((a, v) => a + v, 0);
 const trainSeconds = (performance.now() - t1) / 1000;
 disposeTrainingData(data);
 const images = order.length;
-console.log(JSON.stringify({ impl: 'alzbench', model: name, loadSeconds, trainSeconds, images, imagesPerSecond: images / (loadSeconds + trainSeconds), meanLoss: lossSum / Math.ceil(images / 16), cache: data.preprocessing.cache?.hit ?? null }));
+console.log(
+  JSON.stringify({
+    impl: 'alzbench',
+    model: name,
+    loadSeconds,
+    trainSeconds,
+    images,
+    imagesPerSecond: images / (loadSeconds + trainSeconds),
+    meanLoss: lossSum / Math.ceil(images / 16),
+    cache: data.preprocessing.cache?.hit ?? null,
+  }),
+);

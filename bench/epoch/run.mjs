@@ -26,7 +26,9 @@ const subjects = Math.ceil(Number(values.slices) / 32);
 const data = join('bench/results', `epoch-data-${subjects}`);
 if (!existsSync(join(data, 'synth.json'))) {
   console.error(`generating ${subjects} subjects x 32 slices into ${data}`);
-  execFileSync(process.execPath, ['bin/alzbench.js', 'synth', '--out', data, '--subjects', String(subjects), '--force'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(process.execPath, ['bin/alzbench.js', 'synth', '--out', data, '--subjects', String(subjects), '--force'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }
 const env = allocatorEnv({ ...process.env, ALZBENCH_ALLOCATOR_SET: undefined }) ?? process.env;
 const list = join('bench/results', 'epoch-list.json');
@@ -36,12 +38,15 @@ const timed = (cmd, args, options) => {
   const out = JSON.parse(execFileSync(cmd, args, { encoding: 'utf8', ...options }));
   return { ...out, wallSeconds: (performance.now() - t0) / 1000 };
 };
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
 const results = [];
 for (const model of values.models.split(',')) {
   const runs = { ours: [], theirs: [] };
   for (let r = 0; r < Number(values.rounds); r++) {
-
     runs.ours.push(timed(process.execPath, ['bench/epoch/epoch.mjs', data, model, values.threads, list, 'none', values['max-images']], { env }));
     runs.theirs.push(timed('/usr/bin/python3', ['bench/epoch/epoch.py', list, model, values.threads], { env: { ...process.env, LD_PRELOAD: '' } }));
   }
@@ -57,9 +62,28 @@ for (const model of values.models.split(',')) {
   };
   row.ratio = row.alzbench_images_per_s / row.pytorch_images_per_s;
   results.push(row);
-  console.error(`${model}: alzbench ${row.alzbench_images_per_s.toFixed(1)} img/s (load ${row.alzbench_load_s.toFixed(1)} s, train ${row.alzbench_train_s.toFixed(1)} s), PyTorch DataLoader ${row.pytorch_images_per_s.toFixed(1)} img/s (train loop ${row.pytorch_train_s.toFixed(1)} s), ratio ${row.ratio.toFixed(2)}`);
+  console.error(
+    `${model}: alzbench ${row.alzbench_images_per_s.toFixed(1)} img/s (load ${row.alzbench_load_s.toFixed(1)} s, train ${row.alzbench_train_s.toFixed(1)} s), PyTorch DataLoader ${row.pytorch_images_per_s.toFixed(1)} img/s (train loop ${row.pytorch_train_s.toFixed(1)} s), ratio ${row.ratio.toFixed(2)}`,
+  );
 }
 mkdirSync('bench/results', { recursive: true });
-writeFileSync('bench/results/epoch.json', JSON.stringify({ machine: { cpu: cpus()[0]?.model, cores: availableParallelism(), threads: Number(values.threads) }, slices: subjects * 32, rounds: Number(values.rounds), results }, null, 2));
-console.log('| model (binary, batch 16, Adam, channels-last) | training slices | alzbench img/s (whole process) | load s / train s | PyTorch + DataLoader(2) img/s (whole process) | its train loop s | ratio |\n|---|---|---|---|---|---|---|');
-for (const r of results) console.log(`| ${r.model} | ${r.images} | ${r.alzbench_images_per_s.toFixed(1)} | ${r.alzbench_load_s.toFixed(1)} / ${r.alzbench_train_s.toFixed(1)} | ${r.pytorch_images_per_s.toFixed(1)} | ${r.pytorch_train_s.toFixed(1)} | ${r.ratio.toFixed(2)} |`);
+writeFileSync(
+  'bench/results/epoch.json',
+  JSON.stringify(
+    {
+      machine: { cpu: cpus()[0]?.model, cores: availableParallelism(), threads: Number(values.threads) },
+      slices: subjects * 32,
+      rounds: Number(values.rounds),
+      results,
+    },
+    null,
+    2,
+  ),
+);
+console.log(
+  '| model (binary, batch 16, Adam, channels-last) | training slices | alzbench img/s (whole process) | load s / train s | PyTorch + DataLoader(2) img/s (whole process) | its train loop s | ratio |\n|---|---|---|---|---|---|---|',
+);
+for (const r of results)
+  console.log(
+    `| ${r.model} | ${r.images} | ${r.alzbench_images_per_s.toFixed(1)} | ${r.alzbench_load_s.toFixed(1)} / ${r.alzbench_train_s.toFixed(1)} | ${r.pytorch_images_per_s.toFixed(1)} | ${r.pytorch_train_s.toFixed(1)} | ${r.ratio.toFixed(2)} |`,
+  );

@@ -20,5 +20,7 @@ for (const f of findings) {
   mkdirSync(out, { recursive: true });
   writeFileSync(`${out}${f.target.replace(/[^A-Za-z0-9]+/g, '-')}-${f.iteration}.bin`, Buffer.from(f.input, 'base64'));
 }
-console.log(`${targets.length} targets x ${iterations} inputs (seed ${seed}): ${findings.length} finding(s) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+console.log(
+  `${targets.length} targets x ${iterations} inputs (seed ${seed}): ${findings.length} finding(s) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+);
 process.exitCode = findings.length > 0 ? 1 : 0;

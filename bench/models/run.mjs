@@ -11,7 +11,15 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({ options: { train: { type: 'boolean', default: false }, reps: { type: 'string', default: '5' }, threads: { type: 'string', default: String(availableParallelism()) }, models: { type: 'string' }, one: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    train: { type: 'boolean', default: false },
+    reps: { type: 'string', default: '5' },
+    threads: { type: 'string', default: String(availableParallelism()) },
+    models: { type: 'string' },
+    one: { type: 'string' },
+  },
+});
 const mode = values.train ? 'train' : 'forward';
 const batch = values.train ? 16 : 1;
 const sizeOf = (name) => (values.train && name === 'inception_resnet_v2' ? [256, 256] : [208, 176]);
@@ -49,20 +57,52 @@ if (values.one) {
 }
 
 const python = '/usr/bin/python3';
-const hasTorch = existsSync(python) && (() => { try { execFileSync(python, ['-c', 'import torch, torchvision'], { stdio: 'ignore' }); return true; } catch { return false; } })();
+const hasTorch =
+  existsSync(python) &&
+  (() => {
+    try {
+      execFileSync(python, ['-c', 'import torch, torchvision'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
 if (!hasTorch) console.error('python3-torchvision not installed: timing alzbench only');
 const { listModels } = await import('../../dist/models/registry.js');
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
 const defaults = values.train ? ['simple_cnn', 'efficientnet_b0', 'efficientnet_b1', 'mnasnet1_0', 'vgg19', 'inception_resnet_v2'] : listModels();
 const results = [];
 for (const name of values.models?.split(',') ?? defaults) {
   const common = ['--reps', values.reps, '--threads', values.threads, ...(values.train ? ['--train'] : [])];
   const ours = JSON.parse(execFileSync(process.execPath, [new URL(import.meta.url).pathname, '--one', name, ...common], { encoding: 'utf8' }));
-  const theirs = hasTorch ? JSON.parse(execFileSync(python, [new URL('model.py', import.meta.url).pathname, mode, name, values.reps, values.threads, ...sizeOf(name).map(String), String(batch)], { encoding: 'utf8' })) : null;
-  const row = { model: name, size: sizeOf(name), batch, parameters: ours.parameters, alzbench_ms: median(ours.ms), pytorch_ms: theirs ? median(theirs.ms) : null, pytorch_parameters: theirs?.parameters ?? null };
+  const theirs = hasTorch
+    ? JSON.parse(
+        execFileSync(
+          python,
+          [new URL('model.py', import.meta.url).pathname, mode, name, values.reps, values.threads, ...sizeOf(name).map(String), String(batch)],
+          { encoding: 'utf8' },
+        ),
+      )
+    : null;
+  const row = {
+    model: name,
+    size: sizeOf(name),
+    batch,
+    parameters: ours.parameters,
+    alzbench_ms: median(ours.ms),
+    pytorch_ms: theirs ? median(theirs.ms) : null,
+    pytorch_parameters: theirs?.parameters ?? null,
+  };
   row.ratio = theirs ? row.alzbench_ms / row.pytorch_ms : null;
   results.push(row);
-  console.error(`${name} ${mode}: ${ours.parameters} parameters, alzbench ${row.alzbench_ms.toFixed(1)} ms` + (theirs ? `, PyTorch ${row.pytorch_ms.toFixed(1)} ms (${theirs.parameters} parameters), ratio ${row.ratio.toFixed(2)}` : ''));
+  console.error(
+    `${name} ${mode}: ${ours.parameters} parameters, alzbench ${row.alzbench_ms.toFixed(1)} ms` +
+      (theirs ? `, PyTorch ${row.pytorch_ms.toFixed(1)} ms (${theirs.parameters} parameters), ratio ${row.ratio.toFixed(2)}` : ''),
+  );
 }
 mkdirSync('bench/results', { recursive: true });
 const machine = { cpu: cpus()[0]?.model, cores: availableParallelism(), threads: Number(values.threads), node: process.version, loadavg: loadavg() };
@@ -70,8 +110,14 @@ writeFileSync(`bench/results/models-${mode}.json`, JSON.stringify({ machine, mod
 const ips = (ms) => ((batch * 1000) / ms).toFixed(1);
 if (values.train) {
   console.log('| model (batch 16, Adam) | input | alzbench img/s | PyTorch img/s | time ratio |\n|---|---|---:|---:|---:|');
-  for (const r of results) console.log(`| ${r.model} | 1x${r.size[0]}x${r.size[1]} | ${ips(r.alzbench_ms)} | ${r.pytorch_ms ? ips(r.pytorch_ms) : '-'} | ${r.ratio?.toFixed(2) ?? '-'} |`);
+  for (const r of results)
+    console.log(
+      `| ${r.model} | 1x${r.size[0]}x${r.size[1]} | ${ips(r.alzbench_ms)} | ${r.pytorch_ms ? ips(r.pytorch_ms) : '-'} | ${r.ratio?.toFixed(2) ?? '-'} |`,
+    );
 } else {
   console.log('| model | parameters (1 ch, 2 classes) | alzbench forward ms | PyTorch forward ms | ratio |\n|---|---:|---:|---:|---:|');
-  for (const r of results) console.log(`| ${r.model} | ${r.parameters.toLocaleString('en-US')} | ${r.alzbench_ms.toFixed(1)} | ${r.pytorch_ms?.toFixed(1) ?? '-'} | ${r.ratio?.toFixed(2) ?? '-'} |`);
+  for (const r of results)
+    console.log(
+      `| ${r.model} | ${r.parameters.toLocaleString('en-US')} | ${r.alzbench_ms.toFixed(1)} | ${r.pytorch_ms?.toFixed(1) ?? '-'} | ${r.ratio?.toFixed(2) ?? '-'} |`,
+    );
 }

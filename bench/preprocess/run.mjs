@@ -47,7 +47,12 @@ const rate = async (fn, inputs) => {
 const py = spawnSync('/usr/bin/python3', [new URL('cv2_bench.py', import.meta.url).pathname, root, String(rounds)], { encoding: 'utf8' });
 const cv2 = py.status === 0 ? JSON.parse(py.stdout) : undefined;
 if (!cv2) console.error(`bench/preprocess: cv2 side failed: ${py.stderr.trim().split('\n').pop()}`);
-const results = { machine: `${os.cpus()[0].model}, ${os.availableParallelism()} cores, node ${process.version}`, slices: slices.length, cv2: cv2?.cv2, chains: {} };
+const results = {
+  machine: `${os.cpus()[0].model}, ${os.availableParallelism()} cores, node ${process.version}`,
+  slices: slices.length,
+  cv2: cv2?.cv2,
+  chains: {},
+};
 for (const [name, spec] of Object.entries(chains)) {
   const chain = parseChain(spec);
   const chainOnly = await rate((s) => applyChain(chain, s, cv), slices);

@@ -32,9 +32,15 @@ for (let r = 0; r < Number(values.rounds); r++) {
   runs['opencv.js'].push(await once(null, 'opencv.js'));
   rmSync(cacheDir, { recursive: true, force: true });
 }
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
 console.log(`chain \`${chain}\`, ${runs.native[0].slices} slices, median of ${values.rounds} rounds\n\n| training path | slices/s | check |\n|---|---|---|`);
 for (const [name, records] of Object.entries(runs)) {
   const last = records.at(-1);
-  console.log(`| ${name} | ${Math.round(median(records.map((p) => p.slices / p.seconds))).toLocaleString('en')} | backend ${last.backend}${last.cache ? `, cache ${last.cache.hit ? 'hit' : 'miss'}` : ''} |`);
+  console.log(
+    `| ${name} | ${Math.round(median(records.map((p) => p.slices / p.seconds))).toLocaleString('en')} | backend ${last.backend}${last.cache ? `, cache ${last.cache.hit ? 'hit' : 'miss'}` : ''} |`,
+  );
 }

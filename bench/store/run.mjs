@@ -26,7 +26,9 @@ for (const [kind, ref] of targets) {
   t = performance.now();
   for (let i = 0; i < 20; i++) await store.listRuns();
   const perList = (performance.now() - t) / 20;
-  console.log(`${kind}: store a run (20 epochs, 1280 predictions) ${perRun.toFixed(1)} ms; epoch upsert ${perEpoch.toFixed(2)} ms; list ${runs} runs ${perList.toFixed(1)} ms`);
+  console.log(
+    `${kind}: store a run (20 epochs, 1280 predictions) ${perRun.toFixed(1)} ms; epoch upsert ${perEpoch.toFixed(2)} ms; list ${runs} runs ${perList.toFixed(1)} ms`,
+  );
   await store.close();
 }
 if ('stop' in server) server.stop();

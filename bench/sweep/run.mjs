@@ -32,7 +32,11 @@ const cli = (args) => {
   return r.stdout;
 };
 const worker = (url, name, extra = []) => {
-  const child = spawn(process.execPath, [BIN, 'worker', '--db', url, '--name', name, '--runs-dir', join(dir, 'runs'), '--poll', '0.2', '--lease', '2', ...extra], { env, stdio: 'ignore' });
+  const child = spawn(
+    process.execPath,
+    [BIN, 'worker', '--db', url, '--name', name, '--runs-dir', join(dir, 'runs'), '--poll', '0.2', '--lease', '2', ...extra],
+    { env, stdio: 'ignore' },
+  );
   return { child, exit: new Promise((r) => child.once('exit', r)) };
 };
 
@@ -50,7 +54,9 @@ for (const workers of process.env.BENCH_ONLY_TAKEOVER ? [] : [1, 2, 4]) {
   const busy = runs.reduce((s, r) => s + (Date.parse(r.updatedAt) - Date.parse(r.startedAt)) / 1000, 0);
   await store.close();
   const ideal = (12 * 4 * epochMs) / 1000 / workers;
-  console.log(`${workers} worker(s): 12 runs in ${wall.toFixed(1)} s (ideal ${ideal.toFixed(1)} s from the stand-in epochs alone; ${runs.filter((r) => r.status === 'done' || r.status === 'collapsed').length} finished; ${(busy / 12).toFixed(2)} s per run claim-to-settle incl. process start)`);
+  console.log(
+    `${workers} worker(s): 12 runs in ${wall.toFixed(1)} s (ideal ${ideal.toFixed(1)} s from the stand-in epochs alone; ${runs.filter((r) => r.status === 'done' || r.status === 'collapsed').length} finished; ${(busy / 12).toFixed(2)} s per run claim-to-settle incl. process start)`,
+  );
 }
 
 // The queue's own cost per run: send, fetch, claim (store compare-and-set), complete.
@@ -59,7 +65,9 @@ for (const workers of process.env.BENCH_ONLY_TAKEOVER ? [] : [1, 2, 4]) {
   const store = await openStore(url);
   const queue = await openRunQueue(url);
   const n = 200;
-  await store.createRuns(Array.from({ length: n }, (_, i) => ({ id: `q${i}`, name: null, sweepId: null, point: {}, pointIndex: i, config: {}, model: null, dir: null })));
+  await store.createRuns(
+    Array.from({ length: n }, (_, i) => ({ id: `q${i}`, name: null, sweepId: null, point: {}, pointIndex: i, config: {}, model: null, dir: null })),
+  );
   let t = performance.now();
   await queue.enqueue(Array.from({ length: n }, (_, i) => ({ runId: `q${i}`, sweepId: null })));
   const send = (performance.now() - t) / n;
@@ -70,7 +78,9 @@ for (const workers of process.env.BENCH_ONLY_TAKEOVER ? [] : [1, 2, 4]) {
     await queue.complete(job.id);
   }
   const take = (performance.now() - t) / n;
-  console.log(`queue cost per run: send ${send.toFixed(2)} ms, fetch + claim + complete ${take.toFixed(2)} ms (${(((send + take) / 60_000) * 100).toFixed(4)} % of a 1-minute run)`);
+  console.log(
+    `queue cost per run: send ${send.toFixed(2)} ms, fetch + claim + complete ${take.toFixed(2)} ms (${(((send + take) / 60_000) * 100).toFixed(4)} % of a 1-minute run)`,
+  );
   await queue.close();
   await store.close();
 }
@@ -83,14 +93,17 @@ for (const workers of process.env.BENCH_ONLY_TAKEOVER ? [] : [1, 2, 4]) {
   const store = await openStore(url);
   const a = worker(url, 'a');
   let run;
-  while (!(run = (await store.listRuns({ sweepId: 'takeover', status: ['running'] })).find((r) => r.epochsDone >= 1 && r.worker === 'a'))) await new Promise((r) => setTimeout(r, 20));
+  while (!(run = (await store.listRuns({ sweepId: 'takeover', status: ['running'] })).find((r) => r.epochsDone >= 1 && r.worker === 'a')))
+    await new Promise((r) => setTimeout(r, 20));
   const b = worker(url, 'b');
   while (!(await store.listWorkers()).some((w) => w.name === 'b')) await new Promise((r) => setTimeout(r, 20)); // b is up and polling
   a.child.kill('SIGKILL');
   const killed = performance.now();
   let again;
   while ((again = await store.getRun(run.id)).worker !== 'b') await new Promise((r) => setTimeout(r, 20));
-  console.log(`takeover after SIGKILL (lease 2 s, poll 0.2 s): run claimed again by another worker after ${((performance.now() - killed) / 1000).toFixed(2)} s (attempt ${again.attempts})`);
+  console.log(
+    `takeover after SIGKILL (lease 2 s, poll 0.2 s): run claimed again by another worker after ${((performance.now() - killed) / 1000).toFixed(2)} s (attempt ${again.attempts})`,
+  );
   b.child.kill('SIGTERM');
   await b.exit;
   await store.close();

@@ -34,11 +34,19 @@ const generateSeconds = (performance.now() - started) / 1000;
 console.error(`generated ${summary.files} slices in ${generateSeconds.toFixed(1)} s`);
 
 // Read every slice back from disk, as a training run would.
-const rows = readFileSync(join(out, 'subjects.csv'), 'utf8').trim().split('\n').slice(1).map((line) => {
-  const [file, subject, stage, split, slice] = line.split(',');
-  return { file, subject, stage: STAGES.indexOf(stage), split, slice: Number(slice) };
-});
-const W = 176, H = 208, F = 8, w = W / F, h = H / F;
+const rows = readFileSync(join(out, 'subjects.csv'), 'utf8')
+  .trim()
+  .split('\n')
+  .slice(1)
+  .map((line) => {
+    const [file, subject, stage, split, slice] = line.split(',');
+    return { file, subject, stage: STAGES.indexOf(stage), split, slice: Number(slice) };
+  });
+const W = 176,
+  H = 208,
+  F = 8,
+  w = W / F,
+  h = H / F;
 const images = [];
 const pixelFeatures = [];
 const csfFeatures = [];
@@ -95,24 +103,37 @@ const signs = STAGES.map((stage, s) => {
 // 3. Baselines.
 let features = pixelFeatures;
 const standardise = (trainIdx, allIdx) => {
-  const d = features[0].length, mean = new Float64Array(d), sd = new Float64Array(d);
+  const d = features[0].length,
+    mean = new Float64Array(d),
+    sd = new Float64Array(d);
   for (const i of trainIdx) for (let k = 0; k < d; k++) mean[k] += features[i][k] / trainIdx.length;
   for (const i of trainIdx) for (let k = 0; k < d; k++) sd[k] += (features[i][k] - mean[k]) ** 2 / trainIdx.length;
   const x = new Map();
-  for (const i of allIdx) x.set(i, features[i].map((v, k) => (v - mean[k]) / (Math.sqrt(sd[k]) + 1e-6)));
+  for (const i of allIdx)
+    x.set(
+      i,
+      features[i].map((v, k) => (v - mean[k]) / (Math.sqrt(sd[k]) + 1e-6)),
+    );
   return x;
 };
 function nearestCentroid(train, test, x) {
-  const d = features[0].length, c = STAGES.map(() => new Float64Array(d)), n = STAGES.map(() => 0);
-  for (const i of train) { n[rows[i].stage]++; for (let k = 0; k < d; k++) c[rows[i].stage][k] += x.get(i)[k]; }
+  const d = features[0].length,
+    c = STAGES.map(() => new Float64Array(d)),
+    n = STAGES.map(() => 0);
+  for (const i of train) {
+    n[rows[i].stage]++;
+    for (let k = 0; k < d; k++) c[rows[i].stage][k] += x.get(i)[k];
+  }
   c.forEach((ck, s) => ck.forEach((_, k) => (ck[k] /= Math.max(1, n[s]))));
   return test.map((i) => {
     const scores = c.map((ck, s) => (n[s] === 0 ? -Infinity : -ck.reduce((a, v, k) => a + (v - x.get(i)[k]) ** 2, 0)));
-    return scores.map((v, s) => (s === scores.indexOf(Math.max(...scores)) ? 1 : 0));
+    return scores.map((_v, s) => (s === scores.indexOf(Math.max(...scores)) ? 1 : 0));
   });
 }
 function logistic(train, test, x, { epochs = 300, lr = 0.1, l2 = 1e-2 } = {}) {
-  const d = features[0].length, K = STAGES.length, D = d + 1;
+  const d = features[0].length,
+    K = STAGES.length,
+    D = d + 1;
   const Wt = new Float64Array(K * D);
   // Class-balanced weights, so the model cannot win by always saying NonDemented.
   const counts = STAGES.map((_, s) => train.filter((i) => rows[i].stage === s).length);
@@ -127,7 +148,7 @@ function logistic(train, test, x, { epochs = 300, lr = 0.1, l2 = 1e-2 } = {}) {
       if (a > m) m = a;
     }
     let s = 0;
-    for (let c = 0; c < K; c++) s += (z[c] = Math.exp(z[c] - m));
+    for (let c = 0; c < K; c++) s += z[c] = Math.exp(z[c] - m);
     for (let c = 0; c < K; c++) z[c] /= s;
     return z;
   };
@@ -135,7 +156,9 @@ function logistic(train, test, x, { epochs = 300, lr = 0.1, l2 = 1e-2 } = {}) {
   for (let epoch = 0; epoch < epochs; epoch++) {
     grad.fill(0);
     for (const i of train) {
-      const xi = x.get(i), p = probs(xi), y = rows[i].stage;
+      const xi = x.get(i),
+        p = probs(xi),
+        y = rows[i].stage;
       for (let c = 0; c < K; c++) {
         const g = weight[y] * (p[c] - (c === y ? 1 : 0));
         for (let k = 0; k < d; k++) grad[c * D + k] += g * xi[k];
@@ -144,7 +167,10 @@ function logistic(train, test, x, { epochs = 300, lr = 0.1, l2 = 1e-2 } = {}) {
     }
     for (let j = 0; j < K * D; j++) Wt[j] -= lr * (grad[j] / train.length + (j % D < d ? l2 * Wt[j] : 0));
   }
-  const predicted = test.map((i) => { const p = probs(x.get(i)); return [...p]; });
+  const predicted = test.map((i) => {
+    const p = probs(x.get(i));
+    return [...p];
+  });
   return predicted;
 }
 const argmax = (p) => p.indexOf(Math.max(...p));
@@ -167,7 +193,10 @@ const scoreSubjects = (test, outputs) => {
     outputs[j].forEach((v, c) => (entry.sum[c] += v));
     sums.set(rows[i].subject, entry);
   });
-  return score([...sums.values()].map((e) => e.i), [...sums.values()].map((e) => e.sum));
+  return score(
+    [...sums.values()].map((e) => e.i),
+    [...sums.values()].map((e) => e.sum),
+  );
 };
 const subjectIds = [...bySubject.keys()];
 // Subject-grouped folds, stratified by stage (seeded), so no subject is on both sides of a fold.
@@ -176,33 +205,37 @@ const foldRng = createRng(seed, 'bench-folds');
 STAGES.forEach((_, s) => foldRng.shuffle(subjectIds.filter((id) => bySubject.get(id).stage === s)).forEach((id, k) => foldOf.set(id, k % 5)));
 const results = {};
 const featureSets = { 'downsampled pixels (22x26)': pixelFeatures, 'CSF histogram features (18)': csfFeatures };
-for (const [featureName, set] of Object.entries(featureSets)) for (const [name, fit] of [['nearest centroid', nearestCentroid], ['logistic regression', logistic]]) {
-  features = set;
-  started = performance.now();
-  const all = rows.map((_, i) => i);
-  const outputsCv = new Array(rows.length);
-  for (let fold = 0; fold < 5; fold++) {
-    const train = all.filter((i) => foldOf.get(rows[i].subject) !== fold);
-    const test = all.filter((i) => foldOf.get(rows[i].subject) === fold);
-    fit(train, test, standardise(train, all)).forEach((p, j) => (outputsCv[test[j]] = p));
+for (const [featureName, set] of Object.entries(featureSets))
+  for (const [name, fit] of [
+    ['nearest centroid', nearestCentroid],
+    ['logistic regression', logistic],
+  ]) {
+    features = set;
+    started = performance.now();
+    const all = rows.map((_, i) => i);
+    const outputsCv = new Array(rows.length);
+    for (let fold = 0; fold < 5; fold++) {
+      const train = all.filter((i) => foldOf.get(rows[i].subject) !== fold);
+      const test = all.filter((i) => foldOf.get(rows[i].subject) === fold);
+      fit(train, test, standardise(train, all)).forEach((p, j) => (outputsCv[test[j]] = p));
+    }
+    const train = all.filter((i) => rows[i].split === 'train');
+    const test = all.filter((i) => rows[i].split === 'test');
+    const officialOutputs = fit(train, test, standardise(train, all));
+    // Slice-level random split (the leak the study suffered): the same subjects on both sides.
+    const shuffled = createRng(seed, 'bench-leak').shuffle([...all]);
+    const cut = Math.floor(0.8 * shuffled.length);
+    const leak = score(shuffled.slice(cut), fit(shuffled.slice(0, cut), shuffled.slice(cut), standardise(shuffled.slice(0, cut), all)));
+    const key = `${name} on ${featureName}`;
+    results[key] = {
+      subjectGroupedCv: score(all, outputsCv),
+      subjectGroupedCvBySubject: scoreSubjects(all, outputsCv),
+      officialTrainTest: score(test, officialOutputs),
+      sliceLevelRandomSplit: leak,
+      seconds: (performance.now() - started) / 1000,
+    };
+    console.error(`${key} done in ${results[key].seconds.toFixed(1)} s`);
   }
-  const train = all.filter((i) => rows[i].split === 'train');
-  const test = all.filter((i) => rows[i].split === 'test');
-  const officialOutputs = fit(train, test, standardise(train, all));
-  // Slice-level random split (the leak the study suffered): the same subjects on both sides.
-  const shuffled = createRng(seed, 'bench-leak').shuffle([...all]);
-  const cut = Math.floor(0.8 * shuffled.length);
-  const leak = score(shuffled.slice(cut), fit(shuffled.slice(0, cut), shuffled.slice(cut), standardise(shuffled.slice(0, cut), all)));
-  const key = `${name} on ${featureName}`;
-  results[key] = {
-    subjectGroupedCv: score(all, outputsCv),
-    subjectGroupedCvBySubject: scoreSubjects(all, outputsCv),
-    officialTrainTest: score(test, officialOutputs),
-    sliceLevelRandomSplit: leak,
-    seconds: (performance.now() - started) / 1000,
-  };
-  console.error(`${key} done in ${results[key].seconds.toFixed(1)} s`);
-}
 
 const pct = (v) => `${(100 * v).toFixed(1)} %`;
 const md = [
@@ -210,11 +243,16 @@ const md = [
   '',
   '| stage | subjects | ventricle dark area, slices 14-25 (px, mean ± sd) | hippocampus volume from labels (mm³, mean ± sd) |',
   '|---|---|---|---|',
-  ...signs.map((s) => `| ${s.stage} | ${s.subjects} | ${s.ventricleDarkArea.mean} ± ${s.ventricleDarkArea.sd} | ${s.hippocampusVolume.mean} ± ${s.hippocampusVolume.sd} |`),
+  ...signs.map(
+    (s) => `| ${s.stage} | ${s.subjects} | ${s.ventricleDarkArea.mean} ± ${s.ventricleDarkArea.sd} | ${s.hippocampusVolume.mean} ± ${s.hippocampusVolume.sd} |`,
+  ),
   '',
   '| baseline | subject-grouped 5-fold CV, per slice: acc / bal. acc | same, per subject (mean of its slices) | official test/ split, per slice | slice-level random split (leaky), per slice |',
   '|---|---|---|---|---|',
-  ...Object.entries(results).map(([name, r]) => `| ${name} | ${pct(r.subjectGroupedCv.accuracy)} / ${pct(r.subjectGroupedCv.balancedAccuracy)} | ${pct(r.subjectGroupedCvBySubject.accuracy)} / ${pct(r.subjectGroupedCvBySubject.balancedAccuracy)} | ${pct(r.officialTrainTest.accuracy)} / ${pct(r.officialTrainTest.balancedAccuracy)} | ${pct(r.sliceLevelRandomSplit.accuracy)} / ${pct(r.sliceLevelRandomSplit.balancedAccuracy)} |`),
+  ...Object.entries(results).map(
+    ([name, r]) =>
+      `| ${name} | ${pct(r.subjectGroupedCv.accuracy)} / ${pct(r.subjectGroupedCv.balancedAccuracy)} | ${pct(r.subjectGroupedCvBySubject.accuracy)} / ${pct(r.subjectGroupedCvBySubject.balancedAccuracy)} | ${pct(r.officialTrainTest.accuracy)} / ${pct(r.officialTrainTest.balancedAccuracy)} | ${pct(r.sliceLevelRandomSplit.accuracy)} / ${pct(r.sliceLevelRandomSplit.balancedAccuracy)} |`,
+  ),
   '',
   `Chance: balanced accuracy 25 %; always-NonDemented accuracy ${pct(signs[0].subjects / subjects)}.`,
 ].join('\n');

@@ -11,7 +11,7 @@
 // usage: node bench/train/run.mjs [data dirs...] [--epochs 6] [--rounds 3]   (after npm run build)
 // default data: ../shared/data/kaggle4-sample. Writes bench/results/train.json.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,7 +24,10 @@ if (env) {
   process.exit(child.status ?? 1);
 }
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { epochs: { type: 'string', default: '6' }, rounds: { type: 'string', default: '3' } } });
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { epochs: { type: 'string', default: '6' }, rounds: { type: 'string', default: '3' } },
+});
 const dirs = positionals.length ? positionals : [new URL('../../../shared/data/kaggle4-sample', import.meta.url).pathname];
 const epochs = Number(values.epochs);
 const rounds = Number(values.rounds);
@@ -96,7 +99,22 @@ for (const data of dirs) {
         mark = null;
       }
     };
-    const result = await train({ data, task: 'binary', model: 'simple_cnn', epochs, batchSize: BATCH, optimizer: 'sgd', augment: ['zoom', 'rotate'], bootstrap: 0, camSamples: 0, runsDir, seed: r }, { runId: `round-${r}`, onEvent });
+    const result = await train(
+      {
+        data,
+        task: 'binary',
+        model: 'simple_cnn',
+        epochs,
+        batchSize: BATCH,
+        optimizer: 'sgd',
+        augment: ['zoom', 'rotate'],
+        bootstrap: 0,
+        camSamples: 0,
+        runsDir,
+        seed: r,
+      },
+      { runId: `round-${r}`, onEvent },
+    );
     trainerCpu.push(cpuImages / cpu);
     const later = result.history.slice(1);
     const images = later.reduce((s, e) => s + e.imagesPerSecond * e.trainSeconds, 0);
@@ -106,16 +124,33 @@ for (const data of dirs) {
     info = { trainImages, secondsPerEpoch: median(later.map((e) => e.seconds)) };
     // As many bare steps as the trainer's timed epochs took batches.
     bare.push(bareStep(208, 176, Math.max(8, Math.ceil(trainImages / BATCH) * later.length)));
-    process.stderr.write(`${data} round ${r + 1}/${rounds}: trainer ${trainer.at(-1).toFixed(1)} img/s (${trainerCpu.at(-1).toFixed(2)} img/CPU-s), bare step ${bare.at(-1).toFixed(1)} img/s (${bareCpu.at(-1).toFixed(2)} img/CPU-s)\n`);
+    process.stderr.write(
+      `${data} round ${r + 1}/${rounds}: trainer ${trainer.at(-1).toFixed(1)} img/s (${trainerCpu.at(-1).toFixed(2)} img/CPU-s), bare step ${bare.at(-1).toFixed(1)} img/s (${bareCpu.at(-1).toFixed(2)} img/CPU-s)\n`,
+    );
   }
   rmSync(runsDir, { recursive: true, force: true });
-  results.push({ data, ...info, trainerImagesPerSecond: median(trainer), bareImagesPerSecond: median(bare), ratio: median(trainer) / median(bare), trainerImagesPerCpuSecond: median(trainerCpu), bareImagesPerCpuSecond: median(bareCpu), cpuRatio: median(trainerCpu) / median(bareCpu), rounds: trainer.map((t, i) => ({ trainer: t, bare: bare[i], trainerCpu: trainerCpu[i], bareCpu: bareCpu[i] })) });
+  results.push({
+    data,
+    ...info,
+    trainerImagesPerSecond: median(trainer),
+    bareImagesPerSecond: median(bare),
+    ratio: median(trainer) / median(bare),
+    trainerImagesPerCpuSecond: median(trainerCpu),
+    bareImagesPerCpuSecond: median(bareCpu),
+    cpuRatio: median(trainerCpu) / median(bareCpu),
+    rounds: trainer.map((t, i) => ({ trainer: t, bare: bare[i], trainerCpu: trainerCpu[i], bareCpu: bareCpu[i] })),
+  });
 }
 
 const machine = { cpu: cpus()[0]?.model, cores: availableParallelism(), threads: getNumThreads(), loadavg: loadavg().map((l) => Math.round(l * 100) / 100) };
 mkdirSync(new URL('../results/', import.meta.url), { recursive: true });
 writeFileSync(new URL('../results/train.json', import.meta.url), `${JSON.stringify({ machine, epochs, batch: BATCH, results }, null, 2)}\n`);
-console.log('| data set | train slices/epoch | s/epoch (train + val) | trainer img/s | bare step img/s | ratio (wall) | trainer img/CPU-s | bare img/CPU-s | ratio (CPU) |');
+console.log(
+  '| data set | train slices/epoch | s/epoch (train + val) | trainer img/s | bare step img/s | ratio (wall) | trainer img/CPU-s | bare img/CPU-s | ratio (CPU) |',
+);
 console.log('|---|---|---|---|---|---|---|---|---|');
-for (const r of results) console.log(`| ${r.data} | ${r.trainImages} | ${r.secondsPerEpoch.toFixed(2)} | ${r.trainerImagesPerSecond.toFixed(1)} | ${r.bareImagesPerSecond.toFixed(1)} | ${r.ratio.toFixed(3)} | ${r.trainerImagesPerCpuSecond.toFixed(2)} | ${r.bareImagesPerCpuSecond.toFixed(2)} | ${r.cpuRatio.toFixed(3)} |`);
+for (const r of results)
+  console.log(
+    `| ${r.data} | ${r.trainImages} | ${r.secondsPerEpoch.toFixed(2)} | ${r.trainerImagesPerSecond.toFixed(1)} | ${r.bareImagesPerSecond.toFixed(1)} | ${r.ratio.toFixed(3)} | ${r.trainerImagesPerCpuSecond.toFixed(2)} | ${r.bareImagesPerCpuSecond.toFixed(2)} | ${r.cpuRatio.toFixed(3)} |`,
+  );
 console.log(`machine: ${JSON.stringify(machine)}`);

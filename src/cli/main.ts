@@ -19,7 +19,29 @@ import { serveCommand } from './commands/serve.js';
  * The command table. Add a command by writing `src/cli/commands/<name>.ts` that exports a
  * {@link Command} and adding it here.
  */
-const commands: Command[] = [demoCommand, synthCommand, modelsCommand, dataInspectCommand, previewCommand, trainCommand, evalCommand, predictCommand, sweepCommand, runsCommand, runsTagCommand, runsNameCommand, runsDeleteCommand, runsExportCommand, runsImportCommand, showCommand, compareCommand, workerCommand, workerDrainCommand, workerListCommand, serveCommand];
+const commands: Command[] = [
+  demoCommand,
+  synthCommand,
+  modelsCommand,
+  dataInspectCommand,
+  previewCommand,
+  trainCommand,
+  evalCommand,
+  predictCommand,
+  sweepCommand,
+  runsCommand,
+  runsTagCommand,
+  runsNameCommand,
+  runsDeleteCommand,
+  runsExportCommand,
+  runsImportCommand,
+  showCommand,
+  compareCommand,
+  workerCommand,
+  workerDrainCommand,
+  workerListCommand,
+  serveCommand,
+];
 
 function globalUsage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

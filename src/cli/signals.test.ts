@@ -13,16 +13,46 @@ import { processAlive } from '../run-folder/run-folder.js';
 
 const bin = fileURLToPath(new URL('../../bin/alzbench.js', import.meta.url));
 
-function startTraining(data: string, runsDir: string): { child: ChildProcess; stderr: () => string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> } {
-  const child = spawn(process.execPath, [bin, 'train', '--data', data, '--task', 'binary', '--widths', '4,8', '--epochs', '10000', '--batch-size', '8', '--bootstrap', '0', '--cam-samples', '0', '--runs-dir', runsDir, '--progress', 'lines'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // As a user starts it: the launcher re-executes itself under the allocator (the test runner
-    // may already run under it, which would skip the re-exec this test is about).
-    env: { ...process.env, ALZBENCH_ALLOCATOR_SET: '' },
-  });
+function startTraining(
+  data: string,
+  runsDir: string,
+): { child: ChildProcess; stderr: () => string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> } {
+  const child = spawn(
+    process.execPath,
+    [
+      bin,
+      'train',
+      '--data',
+      data,
+      '--task',
+      'binary',
+      '--widths',
+      '4,8',
+      '--epochs',
+      '10000',
+      '--batch-size',
+      '8',
+      '--bootstrap',
+      '0',
+      '--cam-samples',
+      '0',
+      '--runs-dir',
+      runsDir,
+      '--progress',
+      'lines',
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // As a user starts it: the launcher re-executes itself under the allocator (the test runner
+      // may already run under it, which would skip the re-exec this test is about).
+      env: { ...process.env, ALZBENCH_ALLOCATOR_SET: '' },
+    },
+  );
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   return { child, stderr: () => err, exited };
 }
 

@@ -54,9 +54,16 @@ test('bad input stops the load with one error when the user chooses stop', async
 
 test('decoding errors are sorted into unreadable, truncated and not-image', async () => {
   const root = await tempDir();
-  await assert.rejects(decodeImage(join(root, 'missing.jpg')), { name: 'BadImageError', kind: 'unreadable', message: `Unreadable file: ${join(root, 'missing.jpg')} (ENOENT)` });
+  await assert.rejects(decodeImage(join(root, 'missing.jpg')), {
+    name: 'BadImageError',
+    kind: 'unreadable',
+    message: `Unreadable file: ${join(root, 'missing.jpg')} (ENOENT)`,
+  });
   await assert.rejects(decodeImage(new Uint8Array(0)), { kind: 'not-image' });
-  await assert.rejects(decodeImage(Buffer.from('GIF? no')), { kind: 'not-image', message: 'Not an image: <buffer> (unsupported image format (first bytes 47 49 46 3f))' });
+  await assert.rejects(decodeImage(Buffer.from('GIF? no')), {
+    kind: 'not-image',
+    message: 'Not an image: <buffer> (unsupported image format (first bytes 47 49 46 3f))',
+  });
 });
 
 test('BMP files decode (24-bit colour to cv2 gray, 8-bit gray palette)', async () => {

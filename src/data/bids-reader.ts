@@ -21,12 +21,21 @@ const T1W = /_T1w\.nii(\.gz)?$/;
 
 async function dirs(path: string, prefix: string): Promise<string[]> {
   const entries = await readdir(path, { withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => e.isDirectory() && e.name.startsWith(prefix)).map((e) => e.name).sort();
+  return entries
+    .filter((e) => e.isDirectory() && e.name.startsWith(prefix))
+    .map((e) => e.name)
+    .sort();
 }
 
 /** Whether `root` looks like BIDS: a participants.tsv, or sub-* folders with anat/ data. */
 export async function isBidsDataset(root: string): Promise<boolean> {
-  if (await stat(join(root, 'participants.tsv')).then((s) => s.isFile(), () => false)) return true;
+  if (
+    await stat(join(root, 'participants.tsv')).then(
+      (s) => s.isFile(),
+      () => false,
+    )
+  )
+    return true;
   for (const sub of await dirs(root, 'sub-')) {
     if ((await dirs(join(root, sub), 'anat')).length > 0) return true;
     for (const ses of await dirs(join(root, sub), 'ses-')) if ((await dirs(join(root, sub, ses), 'anat')).length > 0) return true;
@@ -88,7 +97,7 @@ export async function readBidsDataset(root: string, options: BidsOptions = {}): 
     );
   }
   const valueIn = (table: { header: string[]; rows: Map<string, string[]> } | undefined, key: string) => {
-    const index = table?.header.findIndex((h) => h === column) ?? -1;
+    const index = table?.header.indexOf(column) ?? -1;
     return index < 0 ? undefined : table!.rows.get(key)?.[index];
   };
   const items: DataItem[] = [];
@@ -118,7 +127,13 @@ export async function readBidsDataset(root: string, options: BidsOptions = {}): 
         }
         volumes.push(result.summary);
         for (const { z, raster } of result.slices) {
-          items.push({ id: `${relative(root, path)}#z=${z}`, sourceClass: label, subject: sub, ...(ses ? { session: ses } : {}), source: { kind: 'raster', raster } });
+          items.push({
+            id: `${relative(root, path)}#z=${z}`,
+            sourceClass: label,
+            subject: sub,
+            ...(ses ? { session: ses } : {}),
+            source: { kind: 'raster', raster },
+          });
         }
       }
     }

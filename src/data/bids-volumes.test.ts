@@ -27,12 +27,15 @@ test('one sample per session, labelled from participants.tsv, split by person (g
   const data = readBidsVolumes(root);
   assert.deepEqual(data.classes, ['AD', 'CN']);
   assert.equal(data.splitSource, 'participants.tsv');
-  assert.deepEqual(data.sessions.map((s) => [s.subject, s.session, s.label, s.split]), [
-    ['sub-01', 'ses-1', 1, 'train'],
-    ['sub-01', 'ses-2', 1, 'train'],
-    ['sub-02', '', 0, 'test'],
-    ['sub-03', '', 0, 'train'],
-  ]);
+  assert.deepEqual(
+    data.sessions.map((s) => [s.subject, s.session, s.label, s.split]),
+    [
+      ['sub-01', 'ses-1', 1, 'train'],
+      ['sub-01', 'ses-2', 1, 'train'],
+      ['sub-02', '', 0, 'test'],
+      ['sub-03', '', 0, 'train'],
+    ],
+  );
   // Without a split column: drawn by person, every session of a person on one side.
   const many = await bids(
     ['participant_id\tdiagnosis', ...Array.from({ length: 10 }, (_, i) => `sub-${i}\t${i % 2 ? 'AD' : 'CN'}`)],
@@ -41,7 +44,8 @@ test('one sample per session, labelled from participants.tsv, split by person (g
   const drawn = readBidsVolumes(many, { seed: 3 });
   assert.equal(drawn.splitSource, 'drawn');
   assert.equal(drawn.sessions.length, 20);
-  for (const subject of new Set(drawn.sessions.map((s) => s.subject))) assert.equal(new Set(drawn.sessions.filter((s) => s.subject === subject).map((s) => s.split)).size, 1, subject);
+  for (const subject of new Set(drawn.sessions.map((s) => s.subject)))
+    assert.equal(new Set(drawn.sessions.filter((s) => s.subject === subject).map((s) => s.split)).size, 1, subject);
   for (const cls of [0, 1]) assert.equal(new Set(drawn.sessions.filter((s) => s.label === cls && s.split === 'test').map((s) => s.subject)).size, 1);
   assert.deepEqual(readBidsVolumes(many, { seed: 3 }).sessions, drawn.sessions);
 });

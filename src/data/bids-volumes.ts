@@ -57,38 +57,54 @@ function error(root: string, what: string, hint: string): AlzbenchError {
  */
 export function readBidsVolumes(root: string, options: ReadBidsOptions = {}): BidsVolumeDataset {
   const tsvPath = join(root, 'participants.tsv');
-  if (!existsSync(tsvPath)) throw error(root, 'no participants.tsv', 'a BIDS data set lists its people and their group in participants.tsv (participant_id, group)');
-  const lines = readFileSync(tsvPath, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
+  if (!existsSync(tsvPath))
+    throw error(root, 'no participants.tsv', 'a BIDS data set lists its people and their group in participants.tsv (participant_id, group)');
+  const lines = readFileSync(tsvPath, 'utf8')
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '');
   const header = lines[0]!.split('\t').map((h) => h.trim());
   const idColumn = header.indexOf('participant_id');
   const labelName = options.labelColumn ?? (header.includes('group') ? 'group' : 'diagnosis');
   const labelColumn = header.indexOf(labelName);
   const splitColumn = header.indexOf('split');
-  if (idColumn < 0 || labelColumn < 0) throw error(root, `participants.tsv has columns ${header.join(', ')}; expected participant_id and ${labelName}`, 'name the class column with labelColumn');
+  if (idColumn < 0 || labelColumn < 0)
+    throw error(root, `participants.tsv has columns ${header.join(', ')}; expected participant_id and ${labelName}`, 'name the class column with labelColumn');
   const people = new Map<string, { label: string; split?: string }>();
   lines.slice(1).forEach((line, i) => {
     const cells = line.split('\t').map((c) => c.trim());
     const id = cells[idColumn] ?? '';
     const label = cells[labelColumn] ?? '';
-    if (!/^sub-[A-Za-z0-9]+$/.test(id) || label === '' || label === 'n/a') throw error(root, `participants.tsv row ${i + 2}: participant_id "${id}", ${labelName} "${label}"`, 'every row needs a sub-<label> id and a class');
+    if (!/^sub-[A-Za-z0-9]+$/.test(id) || label === '' || label === 'n/a')
+      throw error(root, `participants.tsv row ${i + 2}: participant_id "${id}", ${labelName} "${label}"`, 'every row needs a sub-<label> id and a class');
     const split = splitColumn >= 0 ? cells[splitColumn] : undefined;
-    if (split !== undefined && !['train', 'val', 'test'].includes(split)) throw error(root, `participants.tsv row ${i + 2}: split "${split}"`, 'split is train, val or test');
+    if (split !== undefined && !['train', 'val', 'test'].includes(split))
+      throw error(root, `participants.tsv row ${i + 2}: split "${split}"`, 'split is train, val or test');
     people.set(id, { label, ...(split === undefined ? {} : { split }) });
   });
   const classes = options.classes ?? [...new Set([...people.values()].map((p) => p.label))].sort();
-  for (const [id, p] of people) if (!classes.includes(p.label)) throw error(root, `${id} has ${labelName} "${p.label}", not one of ${classes.join(', ')}`, 'list every class in classes');
+  for (const [id, p] of people)
+    if (!classes.includes(p.label)) throw error(root, `${id} has ${labelName} "${p.label}", not one of ${classes.join(', ')}`, 'list every class in classes');
 
   const scans: { subject: string; session: string; path: string }[] = [];
-  for (const subject of readdirSync(root).filter((n) => /^sub-[A-Za-z0-9]+$/.test(n)).sort()) {
-    const sessions = readdirSync(join(root, subject)).filter((n) => n.startsWith('ses-')).sort();
+  for (const subject of readdirSync(root)
+    .filter((n) => /^sub-[A-Za-z0-9]+$/.test(n))
+    .sort()) {
+    const sessions = readdirSync(join(root, subject))
+      .filter((n) => n.startsWith('ses-'))
+      .sort();
     for (const session of sessions.length ? sessions : ['']) {
       const anat = join(root, subject, session, 'anat');
       if (!existsSync(anat)) continue;
-      for (const file of readdirSync(anat).filter((f) => /_T1w\.nii(\.gz)?$/.test(f)).sort()) scans.push({ subject, session, path: join(anat, file) });
+      for (const file of readdirSync(anat)
+        .filter((f) => /_T1w\.nii(\.gz)?$/.test(f))
+        .sort())
+        scans.push({ subject, session, path: join(anat, file) });
     }
     if (!people.has(subject)) throw error(root, `${subject} has scans but no row in participants.tsv`, 'add the person (and their group) to participants.tsv');
   }
-  for (const id of people.keys()) if (!scans.some((s) => s.subject === id)) throw error(root, `${id} is listed in participants.tsv but has no anat/*_T1w.nii[.gz]`, 'remove the row or add the scan');
+  for (const id of people.keys())
+    if (!scans.some((s) => s.subject === id))
+      throw error(root, `${id} is listed in participants.tsv but has no anat/*_T1w.nii[.gz]`, 'remove the row or add the scan');
 
   const splits = new Map<string, 'train' | 'val' | 'test'>();
   let splitSource: BidsVolumeDataset['splitSource'] = 'participants.tsv';
@@ -99,7 +115,12 @@ export function readBidsVolumes(root: string, options: ReadBidsOptions = {}): Bi
     // Stratified by class, by person: each class's people are shuffled, then cut.
     const rng = createRng(options.seed ?? 0, 'bids-split');
     for (const cls of classes) {
-      const members = rng.shuffle([...people].filter(([, p]) => p.label === cls).map(([id]) => id).sort());
+      const members = rng.shuffle(
+        [...people]
+          .filter(([, p]) => p.label === cls)
+          .map(([id]) => id)
+          .sort(),
+      );
       const nTest = Math.round(members.length * (options.testFraction ?? 0.2));
       const nVal = Math.round(members.length * (options.valFraction ?? 0.2));
       members.forEach((id, k) => splits.set(id, k < nTest ? 'test' : k < nTest + nVal ? 'val' : 'train'));

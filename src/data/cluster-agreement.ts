@@ -4,7 +4,10 @@
  * Retrieval, 16.3).
  */
 
-function contingency(truth: readonly (string | number)[], predicted: readonly (string | number)[]): { cells: Map<string, number>; rows: Map<string | number, number>; cols: Map<string | number, number> } {
+function contingency(
+  truth: readonly (string | number)[],
+  predicted: readonly (string | number)[],
+): { cells: Map<string, number>; rows: Map<string | number, number>; cols: Map<string | number, number> } {
   if (truth.length !== predicted.length) throw new Error(`cluster agreement: ${truth.length} true labels but ${predicted.length} predicted`);
   const cells = new Map<string, number>();
   const rows = new Map<string | number, number>();

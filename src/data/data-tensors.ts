@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Tensor } from '../torch/tensor.js';
+import type { Tensor } from '../torch/tensor.js';
 import { tensor } from '../torch/creation.js';
 import { tidy } from '../torch/scope.js';
 import { interpolateBilinear } from '../nn/functional.js';
@@ -117,7 +117,9 @@ export async function loadTrainingData(options: LoadDataOptions): Promise<Traini
     ...(options.subjectPattern ? { subjectPattern: options.subjectPattern } : {}),
   });
   const subjects = dataset.subjectSource;
-  options.log?.(`data: ${dataset.layout}, ${dataset.items.length} slices listed; subjects: ${subjects && subjects.kind !== 'none' ? `${subjects.subjects} from ${subjects.kind}` : 'none'}`);
+  options.log?.(
+    `data: ${dataset.layout}, ${dataset.items.length} slices listed; subjects: ${subjects && subjects.kind !== 'none' ? `${subjects.subjects} from ${subjects.kind}` : 'none'}`,
+  );
   const prepared = await prepareDataset(dataset, {
     ...(options.task === 'auto' ? {} : { task: options.task }),
     seed: options.splitSeed,

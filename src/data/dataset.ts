@@ -4,7 +4,16 @@ import type { Raster } from '../preprocess/raster.js';
 export type SplitName = 'train' | 'val' | 'test';
 
 /** The data set layouts alzbench recognises. */
-export type LayoutKind = 'kaggle-4class' | 'kaggle-binary' | 'preprocessed-128' | 'class-folders' | 'parquet' | 'nifti-csv' | 'bids' | 'oasis' | 'volume-folders';
+export type LayoutKind =
+  | 'kaggle-4class'
+  | 'kaggle-binary'
+  | 'preprocessed-128'
+  | 'class-folders'
+  | 'parquet'
+  | 'nifti-csv'
+  | 'bids'
+  | 'oasis'
+  | 'volume-folders';
 
 /** Where an item's pixels come from. */
 export type ItemSource =

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
-import { decodeImage, BadImageError } from './decode-image.js';
+import { decodeImage, type BadImageError } from './decode-image.js';
 import { decodeImageCv } from './decode-cv.js';
 import { probeImage } from './image-header.js';
 import { sourcePath } from '../testing/tensor-helpers.js';
@@ -46,8 +46,13 @@ function gray16Png(width: number, height: number, values: number[]): Buffer {
 /** BMP files whose V2+ header bit-field masks Debian's OpenCV 4.6 ignores; decoded by libnsbmp instead. */
 const BITFIELD_V2 = new Set(['bmp-questionable/rgb32bf-xbgr.bmp', 'bmp-questionable/rgba32.bmp', 'bmp-questionable/rgba32h56.bmp']);
 
-test('every BMP-suite file (all depths, RLE, OS/2, V4/V5) and the PNG edge files decode to cv2.imread GRAYSCALE pixels', { skip: noCases || noCv }, async () => {
-  const expected = JSON.parse(readFileSync(join(CASE11, 'expected/cv2_gray.json'), 'utf8')) as Record<string, { cv2_gray_wxh?: string; cv2_gray_mean?: number }>;
+test('every BMP-suite file (all depths, RLE, OS/2, V4/V5) and the PNG edge files decode to cv2.imread GRAYSCALE pixels', {
+  skip: noCases || noCv,
+}, async () => {
+  const expected = JSON.parse(readFileSync(join(CASE11, 'expected/cv2_gray.json'), 'utf8')) as Record<
+    string,
+    { cv2_gray_wxh?: string; cv2_gray_mean?: number }
+  >;
   let exact = 0;
   for (const [rel, want] of Object.entries(expected)) {
     if (!want.cv2_gray_wxh || rel === 'png/i_trns.png') continue;
@@ -72,12 +77,16 @@ test('every BMP-suite file (all depths, RLE, OS/2, V4/V5) and the PNG edge files
   assert.equal(exact, 23 + 3 + 5); // 23 good BMPs, 3 questionable, 5 PNGs
 });
 
-test('a 16-bit PNG holding 8-bit values keeps its picture (cv2 would make it black) and says so; full-range 16-bit follows cv2', { skip: noCases || noCv }, async () => {
+test('a 16-bit PNG holding 8-bit values keeps its picture (cv2 would make it black) and says so; full-range 16-bit follows cv2', {
+  skip: noCases || noCv,
+}, async () => {
   const notes: string[] = [];
   const iTrns = await decodeImage(join(CASE11, 'data/png/i_trns.png'), { name: 'i_trns.png', onNote: (n) => notes.push(n) });
   const lTrns = await decodeImage(join(CASE11, 'data/png/l_trns.png'));
   assert.ok(Buffer.from(iTrns.data).equals(Buffer.from(lTrns.data))); // the same picture stored in 8 bits
-  assert.deepEqual(notes, ["i_trns.png: 16-bit image uses 8 of 16 bits (max 255); scaled by 255/255 to 8 bits instead of cv2's value/256, which would make it black"]);
+  assert.deepEqual(notes, [
+    "i_trns.png: 16-bit image uses 8 of 16 bits (max 255); scaled by 255/255 to 8 bits instead of cv2's value/256, which would make it black",
+  ]);
   // 12-bit values in a 16-bit PNG: scaled by 255/4095.
   const png = gray16Png(2, 2, [0, 1000, 2048, 4095]);
   const twelve = await decodeImage(png, { name: 'x.png', onNote: (n) => notes.push(n) });
@@ -85,8 +94,13 @@ test('a 16-bit PNG holding 8-bit values keeps its picture (cv2 would make it bla
   assert.match(notes[1]!, /uses 12 of 16 bits \(max 4095\); scaled by 255\/4095/);
 });
 
-test('JPEG: EXIF orientation 1-8 applied and CMYK/YCCK converted as cv2.imread does; truncated and corrupt files are named problems', { skip: noCases || noCv }, async () => {
-  const expected = JSON.parse(readFileSync(join(CASE10, 'expected/decode.json'), 'utf8')) as Record<string, { cv2_imread_gray?: { size_wxh: string; mean: number } | null }>;
+test('JPEG: EXIF orientation 1-8 applied and CMYK/YCCK converted as cv2.imread does; truncated and corrupt files are named problems', {
+  skip: noCases || noCv,
+}, async () => {
+  const expected = JSON.parse(readFileSync(join(CASE10, 'expected/decode.json'), 'utf8')) as Record<
+    string,
+    { cv2_imread_gray?: { size_wxh: string; mean: number } | null }
+  >;
   for (const rel of [...readdirSync(join(CASE10, 'data/exif')).map((f) => `exif/${f}`), 'cmyk/Channel_digital_image_CMYK_color_no_profile.jpg']) {
     const image = await decodeImage(join(CASE10, 'data', rel));
     const want = expected[rel]!.cv2_imread_gray!;
@@ -106,24 +120,38 @@ test('JPEG: EXIF orientation 1-8 applied and CMYK/YCCK converted as cv2.imread d
 });
 
 test('Git LFS pointers, AppleDouble files and HTML pages are named for what they are', async () => {
-  const pointer = Buffer.from('version https://git-lfs.github.com/spec/v1\noid sha256:e63d313d870f6aa2e08dfc11a85229086c13eec96b85bbc01f2739e335e27161\nsize 8427\n');
+  const pointer = Buffer.from(
+    'version https://git-lfs.github.com/spec/v1\noid sha256:e63d313d870f6aa2e08dfc11a85229086c13eec96b85bbc01f2739e335e27161\nsize 8427\n',
+  );
   await assert.rejects(decodeImage(pointer, { name: 'a.jpg' }), (error: BadImageError) => {
     assert.equal(error.kind, 'lfs-pointer');
-    assert.equal(error.message, 'Git LFS pointer instead of the image: a.jpg (Git LFS pointer, not the file itself (real file 8,427 bytes, oid sha256:e63d313d870f…); run `git lfs pull` to fetch it)');
+    assert.equal(
+      error.message,
+      'Git LFS pointer instead of the image: a.jpg (Git LFS pointer, not the file itself (real file 8,427 bytes, oid sha256:e63d313d870f…); run `git lfs pull` to fetch it)',
+    );
     return true;
   });
   const appleDouble = Buffer.concat([Buffer.from([0x00, 0x05, 0x16, 0x07, 0x00, 0x02, 0x00, 0x00]), Buffer.from('Mac OS X        ')]);
-  assert.throws(() => probeImage(appleDouble, '._x.jpg'), { kind: 'not-image', message: 'Not an image: ._x.jpg (AppleDouble metadata file (macOS "._" resource fork), not an image)' });
+  assert.throws(() => probeImage(appleDouble, '._x.jpg'), {
+    kind: 'not-image',
+    message: 'Not an image: ._x.jpg (AppleDouble metadata file (macOS "._" resource fork), not an image)',
+  });
   assert.throws(() => probeImage(Buffer.from('<!DOCTYPE html><html>'), 'x.png'), { detail: 'an HTML page (often a failed download or a login page)' });
   // A header declaring more than the limits is refused before any pixel is decoded.
   const huge = gray16Png(2, 2, [0, 1, 2, 3]);
   huge.writeUInt32BE(20000, 16);
   huge.writeUInt32BE(9000, 20);
-  await assert.rejects(decodeImage(huge, { name: 'huge.png' }), { kind: 'too-large', message: 'Image too large: huge.png (png: the header declares 20000x9000 pixels; the limit is 16384 x 16384 pixels)' });
+  await assert.rejects(decodeImage(huge, { name: 'huge.png' }), {
+    kind: 'too-large',
+    message: 'Image too large: huge.png (png: the header declares 20000x9000 pixels; the limit is 16384 x 16384 pixels)',
+  });
 });
 
 test('the fallback without the addon (sharp, libnsbmp) follows cv2: EXIF, ICC ignored, every BMP, 16-bit rule', { skip: noCases }, async () => {
-  const decode = JSON.parse(readFileSync(join(CASE10, 'expected/decode.json'), 'utf8')) as Record<string, { cv2_imread_gray?: { size_wxh: string; mean: number } | null }>;
+  const decode = JSON.parse(readFileSync(join(CASE10, 'expected/decode.json'), 'utf8')) as Record<
+    string,
+    { cv2_imread_gray?: { size_wxh: string; mean: number } | null }
+  >;
   for (const f of readdirSync(join(CASE10, 'data/exif'))) {
     const image = await decodeImage(join(CASE10, 'data/exif', f), { decoder: 'fallback' });
     const want = decode[`exif/${f}`]!.cv2_imread_gray!;
@@ -133,7 +161,10 @@ test('the fallback without the addon (sharp, libnsbmp) follows cv2: EXIF, ICC ig
   // CMYK: right size; sharp's CMYK->sRGB differs from cv2's formula (114.99 vs 123.5 mean gray).
   const cmyk = await decodeImage(join(CASE10, 'data/cmyk/Channel_digital_image_CMYK_color_no_profile.jpg'), { decoder: 'fallback' });
   assert.deepEqual([cmyk.width, cmyk.height], [500, 333]);
-  const expected = JSON.parse(readFileSync(join(CASE11, 'expected/cv2_gray.json'), 'utf8')) as Record<string, { cv2_gray_wxh?: string; cv2_gray_mean?: number }>;
+  const expected = JSON.parse(readFileSync(join(CASE11, 'expected/cv2_gray.json'), 'utf8')) as Record<
+    string,
+    { cv2_gray_wxh?: string; cv2_gray_mean?: number }
+  >;
   for (const [rel, want] of Object.entries(expected)) {
     if (!want.cv2_gray_wxh || !rel.startsWith('bmp-good/') || rel === 'bmp-good/rgb32bf.bmp') continue; // cv2's gray of rgb32bf is its own quirk (53.6; the picture is 119.9)
     const image = await decodeImage(join(CASE11, 'data', rel), { decoder: 'fallback' });
@@ -157,7 +188,11 @@ test('16-bit TIFF/PNG (full range and 12-bit), colour TIFF/PNG/BMP: cv2 4.6 valu
       const max = Math.max(...want.cv2_anydepth);
       if (name.startsWith('gray16-12bit')) {
         assert.equal(max, 4095);
-        assert.deepEqual([...image.data], want.cv2_anydepth.map((v) => Math.round((v * 255) / 4095)), `${decoder} ${name}`);
+        assert.deepEqual(
+          [...image.data],
+          want.cv2_anydepth.map((v) => Math.round((v * 255) / 4095)),
+          `${decoder} ${name}`,
+        );
         assert.match(notes[0]!, /uses 12 of 16 bits \(max 4095\); scaled by 255\/4095 to 8 bits instead of cv2's value\/256, which would make it 0\.\.15$/);
       } else if (decoder === 'auto' || name.startsWith('gray16') || name.endsWith('.bmp')) {
         assert.deepEqual([...image.data], want.cv2_gray, `${decoder} ${name}`);

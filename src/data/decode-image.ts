@@ -108,7 +108,13 @@ function decodeBmp(bytes: Uint8Array, keepColor: boolean): { width: number; heig
  * (cv2 ignores them), 16-bit gray through {@link scale16To8} (16-bit colour: sharp's /257). CMYK goes through sharp's own
  * CMYK-to-sRGB conversion, which differs from cv2's (about 9 gray levels on case 10's file).
  */
-async function decodeSharp(bytes: Uint8Array, name: string, keepColor: boolean, maxPixels: number, onNote?: (note: string) => void): Promise<{ width: number; height: number; channels: number; data: Uint8Array }> {
+async function decodeSharp(
+  bytes: Uint8Array,
+  name: string,
+  keepColor: boolean,
+  maxPixels: number,
+  onNote?: (note: string) => void,
+): Promise<{ width: number; height: number; channels: number; data: Uint8Array }> {
   const meta = await sharp(bytes, { limitInputPixels: maxPixels }).metadata();
   const cmyk = meta.space === 'cmyk';
   const image = sharp(bytes, { failOn: 'truncated', ignoreIcc: !cmyk, limitInputPixels: maxPixels }).rotate();
@@ -151,7 +157,7 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
   } catch (error) {
     const prefix = `Cannot read image ${String(input)}: `;
     const message = (error as Error).message;
-    throw new BadImageError('unreadable', name, message.startsWith(prefix) ? message.slice(prefix.length) : (error as NodeJS.ErrnoException).code ?? message);
+    throw new BadImageError('unreadable', name, message.startsWith(prefix) ? message.slice(prefix.length) : ((error as NodeJS.ErrnoException).code ?? message));
   }
   // The declared size decides before any decoder allocates (decompression bombs): first from the
   // header alone, so a bomb is named as one even when its few bytes also look truncated.
@@ -160,10 +166,12 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
   const declaredProblem = declared && declared.width > 0 && declared.height > 0 ? imageSizeProblem(declared, limits) : null;
   if (declared && declaredProblem) throw new BadImageError('too-large', name, `${declared.format}: ${declaredProblem}`);
   const header = probeImage(bytes, name);
-  if (options.formats && !options.formats.includes(header.format)) throw new BadImageError('not-image', name, `a ${header.format} image where ${options.formats.join(', ')} was expected`);
+  if (options.formats && !options.formats.includes(header.format))
+    throw new BadImageError('not-image', name, `a ${header.format} image where ${options.formats.join(', ')} was expected`);
   // TIFF and WebP sizes come from sharp's header read; a size still unknown is refused, never decoded.
   const size = header.width > 0 && header.height > 0 ? header : declared;
-  if (!size || !(size.width > 0 && size.height > 0)) throw new BadImageError('not-image', name, `${header.format}: the header declares no width and height, so the image is not decoded`);
+  if (!size || !(size.width > 0 && size.height > 0))
+    throw new BadImageError('not-image', name, `${header.format}: the header declares no width and height, so the image is not decoded`);
   const tooLarge = imageSizeProblem(size, limits);
   if (tooLarge) throw new BadImageError('too-large', name, `${header.format}: ${tooLarge}`);
   let width: number;

@@ -11,12 +11,24 @@ import { sourcePath } from '../testing/tensor-helpers.js';
 
 test('class names match by synonym, case, spaces, underscores and hyphens', () => {
   const cases: Array<[string, string]> = [
-    ['No Impairment', 'NonDemented'], ['non-demented', 'NonDemented'], ['Non_Demented', 'NonDemented'],
-    ['Very mild Dementia', 'VeryMildDemented'], ['VERY_MILD_IMPAIRMENT', 'VeryMildDemented'], ['Mild Impairment', 'MildDemented'],
-    ['Moderate Dementia', 'ModerateDemented'], ['AD', 'Alzheimer'], ['CN', 'NonAlzheimer'], ['nc', 'NonAlzheimer'],
-    ['MCI', 'MCI'], ['EMCI', 'EMCI'], ['glioma', 'glioma'],
+    ['No Impairment', 'NonDemented'],
+    ['non-demented', 'NonDemented'],
+    ['Non_Demented', 'NonDemented'],
+    ['Very mild Dementia', 'VeryMildDemented'],
+    ['VERY_MILD_IMPAIRMENT', 'VeryMildDemented'],
+    ['Mild Impairment', 'MildDemented'],
+    ['Moderate Dementia', 'ModerateDemented'],
+    ['AD', 'Alzheimer'],
+    ['CN', 'NonAlzheimer'],
+    ['nc', 'NonAlzheimer'],
+    ['MCI', 'MCI'],
+    ['EMCI', 'EMCI'],
+    ['glioma', 'glioma'],
   ];
-  assert.deepEqual(cases.map(([name]) => canonicalClass(name)), cases.map(([, want]) => want));
+  assert.deepEqual(
+    cases.map(([name]) => canonicalClass(name)),
+    cases.map(([, want]) => want),
+  );
 });
 
 test('junk is ignored and single-child wrappers at any depth are descended', async () => {
@@ -32,7 +44,10 @@ test('junk is ignored and single-child wrappers at any depth are descended', asy
   const dataset = await openDataset(root);
   assert.deepEqual([dataset.layout, dataset.items.length, dataset.problems], ['kaggle-4class', 4, []]);
   assert.deepEqual([...new Set(dataset.items.map((i) => i.sourceClass))].sort(), ['MildDemented', 'NonDemented']);
-  assert.deepEqual(dataset.notes, ['data found below wrapper folder(s): archive/Combined Dataset/', 'ignored 5 archive/desktop metadata entries (__MACOSX/, ._*, .DS_Store, Thumbs.db, desktop.ini, dot-files)']);
+  assert.deepEqual(dataset.notes, [
+    'data found below wrapper folder(s): archive/Combined Dataset/',
+    'ignored 5 archive/desktop metadata entries (__MACOSX/, ._*, .DS_Store, Thumbs.db, desktop.ini, dot-files)',
+  ]);
 });
 
 test('synonyms apply only when every class name is known: a generic set keeps its folder names', async () => {
@@ -46,22 +61,32 @@ test('synonyms apply only when every class name is known: a generic set keeps it
 test('subjects from slice file names: OASIS names, <id>_<slice> names, --subject-pattern', async () => {
   const item = (id: string) => ({ id, sourceClass: 'NonDemented', source: { kind: 'file' as const, path: id } });
   const base = { root: '/x', layout: 'kaggle-4class' as const, defaultTask: '4class', problems: [] };
-  const oasis = subjectsFromNames({ ...base, items: ['Non Demented/OAS1_0308_MR1_mpr-1_101.jpg', 'Non Demented/OAS1_0308_MR1_mpr-2_102.jpg', 'Non Demented/OAS1_0380_MR2_mpr-4_158.jpg'].map(item) });
-  assert.deepEqual([oasis.source.kind, oasis.source.subjects, oasis.dataset.items.map((i) => [i.subject, i.session])], [
-    'oasis-names',
-    2,
-    [['OAS1_0308', 'MR1'], ['OAS1_0308', 'MR1'], ['OAS1_0380', 'MR2']],
-  ]);
+  const oasis = subjectsFromNames({
+    ...base,
+    items: ['Non Demented/OAS1_0308_MR1_mpr-1_101.jpg', 'Non Demented/OAS1_0308_MR1_mpr-2_102.jpg', 'Non Demented/OAS1_0380_MR2_mpr-4_158.jpg'].map(item),
+  });
+  assert.deepEqual(
+    [oasis.source.kind, oasis.source.subjects, oasis.dataset.items.map((i) => [i.subject, i.session])],
+    [
+      'oasis-names',
+      2,
+      [
+        ['OAS1_0308', 'MR1'],
+        ['OAS1_0308', 'MR1'],
+        ['OAS1_0380', 'MR2'],
+      ],
+    ],
+  );
   const ids = subjectsFromNames({ ...base, items: ['a/sub01_045.png', 'a/sub01_046.png', 'b/sub02_045.png'].map(item) });
   assert.deepEqual([ids.source.kind, ids.dataset.items.map((i) => i.subject)], ['id-slice-names', ['sub01', 'sub01', 'sub02']]);
   // Kaggle names ("26 (19).jpg") and names whose "IDs" never repeat give no subjects.
   assert.equal(subjectsFromNames({ ...base, items: ['a/26 (19).jpg', 'a/27.jpg'].map(item) }).source.kind, 'none');
   assert.equal(subjectsFromNames({ ...base, items: ['a/scan_1.png', 'a/other_2.png'].map(item) }).source.kind, 'none');
   const pattern = subjectsFromNames({ ...base, items: ['P12-left.png', 'P12-right.png', 'P7-left.png'].map(item) }, '^(?<subject>P\\d+)-');
-  assert.deepEqual([pattern.source, pattern.dataset.items.map((i) => i.subject)], [
-    { kind: 'subject-pattern', pattern: '^(?<subject>P\\d+)-', items: 3, subjects: 2 },
-    ['P12', 'P12', 'P7'],
-  ]);
+  assert.deepEqual(
+    [pattern.source, pattern.dataset.items.map((i) => i.subject)],
+    [{ kind: 'subject-pattern', pattern: '^(?<subject>P\\d+)-', items: 3, subjects: 2 }, ['P12', 'P12', 'P7']],
+  );
   assert.throws(() => subjectsFromNames({ ...base, items: ['P12-left.png', 'x.png'].map(item) }, '^(P\\d+)'), {
     message: '--subject-pattern "^(P\\\\d+)" matches no subject in 1 of 2 file names, e.g. "x.png"',
   });
@@ -101,9 +126,18 @@ test('a Git LFS pointer with any extension in a class folder is reported as one'
   const root = await tempDir();
   await writeImage(join(root, 'AD', 'a.png'), syntheticPixels(1));
   await writeImage(join(root, 'CN', 'b.png'), syntheticPixels(2));
-  await writeFile(join(root, 'CN', 'sub-01_T1w.nii.gz'), 'version https://git-lfs.github.com/spec/v1\noid sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\nsize 4096\n');
+  await writeFile(
+    join(root, 'CN', 'sub-01_T1w.nii.gz'),
+    'version https://git-lfs.github.com/spec/v1\noid sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\nsize 4096\n',
+  );
   await writeFile(join(root, 'CN', 'notes.txt'), 'not data');
   const dataset = await openDataset(root);
-  assert.deepEqual(dataset.problems.map((p) => [p.kind, p.path]), [['not-image', join('CN', 'notes.txt')], ['lfs-pointer', join('CN', 'sub-01_T1w.nii.gz')]]);
+  assert.deepEqual(
+    dataset.problems.map((p) => [p.kind, p.path]),
+    [
+      ['not-image', join('CN', 'notes.txt')],
+      ['lfs-pointer', join('CN', 'sub-01_T1w.nii.gz')],
+    ],
+  );
   assert.match(dataset.problems[1]!.detail, /real file 4,096 bytes.*git lfs pull/);
 });

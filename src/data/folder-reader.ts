@@ -140,7 +140,8 @@ export async function readFolderDataset(given: string): Promise<Dataset | undefi
       throw new AlzbenchError(
         `Found ${sets.length} sibling folders in ${root} that each hold a full class set: ${sets.join(', ')}. They are separate sources (e.g. original and augmented images), not classes`,
         {
-          hint: `pick one and give its path, e.g. alzbench data inspect ${JSON.stringify(join(root, sets.find((s) => /orig/i.test(s)) ?? sets[0]!))}` +
+          hint:
+            `pick one and give its path, e.g. alzbench data inspect ${JSON.stringify(join(root, sets.find((s) => /orig/i.test(s)) ?? sets[0]!))}` +
             ' (augmented images are derived from the originals: mixing them across splits leaks)',
           exitCode: 2,
         },
@@ -173,7 +174,11 @@ export async function readFolderDataset(given: string): Promise<Dataset | undefi
       const id = relative(root, path);
       if (!IMAGE_EXTENSIONS.has(extname(path).toLowerCase())) {
         const pointer = await smallLfsPointer(path);
-        problems.push(pointer ? { kind: 'lfs-pointer', path: id, detail: lfsPointerDetail(pointer) } : { kind: 'not-image', path: id, detail: `not an image file name (${extname(path) || 'no extension'})` });
+        problems.push(
+          pointer
+            ? { kind: 'lfs-pointer', path: id, detail: lfsPointerDetail(pointer) }
+            : { kind: 'not-image', path: id, detail: `not an image file name (${extname(path) || 'no extension'})` },
+        );
         continue;
       }
       images++;
@@ -182,7 +187,10 @@ export async function readFolderDataset(given: string): Promise<Dataset | undefi
     if (images === 0) problems.push({ kind: 'empty-class', path: relative(root, dir) || '.', detail: 'class folder holds no images' });
   }
   junkCount += junk.count;
-  if (junkCount > 0) notes.push(`ignored ${junkCount} archive/desktop metadata entr${junkCount === 1 ? 'y' : 'ies'} (__MACOSX/, ._*, .DS_Store, Thumbs.db, desktop.ini, dot-files)`);
+  if (junkCount > 0)
+    notes.push(
+      `ignored ${junkCount} archive/desktop metadata entr${junkCount === 1 ? 'y' : 'ies'} (__MACOSX/, ._*, .DS_Store, Thumbs.db, desktop.ini, dot-files)`,
+    );
   const classNames: Record<string, string> = {};
   for (const f of folderNames) classNames[f] = classOf(f);
   return { root, ...(known ? layoutOf(folderNames) : { layout: 'class-folders' as const, defaultTask: 'folders' }), items, problems, notes, classNames };

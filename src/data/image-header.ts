@@ -46,7 +46,8 @@ function jpegHeader(b: Uint8Array, name: string): ImageHeader {
     }
     const length = u16be(b, o + 2);
     if (length < 2) throw new BadImageError('unreadable', name, `corrupt JPEG header: segment 0x${marker.toString(16)} has length ${length}`);
-    if (o + 2 + length > b.length) throw new BadImageError('truncated', name, `JPEG ends inside segment 0x${marker.toString(16)} (needs ${o + 2 + length} bytes, file has ${b.length})`);
+    if (o + 2 + length > b.length)
+      throw new BadImageError('truncated', name, `JPEG ends inside segment 0x${marker.toString(16)} (needs ${o + 2 + length} bytes, file has ${b.length})`);
     if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
       bitDepth = b[o + 4]!;
       height = u16be(b, o + 5);
@@ -75,7 +76,8 @@ function pngHeader(b: Uint8Array, name: string): ImageHeader {
     const length = u32be(b, o);
     const type = ascii(b, o + 4, 4);
     if (!/^[A-Za-z]{4}$/.test(type)) throw new BadImageError('unreadable', name, `corrupt PNG: invalid chunk type at byte ${o + 4}`);
-    if (o + 12 + length > b.length) throw new BadImageError('truncated', name, `PNG ends inside its ${type} chunk (needs ${o + 12 + length} bytes, file has ${b.length})`);
+    if (o + 12 + length > b.length)
+      throw new BadImageError('truncated', name, `PNG ends inside its ${type} chunk (needs ${o + 12 + length} bytes, file has ${b.length})`);
     if (type === 'IEND') return { format: 'png', width, height, bitDepth };
     o += 12 + length;
   }
@@ -87,7 +89,8 @@ function bmpHeader(b: Uint8Array, name: string): ImageHeader {
   if (b.length < 26) throw new BadImageError('truncated', name, 'BMP header incomplete');
   const dataOffset = u32le(b, 10);
   const headerSize = u32le(b, 14);
-  if (headerSize < 12 || 14 + headerSize > b.length) throw new BadImageError(14 + headerSize > b.length ? 'truncated' : 'unreadable', name, `BMP header size ${headerSize}`);
+  if (headerSize < 12 || 14 + headerSize > b.length)
+    throw new BadImageError(14 + headerSize > b.length ? 'truncated' : 'unreadable', name, `BMP header size ${headerSize}`);
   const os2 = headerSize === 12;
   const width = os2 ? u16le(b, 18) : i32le(b, 18);
   const height = Math.abs(os2 ? u16le(b, 20) : i32le(b, 22));

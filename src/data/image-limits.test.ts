@@ -31,9 +31,18 @@ test('imageSizeProblem: per side, in total, and an unknown (zero) size are refus
   assert.equal(imageSizeProblem({ width: 4096, height: 4096 }, UPLOAD_IMAGE_LIMITS), null);
   assert.equal(imageSizeProblem({ width: 4097, height: 10 }, UPLOAD_IMAGE_LIMITS), 'the header declares 4097x10 pixels; the limit is 4096 x 4096 pixels');
   assert.equal(imageSizeProblem({ width: 16384, height: 16384 }, DEFAULT_IMAGE_LIMITS), null);
-  assert.equal(imageSizeProblem({ width: 16384, height: 16385 }, DEFAULT_IMAGE_LIMITS), 'the header declares 16384x16385 pixels; the limit is 16384 x 16384 pixels');
-  assert.equal(imageSizeProblem({ width: 0, height: 0 }, DEFAULT_IMAGE_LIMITS), 'the header declares 0x0 pixels: the size is unknown, so the image is not decoded');
-  assert.equal(imageSizeProblem({ width: 16000, height: 16800 }, { maxSide: 20000, maxPixels: 2 ** 28 }), 'the header declares 16000x16800 pixels; the limit is 20000 per side and 268435456 pixels');
+  assert.equal(
+    imageSizeProblem({ width: 16384, height: 16385 }, DEFAULT_IMAGE_LIMITS),
+    'the header declares 16384x16385 pixels; the limit is 16384 x 16384 pixels',
+  );
+  assert.equal(
+    imageSizeProblem({ width: 0, height: 0 }, DEFAULT_IMAGE_LIMITS),
+    'the header declares 0x0 pixels: the size is unknown, so the image is not decoded',
+  );
+  assert.equal(
+    imageSizeProblem({ width: 16000, height: 16800 }, { maxSide: 20000, maxPixels: 2 ** 28 }),
+    'the header declares 16000x16800 pixels; the limit is 20000 per side and 268435456 pixels',
+  );
 });
 
 test('decodeImage refuses bombs of every format with a named too-large error, fast and without allocating', async () => {
@@ -54,9 +63,15 @@ test('decodeImage refuses bombs of every format with a named too-large error, fa
     });
   }
   // A size the CLI allows is still refused under the dashboard's limits.
-  await assert.rejects(decodeImage(await pngBomb(5000, 5000), { name: 'up', limits: UPLOAD_IMAGE_LIMITS }), { kind: 'too-large', message: 'Image too large: up (png: the header declares 5000x5000 pixels; the limit is 4096 x 4096 pixels)' });
+  await assert.rejects(decodeImage(await pngBomb(5000, 5000), { name: 'up', limits: UPLOAD_IMAGE_LIMITS }), {
+    kind: 'too-large',
+    message: 'Image too large: up (png: the header declares 5000x5000 pixels; the limit is 4096 x 4096 pixels)',
+  });
   // A JPEG frame of height 0 (size left to a DNL marker) has no known size: refused, not decoded.
-  await assert.rejects(decodeImage(await jpegBomb(64, 0), { name: 'dnl.jpg' }), { kind: 'unreadable', message: 'Unreadable file: dnl.jpg (corrupt JPEG: scan before any frame header (no image size))' });
+  await assert.rejects(decodeImage(await jpegBomb(64, 0), { name: 'dnl.jpg' }), {
+    kind: 'unreadable',
+    message: 'Unreadable file: dnl.jpg (corrupt JPEG: scan before any frame header (no image size))',
+  });
   assert.ok(Date.now() - started < 3000, `took ${Date.now() - started} ms`);
   // 65500^2 bytes would be 4 GiB; anything near a decode would show here.
   assert.ok(process.memoryUsage().rss - before < 100 * 2 ** 20, `rss grew by ${((process.memoryUsage().rss - before) / 2 ** 20).toFixed(0)} MiB`);
@@ -70,7 +85,10 @@ test('a data set holding a bomb reports it as a too-large problem and loads the 
   await writeFile(join(root, 'MildDemented', 'bomb.jpg'), await jpegBomb(65500, 65500));
   const { loaded, problems } = await loadItems(await openDataset(root));
   assert.equal(loaded.length, 3);
-  assert.deepEqual(problems.map((p) => [p.kind, p.path]), [['too-large', join('MildDemented', 'bomb.jpg')]]);
+  assert.deepEqual(
+    problems.map((p) => [p.kind, p.path]),
+    [['too-large', join('MildDemented', 'bomb.jpg')]],
+  );
 });
 
 test('volumeSizeProblem and the NIfTI reader refuse declared dims beyond the volume limits', async () => {
@@ -91,11 +109,14 @@ test('volumeSizeProblem and the NIfTI reader refuse declared dims beyond the vol
   await writeFile(join(root, 'bomb.nii'), header);
   await writeFile(join(root, 'subjects.csv'), 'subject_id,path,diagnosis\nS1,bomb.nii,NonDemented\n');
   const dataset = await openDataset(root);
-  assert.deepEqual(dataset.problems.map((p) => [p.kind, p.path, p.detail]), [
-    ['too-large', 'bomb.nii', 'the header declares 30000x30000x30000 voxels; the limit is 2048 per axis and 268435456 voxels'],
-  ]);
+  assert.deepEqual(
+    dataset.problems.map((p) => [p.kind, p.path, p.detail]),
+    [['too-large', 'bomb.nii', 'the header declares 30000x30000x30000 voxels; the limit is 2048 per axis and 268435456 voxels']],
+  );
   // The synthetic-data template reader applies the same limit.
-  assert.throws(() => readNifti(join(root, 'bomb.nii')), { message: `${join(root, 'bomb.nii')}: volume too large: the header declares 30000x30000x30000 voxels; the limit is 2048 per axis and 268435456 voxels` });
+  assert.throws(() => readNifti(join(root, 'bomb.nii')), {
+    message: `${join(root, 'bomb.nii')}: volume too large: the header declares 30000x30000x30000 voxels; the limit is 2048 per axis and 268435456 voxels`,
+  });
 });
 
 test('a parquet data set whose image bytes are a bomb reports that row as too-large and loads the others', async () => {
@@ -116,6 +137,12 @@ test('a parquet data set whose image bytes are a bomb reports that row as too-la
   });
   await writeFile(join(root, 'train-00000-of-00001.parquet'), new Uint8Array(buffer));
   const { loaded, problems } = await loadItems(await openDataset(root));
-  assert.deepEqual(loaded.map((l) => [l.item.id, l.image.width, l.image.height]), [['train-00000-of-00001.parquet#0', 16, 16]]);
-  assert.deepEqual(problems.map((p) => [p.kind, p.path, p.detail]), [['too-large', 'train-00000-of-00001.parquet#1', 'jpeg: the header declares 65500x65500 pixels; the limit is 16384 x 16384 pixels']]);
+  assert.deepEqual(
+    loaded.map((l) => [l.item.id, l.image.width, l.image.height]),
+    [['train-00000-of-00001.parquet#0', 16, 16]],
+  );
+  assert.deepEqual(
+    problems.map((p) => [p.kind, p.path, p.detail]),
+    [['too-large', 'train-00000-of-00001.parquet#1', 'jpeg: the header declares 65500x65500 pixels; the limit is 16384 x 16384 pixels']],
+  );
 });

@@ -131,7 +131,9 @@ export function imageSizeProblem(size: { width: number; height: number }, limits
 
 /** e.g. `4096 x 4096 pixels` or `20000 per side and 268435456 pixels`. */
 export function describeImageLimits(limits: ImageLimits): string {
-  return limits.maxSide * limits.maxSide === limits.maxPixels ? `${limits.maxSide} x ${limits.maxSide} pixels` : `${limits.maxSide} per side and ${limits.maxPixels} pixels`;
+  return limits.maxSide * limits.maxSide === limits.maxPixels
+    ? `${limits.maxSide} x ${limits.maxSide} pixels`
+    : `${limits.maxSide} per side and ${limits.maxPixels} pixels`;
 }
 
 /**

@@ -29,7 +29,8 @@ function texturedSlice(seed: number, width = 64, height = 72): Uint8Array {
     for (let x = 0; x < width; x++) {
       if (((x - width / 2) / 26) ** 2 + ((y - height / 2) / 30) ** 2 >= 1) continue;
       let sum = 0;
-      for (let dy = -2; dy <= 2; dy++) for (let dx = -2; dx <= 2; dx++) sum += noise[Math.min(height - 1, Math.max(0, y + dy)) * width + Math.min(width - 1, Math.max(0, x + dx))]!;
+      for (let dy = -2; dy <= 2; dy++)
+        for (let dx = -2; dx <= 2; dx++) sum += noise[Math.min(height - 1, Math.max(0, y + dy)) * width + Math.min(width - 1, Math.max(0, x + dx))]!;
       out[y * width + x] = Math.max(20, Math.min(255, Math.round(130 + 800 * (sum / 25 - 0.5))));
     }
   }
@@ -57,7 +58,13 @@ test('a planted exact duplicate and a planted near-duplicate across train/test a
   const test = closeToTrain.find((c) => c.split === 'test')!;
   assert.deepEqual([test.items, test.withCloseTrainItem], [14, 2]);
   assert.equal(twins.unit, 'slice');
-  assert.deepEqual(twins.subjects.filter((s) => s.twin && s.split === 'test').map((s) => s.subject).sort(), [join('test', 'MildDemented', 'like m3.png'), join('test', 'NonDemented', 'copy of n2.png')]);
+  assert.deepEqual(
+    twins.subjects
+      .filter((s) => s.twin && s.split === 'test')
+      .map((s) => s.subject)
+      .sort(),
+    [join('test', 'MildDemented', 'like m3.png'), join('test', 'NonDemented', 'copy of n2.png')],
+  );
   assert.equal(memoryStats().tensors, tensors);
 });
 
@@ -65,7 +72,11 @@ test('the audit flags no test subject of a subject-disjoint synthetic split and 
   const tensors = memoryStats().tensors;
   const root = await tempDir();
   await generateDataset({ out: root, subjects: 10, seed: 11, testFraction: 0.3 });
-  const rows = (await readFile(join(root, 'subjects.csv'), 'utf8')).trim().split('\n').slice(1).map((l) => l.split(','));
+  const rows = (await readFile(join(root, 'subjects.csv'), 'utf8'))
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(','));
   const signatures = (await Promise.all(rows.map((r) => decodeImage(join(root, r[0]!))))).map(sliceSignature);
   const pairs = candidatePairs(signatures, 6);
   const audit = (split: (r: string[]) => 'train' | 'test') => {
@@ -75,7 +86,11 @@ test('the audit flags no test subject of a subject-disjoint synthetic split and 
   const disjoint = audit((r) => (r[3] === 'test' ? 'test' : 'train'));
   assert.equal(disjoint.unit, 'subject');
   assert.ok(disjoint.subjects.length >= 2);
-  assert.deepEqual(disjoint.subjects.filter((s) => s.twin), [], 'different people are not twins');
+  assert.deepEqual(
+    disjoint.subjects.filter((s) => s.twin),
+    [],
+    'different people are not twins',
+  );
   // Slice-level split: every subject has its neighbouring slices in train.
   const leaky = audit((r) => (Number(r[4]) % 4 === 1 ? 'test' : 'train'));
   assert.equal(leaky.subjects.length, 10);

@@ -119,7 +119,11 @@ export function trainTwinPairs(entries: readonly Pick<AuditEntry, 'split'>[], si
   const train: number[] = [];
   const held: number[] = [];
   entries.forEach((e, i) => (e.split === 'train' ? train : held).push(i));
-  const found = coarseNeighbours(held.map((i) => signatures[i]!), train.map((i) => signatures[i]!), neighbours);
+  const found = coarseNeighbours(
+    held.map((i) => signatures[i]!),
+    train.map((i) => signatures[i]!),
+    neighbours,
+  );
   const pairs: SlicePair[] = [];
   found.forEach((row, q) => {
     const b = held[q]!;
@@ -134,8 +138,8 @@ const pairKey = (a: SplitName, b: SplitName) => (PAIR_ORDER.indexOf(a) <= PAIR_O
 function report(entries: readonly AuditEntry[], pairs: ReadonlyArray<{ a: number; b: number; distance: number }>, examples: number): DuplicateReport {
   const withinSplit: Partial<Record<SplitName, number>> = {};
   const acrossSplits: Record<string, number> = {};
-  const across: typeof pairs[number][] = [];
-  const within: typeof pairs[number][] = [];
+  const across: (typeof pairs)[number][] = [];
+  const within: (typeof pairs)[number][] = [];
   for (const p of pairs) {
     const sa = entries[p.a]!.split;
     const sb = entries[p.b]!.split;
@@ -216,7 +220,13 @@ export function auditLeakage(
     }
     closeToTrain.push({ split, items: members, withCloseTrainItem: close.size, share: Math.round((close.size / members) * 1000) / 1000 });
   }
-  const unit = options.unit ?? (entries.length > 0 && entries.every((e) => e.group !== undefined) ? (entries.every((e) => e.group!.startsWith('pseudo:')) ? 'pseudo-subject' : 'subject') : 'slice');
+  const unit =
+    options.unit ??
+    (entries.length > 0 && entries.every((e) => e.group !== undefined)
+      ? entries.every((e) => e.group!.startsWith('pseudo:'))
+        ? 'pseudo-subject'
+        : 'subject'
+      : 'slice');
   const rule: TwinRule = {
     twinDistance: nearThreshold,
     minTwinSlices,
@@ -246,7 +256,7 @@ function checkTwins(
   const units = new Map<string, { split: SplitName; members: number[] }>();
   entries.forEach((e, i) => {
     if (e.split === 'train') return;
-    const key = unit === 'slice' ? e.id : e.group ?? e.id;
+    const key = unit === 'slice' ? e.id : (e.group ?? e.id);
     const u = units.get(`${e.split}\u0000${key}`);
     if (u) u.members.push(i);
     else units.set(`${e.split}\u0000${key}`, { split: e.split, members: [i] });

@@ -90,8 +90,13 @@ export function countProblems(problems: readonly Problem[]): Record<string, numb
 
 /** The error for `--on-bad stop`: counts by kind and the first few paths, with a hint. */
 export function badInputError(problems: readonly Problem[]): AlzbenchError {
-  const counts = Object.entries(countProblems(problems)).map(([k, n]) => `${n} ${k}`).join(', ');
-  const first = problems.slice(0, 5).map((p) => `  ${p.kind}: ${p.path} (${p.detail})`).join('\n');
+  const counts = Object.entries(countProblems(problems))
+    .map(([k, n]) => `${n} ${k}`)
+    .join(', ');
+  const first = problems
+    .slice(0, 5)
+    .map((p) => `  ${p.kind}: ${p.path} (${p.detail})`)
+    .join('\n');
   const lfs = problems.some((p) => p.kind === 'lfs-pointer');
   return new AlzbenchError(`Bad input in the data set (${counts}):\n${first}${problems.length > 5 ? `\n  ... and ${problems.length - 5} more` : ''}`, {
     hint: `${lfs ? `${LFS_HINT}; ` : ''}fix or remove these files, or pass --on-bad skip to leave them out`,

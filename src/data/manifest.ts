@@ -53,7 +53,10 @@ export async function readManifest(path: string): Promise<SplitManifest> {
  * Compares a manifest with the data set as it is now: files missing, files whose content hash
  * changed, and files that are new. A run repeats exactly only when all three are empty.
  */
-export function compareManifest(manifest: SplitManifest, current: ReadonlyArray<{ file: string; hash: string }>): {
+export function compareManifest(
+  manifest: SplitManifest,
+  current: ReadonlyArray<{ file: string; hash: string }>,
+): {
   missing: string[];
   changed: string[];
   added: string[];

@@ -35,7 +35,9 @@ export function coarseNeighbours(queries: readonly SliceSignature[], pool: reado
       const q = new Float32Array((end - start) * dims);
       for (let i = start; i < end; i++) q.set(queries[i]!.coarse, (i - start) * dims);
       tidy(() => {
-        const [, index] = tensor(q, { shape: [end - start, dims] }).matmul(poolT).topk(take, 1);
+        const [, index] = tensor(q, { shape: [end - start, dims] })
+          .matmul(poolT)
+          .topk(take, 1);
         const flat = index.toNumbers();
         for (let r = 0; r < end - start; r++) {
           const row = flat.slice(r * take, (r + 1) * take).filter((j) => !(self && j === start + r));

@@ -105,10 +105,13 @@ export async function readOasisDataset(root: string, scans: readonly OasisScan[]
   const demographics = await readDemographics(root);
   if (!demographics) {
     const xlsx = (await readdir(root)).find((n) => /\.xlsx?$/i.test(n));
-    throw new AlzbenchError(`OASIS sessions found in ${root} (${scans.length}, e.g. ${scans[0]!.key}) but no demographic CSV with an ID (or MRI ID) column and a CDR column`, {
-      hint: `${xlsx ? `save ${xlsx} as CSV, or ` : ''}put oasis_cross-sectional.csv (OASIS-1) or oasis_longitudinal.csv (OASIS-2) in that folder`,
-      exitCode: 2,
-    });
+    throw new AlzbenchError(
+      `OASIS sessions found in ${root} (${scans.length}, e.g. ${scans[0]!.key}) but no demographic CSV with an ID (or MRI ID) column and a CDR column`,
+      {
+        hint: `${xlsx ? `save ${xlsx} as CSV, or ` : ''}put oasis_cross-sectional.csv (OASIS-1) or oasis_longitudinal.csv (OASIS-2) in that folder`,
+        exitCode: 2,
+      },
+    );
   }
   const items: DataItem[] = [];
   const problems: Problem[] = [];
@@ -117,7 +120,12 @@ export async function readOasisDataset(root: string, scans: readonly OasisScan[]
     const value = demographics.cdr.get(scan.key);
     const label = cdrClass(parseDecimal(value));
     if (!label) {
-      const why = value === undefined ? `${scan.key} is not in ${demographics.file}` : value === '' ? `no CDR for ${scan.key} in ${demographics.file} (OASIS-1 gives none for its controls under 60)` : `CDR "${value}" is not one of 0, 0.5, 1, 2, 3`;
+      const why =
+        value === undefined
+          ? `${scan.key} is not in ${demographics.file}`
+          : value === ''
+            ? `no CDR for ${scan.key} in ${demographics.file} (OASIS-1 gives none for its controls under 60)`
+            : `CDR "${value}" is not one of 0, 0.5, 1, 2, 3`;
       problems.push({ kind: 'unlabelled', path: relative(root, scan.path), detail: why });
       continue;
     }

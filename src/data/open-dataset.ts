@@ -53,20 +53,28 @@ export async function openDataset(root: string, options: OpenOptions = {}): Prom
   if ((await findParquetFiles(root)).length > 0) return withSubjects(await readParquetDataset(root, options.labelNames), options.subjectPattern);
   const csv = await findNiftiCsv(root);
   if (csv) return withSubjects(await readNiftiDataset(root, csv, volumeOptions(options)), options.subjectPattern);
-  if (await isBidsDataset(root)) return withSubjects(await readBidsDataset(root, { ...volumeOptions(options), ...(options.diagnosisColumn ? { diagnosisColumn: options.diagnosisColumn } : {}) }), options.subjectPattern);
+  if (await isBidsDataset(root))
+    return withSubjects(
+      await readBidsDataset(root, { ...volumeOptions(options), ...(options.diagnosisColumn ? { diagnosisColumn: options.diagnosisColumn } : {}) }),
+      options.subjectPattern,
+    );
   const oasis = await findOasisSessions(root);
   const volumeFolders = await findVolumeClassFolders(root);
   // OASIS names inside class folders (AD/OAS1_0001_MR1.nii.gz) without OASIS's demographic table:
   // the folders give the classes. OASIS's own folders (disc1/, OAS2_RAW_PART1/, sessions) are not classes.
   const oasisFolders = volumeFolders?.some((c) => /^(disc\d+|OAS[12]_\d{4}_MR\d+|OAS2_RAW_PART\d+)$/i.test(c.folder)) ?? true;
-  if (oasis.length > 0 && (oasisFolders || (await hasOasisDemographics(root)))) return withSubjects(await readOasisDataset(root, oasis, volumeOptions(options)), options.subjectPattern);
+  if (oasis.length > 0 && (oasisFolders || (await hasOasisDemographics(root))))
+    return withSubjects(await readOasisDataset(root, oasis, volumeOptions(options)), options.subjectPattern);
   if (volumeFolders) return withSubjects(await readVolumeFolderDataset(root, volumeFolders, volumeOptions(options)), options.subjectPattern);
   const folders = await readFolderDataset(root);
   if (folders && folders.items.length > 0) {
     // A subjects.csv beside the class folders (as `alzbench synth` writes) gives subject IDs.
     const { dataset, matched } = await attachSubjects(folders);
     if (matched > 0 && options.subjectPattern === undefined) {
-      return { ...dataset, subjectSource: { kind: 'subjects-csv', items: matched, subjects: new Set(dataset.items.map((i) => i.subject).filter((s) => s !== undefined)).size } };
+      return {
+        ...dataset,
+        subjectSource: { kind: 'subjects-csv', items: matched, subjects: new Set(dataset.items.map((i) => i.subject).filter((s) => s !== undefined)).size },
+      };
     }
     return withSubjects(dataset, options.subjectPattern);
   }
@@ -79,7 +87,15 @@ export async function openDataset(root: string, options: OpenOptions = {}): Prom
 function withSubjects(dataset: Dataset, pattern: string | undefined): Dataset {
   const given = dataset.items.filter((i) => i.subject !== undefined);
   if (given.length > 0 && pattern === undefined) {
-    return { ...dataset, subjectSource: { kind: 'reader', ...(dataset.subjectSourceDetail ? { detail: dataset.subjectSourceDetail } : {}), items: given.length, subjects: new Set(given.map((i) => i.subject)).size } };
+    return {
+      ...dataset,
+      subjectSource: {
+        kind: 'reader',
+        ...(dataset.subjectSourceDetail ? { detail: dataset.subjectSourceDetail } : {}),
+        items: given.length,
+        subjects: new Set(given.map((i) => i.subject)).size,
+      },
+    };
   }
   const { dataset: named, source } = subjectsFromNames(dataset, pattern);
   return { ...named, subjectSource: source };

@@ -20,7 +20,9 @@ export function decodeParquetRows(file: string, bytes: Uint8Array, timeoutMs = 1
     const worker = new Worker(WORKER, { workerData: bytes });
     const timer = setTimeout(() => {
       void worker.terminate();
-      reject(new AlzbenchError(`${file}: decoding took longer than ${(timeoutMs / 1000).toFixed(0)} s and was stopped (a damaged parquet file?)`, { exitCode: 2 }));
+      reject(
+        new AlzbenchError(`${file}: decoding took longer than ${(timeoutMs / 1000).toFixed(0)} s and was stopped (a damaged parquet file?)`, { exitCode: 2 }),
+      );
     }, timeoutMs);
     worker.once('message', (message: { rows?: Array<Record<string, unknown>>; error?: string }) => {
       clearTimeout(timer);

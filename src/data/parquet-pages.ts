@@ -164,7 +164,10 @@ export function checkParquetPages(file: string, bytes: Uint8Array, metadata: Pag
       const start = Number(meta.dictionary_page_offset ?? meta.data_page_offset);
       const end = start + Number(meta.total_compressed_size);
       const fail = (at: number, problem: string) =>
-        new AlzbenchError(`${file} is a damaged parquet file: column ${name}, page at byte ${at}: ${problem}`, { exitCode: 2, hint: 'the file is damaged; download or export it again' });
+        new AlzbenchError(`${file} is a damaged parquet file: column ${name}, page at byte ${at}: ${problem}`, {
+          exitCode: 2,
+          hint: 'the file is damaged; download or export it again',
+        });
       if (!(Number.isSafeInteger(start) && start >= 4 && Number.isSafeInteger(end) && end <= bytes.length && end >= start)) {
         throw fail(start, `the column chunk [${start}, ${end}) lies outside the file's ${bytes.length} bytes`);
       }
@@ -178,8 +181,10 @@ export function checkParquetPages(file: string, bytes: Uint8Array, metadata: Pag
         } catch (error) {
           throw fail(pos, `unreadable page header (${(error as Error).message})`);
         }
-        if (header.compressedSize < 0 || reader.pos + header.compressedSize > end) throw fail(pos, `its ${header.compressedSize} bytes run past the column chunk`);
-        if (header.uncompressedSize < 0 || header.uncompressedSize > maxPageBytes) throw fail(pos, `it declares ${header.uncompressedSize} uncompressed bytes (limit ${maxPageBytes})`);
+        if (header.compressedSize < 0 || reader.pos + header.compressedSize > end)
+          throw fail(pos, `its ${header.compressedSize} bytes run past the column chunk`);
+        if (header.uncompressedSize < 0 || header.uncompressedSize > maxPageBytes)
+          throw fail(pos, `it declares ${header.uncompressedSize} uncompressed bytes (limit ${maxPageBytes})`);
         if (header.numValues < 0 || header.numValues > declared) throw fail(pos, `it declares ${header.numValues} values; the column chunk has ${declared}`);
         if (header.type !== 2) values += header.numValues; // 2 = DICTIONARY_PAGE
         pos = reader.pos + header.compressedSize;

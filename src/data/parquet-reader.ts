@@ -79,7 +79,14 @@ export async function readParquetDataset(root: string, labelNames?: readonly str
   const files = await findParquetFiles(root);
   // The Hub's auto-converted layout has one folder per config (`default/`, `augmented/`, ...): each is
   // a whole data set, so more than one is a choice for the user, not one pool.
-  const configs = [...new Set(files.map((f) => relative(root, f).split(/[\\/]/)).filter((p) => p.length >= 3 && splitOfFolder(p[p.length - 2]!) !== undefined).map((p) => p.slice(0, -2).join('/')))];
+  const configs = [
+    ...new Set(
+      files
+        .map((f) => relative(root, f).split(/[\\/]/))
+        .filter((p) => p.length >= 3 && splitOfFolder(p[p.length - 2]!) !== undefined)
+        .map((p) => p.slice(0, -2).join('/')),
+    ),
+  ];
   if (configs.length >= 2) {
     throw new AlzbenchError(`Found ${configs.length} parquet configs in ${root}, each a whole data set: ${configs.join(', ')}`, {
       hint: `pick one and give its path, e.g. alzbench data inspect ${JSON.stringify(join(root, configs.includes('default') ? 'default' : configs[0]!))}`,

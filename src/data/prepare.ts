@@ -86,7 +86,11 @@ export async function prepareDataset(dataset: Dataset, options: PrepareOptions =
   if (options.slicesPerScan !== undefined && !(Number.isInteger(options.slicesPerScan) && options.slicesPerScan >= 1)) {
     throw invalid('positive integer', 'slices per scan', options.slicesPerScan);
   }
-  const { loaded, problems, notes: decodeNotes } = await loadItems(dataset, {
+  const {
+    loaded,
+    problems,
+    notes: decodeNotes,
+  } = await loadItems(dataset, {
     ...(options.onBad ? { onBad: options.onBad } : {}),
     onProgress: (done, total) => options.onProgress?.(`decoded ${done}/${total}`),
   });
@@ -115,7 +119,11 @@ export async function prepareDataset(dataset: Dataset, options: PrepareOptions =
     for (const k of kept) counts.set(k.item.subject!, (counts.get(k.item.subject!) ?? 0) + 1);
     sizes = [...counts.values()];
   } else if (grouping === 'pseudo') {
-    const pseudo = reconstructSubjects(signatures, { pairs, labels: kept.map((k) => k.item.sourceClass), ...(options.slicesPerScan ? { slicesPerScan: options.slicesPerScan } : {}) });
+    const pseudo = reconstructSubjects(signatures, {
+      pairs,
+      labels: kept.map((k) => k.item.sourceClass),
+      ...(options.slicesPerScan ? { slicesPerScan: options.slicesPerScan } : {}),
+    });
     groupOf = (i) => `pseudo:${pseudo.group[i]}`;
     sizes = pseudo.sizes;
     pseudoSubjects = { slicesPerScan: pseudo.slicesPerScan, estimated: pseudo.estimated, maxDistance: pseudo.maxDistance };
@@ -150,7 +158,20 @@ export async function prepareDataset(dataset: Dataset, options: PrepareOptions =
     fingerprint,
     entries: items.map((it) => ({ file: it.item.id, hash: it.hash, class: task.classes[it.label]!, subject: it.group ?? null, split: it.split })),
   };
-  const prepared: PreparedDataset = { dataset, task, items, problems, notes, excluded, grouping, groups: describeGroups(sizes), ...(pseudoSubjects ? { pseudoSubjects } : {}), audit, fingerprint, manifest };
+  const prepared: PreparedDataset = {
+    dataset,
+    task,
+    items,
+    problems,
+    notes,
+    excluded,
+    grouping,
+    groups: describeGroups(sizes),
+    ...(pseudoSubjects ? { pseudoSubjects } : {}),
+    audit,
+    fingerprint,
+    manifest,
+  };
   const empty = emptinessError(prepared, loaded, options.task !== undefined, options.allowMissingClasses === true);
   if (empty) throw empty;
   return prepared;
@@ -165,9 +186,12 @@ function summarizeNotes(notes: readonly string[]): string[] {
 /** Says which source classes the task left out, and why for MCI. */
 function excludedNotes(task: Task, excluded: Record<string, number>, dataset: Dataset): string[] {
   return Object.entries(excluded).map(([cls, n]) => {
-    const folders = Object.entries(dataset.classNames ?? {}).filter(([, c]) => c === cls).map(([f]) => f);
+    const folders = Object.entries(dataset.classNames ?? {})
+      .filter(([, c]) => c === cls)
+      .map(([f]) => f);
     const named = folders.length && !(folders.length === 1 && folders[0] === cls) ? ` (${folders.join(', ')})` : '';
-    const why = (MCI_CLASSES as readonly string[]).includes(cls) && task.name === 'binary' ? ': mild cognitive impairment is neither Alzheimer nor NonAlzheimer' : '';
+    const why =
+      (MCI_CLASSES as readonly string[]).includes(cls) && task.name === 'binary' ? ': mild cognitive impairment is neither Alzheimer nor NonAlzheimer' : '';
     return `${n} slice(s) of ${cls}${named} left out by task ${task.name}${why}; to keep them give --task map:${cls}=<class>,...`;
   });
 }
@@ -193,19 +217,27 @@ export class EmptyDataError extends AlzbenchError {
  */
 function emptinessError(prepared: PreparedDataset, loaded: readonly LoadedItem[], requested: boolean, allowMissing: boolean): EmptyDataError | undefined {
   const { dataset, task, items, problems } = prepared;
-  const problemCounts = Object.entries(countProblems(problems)).map(([k, n]) => `${n} ${k}`).join(', ') || 'none';
+  const problemCounts =
+    Object.entries(countProblems(problems))
+      .map(([k, n]) => `${n} ${k}`)
+      .join(', ') || 'none';
   const lfs = problems.some((p) => p.kind === 'lfs-pointer');
   const found = new Map<string, number>();
   for (const l of loaded) found.set(l.item.sourceClass, (found.get(l.item.sourceClass) ?? 0) + 1);
   const listed = [...new Set(dataset.items.map((i) => i.sourceClass))];
   const spelled = (cls: string) => {
-    const folders = Object.entries(dataset.classNames ?? {}).filter(([f, c]) => c === cls && f !== cls).map(([f]) => f);
+    const folders = Object.entries(dataset.classNames ?? {})
+      .filter(([f, c]) => c === cls && f !== cls)
+      .map(([f]) => f);
     return folders.length ? `${cls} (from ${folders.map((f) => JSON.stringify(f)).join(', ')})` : cls;
   };
   const classesFound = listed.map((c) => `${spelled(c)}: ${found.get(c) ?? 0} readable`).join('; ') || 'none';
   const mapping = listed.map((c) => `${c} -> ${task.target(c) ?? 'left out'}`).join(', ') || 'nothing to map';
   if (loaded.length === 0) {
-    const first = problems.slice(0, 3).map((p) => `  ${p.kind}: ${p.path} (${p.detail})`).join('\n');
+    const first = problems
+      .slice(0, 3)
+      .map((p) => `  ${p.kind}: ${p.path} (${p.detail})`)
+      .join('\n');
     return new EmptyDataError(
       `No readable slice in ${dataset.root} (layout ${dataset.layout}): ${dataset.items.length} listed, problems: ${problemCounts}. Classes found: ${classesFound}${first ? `\n${first}` : ''}`,
       lfs ? LFS_HINT : 'data inspect --json lists every problem',
@@ -222,12 +254,17 @@ function emptinessError(prepared: PreparedDataset, loaded: readonly LoadedItem[]
   // The layout's own task on a part of a data set (two of the four Kaggle classes) is said, not refused;
   // a task the user asked for, or one left with fewer than two classes, must have every class.
   if (!requested && kept.size >= 2) {
-    prepared.notes.push(`task ${task.name} (the layout's default) has no slice of ${missing.join(', ')}: the data hold only ${listed.join(', ')}; give --task folders to train on the classes present`);
+    prepared.notes.push(
+      `task ${task.name} (the layout's default) has no slice of ${missing.join(', ')}: the data hold only ${listed.join(', ')}; give --task folders to train on the classes present`,
+    );
     return undefined;
   }
   return new EmptyDataError(
     `Task ${task.name} keeps no slice of ${missing.join(', ')}. Classes found: ${classesFound}. Mapping tried: ${mapping}`,
-    `choose a task that fits the classes: --task folders (the classes as found) or --task map:Source=Target,... (e.g. map:${listed.slice(0, 2).map((c, i) => `${c}=${i === 0 ? 'A' : 'B'}`).join(',')})`,
+    `choose a task that fits the classes: --task folders (the classes as found) or --task map:Source=Target,... (e.g. map:${listed
+      .slice(0, 2)
+      .map((c, i) => `${c}=${i === 0 ? 'A' : 'B'}`)
+      .join(',')})`,
     prepared,
   );
 }

@@ -92,7 +92,11 @@ test('the two-person ModerateDemented pattern comes out as 2 groups', async () =
 test('pseudo-subjects of synthetic scans agree with the true subjects (ARI, purity)', async () => {
   const root = await tempDir();
   await generateDataset({ out: root, subjects: 8, seed: 5 });
-  const rows = (await readFile(join(root, 'subjects.csv'), 'utf8')).trim().split('\n').slice(1).map((l) => l.split(','));
+  const rows = (await readFile(join(root, 'subjects.csv'), 'utf8'))
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(','));
   const images = await Promise.all(rows.map((r) => decodeImage(join(root, r[0]!))));
   const signatures = images.map(sliceSignature);
   const truth = rows.map((r) => r[1]!);

@@ -83,7 +83,10 @@ export function linkScans(count: number, pairs: readonly SlicePair[], maxDistanc
     degree[b]!++;
   };
   const removeLink = (a: number, b: number) => {
-    for (const [x, y] of [[a, b], [b, a]] as const) {
+    for (const [x, y] of [
+      [a, b],
+      [b, a],
+    ] as const) {
       if (links[2 * x] === y) links[2 * x] = links[2 * x + 1]!;
       links[2 * x + 1] = -1;
       degree[x]!--;
@@ -158,7 +161,10 @@ function spliceFragments(count: number, sorted: readonly SlicePair[], state: Cha
     if (ends.length === 0) continue;
     const [e1, e2] = ends.length === 1 ? [ends[0]!, ends[0]!] : [ends[0]!, ends[1]!];
     let best: { u: number; v: number; ea: number; eb: number; cost: number } | undefined;
-    for (const [ea, eb] of [[e1, e2], [e2, e1]] as const) {
+    for (const [ea, eb] of [
+      [e1, e2],
+      [e2, e1],
+    ] as const) {
       for (const { other: u, distance: du } of near[ea]!) {
         const ru = find(u);
         if (ru === root || size[ru]! + fragment.length > cap) continue;
@@ -218,7 +224,8 @@ export function reconstructSubjects(slices: readonly SliceSignature[], options: 
   const found = options.pairs ?? candidatePairs(slices, options.neighbours ?? 6);
   const pairs = labels ? found.filter((p) => labels[p.a] === labels[p.b]) : found;
   const estimated = options.slicesPerScan === undefined;
-  const slicesPerScan = options.slicesPerScan ?? Math.ceil(RUN_SLACK * medianRunLength(linkScans(slices.length, pairs, ESTIMATE_SHARE * maxDistance, Infinity).sizes));
+  const slicesPerScan =
+    options.slicesPerScan ?? Math.ceil(RUN_SLACK * medianRunLength(linkScans(slices.length, pairs, ESTIMATE_SHARE * maxDistance, Infinity).sizes));
   return { ...linkScans(slices.length, pairs, maxDistance, slicesPerScan), slicesPerScan, estimated, maxDistance };
 }
 

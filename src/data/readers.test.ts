@@ -35,10 +35,15 @@ test('Kaggle binary layout and the binary task of a 4-class set', async () => {
   assert.deepEqual(dataset.items.map((i) => i.sourceClass).sort(), ['Alzheimer', 'NonAlzheimer']);
   const binary = resolveTask('binary', []);
   assert.deepEqual(binary.classes, ['Alzheimer', 'NonAlzheimer']);
-  assert.deepEqual(['NonDemented', 'VeryMildDemented', 'MildDemented', 'ModerateDemented'].map((c) => binary.target(c)), ['NonAlzheimer', 'Alzheimer', 'Alzheimer', 'Alzheimer']);
+  assert.deepEqual(
+    ['NonDemented', 'VeryMildDemented', 'MildDemented', 'ModerateDemented'].map((c) => binary.target(c)),
+    ['NonAlzheimer', 'Alzheimer', 'Alzheimer', 'Alzheimer'],
+  );
   const map = resolveTask('map:NonDemented=normal,Mild_Demented=dementia', []);
   assert.deepEqual([map.classes, map.target('MildDemented'), map.target('VeryMildDemented')], [['normal', 'dementia'], 'dementia', undefined]);
-  assert.throws(() => resolveTask('3class', []), { message: 'Expected 4class, binary, folders or map:source=target,... for task but received "3class" of type string' });
+  assert.throws(() => resolveTask('3class', []), {
+    message: 'Expected 4class, binary, folders or map:source=target,... for task but received "3class" of type string',
+  });
 });
 
 test('128x128 preprocessed variant (Non_Demented, ...) and generic class folders', async () => {
@@ -53,13 +58,19 @@ test('128x128 preprocessed variant (Non_Demented, ...) and generic class folders
   await writeImage(join(generic, 'glioma', '1.png'), syntheticPixels(1));
   await writeImage(join(generic, 'healthy', '2.png'), syntheticPixels(2));
   const g = await openDataset(generic);
-  assert.deepEqual([g.layout, g.defaultTask, resolveTask(undefined, ['healthy', 'glioma'], g.defaultTask).classes], ['class-folders', 'folders', ['glioma', 'healthy']]);
+  assert.deepEqual(
+    [g.layout, g.defaultTask, resolveTask(undefined, ['healthy', 'glioma'], g.defaultTask).classes],
+    ['class-folders', 'folders', ['glioma', 'healthy']],
+  );
 });
 
 test('Hugging Face parquet (Falah/Alzheimer_MRI layout: image.bytes, label 0 Mild .. 3 VeryMild)', async () => {
   const root = await tempDir();
   await mkdir(join(root, 'data'));
-  const png = (seed: number) => sharp(Buffer.from(syntheticPixels(seed)), { raw: { width: 64, height: 72, channels: 1 } }).png().toBuffer();
+  const png = (seed: number) =>
+    sharp(Buffer.from(syntheticPixels(seed)), { raw: { width: 64, height: 72, channels: 1 } })
+      .png()
+      .toBuffer();
   const images = await Promise.all([0, 1, 2, 3].map(png));
   const buffer = parquetWriteBuffer({
     columnData: [
@@ -77,12 +88,15 @@ test('Hugging Face parquet (Falah/Alzheimer_MRI layout: image.bytes, label 0 Mil
   await writeFile(join(root, 'data', 'train-00000-of-00001.parquet'), new Uint8Array(buffer));
   const dataset = await openDataset(root);
   assert.equal(dataset.layout, 'parquet');
-  assert.deepEqual(dataset.items.map((i) => [i.id, i.sourceClass, i.sourceSplit]), [
-    [join('data', 'train-00000-of-00001.parquet#0'), 'MildDemented', 'train'],
-    [join('data', 'train-00000-of-00001.parquet#1'), 'ModerateDemented', 'train'],
-    [join('data', 'train-00000-of-00001.parquet#2'), 'NonDemented', 'train'],
-    [join('data', 'train-00000-of-00001.parquet#3'), 'VeryMildDemented', 'train'],
-  ]);
+  assert.deepEqual(
+    dataset.items.map((i) => [i.id, i.sourceClass, i.sourceSplit]),
+    [
+      [join('data', 'train-00000-of-00001.parquet#0'), 'MildDemented', 'train'],
+      [join('data', 'train-00000-of-00001.parquet#1'), 'ModerateDemented', 'train'],
+      [join('data', 'train-00000-of-00001.parquet#2'), 'NonDemented', 'train'],
+      [join('data', 'train-00000-of-00001.parquet#3'), 'VeryMildDemented', 'train'],
+    ],
+  );
   const { loaded } = await loadItems(dataset);
   assert.deepEqual(loaded[2]!.image.data, syntheticPixels(2));
 });
@@ -111,18 +125,27 @@ test('NIfTI volumes listed in a CSV are cut into axial slices that keep the subj
   await writeFile(join(root, 'sub01.nii'), niftiVolume(8, 6, 10));
   await writeFile(join(root, 'sub02.nii.gz'), gzipSync(niftiVolume(8, 6, 10)));
   await writeFile(join(root, 'sub03.nii'), niftiVolume(8, 6, 10).subarray(0, 400));
-  await writeFile(join(root, 'subjects.csv'), 'subject_id,path,diagnosis\nOAS1_0001,sub01.nii,NonDemented\n"OAS1_0002",sub02.nii.gz,MildDemented\nOAS1_0003,sub03.nii,NonDemented\n');
+  await writeFile(
+    join(root, 'subjects.csv'),
+    'subject_id,path,diagnosis\nOAS1_0001,sub01.nii,NonDemented\n"OAS1_0002",sub02.nii.gz,MildDemented\nOAS1_0003,sub03.nii,NonDemented\n',
+  );
   const dataset = await openDataset(root, { sliceRange: { from: 2, to: 5 } });
   assert.equal(dataset.layout, 'nifti-csv');
-  assert.deepEqual(dataset.items.map((i) => [i.id, i.subject, i.sourceClass]), [
-    ['sub01.nii#z=2', 'OAS1_0001', 'NonDemented'],
-    ['sub01.nii#z=3', 'OAS1_0001', 'NonDemented'],
-    ['sub01.nii#z=4', 'OAS1_0001', 'NonDemented'],
-    ['sub02.nii.gz#z=2', 'OAS1_0002', 'MildDemented'],
-    ['sub02.nii.gz#z=3', 'OAS1_0002', 'MildDemented'],
-    ['sub02.nii.gz#z=4', 'OAS1_0002', 'MildDemented'],
-  ]);
-  assert.deepEqual(dataset.problems.map((p) => [p.kind, p.path]), [['truncated', 'sub03.nii']]);
+  assert.deepEqual(
+    dataset.items.map((i) => [i.id, i.subject, i.sourceClass]),
+    [
+      ['sub01.nii#z=2', 'OAS1_0001', 'NonDemented'],
+      ['sub01.nii#z=3', 'OAS1_0001', 'NonDemented'],
+      ['sub01.nii#z=4', 'OAS1_0001', 'NonDemented'],
+      ['sub02.nii.gz#z=2', 'OAS1_0002', 'MildDemented'],
+      ['sub02.nii.gz#z=3', 'OAS1_0002', 'MildDemented'],
+      ['sub02.nii.gz#z=4', 'OAS1_0002', 'MildDemented'],
+    ],
+  );
+  assert.deepEqual(
+    dataset.problems.map((p) => [p.kind, p.path]),
+    [['truncated', 'sub03.nii']],
+  );
   const first = dataset.items[0]!.source;
   assert.equal(first.kind, 'raster');
   if (first.kind === 'raster') {
@@ -132,7 +155,10 @@ test('NIfTI volumes listed in a CSV are cut into axial slices that keep the subj
     assert.ok(px(7, 5) > px(0, 5) && px(0, 0) > px(0, 5));
   }
   const fractions = await openDataset(root, { sliceRange: { from: 0.3, to: 0.7 } });
-  assert.deepEqual(fractions.items.filter((i) => i.subject === 'OAS1_0001').map((i) => i.id), ['sub01.nii#z=3', 'sub01.nii#z=4', 'sub01.nii#z=5', 'sub01.nii#z=6']);
+  assert.deepEqual(
+    fractions.items.filter((i) => i.subject === 'OAS1_0001').map((i) => i.id),
+    ['sub01.nii#z=3', 'sub01.nii#z=4', 'sub01.nii#z=5', 'sub01.nii#z=6'],
+  );
 });
 
 test('an unknown layout is one clear error, not a stack trace', async () => {

@@ -18,7 +18,10 @@ test('the slice cache hits on the second run and misses after a changed file or 
   const second = await preprocessWithCache(await cacheInputs(await openDataset(root)), chain, { cacheDir });
   assert.equal(second.hit, true);
   assert.equal(second.key, first.key);
-  assert.deepEqual(second.images.map((i) => [...i.data]), first.images.map((i) => [...i.data]));
+  assert.deepEqual(
+    second.images.map((i) => [...i.data]),
+    first.images.map((i) => [...i.data]),
+  );
   // The cached pixels are the chain's output.
   const dataset = await openDataset(root);
   const direct = applyChain(chain, await decodeImage((dataset.items[0]!.source as { path: string }).path));
@@ -43,5 +46,8 @@ test('a cache hit gives each slice its own pixels when the inputs come in anothe
   const first = await preprocessWithCache(inputs, chain, { cacheDir });
   const reversed = await preprocessWithCache([...inputs].reverse(), chain, { cacheDir });
   assert.equal(reversed.hit, true);
-  assert.deepEqual(reversed.images.map((i) => [...i.data]), [...first.images].reverse().map((i) => [...i.data]));
+  assert.deepEqual(
+    reversed.images.map((i) => [...i.data]),
+    [...first.images].reverse().map((i) => [...i.data]),
+  );
 });

@@ -127,7 +127,11 @@ export async function preprocessWithCache(inputs: readonly CacheInput[], chain: 
   const images: Raster[] = [];
   for (const input of inputs) {
     const out = applyChain(chain, await input.decode(), options.ops);
-    if (out.channels !== 1) throw new AlzbenchError(`Expected 1-channel output of pipeline ${chain.spec} for ${input.id} but received ${out.channels} channels`, { hint: 'start the pipeline with grayscale', exitCode: 2 });
+    if (out.channels !== 1)
+      throw new AlzbenchError(`Expected 1-channel output of pipeline ${chain.spec} for ${input.id} but received ${out.channels} channels`, {
+        hint: 'start the pipeline with grayscale',
+        exitCode: 2,
+      });
     images.push(out);
   }
   await mkdir(options.cacheDir, { recursive: true });

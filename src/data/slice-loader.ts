@@ -19,7 +19,6 @@ export interface SliceInput {
   readonly sourceClass?: string;
 }
 
-
 /** Options of {@link loadSlices}. */
 export interface LoadSlicesOptions {
   /** Slice cache folder; null or absent: no cache. */
@@ -40,11 +39,18 @@ export interface LoadSlicesOptions {
  * @example
  * const { images, record } = await loadSlices(items.map((it) => ({ image: it.image, id: it.item.id, hash: it.hash, sourceClass: it.item.sourceClass })), chain, { cacheDir: '.cache' });
  */
-export async function loadSlices(inputs: readonly SliceInput[], chain: Chain, options: LoadSlicesOptions = {}): Promise<{ images: Raster[]; record: PreprocessingRecord }> {
+export async function loadSlices(
+  inputs: readonly SliceInput[],
+  chain: Chain,
+  options: LoadSlicesOptions = {},
+): Promise<{ images: Raster[]; record: PreprocessingRecord }> {
   const start = performance.now();
   if (chain.steps.length === 0) {
     const images = inputs.map((input) => checkGray(input.image, chain, input.id));
-    return { images, record: { chain: chain.spec, backend: 'none', opencv: null, cache: null, slices: images.length, seconds: (performance.now() - start) / 1000 } };
+    return {
+      images,
+      record: { chain: chain.spec, backend: 'none', opencv: null, cache: null, slices: images.length, seconds: (performance.now() - start) / 1000 },
+    };
   }
   const ops = options.ops ?? (await loadImageOps());
   const opencv = ops.backend === 'native' ? nativeOpenCvVersion() : null;
@@ -57,16 +63,29 @@ export async function loadSlices(inputs: readonly SliceInput[], chain: Chain, op
     );
     return {
       images: cached.images,
-      record: { chain: chain.spec, backend: ops.backend, opencv, cache: { dir: options.cacheDir, key: cached.key, file: cached.file, hit: cached.hit }, slices: inputs.length, seconds: (performance.now() - start) / 1000 },
+      record: {
+        chain: chain.spec,
+        backend: ops.backend,
+        opencv,
+        cache: { dir: options.cacheDir, key: cached.key, file: cached.file, hit: cached.hit },
+        slices: inputs.length,
+        seconds: (performance.now() - start) / 1000,
+      },
     };
   }
   const images = inputs.map((input) => checkGray(applyChain(chain, input.image, ops), chain, input.id));
-  return { images, record: { chain: chain.spec, backend: ops.backend, opencv, cache: null, slices: images.length, seconds: (performance.now() - start) / 1000 } };
+  return {
+    images,
+    record: { chain: chain.spec, backend: ops.backend, opencv, cache: null, slices: images.length, seconds: (performance.now() - start) / 1000 },
+  };
 }
 
 function checkGray(image: Raster, chain: Chain, id: string | undefined): Raster {
   if (image.channels !== 1) {
-    throw new AlzbenchError(`Expected 1-channel output of pipeline ${chain.spec}${id ? ` for ${id}` : ''} but received ${image.channels} channels`, { hint: 'start the pipeline with grayscale', exitCode: 2 });
+    throw new AlzbenchError(`Expected 1-channel output of pipeline ${chain.spec}${id ? ` for ${id}` : ''} but received ${image.channels} channels`, {
+      hint: 'start the pipeline with grayscale',
+      exitCode: 2,
+    });
   }
   return image;
 }

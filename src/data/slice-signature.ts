@@ -159,7 +159,8 @@ export function sliceDistance(a: SliceSignature, b: SliceSignature): number {
   for (let i = 0; i < a.coarse.length; i++) coarse += a.coarse[i]! * b.coarse[i]!;
   // A flat descriptor correlates with nothing but another flat one.
   const shape = a.flat || b.flat ? (a.flat && b.flat ? 0 : 1) : Math.max(0, 1 - coarse);
-  const brightness = BRIGHTNESS_WEIGHT * (Math.abs(a.brightLevels[0] - b.brightLevels[0]) + Math.abs(a.brightLevels[1] - b.brightLevels[1])) + COARSE_WEIGHT * shape;
+  const brightness =
+    BRIGHTNESS_WEIGHT * (Math.abs(a.brightLevels[0] - b.brightLevels[0]) + Math.abs(a.brightLevels[1] - b.brightLevels[1])) + COARSE_WEIGHT * shape;
   if (n <= 0) return 2 + brightness;
   const cov = sab - (sa * sb) / n;
   const va = saa - (sa * sa) / n;

@@ -59,7 +59,8 @@ test('grouped splits never put one subject on two sides', () => {
 
 test('bad fractions and seeds are refused with the standard message', () => {
   assert.throws(() => assignSplits([], { fractions: { train: 0.8, val: 0.3, test: 0.1 } }), {
-    message: 'Expected fractions summing to 1 for train/val/test fractions but received [0.8 of type number, 0.3 of type number, 0.1 of type number] of type array',
+    message:
+      'Expected fractions summing to 1 for train/val/test fractions but received [0.8 of type number, 0.3 of type number, 0.1 of type number] of type array',
   });
   assert.throws(() => assignSplits([], { seed: 1.5 }), { message: 'Expected integer for seed but received 1.5 of type number' });
 });

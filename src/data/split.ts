@@ -53,11 +53,17 @@ export function assignSplits(entries: readonly SplitEntry[], options: SplitOptio
     ? { train: ownVal ? 1 : fractions.train, val: ownVal ? 0 : fractions.val, test: 0 }
     : { train: fractions.train, val: ownVal ? 0 : fractions.val, test: fractions.test };
   const shareSum = shares.train + shares.val + shares.test;
-  dealGroups(entries, pool, {
-    train: shares.train / shareSum,
-    val: shares.val / shareSum,
-    test: shares.test / shareSum,
-  }, seed, result);
+  dealGroups(
+    entries,
+    pool,
+    {
+      train: shares.train / shareSum,
+      val: shares.val / shareSum,
+      test: shares.test / shareSum,
+    },
+    seed,
+    result,
+  );
   return result as SplitName[];
 }
 

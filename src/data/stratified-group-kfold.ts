@@ -38,7 +38,14 @@ export function stratifiedGroupKFold(labels: readonly string[], groups: readonly
   const counts = names.map(() => new Array<number>(classes.length).fill(0));
   labels.forEach((l, i) => counts[groupIndex.get(groups[i]!)!]![classIndex.get(l)!]!++);
   const classTotal = classes.map((_, c) => counts.reduce((s, row) => s + row[c]!, 0));
-  const start = seed === undefined ? names.map((_, i) => i) : seededShuffle(names.map((_, i) => i), seed, 'stratified-group-kfold');
+  const start =
+    seed === undefined
+      ? names.map((_, i) => i)
+      : seededShuffle(
+          names.map((_, i) => i),
+          seed,
+          'stratified-group-kfold',
+        );
   const spread = counts.map(std);
   const order = [...start].sort((a, b) => spread[b]! - spread[a]!); // Array.prototype.sort is stable (mergesort in sklearn)
   const foldCounts = Array.from({ length: k }, () => new Array<number>(classes.length).fill(0));
@@ -91,15 +98,26 @@ export interface FoldChoice {
  * prepareDataset(dataset, { assignSplits: crossValidationSplits({ folds: 5, fold: 0, seed: 42 }) });
  */
 export function crossValidationSplits(choice: FoldChoice): (entries: readonly SplitEntry[]) => SplitName[] {
-  if (!Number.isSafeInteger(choice.fold) || choice.fold < 0 || choice.fold >= choice.folds) throw invalid(`fold index 0..${choice.folds - 1}`, 'fold', choice.fold);
+  if (!Number.isSafeInteger(choice.fold) || choice.fold < 0 || choice.fold >= choice.folds)
+    throw invalid(`fold index 0..${choice.folds - 1}`, 'fold', choice.fold);
   return (entries) => {
-    const outer = stratifiedGroupKFold(entries.map((e) => e.label), entries.map((e) => e.group), choice.folds, choice.seed);
+    const outer = stratifiedGroupKFold(
+      entries.map((e) => e.label),
+      entries.map((e) => e.group),
+      choice.folds,
+      choice.seed,
+    );
     const rest = entries.map((_, i) => i).filter((i) => outer[i] !== choice.fold);
     // Validation is one inner fold: at least 4 inner folds, so that with few outer folds
     // validation stays near 1/6 of the data instead of half of the training subjects.
     const restGroups = new Set(rest.map((i) => entries[i]!.group)).size;
     const innerK = Math.max(2, Math.min(restGroups, Math.max(4, choice.folds - 1)));
-    const inner = stratifiedGroupKFold(rest.map((i) => entries[i]!.label), rest.map((i) => entries[i]!.group), innerK, choice.seed + 1);
+    const inner = stratifiedGroupKFold(
+      rest.map((i) => entries[i]!.label),
+      rest.map((i) => entries[i]!.group),
+      innerK,
+      choice.seed + 1,
+    );
     const split: SplitName[] = entries.map((_, i) => (outer[i] === choice.fold ? 'test' : 'train'));
     rest.forEach((i, j) => {
       if (inner[j] === choice.fold % innerK) split[i] = 'val';

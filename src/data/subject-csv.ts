@@ -35,7 +35,8 @@ export async function readSubjectTable(root: string): Promise<Map<string, string
   rows.forEach((row, i) => {
     const file = row[fileColumn]?.trim().replaceAll('\\', '/');
     const subject = row[subjectColumn]?.trim();
-    if (!file || !subject) throw new AlzbenchError(`Expected a file and a subject in row ${i + 2} of ${path} but received ${JSON.stringify(row)}`, { exitCode: 2 });
+    if (!file || !subject)
+      throw new AlzbenchError(`Expected a file and a subject in row ${i + 2} of ${path} but received ${JSON.stringify(row)}`, { exitCode: 2 });
     table.set(file, subject);
   });
   return table;

@@ -4,7 +4,6 @@ import type { DataItem, Dataset, SubjectSource } from './dataset.js';
 
 export type { SubjectSource } from './dataset.js';
 
-
 /**
  * OASIS-1/OASIS-2 slice names as the Kaggle "imagesoasis" set has them:
  * `OAS1_0308_MR1_mpr-1_101.jpg` is subject `OAS1_0308`, session `MR1`.
@@ -56,14 +55,20 @@ export function subjectsFromNames(dataset: Dataset, pattern?: string): { dataset
     const misses = dataset.items.filter((_, i) => !found[i]);
     if (misses.length > 0) {
       throw new AlzbenchError(
-        `--subject-pattern ${JSON.stringify(pattern)} matches no subject in ${misses.length} of ${dataset.items.length} file names, e.g. ${misses.slice(0, 3).map((m) => JSON.stringify(m.id)).join(', ')}`,
+        `--subject-pattern ${JSON.stringify(pattern)} matches no subject in ${misses.length} of ${dataset.items.length} file names, e.g. ${misses
+          .slice(0, 3)
+          .map((m) => JSON.stringify(m.id))
+          .join(', ')}`,
         { hint: 'the subject is the named group (?<subject>...) or the first group, matched against the file name, then its path', exitCode: 2 },
       );
     }
     return apply(dataset, regex, found as Array<{ subject: string }>, 'subject-pattern');
   }
   if (dataset.items.some((i) => i.subject !== undefined)) return none;
-  for (const [regex, kind] of [[OASIS_NAME_PATTERN, 'oasis-names'], [ID_SLICE_PATTERN, 'id-slice-names']] as const) {
+  for (const [regex, kind] of [
+    [OASIS_NAME_PATTERN, 'oasis-names'],
+    [ID_SLICE_PATTERN, 'id-slice-names'],
+  ] as const) {
     const found = dataset.items.map((item) => match(regex, item));
     if (found.some((f) => !f)) continue;
     const subjects = new Set(found.map((f) => f!.subject)).size;

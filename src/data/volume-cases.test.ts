@@ -68,12 +68,17 @@ const PNGS: Array<[string, string, number, string, boolean]> = [
 ];
 
 for (const [dir, file, z, png, mirrored] of PNGS) {
-  test(`case ${dir.slice(0, 2)}: axial slice z=${z} of ${file} is ${png}${mirrored ? ' mirrored left-right (LAS stored, RAS shown)' : ''}`, { skip }, async () => {
+  test(`case ${dir.slice(0, 2)}: axial slice z=${z} of ${file} is ${png}${mirrored ? ' mirrored left-right (LAS stored, RAS shown)' : ''}`, {
+    skip,
+  }, async () => {
     const root = join(CASES, dir, 'data');
     const result = await sliceVolumeFile(root, join(root, 'volumes', file), { sliceRange: { from: z, to: z + 1 } });
     assert.ok(result.ok);
     const slice = result.slices[0]!.raster;
-    const { data, info } = await sharp(join(CASES, dir, 'expected', png)).greyscale().raw().toBuffer({ resolveWithObject: true });
+    const { data, info } = await sharp(join(CASES, dir, 'expected', png))
+      .greyscale()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     assert.deepEqual([slice.width, slice.height], [info.width, info.height]);
     let worst = 0;
     for (let y = 0; y < info.height; y++) {

@@ -19,7 +19,10 @@ const skipped = (name: string) => name.startsWith('.') || name === '__MACOSX';
 
 async function subfolders(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => e.isDirectory() && !skipped(e.name)).map((e) => e.name).sort();
+  return entries
+    .filter((e) => e.isDirectory() && !skipped(e.name))
+    .map((e) => e.name)
+    .sort();
 }
 
 async function filesUnder(dir: string, depth = 0, out: string[] = []): Promise<string[]> {
@@ -95,6 +98,9 @@ export async function readVolumeFolderDataset(
     }
     if (found === 0) problems.push({ kind: 'empty-class', path: relative(root, dir) || '.', detail: 'class folder holds no volumes' });
   }
-  const sources = [...(patterns.size ? [`IDs in file and folder names (${[...patterns].join(', ')})`] : []), ...(ownSubject ? [`${ownSubject} volume(s) with no ID in their names, each taken as its own subject`] : [])];
+  const sources = [
+    ...(patterns.size ? [`IDs in file and folder names (${[...patterns].join(', ')})`] : []),
+    ...(ownSubject ? [`${ownSubject} volume(s) with no ID in their names, each taken as its own subject`] : []),
+  ];
   return { root, layout: 'volume-folders', defaultTask: volumeDefaultTask(items), items, problems, subjectSourceDetail: sources.join('; '), volumes };
 }

@@ -23,27 +23,44 @@ test('BIDS: subject and session from the folders, diagnosis from participants.ts
   await put('int16_le.nii', join(root, 'sub-01/ses-M12/anat/sub-01_ses-M12_FLAIR.nii'));
   await put('qform_only.nii', join(root, 'sub-02/anat/sub-02_T1w.nii'));
   await put('int16_le.nii', join(root, 'sub-03/anat/sub-03_T1w.nii'));
-  await writeFile(join(root, 'participants.tsv'), 'participant_id\tsex\tdiagnosis\tcdr\nsub-01\tF\tNonDemented\t0\nsub-02\tM\tMildDemented\t1\nsub-03\tM\tn/a\tn/a\n');
+  await writeFile(
+    join(root, 'participants.tsv'),
+    'participant_id\tsex\tdiagnosis\tcdr\nsub-01\tF\tNonDemented\t0\nsub-02\tM\tMildDemented\t1\nsub-03\tM\tn/a\tn/a\n',
+  );
   await writeFile(join(root, 'sub-01/sub-01_sessions.tsv'), 'session_id\tcdr\nses-M00\t0\nses-M12\t0.5\n');
   await mkdir(join(root, 'derivatives'));
 
   const dataset = await openDataset(root);
   assert.equal(dataset.layout, 'bids');
   // 5x4x3 volumes: the default range (0.3-0.7 of z) is the one slice z=1; qform_only is SPR, 3x4x5 in RAS+: z=2, 3.
-  assert.deepEqual(dataset.items.map((i) => [i.id, i.subject, i.session, i.sourceClass]), [
-    ['sub-01/ses-M00/anat/sub-01_ses-M00_T1w.nii#z=1', 'sub-01', 'ses-M00', 'NonDemented'],
-    ['sub-01/ses-M12/anat/sub-01_ses-M12_T1w.nii.gz#z=1', 'sub-01', 'ses-M12', 'NonDemented'],
-    ['sub-02/anat/sub-02_T1w.nii#z=2', 'sub-02', undefined, 'MildDemented'],
-    ['sub-02/anat/sub-02_T1w.nii#z=3', 'sub-02', undefined, 'MildDemented'],
+  assert.deepEqual(
+    dataset.items.map((i) => [i.id, i.subject, i.session, i.sourceClass]),
+    [
+      ['sub-01/ses-M00/anat/sub-01_ses-M00_T1w.nii#z=1', 'sub-01', 'ses-M00', 'NonDemented'],
+      ['sub-01/ses-M12/anat/sub-01_ses-M12_T1w.nii.gz#z=1', 'sub-01', 'ses-M12', 'NonDemented'],
+      ['sub-02/anat/sub-02_T1w.nii#z=2', 'sub-02', undefined, 'MildDemented'],
+      ['sub-02/anat/sub-02_T1w.nii#z=3', 'sub-02', undefined, 'MildDemented'],
+    ],
+  );
+  assert.deepEqual(dataset.problems, [
+    { kind: 'unlabelled', path: 'sub-03/anat/sub-03_T1w.nii', detail: 'diagnosis "n/a" in column diagnosis is empty or n/a' },
   ]);
-  assert.deepEqual(dataset.problems, [{ kind: 'unlabelled', path: 'sub-03/anat/sub-03_T1w.nii', detail: 'diagnosis "n/a" in column diagnosis is empty or n/a' }]);
   assert.equal(dataset.subjectSourceDetail, 'BIDS folders sub-*/ses-* (subject, session); diagnosis column "diagnosis" of participants.tsv');
-  assert.deepEqual(dataset.volumes?.map((v) => v.sourceAxcodes), ['LAS', 'LAS', 'SPR']);
+  assert.deepEqual(
+    dataset.volumes?.map((v) => v.sourceAxcodes),
+    ['LAS', 'LAS', 'SPR'],
+  );
 
   const byCdr = await openDataset(root, { diagnosisColumn: 'CDR' });
-  assert.deepEqual(byCdr.items.map((i) => i.sourceClass), ['NonDemented', 'VeryMildDemented', 'MildDemented', 'MildDemented']);
+  assert.deepEqual(
+    byCdr.items.map((i) => i.sourceClass),
+    ['NonDemented', 'VeryMildDemented', 'MildDemented', 'MildDemented'],
+  );
   assert.match(byCdr.subjectSourceDetail!, /diagnosis column "cdr" of sub-\*_sessions\.tsv \(1 subjects\) and participants\.tsv/);
-  await assert.rejects(openDataset(root, { diagnosisColumn: 'dx' }), /No column "dx" in participants\.tsv or sub-\*_sessions\.tsv of .*; columns: participant_id, sex, diagnosis, cdr, session_id/);
+  await assert.rejects(
+    openDataset(root, { diagnosisColumn: 'dx' }),
+    /No column "dx" in participants\.tsv or sub-\*_sessions\.tsv of .*; columns: participant_id, sex, diagnosis, cdr, session_id/,
+  );
 });
 
 test('OASIS-1: one image per session (the masked atlas image), CDR from oasis_cross-sectional.csv, subject and session from the names', async () => {
@@ -61,13 +78,22 @@ test('OASIS-1: one image per session (the masked atlas image), CDR from oasis_cr
   );
   const dataset = await openDataset(root);
   assert.equal(dataset.layout, 'oasis');
-  assert.deepEqual(dataset.items.map((i) => [i.subject, i.session, i.sourceClass, i.id.split('/').pop()]), [
-    ['OAS1_0001', 'MR1', 'NonDemented', 'OAS1_0001_MR1_mpr_n4_anon_111_t88_masked_gfc.hdr#z=1'],
-    ['OAS1_0002', 'MR1', 'VeryMildDemented', 'OAS1_0002_MR1_mpr_n4_anon_111_t88_masked_gfc.hdr#z=1'],
-    ['OAS1_0002', 'MR2', 'MildDemented', 'OAS1_0002_MR2_mpr_n4_anon_111_t88_masked_gfc.hdr#z=1'],
-  ]);
-  assert.deepEqual(dataset.problems.map((p) => [p.kind, p.detail]), [['unlabelled', 'no CDR for OAS1_0003_MR1 in oasis_cross-sectional.csv (OASIS-1 gives none for its controls under 60)']]);
-  assert.match(dataset.subjectSourceDetail!, /^OASIS names \(OAS1_0001_MR1: subject OAS1_0001, session MR1\); CDR from oasis_cross-sectional\.csv; one image per session \(t88_masked_gfc\)$/);
+  assert.deepEqual(
+    dataset.items.map((i) => [i.subject, i.session, i.sourceClass, i.id.split('/').pop()]),
+    [
+      ['OAS1_0001', 'MR1', 'NonDemented', 'OAS1_0001_MR1_mpr_n4_anon_111_t88_masked_gfc.hdr#z=1'],
+      ['OAS1_0002', 'MR1', 'VeryMildDemented', 'OAS1_0002_MR1_mpr_n4_anon_111_t88_masked_gfc.hdr#z=1'],
+      ['OAS1_0002', 'MR2', 'MildDemented', 'OAS1_0002_MR2_mpr_n4_anon_111_t88_masked_gfc.hdr#z=1'],
+    ],
+  );
+  assert.deepEqual(
+    dataset.problems.map((p) => [p.kind, p.detail]),
+    [['unlabelled', 'no CDR for OAS1_0003_MR1 in oasis_cross-sectional.csv (OASIS-1 gives none for its controls under 60)']],
+  );
+  assert.match(
+    dataset.subjectSourceDetail!,
+    /^OASIS names \(OAS1_0001_MR1: subject OAS1_0001, session MR1\); CDR from oasis_cross-sectional\.csv; one image per session \(t88_masked_gfc\)$/,
+  );
 });
 
 test("OASIS-2: raw Analyze pairs, and a demographic CSV saved with ';', decimal commas and CR line endings", async () => {
@@ -87,11 +113,14 @@ test("OASIS-2: raw Analyze pairs, and a demographic CSV saved with ';', decimal 
   await writeFile(join(root, 'oasis_longitudinal.csv'), csv);
   const dataset = await openDataset(root);
   assert.equal(dataset.layout, 'oasis');
-  assert.deepEqual(dataset.items.map((i) => [i.subject, i.session, i.sourceClass, i.id]), [
-    ['OAS2_0001', 'MR1', 'NonDemented', 'OAS2_RAW_PART1/OAS2_0001_MR1/RAW/mpr-1.nifti.hdr#z=1'],
-    ['OAS2_0001', 'MR2', 'VeryMildDemented', 'OAS2_RAW_PART1/OAS2_0001_MR2/RAW/mpr-1.nifti.hdr#z=1'],
-    ['OAS2_0002', 'MR1', 'ModerateDemented', 'OAS2_RAW_PART1/OAS2_0002_MR1/RAW/mpr-1.nifti.hdr#z=1'],
-  ]);
+  assert.deepEqual(
+    dataset.items.map((i) => [i.subject, i.session, i.sourceClass, i.id]),
+    [
+      ['OAS2_0001', 'MR1', 'NonDemented', 'OAS2_RAW_PART1/OAS2_0001_MR1/RAW/mpr-1.nifti.hdr#z=1'],
+      ['OAS2_0001', 'MR2', 'VeryMildDemented', 'OAS2_RAW_PART1/OAS2_0001_MR2/RAW/mpr-1.nifti.hdr#z=1'],
+      ['OAS2_0002', 'MR1', 'ModerateDemented', 'OAS2_RAW_PART1/OAS2_0002_MR1/RAW/mpr-1.nifti.hdr#z=1'],
+    ],
+  );
   assert.deepEqual(dataset.problems, []);
   assert.match(dataset.subjectSourceDetail!, /CDR from oasis_longitudinal\.csv \(";"-separated\); one image per session \(mpr-1\)/);
 });
@@ -111,7 +140,10 @@ test('OASIS sessions without a demographic table are an error that says what to 
 test('delimited tables: delimiter detection, CR line endings, decimal commas', () => {
   assert.deepEqual(parseTable('a;b;c\r1;2,5;"x;y"\r'), { header: ['a', 'b', 'c'], rows: [['1', '2,5', 'x;y']], delimiter: ';' });
   assert.equal(parseTable('participant_id\tdx\nsub-01\tAD\n').delimiter, '\t');
-  assert.deepEqual(parseCsv('a,b\n1,2'), [['a', 'b'], ['1', '2']]);
+  assert.deepEqual(parseCsv('a,b\n1,2'), [
+    ['a', 'b'],
+    ['1', '2'],
+  ]);
   assert.deepEqual(['0,5', '1.5', '', ' 2 ', 'x', '-0,25'].map(parseDecimal), [0.5, 1.5, NaN, 2, NaN, -0.25]);
 });
 
@@ -128,13 +160,22 @@ test('volumes in class folders: class from the folder, subject from BIDS, OASIS 
   assert.equal(dataset.layout, 'volume-folders');
   // Class names go through canonicalClass (its synonyms decide what AD and CN become).
   const [ad, cn] = [canonicalClass('AD'), canonicalClass('CN')];
-  assert.deepEqual(dataset.items.map((i) => [i.sourceSplit, i.sourceClass, i.subject, i.session]), [
-    ['test', ad, 'scan_a', undefined],
-    ['test', cn, 'sub-07', 'ses-02'],
-    ['train', ad, '002_S_0295', undefined],
-    ['train', ad, '002_S_0295', undefined],
-    ['train', cn, 'OAS1_0004', 'MR1'],
-  ]);
-  assert.deepEqual(dataset.problems.map((p) => [p.kind, p.path]), [['not-image', 'test/AD/notes.txt']]);
-  assert.equal(dataset.subjectSourceDetail, 'IDs in file and folder names (BIDS sub-<label>, ADNI 002_S_0295, OASIS OAS1_0001_MR1); 1 volume(s) with no ID in their names, each taken as its own subject');
+  assert.deepEqual(
+    dataset.items.map((i) => [i.sourceSplit, i.sourceClass, i.subject, i.session]),
+    [
+      ['test', ad, 'scan_a', undefined],
+      ['test', cn, 'sub-07', 'ses-02'],
+      ['train', ad, '002_S_0295', undefined],
+      ['train', ad, '002_S_0295', undefined],
+      ['train', cn, 'OAS1_0004', 'MR1'],
+    ],
+  );
+  assert.deepEqual(
+    dataset.problems.map((p) => [p.kind, p.path]),
+    [['not-image', 'test/AD/notes.txt']],
+  );
+  assert.equal(
+    dataset.subjectSourceDetail,
+    'IDs in file and folder names (BIDS sub-<label>, ADNI 002_S_0295, OASIS OAS1_0001_MR1); 1 volume(s) with no ID in their names, each taken as its own subject',
+  );
 });

@@ -27,11 +27,17 @@ for (const r of refs.calibration) {
     const probs = r.probabilities.flat();
     const c = calibration(r.labels, probs, r.classes);
     assert.ok(Math.abs(c.ece - r.ece) < 1e-12, `ECE ${c.ece} vs ${r.ece}`);
-    assert.deepEqual(c.reliability.map((b) => b.count), r.binCounts);
+    assert.deepEqual(
+      c.reliability.map((b) => b.count),
+      r.binCounts,
+    );
     const fit = fitTemperature(r.labels, probs, r.classes);
     assert.ok(Math.abs(fit.temperature - r.temperature) < 1e-4 * r.temperature, `T ${fit.temperature} vs ${r.temperature}`);
     assert.ok(fit.nllAfter <= fit.nllBefore + 1e-12);
-    assert.ok(Math.abs(negativeLogLikelihood(r.labels, applyTemperature(probs, r.classes, 1), r.classes) - fit.nllBefore) < 1e-5, 'T = 1 changes nothing (up to the fixture rows summing to 1 +- 1e-6)');
+    assert.ok(
+      Math.abs(negativeLogLikelihood(r.labels, applyTemperature(probs, r.classes, 1), r.classes) - fit.nllBefore) < 1e-5,
+      'T = 1 changes nothing (up to the fixture rows summing to 1 +- 1e-6)',
+    );
     const svg = reliabilityDiagramSvg([{ label: r.name, calibration: c }]);
     assert.match(svg, new RegExp(`ECE ${c.ece.toFixed(3)} \\(15 bins, n=${r.labels.length}\\)`));
     assert.equal((svg.match(/fill="#1f77b4"/g) ?? []).length, c.reliability.filter((b) => b.count > 0).length, 'one bar per non-empty bin');

@@ -40,9 +40,15 @@ export interface Calibration {
  * @example
  * calibration([0, 1], [0.9, 0.1, 0.8, 0.2]).ece; // 0.35: one bin at confidence 0.85, accuracy 0.5
  */
-export function calibration(labels: ArrayLike<number>, probabilities: ArrayLike<number>, classes = probabilities.length / Math.max(1, labels.length), bins = ECE_BINS): Calibration {
+export function calibration(
+  labels: ArrayLike<number>,
+  probabilities: ArrayLike<number>,
+  classes = probabilities.length / Math.max(1, labels.length),
+  bins = ECE_BINS,
+): Calibration {
   const n = labels.length;
-  if (probabilities.length !== n * classes) throw new RangeError(`Expected ${n * classes} probabilities (${n} samples x ${classes} classes) but received ${probabilities.length}`);
+  if (probabilities.length !== n * classes)
+    throw new RangeError(`Expected ${n * classes} probabilities (${n} samples x ${classes} classes) but received ${probabilities.length}`);
   const count = new Array<number>(bins).fill(0);
   const confSum = new Array<number>(bins).fill(0);
   const hitSum = new Array<number>(bins).fill(0);
@@ -100,7 +106,11 @@ export function negativeLogLikelihood(labels: ArrayLike<number>, probabilities: 
  * @example
  * fitTemperature(valLabels, valProbabilities, 2).temperature; // > 1 for an over-confident model
  */
-export function fitTemperature(labels: ArrayLike<number>, probabilities: ArrayLike<number>, classes: number): { temperature: number; nllBefore: number; nllAfter: number } {
+export function fitTemperature(
+  labels: ArrayLike<number>,
+  probabilities: ArrayLike<number>,
+  classes: number,
+): { temperature: number; nllBefore: number; nllAfter: number } {
   if (labels.length === 0) throw new RangeError('Temperature scaling needs at least one validation sample');
   const nll = (logT: number) => negativeLogLikelihood(labels, applyTemperature(probabilities, classes, Math.exp(logT)), classes);
   let a = Math.log(0.05);
@@ -135,7 +145,13 @@ export interface CalibrationReport {
   /** Calibration of the model's own test probabilities. */
   readonly test: Calibration;
   /** When temperature scaling was asked for: T fitted on validation, and the test after it. */
-  readonly temperature?: { readonly value: number; readonly fittedOn: 'validation'; readonly valNllBefore: number; readonly valNllAfter: number; readonly test: Calibration };
+  readonly temperature?: {
+    readonly value: number;
+    readonly fittedOn: 'validation';
+    readonly valNllBefore: number;
+    readonly valNllAfter: number;
+    readonly test: Calibration;
+  };
 }
 
 /** The method statement printed with every ECE. */

@@ -51,5 +51,7 @@ export function overlayHeatmap(gray: ArrayLike<number>, heat: ArrayLike<number>,
  */
 export async function writeCamPng(path: string, gray: ArrayLike<number>, heat: ArrayLike<number>, width: number, height: number): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  await sharp(Buffer.from(overlayHeatmap(gray, heat)), { raw: { width, height, channels: 3 } }).png().toFile(path);
+  await sharp(Buffer.from(overlayHeatmap(gray, heat)), { raw: { width, height, channels: 3 } })
+    .png()
+    .toFile(path);
 }

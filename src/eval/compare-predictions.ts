@@ -27,12 +27,16 @@ export interface RunComparison extends McNemarResult {
 export function compareRunPredictions(pathA: string, pathB: string): RunComparison {
   const a = readPredictionsCsv(pathA);
   const b = readPredictionsCsv(pathB);
-  if (a.classes.join(',') !== b.classes.join(',')) throw new AlzbenchError(`Expected the same classes in both runs but received ${a.classes.join(', ')} and ${b.classes.join(', ')}`);
+  if (a.classes.join(',') !== b.classes.join(','))
+    throw new AlzbenchError(`Expected the same classes in both runs but received ${a.classes.join(', ')} and ${b.classes.join(', ')}`);
   const byFile = new Map(b.predictions.map((p) => [p.file, p]));
   if (byFile.size !== a.predictions.length || a.predictions.some((p) => byFile.get(p.file)?.label !== p.label)) {
-    throw new AlzbenchError(`The two runs were not evaluated on the same test set (${pathA}: ${a.predictions.length} samples, ${pathB}: ${b.predictions.length})`, {
-      hint: 'McNemar needs both runs on the same samples: use the same data set, task, grouping and split seed',
-    });
+    throw new AlzbenchError(
+      `The two runs were not evaluated on the same test set (${pathA}: ${a.predictions.length} samples, ${pathB}: ${b.predictions.length})`,
+      {
+        hint: 'McNemar needs both runs on the same samples: use the same data set, task, grouping and split seed',
+      },
+    );
   }
   const correctA = a.predictions.map((p) => argmax(p.probabilities) === p.label);
   const correctB = a.predictions.map((p) => {

@@ -58,23 +58,39 @@ export async function evaluateDataset(
   // Grouping 'none': the split is not used here, and pseudo-subject grouping costs time.
   const hasIds = dataset.items.length > 0 && dataset.items.every((i) => i.subject !== undefined);
   const grouping = options.grouping === 'pseudo' && !hasIds ? 'pseudo' : 'none';
-  const prepared = await prepareDataset(dataset, { task: trained.config.task, grouping, allowMissingClasses: true, ...(options.log ? { onProgress: options.log } : {}) });
+  const prepared = await prepareDataset(dataset, {
+    task: trained.config.task,
+    grouping,
+    allowMissingClasses: true,
+    ...(options.log ? { onProgress: options.log } : {}),
+  });
   if (prepared.task.classes.join(',') !== trained.classes.join(',')) {
-    throw new AlzbenchError(`The data set's classes under task ${trained.config.task} (${prepared.task.classes.join(', ')}) differ from the model's (${trained.classes.join(', ')})`, { exitCode: 2 });
+    throw new AlzbenchError(
+      `The data set's classes under task ${trained.config.task} (${prepared.task.classes.join(', ')}) differ from the model's (${trained.classes.join(', ')})`,
+      { exitCode: 2 },
+    );
   }
   const items = prepared.items.filter((it) => split === 'all' || it.item.sourceSplit === split);
   if (items.length === 0) throw new AlzbenchError(`No slices to evaluate in ${dir}${split === 'all' ? '' : ` (no ${split}/ folder items)`}`, { exitCode: 2 });
-  const { pixels, size } = await preprocessSlices(items.map((it) => it.image), trained.chain, trained.imageSize);
+  const { pixels, size } = await preprocessSlices(
+    items.map((it) => it.image),
+    trained.chain,
+    trained.imageSize,
+  );
   const labels = items.map((it) => it.label);
   const images = tensor(pixels, { shape: [items.length, 1, size[0], size[1]] });
   const labelTensor = tensor(labels, { dtype: 'int64' });
   try {
     const tta = (trained.config as { tta?: 'none' | 'flip' }).tta ?? 'none';
-    const inference = tta === 'none' ? inferProbabilities(trained.model, images, labelTensor, options.batchSize ?? 64) : inferWithTta(trained.model, images, labelTensor, options.batchSize ?? 64, tta, labels);
+    const inference =
+      tta === 'none'
+        ? inferProbabilities(trained.model, images, labelTensor, options.batchSize ?? 64)
+        : inferWithTta(trained.model, images, labelTensor, options.batchSize ?? 64, tta, labels);
     const metrics = computeMetrics(labels, inference.probabilities, trained.classes, { loss: inference.loss });
     const subjects = items.map((it) => it.item.subject ?? it.group);
     const resamples = options.bootstrap ?? 1000;
-    const ci = resamples > 0 ? bootstrapMetrics(labels, inference.probabilities, trained.classes, { resamples, seed: options.seed ?? 0, groups: subjects }) : null;
+    const ci =
+      resamples > 0 ? bootstrapMetrics(labels, inference.probabilities, trained.classes, { resamples, seed: options.seed ?? 0, groups: subjects }) : null;
     const c = trained.classes.length;
     const predictions = items.map((it, i) => ({
       file: it.item.id,
@@ -85,7 +101,17 @@ export async function evaluateDataset(
     const rule = options.aggregate ?? (trained.config as { aggregate?: AggregateRule }).aggregate ?? 'mean';
     const subject = subjectLevelReport(labels, inference.probabilities, subjects, trained.classes, { rule, resamples, seed: options.seed ?? 0 });
     const calib = { method: ECE_METHOD, ...calibration(labels, inference.probabilities, c) };
-    return { data: dir, split, samples: items.length, metrics, ci, collapsed: isCollapsed(metrics, trained.config.collapseThreshold ?? 0.95), subject, calibration: calib, predictions };
+    return {
+      data: dir,
+      split,
+      samples: items.length,
+      metrics,
+      ci,
+      collapsed: isCollapsed(metrics, trained.config.collapseThreshold ?? 0.95),
+      subject,
+      calibration: calib,
+      predictions,
+    };
   } finally {
     images.dispose();
     labelTensor.dispose();

@@ -1,4 +1,4 @@
-import { Tensor } from '../torch/tensor.js';
+import type { Tensor } from '../torch/tensor.js';
 import { noGrad } from '../torch/autograd.js';
 import { tidy } from '../torch/scope.js';
 import type { Module } from '../nn/module.js';
@@ -51,4 +51,3 @@ export function inferProbabilities(model: Module, images: Tensor, labels: Tensor
   }
   return { probabilities, loss: labels && n > 0 ? lossSum / n : NaN, seconds: (performance.now() - start) / 1000 };
 }
-

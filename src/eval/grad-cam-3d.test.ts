@@ -44,14 +44,17 @@ test('3-D Grad-CAM peaks where the evidence is, and its three planes pass throug
   });
 });
 
-test('3-D Grad-CAM runs on the registry\'s volume models at their Grad-CAM layer', () => {
+test("3-D Grad-CAM runs on the registry's volume models at their Grad-CAM layer", () => {
   expectNoLeaks(() => {
     manualSeed(2);
     for (const name of ['resnet10_3d', 'densenet121_3d']) {
       const model = getModel(name);
       const cam = gradCam3d(model, getModelSpec(name).gradCamLayer, randn([1, 1, 32, 40, 36]));
       assert.equal(cam.heatmap.length, 32 * 40 * 36, name);
-      assert.ok(cam.heatmap.every((v) => v >= 0 && v <= 1), name);
+      assert.ok(
+        cam.heatmap.every((v) => v >= 0 && v <= 1),
+        name,
+      );
       model.dispose();
     }
   });

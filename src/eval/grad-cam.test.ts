@@ -65,7 +65,10 @@ test('Grad-CAM peaks on the planted discriminative patch (simple_cnn at its regi
     });
     assert.ok(inside >= positives - 1, `${inside} of ${positives} peaks on the patch; ${misses.join('; ')}`);
     assert.equal(model.training, true, 'train mode restored');
-    assert.ok(model.parameters().every((p) => p.grad === null), 'gradients cleared');
+    assert.ok(
+      model.parameters().every((p) => p.grad === null),
+      'gradients cleared',
+    );
     opt.disposeState();
     model.dispose();
   });
@@ -74,14 +77,24 @@ test('Grad-CAM peaks on the planted discriminative patch (simple_cnn at its regi
 test('Grad-CAM runs at the registered target layer of one model per zoo family', () => {
   // Small inputs keep this fast; inception_resnet_v2 (55 M parameters, 75 px minimum) is covered
   // by the same code path and left out for time.
-  for (const [name, side] of [['vgg11_bn', 32], ['efficientnet_b0', 48], ['mnasnet0_5', 48]] as const) {
+  for (const [name, side] of [
+    ['vgg11_bn', 32],
+    ['efficientnet_b0', 48],
+    ['mnasnet0_5', 48],
+  ] as const) {
     expectNoLeaks(() => {
       manualSeed(1);
       const model = getModel(name, { numClasses: 2 });
-      const x = tensor(Float32Array.from({ length: side * side }, (_, i) => ((i * 37) % 101) / 101), { shape: [1, 1, side, side] });
+      const x = tensor(
+        Float32Array.from({ length: side * side }, (_, i) => ((i * 37) % 101) / 101),
+        { shape: [1, 1, side, side] },
+      );
       const cam = gradCam(model, getModelSpec(name).gradCamLayer, x, 0);
       assert.equal(cam.heatmap.length, side * side, name);
-      assert.ok(cam.heatmap.every((v) => Number.isFinite(v) && v >= 0 && v <= 1), `${name}: values in [0, 1]`);
+      assert.ok(
+        cam.heatmap.every((v) => Number.isFinite(v) && v >= 0 && v <= 1),
+        `${name}: values in [0, 1]`,
+      );
       assert.ok(Math.abs(cam.probabilities[0]! + cam.probabilities[1]! - 1) < 1e-5);
       model.dispose();
     });

@@ -1,4 +1,4 @@
-import { Tensor } from '../torch/tensor.js';
+import type { Tensor } from '../torch/tensor.js';
 import { enableGrad } from '../torch/autograd.js';
 import { keep, tidy } from '../torch/scope.js';
 import type { Module } from '../nn/module.js';
@@ -45,7 +45,7 @@ export function gradCam(model: Module, layerPath: string, input: Tensor, targetC
   const layer = model.submodule(layerPath);
   const [, , height, width] = input.shape as [number, number, number, number];
   const wasTraining = model.training;
-  const ownForward = Object.prototype.hasOwnProperty.call(layer, 'forward');
+  const ownForward = Object.hasOwn(layer, 'forward');
   const originalForward = layer.forward;
   let activation: Tensor | undefined;
   layer.forward = (x: Tensor) => {

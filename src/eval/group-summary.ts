@@ -77,12 +77,23 @@ export function correctedResampledTTest(differences: readonly number[], testTrai
     statistic = mean / Math.sqrt((1 / n + testTrainRatio) * variance);
     pValue = 2 * (1 - tCdf(Math.abs(statistic), df));
   }
-  return { n, meanDifference: mean, statistic, df, pValue, testTrainRatio, method: 'corrected resampled t-test (Nadeau & Bengio 2003; Bouckaert & Frank 2004)' };
+  return {
+    n,
+    meanDifference: mean,
+    statistic,
+    df,
+    pValue,
+    testTrainRatio,
+    method: 'corrected resampled t-test (Nadeau & Bengio 2003; Bouckaert & Frank 2004)',
+  };
 }
 
 /** What a run's test.json offers to a group summary. */
 interface TestLike {
-  readonly best: { readonly metrics: { readonly balancedAccuracy: number; readonly accuracy: number; readonly auc: number }; readonly subject?: { readonly metrics: { readonly balancedAccuracy: number; readonly accuracy: number; readonly auc: number } } | null };
+  readonly best: {
+    readonly metrics: { readonly balancedAccuracy: number; readonly accuracy: number; readonly auc: number };
+    readonly subject?: { readonly metrics: { readonly balancedAccuracy: number; readonly accuracy: number; readonly auc: number } } | null;
+  };
 }
 
 /** Spread over the runs of a group, per slice and per subject. */
@@ -95,7 +106,8 @@ export interface GroupSummary {
   readonly lines: string[];
 }
 
-const fmt = (s: Spread) => (s.n > 1 ? `${s.mean.toFixed(3)} ± ${s.sd.toFixed(3)} SD [95 % CI ${s.low.toFixed(3)}, ${s.high.toFixed(3)}] (n=${s.n})` : `${s.mean.toFixed(3)} (n=${s.n})`);
+const fmt = (s: Spread) =>
+  s.n > 1 ? `${s.mean.toFixed(3)} ± ${s.sd.toFixed(3)} SD [95 % CI ${s.low.toFixed(3)}, ${s.high.toFixed(3)}] (n=${s.n})` : `${s.mean.toFixed(3)} (n=${s.n})`;
 
 /** Mean ± SD and 95 % CI over a group's runs (folds and seeds) of the selected models' test metrics. */
 export function summarizeGroup(tests: readonly (TestLike | null)[]): GroupSummary {
@@ -103,8 +115,13 @@ export function summarizeGroup(tests: readonly (TestLike | null)[]): GroupSummar
   const keys = ['balancedAccuracy', 'accuracy', 'auc'] as const;
   const perSlice = Object.fromEntries(keys.map((k) => [k, spread(done.map((t) => t.best.metrics[k]))])) as GroupSummary['perSlice'];
   const withSubjects = done.filter((t) => t.best.subject);
-  const perSubject = withSubjects.length ? (Object.fromEntries(keys.map((k) => [k, spread(withSubjects.map((t) => t.best.subject!.metrics[k]))])) as GroupSummary['perSubject']) : null;
-  const lines = [`over ${done.length} run(s) (folds x seeds), mean ± SD [95 % t interval of the mean]:`, `  per slice:   balanced accuracy ${fmt(perSlice.balancedAccuracy)}; AUC ${fmt(perSlice.auc)}`];
+  const perSubject = withSubjects.length
+    ? (Object.fromEntries(keys.map((k) => [k, spread(withSubjects.map((t) => t.best.subject!.metrics[k]))])) as GroupSummary['perSubject'])
+    : null;
+  const lines = [
+    `over ${done.length} run(s) (folds x seeds), mean ± SD [95 % t interval of the mean]:`,
+    `  per slice:   balanced accuracy ${fmt(perSlice.balancedAccuracy)}; AUC ${fmt(perSlice.auc)}`,
+  ];
   if (perSubject) lines.push(`  per subject: balanced accuracy ${fmt(perSubject.balancedAccuracy)}; AUC ${fmt(perSubject.auc)}`);
   return { runs: done.length, perSlice, perSubject, lines };
 }

@@ -20,9 +20,20 @@ test('metrics on a hand-counted binary confusion matrix', () => {
   // 3 Alzheimer (positive, class 0): 2 called Alzheimer; 5 NonAlzheimer: 4 called NonAlzheimer.
   const labels = [0, 0, 0, 1, 1, 1, 1, 1];
   const p0 = [0.9, 0.8, 0.3, 0.6, 0.2, 0.1, 0.4, 0.35];
-  const m = computeMetrics(labels, p0.flatMap((p) => [p, 1 - p]), ['Alzheimer', 'NonAlzheimer']);
-  assert.deepEqual(m.confusion, [[2, 1], [1, 4]]);
-  assert.deepEqual(confusionMatrix([0, 1, 2, 2], [0, 2, 2, 1], 3), [[1, 0, 0], [0, 0, 1], [0, 1, 1]]);
+  const m = computeMetrics(
+    labels,
+    p0.flatMap((p) => [p, 1 - p]),
+    ['Alzheimer', 'NonAlzheimer'],
+  );
+  assert.deepEqual(m.confusion, [
+    [2, 1],
+    [1, 4],
+  ]);
+  assert.deepEqual(confusionMatrix([0, 1, 2, 2], [0, 2, 2, 1], 3), [
+    [1, 0, 0],
+    [0, 0, 1],
+    [0, 1, 1],
+  ]);
   close(m.accuracy, 6 / 8, 'accuracy');
   close(m.sensitivity, 2 / 3, 'sensitivity');
   close(m.specificity, 4 / 5, 'specificity');
@@ -66,11 +77,19 @@ for (const c of fixture.cases) {
 test('a model predicting one class is flagged collapsed; a mixed one is not', () => {
   const classes = ['Alzheimer', 'NonAlzheimer'];
   const labels = [0, 1, 0, 1, 1, 0, 1, 0, 1, 1];
-  const allAlzheimer = computeMetrics(labels, labels.flatMap(() => [0.6, 0.4]), classes);
+  const allAlzheimer = computeMetrics(
+    labels,
+    labels.flatMap(() => [0.6, 0.4]),
+    classes,
+  );
   assert.equal(allAlzheimer.sensitivity, 1, 'the study\'s "sensitivity 1.000"');
   assert.equal(allAlzheimer.accuracy, 0.4);
   assert.equal(isCollapsed(allAlzheimer), true);
-  const mixed = computeMetrics(labels, labels.flatMap((l, i) => (i === 0 ? [0.4, 0.6] : l === 0 ? [0.7, 0.3] : [0.6, 0.4])), classes);
+  const mixed = computeMetrics(
+    labels,
+    labels.flatMap((l, i) => (i === 0 ? [0.4, 0.6] : l === 0 ? [0.7, 0.3] : [0.6, 0.4])),
+    classes,
+  );
   assert.equal(isCollapsed(mixed, 0.95), false, '9 of 10 in one class is below 0.95');
   assert.equal(isCollapsed(mixed, 0.9), true);
   assert.equal(isCollapsed(computeMetrics([0, 0], [0.9, 0.1, 0.8, 0.2], classes)), false, 'one true class: nothing to collapse from');

@@ -109,7 +109,8 @@ export function computeMetrics(
 ): Metrics {
   const n = labels.length;
   const c = classes.length;
-  if (probabilities.length !== n * c) throw new RangeError(`Expected ${n * c} probabilities (${n} samples x ${c} classes) but received ${probabilities.length}`);
+  if (probabilities.length !== n * c)
+    throw new RangeError(`Expected ${n * c} probabilities (${n} samples x ${c} classes) but received ${probabilities.length}`);
   const positiveClass = options.positiveClass ?? positiveClassOf(classes);
   const predicted = Array.from({ length: n }, (_, i) => argmax(probabilities, i * c, c));
   const confusion = confusionMatrix(labels, predicted, c);

@@ -15,7 +15,10 @@ export function reliabilityDiagramSvg(panels: ReadonlyArray<{ label: string; cal
   const m = { l: 44, r: 12, t: 36, b: 40 };
   const w = size + m.l + m.r;
   const h = size + m.t + m.b;
-  const out = [`<svg xmlns="http://www.w3.org/2000/svg" width="${w * panels.length}" height="${h}" font-family="sans-serif" font-size="11">`, `<rect width="100%" height="100%" fill="white"/>`];
+  const out = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${w * panels.length}" height="${h}" font-family="sans-serif" font-size="11">`,
+    `<rect width="100%" height="100%" fill="white"/>`,
+  ];
   panels.forEach(({ label, calibration: c }, p) => {
     const ox = p * w + m.l;
     const sx = (x: number) => ox + x * size;
@@ -26,10 +29,14 @@ export function reliabilityDiagramSvg(panels: ReadonlyArray<{ label: string; cal
       if (!b.count) continue;
       const x = sx(b.low) + 1;
       const bw = (b.high - b.low) * size - 2;
-      out.push(`<rect x="${x.toFixed(1)}" y="${sy(b.accuracy).toFixed(1)}" width="${bw.toFixed(1)}" height="${(sy(0) - sy(b.accuracy)).toFixed(1)}" fill="#1f77b4"/>`);
+      out.push(
+        `<rect x="${x.toFixed(1)}" y="${sy(b.accuracy).toFixed(1)}" width="${bw.toFixed(1)}" height="${(sy(0) - sy(b.accuracy)).toFixed(1)}" fill="#1f77b4"/>`,
+      );
       const centre = (b.low + b.high) / 2;
       const [top, bottom] = centre > b.accuracy ? [centre, b.accuracy] : [b.accuracy, centre];
-      out.push(`<rect x="${x.toFixed(1)}" y="${sy(top).toFixed(1)}" width="${bw.toFixed(1)}" height="${(sy(bottom) - sy(top)).toFixed(1)}" fill="#d62728" fill-opacity="0.3"/>`);
+      out.push(
+        `<rect x="${x.toFixed(1)}" y="${sy(top).toFixed(1)}" width="${bw.toFixed(1)}" height="${(sy(bottom) - sy(top)).toFixed(1)}" fill="#d62728" fill-opacity="0.3"/>`,
+      );
       out.push(`<text x="${(x + bw / 2).toFixed(1)}" y="${(sy(b.accuracy) - 2).toFixed(1)}" text-anchor="middle" font-size="8">${b.count}</text>`);
     }
     out.push(`<line x1="${sx(0)}" y1="${sy(0)}" x2="${sx(1)}" y2="${sy(1)}" stroke="#777" stroke-dasharray="4 3"/>`);

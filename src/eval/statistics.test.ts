@@ -66,7 +66,10 @@ test('bootstrap CIs: fixed seed gives fixed intervals, near the normal approxima
   // Normal approximation: 0.8 +- 1.96 sqrt(0.8 * 0.2 / 400) = [0.7608, 0.8392].
   assert.ok(Math.abs(a.accuracy.low - 0.7608) < 0.012 && Math.abs(a.accuracy.high - 0.8392) < 0.012, JSON.stringify(a.accuracy));
   // Pinned for seed 11 (changes if the resampling or the generator changes).
-  assert.deepEqual([a.accuracy.low, a.accuracy.high].map((x) => x.toFixed(4)), ['0.7600', '0.8363']);
+  assert.deepEqual(
+    [a.accuracy.low, a.accuracy.high].map((x) => x.toFixed(4)),
+    ['0.7600', '0.8363'],
+  );
   assert.ok(a.auc.low < a.auc.value && a.auc.value < a.auc.high);
   const perfect = bootstrapMetrics([0, 1, 0, 1], [0.9, 0.1, 0.2, 0.8, 0.7, 0.3, 0.4, 0.6], classes, { seed: 1, resamples: 50 });
   assert.deepEqual([perfect.accuracy.low, perfect.accuracy.high], [1, 1]);

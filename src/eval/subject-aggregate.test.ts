@@ -6,10 +6,16 @@ const close = (a: number, b: number, label: string) => assert.ok(Math.abs(a - b)
 const classes = ['Alzheimer', 'NonAlzheimer'];
 // Five subjects, 11 slices; p(Alzheimer) per slice. Labels: 0 = Alzheimer (positive), 1 = NonAlzheimer.
 const slices = [
-  { s: 'a', label: 0, p: 0.9 }, { s: 'a', label: 0, p: 0.4 }, { s: 'a', label: 0, p: 0.45 }, // mean 0.5833 -> AD; median 0.45 -> CN; vote 1/3 -> CN
-  { s: 'b', label: 0, p: 0.2 }, { s: 'b', label: 0, p: 0.3 }, // mean 0.25 -> CN (missed)
-  { s: 'c', label: 1, p: 0.1 }, { s: 'c', label: 1, p: 0.7 }, { s: 'c', label: 1, p: 0.2 }, // mean 0.3333 -> CN; vote 1/3
-  { s: 'd', label: 1, p: 0.6 }, { s: 'd', label: 1, p: 0.55 }, // mean 0.575 -> AD (false positive)
+  { s: 'a', label: 0, p: 0.9 },
+  { s: 'a', label: 0, p: 0.4 },
+  { s: 'a', label: 0, p: 0.45 }, // mean 0.5833 -> AD; median 0.45 -> CN; vote 1/3 -> CN
+  { s: 'b', label: 0, p: 0.2 },
+  { s: 'b', label: 0, p: 0.3 }, // mean 0.25 -> CN (missed)
+  { s: 'c', label: 1, p: 0.1 },
+  { s: 'c', label: 1, p: 0.7 },
+  { s: 'c', label: 1, p: 0.2 }, // mean 0.3333 -> CN; vote 1/3
+  { s: 'd', label: 1, p: 0.6 },
+  { s: 'd', label: 1, p: 0.55 }, // mean 0.575 -> AD (false positive)
   { s: 'e', label: 0, p: 0.8 }, // 0.8 -> AD
 ];
 const labels = slices.map((x) => x.label);
@@ -37,7 +43,10 @@ test('subject-level metrics equal a hand computation, with a bootstrap over subj
   assert.equal(r.subjects, 5);
   assert.equal(r.reconstructed, false);
   // Subjects: AD a (called AD), b (CN), e (AD); CN c (CN), d (AD). Sensitivity 2/3, specificity 1/2.
-  assert.deepEqual(r.metrics.confusion, [[2, 1], [1, 1]]);
+  assert.deepEqual(r.metrics.confusion, [
+    [2, 1],
+    [1, 1],
+  ]);
   close(r.metrics.accuracy, 3 / 5, 'accuracy');
   close(r.metrics.sensitivity, 2 / 3, 'sensitivity');
   close(r.metrics.specificity, 1 / 2, 'specificity');
@@ -50,11 +59,35 @@ test('subject-level metrics equal a hand computation, with a bootstrap over subj
   // The same slices per slice: 11 samples; slice accuracy differs from the subject figure.
   const vote = subjectLevelReport(labels, probs, subjects, classes, { rule: 'vote', resamples: 0 })!;
   assert.equal(vote.ci, null);
-  assert.deepEqual(vote.metrics.confusion, [[1, 2], [1, 1]], 'vote: a has 1 of 3 slices called AD -> CN; d 2 of 2 -> AD');
+  assert.deepEqual(
+    vote.metrics.confusion,
+    [
+      [1, 2],
+      [1, 1],
+    ],
+    'vote: a has 1 of 3 slices called AD -> CN; d 2 of 2 -> AD',
+  );
 });
 
 test('no subject-level figure without subjects; a person with two diagnoses is an error', () => {
-  assert.equal(subjectLevelReport(labels, probs, subjects.map((s, i) => (i === 4 ? undefined : s)), classes), null);
-  assert.equal(subjectLevelReport(labels, probs, subjects.map((s) => `pseudo:${s}`), classes, { resamples: 0 })!.reconstructed, true);
+  assert.equal(
+    subjectLevelReport(
+      labels,
+      probs,
+      subjects.map((s, i) => (i === 4 ? undefined : s)),
+      classes,
+    ),
+    null,
+  );
+  assert.equal(
+    subjectLevelReport(
+      labels,
+      probs,
+      subjects.map((s) => `pseudo:${s}`),
+      classes,
+      { resamples: 0 },
+    )!.reconstructed,
+    true,
+  );
   assert.throws(() => aggregateBySubject([0, 1], [0.5, 0.5, 0.5, 0.5], ['x', 'x'], 2), /Subject x has slices of class 0 and 1: one person has one diagnosis/);
 });

@@ -68,7 +68,8 @@ export function aggregateBySubject(
     const rows = bySubject.get(id)!;
     const label = labels[rows[0]!]!;
     const other = rows.find((i) => labels[i] !== label);
-    if (other !== undefined) throw new Error(`Subject ${id} has slices of class ${label} and ${labels[other]}: one person has one diagnosis (check the subject IDs or the grouping)`);
+    if (other !== undefined)
+      throw new Error(`Subject ${id} has slices of class ${label} and ${labels[other]}: one person has one diagnosis (check the subject IDs or the grouping)`);
     pooledLabels.push(label);
     slices.push(rows.length);
     const row = out.subarray(u * classes, (u + 1) * classes);
@@ -115,7 +116,8 @@ export function subjectLevelReport(
   const pooled = aggregateBySubject(labels, probabilities, subjects, classNames.length, rule);
   const metrics = computeMetrics(pooled.labels, pooled.probabilities, classNames);
   const resamples = options.resamples ?? 1000;
-  const ci = resamples > 0 ? bootstrapMetrics(pooled.labels, pooled.probabilities, classNames, { resamples, seed: options.seed ?? 0, groups: pooled.subjects }) : null;
+  const ci =
+    resamples > 0 ? bootstrapMetrics(pooled.labels, pooled.probabilities, classNames, { resamples, seed: options.seed ?? 0, groups: pooled.subjects }) : null;
   return {
     rule,
     subjects: pooled.subjects.length,

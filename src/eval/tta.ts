@@ -15,7 +15,14 @@ export type TestTimeAugmentation = 'none' | 'flip';
  * of those of the images [N, 1, H, W] and of their mirrors (flipped along W), and the loss is the
  * mean negative log-likelihood of the averaged probabilities.
  */
-export function inferWithTta(model: Module, images: Tensor, labels: Tensor | null, batchSize: number, tta: TestTimeAugmentation, labelList?: readonly number[]): Inference {
+export function inferWithTta(
+  model: Module,
+  images: Tensor,
+  labels: Tensor | null,
+  batchSize: number,
+  tta: TestTimeAugmentation,
+  labelList?: readonly number[],
+): Inference {
   const plain = inferProbabilities(model, images, labels, batchSize);
   if (tta === 'none') return plain;
   const mirrored = images.flip([3]);

@@ -78,15 +78,20 @@ export function saveCheckpoint(path: string, input: CheckpointInput): void {
       optimizerMeta = { paramGroups: state.paramGroups, scalars, indices: Object.keys(state.state).map(Number) };
     }
     for (const device of input.rngDevices ?? ['cpu']) tensors.set(`rng.${device}`, getRngState(device));
-    saveSafetensors(path, tensors, {
-      format: CHECKPOINT_FORMAT,
-      version: String(CHECKPOINT_VERSION),
-      epoch: String(input.trainer.epoch),
-      config: JSON.stringify(input.config),
-      optimizer: JSON.stringify(optimizerMeta),
-      scheduler: JSON.stringify(input.scheduler ? input.scheduler.stateDict() : null),
-      trainer: JSON.stringify(input.trainer),
-    }, { checksum: true });
+    saveSafetensors(
+      path,
+      tensors,
+      {
+        format: CHECKPOINT_FORMAT,
+        version: String(CHECKPOINT_VERSION),
+        epoch: String(input.trainer.epoch),
+        config: JSON.stringify(input.config),
+        optimizer: JSON.stringify(optimizerMeta),
+        scheduler: JSON.stringify(input.scheduler ? input.scheduler.stateDict() : null),
+        trainer: JSON.stringify(input.trainer),
+      },
+      { checksum: true },
+    );
   });
 }
 
@@ -120,7 +125,9 @@ export function loadCheckpoint(path: string): Checkpoint {
   const dispose = () => tensors.forEach((t) => t.dispose());
   if (metadata.format === CHECKPOINT_FORMAT && metadata[TENSORS_SHA256] === undefined) {
     dispose();
-    throw new CheckpointError(`Cannot read checkpoint ${path}: it carries no checksum of its tensors (${TENSORS_SHA256}), so its weights cannot be trusted`, { exitCode: 2 });
+    throw new CheckpointError(`Cannot read checkpoint ${path}: it carries no checksum of its tensors (${TENSORS_SHA256}), so its weights cannot be trusted`, {
+      exitCode: 2,
+    });
   }
   if (metadata.format !== CHECKPOINT_FORMAT) {
     dispose();
@@ -146,7 +153,11 @@ export function loadCheckpoint(path: string): Checkpoint {
     else if (key.startsWith('optimizer.')) optimizerTensors.set(key.slice(10), t);
     else t.dispose();
   }
-  const optimizerMeta = parseMeta(path, metadata, 'optimizer', 'null', dispose) as { paramGroups: Record<string, unknown>[]; scalars: Record<string, Record<string, number>>; indices: number[] } | null;
+  const optimizerMeta = parseMeta(path, metadata, 'optimizer', 'null', dispose) as {
+    paramGroups: Record<string, unknown>[];
+    scalars: Record<string, Record<string, number>>;
+    indices: number[];
+  } | null;
   let optimizer: OptimizerState | null = null;
   if (optimizerMeta) {
     const state: Record<number, ParamState> = {};
@@ -171,7 +182,12 @@ export function loadCheckpoint(path: string): Checkpoint {
     optimizer,
     scheduler: parseMeta(path, metadata, 'scheduler', 'null', () => disposeAll()) as Record<string, unknown> | null,
     rng,
-    trainer: (parseMeta(path, metadata, 'trainer', 'null', () => disposeAll()) as TrainerState | null) ?? { epoch: Number(metadata.epoch), best: null, badEpochs: 0, history: [] },
+    trainer: (parseMeta(path, metadata, 'trainer', 'null', () => disposeAll()) as TrainerState | null) ?? {
+      epoch: Number(metadata.epoch),
+      best: null,
+      badEpochs: 0,
+      history: [],
+    },
   };
 }
 

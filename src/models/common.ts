@@ -2,7 +2,7 @@
  * What every model family shares: the options a model is built with, and a walk over modules for
  * the family-specific weight initialization (torchvision's `for m in self.modules(): ...`).
  */
-import { Module } from '../nn/module.js';
+import type { Module } from '../nn/module.js';
 
 /** Options every registered model takes; `resolveModelOptions` in registry.ts fills the defaults. */
 export interface ModelOptions {

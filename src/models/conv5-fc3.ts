@@ -6,7 +6,7 @@
  * (1300, 50, classes). Parameter names are ClinicaDL's (`convolutions.N`, `fc.N`), so its saved
  * state dicts load by key. The first linear layer's size depends on the input volume's shape.
  */
-import { Tensor } from '../torch/tensor.js';
+import type { Tensor } from '../torch/tensor.js';
 import { tidy } from '../torch/scope.js';
 import { Module } from '../nn/module.js';
 import { BatchNorm3d, Conv3d, Dropout, Flatten, Linear, MaxPool3d, ReLU, Sequential, F } from '../nn/index.js';
@@ -77,7 +77,15 @@ export class Conv5FC3 extends Module {
     const [h1, h2] = CONV5_FC3_HIDDEN;
     this.fc = this.registerModule(
       'fc',
-      new Sequential(new Flatten(), new Dropout(options.dropout), new Linear(flat, h1), new ReLU(), new Linear(h1, h2), new ReLU(), new Linear(h2, options.numClasses)),
+      new Sequential(
+        new Flatten(),
+        new Dropout(options.dropout),
+        new Linear(flat, h1),
+        new ReLU(),
+        new Linear(h1, h2),
+        new ReLU(),
+        new Linear(h2, options.numClasses),
+      ),
     );
   }
 

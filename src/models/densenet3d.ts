@@ -6,7 +6,7 @@
  * Parameter names are MONAI's (`features.denseblock1.denselayer1.layers.conv1.weight`,
  * `class_layers.out.weight`), so MONAI state dicts load by key.
  */
-import { Tensor } from '../torch/tensor.js';
+import type { Tensor } from '../torch/tensor.js';
 import { tidy } from '../torch/scope.js';
 import { cat } from '../torch/creation.js';
 import { Module } from '../nn/module.js';

@@ -5,7 +5,7 @@
  * the blocks and a per-variant classifier dropout. Parameter names, rounding rules and
  * initialization equal torchvision's.
  */
-import { Tensor } from '../torch/tensor.js';
+import type { Tensor } from '../torch/tensor.js';
 import { tidy } from '../torch/scope.js';
 import { Module } from '../nn/module.js';
 import { AdaptiveAvgPool2d, BatchNorm2d, Conv2d, Dropout, Linear, SiLU, Sequential, SqueezeExcitation, F, init } from '../nn/index.js';
@@ -30,7 +30,10 @@ export const EFFICIENTNET_STAGES: readonly StageConfig[] = [
   [6, 5, 1, 80, 112, 3],
   [6, 5, 2, 112, 192, 4],
   [6, 3, 1, 192, 320, 1],
-].map(([expandRatio, kernel, stride, inputChannels, outChannels, numLayers]) => ({ expandRatio, kernel, stride, inputChannels, outChannels, numLayers }) as StageConfig);
+].map(
+  ([expandRatio, kernel, stride, inputChannels, outChannels, numLayers]) =>
+    ({ expandRatio, kernel, stride, inputChannels, outChannels, numLayers }) as StageConfig,
+);
 
 /** Per-variant scaling, as torchvision's builders: width and depth multipliers, dropout, batch norm, crop size. */
 export interface EfficientNetVariant {

@@ -9,7 +9,7 @@
  * their branch (0.17, 0.10, 0.20) before adding it. Like timm, it keeps PyTorch's default
  * initialization. Its unpadded stem needs inputs of at least 75x75.
  */
-import { Tensor } from '../torch/tensor.js';
+import type { Tensor } from '../torch/tensor.js';
 import { tidy } from '../torch/scope.js';
 import { cat } from '../torch/creation.js';
 import { Module } from '../nn/module.js';
@@ -163,7 +163,10 @@ export class Block17 extends ScaledResidual {
   constructor(scale = 1.0) {
     super(scale);
     this.branch('branch0', new BasicConv2d(1088, 192, 1, 1));
-    this.branch('branch1', new Sequential(new BasicConv2d(1088, 128, 1, 1), new BasicConv2d(128, 160, [1, 7], 1, [0, 3]), new BasicConv2d(160, 192, [7, 1], 1, [3, 0])));
+    this.branch(
+      'branch1',
+      new Sequential(new BasicConv2d(1088, 128, 1, 1), new BasicConv2d(128, 160, [1, 7], 1, [0, 3]), new BasicConv2d(160, 192, [7, 1], 1, [3, 0])),
+    );
     this.conv2d = this.registerModule('conv2d', new Conv2d(384, 1088, 1));
     this.relu = this.registerModule('relu', new ReLU());
   }
@@ -208,7 +211,10 @@ export class Block8 extends ScaledResidual {
   constructor(scale = 1.0, noRelu = false) {
     super(scale);
     this.branch('branch0', new BasicConv2d(2080, 192, 1, 1));
-    this.branch('branch1', new Sequential(new BasicConv2d(2080, 192, 1, 1), new BasicConv2d(192, 224, [1, 3], 1, [0, 1]), new BasicConv2d(224, 256, [3, 1], 1, [1, 0])));
+    this.branch(
+      'branch1',
+      new Sequential(new BasicConv2d(2080, 192, 1, 1), new BasicConv2d(192, 224, [1, 3], 1, [0, 1]), new BasicConv2d(224, 256, [3, 1], 1, [1, 0])),
+    );
     this.conv2d = this.registerModule('conv2d', new Conv2d(448, 2080, 1));
     if (!noRelu) this.relu = this.registerModule('relu', new ReLU());
   }

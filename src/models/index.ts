@@ -1,5 +1,15 @@
 /** alzbench's model zoo: the registry and the families (VGG, EfficientNet, MnasNet, Inception-ResNet-v2, a baseline CNN; 3-D: Conv5_FC3, ResNet-10/18/34, DenseNet-121). */
-export { registerModel, listModels, getModel, getModelSpec, resolveModelOptions, countParameters, type ModelSpec, type ModelFamily, type GetModelOptions } from './registry.js';
+export {
+  registerModel,
+  listModels,
+  getModel,
+  getModelSpec,
+  resolveModelOptions,
+  countParameters,
+  type ModelSpec,
+  type ModelFamily,
+  type GetModelOptions,
+} from './registry.js';
 export type { ModelOptions, ResolvedModelOptions } from './common.js';
 export { loadPretrained, type PretrainedLayout, type PretrainedReport } from './pretrained.js';
 export { VGG, VGG_CONFIGS } from './vgg.js';

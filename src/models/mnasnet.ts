@@ -4,7 +4,7 @@
  * a stem, six stacks of inverted residuals from one table, a 1x1 conv to 1280, global mean, dropout,
  * linear. Parameter names and initialization equal torchvision's.
  */
-import { Tensor } from '../torch/tensor.js';
+import type { Tensor } from '../torch/tensor.js';
 import { tidy } from '../torch/scope.js';
 import { Module } from '../nn/module.js';
 import { BatchNorm2d, Conv2d, Dropout, Linear, ReLU, Sequential, init } from '../nn/index.js';

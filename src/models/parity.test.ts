@@ -16,7 +16,19 @@ import { assertClose, expectNoLeaks, fromJson, maxAbsDiff, sourcePath, type Json
 import { getModel, getModelSpec, listModels } from './registry.js';
 
 const PYTHON = '/usr/bin/python3';
-const DEFAULT_MODELS = ['vgg19', 'vgg19_bn', 'efficientnet_b0', 'efficientnet_b1', 'efficientnet_b2', 'efficientnet_b3', 'mnasnet0_5', 'mnasnet0_75', 'mnasnet1_0', 'mnasnet1_3', 'inception_resnet_v2'];
+const DEFAULT_MODELS = [
+  'vgg19',
+  'vgg19_bn',
+  'efficientnet_b0',
+  'efficientnet_b1',
+  'efficientnet_b2',
+  'efficientnet_b3',
+  'mnasnet0_5',
+  'mnasnet0_75',
+  'mnasnet1_0',
+  'mnasnet1_3',
+  'inception_resnet_v2',
+];
 const models = process.env.ALZBENCH_PARITY === 'all' ? listModels().filter((m) => m !== 'simple_cnn' && getModelSpec(m).input !== 'volume') : DEFAULT_MODELS;
 
 function missingReason(): string | undefined {

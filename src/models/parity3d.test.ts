@@ -30,7 +30,10 @@ let dir = '';
 before(() => {
   if (skip) return;
   dir = mkdtempSync(join(tmpdir(), 'alzbench-zoo3d-'));
-  const run = spawnSync(PYTHON, [sourcePath('scripts/fixtures/make_volume_model_fixtures.py'), 'parity', dir, ...MODELS], { encoding: 'utf8', timeout: 600_000 });
+  const run = spawnSync(PYTHON, [sourcePath('scripts/fixtures/make_volume_model_fixtures.py'), 'parity', dir, ...MODELS], {
+    encoding: 'utf8',
+    timeout: 600_000,
+  });
   if (run.status !== 0) throw new Error(`make_volume_model_fixtures.py failed (${run.status ?? run.signal}): ${run.stderr}`);
 });
 
@@ -49,7 +52,12 @@ for (const name of MODELS) {
     const reference = JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as Reference;
     expectNoLeaks(() => {
       const inputShape = reference.input.shape.slice(2) as [number, number, number];
-      const model = getModel(name, { inChannels: 1, numClasses: 2, weights: join(dir, `${name}.safetensors`), ...(name === 'conv5_fc3' ? { inputShape } : {}) }).eval();
+      const model = getModel(name, {
+        inChannels: 1,
+        numClasses: 2,
+        weights: join(dir, `${name}.safetensors`),
+        ...(name === 'conv5_fc3' ? { inputShape } : {}),
+      }).eval();
       assert.equal(model.numParameters(), reference.parameters, 'parameter count');
       const y = noGrad(() => model.forward(fromJson(reference.input)));
       console.log(`# ${name}: max abs diff ${maxAbsDiff(y, reference.output.data.map(Number)).toExponential(2)}`);

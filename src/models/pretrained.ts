@@ -3,10 +3,10 @@
  * weights") into a zoo model for transfer learning, adapting the two places where an MRI model
  * differs from an ImageNet one: the input channels and the class count.
  */
-import { Tensor } from '../torch/tensor.js';
+import type { Tensor } from '../torch/tensor.js';
 import { noGrad } from '../torch/autograd.js';
 import { tidy } from '../torch/scope.js';
-import { Module, type StateDict } from '../nn/module.js';
+import type { Module, StateDict } from '../nn/module.js';
 import { loadSafetensors } from '../nn/safetensors.js';
 import { AlzbenchError } from '../util/errors.js';
 
@@ -59,7 +59,14 @@ export function loadPretrained(model: Module, source: string | StateDict, layout
     const convKey = `${layout.firstConv}.weight`;
     const conv = incoming.get(convKey);
     const target = own.get(convKey);
-    if (conv && target && !same(conv.shape, target.shape) && conv.ndim >= 4 && same(conv.shape.slice(2), target.shape.slice(2)) && conv.shape[0] === target.shape[0]) {
+    if (
+      conv &&
+      target &&
+      !same(conv.shape, target.shape) &&
+      conv.ndim >= 4 &&
+      same(conv.shape.slice(2), target.shape.slice(2)) &&
+      conv.shape[0] === target.shape[0]
+    ) {
       let adapted: Tensor | null = null;
       if (conv.shape[1] === 3 && target.shape[1] === 1) {
         adapted = noGrad(() => conv.sum(1, true));

@@ -4,7 +4,7 @@
  * input size, parameter count, Grad-CAM target layer, first-conv and classifier names for
  * pretrained weights), and `getModel` builds one with validated options.
  */
-import { Module } from '../nn/module.js';
+import type { Module } from '../nn/module.js';
 import { invalid, AlzbenchError } from '../util/errors.js';
 import type { ModelOptions, ResolvedModelOptions } from './common.js';
 import { VGG, VGG_CONFIGS, VGG_DEFAULT_DROPOUT, vggLastReluIndex, vggParameterCount, type VGGDepth } from './vgg.js';
@@ -99,15 +99,20 @@ export function resolveModelOptions(name: string, options: ModelOptions = {}): R
     throw invalid('no stochastic depth (only EfficientNet has it)', `stochastic depth of ${name}`, options.stochasticDepth);
   }
   const stochasticDepth = options.stochasticDepth ?? 0.2;
-  if (!(typeof stochasticDepth === 'number' && stochasticDepth >= 0 && stochasticDepth < 1)) throw invalid('number in [0, 1)', 'stochastic depth', stochasticDepth);
+  if (!(typeof stochasticDepth === 'number' && stochasticDepth >= 0 && stochasticDepth < 1))
+    throw invalid('number in [0, 1)', 'stochastic depth', stochasticDepth);
   const takesWidths = spec.family === 'simple_cnn' || spec.family === 'simple_cnn_3d';
   if (options.widths !== undefined && !takesWidths) throw invalid('no widths (only simple_cnn takes them)', `widths of ${name}`, options.widths);
   const widths = options.widths ?? (spec.family === 'simple_cnn_3d' ? [8, 16, 32, 64] : [16, 32, 64, 128]);
-  if (!Array.isArray(widths) || widths.length === 0 || !widths.every((w) => Number.isInteger(w) && w > 0)) throw invalid('non-empty list of positive integers', 'widths', widths);
+  if (!Array.isArray(widths) || widths.length === 0 || !widths.every((w) => Number.isInteger(w) && w > 0))
+    throw invalid('non-empty list of positive integers', 'widths', widths);
   const volume = spec.input === 'volume';
   if (options.inputShape !== undefined && !volume) throw invalid('no input shape (only volume models take one)', `input shape of ${name}`, options.inputShape);
   const inputShape: readonly number[] = options.inputShape ?? (volume ? spec.defaultInputSize : []);
-  if (volume && !(Array.isArray(inputShape) && inputShape.length === 3 && inputShape.every((n: unknown) => Number.isInteger(n) && (n as number) >= spec.minInputSize))) {
+  if (
+    volume &&
+    !(Array.isArray(inputShape) && inputShape.length === 3 && inputShape.every((n: unknown) => Number.isInteger(n) && (n as number) >= spec.minInputSize))
+  ) {
     throw invalid(`[depth, height, width] of integers >= ${spec.minInputSize}`, `input shape of ${name}`, inputShape);
   }
   return { inChannels, numClasses, dropout, stochasticDepth, widths, initWeights: options.initWeights ?? true, inputShape: [...inputShape] };

@@ -10,7 +10,7 @@
  * by the stride and append zero channels, no parameters) or type "B" (ResNet-10: 1x1x1 conv without
  * bias + batch norm).
  */
-import { Tensor } from '../torch/tensor.js';
+import type { Tensor } from '../torch/tensor.js';
 import { tidy } from '../torch/scope.js';
 import { cat, zeros } from '../torch/creation.js';
 import { Module } from '../nn/module.js';
@@ -60,7 +60,12 @@ export class ResNet3dBlock extends Module {
   readonly conv2: Conv3d;
   readonly bn2: BatchNorm3d;
 
-  constructor(inPlanes: number, planes: number, stride = 1, readonly downsample: Module | null = null) {
+  constructor(
+    inPlanes: number,
+    planes: number,
+    stride = 1,
+    readonly downsample: Module | null = null,
+  ) {
     super();
     this.conv1 = this.registerModule('conv1', new Conv3d(inPlanes, planes, 3, { stride, padding: 1, bias: false }));
     this.bn1 = this.registerModule('bn1', new BatchNorm3d(planes));

@@ -1,4 +1,4 @@
-import { Tensor } from '../torch/tensor.js';
+import type { Tensor } from '../torch/tensor.js';
 import { tidy } from '../torch/scope.js';
 import { Module } from '../nn/module.js';
 import { AdaptiveAvgPool3d, BatchNorm3d, Conv3d, Dropout, Flatten, Linear, MaxPool3d, ReLU, Sequential } from '../nn/index.js';

@@ -1,4 +1,4 @@
-import { Tensor } from '../torch/tensor.js';
+import type { Tensor } from '../torch/tensor.js';
 import { tidy } from '../torch/scope.js';
 import { Module } from '../nn/module.js';
 import { AdaptiveAvgPool2d, BatchNorm2d, Conv2d, Dropout, Flatten, Linear, MaxPool2d, ReLU, Sequential } from '../nn/index.js';
@@ -45,7 +45,10 @@ export class SimpleCNN extends Module {
     }
     this.features = this.registerModule('features', new Sequential(...layers));
     this.registerModule('avgpool', this.pool);
-    this.classifier = this.registerModule('classifier', new Sequential(new Flatten(), new Dropout(options.dropout ?? 0.2), new Linear(channels, options.numClasses ?? 2)));
+    this.classifier = this.registerModule(
+      'classifier',
+      new Sequential(new Flatten(), new Dropout(options.dropout ?? 0.2), new Linear(channels, options.numClasses ?? 2)),
+    );
   }
 
   /**

@@ -4,7 +4,7 @@
  * E) interpreted by one builder. Parameter names and initialization equal torchvision's, so its
  * state dicts load directly and a seeded model starts with torchvision's weights.
  */
-import { Tensor } from '../torch/tensor.js';
+import type { Tensor } from '../torch/tensor.js';
 import { tidy } from '../torch/scope.js';
 import { Module } from '../nn/module.js';
 import { AdaptiveAvgPool2d, BatchNorm2d, Conv2d, Dropout, Linear, MaxPool2d, ReLU, Sequential, init } from '../nn/index.js';

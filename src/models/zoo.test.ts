@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { manualSeed, noGrad, randn, tensor, tidy } from '../torch/index.js';
 import { assertClose, expectNoLeaks, readFixture, type JsonTensor } from '../testing/tensor-helpers.js';
-import { Dropout, F, Module } from '../nn/index.js';
+import { Dropout, F, type Module } from '../nn/index.js';
 import { Adam } from '../optim/index.js';
 import { makeToyBatch } from '../testing/toy-problem.js';
 import { StochasticDepth } from './efficientnet.js';
@@ -48,7 +48,7 @@ function deterministicTrain(model: Module): void {
 /** The slice (2-D) models; the volume models are checked in zoo3d.test.ts. */
 const sliceModels = (): string[] => listModels().filter((name) => getModelSpec(name).input !== 'volume');
 
-test('the registry lists the study\'s 22 slice models and rejects a duplicate name', () => {
+test("the registry lists the study's 22 slice models and rejects a duplicate name", () => {
   assert.deepEqual(sliceModels(), [...Object.keys(PUBLISHED), 'simple_cnn'].sort());
   assert.deepEqual(listModels('mnasnet'), ['mnasnet0_5', 'mnasnet0_75', 'mnasnet1_0', 'mnasnet1_3']);
   assert.throws(() => registerModel({ ...getModelSpec('vgg19') }), /An entry is already registered under the name 'vgg19'/);
@@ -68,14 +68,14 @@ test('options are validated with the error naming the option', () => {
   assert.equal(resolveModelOptions('inception_resnet_v2').dropout, 0);
 });
 
-test('parameter counts from the tables equal torchvision\'s and timm\'s published counts', () => {
+test("parameter counts from the tables equal torchvision's and timm's published counts", () => {
   for (const [name, count] of Object.entries(PUBLISHED)) assert.equal(countParameters(name, { inChannels: 3, numClasses: 1000 }), count, name);
   // Grayscale and 2 classes: the first conv loses 2/3 of its weights, the classifier shrinks.
   assert.equal(countParameters('vgg19', { inChannels: 1, numClasses: 2 }), 143_667_240 - 2 * 64 * 9 - 4097 * 998);
   assert.equal(countParameters('inception_resnet_v2', { inChannels: 1, numClasses: 4 }), 55_843_464 - 2 * 32 * 9 - 1537 * 996);
 });
 
-test('every registered model reproduces its reference\'s seeded output, has the stated parameter count, and back-propagates finite gradients', () => {
+test("every registered model reproduces its reference's seeded output, has the stated parameter count, and back-propagates finite gradients", () => {
   const times: string[] = [];
   for (const name of sliceModels()) {
     const started = performance.now();

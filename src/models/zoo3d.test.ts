@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { manualSeed, noGrad, randn, tensor, tidy } from '../torch/index.js';
 import { assertClose, expectNoLeaks, readFixture, type JsonTensor } from '../testing/tensor-helpers.js';
-import { Dropout, Dropout3d, F, Module } from '../nn/index.js';
+import { Dropout, Dropout3d, F, type Module } from '../nn/index.js';
 import { countParameters, getModel, getModelSpec, listModels, resolveModelOptions } from './registry.js';
 import { loadPretrained } from './pretrained.js';
 
@@ -27,13 +27,16 @@ function deterministicTrain(model: Module): void {
 }
 
 test('the registry lists the six volume models, each marked as taking volumes', () => {
-  assert.deepEqual(listModels().filter((n) => getModelSpec(n).input === 'volume'), [...VOLUME_MODELS, 'simple_cnn_3d']);
+  assert.deepEqual(
+    listModels().filter((n) => getModelSpec(n).input === 'volume'),
+    [...VOLUME_MODELS, 'simple_cnn_3d'],
+  );
   assert.equal(countParameters('simple_cnn_3d', { widths: [4, 8] }), 1 * 4 * 27 + 8 + 4 * 8 * 27 + 16 + 9 * 2);
   assert.deepEqual(getModelSpec('conv5_fc3').defaultInputSize, [169, 208, 179]);
   assert.equal(getModelSpec('vgg19').input, undefined);
 });
 
-test('parameter counts equal the published ones (Hara et al.) and the PyTorch references\'', () => {
+test("parameter counts equal the published ones (Hara et al.) and the PyTorch references'", () => {
   // Hara et al. 2018 (3D-ResNets-PyTorch, the architecture MONAI adapts), Table 2: 3 channels, 400 classes, shortcut A.
   assert.equal(Math.round(countParameters('resnet18_3d', { inChannels: 3, numClasses: 400 }) / 1e5) / 10, 33.2);
   assert.equal(Math.round(countParameters('resnet34_3d', { inChannels: 3, numClasses: 400 }) / 1e5) / 10, 63.5);
@@ -49,13 +52,19 @@ test('parameter counts equal the published ones (Hara et al.) and the PyTorch re
 });
 
 test('options: the input shape is validated and only volume models take one', () => {
-  assert.throws(() => resolveModelOptions('vgg19', { inputShape: [8, 8, 8] }), /Expected no input shape \(only volume models take one\) for input shape of vgg19/);
-  assert.throws(() => resolveModelOptions('densenet121_3d', { inputShape: [28, 64, 64] }), /Expected \[depth, height, width\] of integers >= 29 for input shape of densenet121_3d but received \[28 of type number, 64 of type number, 64 of type number\]/);
+  assert.throws(
+    () => resolveModelOptions('vgg19', { inputShape: [8, 8, 8] }),
+    /Expected no input shape \(only volume models take one\) for input shape of vgg19/,
+  );
+  assert.throws(
+    () => resolveModelOptions('densenet121_3d', { inputShape: [28, 64, 64] }),
+    /Expected \[depth, height, width\] of integers >= 29 for input shape of densenet121_3d but received \[28 of type number, 64 of type number, 64 of type number\]/,
+  );
   assert.deepEqual(resolveModelOptions('resnet18_3d').inputShape, [96, 112, 96]);
   assert.deepEqual(resolveModelOptions('vgg19').inputShape, []);
 });
 
-test('every volume model reproduces its reference\'s seeded output, has its parameter count, and back-propagates finite gradients', () => {
+test("every volume model reproduces its reference's seeded output, has its parameter count, and back-propagates finite gradients", () => {
   const times: string[] = [];
   for (const name of VOLUME_MODELS) {
     const started = performance.now();

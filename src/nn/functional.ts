@@ -2,7 +2,7 @@
  * Stateless neural-network functions (torch.nn.functional). Each is one ATen op (or a few), so
  * values and gradients equal PyTorch's.
  */
-import { Tensor } from '../torch/tensor.js';
+import type { Tensor } from '../torch/tensor.js';
 import { callOp, callTensorOp as op } from '../torch/tensor.js';
 import { empty } from '../torch/creation.js';
 
@@ -240,7 +240,15 @@ export function maxPool2d(x: Tensor, kernelSize: Size2, options: Pool2dOptions &
  */
 export function avgPool2d(x: Tensor, kernelSize: Size2, options: Pool2dOptions & { countIncludePad?: boolean } = {}): Tensor {
   const k = pair(kernelSize);
-  return op('aten::avg_pool2d', [x, k, pair(options.stride ?? k), pair(options.padding ?? 0), options.ceilMode ?? false, options.countIncludePad ?? true, null]);
+  return op('aten::avg_pool2d', [
+    x,
+    k,
+    pair(options.stride ?? k),
+    pair(options.padding ?? 0),
+    options.ceilMode ?? false,
+    options.countIncludePad ?? true,
+    null,
+  ]);
 }
 /**
  * Average pooling to a fixed output size, whatever the input size (window i covers
@@ -401,8 +409,18 @@ export function mseLoss(input: Tensor, target: Tensor, reduction: 'none' | 'mean
  * @returns a 0-d loss for `mean`/`sum`, `logits`' shape for `none`
  * @throws Error `aten::binary_cross_entropy_with_logits(<argument dtypes and shapes>) failed: <libtorch message>` when the shapes do not match or the target is not floating point.
  */
-export function binaryCrossEntropyWithLogits(logits: Tensor, target: Tensor, options: { weight?: Tensor | null; posWeight?: Tensor | null; reduction?: 'none' | 'mean' | 'sum' } = {}): Tensor {
-  return op('aten::binary_cross_entropy_with_logits', [logits, target, options.weight ?? null, options.posWeight ?? null, REDUCTION[options.reduction ?? 'mean']]);
+export function binaryCrossEntropyWithLogits(
+  logits: Tensor,
+  target: Tensor,
+  options: { weight?: Tensor | null; posWeight?: Tensor | null; reduction?: 'none' | 'mean' | 'sum' } = {},
+): Tensor {
+  return op('aten::binary_cross_entropy_with_logits', [
+    logits,
+    target,
+    options.weight ?? null,
+    options.posWeight ?? null,
+    REDUCTION[options.reduction ?? 'mean'],
+  ]);
 }
 
 /**
@@ -441,7 +459,13 @@ export function gridSample(
   grid: Tensor,
   options: { mode?: keyof typeof INTERPOLATION; paddingMode?: keyof typeof PADDING; alignCorners?: boolean } = {},
 ): Tensor {
-  return op('aten::grid_sampler', [input, grid, INTERPOLATION[options.mode ?? 'bilinear'], PADDING[options.paddingMode ?? 'zeros'], options.alignCorners ?? false]);
+  return op('aten::grid_sampler', [
+    input,
+    grid,
+    INTERPOLATION[options.mode ?? 'bilinear'],
+    PADDING[options.paddingMode ?? 'zeros'],
+    options.alignCorners ?? false,
+  ]);
 }
 
 /**
@@ -559,7 +583,15 @@ export function maxPool3d(x: Tensor, kernelSize: Size3, options: Pool3dOptions &
  */
 export function avgPool3d(x: Tensor, kernelSize: Size3, options: Pool3dOptions & { countIncludePad?: boolean } = {}): Tensor {
   const k = triple(kernelSize);
-  return op('aten::avg_pool3d', [x, k, triple(options.stride ?? k), triple(options.padding ?? 0), options.ceilMode ?? false, options.countIncludePad ?? true, null]);
+  return op('aten::avg_pool3d', [
+    x,
+    k,
+    triple(options.stride ?? k),
+    triple(options.padding ?? 0),
+    options.ceilMode ?? false,
+    options.countIncludePad ?? true,
+    null,
+  ]);
 }
 /**
  * Any NCDHW input to a fixed [d, h, w] output, as F.adaptive_avg_pool3d.

@@ -2,7 +2,7 @@
  * Weight initializers equal to torch.nn.init: same formulas, and the same draws from the global
  * generator in the same order, so a seeded model starts bit-identical to PyTorch's.
  */
-import { Tensor } from '../torch/tensor.js';
+import type { Tensor } from '../torch/tensor.js';
 import { noGrad } from '../torch/autograd.js';
 
 export type Nonlinearity = 'linear' | 'conv2d' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'selu';

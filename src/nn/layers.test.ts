@@ -3,7 +3,19 @@ import assert from 'node:assert/strict';
 import { manualSeed, randn, tensor, rand } from '../torch/index.js';
 import { assertClose, expectNoLeaks, gradcheck, readFixture, type JsonTensor } from '../testing/tensor-helpers.js';
 import {
-  AdaptiveAvgPool2d, AvgPool2d, BatchNorm2d, Conv2d, Dropout, Flatten, Linear, MaxPool2d, ReLU, Sequential, SiLU, SqueezeExcitation, F,
+  AdaptiveAvgPool2d,
+  AvgPool2d,
+  BatchNorm2d,
+  Conv2d,
+  Dropout,
+  Flatten,
+  Linear,
+  MaxPool2d,
+  ReLU,
+  Sequential,
+  SiLU,
+  SqueezeExcitation,
+  F,
 } from './index.js';
 
 // Finite-difference gradient checks in float64 for every layer and loss: autograd must agree.
@@ -19,7 +31,10 @@ test('Conv2d (stride, padding, dilation, groups) gradients match finite differen
     const conv = double(new Conv2d(4, 4, 3, { stride: 2, padding: 1, dilation: 1, groups: 2 }));
     const x = randn([2, 4, 5, 5], { dtype: 'float64' });
     assert.ok(gradcheck((xi) => conv.forward(xi), [x]) < TOLERANCE);
-    assert.ok(gradcheck((w, b) => F.conv2d(x, w, b, { padding: 2, dilation: 2 }), [randn([3, 4, 3, 3], { dtype: 'float64' }), randn([3], { dtype: 'float64' })]) < TOLERANCE);
+    assert.ok(
+      gradcheck((w, b) => F.conv2d(x, w, b, { padding: 2, dilation: 2 }), [randn([3, 4, 3, 3], { dtype: 'float64' }), randn([3], { dtype: 'float64' })]) <
+        TOLERANCE,
+    );
     conv.dispose();
   });
 });
@@ -30,7 +45,15 @@ test('Linear and activations gradients match finite differences', () => {
     const lin = double(new Linear(5, 3));
     const x = randn([4, 5], { dtype: 'float64' });
     assert.ok(gradcheck((xi) => lin.forward(xi), [x]) < TOLERANCE);
-    for (const f of [F.relu6, F.silu, F.sigmoid, F.hardswish, F.gelu, (t: ReturnType<typeof randn>) => F.softmax(t, 1), (t: ReturnType<typeof randn>) => F.logSoftmax(t, 1)]) {
+    for (const f of [
+      F.relu6,
+      F.silu,
+      F.sigmoid,
+      F.hardswish,
+      F.gelu,
+      (t: ReturnType<typeof randn>) => F.softmax(t, 1),
+      (t: ReturnType<typeof randn>) => F.logSoftmax(t, 1),
+    ]) {
       assert.ok(gradcheck(f, [x.mul(2)]) < TOLERANCE, f.name);
     }
     lin.dispose();
@@ -52,7 +75,17 @@ test('BatchNorm2d in training mode: gradients match, running stats update as PyT
     assert.equal(bn.numBatchesTracked!.item(), 1);
     bn.eval();
     const y = bn.forward(x);
-    assertClose(y, { shape: x.shape, data: x.sub(bn.runningMean!.reshape([1, 3, 1, 1])).div(bn.runningVar!.add(1e-5).sqrt().reshape([1, 3, 1, 1])).toNumbers() }, 1e-12);
+    assertClose(
+      y,
+      {
+        shape: x.shape,
+        data: x
+          .sub(bn.runningMean!.reshape([1, 3, 1, 1]))
+          .div(bn.runningVar!.add(1e-5).sqrt().reshape([1, 3, 1, 1]))
+          .toNumbers(),
+      },
+      1e-12,
+    );
     bn.dispose();
   });
 });
@@ -67,7 +100,15 @@ test('pools, SE block, grid sampling and losses: gradients match finite differen
     const se = double(new SqueezeExcitation(2, 1));
     assert.ok(gradcheck((t) => se.forward(t), [x]) < TOLERANCE);
     se.dispose();
-    const theta = tensor([[[0.9, 0.1, 0.05], [-0.1, 1.05, 0.02]]], { dtype: 'float64' });
+    const theta = tensor(
+      [
+        [
+          [0.9, 0.1, 0.05],
+          [-0.1, 1.05, 0.02],
+        ],
+      ],
+      { dtype: 'float64' },
+    );
     assert.ok(gradcheck((t, th) => F.gridSample(t, F.affineGrid(th, [1, 2, 4, 4])), [x, theta]) < 1e-5);
     const logits = randn([5, 4], { dtype: 'float64' });
     const target = tensor([0, 3, 1, 2, 3], { dtype: 'int64' });

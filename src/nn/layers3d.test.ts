@@ -67,10 +67,28 @@ test('3-D pools and trilinear grid sampling: gradients match finite differences,
     assert.ok(gradcheck((t) => new AdaptiveAvgPool3d([2, 3, 1]).forward(t), [x]) < TOLERANCE);
     // Global average pooling is the mean over D, H, W.
     assertClose(new AdaptiveAvgPool3d(1).forward(x), { shape: [1, 2, 1, 1, 1], data: x.mean([2, 3, 4]).toNumbers() }, 1e-12);
-    const theta = tensor([[[0.9, 0.1, 0.0, 0.05], [-0.1, 1.05, 0.05, 0.02], [0.02, 0.0, 0.95, -0.03]]], { dtype: 'float64' });
+    const theta = tensor(
+      [
+        [
+          [0.9, 0.1, 0.0, 0.05],
+          [-0.1, 1.05, 0.05, 0.02],
+          [0.02, 0.0, 0.95, -0.03],
+        ],
+      ],
+      { dtype: 'float64' },
+    );
     assert.ok(gradcheck((t, th) => F.gridSample(t, F.affineGrid3d(th, [1, 2, 3, 4, 3])), [x, theta]) < 1e-5);
     // The identity transform with align_corners reproduces the volume exactly.
-    const identity = tensor([[[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0]]], { dtype: 'float64' });
+    const identity = tensor(
+      [
+        [
+          [1, 0, 0, 0],
+          [0, 1, 0, 0],
+          [0, 0, 1, 0],
+        ],
+      ],
+      { dtype: 'float64' },
+    );
     const same = F.gridSample(x, F.affineGrid3d(identity, [1, 2, 4, 5, 6], true), { alignCorners: true });
     assertClose(same, { shape: x.shape, data: x.toNumbers() }, 1e-12);
     assert.deepEqual(F.interpolateTrilinear(x, [8, 10, 12]).shape, [1, 2, 8, 10, 12]);
@@ -86,7 +104,10 @@ test('Dropout3d drops whole channels in train mode only', () => {
     let dropped = 0;
     for (let c = 0; c < 64; c++) {
       const values = perChannel.slice(c * 8, c * 8 + 8);
-      assert.ok(values.every((v) => v === values[0]), 'a channel is dropped or kept as a whole');
+      assert.ok(
+        values.every((v) => v === values[0]),
+        'a channel is dropped or kept as a whole',
+      );
       if (values[0] === 0) dropped++;
       else assert.equal(values[0], 2);
     }

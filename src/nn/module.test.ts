@@ -4,17 +4,35 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Tensor, manualSeed, noGrad, randn, tensor, zeros } from '../torch/index.js';
+import { type Tensor, manualSeed, noGrad, randn, tensor, zeros } from '../torch/index.js';
 import { assertClose, expectNoLeaks, fromJson, readFixture, sourcePath, type JsonTensor } from '../testing/tensor-helpers.js';
 import {
-  AdaptiveAvgPool2d, BatchNorm2d, Conv2d, Linear, MaxPool2d, Module, ReLU, Sequential, StateDictError, loadSafetensors, saveSafetensors,
+  AdaptiveAvgPool2d,
+  BatchNorm2d,
+  Conv2d,
+  Linear,
+  MaxPool2d,
+  Module,
+  ReLU,
+  Sequential,
+  StateDictError,
+  loadSafetensors,
+  saveSafetensors,
 } from './index.js';
 
 /** The same network as TinyCNN in scripts/fixtures/tiny_cnn.py. */
 class TinyCNN extends Module {
   features = this.registerModule(
     'features',
-    new Sequential(new Conv2d(1, 4, 3, { padding: 1 }), new BatchNorm2d(4), new ReLU(), new MaxPool2d(2), new Conv2d(4, 8, 3, { padding: 1, bias: false }), new BatchNorm2d(8), new ReLU()),
+    new Sequential(
+      new Conv2d(1, 4, 3, { padding: 1 }),
+      new BatchNorm2d(4),
+      new ReLU(),
+      new MaxPool2d(2),
+      new Conv2d(4, 8, 3, { padding: 1, bias: false }),
+      new BatchNorm2d(8),
+      new ReLU(),
+    ),
   );
   pool = this.registerModule('pool', new AdaptiveAvgPool2d(1));
   classifier = this.registerModule('classifier', new Linear(8, 3));
@@ -26,11 +44,26 @@ class TinyCNN extends Module {
 test('state dict keys and order equal PyTorch, buffers included', () => {
   expectNoLeaks(() => {
     const net = new TinyCNN();
-    assert.deepEqual([...net.stateDict().keys()], [
-      'features.0.weight', 'features.0.bias', 'features.1.weight', 'features.1.bias', 'features.1.running_mean', 'features.1.running_var',
-      'features.1.num_batches_tracked', 'features.4.weight', 'features.5.weight', 'features.5.bias', 'features.5.running_mean',
-      'features.5.running_var', 'features.5.num_batches_tracked', 'classifier.weight', 'classifier.bias',
-    ]);
+    assert.deepEqual(
+      [...net.stateDict().keys()],
+      [
+        'features.0.weight',
+        'features.0.bias',
+        'features.1.weight',
+        'features.1.bias',
+        'features.1.running_mean',
+        'features.1.running_var',
+        'features.1.num_batches_tracked',
+        'features.4.weight',
+        'features.5.weight',
+        'features.5.bias',
+        'features.5.running_mean',
+        'features.5.running_var',
+        'features.5.num_batches_tracked',
+        'classifier.weight',
+        'classifier.bias',
+      ],
+    );
     assert.equal(net.namedParameters().length, 9);
     assert.equal(net.submodule('features.4'), net.features.at(4));
     assert.throws(() => net.submodule('features.9'), /TinyCNN has no submodule "features.9" \(no "9" among: 0, 1, 2, 3, 4, 5, 6\)/);
@@ -65,17 +98,20 @@ test('loadStateDict reports missing, unexpected and mis-shaped keys together, co
       ['2.weight', zeros([1, 2])],
       ['head.weight', zeros([1])],
     ]);
-    assert.throws(() => net.loadStateDict(state), (e: unknown) => {
-      assert.ok(e instanceof StateDictError);
-      assert.equal(
-        e.message,
-        'Error(s) in loading state_dict for Sequential:\n' +
-          '\tMissing key(s) in state_dict: "2.bias".\n' +
-          '\tUnexpected key(s) in state_dict: "head.weight".\n' +
-          '\tsize mismatch for 0.bias: copying a param with shape [5] from checkpoint, the shape in current model is [2].',
-      );
-      return true;
-    });
+    assert.throws(
+      () => net.loadStateDict(state),
+      (e: unknown) => {
+        assert.ok(e instanceof StateDictError);
+        assert.equal(
+          e.message,
+          'Error(s) in loading state_dict for Sequential:\n' +
+            '\tMissing key(s) in state_dict: "2.bias".\n' +
+            '\tUnexpected key(s) in state_dict: "head.weight".\n' +
+            '\tsize mismatch for 0.bias: copying a param with shape [5] from checkpoint, the shape in current model is [2].',
+        );
+        return true;
+      },
+    );
     assert.deepEqual(net.at(0).getParameter('weight')!.toNumbers(), before);
     state.delete('0.bias');
     state.set('0.bias', zeros([2]));
@@ -92,7 +128,13 @@ test('safetensors round-trips every dtype with metadata', () => {
     const dir = mkdtempSync(join(tmpdir(), 'alzbench-st-'));
     const path = join(dir, 'all.safetensors');
     const tensors = new Map<string, Tensor>([
-      ['f32', tensor([[1.5, -2], [3, 4]])],
+      [
+        'f32',
+        tensor([
+          [1.5, -2],
+          [3, 4],
+        ]),
+      ],
       ['f64', tensor([Math.PI], { dtype: 'float64' })],
       ['i64', tensor([1, -7, 2 ** 40], { dtype: 'int64' })],
       ['u8', tensor([0, 200], { dtype: 'uint8' })],
@@ -125,14 +167,16 @@ test('a corrupt safetensors file is a clear error', () => {
 
 // The other direction: PyTorch reads what alzbench writes. Needs Debian's python3-torch (CI installs it).
 const python = '/usr/bin/python3';
-const hasTorch = existsSync(python) && (() => {
-  try {
-    execFileSync(python, ['-c', 'import torch'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasTorch =
+  existsSync(python) &&
+  (() => {
+    try {
+      execFileSync(python, ['-c', 'import torch'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
 
 test('PyTorch loads a state dict alzbench wrote and computes the same output', { skip: hasTorch ? false : 'python3-torch is not installed' }, () => {
   expectNoLeaks(() => {

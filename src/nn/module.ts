@@ -1,4 +1,4 @@
-import { Tensor, type MemoryFormat } from '../torch/tensor.js';
+import type { Tensor, MemoryFormat } from '../torch/tensor.js';
 import { DTYPE_CODE, isFloatingPoint, type DType } from '../torch/dtype.js';
 import { noGrad } from '../torch/autograd.js';
 import { keep } from '../torch/scope.js';
@@ -311,7 +311,9 @@ export abstract class Module {
       const a = source.shape;
       const b = target.shape;
       if (a.length !== b.length || a.some((d, i) => d !== b[i])) {
-        mismatched.push(`size mismatch for ${key}: copying a param with shape [${a.join(', ')}] from checkpoint, the shape in current model is [${b.join(', ')}].`);
+        mismatched.push(
+          `size mismatch for ${key}: copying a param with shape [${a.join(', ')}] from checkpoint, the shape in current model is [${b.join(', ')}].`,
+        );
       }
     }
     if (mismatched.length || (strict && (missing.length || unexpected.length))) {

@@ -123,7 +123,12 @@ export function loadSafetensors(path: string): SafetensorsContent {
   const dataStart = 8 + headerLength;
   const dataLength = file.byteLength - dataStart;
   const rawMetadata = header.__metadata__ ?? {};
-  if (typeof rawMetadata !== 'object' || rawMetadata === null || Array.isArray(rawMetadata) || !Object.values(rawMetadata).every((x) => typeof x === 'string')) {
+  if (
+    typeof rawMetadata !== 'object' ||
+    rawMetadata === null ||
+    Array.isArray(rawMetadata) ||
+    !Object.values(rawMetadata).every((x) => typeof x === 'string')
+  ) {
     throw new SafetensorsError(path, '__metadata__ is not a map of strings');
   }
   const metadata = rawMetadata as Record<string, string>;
@@ -134,19 +139,28 @@ export function loadSafetensors(path: string): SafetensorsContent {
     const { dtype: safeDtype, shape, data_offsets: offsets } = (entry ?? {}) as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     const dtype = typeof safeDtype === 'string' ? FROM_SAFE.get(safeDtype) : undefined;
     if (!dtype) throw new SafetensorsError(path, `tensor "${name}" has dtype ${String(safeDtype)}, which alzbench does not read`);
-    if (!Array.isArray(shape) || shape.length > 8 || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new SafetensorsError(path, `tensor "${name}" has shape ${JSON.stringify(shape)}, not a list of at most 8 non-negative integers`);
-    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o))) throw new SafetensorsError(path, `tensor "${name}" has data_offsets ${JSON.stringify(offsets)}, not two integers`);
+    if (!Array.isArray(shape) || shape.length > 8 || !shape.every((d) => Number.isSafeInteger(d) && d >= 0))
+      throw new SafetensorsError(path, `tensor "${name}" has shape ${JSON.stringify(shape)}, not a list of at most 8 non-negative integers`);
+    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o)))
+      throw new SafetensorsError(path, `tensor "${name}" has data_offsets ${JSON.stringify(offsets)}, not two integers`);
     const [begin, end] = offsets as [number, number];
     const expected = (shape as number[]).reduce((a, b) => a * b, 1) * DTYPE_SIZE[dtype];
     if (!(begin >= 0 && end <= dataLength && end - begin === expected)) {
-      throw new SafetensorsError(path, `tensor "${name}" (${safeDtype} [${(shape as number[]).join(', ')}]) needs ${expected} bytes but its offsets [${begin}, ${end}] give ${end - begin} within ${dataLength} data bytes`);
+      throw new SafetensorsError(
+        path,
+        `tensor "${name}" (${safeDtype} [${(shape as number[]).join(', ')}]) needs ${expected} bytes but its offsets [${begin}, ${end}] give ${end - begin} within ${dataLength} data bytes`,
+      );
     }
     entries.push({ name, dtype, shape: shape as number[], begin, end });
   }
   const recorded = metadata[TENSORS_SHA256];
   if (recorded !== undefined) {
     const actual = createHash('sha256').update(file.subarray(dataStart)).digest('hex');
-    if (actual !== recorded) throw new SafetensorsError(path, `its tensor bytes do not match their recorded SHA-256 (${recorded.slice(0, 12)}... recorded, ${actual.slice(0, 12)}... found): the file is damaged`);
+    if (actual !== recorded)
+      throw new SafetensorsError(
+        path,
+        `its tensor bytes do not match their recorded SHA-256 (${recorded.slice(0, 12)}... recorded, ${actual.slice(0, 12)}... found): the file is damaged`,
+      );
   }
   const tensors = new Map<string, Tensor>();
   for (const { name, dtype, shape, begin, end } of entries) {

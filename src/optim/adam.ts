@@ -1,8 +1,19 @@
-import { Tensor } from '../torch/tensor.js';
+import type { Tensor } from '../torch/tensor.js';
 import { zerosLike } from '../torch/creation.js';
 import { callOp } from '../torch/tensor.js';
 import { invalid } from '../util/errors.js';
-import { foreachAddcdiv_, foreachAddcmul_, foreachAddList, foreachAddList_, foreachAddScalar_, foreachDivScalar_, foreachMaximumOut, foreachMulScalar_, foreachNeg, foreachSqrt } from './foreach.js';
+import {
+  foreachAddcdiv_,
+  foreachAddcmul_,
+  foreachAddList,
+  foreachAddList_,
+  foreachAddScalar_,
+  foreachDivScalar_,
+  foreachMaximumOut,
+  foreachMulScalar_,
+  foreachNeg,
+  foreachSqrt,
+} from './foreach.js';
 import { Optimizer, type ParamGroup, type ParamState } from './optimizer.js';
 
 /** Hyper-parameters of {@link Adam} and {@link AdamW}; defaults as torch.optim. */
@@ -38,8 +49,21 @@ export class Adam extends Optimizer<AdamOptions> {
   /** AdamW decays weights directly instead of through the gradient. */
   protected readonly decoupled: boolean = false;
 
-  constructor(params: Tensor[] | (Partial<AdamOptions> & { params: Tensor[] })[], options: Partial<AdamOptions> & { lr?: number } = {}, defaultWeightDecay = 0) {
-    const defaults: AdamOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: defaultWeightDecay, amsgrad: false, maximize: false, foreach: true, ...options };
+  constructor(
+    params: Tensor[] | (Partial<AdamOptions> & { params: Tensor[] })[],
+    options: Partial<AdamOptions> & { lr?: number } = {},
+    defaultWeightDecay = 0,
+  ) {
+    const defaults: AdamOptions = {
+      lr: 1e-3,
+      betas: [0.9, 0.999],
+      eps: 1e-8,
+      weightDecay: defaultWeightDecay,
+      amsgrad: false,
+      maximize: false,
+      foreach: true,
+      ...options,
+    };
     check(defaults);
     super(params, defaults);
   }

@@ -89,9 +89,7 @@ export class CosineAnnealingLR extends LRScheduler {
     if ((e - 1 - T) % (2 * T) === 0) {
       return groups.map((g, i) => g.lr + ((this.baseLrs[i]! - this.etaMin) * (1 - Math.cos(Math.PI / T))) / 2);
     }
-    return groups.map(
-      (g) => ((1 + Math.cos((Math.PI * e) / T)) / (1 + Math.cos((Math.PI * (e - 1)) / T))) * (g.lr - this.etaMin) + this.etaMin,
-    );
+    return groups.map((g) => ((1 + Math.cos((Math.PI * e) / T)) / (1 + Math.cos((Math.PI * (e - 1)) / T))) * (g.lr - this.etaMin) + this.etaMin);
   }
 }
 

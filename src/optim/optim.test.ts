@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Tensor } from '../torch/index.js';
+import type { Tensor } from '../torch/index.js';
 import { expectNoLeaks, fromJson, readFixture, type JsonTensor } from '../testing/tensor-helpers.js';
 import { Adam, AdamW, CosineAnnealingLR, LinearLR, type Optimizer, ReduceLROnPlateau, SGD, StepLR } from './index.js';
 
@@ -9,7 +9,9 @@ interface Trajectory {
   start: Record<'W' | 'c' | 'A' | 'y', JsonTensor>;
   steps: { W: number[]; c: number[]; loss: number }[];
 }
-const fixture = readFixture<{ optimizers: Record<string, Trajectory>; schedules: Record<string, number[]>; plateauMetrics: number[] }>('src/optim/fixtures/optim.json');
+const fixture = readFixture<{ optimizers: Record<string, Trajectory>; schedules: Record<string, number[]>; plateauMetrics: number[] }>(
+  'src/optim/fixtures/optim.json',
+);
 
 type Make = (params: Tensor[]) => Optimizer<{ lr: number }>;
 // Each optimizer twice: the default multi-tensor (_foreach_*) step and the per-parameter one.
@@ -120,19 +122,35 @@ function lrs(make: (o: SGD) => { step(m?: number): void }, epochs: number, metri
   return out;
 }
 
-test('LR schedules give torch.optim.lr_scheduler\'s values', () => {
+test("LR schedules give torch.optim.lr_scheduler's values", () => {
   const check = (name: string, ours: number[]) => {
     const ref = fixture.schedules[name]!;
     assert.equal(ours.length, ref.length);
     ref.forEach((v, i) => assert.ok(Math.abs(v - ours[i]!) < 1e-15, `${name} epoch ${i}: ${ours[i]} vs torch ${v}`));
   };
-  check('step', lrs((o) => new StepLR(o, 3, 0.5), 12));
-  check('cosine', lrs((o) => new CosineAnnealingLR(o, 5, 0.001), 14));
-  check('linear_warmup', lrs((o) => new LinearLR(o, 0.25, 1, 4), 12));
-  check('plateau', lrs((o) => {
-    const s = new ReduceLROnPlateau(o, { patience: 2, factor: 0.5, cooldown: 1 });
-    return { step: (m?: number) => s.step(m!) };
-  }, 12, fixture.plateauMetrics));
+  check(
+    'step',
+    lrs((o) => new StepLR(o, 3, 0.5), 12),
+  );
+  check(
+    'cosine',
+    lrs((o) => new CosineAnnealingLR(o, 5, 0.001), 14),
+  );
+  check(
+    'linear_warmup',
+    lrs((o) => new LinearLR(o, 0.25, 1, 4), 12),
+  );
+  check(
+    'plateau',
+    lrs(
+      (o) => {
+        const s = new ReduceLROnPlateau(o, { patience: 2, factor: 0.5, cooldown: 1 });
+        return { step: (m?: number) => s.step(m!) };
+      },
+      12,
+      fixture.plateauMetrics,
+    ),
+  );
 });
 
 test('bad optimizer settings are rejected with the standard message', () => {

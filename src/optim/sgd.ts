@@ -1,4 +1,4 @@
-import { Tensor } from '../torch/tensor.js';
+import type { Tensor } from '../torch/tensor.js';
 import { invalid } from '../util/errors.js';
 import { foreachAddList, foreachAddList_, foreachMulScalar_, foreachNeg } from './foreach.js';
 import { Optimizer, type ParamGroup, type ParamState } from './optimizer.js';

@@ -4,7 +4,10 @@ import { parseChain } from './chain-spec.js';
 
 test('the study chain (a) parses to its canonical spec', () => {
   const chain = parseChain('grayscale|open(k=5,shape=rect,iter=1)|clahe(clip=2,tile=7)|invert');
-  assert.deepEqual(chain.steps.map((s) => s.definition.name), ['grayscale', 'open', 'clahe', 'invert']);
+  assert.deepEqual(
+    chain.steps.map((s) => s.definition.name),
+    ['grayscale', 'open', 'clahe', 'invert'],
+  );
   assert.equal(chain.spec, 'grayscale|open(k=5,shape=rect,iter=1)|clahe(clip=2,tile=7)|invert');
 });
 
@@ -21,7 +24,10 @@ test('a YAML list gives the same chain as the string form', () => {
   assert.equal(parseChain(yaml).spec, parseChain('grayscale|open(k=5,shape=rect,iter=1)|clahe(clip=2,tile=7)|invert').spec);
   const yamlB = '- resize: [256, 256]\n- merge: {mode: overlap, w1: 3, w2: -3}\n';
   assert.equal(parseChain(yamlB).spec, 'resize(width=256,height=256)|merge(mode=overlap,smooth=gaussian,k=11,w1=3,w2=-3,offset=128)');
-  assert.equal(parseChain('- merge: multiply\n- "smooth(median,k=5)"').spec, 'merge(mode=multiply,smooth=gaussian,k=11,w1=4,w2=-4,offset=128)|smooth(method=median,k=5)');
+  assert.equal(
+    parseChain('- merge: multiply\n- "smooth(median,k=5)"').spec,
+    'merge(mode=multiply,smooth=gaussian,k=11,w1=4,w2=-4,offset=128)|smooth(method=median,k=5)',
+  );
 });
 
 test('the empty chain is "none"', () => {
@@ -31,7 +37,10 @@ test('the empty chain is "none"', () => {
 
 test('errors name the step and the parameter', () => {
   const cases: Array<[string, string]> = [
-    ['grayscale|opn(k=5)', 'Expected module name (one of grayscale, invert, open, clahe, smooth, merge, resize, normalize) for step 2 but received "opn" of type string'],
+    [
+      'grayscale|opn(k=5)',
+      'Expected module name (one of grayscale, invert, open, clahe, smooth, merge, resize, normalize) for step 2 but received "opn" of type string',
+    ],
     ['grayscale|open(k=4.5)', 'Expected integer in 1..255 for parameter k of step 2 (open) but received 4.5 of type number'],
     ['open(shape=circle)', 'Expected one of rect, ellipse, cross for parameter shape of step 1 (open) but received "circle" of type string'],
     ['clahe(clip=two)', 'Expected number in 0..1000 for parameter clip of step 1 (clahe) but received "two" of type string'],
@@ -49,8 +58,13 @@ test('errors name the step and the parameter', () => {
 });
 
 test('a pipeline is bounded: at most 32 steps and 4096 characters', () => {
-  assert.throws(() => parseChain(Array(33).fill('invert').join('|')), { message: 'Expected at most 32 steps for pipeline but received 33 steps', hint: 'each step is a full pass over every slice; a chain is a few steps' });
+  assert.throws(() => parseChain(Array(33).fill('invert').join('|')), {
+    message: 'Expected at most 32 steps for pipeline but received 33 steps',
+    hint: 'each step is a full pass over every slice; a chain is a few steps',
+  });
   assert.throws(() => parseChain(`- invert\n`.repeat(33)), { message: 'Expected at most 32 steps for pipeline but received 33 steps' });
   assert.equal(parseChain(Array(32).fill('invert').join('|')).steps.length, 32);
-  assert.throws(() => parseChain('invert|'.repeat(700)), { message: 'Expected a pipeline spec of at most 4096 characters for pipeline but received 4900 characters' });
+  assert.throws(() => parseChain('invert|'.repeat(700)), {
+    message: 'Expected a pipeline spec of at most 4096 characters for pipeline but received 4900 characters',
+  });
 });

@@ -39,11 +39,17 @@ export const MAX_STEPS = 32;
 export function parseChain(spec: string): Chain {
   const text = spec.trim();
   if (text.length > MAX_SPEC_LENGTH) {
-    throw new AlzbenchError(`Expected a pipeline spec of at most ${MAX_SPEC_LENGTH} characters for pipeline but received ${text.length} characters`, { exitCode: 2, hint: 'a chain is a few steps, e.g. grayscale|open(k=5)|clahe(clip=2,tile=7)' });
+    throw new AlzbenchError(`Expected a pipeline spec of at most ${MAX_SPEC_LENGTH} characters for pipeline but received ${text.length} characters`, {
+      exitCode: 2,
+      hint: 'a chain is a few steps, e.g. grayscale|open(k=5)|clahe(clip=2,tile=7)',
+    });
   }
   const raw = text === '' || text === 'none' ? [] : looksLikeYaml(text) ? rawStepsFromYaml(text) : rawStepsFromString(text);
   if (raw.length > MAX_STEPS) {
-    throw new AlzbenchError(`Expected at most ${MAX_STEPS} steps for pipeline but received ${raw.length} steps`, { exitCode: 2, hint: 'each step is a full pass over every slice; a chain is a few steps' });
+    throw new AlzbenchError(`Expected at most ${MAX_STEPS} steps for pipeline but received ${raw.length} steps`, {
+      exitCode: 2,
+      hint: 'each step is a full pass over every slice; a chain is a few steps',
+    });
   }
   const steps = raw.map((r, i) => resolveStep(r, i + 1));
   return { steps, spec: steps.length === 0 ? 'none' : steps.map(formatStep).join('|') };

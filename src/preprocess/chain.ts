@@ -18,10 +18,9 @@ function applyStep(step: Step, index: number, image: Raster, ops: ImageOps): Ras
     if (error instanceof AlzbenchError) throw error;
     // opencv.js throws bare numbers (C++ exception pointers) for its own errors.
     const detail = error instanceof Error ? error.message : `OpenCV exception ${String(error)}`;
-    throw new AlzbenchError(
-      `applying step ${index + 1} (${formatStep(step)}) to a ${image.width}x${image.height}x${image.channels} image: ${detail}`,
-      { cause: error },
-    );
+    throw new AlzbenchError(`applying step ${index + 1} (${formatStep(step)}) to a ${image.width}x${image.height}x${image.channels} image: ${detail}`, {
+      cause: error,
+    });
   }
 }
 

@@ -35,7 +35,13 @@ export function openCvJsImageOps(cv: OpenCv): ImageOps {
     resize: (image, width, height) => viaMat(cv, image, (src, dst) => cv.resize(src, dst, new cv.Size(width, height), 0, 0, cv.INTER_LINEAR)),
     normalize: (image, min, max) => viaMat(cv, image, (src, dst) => cv.normalize(src, dst, min, max, cv.NORM_MINMAX)),
     // Plain loops with cv2's exact arithmetic: cheaper than copying into the wasm heap.
-    invert: (image) => makeRaster(image.width, image.height, image.channels, image.data.map((v) => 255 - v)),
+    invert: (image) =>
+      makeRaster(
+        image.width,
+        image.height,
+        image.channels,
+        image.data.map((v) => 255 - v),
+      ),
     multiplyMerge: (image, smoothed) => makeRaster(image.width, image.height, 1, multiplyMerge(image.data, smoothed.data)),
     overlapMerge: (image, smoothed, w1, w2, offset) => makeRaster(image.width, image.height, 1, overlapMerge(image.data, smoothed.data, w1, w2, offset)),
   };

@@ -73,7 +73,11 @@ test('a colour image kept in colour and made gray equals cv2.cvtColor(RGB2GRAY);
 test('the PNG inputs decode to the pixels cv2 wrote (pixel sums)', async () => {
   for (const [name, sum] of Object.entries(inputSums)) {
     const image = await decodeImage(at(name), { keepColor: true });
-    assert.equal(image.data.reduce((a, b) => a + b, 0), sum, name);
+    assert.equal(
+      image.data.reduce((a, b) => a + b, 0),
+      sum,
+      name,
+    );
   }
   assert.equal((await decodeImage(at('input-rgb.png'), { keepColor: true })).channels, 3);
 });

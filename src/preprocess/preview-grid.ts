@@ -57,9 +57,14 @@ export async function renderPreviewGrid(steps: readonly StepOutput[], options: G
     composites.push({ input: tiles[i]!.data, left: left + Math.floor((cellWidth - tiles[i]!.width) / 2), top });
     const lines = labelLines(`${i === 0 ? '' : `${i}. `}${step.label}`, cellWidth);
     if (lines.length === 1) lines.push(`${step.image.width}x${step.image.height}`);
-    const text = lines.map((line, k) => `<text x="2" y="${13 + k * 14}" font-family="DejaVu Sans Mono, monospace" font-size="11" fill="#fff">${escapeXml(line)}</text>`).join('');
+    const text = lines
+      .map((line, k) => `<text x="2" y="${13 + k * 14}" font-family="DejaVu Sans Mono, monospace" font-size="11" fill="#fff">${escapeXml(line)}</text>`)
+      .join('');
     const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${cellWidth}" height="${LABEL_HEIGHT}">${text}</svg>`;
     composites.push({ input: Buffer.from(svg), left, top: top + tileHeight + 2 });
   });
-  return sharp({ create: { width, height, channels: 3, background: { r: 24, g: 24, b: 24 } } }).composite(composites).png().toBuffer();
+  return sharp({ create: { width, height, channels: 3, background: { r: 24, g: 24, b: 24 } } })
+    .composite(composites)
+    .png()
+    .toBuffer();
 }

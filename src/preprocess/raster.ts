@@ -14,9 +14,7 @@ export interface Raster {
 /** Makes a raster, checking that `data` holds exactly width x height x channels bytes. */
 export function makeRaster(width: number, height: number, channels: 1 | 3, data: Uint8Array): Raster {
   if (data.length !== width * height * channels) {
-    throw new AlzbenchError(
-      `Expected ${width * height * channels} bytes for a ${width}x${height}x${channels} image but received ${data.length}`,
-    );
+    throw new AlzbenchError(`Expected ${width * height * channels} bytes for a ${width}x${height}x${channels} image but received ${data.length}`);
   }
   return { width, height, channels, data };
 }

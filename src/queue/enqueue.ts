@@ -28,10 +28,17 @@ export interface EnqueueSummary {
  * @example
  * const summary = await enqueueSweep(store, queue, readSweepFile('grid.yaml'), { runsDir: '/mnt/shared/runs' });
  */
-export async function enqueueSweep(store: RunStore, queue: RunQueue, spec: SweepSpec, options: { runsDir?: string; maxAttempts?: number } = {}): Promise<EnqueueSummary> {
+export async function enqueueSweep(
+  store: RunStore,
+  queue: RunQueue,
+  spec: SweepSpec,
+  options: { runsDir?: string; maxAttempts?: number } = {},
+): Promise<EnqueueSummary> {
   const { sweep, runs } = await planSweep(store, spec, resolve(options.runsDir ?? 'runs'));
   const queued = runs.filter((r) => r.status === 'queued');
-  const jobsCreated = await queue.enqueue(queued.map((r) => ({ runId: r.id, sweepId: sweep.id, ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}) })));
+  const jobsCreated = await queue.enqueue(
+    queued.map((r) => ({ runId: r.id, sweepId: sweep.id, ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}) })),
+  );
   return { sweep, runs: runs.length, skipped: runs.filter(runEnded).length, enqueued: queued.length, jobsCreated };
 }
 
@@ -39,7 +46,11 @@ export async function enqueueSweep(store: RunStore, queue: RunQueue, spec: Sweep
  * Waits until every run of the sweep has ended, reporting each change of status (with the worker
  * and device that took the run). Resolves to the final count per status.
  */
-export async function followSweep(store: RunStore, sweepId: string, options: { pollMs?: number; log?: (line: string) => void; signal?: AbortSignal } = {}): Promise<Partial<Record<RunStatus, number>>> {
+export async function followSweep(
+  store: RunStore,
+  sweepId: string,
+  options: { pollMs?: number; log?: (line: string) => void; signal?: AbortSignal } = {},
+): Promise<Partial<Record<RunStatus, number>>> {
   const seen = new Map<string, string>();
   for (;;) {
     const runs = await store.listRuns({ sweepId });
@@ -47,7 +58,9 @@ export async function followSweep(store: RunStore, sweepId: string, options: { p
       const state = `${r.status}|${r.worker ?? ''}|${r.attempts}`;
       if (seen.get(r.id) !== state) {
         seen.set(r.id, state);
-        options.log?.(`${r.id}: ${r.status}${r.worker ? ` (${r.worker}, ${r.device ?? '?'}, attempt ${r.attempts})` : ''}${r.reason && r.status !== 'running' ? `: ${r.reason}` : ''}`);
+        options.log?.(
+          `${r.id}: ${r.status}${r.worker ? ` (${r.worker}, ${r.device ?? '?'}, attempt ${r.attempts})` : ''}${r.reason && r.status !== 'running' ? `: ${r.reason}` : ''}`,
+        );
       }
     }
     if (runs.every(runEnded) || options.signal?.aborted) {

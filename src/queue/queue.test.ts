@@ -35,7 +35,13 @@ async function setup(sweepYaml: string) {
   const url = await server!.createDatabase(`queue${++databases}`);
   const completions = join(dir, 'completions.log');
   writeFileSync(completions, '');
-  const env = { ...(allocatorEnv() ?? process.env), ALZBENCH_SWEEP_TRAINER: FIXTURE_TRAINER, ALZBENCH_FIXTURE_EPOCH_MS: '200', ALZBENCH_FIXTURE_COMPLETIONS: completions, ALZBENCH_DEBUG: '1' };
+  const env = {
+    ...(allocatorEnv() ?? process.env),
+    ALZBENCH_SWEEP_TRAINER: FIXTURE_TRAINER,
+    ALZBENCH_FIXTURE_EPOCH_MS: '200',
+    ALZBENCH_FIXTURE_COMPLETIONS: completions,
+    ALZBENCH_DEBUG: '1',
+  };
   return { dir, file, url, completions, env, runsDir: join(dir, 'runs') };
 }
 
@@ -81,7 +87,11 @@ test('12 runs on 3 worker processes: one killed with SIGKILL mid-run, one added 
   let store: RunStore | undefined;
   try {
     // Enqueue and return.
-    const sent = spawnSync(process.execPath, [BIN, 'sweep', file, '--db', url, '--runs-dir', runsDir, '--attempts', '5', '--json'], { env, encoding: 'utf8', timeout: 60_000 });
+    const sent = spawnSync(process.execPath, [BIN, 'sweep', file, '--db', url, '--runs-dir', runsDir, '--attempts', '5', '--json'], {
+      env,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     assert.equal(sent.status, 0, sent.stderr);
     const queued = JSON.parse(sent.stdout);
     assert.deepEqual([queued.runs, queued.enqueued, queued.jobsCreated, queued.statuses], [12, 12, 12, null]);
@@ -105,7 +115,7 @@ test('12 runs on 3 worker processes: one killed with SIGKILL mid-run, one added 
     a.child.kill('SIGKILL');
     assert.equal((await a.exit).signal, 'SIGKILL');
     // Its training process noticed (IPC channel closed) and stopped: no orphan writes the folder.
-    await waitFor('the killed worker\'s training process to end', async () => !processRunning(victim.pid!), 10_000);
+    await waitFor("the killed worker's training process to end", async () => !processRunning(victim.pid!), 10_000);
 
     // A late worker, on another "device" (the stand-in trainer records it; no GPU is used).
     const c = worker('C', url, runsDir, env, ['--device', 'cuda']);
@@ -122,12 +132,24 @@ test('12 runs on 3 worker processes: one killed with SIGKILL mid-run, one added 
     assert.equal(runs.length, 12);
     assert.deepEqual(runs.map((r) => r.id).sort(), runs0.map((r) => r.id).sort(), 'the same 12 runs: none added, none lost');
     // Exactly once to completion: one finished training per run, over all processes.
-    const finished = readFileSync(completions, 'utf8').trim().split('\n').map((l) => l.split(' ')[0]);
+    const finished = readFileSync(completions, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' ')[0]);
     assert.deepEqual([...finished].sort(), runs.map((r) => r.id).sort());
     for (const r of runs) {
-      const lines = readFileSync(join(runsDir, r.id, 'metrics.jsonl'), 'utf8').trim().split('\n');
-      assert.deepEqual(lines.map((l) => JSON.parse(l).epoch), [1, 2, 3, 4], `${r.id}: each epoch once`);
-      assert.deepEqual((await store.getEpochs(r.id)).map((e) => e.epoch), [1, 2, 3, 4]);
+      const lines = readFileSync(join(runsDir, r.id, 'metrics.jsonl'), 'utf8')
+        .trim()
+        .split('\n');
+      assert.deepEqual(
+        lines.map((l) => JSON.parse(l).epoch),
+        [1, 2, 3, 4],
+        `${r.id}: each epoch once`,
+      );
+      assert.deepEqual(
+        (await store.getEpochs(r.id)).map((e) => e.epoch),
+        [1, 2, 3, 4],
+      );
       assert.ok(['B', 'C'].includes(r.worker ?? '') || (r.worker === 'A' && r.attempts === 1), `${r.id} recorded its worker (${r.worker})`);
       assert.equal(r.device, r.worker === 'C' ? 'cuda' : 'cpu', `${r.id}: the device of the worker that trained it`);
       assert.equal(r.owner, null);
@@ -145,7 +167,10 @@ test('12 runs on 3 worker processes: one killed with SIGKILL mid-run, one added 
     } else {
       assert.equal(record.resumed, undefined, 'another device: started again');
     }
-    assert.ok(runs.some((r) => r.worker === 'C'), 'the late worker took runs');
+    assert.ok(
+      runs.some((r) => r.worker === 'C'),
+      'the late worker took runs',
+    );
     // The queue agrees: every job completed, none pending or failed.
     const queue = await openRunQueue(url);
     try {
@@ -155,27 +180,44 @@ test('12 runs on 3 worker processes: one killed with SIGKILL mid-run, one added 
     }
 
     // compare: seconds/epoch by device, so CPU and "GPU" runs are not ranked on speed together.
-    const compared = spawnSync(process.execPath, [BIN, 'compare', 'tiny-queue', '--db', url, '--runs-dir', runsDir, '--format', 'json'], { env, encoding: 'utf8', timeout: 60_000 });
+    const compared = spawnSync(process.execPath, [BIN, 'compare', 'tiny-queue', '--db', url, '--runs-dir', runsDir, '--format', 'json'], {
+      env,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     assert.equal(compared.status, 0, compared.stderr);
     const comparison = JSON.parse(compared.stdout);
     assert.deepEqual(new Set(comparison.rows.map((r: { device: string }) => r.device.split(' ')[0])), new Set(['cpu', 'cuda']));
     assert.equal(comparison.speedByDevice.length, 2);
-    assert.ok(comparison.notes.some((n: string) => /seconds\/epoch differ by device/i.test(n)), comparison.notes.join('\n'));
+    assert.ok(
+      comparison.notes.some((n: string) => /seconds\/epoch differ by device/i.test(n)),
+      comparison.notes.join('\n'),
+    );
 
     // Drain B through the store and C with SIGTERM: both stop cleanly.
     const drained = spawnSync(process.execPath, [BIN, 'worker', 'drain', 'B', '--db', url, '--json'], { env, encoding: 'utf8', timeout: 30_000 });
     assert.equal(drained.status, 0, drained.stderr);
     assert.equal(JSON.parse(drained.stdout).drained.length, 1);
     c.child.kill('SIGTERM');
-    for (const [w, name] of [[b, 'B'], [c, 'C']] as const) {
+    for (const [w, name] of [
+      [b, 'B'],
+      [c, 'C'],
+    ] as const) {
       assert.equal((await w.exit).code, 0, w.stderr);
       assert.equal(JSON.parse(w.stdout).name, name);
     }
     const list = spawnSync(process.execPath, [BIN, 'worker', 'list', '--db', url, '--json'], { env, encoding: 'utf8', timeout: 30_000 });
     const workers = JSON.parse(list.stdout) as { name: string; state: string; runsDone: number }[];
-    assert.deepEqual(workers.map((w) => [w.name, w.state === 'stopped']).sort(), [['A', false], ['B', true], ['C', true]]);
+    assert.deepEqual(workers.map((w) => [w.name, w.state === 'stopped']).sort(), [
+      ['A', false],
+      ['B', true],
+      ['C', true],
+    ]);
     // B and C stopped cleanly with their counts stored (A's count may lag its last run: killed).
-    assert.equal(workers.filter((w) => w.name !== 'A').reduce((n, w) => n + w.runsDone, 0), runs.filter((r) => r.worker !== 'A').length);
+    assert.equal(
+      workers.filter((w) => w.name !== 'A').reduce((n, w) => n + w.runsDone, 0),
+      runs.filter((r) => r.worker !== 'A').length,
+    );
   } finally {
     for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
     await store?.close();
@@ -196,7 +238,10 @@ test('a drained worker (SIGTERM) finishes the run in hand, takes no other, and e
     const exit = await w.exit;
     assert.equal(exit.code, 0, w.stderr);
     const summary = JSON.parse(w.stdout);
-    assert.deepEqual(summary.attempts.map((a: { id: string; status: string }) => [a.id, a.status]), [[held.id, 'done']]);
+    assert.deepEqual(
+      summary.attempts.map((a: { id: string; status: string }) => [a.id, a.status]),
+      [[held.id, 'done']],
+    );
     const runs = await store.listRuns({ sweepId: 'drain' });
     assert.deepEqual(runs.map((r: StoredRun) => r.status).sort(), ['done', 'queued']);
     const [worker0] = await store.listWorkers();
@@ -215,7 +260,7 @@ test('a drained worker (SIGTERM) finishes the run in hand, takes no other, and e
   }
 });
 
-test('without a shared runs folder, a lost worker\'s run restarts on another worker (and the job id is stable per run)', { skip }, async () => {
+test("without a shared runs folder, a lost worker's run restarts on another worker (and the job id is stable per run)", { skip }, async () => {
   const { dir, file, url, env, runsDir } = await setup(`name: restart\nbase: {data: /data/fixture, epochs: 4}\ngrid: {seed: [0]}\n`);
   const procs: Proc[] = [];
   const store = await openStore(url);
@@ -225,7 +270,9 @@ test('without a shared runs folder, a lost worker\'s run restarts on another wor
     assert.equal(spawnSync(process.execPath, [BIN, 'sweep', file, '--db', url, '--runs-dir', runsDir], { env, encoding: 'utf8', timeout: 60_000 }).status, 0);
     const e = worker('E', url, join(dir, 'e-runs'), env);
     procs.push(e);
-    const run = await waitFor('worker E part-way', async () => (await store.listRuns({ sweepId: 'restart', status: ['running'] })).find((r) => r.epochsDone >= 2));
+    const run = await waitFor('worker E part-way', async () =>
+      (await store.listRuns({ sweepId: 'restart', status: ['running'] })).find((r) => r.epochsDone >= 2),
+    );
     e.child.kill('SIGKILL');
     await e.exit;
     const f = worker('F', url, join(dir, 'f-runs'), env, ['--exit-when-idle']);
@@ -238,8 +285,14 @@ test('without a shared runs folder, a lost worker\'s run restarts on another wor
     assert.equal(done.attempts, 2);
     const record = JSON.parse(readFileSync(join(dir, 'f-runs', run.id, 'run.json'), 'utf8'));
     assert.equal(record.resumed, undefined, 'F had no checkpoint: it restarted');
-    assert.deepEqual(readFileSync(join(dir, 'f-runs', run.id, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).epoch), [1, 2, 3, 4]);
-    assert.ok(existsSync(join(dir, 'e-runs', run.id, 'run.json')), 'E\'s partial folder stays on E');
+    assert.deepEqual(
+      readFileSync(join(dir, 'f-runs', run.id, 'metrics.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).epoch),
+      [1, 2, 3, 4],
+    );
+    assert.ok(existsSync(join(dir, 'e-runs', run.id, 'run.json')), "E's partial folder stays on E");
     assert.equal((await f.exit).code, 0);
   } finally {
     for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
@@ -255,13 +308,20 @@ test('end to end with the real trainer: a 2-run sweep through the queue and one 
   const store = await openStore(url);
   try {
     assert.equal(run(['synth', '--out', 'data', '--subjects', '16', '--slices', '4']).status, 0);
-    writeFileSync(join(dir, 'real.yaml'), `name: real\nbase: {data: ${join(dir, 'data')}, model: simple_cnn, imageSize: 48x40, epochs: 2, bootstrap: 50, camSamples: 0}\ngrid: {optimizer: [sgd, adam]}\n`);
+    writeFileSync(
+      join(dir, 'real.yaml'),
+      `name: real\nbase: {data: ${join(dir, 'data')}, model: simple_cnn, imageSize: 48x40, epochs: 2, bootstrap: 50, camSamples: 0}\ngrid: {optimizer: [sgd, adam]}\n`,
+    );
     const sent = run(['sweep', join(dir, 'real.yaml'), '--db', url, '--runs-dir', runsDir, '--json']);
     assert.equal(sent.status, 0, sent.stderr);
     const w = run(['worker', '--db', url, '--runs-dir', runsDir, '--name', 'real', '--poll', '0.2', '--exit-when-idle', '--json']);
     assert.equal(w.status, 0, w.stderr);
     const attempts = JSON.parse(w.stdout).attempts as { status: string; reason: string | null }[];
-    assert.deepEqual(attempts.map((a) => a.status === 'done' || a.status === 'collapsed'), [true, true], JSON.stringify(attempts));
+    assert.deepEqual(
+      attempts.map((a) => a.status === 'done' || a.status === 'collapsed'),
+      [true, true],
+      JSON.stringify(attempts),
+    );
     for (const r of await store.listRuns({ sweepId: 'real' })) {
       assert.equal(r.worker, 'real');
       assert.equal(r.device, 'cpu');

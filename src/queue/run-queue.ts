@@ -89,7 +89,10 @@ export class RunQueue {
       });
     } catch (error) {
       await boss.stop({ graceful: false, wait: true }).catch(() => undefined);
-      throw new AlzbenchError(`Cannot open the job queue in ${redactUrl(url)}: ${(error as Error).message}`, { hint: 'the queue lives in the PostgreSQL run store: check the --db URL', cause: error });
+      throw new AlzbenchError(`Cannot open the job queue in ${redactUrl(url)}: ${(error as Error).message}`, {
+        hint: 'the queue lives in the PostgreSQL run store: check the --db URL',
+        cause: error,
+      });
     }
     return new RunQueue(boss);
   }
@@ -139,7 +142,9 @@ export class RunQueue {
 
   /** Jobs per state (created, retry, active, completed, failed...) in the run queue, for status lines and tests. */
   async counts(): Promise<Record<string, number>> {
-    const { rows } = await this.boss.getDb().executeSql(`SELECT state, count(*)::int AS n FROM ${QUEUE_SCHEMA}.job WHERE name = $1 GROUP BY state`, [RUN_QUEUE]);
+    const { rows } = await this.boss
+      .getDb()
+      .executeSql(`SELECT state, count(*)::int AS n FROM ${QUEUE_SCHEMA}.job WHERE name = $1 GROUP BY state`, [RUN_QUEUE]);
     return Object.fromEntries((rows as { state: string; n: number }[]).map((r) => [r.state, Number(r.n)]));
   }
 

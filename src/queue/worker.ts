@@ -130,7 +130,19 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
       wakers.add(done);
     });
 
-  const record: StoredWorker = { id, name, host: hostname(), pid: process.pid, device, concurrency, state: 'running', drain: false, runsDone: 0, startedAt: now(), heartbeatAt: now() };
+  const record: StoredWorker = {
+    id,
+    name,
+    host: hostname(),
+    pid: process.pid,
+    device,
+    concurrency,
+    state: 'running',
+    drain: false,
+    runsDone: 0,
+    startedAt: now(),
+    heartbeatAt: now(),
+  };
   await store.putWorker(record);
   log(`worker ${name} (${id}): ${concurrency} slot(s) x ${threads} thread(s) on ${device}, runs in ${runsDir}, lease ${leaseMs / 1000} s`);
 
@@ -180,7 +192,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
       await takeOver(run);
       run = await store.getRun(job.data.runId);
     }
-    if (!run || run.status !== 'queued') {
+    if (run?.status !== 'queued') {
       // Finished, failed for good, deleted, or held by a live worker (this is a second job for it).
       skippedJobs++;
       await queue.complete(job.id, { skipped: run ? `${run.status}${run.owner ? ` by ${run.owner}` : ''}` : 'no such run' });

@@ -13,9 +13,20 @@ const f3 = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v.toFi
 /** Renders a run card as a self-contained HTML page. */
 export function renderCardHtml(card: RunCard): string {
   const run = card.run;
-  type Subject = { rule?: string; subjects?: number; reconstructed?: boolean; metrics?: Record<string, unknown>; ci?: Record<string, { low: number; high: number }> | null } | null;
+  type Subject = {
+    rule?: string;
+    subjects?: number;
+    reconstructed?: boolean;
+    metrics?: Record<string, unknown>;
+    ci?: Record<string, { low: number; high: number }> | null;
+  } | null;
   const test = run.test as {
-    best?: { epoch?: number; metrics?: Record<string, unknown> & { confusion?: number[][] }; ci?: Record<string, { low: number; high: number }>; subject?: Subject };
+    best?: {
+      epoch?: number;
+      metrics?: Record<string, unknown> & { confusion?: number[][] };
+      ci?: Record<string, { low: number; high: number }>;
+      subject?: Subject;
+    };
     last?: { epoch?: number; metrics?: Record<string, unknown>; subject?: Subject };
     calibration?: CalibrationReport;
   } | null;
@@ -24,12 +35,17 @@ export function renderCardHtml(card: RunCard): string {
   const rows = metrics.map((k) => {
     const ci = test?.best?.ci?.[k];
     const sci = subject?.ci?.[k];
-    const perSubject = subject ? `<td>${f3(subject.metrics?.[k])}${sci ? ` [${f3(sci.low)}, ${f3(sci.high)}]` : ''}</td><td>${f3(test?.last?.subject?.metrics?.[k])}</td>` : '';
+    const perSubject = subject
+      ? `<td>${f3(subject.metrics?.[k])}${sci ? ` [${f3(sci.low)}, ${f3(sci.high)}]` : ''}</td><td>${f3(test?.last?.subject?.metrics?.[k])}</td>`
+      : '';
     return `<tr><th>${k}</th><td>${f3(test?.best?.metrics?.[k])}${ci ? ` [${f3(ci.low)}, ${f3(ci.high)}]` : ''}</td><td>${f3(test?.last?.metrics?.[k])}</td>${perSubject}</tr>`;
   });
   const calib = test?.calibration;
   const reliability = calib?.test?.reliability
-    ? reliabilityDiagramSvg([{ label: 'test, best epoch', calibration: calib.test }, ...(calib.temperature ? [{ label: `after temperature scaling (T=${calib.temperature.value.toFixed(3)})`, calibration: calib.temperature.test }] : [])])
+    ? reliabilityDiagramSvg([
+        { label: 'test, best epoch', calibration: calib.test },
+        ...(calib.temperature ? [{ label: `after temperature scaling (T=${calib.temperature.value.toFixed(3)})`, calibration: calib.temperature.test }] : []),
+      ])
     : '';
   const curves = lineChart(
     [
@@ -41,14 +57,25 @@ export function renderCardHtml(card: RunCard): string {
   );
   const positive = positiveClassOf(run.classes);
   const roc = card.predictions.length
-    ? lineChart([{ label: `AUC ${f3(test?.best?.metrics?.auc)}`, points: rocPoints(card.predictions.map((p) => p.probabilities[positive] ?? NaN), card.predictions.map((p) => p.label === positive)) }], {
-        title: `ROC, ${run.classes[positive] ?? 'positive'} vs rest`,
-        xLabel: 'false positive rate',
-        yLabel: 'true positive rate',
-        x: [0, 1],
-        y: [0, 1],
-        diagonal: true,
-      })
+    ? lineChart(
+        [
+          {
+            label: `AUC ${f3(test?.best?.metrics?.auc)}`,
+            points: rocPoints(
+              card.predictions.map((p) => p.probabilities[positive] ?? NaN),
+              card.predictions.map((p) => p.label === positive),
+            ),
+          },
+        ],
+        {
+          title: `ROC, ${run.classes[positive] ?? 'positive'} vs rest`,
+          xLabel: 'false positive rate',
+          yLabel: 'true positive rate',
+          x: [0, 1],
+          y: [0, 1],
+          diagonal: true,
+        },
+      )
     : '';
   const confusion = test?.best?.metrics?.confusion ? confusionMatrixSvg(test.best.metrics.confusion, run.classes, 'confusion (test, best epoch)') : '';
   const config = Object.entries(run.config)

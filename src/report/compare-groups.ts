@@ -23,11 +23,24 @@ export interface GroupRow {
   /** Null when the runs have no subject-level results. */
   readonly perSubject: { readonly balancedAccuracy: Spread; readonly auc: Spread } | null;
   /** Corrected resampled t-test of balanced accuracy against the baseline configuration, paired by (fold, seed). */
-  readonly paired: { readonly unit: 'subject' | 'slice'; readonly n: number; readonly meanDifference: number; readonly pValue: number; readonly pHolm: number; readonly testTrainRatio: number } | null;
+  readonly paired: {
+    readonly unit: 'subject' | 'slice';
+    readonly n: number;
+    readonly meanDifference: number;
+    readonly pValue: number;
+    readonly pHolm: number;
+    readonly testTrainRatio: number;
+  } | null;
   readonly verdict: string;
 }
 
-type TestJson = { best?: { metrics?: { balancedAccuracy?: number; auc?: number }; subject?: { metrics?: { balancedAccuracy?: number; auc?: number } } | null; collapsed?: boolean } };
+type TestJson = {
+  best?: {
+    metrics?: { balancedAccuracy?: number; auc?: number };
+    subject?: { metrics?: { balancedAccuracy?: number; auc?: number } } | null;
+    collapsed?: boolean;
+  };
+};
 
 const balanced = (r: StoredRun, unit: 'subject' | 'slice'): number | null => {
   const best = (r.test as TestJson | null)?.best;
@@ -63,10 +76,12 @@ export function compareGroups(runs: readonly StoredRun[], params: readonly Recor
     const tested = members.filter((r) => r.test);
     const subjectLevel = tested.length > 0 && tested.every((r) => balanced(r, 'subject') !== null);
     const pick = (unit: 'subject' | 'slice', metric: 'balancedAccuracy' | 'auc') =>
-      spread(tested.map((r) => {
-        const best = (r.test as TestJson).best;
-        return (unit === 'subject' ? best?.subject?.metrics?.[metric] : best?.metrics?.[metric]) ?? null;
-      }));
+      spread(
+        tested.map((r) => {
+          const best = (r.test as TestJson).best;
+          return (unit === 'subject' ? best?.subject?.metrics?.[metric] : best?.metrics?.[metric]) ?? null;
+        }),
+      );
     return {
       group,
       params: Object.fromEntries(Object.entries(params[idx[0]!]!).filter(([k]) => !drop.has(k))),
@@ -104,12 +119,16 @@ export function compareGroups(runs: readonly StoredRun[], params: readonly Recor
   let j = 0;
   return groups.map((g, i) => {
     const t = tests[i];
-    const paired = t ? { unit: t.unit, n: t.n, meanDifference: t.meanDifference, pValue: t.pValue, pHolm: adjusted[j++]!, testTrainRatio: t.testTrainRatio } : null;
+    const paired = t
+      ? { unit: t.unit, n: t.n, meanDifference: t.meanDifference, pValue: t.pValue, pHolm: adjusted[j++]!, testTrainRatio: t.testTrainRatio }
+      : null;
     let verdict = '';
     if (g === baseline) verdict = 'baseline configuration (best mean balanced accuracy)';
     else if (!paired) verdict = 'no paired runs (same folds and seeds) with the baseline';
-    else if (paired.pHolm < 0.05) verdict = `${paired.meanDifference >= 0 ? 'better' : 'worse'} than the baseline (corrected t-test p=${paired.pValue.toFixed(3)}, Holm ${paired.pHolm.toFixed(3)})`;
-    else verdict = `not significantly different from the baseline (corrected t-test p=${paired.pValue.toFixed(3)}; ${paired.n} paired ${paired.unit}-level results)`;
+    else if (paired.pHolm < 0.05)
+      verdict = `${paired.meanDifference >= 0 ? 'better' : 'worse'} than the baseline (corrected t-test p=${paired.pValue.toFixed(3)}, Holm ${paired.pHolm.toFixed(3)})`;
+    else
+      verdict = `not significantly different from the baseline (corrected t-test p=${paired.pValue.toFixed(3)}; ${paired.n} paired ${paired.unit}-level results)`;
     const { members: _m, ...rest } = g;
     return { ...rest, paired, verdict };
   });

@@ -38,13 +38,28 @@ export interface ComparisonRow {
   readonly best: RowMetrics;
   readonly last: RowMetrics | null;
   /** 95 % bootstrap intervals of the best epoch's metrics (null without bootstrap). */
-  readonly ci: { readonly sensitivity?: Interval; readonly specificity?: Interval; readonly accuracy?: Interval; readonly balancedAccuracy?: Interval; readonly auc?: Interval; readonly unit?: string; readonly resamples?: number } | null;
+  readonly ci: {
+    readonly sensitivity?: Interval;
+    readonly specificity?: Interval;
+    readonly accuracy?: Interval;
+    readonly balancedAccuracy?: Interval;
+    readonly auc?: Interval;
+    readonly unit?: string;
+    readonly resamples?: number;
+  } | null;
   readonly secondsPerEpoch: number | null;
   /** The device it trained on ({@link deviceLabel}): seconds/epoch compare only within one device. */
   readonly device: string;
   readonly epochsDone: number;
   /** McNemar against the baseline on the paired test slices (null for the baseline itself or unpaired runs). */
-  readonly mcnemar: { readonly pValue: number; readonly pHolm: number; readonly method: string; readonly onlyThis: number; readonly onlyBaseline: number; readonly samples: number } | null;
+  readonly mcnemar: {
+    readonly pValue: number;
+    readonly pHolm: number;
+    readonly method: string;
+    readonly onlyThis: number;
+    readonly onlyBaseline: number;
+    readonly samples: number;
+  } | null;
   /** What the data can and cannot say about this row against the baseline. */
   readonly verdict: string;
   /** Subject-level test metrics of the best epoch (slice predictions pooled per subject), with subject-bootstrap CIs; null without subjects. */
@@ -61,7 +76,13 @@ export interface SubjectRowMetrics {
   readonly specificity: number | null;
   readonly accuracy: number | null;
   readonly auc: number | null;
-  readonly ci: { readonly balancedAccuracy?: Interval; readonly sensitivity?: Interval; readonly specificity?: Interval; readonly accuracy?: Interval; readonly auc?: Interval } | null;
+  readonly ci: {
+    readonly balancedAccuracy?: Interval;
+    readonly sensitivity?: Interval;
+    readonly specificity?: Interval;
+    readonly accuracy?: Interval;
+    readonly auc?: Interval;
+  } | null;
 }
 
 /** A comparison, ready for any output format. */
@@ -77,7 +98,10 @@ export interface Comparison {
   /** Configurations over cross-validation folds and seeds (runs with a runGroup); null when none. */
   readonly groups: GroupRow[] | null;
   /** Per run: curves and predictions for plots. */
-  readonly details: Record<string, { epochs: StoredEpoch[]; predictions: StoredPrediction[]; classes: readonly string[]; confusion: number[][] | null; label: string }>;
+  readonly details: Record<
+    string,
+    { epochs: StoredEpoch[]; predictions: StoredPrediction[]; classes: readonly string[]; confusion: number[][] | null; label: string }
+  >;
 }
 
 /** Settings that never explain a difference in results (bookkeeping). */
@@ -97,7 +121,15 @@ const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFi
 function metricsOf(entry: { epoch?: number; metrics?: Record<string, unknown> } | null | undefined): RowMetrics | null {
   if (!entry?.metrics) return null;
   const m = entry.metrics;
-  return { epoch: num(entry.epoch), sensitivity: num(m.sensitivity), specificity: num(m.specificity), accuracy: num(m.accuracy), balancedAccuracy: num(m.balancedAccuracy), auc: num(m.auc), loss: num(m.loss) };
+  return {
+    epoch: num(entry.epoch),
+    sensitivity: num(m.sensitivity),
+    specificity: num(m.specificity),
+    accuracy: num(m.accuracy),
+    balancedAccuracy: num(m.balancedAccuracy),
+    auc: num(m.auc),
+    loss: num(m.loss),
+  };
 }
 
 /** Which parameters differ between runs, as display values per run, in the study's column order. */
@@ -126,7 +158,11 @@ export function differingParams(runs: readonly StoredRun[]): { columns: string[]
  * const comparison = await compareRuns(store, ['vgg19-grid-small']);
  */
 export async function compareRuns(store: RunStore, refs: readonly string[], options: { baseline?: string } = {}): Promise<Comparison> {
-  if (refs.length === 0) throw new AlzbenchError('Expected runs or a sweep to compare but received none', { hint: 'alzbench compare <sweep> or alzbench compare <run> <run>...', exitCode: 2 });
+  if (refs.length === 0)
+    throw new AlzbenchError('Expected runs or a sweep to compare but received none', {
+      hint: 'alzbench compare <sweep> or alzbench compare <run> <run>...',
+      exitCode: 2,
+    });
   let runs: StoredRun[] = [];
   let title: string;
   const sweep = refs.length === 1 ? await store.getSweep(refs[0]!) : undefined;
@@ -141,10 +177,16 @@ export async function compareRuns(store: RunStore, refs: readonly string[], opti
   const details: Comparison['details'] = {};
   for (const run of runs) {
     const test = run.test as { best?: { metrics?: { confusion?: number[][] } } } | null;
-    details[run.id] = { epochs: await store.getEpochs(run.id), predictions: await store.getPredictions(run.id), classes: run.classes, confusion: test?.best?.metrics?.confusion ?? null, label: '' };
+    details[run.id] = {
+      epochs: await store.getEpochs(run.id),
+      predictions: await store.getPredictions(run.id),
+      classes: run.classes,
+      confusion: test?.best?.metrics?.confusion ?? null,
+      label: '',
+    };
   }
   const { columns, values } = differingParams(runs);
-  runs.forEach((r, i) => (details[r.id]!.label = columns.length > 0 ? columns.map((c) => `${c}=${values[i]![c]}`).join(' ') : r.name ?? r.id));
+  runs.forEach((r, i) => (details[r.id]!.label = columns.length > 0 ? columns.map((c) => `${c}=${values[i]![c]}`).join(' ') : (r.name ?? r.id)));
 
   let baseline: StoredRun | undefined;
   if (options.baseline) {
@@ -175,7 +217,10 @@ export async function compareRuns(store: RunStore, refs: readonly string[], opti
 
   const baseBest = baseline ? metricsOf((baseline.test as { best?: { epoch?: number; metrics?: Record<string, unknown> } } | null)?.best) : null;
   const rows: ComparisonRow[] = runs.map((run, i) => {
-    const test = run.test as { best?: { epoch?: number; metrics?: Record<string, unknown>; ci?: ComparisonRow['ci']; collapsed?: boolean }; last?: { epoch?: number; metrics?: Record<string, unknown> } } | null;
+    const test = run.test as {
+      best?: { epoch?: number; metrics?: Record<string, unknown>; ci?: ComparisonRow['ci']; collapsed?: boolean };
+      last?: { epoch?: number; metrics?: Record<string, unknown> };
+    } | null;
     const best = metricsOf(test?.best) ?? { epoch: null, sensitivity: null, specificity: null, accuracy: null, balancedAccuracy: null, auc: null, loss: null };
     const last = metricsOf(test?.last);
     const ci = test?.best?.ci ?? null;
@@ -188,7 +233,10 @@ export async function compareRuns(store: RunStore, refs: readonly string[], opti
     if (leakage?.exactAcrossSplits && Object.values(leakage.exactAcrossSplits).some((n) => n > 0)) flags.push('leak');
     if (!test && (run.status === 'done' || run.status === 'collapsed')) flags.push('no-test');
     const m = raw[i]!;
-    const mcnemar = m.p === null ? null : { pValue: m.p, pHolm: pHolm.get(run.id)!, method: m.method, onlyThis: m.onlyThis, onlyBaseline: m.onlyBaseline, samples: m.samples };
+    const mcnemar =
+      m.p === null
+        ? null
+        : { pValue: m.p, pHolm: pHolm.get(run.id)!, method: m.method, onlyThis: m.onlyThis, onlyBaseline: m.onlyBaseline, samples: m.samples };
     let verdict = '';
     if (baseline && run.id === baseline.id) verdict = 'baseline';
     else if (flags.includes('collapsed')) verdict = 'collapsed to one class: its accuracy is the class share, not skill';
@@ -201,7 +249,9 @@ export async function compareRuns(store: RunStore, refs: readonly string[], opti
         ? `${diff >= 0 ? 'better' : 'worse'} than the baseline (McNemar p=${fmtP(mcnemar.pValue)}, Holm ${fmtP(mcnemar.pHolm)})`
         : `not significantly different from the baseline (McNemar p=${fmtP(mcnemar.pValue)}${mcnemar.pHolm !== mcnemar.pValue ? `, Holm ${fmtP(mcnemar.pHolm)}` : ''})${inCi ? '; the baseline lies within its 95 % CI' : ''}`;
     } else if (m.method === 'unpaired') verdict = 'not on the same test slices as the baseline: no paired test';
-    const sub = test?.best as { subject?: { rule?: string; subjects?: number; reconstructed?: boolean; metrics?: Record<string, unknown>; ci?: SubjectRowMetrics['ci'] } | null } | undefined;
+    const sub = test?.best as
+      | { subject?: { rule?: string; subjects?: number; reconstructed?: boolean; metrics?: Record<string, unknown>; ci?: SubjectRowMetrics['ci'] } | null }
+      | undefined;
     const subject: SubjectRowMetrics | null = sub?.subject?.metrics
       ? {
           rule: sub.subject.rule ?? 'mean',
@@ -215,7 +265,22 @@ export async function compareRuns(store: RunStore, refs: readonly string[], opti
           ci: sub.subject.ci ?? null,
         }
       : null;
-    return { id: run.id, name: run.name, status: run.status, flags, params: values[i]!, best, last, ci, subject, secondsPerEpoch: seconds.length ? seconds.reduce((a, b) => a + b, 0) / seconds.length : null, device: deviceLabel(run), epochsDone: run.epochsDone, mcnemar, verdict };
+    return {
+      id: run.id,
+      name: run.name,
+      status: run.status,
+      flags,
+      params: values[i]!,
+      best,
+      last,
+      ci,
+      subject,
+      secondsPerEpoch: seconds.length ? seconds.reduce((a, b) => a + b, 0) / seconds.length : null,
+      device: deviceLabel(run),
+      epochsDone: run.epochsDone,
+      mcnemar,
+      verdict,
+    };
   });
 
   const notes: string[] = [];
@@ -223,16 +288,28 @@ export async function compareRuns(store: RunStore, refs: readonly string[], opti
   if (withSubjects.length) {
     const rules = [...new Set(withSubjects.map((r) => r.subject!.rule))].join('/');
     const reconstructed = withSubjects.some((r) => r.subject!.reconstructed);
-    notes.push(`"per subject": each test subject${reconstructed ? ' (or pseudo-subject reconstructed from the images)' : ''} counts once, its slices pooled by ${rules} of probabilities; its 95 % CIs resample subjects. "per slice" counts every slice, as most published tables do.`);
+    notes.push(
+      `"per subject": each test subject${reconstructed ? ' (or pseudo-subject reconstructed from the images)' : ''} counts once, its slices pooled by ${rules} of probabilities; its 95 % CIs resample subjects. "per slice" counts every slice, as most published tables do.`,
+    );
   }
   const groups = compareGroups(runs, values);
   const units = [...new Set(rows.map((r) => r.ci?.unit).filter(Boolean))];
-  if (units.length) notes.push(`95 % CIs: percentile bootstrap over test ${units.join('/')}s (${[...new Set(rows.map((r) => r.ci?.resamples).filter(Boolean))].join('/')} resamples).`);
-  if (baseline) notes.push(`Baseline: ${baseline.id}${options.baseline ? '' : ' (best balanced accuracy; pass --baseline to choose)'}. McNemar's test on the paired test slices (exact below 25 discordant pairs); Holm-adjusted over ${tested.length} comparison(s).`);
+  if (units.length)
+    notes.push(
+      `95 % CIs: percentile bootstrap over test ${units.join('/')}s (${[...new Set(rows.map((r) => r.ci?.resamples).filter(Boolean))].join('/')} resamples).`,
+    );
+  if (baseline)
+    notes.push(
+      `Baseline: ${baseline.id}${options.baseline ? '' : ' (best balanced accuracy; pass --baseline to choose)'}. McNemar's test on the paired test slices (exact below 25 discordant pairs); Holm-adjusted over ${tested.length} comparison(s).`,
+    );
   const notSig = rows.filter((r) => r.mcnemar && r.mcnemar.pHolm >= 0.05).length;
-  if (notSig > 0) notes.push(`${notSig} of ${tested.length} run(s) are not significantly different from the baseline: their ranking in this table is within noise.`);
+  if (notSig > 0)
+    notes.push(`${notSig} of ${tested.length} run(s) are not significantly different from the baseline: their ranking in this table is within noise.`);
   const collapsed = rows.filter((r) => r.flags.includes('collapsed')).length;
-  if (collapsed > 0) notes.push(`${collapsed} run(s) collapsed (one class for >= 95 % of slices); the study reported such runs (sensitivity 1.000 / accuracy 0.486) as results.`);
+  if (collapsed > 0)
+    notes.push(
+      `${collapsed} run(s) collapsed (one class for >= 95 % of slices); the study reported such runs (sensitivity 1.000 / accuracy 0.486) as results.`,
+    );
   if (rows.some((r) => r.flags.includes('leak'))) notes.push('"leak": test slices identical to training slices were found; those results are inflated.');
   const slices = rows.find((r) => r.ci?.unit === 'slice');
   if (slices) notes.push('Slice-level CIs assume independent slices; slices of one subject are not, so the true uncertainty is larger.');
@@ -241,7 +318,9 @@ export async function compareRuns(store: RunStore, refs: readonly string[], opti
   const deviceNote = deviceSpeedNote(speeds);
   if (deviceNote) notes.push(deviceNote);
   if (groups) {
-    notes.push('Configurations over folds/seeds: mean ± SD and the 95 % t interval of the mean over the runs of each configuration; configurations are paired with the best one on the same (fold, seed) by the corrected resampled t-test (Nadeau & Bengio 2003; Bouckaert & Frank 2004: variance x (1/n + n_test/n_train)), Holm-adjusted. Runs on different folds have different test slices, so their per-run McNemar tests are not paired.');
+    notes.push(
+      'Configurations over folds/seeds: mean ± SD and the 95 % t interval of the mean over the runs of each configuration; configurations are paired with the best one on the same (fold, seed) by the corrected resampled t-test (Nadeau & Bengio 2003; Bouckaert & Frank 2004: variance x (1/n + n_test/n_train)), Holm-adjusted. Runs on different folds have different test slices, so their per-run McNemar tests are not paired.',
+    );
   }
   return { title, baseline: baseline?.id ?? null, columns, rows, notes, speedByDevice: speeds, groups, details };
 }

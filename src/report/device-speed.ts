@@ -40,7 +40,13 @@ export function speedByDevice(rows: readonly { device: string; secondsPerEpoch: 
     if (r.secondsPerEpoch !== null) list.push(r.secondsPerEpoch);
   }
   return [...groups.entries()]
-    .map(([device, s]) => ({ device, runs: rows.filter((r) => r.device === device).length, secondsPerEpoch: s.length ? s.reduce((a, b) => a + b, 0) / s.length : null, min: s.length ? Math.min(...s) : null, max: s.length ? Math.max(...s) : null }))
+    .map(([device, s]) => ({
+      device,
+      runs: rows.filter((r) => r.device === device).length,
+      secondsPerEpoch: s.length ? s.reduce((a, b) => a + b, 0) / s.length : null,
+      min: s.length ? Math.min(...s) : null,
+      max: s.length ? Math.max(...s) : null,
+    }))
     .sort((a, b) => (b.secondsPerEpoch ?? -1) - (a.secondsPerEpoch ?? -1));
 }
 

@@ -43,13 +43,27 @@ const SUBJECT_METRICS = [
 /** The table's header and cells (shared by Markdown and HTML). */
 function table(c: Comparison): { header: string[]; cells: string[][] } {
   const bySubject = c.rows.some((r) => r.subject);
-  const header = ['run', ...c.columns, 'status', ...METRICS.map(([, h]) => `${h} per slice [95 % CI]`), ...(bySubject ? ['subjects', ...SUBJECT_METRICS.map(([, h]) => `${h} per subject [95 % CI]`)] : []), 'loss', 's/epoch', 'epoch best/last', 'acc last', 'p vs baseline', 'note'];
+  const header = [
+    'run',
+    ...c.columns,
+    'status',
+    ...METRICS.map(([, h]) => `${h} per slice [95 % CI]`),
+    ...(bySubject ? ['subjects', ...SUBJECT_METRICS.map(([, h]) => `${h} per subject [95 % CI]`)] : []),
+    'loss',
+    's/epoch',
+    'epoch best/last',
+    'acc last',
+    'p vs baseline',
+    'note',
+  ];
   const cells = c.rows.map((r) => [
     r.name && !r.name.startsWith(r.id) && c.columns.length === 0 ? r.name : r.id,
     ...c.columns.map((k) => r.params[k] ?? '-'),
     [r.status, ...r.flags.filter((f) => f !== r.status)].join(', '),
     ...METRICS.map(([k]) => withCi(r, k)),
-    ...(bySubject ? [r.subject ? `${r.subject.subjects}${r.subject.reconstructed ? ' pseudo' : ''}` : '-', ...SUBJECT_METRICS.map(([k]) => subjectCi(r, k))] : []),
+    ...(bySubject
+      ? [r.subject ? `${r.subject.subjects}${r.subject.reconstructed ? ' pseudo' : ''}` : '-', ...SUBJECT_METRICS.map(([k]) => subjectCi(r, k))]
+      : []),
     f3(r.best.loss),
     // Seconds/epoch with the device: unlike devices are not comparable on speed.
     r.secondsPerEpoch === null ? '-' : `${r.secondsPerEpoch.toFixed(1)} ${c.speedByDevice.length > 1 ? `(${r.device.split(' ')[0]})` : ''}`.trim(),
@@ -61,13 +75,25 @@ function table(c: Comparison): { header: string[]; cells: string[][] } {
   return { header, cells };
 }
 
-const spreadText = (s: Spread | undefined) => (!s || s.n === 0 ? '-' : s.n === 1 ? `${f3(s.mean)} (n=1)` : `${f3(s.mean)} ± ${f3(s.sd)} [${f3(s.low)}, ${f3(s.high)}]`);
+const spreadText = (s: Spread | undefined) =>
+  !s || s.n === 0 ? '-' : s.n === 1 ? `${f3(s.mean)} (n=1)` : `${f3(s.mean)} ± ${f3(s.sd)} [${f3(s.low)}, ${f3(s.high)}]`;
 
 /** The configurations-over-folds/seeds table (header and cells), or null without groups. */
 export function groupTable(c: Comparison): { header: string[]; cells: string[][] } | null {
   if (!c.groups) return null;
   const columns = [...new Set(c.groups.flatMap((g) => Object.keys(g.params)))];
-  const header = ['configuration', ...columns, 'runs (folds x seeds)', 'flagged', 'bal. acc per slice mean ± SD [95 % CI]', 'AUC per slice mean ± SD', 'bal. acc per subject mean ± SD [95 % CI]', 'AUC per subject mean ± SD', 'p vs best (corrected t)', 'note'];
+  const header = [
+    'configuration',
+    ...columns,
+    'runs (folds x seeds)',
+    'flagged',
+    'bal. acc per slice mean ± SD [95 % CI]',
+    'AUC per slice mean ± SD',
+    'bal. acc per subject mean ± SD [95 % CI]',
+    'AUC per subject mean ± SD',
+    'p vs best (corrected t)',
+    'note',
+  ];
   const cells = c.groups.map((g) => [
     g.group,
     ...columns.map((k) => g.params[k] ?? '-'),
@@ -87,9 +113,24 @@ export function groupTable(c: Comparison): { header: string[]; cells: string[][]
 export function toMarkdown(c: Comparison): string {
   const { header, cells } = table(c);
   const esc = (s: string) => s.replace(/\|/g, '\\|');
-  const lines = [`## Comparison: ${c.title}`, '', `| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...cells.map((row) => `| ${row.map(esc).join(' | ')} |`), ''];
+  const lines = [
+    `## Comparison: ${c.title}`,
+    '',
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...cells.map((row) => `| ${row.map(esc).join(' | ')} |`),
+    '',
+  ];
   const groups = groupTable(c);
-  if (groups) lines.push('### Configurations over folds and seeds', '', `| ${groups.header.join(' | ')} |`, `|${groups.header.map(() => '---').join('|')}|`, ...groups.cells.map((row) => `| ${row.map(esc).join(' | ')} |`), '');
+  if (groups)
+    lines.push(
+      '### Configurations over folds and seeds',
+      '',
+      `| ${groups.header.join(' | ')} |`,
+      `|${groups.header.map(() => '---').join('|')}|`,
+      ...groups.cells.map((row) => `| ${row.map(esc).join(' | ')} |`),
+      '',
+    );
   if (c.notes.length) lines.push(...c.notes.map((n) => `- ${n}`), '');
   return lines.join('\n');
 }
@@ -104,13 +145,37 @@ export function toCsv(c: Comparison): string {
   for (const [k] of METRICS) header.push(k, `${k}_low`, `${k}_high`);
   header.push('subjects');
   for (const [k] of SUBJECT_METRICS) header.push(`subject_${k}`, `subject_${k}_low`, `subject_${k}_high`);
-  header.push('loss', 'seconds_per_epoch', 'device', 'best_epoch', 'last_epoch', 'last_accuracy', 'last_balanced_accuracy', 'mcnemar_p', 'mcnemar_p_holm', 'baseline', 'note');
+  header.push(
+    'loss',
+    'seconds_per_epoch',
+    'device',
+    'best_epoch',
+    'last_epoch',
+    'last_accuracy',
+    'last_balanced_accuracy',
+    'mcnemar_p',
+    'mcnemar_p_holm',
+    'baseline',
+    'note',
+  );
   const rows = c.rows.map((r) => {
     const out: unknown[] = [r.id, r.name, ...c.columns.map((k) => r.params[k]), r.status, r.flags.join(' ')];
     for (const [k] of METRICS) out.push(r.best[k], r.ci?.[k]?.low, r.ci?.[k]?.high);
     out.push(r.subject?.subjects);
     for (const [k] of SUBJECT_METRICS) out.push(r.subject?.[k], r.subject?.ci?.[k]?.low, r.subject?.ci?.[k]?.high);
-    out.push(r.best.loss, r.secondsPerEpoch, r.device, r.best.epoch, r.last?.epoch, r.last?.accuracy, r.last?.balancedAccuracy, r.mcnemar?.pValue, r.mcnemar?.pHolm, r.id === c.baseline ? 'yes' : '', r.verdict);
+    out.push(
+      r.best.loss,
+      r.secondsPerEpoch,
+      r.device,
+      r.best.epoch,
+      r.last?.epoch,
+      r.last?.accuracy,
+      r.last?.balancedAccuracy,
+      r.mcnemar?.pValue,
+      r.mcnemar?.pHolm,
+      r.id === c.baseline ? 'yes' : '',
+      r.verdict,
+    );
     return out.map(q).join(',');
   });
   return `${[header.join(','), ...rows].join('\n')}\n`;
@@ -125,12 +190,21 @@ export function toJson(c: Comparison): string {
 /** Plots of a comparison as SVG strings: learning curves, ROC curves, confusion matrices. */
 export function comparisonPlots(c: Comparison): { curves: string[]; roc: string | null; confusion: string[] } {
   const runs = c.rows.map((r) => ({ row: r, d: c.details[r.id]! }));
-  const curve = (title: string, y: string, pick: (e: { valBalancedAccuracy: number | null; valLoss: number | null; trainLoss: number | null }) => number | null, range?: [number, number]) =>
+  const curve = (
+    title: string,
+    y: string,
+    pick: (e: { valBalancedAccuracy: number | null; valLoss: number | null; trainLoss: number | null }) => number | null,
+    range?: [number, number],
+  ) =>
     lineChart(
       runs.map(({ d }) => ({ label: d.label, points: d.epochs.map((e) => [e.epoch, pick(e) ?? NaN] as const) })),
       { title, xLabel: 'epoch', yLabel: y, ...(range ? { y: range } : {}) },
     );
-  const curves = [curve('validation balanced accuracy', 'balanced accuracy', (e) => e.valBalancedAccuracy, [0, 1]), curve('validation loss', 'loss', (e) => e.valLoss), curve('training loss', 'loss', (e) => e.trainLoss)];
+  const curves = [
+    curve('validation balanced accuracy', 'balanced accuracy', (e) => e.valBalancedAccuracy, [0, 1]),
+    curve('validation loss', 'loss', (e) => e.valLoss),
+    curve('training loss', 'loss', (e) => e.trainLoss),
+  ];
   const withPredictions = runs.filter(({ d }) => d.predictions.length > 0);
   let roc: string | null = null;
   if (withPredictions.length > 0) {
@@ -144,7 +218,14 @@ export function comparisonPlots(c: Comparison): { curves: string[]; roc: string 
           d.predictions.map((p) => p.label === positive),
         ),
       })),
-      { title: `ROC, ${classes[positive] ?? 'positive'} vs rest (test, best epoch)`, xLabel: 'false positive rate (1 - specificity)', yLabel: 'true positive rate (sensitivity)', x: [0, 1], y: [0, 1], diagonal: true },
+      {
+        title: `ROC, ${classes[positive] ?? 'positive'} vs rest (test, best epoch)`,
+        xLabel: 'false positive rate (1 - specificity)',
+        yLabel: 'true positive rate (sensitivity)',
+        x: [0, 1],
+        y: [0, 1],
+        diagonal: true,
+      },
     );
   }
   const confusion = runs.filter(({ d }) => d.confusion).map(({ d }) => confusionMatrixSvg(d.confusion!, d.classes, d.label));
@@ -155,7 +236,8 @@ export function comparisonPlots(c: Comparison): { curves: string[]; roc: string 
 export function toHtml(c: Comparison): string {
   const { header, cells } = table(c);
   const plots = comparisonPlots(c);
-  const rowClass = (r: ComparisonRow) => (r.id === c.baseline ? ' class="baseline"' : r.flags.some((f) => ['collapsed', 'diverged', 'failed'].includes(f)) ? ' class="flagged"' : '');
+  const rowClass = (r: ComparisonRow) =>
+    r.id === c.baseline ? ' class="baseline"' : r.flags.some((f) => ['collapsed', 'diverged', 'failed'].includes(f)) ? ' class="flagged"' : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>alzbench: ${escapeXml(c.title)}</title>
 <style>
@@ -170,7 +252,9 @@ th{background:#f3f3f3}tr.baseline td{background:#eef6ff}tr.flagged td{background
 <tbody>${cells.map((row, i) => `<tr${rowClass(c.rows[i]!)}>${row.map((v) => `<td>${escapeXml(v)}</td>`).join('')}</tr>`).join('\n')}</tbody></table>
 ${(() => {
   const g = groupTable(c);
-  return g ? `<h2>Configurations over folds and seeds</h2><table><thead><tr>${g.header.map((h) => `<th>${escapeXml(h)}</th>`).join('')}</tr></thead><tbody>${g.cells.map((row) => `<tr>${row.map((v) => `<td>${escapeXml(v)}</td>`).join('')}</tr>`).join('\n')}</tbody></table>` : '';
+  return g
+    ? `<h2>Configurations over folds and seeds</h2><table><thead><tr>${g.header.map((h) => `<th>${escapeXml(h)}</th>`).join('')}</tr></thead><tbody>${g.cells.map((row) => `<tr>${row.map((v) => `<td>${escapeXml(v)}</td>`).join('')}</tr>`).join('\n')}</tbody></table>`
+    : '';
 })()}
 <h2>What the numbers can and cannot say</h2>
 <ul class="notes">${c.notes.map((n) => `<li>${escapeXml(n)}</li>`).join('')}</ul>

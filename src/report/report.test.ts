@@ -14,7 +14,10 @@ import { toCsv, toHtml, toMarkdown } from './format.js';
 import { rocPoints } from './svg.js';
 
 test('holm adjusts p-values step-down and keeps their order', () => {
-  assert.deepEqual(holm([0.01, 0.04, 0.03]).map((p) => Number(p.toFixed(6))), [0.03, 0.06, 0.06]);
+  assert.deepEqual(
+    holm([0.01, 0.04, 0.03]).map((p) => Number(p.toFixed(6))),
+    [0.03, 0.06, 0.06],
+  );
   assert.deepEqual(holm([0.5]), [0.5]);
   assert.deepEqual(holm([0.9, 0.8]), [1, 1]);
   assert.deepEqual(holm([0.2, 0.01]), [0.2, 0.02]);
@@ -39,7 +42,8 @@ test('compare: only differing settings as columns, CIs, McNemar vs the baseline,
   const store = await openStore(join(dir, 'db.sqlite'));
   try {
     const runsDir = join(dir, 'runs');
-    const make = (id: string, config: Record<string, unknown>) => store.putRun(readRunFolder(writeFixtureRun({ runsDir, id, config: { epochs: 3, pipeline: 'grayscale', dropout: 0, ...config } }).dir));
+    const make = (id: string, config: Record<string, unknown>) =>
+      store.putRun(readRunFolder(writeFixtureRun({ runsDir, id, config: { epochs: 3, pipeline: 'grayscale', dropout: 0, ...config } }).dir));
     await make('a-sgd16', { optimizer: 'sgd', batchSize: 16 });
     await make('b-adam16', { optimizer: 'adam', batchSize: 16 });
     await make('c-adam25', { optimizer: 'adam', batchSize: 25 });
@@ -53,7 +57,10 @@ test('compare: only differing settings as columns, CIs, McNemar vs the baseline,
     // The McNemar numbers are those of the two runs' stored predictions.
     const pa = await store.getPredictions('a-sgd16');
     const pb = await store.getPredictions('b-adam16');
-    const expected = mcnemarFromCorrectness(pa.map((p) => p.predicted === p.label), pb.map((p) => p.predicted === p.label));
+    const expected = mcnemarFromCorrectness(
+      pa.map((p) => p.predicted === p.label),
+      pb.map((p) => p.predicted === p.label),
+    );
     assert.equal(a!.mcnemar!.pValue, expected.pValue);
     assert.equal(a!.mcnemar!.onlyThis, expected.table.onlyA);
     assert.equal(a!.mcnemar!.pHolm, holm([a!.mcnemar!.pValue, cc!.mcnemar!.pValue])[0]);
@@ -66,7 +73,10 @@ test('compare: only differing settings as columns, CIs, McNemar vs the baseline,
     const md = toMarkdown(c);
     assert.equal(md.split('\n').filter((l) => /^\| [abc]-/.test(l)).length, 3);
     assert.match(md, /\| run \| batchSize \| optimizer \| status \| sens per slice \[95 % CI\]/);
-    assert.match(md, /\| subjects \| sens per subject \[95 % CI\] \| spec per subject \[95 % CI\] \| bal\. acc per subject \[95 % CI\] \| AUC per subject \[95 % CI\] \|/);
+    assert.match(
+      md,
+      /\| subjects \| sens per subject \[95 % CI\] \| spec per subject \[95 % CI\] \| bal\. acc per subject \[95 % CI\] \| AUC per subject \[95 % CI\] \|/,
+    );
     // 80 test slices, 4 per subject: 20 subjects, each counted once.
     assert.equal(a!.subject!.subjects, 20);
     assert.equal(a!.subject!.ci!.balancedAccuracy!.value, a!.subject!.balancedAccuracy);

@@ -64,8 +64,14 @@ export function lineChart(lines: readonly Line[], options: LineChartOptions): st
     `<rect width="${width}" height="${height}" fill="#fff"/>`,
     `<text x="${width / 2}" y="16" text-anchor="middle" font-size="13" font-weight="bold">${escapeXml(options.title)}</text>`,
   ];
-  for (const t of niceTicks(x0, x1)) out.push(`<line x1="${sx(t).toFixed(1)}" y1="${m.t}" x2="${sx(t).toFixed(1)}" y2="${m.t + ph}" stroke="#eee"/><text x="${sx(t).toFixed(1)}" y="${m.t + ph + 14}" text-anchor="middle">${t}</text>`);
-  for (const t of niceTicks(y0, y1)) out.push(`<line x1="${m.l}" y1="${sy(t).toFixed(1)}" x2="${m.l + pw}" y2="${sy(t).toFixed(1)}" stroke="#eee"/><text x="${m.l - 4}" y="${(sy(t) + 4).toFixed(1)}" text-anchor="end">${t}</text>`);
+  for (const t of niceTicks(x0, x1))
+    out.push(
+      `<line x1="${sx(t).toFixed(1)}" y1="${m.t}" x2="${sx(t).toFixed(1)}" y2="${m.t + ph}" stroke="#eee"/><text x="${sx(t).toFixed(1)}" y="${m.t + ph + 14}" text-anchor="middle">${t}</text>`,
+    );
+  for (const t of niceTicks(y0, y1))
+    out.push(
+      `<line x1="${m.l}" y1="${sy(t).toFixed(1)}" x2="${m.l + pw}" y2="${sy(t).toFixed(1)}" stroke="#eee"/><text x="${m.l - 4}" y="${(sy(t) + 4).toFixed(1)}" text-anchor="end">${t}</text>`,
+    );
   out.push(`<rect x="${m.l}" y="${m.t}" width="${pw}" height="${ph}" fill="none" stroke="#333"/>`);
   out.push(`<text x="${m.l + pw / 2}" y="${m.t + ph + 30}" text-anchor="middle">${escapeXml(options.xLabel)}</text>`);
   out.push(`<text transform="translate(13 ${m.t + ph / 2}) rotate(-90)" text-anchor="middle">${escapeXml(options.yLabel)}</text>`);
@@ -74,7 +80,10 @@ export function lineChart(lines: readonly Line[], options: LineChartOptions): st
     const colour = PALETTE[i % PALETTE.length]!;
     const valid = line.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
     const dash = line.dashed ? ' stroke-dasharray="5 3"' : '';
-    if (valid.length > 1) out.push(`<polyline fill="none" stroke="${colour}" stroke-width="1.8"${dash} points="${valid.map(([x, y]) => `${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(' ')}"/>`);
+    if (valid.length > 1)
+      out.push(
+        `<polyline fill="none" stroke="${colour}" stroke-width="1.8"${dash} points="${valid.map(([x, y]) => `${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(' ')}"/>`,
+      );
     if (valid.length <= 30) for (const [x, y] of valid) out.push(`<circle cx="${sx(x).toFixed(1)}" cy="${sy(y).toFixed(1)}" r="2.2" fill="${colour}"/>`);
     const ly = m.t + ph + 44 + i * 14;
     out.push(`<rect x="${m.l}" y="${ly - 9}" width="10" height="10" fill="${colour}"/><text x="${m.l + 16}" y="${ly}">${escapeXml(line.label)}</text>`);
@@ -110,7 +119,11 @@ export function confusionMatrixSvg(matrix: readonly (readonly number[])[], class
       out.push(`<text x="${x + cell / 2}" y="${y + cell / 2 + 13}" text-anchor="middle" fill="#444">${(share * 100).toFixed(0)} %</text>`);
     });
   });
-  classes.forEach((c, p) => out.push(`<text x="${m.l + p * cell + cell / 2}" y="${m.t + n * cell + 14}" text-anchor="middle">${escapeXml(c.length > 10 ? `${c.slice(0, 9)}…` : c)}</text>`));
+  classes.forEach((c, p) =>
+    out.push(
+      `<text x="${m.l + p * cell + cell / 2}" y="${m.t + n * cell + 14}" text-anchor="middle">${escapeXml(c.length > 10 ? `${c.slice(0, 9)}…` : c)}</text>`,
+    ),
+  );
   out.push(`<text transform="translate(12 ${m.t + (n * cell) / 2}) rotate(-90)" text-anchor="middle">true</text>`);
   out.push('</svg>');
   return out.join('\n');
@@ -118,7 +131,7 @@ export function confusionMatrixSvg(matrix: readonly (readonly number[])[], class
 
 /** ROC curve points (false positive rate, true positive rate) of scores for a positive class. */
 export function rocPoints(scores: readonly number[], positive: readonly boolean[]): [number, number][] {
-  const order = scores.map((s, i) => i).sort((a, b) => scores[b]! - scores[a]!);
+  const order = scores.map((_s, i) => i).sort((a, b) => scores[b]! - scores[a]!);
   const pos = positive.filter(Boolean).length;
   const neg = positive.length - pos;
   if (pos === 0 || neg === 0) return [];

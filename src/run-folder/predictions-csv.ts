@@ -39,7 +39,7 @@ export function readPredictionsCsv(path: string): { classes: string[]; predictio
     throw new AlzbenchError(`Cannot read predictions ${path}: ${(error as Error).message}`);
   }
   const [header, ...rows] = parseCsv(text);
-  if (!header || header[0] !== 'file' || header[2] !== 'label') throw new AlzbenchError(`${path} is not an alzbench predictions.csv (header ${JSON.stringify(header)})`);
+  if (header?.[0] !== 'file' || header[2] !== 'label') throw new AlzbenchError(`${path} is not an alzbench predictions.csv (header ${JSON.stringify(header)})`);
   const classes = header.slice(4).map((h) => h.replace(/^p_/, ''));
   const predictions = rows.map((row) => {
     const label = classes.indexOf(row[2]!);

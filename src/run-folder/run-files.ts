@@ -13,7 +13,6 @@ import type { RunRecord, RunStatus } from './run-folder.js';
 /** Every status a run record may hold. */
 export const RUN_STATUS_VALUES = ['queued', 'running', 'done', 'failed', 'diverged', 'collapsed', 'interrupted'] as const satisfies readonly RunStatus[];
 
-
 /** The fields of run.json that readers rely on; other fields pass through unchecked. */
 const RUN_RECORD = v.looseObject({
   format: v.literal('alzbench-run'),
@@ -53,7 +52,10 @@ const EXPECTED: Record<string, string> = {
  */
 export function checkRunRecord(value: unknown, path: string): RunRecord {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new AlzbenchError(`Expected a run record (a JSON object) in ${path} but received ${describeValue(value)}`, { exitCode: 2, hint: 'run.json is written by alzbench train; restore it or remove the run folder' });
+    throw new AlzbenchError(`Expected a run record (a JSON object) in ${path} but received ${describeValue(value)}`, {
+      exitCode: 2,
+      hint: 'run.json is written by alzbench train; restore it or remove the run folder',
+    });
   }
   const result = v.safeParse(RUN_RECORD, value);
   if (result.success) return value as RunRecord;
@@ -73,7 +75,10 @@ export function readRunRecord(path: string): RunRecord {
   try {
     doc = JSON.parse(text);
   } catch (error) {
-    throw new AlzbenchError(`Cannot parse run record ${path}: ${(error as Error).message}`, { exitCode: 2, hint: 'run.json is written by alzbench train; restore it or remove the run folder' });
+    throw new AlzbenchError(`Cannot parse run record ${path}: ${(error as Error).message}`, {
+      exitCode: 2,
+      hint: 'run.json is written by alzbench train; restore it or remove the run folder',
+    });
   }
   return checkRunRecord(doc, path);
 }
@@ -109,7 +114,9 @@ export function parseMetricsText(text: string, source: string): Record<string, u
   });
   if (bad.length > 0) {
     const total = out.length + bad.length;
-    warn(`${source}: skipped ${bad.length} of ${total} metrics line${total === 1 ? '' : 's'} (${bad.slice(0, 3).join('; ')}${bad.length > 3 ? '; ...' : ''}); those epochs are missing from this view`);
+    warn(
+      `${source}: skipped ${bad.length} of ${total} metrics line${total === 1 ? '' : 's'} (${bad.slice(0, 3).join('; ')}${bad.length > 3 ? '; ...' : ''}); those epochs are missing from this view`,
+    );
   }
   return out;
 }

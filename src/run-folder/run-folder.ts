@@ -44,7 +44,12 @@ export interface RunRecord {
   /** Which OpenCV backend and slice cache preprocessed the data (see src/data/slice-loader.ts). */
   preprocessing?: PreprocessingRecord;
   split?: { grouping: string; seed: number; counts: Record<string, Record<string, number>>; groups: unknown };
-  leakage?: { exactAcrossSplits: Record<string, number>; nearAcrossSplits: Record<string, number>; closeToTrain: unknown; /** The audit's twin check per held-out subject (data/leakage-audit.ts `TwinCheck`). */ twins?: unknown };
+  leakage?: {
+    exactAcrossSplits: Record<string, number>;
+    nearAcrossSplits: Record<string, number>;
+    closeToTrain: unknown /** The audit's twin check per held-out subject (data/leakage-audit.ts `TwinCheck`). */;
+    twins?: unknown;
+  };
   epochsDone?: number;
   bestEpoch?: number | null;
   collapse?: { epochs: number[]; final: boolean };
@@ -92,7 +97,12 @@ export function codeVersion(): { version: string; package: string } {
     }
   })();
   try {
-    const described = execFileSync('git', ['describe', '--always', '--dirty', '--tags'], { cwd: PACKAGE_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 }).trim();
+    const described = execFileSync('git', ['describe', '--always', '--dirty', '--tags'], {
+      cwd: PACKAGE_ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 5000,
+    }).trim();
     return { version: described || pkg, package: pkg };
   } catch {
     return { version: pkg, package: pkg };
@@ -127,7 +137,10 @@ export type RunPaths = ReturnType<typeof runPaths>;
 export function createRunFolder(runsDir: string, id: string): RunPaths {
   const parent = resolve(runsDir);
   if (existsSync(parent) && !statSync(parent).isDirectory()) {
-    throw new AlzbenchError(`Expected a folder for runsDir but ${parent} is a file`, { exitCode: 2, hint: 'pass --runs-dir <a folder> (it is created when missing)' });
+    throw new AlzbenchError(`Expected a folder for runsDir but ${parent} is a file`, {
+      exitCode: 2,
+      hint: 'pass --runs-dir <a folder> (it is created when missing)',
+    });
   }
   const dir = resolve(runsDir, id);
   if (existsSync(dir)) throw new AlzbenchError(`Run folder ${dir} already exists`, { exitCode: 2 });

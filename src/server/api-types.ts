@@ -67,8 +67,18 @@ export interface RunDetail extends RunSummary {
   readonly config: Record<string, unknown>;
   /** Settings as given (flags or sweep settings), before defaults. */
   readonly given: Record<string, unknown>;
-  readonly dataset: { readonly layout: string | null; readonly slices: number | null; readonly fingerprint: string | null; readonly root: string | null } | null;
-  readonly split: { readonly grouping: string | null; readonly seed: number | null; readonly groups: unknown; readonly counts: Record<string, Record<string, number>> } | null;
+  readonly dataset: {
+    readonly layout: string | null;
+    readonly slices: number | null;
+    readonly fingerprint: string | null;
+    readonly root: string | null;
+  } | null;
+  readonly split: {
+    readonly grouping: string | null;
+    readonly seed: number | null;
+    readonly groups: unknown;
+    readonly counts: Record<string, Record<string, number>>;
+  } | null;
   readonly leakage: Record<string, unknown> | null;
   readonly codeVersion: string | null;
   readonly machine: Record<string, unknown> | null;
@@ -80,10 +90,25 @@ export interface RunDetail extends RunSummary {
   readonly testReport: {
     readonly selectedBy: string | null;
     readonly samples: number | null;
-    readonly best: { readonly epoch: number | null; readonly metrics: Record<string, unknown> | null; readonly collapsed: boolean; readonly ci: Record<string, unknown> | null; readonly subject: SubjectView | null } | null;
-    readonly last: { readonly epoch: number | null; readonly metrics: Record<string, unknown> | null; readonly collapsed: boolean; readonly subject: SubjectView | null } | null;
+    readonly best: {
+      readonly epoch: number | null;
+      readonly metrics: Record<string, unknown> | null;
+      readonly collapsed: boolean;
+      readonly ci: Record<string, unknown> | null;
+      readonly subject: SubjectView | null;
+    } | null;
+    readonly last: {
+      readonly epoch: number | null;
+      readonly metrics: Record<string, unknown> | null;
+      readonly collapsed: boolean;
+      readonly subject: SubjectView | null;
+    } | null;
     /** test.json `calibration`: ECE method, test calibration (reliability bins), temperature scaling. */
-    readonly calibration: { readonly method?: string; readonly test?: { readonly ece: number; readonly bins: number; readonly n: number }; readonly temperature?: { readonly value: number; readonly test: { readonly ece: number } } } | null;
+    readonly calibration: {
+      readonly method?: string;
+      readonly test?: { readonly ece: number; readonly bins: number; readonly n: number };
+      readonly temperature?: { readonly value: number; readonly test: { readonly ece: number } };
+    } | null;
   } | null;
   readonly confusion: readonly (readonly number[])[] | null;
   readonly roc: readonly RocCurve[];
@@ -108,14 +133,40 @@ export interface CompareResponse {
     readonly ci: Record<string, unknown> | null;
     readonly secondsPerEpoch: number | null;
     readonly epochsDone: number;
-    readonly mcnemar: { readonly pValue: number; readonly pHolm: number; readonly method: string; readonly onlyThis: number; readonly onlyBaseline: number; readonly samples: number } | null;
+    readonly mcnemar: {
+      readonly pValue: number;
+      readonly pHolm: number;
+      readonly method: string;
+      readonly onlyThis: number;
+      readonly onlyBaseline: number;
+      readonly samples: number;
+    } | null;
     readonly verdict: string;
     /** Subject-level figures (report/compare.ts SubjectRowMetrics); null without subjects. */
-    readonly subject: { readonly subjects: number; readonly reconstructed: boolean; readonly balancedAccuracy: number | null; readonly auc: number | null; readonly ci: Record<string, unknown> | null } | null;
+    readonly subject: {
+      readonly subjects: number;
+      readonly reconstructed: boolean;
+      readonly balancedAccuracy: number | null;
+      readonly auc: number | null;
+      readonly ci: Record<string, unknown> | null;
+    } | null;
   }[];
   readonly notes: readonly string[];
   /** Per run: label and per-epoch curves. */
-  readonly curves: Record<string, { readonly label: string; readonly epochs: readonly { readonly epoch: number; readonly trainLoss: number | null; readonly valLoss: number | null; readonly valAccuracy: number | null; readonly valBalancedAccuracy: number | null; readonly valSensitivity: number | null }[] }>;
+  readonly curves: Record<
+    string,
+    {
+      readonly label: string;
+      readonly epochs: readonly {
+        readonly epoch: number;
+        readonly trainLoss: number | null;
+        readonly valLoss: number | null;
+        readonly valAccuracy: number | null;
+        readonly valBalancedAccuracy: number | null;
+        readonly valSensitivity: number | null;
+      }[];
+    }
+  >;
   /** Every swept or differing parameter per run (all runs' keys), for parallel coordinates. */
   readonly parameters: readonly string[];
 }

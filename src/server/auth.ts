@@ -21,7 +21,10 @@ export function isLoopbackHost(host: string): boolean {
  */
 export function checkBindSafety(host: string, token: string | undefined): void {
   if (token !== undefined && token.length < 8) {
-    throw new AlzbenchError(`Expected a token of at least 8 characters for --token but received one of ${token.length}`, { hint: 'e.g. --token "$(openssl rand -hex 16)"', exitCode: 2 });
+    throw new AlzbenchError(`Expected a token of at least 8 characters for --token but received one of ${token.length}`, {
+      hint: 'e.g. --token "$(openssl rand -hex 16)"',
+      exitCode: 2,
+    });
   }
   if (!isLoopbackHost(host) && !token) {
     throw new AlzbenchError(`Refusing to serve on ${host} without --token: every run and the prediction endpoint would be open to the network`, {

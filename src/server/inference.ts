@@ -39,7 +39,8 @@ export async function decodeUpload(bytes: Uint8Array, keepColor: boolean): Promi
     // Only the upload types' formats: sharp also renders SVG, PDF and others the dashboard never needs.
     return await decodeImage(bytes, { name: 'the upload', keepColor, limits: UPLOAD_IMAGE_LIMITS, formats: UPLOAD_FORMATS });
   } catch (error) {
-    if (error instanceof BadImageError && error.kind === 'too-large') throw new HttpError(413, error.message, `upload a single slice of at most ${describeImageLimits(UPLOAD_IMAGE_LIMITS)}`);
+    if (error instanceof BadImageError && error.kind === 'too-large')
+      throw new HttpError(413, error.message, `upload a single slice of at most ${describeImageLimits(UPLOAD_IMAGE_LIMITS)}`);
     throw new AlzbenchError((error as Error).message, { hint: 'upload a PNG, JPEG, BMP, TIFF or WebP slice', exitCode: 2 });
   }
 }
@@ -122,12 +123,21 @@ export async function preprocessSteps(spec: string, image: Raster): Promise<Prep
   chain.steps.forEach((step, i) => {
     for (const key of ['width', 'height'] as const) {
       const value = step.params[key];
-      if (typeof value === 'number' && value > MAX_STEP_SIZE) throw invalid(`at most ${MAX_STEP_SIZE}`, `parameter ${key} of step ${i + 1} (${step.definition.name})`, value);
+      if (typeof value === 'number' && value > MAX_STEP_SIZE)
+        throw invalid(`at most ${MAX_STEP_SIZE}`, `parameter ${key} of step ${i + 1} (${step.definition.name})`, value);
     }
   });
   const steps = applyChainSteps(chain, image, await loadImageOps());
   return {
     chain: chain.spec,
-    steps: await Promise.all(steps.map(async (s) => ({ label: s.label, width: s.image.width, height: s.image.height, channels: s.image.channels, png: await pngDataUrl(s.image.data, s.image.width, s.image.height, s.image.channels) }))),
+    steps: await Promise.all(
+      steps.map(async (s) => ({
+        label: s.label,
+        width: s.image.width,
+        height: s.image.height,
+        channels: s.image.channels,
+        png: await pngDataUrl(s.image.data, s.image.width, s.image.height, s.image.channels),
+      })),
+    ),
   };
 }

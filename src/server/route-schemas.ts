@@ -61,7 +61,8 @@ export function parseRoute<K extends string>(route: RouteSchema<K>, value: unkno
     if (given === undefined) continue;
     const field = route.fields[key];
     const result = v.safeParse(field.schema, given);
-    if (!result.success) throw invalid(field.expected, `${route.where} ${key}`, typeof given === 'string' && given.length > 80 ? `${given.slice(0, 80)}...` : given);
+    if (!result.success)
+      throw invalid(field.expected, `${route.where} ${key}`, typeof given === 'string' && given.length > 80 ? `${given.slice(0, 80)}...` : given);
     out[key] = result.output as string;
   }
   return out;

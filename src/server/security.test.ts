@@ -22,7 +22,11 @@ let open: RunningServer;
 let guarded: RunningServer;
 
 /** One HTTP request with the path sent exactly as given (fetch would resolve `..`). */
-function raw(base: string, path: string, options: { method?: string; headers?: Record<string, string>; body?: Buffer } = {}): Promise<{ status: number; text: string; headers: Record<string, unknown> }> {
+function raw(
+  base: string,
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; body?: Buffer } = {},
+): Promise<{ status: number; text: string; headers: Record<string, unknown> }> {
   const url = new URL(base);
   return new Promise((resolve, reject) => {
     const req = request({ host: url.hostname, port: url.port, path, method: options.method ?? 'GET', headers: options.headers ?? {} }, (res) => {
@@ -40,7 +44,12 @@ function raw(base: string, path: string, options: { method?: string; headers?: R
  * One request written byte for byte on a TCP socket: the request line may be absolute-form,
  * un-normalized or oddly cased, which no HTTP client would send. Answers status, headers and body.
  */
-function rawSocket(base: string, requestLine: string, headers: Record<string, string> = {}, body = ''): Promise<{ status: number; head: string; body: string }> {
+function rawSocket(
+  base: string,
+  requestLine: string,
+  headers: Record<string, string> = {},
+  body = '',
+): Promise<{ status: number; head: string; body: string }> {
   const url = new URL(base);
   return new Promise((resolve, reject) => {
     const socket = connect({ host: url.hostname, port: Number(url.port) });
@@ -134,7 +143,10 @@ test('path traversal in run files, Grad-CAM indices, test slices and web assets 
   // A slice index that is not one is a named 400.
   const slice = await raw(open.url, `/api/preprocess?run=${id}&slice=..%2F..%2Fsubjects.csv`);
   assert.equal(slice.status, 400);
-  assert.equal(JSON.parse(slice.text).error.message, 'Expected an index of at most 6 digits for query parameter slice but received "../../subjects.csv" of type string');
+  assert.equal(
+    JSON.parse(slice.text).error.message,
+    'Expected an index of at most 6 digits for query parameter slice but received "../../subjects.csv" of type string',
+  );
   // The same folder's allowed file is served, so the 404s above are the guard, not a broken route.
   assert.equal((await raw(open.url, `/api/runs/${id}/files/config.json`)).status, 200);
 });
@@ -143,12 +155,23 @@ test('uploads: a non-image type is 415, non-image bytes 400, an oversized body 4
   const id = fixture.ids.sgd;
   const text = await raw(open.url, `/api/predict?run=${id}`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: Buffer.from('hello') });
   assert.equal(text.status, 415);
-  assert.match(JSON.parse(text.text).error.message, /^Expected an image upload \(Content-Type image\/png, image\/jpeg, image\/bmp, image\/tiff, image\/webp\) but received Content-Type "text\/plain"/);
-  const fake = await raw(open.url, `/api/predict?run=${id}`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: Buffer.from('this is not a png at all') });
+  assert.match(
+    JSON.parse(text.text).error.message,
+    /^Expected an image upload \(Content-Type image\/png, image\/jpeg, image\/bmp, image\/tiff, image\/webp\) but received Content-Type "text\/plain"/,
+  );
+  const fake = await raw(open.url, `/api/predict?run=${id}`, {
+    method: 'POST',
+    headers: { 'content-type': 'image/png' },
+    body: Buffer.from('this is not a png at all'),
+  });
   assert.equal(fake.status, 400);
   assert.match(JSON.parse(fake.text).error.message, /^Not an image: the upload/);
   const big = Buffer.alloc(5 * 1024 * 1024 + 1, 7);
-  const oversized = await raw(open.url, `/api/predict?run=${id}`, { method: 'POST', headers: { 'content-type': 'image/png', 'content-length': String(big.length) }, body: big });
+  const oversized = await raw(open.url, `/api/predict?run=${id}`, {
+    method: 'POST',
+    headers: { 'content-type': 'image/png', 'content-length': String(big.length) },
+    body: big,
+  });
   assert.equal(oversized.status, 413);
   assert.match(JSON.parse(oversized.text).error.message, /^Expected an upload of at most 5242880 bytes \(5\.0 MiB\) but received more/);
   // Formats outside the upload types are refused by their header, whatever the Content-Type says.
@@ -219,7 +242,8 @@ test('with a token, no spelling of an API path passes without it: encoded, doubl
     for (const method of ['GET', 'HEAD']) {
       const response = await rawSocket(base, `${method} ${path} HTTP/1.1`);
       // Allowed answers: 401 (routed to the API), 404 (no such API or web file), 400 (malformed).
-      if (![400, 401, 404].includes(response.status) || response.body.includes(id) || /"ok":true/.test(response.body)) leaks.push(`${method} ${path} -> ${response.status} ${response.body.slice(0, 80)}`);
+      if (![400, 401, 404].includes(response.status) || response.body.includes(id) || /"ok":true/.test(response.body))
+        leaks.push(`${method} ${path} -> ${response.status} ${response.body.slice(0, 80)}`);
     }
   }
   // Uploads through an encoded or absolute path: refused before the body is read.
@@ -320,7 +344,10 @@ test('every 5xx answer leaves one line on stderr: status, method, route and the 
   assert.equal(response.status, 500);
   assert.deepEqual(JSON.parse(response.text), { error: { status: 500, message: 'Internal error' } });
   assert.equal(detail.status, 500);
-  assert.deepEqual(lines, ['alzbench serve: 500 GET /api/runs: driver has already been destroyed\n', 'alzbench serve: 500 GET /api/runs/:id: driver has already been destroyed\n']);
+  assert.deepEqual(lines, [
+    'alzbench serve: 500 GET /api/runs: driver has already been destroyed\n',
+    'alzbench serve: 500 GET /api/runs/:id: driver has already been destroyed\n',
+  ]);
 });
 
 /** A copy of the sgd run's folder at `dir` under another id, with run.json changed by `edit`. */
@@ -337,7 +364,12 @@ test('a run folder that is a symbolic link out of --runs-dir is not indexed, and
   copyRun(join(fixture.dir, 'elsewhere'), id);
   symlinkSync(join(fixture.dir, 'elsewhere'), join(fixture.runsDir, 'linked-run'));
   const result = await syncRunsDir(fixture.store, fixture.runsDir);
-  assert.deepEqual(result.errors, [{ dir: join(fixture.runsDir, 'linked-run'), message: `not indexed: a symbolic link to ${join(fixture.dir, 'elsewhere')}, outside the runs folder ${fixture.runsDir}` }]);
+  assert.deepEqual(result.errors, [
+    {
+      dir: join(fixture.runsDir, 'linked-run'),
+      message: `not indexed: a symbolic link to ${join(fixture.dir, 'elsewhere')}, outside the runs folder ${fixture.runsDir}`,
+    },
+  ]);
   assert.equal(await fixture.store.getRun(id), undefined);
   for (const path of [`/api/runs/${id}`, `/api/runs/${id}/files/config.json`]) assert.equal((await raw(open.url, path)).status, 404, path);
   // Indexed through the link before syncRunsDir refused it (as an older alzbench did): still not served.
@@ -389,7 +421,10 @@ test('a crafted run.json cannot make the preprocessing page open files outside t
 
 test('serve takes the token from ALZBENCH_TOKEN (out of the process list) under the same rules', () => {
   const bin = fileURLToPath(new URL('../../bin/alzbench.js', import.meta.url));
-  const cli = spawnSync(process.execPath, [bin, 'serve', '--host', '0.0.0.0', '--db', join(fixture.dir, 'cli.sqlite')], { encoding: 'utf8', env: { ...process.env, ALZBENCH_TOKEN: 'short' } });
+  const cli = spawnSync(process.execPath, [bin, 'serve', '--host', '0.0.0.0', '--db', join(fixture.dir, 'cli.sqlite')], {
+    encoding: 'utf8',
+    env: { ...process.env, ALZBENCH_TOKEN: 'short' },
+  });
   assert.equal(cli.status, 2);
   assert.match(cli.stderr, /alzbench serve: error: Expected a token of at least 8 characters for --token but received one of 5/);
 });
@@ -397,14 +432,34 @@ test('serve takes the token from ALZBENCH_TOKEN (out of the process list) under 
 test('query strings and path parameters are checked by schema: repeated keys, over-long values and bad indices are named 400s', async () => {
   const id = fixture.ids.sgd;
   const cases: Array<[string, string, string]> = [
-    ['POST', `/api/predict?run=${id}&run=${fixture.ids.adam}`, `Expected one run or sweep id (a single value of at most 200 characters) for query parameter run but received ["${id}" of type string, "${fixture.ids.adam}" of type string] of type array`],
-    ['GET', `/api/compare?runs=${id}&runs=${fixture.ids.adam}`, `Expected a comma-separated list of run ids (one value) for query parameter runs but received ["${id}" of type string, "${fixture.ids.adam}" of type string] of type array`],
-    ['GET', `/api/compare?runs=${id}&baseline=${'x'.repeat(201)}`, `Expected one run or sweep id (a single value of at most 200 characters) for query parameter baseline but received "${'x'.repeat(80)}..." of type string`],
+    [
+      'POST',
+      `/api/predict?run=${id}&run=${fixture.ids.adam}`,
+      `Expected one run or sweep id (a single value of at most 200 characters) for query parameter run but received ["${id}" of type string, "${fixture.ids.adam}" of type string] of type array`,
+    ],
+    [
+      'GET',
+      `/api/compare?runs=${id}&runs=${fixture.ids.adam}`,
+      `Expected a comma-separated list of run ids (one value) for query parameter runs but received ["${id}" of type string, "${fixture.ids.adam}" of type string] of type array`,
+    ],
+    [
+      'GET',
+      `/api/compare?runs=${id}&baseline=${'x'.repeat(201)}`,
+      `Expected one run or sweep id (a single value of at most 200 characters) for query parameter baseline but received "${'x'.repeat(80)}..." of type string`,
+    ],
     ['GET', `/api/preprocess?run=${id}&slice=1e3`, 'Expected an index of at most 6 digits for query parameter slice but received "1e3" of type string'],
-    ['GET', '/api/runs/a%00b', 'Expected one run or sweep id (a single value of at most 200 characters) for path parameter id but received "a\\u0000b" of type string'],
+    [
+      'GET',
+      '/api/runs/a%00b',
+      'Expected one run or sweep id (a single value of at most 200 characters) for path parameter id but received "a\\u0000b" of type string',
+    ],
   ];
   for (const [method, path, message] of cases) {
-    const response = await raw(open.url, path, { method, headers: method === 'POST' ? { 'content-type': 'image/png' } : {}, ...(method === 'POST' ? { body: Buffer.from('x') } : {}) });
+    const response = await raw(open.url, path, {
+      method,
+      headers: method === 'POST' ? { 'content-type': 'image/png' } : {},
+      ...(method === 'POST' ? { body: Buffer.from('x') } : {}),
+    });
     assert.equal(response.status, 400, `${path}: ${response.text.slice(0, 200)}`);
     assert.equal(JSON.parse(response.text).error.message, message, path);
   }

@@ -86,7 +86,10 @@ test('GET /api/runs/<id> holds config, split, leakage, curves, confusion, ROC, C
   assert.ok(subjects.length > 0);
   assert.deepEqual(run.leakage, { ...leakage, twins: twinSummary });
   assert.equal(run.dataset!.fingerprint, record.dataset.fingerprint);
-  const lines = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const lines = readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.deepEqual(run.epochRecords, lines);
   assert.deepEqual(run.confusion, testJson.best.metrics.confusion);
   assert.deepEqual(run.testReport!.best!.ci, testJson.best.ci);
@@ -147,7 +150,9 @@ test('GET /api/compare: differing settings only, McNemar equal to the prediction
   assert.equal((await api('/api/compare')).status, 400);
 });
 
-test("POST /api/predict: a real Kaggle slice gives the model's probabilities and a Grad-CAM overlay", { skip: !hasSample && 'no ../shared/data/kaggle4-sample' }, async () => {
+test("POST /api/predict: a real Kaggle slice gives the model's probabilities and a Grad-CAM overlay", {
+  skip: !hasSample && 'no ../shared/data/kaggle4-sample',
+}, async () => {
   const id = fixture.ids.sgd;
   const models = await api<{ models: ModelChoice[] }>('/api/models');
   assert.ok(models.body.models.some((m) => m.id === id));
@@ -159,7 +164,13 @@ test("POST /api/predict: a real Kaggle slice gives the model's probabilities and
   const tensorsBefore = memoryStats().tensors;
   const trained = loadTrainedModel(runDir(id));
   const { pixels, size } = await preprocessSlices([await decodeImage(bytes)], trained.chain, trained.imageSize);
-  const expected = tidy(() => trained.model.forward(toModelInput(tensor(pixels, { shape: [1, 1, size[0], size[1]] }))).softmax(1).toArray() as Float32Array);
+  const expected = tidy(
+    () =>
+      trained.model
+        .forward(toModelInput(tensor(pixels, { shape: [1, 1, size[0], size[1]] })))
+        .softmax(1)
+        .toArray() as Float32Array,
+  );
   trained.model.dispose();
   assert.equal(memoryStats().tensors, tensorsBefore);
   assert.ok(Math.abs(body.probabilities.Alzheimer! - expected[0]!) < 1e-5);
@@ -173,9 +184,16 @@ test("POST /api/predict: a real Kaggle slice gives the model's probabilities and
 test('preprocessing: every step of a chain on an upload and on a run test slice, as the chain code makes it', { skip: !hasSample && 'no sample' }, async () => {
   const spec = 'grayscale|clahe(clip=2,tile=7)|invert';
   const bytes = readFileSync(sampleSlice());
-  const { status, body } = await api<PreprocessResponse>(`/api/preprocess?chain=${encodeURIComponent(spec)}`, { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body: bytes });
+  const { status, body } = await api<PreprocessResponse>(`/api/preprocess?chain=${encodeURIComponent(spec)}`, {
+    method: 'POST',
+    headers: { 'content-type': 'image/jpeg' },
+    body: bytes,
+  });
   assert.equal(status, 200, JSON.stringify(body));
-  assert.deepEqual(body.steps.map((s) => s.label), ['input', 'grayscale', 'clahe(clip=2,tile=7)', 'invert']);
+  assert.deepEqual(
+    body.steps.map((s) => s.label),
+    ['input', 'grayscale', 'clahe(clip=2,tile=7)', 'invert'],
+  );
   const png = Buffer.from(body.steps[3]!.png.split(',')[1]!, 'base64');
   assert.equal((await sharp(png).metadata()).channels, 1, 'a gray step is a 1-channel PNG');
   const last = await sharp(png).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
@@ -189,10 +207,18 @@ test('preprocessing: every step of a chain on an upload and on a run test slice,
   assert.equal(fromRun.status, 200);
   assert.deepEqual([fromRun.body.steps[0]!.width, fromRun.body.steps[0]!.height], [32, 32]);
 
-  const bad = await api<{ error: { message: string } }>(`/api/preprocess?chain=${encodeURIComponent('grayscale|smooth(gaussian,k=4)')}`, { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body: bytes });
+  const bad = await api<{ error: { message: string } }>(`/api/preprocess?chain=${encodeURIComponent('grayscale|smooth(gaussian,k=4)')}`, {
+    method: 'POST',
+    headers: { 'content-type': 'image/jpeg' },
+    body: bytes,
+  });
   assert.equal(bad.status, 400);
   assert.match(bad.body.error.message, /parameter k of step 2 \(smooth\)/);
-  const huge = await api<{ error: { message: string } }>(`/api/preprocess?chain=${encodeURIComponent('grayscale|resize(9000,9000)')}`, { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body: bytes });
+  const huge = await api<{ error: { message: string } }>(`/api/preprocess?chain=${encodeURIComponent('grayscale|resize(9000,9000)')}`, {
+    method: 'POST',
+    headers: { 'content-type': 'image/jpeg' },
+    body: bytes,
+  });
   assert.equal(huge.status, 400);
   assert.match(huge.body.error.message, /at most 2048 for parameter width of step 2 \(resize\)/);
 });

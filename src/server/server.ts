@@ -72,7 +72,8 @@ const MODULE_HELP = [
 
 /** The route of the built web app's files: the one route served without the token. */
 const WEB_APP_ROUTE = '/*';
-const isWebAppRequest = (request: FastifyRequest): boolean => request.routeOptions.url === WEB_APP_ROUTE && (request.method === 'GET' || request.method === 'HEAD');
+const isWebAppRequest = (request: FastifyRequest): boolean =>
+  request.routeOptions.url === WEB_APP_ROUTE && (request.method === 'GET' || request.method === 'HEAD');
 
 const errorBody = (status: number, message: string, hint?: string): ApiError => ({ error: { status, message, ...(hint ? { hint } : {}) } });
 
@@ -104,7 +105,10 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
       // Loopback without a token: refuse foreign Host headers, so a web page the user visits
       // cannot reach the API through DNS rebinding.
       const hostHeader = (request.headers.host ?? '').replace(/:\d+$/, '');
-      if (!isLoopbackHost(hostHeader)) return reply.code(403).send(errorBody(403, `Refusing Host ${JSON.stringify(hostHeader)}: this dashboard serves loopback only`, 'open it as http://127.0.0.1:<port>/'));
+      if (!isLoopbackHost(hostHeader))
+        return reply
+          .code(403)
+          .send(errorBody(403, `Refusing Host ${JSON.stringify(hostHeader)}: this dashboard serves loopback only`, 'open it as http://127.0.0.1:<port>/'));
       // An absolute-form request line names its host itself (RFC 9112 3.2.2), and that one counts.
       const target = request.raw.url ?? '/';
       if (!target.startsWith('/')) {
@@ -114,7 +118,10 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
         } catch {
           // not a URL: refused below with an empty name
         }
-        if (!isLoopbackHost(targetHost)) return reply.code(403).send(errorBody(403, `Refusing Host ${JSON.stringify(targetHost)}: this dashboard serves loopback only`, 'open it as http://127.0.0.1:<port>/'));
+        if (!isLoopbackHost(targetHost))
+          return reply
+            .code(403)
+            .send(errorBody(403, `Refusing Host ${JSON.stringify(targetHost)}: this dashboard serves loopback only`, 'open it as http://127.0.0.1:<port>/'));
       }
       return;
     }
@@ -124,7 +131,15 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     // (404s) need it too. onRequest runs before any body is read.
     if (!isWebAppRequest(request) && !tokenMatches(request.headers.authorization, token)) {
       reply.header('www-authenticate', 'Bearer');
-      return reply.code(401).send(errorBody(401, 'Missing or wrong token: this dashboard needs "Authorization: Bearer <token>" on every API call', 'use the token given to alzbench serve --token'));
+      return reply
+        .code(401)
+        .send(
+          errorBody(
+            401,
+            'Missing or wrong token: this dashboard needs "Authorization: Bearer <token>" on every API call',
+            'use the token given to alzbench serve --token',
+          ),
+        );
     }
   });
   app.addHook('onSend', async (_request, reply, payload) => {
@@ -132,7 +147,10 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     reply.header('referrer-policy', 'no-referrer');
     reply.header('x-frame-options', 'DENY');
     if (!reply.hasHeader('content-security-policy')) {
-      reply.header('content-security-policy', "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; object-src 'none'; frame-ancestors 'none'");
+      reply.header(
+        'content-security-policy',
+        "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; object-src 'none'; frame-ancestors 'none'",
+      );
     }
     reply.header('cache-control', 'no-store');
     return payload;
@@ -146,17 +164,30 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
     if (error instanceof HttpError) return reply.code(error.status).send(errorBody(error.status, error.message, error.hint));
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return reply.code(413).send(errorBody(413, `Expected an upload of at most ${uploadLimit} bytes (${(uploadLimit / 1048576).toFixed(1)} MiB) but received more`, 'upload a single slice'));
+      return reply
+        .code(413)
+        .send(
+          errorBody(
+            413,
+            `Expected an upload of at most ${uploadLimit} bytes (${(uploadLimit / 1048576).toFixed(1)} MiB) but received more`,
+            'upload a single slice',
+          ),
+        );
     }
     if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || error.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') {
       const type = request.headers['content-type'] ?? 'none';
-      return reply.code(415).send(errorBody(415, `Expected an image upload (Content-Type ${UPLOAD_TYPES.join(', ')}) but received Content-Type ${JSON.stringify(type)}`));
+      return reply
+        .code(415)
+        .send(errorBody(415, `Expected an image upload (Content-Type ${UPLOAD_TYPES.join(', ')}) but received Content-Type ${JSON.stringify(type)}`));
     }
     if (error instanceof AlzbenchError) return reply.code(400).send(errorBody(400, error.message, error.hint));
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     // Every 5xx leaves one line on stderr for the operator: method, route pattern (never the URL,
     // which may carry ids and queries) and the error's message.
-    if (status >= 500) process.stderr.write(`alzbench serve: ${status} ${request.method} ${request.routeOptions.url ?? '(no route)'}: ${(error.message ?? String(error)).split('\n')[0]}\n`);
+    if (status >= 500)
+      process.stderr.write(
+        `alzbench serve: ${status} ${request.method} ${request.routeOptions.url ?? '(no route)'}: ${(error.message ?? String(error)).split('\n')[0]}\n`,
+      );
     // Internal errors: a generic message to the client; the detail could quote paths of the machine.
     return reply.code(status).send(errorBody(status, status === 500 ? 'Internal error' : error.message));
   });
@@ -204,13 +235,15 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     return run;
   };
   const modelOf = (run: StoredRun) => {
-    if (!run.dir || !hasCheckpoint(run)) throw new HttpError(409, `Run ${run.id} has no checkpoint to predict with`, 'pick a run that finished at least one epoch');
+    if (!run.dir || !hasCheckpoint(run))
+      throw new HttpError(409, `Run ${run.id} has no checkpoint to predict with`, 'pick a run that finished at least one epoch');
     // The key changes when a new best epoch is checkpointed, so a running run's model stays current.
     return models.get(`${run.id}@${run.bestEpoch ?? 0}/${run.epochsDone}`, run.dir);
   };
   const uploadOf = (request: FastifyRequest): Buffer => {
     const body = request.body;
-    if (!Buffer.isBuffer(body) || body.length === 0) throw new HttpError(400, `Expected an image as the request body (Content-Type ${UPLOAD_TYPES.join(', ')}) but received none`);
+    if (!Buffer.isBuffer(body) || body.length === 0)
+      throw new HttpError(400, `Expected an image as the request body (Content-Type ${UPLOAD_TYPES.join(', ')}) but received none`);
     return body;
   };
 
@@ -227,7 +260,12 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   app.get('/api/runs/:id', async (request) => {
     const run = await getRun(parseRoute(runParams, request.params).id ?? '');
     const [epochs, predictions, artifacts] = await Promise.all([store.getEpochs(run.id), store.getPredictions(run.id), store.getArtifacts(run.id)]);
-    return runDetail(run, epochs, predictions, artifacts.map((a) => a.path));
+    return runDetail(
+      run,
+      epochs,
+      predictions,
+      artifacts.map((a) => a.path),
+    );
   });
 
   app.get('/api/runs/:id/cam/:index', async (request, reply: FastifyReply) => {
@@ -236,7 +274,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     const paths = (run.test as { cam?: string[] } | null)?.cam ?? [];
     const k = /^\d{1,4}$/.test(index) ? Number(index) : -1;
     const file = k >= 0 && k < paths.length && run.dir ? containedFile(run.dir, paths[k]!) : null;
-    if (!file || !file.endsWith('.png') || k >= camEntries(run).length) throw notFound(`Grad-CAM image ${index} of run ${run.id}`);
+    if (!file?.endsWith('.png') || k >= camEntries(run).length) throw notFound(`Grad-CAM image ${index} of run ${run.id}`);
     return reply.type('image/png').send(readFileSync(file));
   });
 
@@ -260,7 +298,12 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   app.get('/api/compare', async (request): Promise<CompareResponse> => {
     await refresh();
     const q = parseRoute(compareQuery, request.query);
-    const refs = q.sweep ? [q.sweep] : (q.runs ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const refs = q.sweep
+      ? [q.sweep]
+      : (q.runs ?? '')
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
     if (refs.length === 0) throw new HttpError(400, 'Expected runs=<id>,<id>... or sweep=<id> but received neither');
     if (refs.length > 200) throw new HttpError(400, `Expected at most 200 runs to compare but received ${refs.length}`);
     if (!q.sweep) for (const ref of refs) if (!(await store.getRun(ref))) throw notFound(`run ${JSON.stringify(ref)}`);
@@ -272,10 +315,25 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
       // Per-slice predictions stay on the server: they carry file names and subject IDs.
       curves[id] = {
         label: detail.label,
-        epochs: detail.epochs.map((e) => ({ epoch: e.epoch, trainLoss: e.trainLoss, valLoss: e.valLoss, valAccuracy: e.valAccuracy, valBalancedAccuracy: e.valBalancedAccuracy, valSensitivity: e.valSensitivity })),
+        epochs: detail.epochs.map((e) => ({
+          epoch: e.epoch,
+          trainLoss: e.trainLoss,
+          valLoss: e.valLoss,
+          valAccuracy: e.valAccuracy,
+          valBalancedAccuracy: e.valBalancedAccuracy,
+          valSensitivity: e.valSensitivity,
+        })),
       };
     }
-    return { title: comparison.title, baseline: comparison.baseline, columns: comparison.columns, rows: comparison.rows as unknown as CompareResponse['rows'], notes: comparison.notes, curves, parameters: comparison.columns };
+    return {
+      title: comparison.title,
+      baseline: comparison.baseline,
+      columns: comparison.columns,
+      rows: comparison.rows as unknown as CompareResponse['rows'],
+      notes: comparison.notes,
+      curves,
+      parameters: comparison.columns,
+    };
   });
 
   app.get('/api/models', async (): Promise<{ models: ModelChoice[] }> => {
@@ -324,7 +382,11 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     // root and have the content the run recorded (data-roots.ts).
     const bytes = item && typeof root === 'string' ? dataRoots.readSliceFile(root, item.file, await store.getSplitManifest(run.id)) : null;
     if (!bytes) {
-      throw new HttpError(404, `Not found: test slice ${q.slice} of run ${run.id}`, 'test slices are shown only from the data set the run was trained on, unchanged since (same content hash), inside the folders given with serve --data-root');
+      throw new HttpError(
+        404,
+        `Not found: test slice ${q.slice} of run ${run.id}`,
+        'test slices are shown only from the data set the run was trained on, unchanged since (same content hash), inside the folders given with serve --data-root',
+      );
     }
     const image = await decodeImage(bytes, { keepColor: true, name: `test slice ${index}`, limits: UPLOAD_IMAGE_LIMITS });
     return preprocessSteps(q.chain ?? '', image);
@@ -339,7 +401,10 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     const file = readWebFile(webDir, request.url);
     if (file) return reply.type(file.type).send(file.body);
     if (request.url === '/' || request.url.startsWith('/?')) {
-      return reply.code(503).type('text/plain; charset=utf-8').send(`The web app is not built (${webDir} is missing): run "npm run build".\nThe API is at /api/runs.`);
+      return reply
+        .code(503)
+        .type('text/plain; charset=utf-8')
+        .send(`The web app is not built (${webDir} is missing): run "npm run build".\nThe API is at /api/runs.`);
     }
     throw notFound(request.url.split('?')[0]!);
   });

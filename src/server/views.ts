@@ -106,7 +106,7 @@ export function rocCurves(classes: readonly string[], predictions: readonly Stor
       predictions.map((p) => p.probabilities[k] ?? 0),
       predictions.map((p) => p.label === k),
     );
-    const auc = num((obj(perClassAuc?.[classes[k]!]) ?? {}).auc);
+    const auc = num(obj(perClassAuc?.[classes[k]!])?.auc);
     return { label: classes.length === 2 ? `${classes[k]} (positive)` : `${classes[k]} vs rest`, auc, points };
   });
 }
@@ -123,10 +123,20 @@ export function runDetail(run: StoredRun, epochs: readonly StoredEpoch[], predic
     config: run.config,
     given: run.flags,
     dataset: dataset
-      ? { layout: typeof dataset.layout === 'string' ? dataset.layout : null, slices: num(dataset.slices), fingerprint: run.datasetFingerprint, root: typeof dataset.root === 'string' ? dataset.root : null }
+      ? {
+          layout: typeof dataset.layout === 'string' ? dataset.layout : null,
+          slices: num(dataset.slices),
+          fingerprint: run.datasetFingerprint,
+          root: typeof dataset.root === 'string' ? dataset.root : null,
+        }
       : null,
     split: split
-      ? { grouping: typeof split.grouping === 'string' ? split.grouping : null, seed: num(split.seed), groups: split.groups ?? null, counts: (obj(split.counts) ?? {}) as Record<string, Record<string, number>> }
+      ? {
+          grouping: typeof split.grouping === 'string' ? split.grouping : null,
+          seed: num(split.seed),
+          groups: split.groups ?? null,
+          counts: (obj(split.counts) ?? {}) as Record<string, Record<string, number>>,
+        }
       : null,
     leakage: withoutIdentities(run.leakage),
     codeVersion: run.codeVersion,
@@ -139,8 +149,18 @@ export function runDetail(run: StoredRun, epochs: readonly StoredEpoch[], predic
       ? {
           selectedBy: test.selectedBy ?? null,
           samples: num(test.samples),
-          best: test.best ? { epoch: num(test.best.epoch), metrics: test.best.metrics ?? null, collapsed: test.best.collapsed === true, ci: test.best.ci ?? null, subject: test.best.subject ?? null } : null,
-          last: test.last ? { epoch: num(test.last.epoch), metrics: test.last.metrics ?? null, collapsed: test.last.collapsed === true, subject: test.last.subject ?? null } : null,
+          best: test.best
+            ? {
+                epoch: num(test.best.epoch),
+                metrics: test.best.metrics ?? null,
+                collapsed: test.best.collapsed === true,
+                ci: test.best.ci ?? null,
+                subject: test.best.subject ?? null,
+              }
+            : null,
+          last: test.last
+            ? { epoch: num(test.last.epoch), metrics: test.last.metrics ?? null, collapsed: test.last.collapsed === true, subject: test.last.subject ?? null }
+            : null,
           calibration: test.calibration ?? null,
         }
       : null,
@@ -156,9 +176,9 @@ export function runDetail(run: StoredRun, epochs: readonly StoredEpoch[], predic
  * per-split counts and thresholds, not its per-subject list (subject IDs, train file names).
  */
 function withoutIdentities(leakage: unknown): Record<string, unknown> | null {
-  if (!leakage || typeof leakage !== "object") return null;
+  if (!leakage || typeof leakage !== 'object') return null;
   const { twins, ...rest } = leakage as { twins?: unknown };
-  if (!twins || typeof twins !== "object") return rest;
+  if (!twins || typeof twins !== 'object') return rest;
   const { subjects: _subjects, ...summary } = twins as { subjects?: unknown };
   return { ...rest, twins: summary };
 }

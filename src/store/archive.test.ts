@@ -16,7 +16,12 @@ test('export then import round-trips rows and files into another store', async (
   const a = await openStore(join(dir, 'a.db'));
   const b = await openStore(join(dir, 'b.db'));
   try {
-    const paths = writeFixtureRun({ runsDir: join(dir, 'runs-a'), id: 'card-run', name: 'shared result', config: { optimizer: 'sgd', batchSize: 16, epochs: 2 } });
+    const paths = writeFixtureRun({
+      runsDir: join(dir, 'runs-a'),
+      id: 'card-run',
+      name: 'shared result',
+      config: { optimizer: 'sgd', batchSize: 16, epochs: 2 },
+    });
     await a.putRun(readRunFolder(paths.dir));
     await a.addTags('card-run', ['paper', 'table-1']);
     const { path, card } = await exportRun(a, 'card-run', { out: join(dir, 'out', 'card.alzrun.tar.gz'), renderHtml: (c) => `<html>${c.run.id}</html>` });
@@ -24,7 +29,13 @@ test('export then import round-trips rows and files into another store', async (
     assert.equal(card.predictions.length, 80);
     // Any tar opens it: card.json, card.html and the run folder's files.
     const listing = execFileSync('tar', ['tzf', path], { encoding: 'utf8' }).split('\n');
-    for (const entry of ['card-run/card.json', 'card-run/card.html', 'card-run/files/run.json', 'card-run/files/checkpoints/best.ckpt', 'card-run/files/predictions.csv']) {
+    for (const entry of [
+      'card-run/card.json',
+      'card-run/card.html',
+      'card-run/files/run.json',
+      'card-run/files/checkpoints/best.ckpt',
+      'card-run/files/predictions.csv',
+    ]) {
       assert.ok(listing.includes(entry), `${entry} in ${listing.join(' ')}`);
     }
     const imported = await importRun(b, path, { runsDir: join(dir, 'runs-b') });
@@ -37,7 +48,10 @@ test('export then import round-trips rows and files into another store', async (
     assert.deepEqual(await b.getPredictions('card-run'), await a.getPredictions('card-run'));
     assert.equal(await b.getSplitManifest('card-run'), await a.getSplitManifest('card-run'));
     assert.deepEqual(readFileSync(join(imported.dir!, 'test.json')), readFileSync(paths.test));
-    assert.deepEqual((await b.getArtifacts('card-run')).map((x) => x.path), (await a.getArtifacts('card-run')).map((x) => x.path));
+    assert.deepEqual(
+      (await b.getArtifacts('card-run')).map((x) => x.path),
+      (await a.getArtifacts('card-run')).map((x) => x.path),
+    );
 
     await assert.rejects(importRun(b, path, { runsDir: join(dir, 'runs-b') }), /already exists in the store/);
     assert.equal((await importRun(b, path, { runsDir: join(dir, 'runs-b'), replace: true })).id, 'card-run');

@@ -110,21 +110,29 @@ export async function importRun(store: RunStore, archive: string, options: Impor
     }
     const tops = readdirSync(staging);
     const cardPath = tops.length === 1 ? join(staging, tops[0]!, 'card.json') : '';
-    if (!cardPath || !existsSync(cardPath)) throw new AlzbenchError(`${archive} is not a run card archive (expected one folder with card.json, found ${tops.join(', ') || 'nothing'})`, { exitCode: 2 });
+    if (!cardPath || !existsSync(cardPath))
+      throw new AlzbenchError(`${archive} is not a run card archive (expected one folder with card.json, found ${tops.join(', ') || 'nothing'})`, {
+        exitCode: 2,
+      });
     const card = JSON.parse(readFileSync(cardPath, 'utf8')) as RunCard;
     if (card.format !== 'alzbench-run-card') throw new AlzbenchError(`${cardPath} is not a run card (format ${JSON.stringify(card.format)})`, { exitCode: 2 });
-    if (card.version > 1) throw new AlzbenchError(`${archive} is a version ${card.version} run card; this alzbench reads version 1`, { hint: 'upgrade alzbench' });
+    if (card.version > 1)
+      throw new AlzbenchError(`${archive} is a version ${card.version} run card; this alzbench reads version 1`, { hint: 'upgrade alzbench' });
     const filesDir = join(staging, tops[0]!, 'files');
     for (const file of card.files) {
       const path = join(filesDir, file.path);
-      if (!existsSync(path) || sha256(path) !== file.sha256) throw new AlzbenchError(`${archive}: ${file.path} is missing or damaged (SHA-256 differs from the card's)`);
+      if (!existsSync(path) || sha256(path) !== file.sha256)
+        throw new AlzbenchError(`${archive}: ${file.path} is missing or damaged (SHA-256 differs from the card's)`);
     }
     const id = card.run.id;
     if (basename(id) !== id || id.startsWith('.')) throw new AlzbenchError(`${archive}: unsafe run id ${JSON.stringify(id)}`);
     const existing = await store.getRun(id);
     const target = resolve(options.runsDir ?? 'runs', id);
     if ((existing || existsSync(target)) && !options.replace) {
-      throw new AlzbenchError(`Run ${id} already exists${existing ? ' in the store' : ''}${existsSync(target) ? ` (folder ${target})` : ''}`, { hint: 'pass --replace to overwrite it', exitCode: 2 });
+      throw new AlzbenchError(`Run ${id} already exists${existing ? ' in the store' : ''}${existsSync(target) ? ` (folder ${target})` : ''}`, {
+        hint: 'pass --replace to overwrite it',
+        exitCode: 2,
+      });
     }
     rmSync(target, { recursive: true, force: true });
     mkdirSync(dirname(target), { recursive: true });

@@ -47,7 +47,10 @@ test('a SQLite store damaged in the middle is a named error from openStore, the 
     assert.ok(error instanceof StoreDamagedError, `${error.name}: ${error.message}`);
     assert.match(error.message, new RegExp(`^The run store ${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is damaged: \\S`));
     assert.ok(error.problems.length >= 1);
-    assert.equal(error.hint, `move it aside (mv ${path} ${path}.damaged) and run the command again: a new store is made and the run folders under --runs-dir are read into it; "sqlite3 ${path}.damaged .recover" may save sweep records kept only in the store`);
+    assert.equal(
+      error.hint,
+      `move it aside (mv ${path} ${path}.damaged) and run the command again: a new store is made and the run folders under --runs-dir are read into it; "sqlite3 ${path}.damaged .recover" may save sweep records kept only in the store`,
+    );
     return true;
   });
   const empty = join(dir, 'no-runs');

@@ -13,7 +13,9 @@ import { SCHEMA_VERSION } from './migrations.js';
 import type { StoreDatabase } from './schema.js';
 
 /** Every table of the schema (the check reads one row of each). */
-const TABLES = ['alzbench_migrations', 'sweeps', 'runs', 'epochs', 'predictions', 'artifacts', 'tags', 'workers'] as const satisfies ReadonlyArray<keyof StoreDatabase>;
+const TABLES = ['alzbench_migrations', 'sweeps', 'runs', 'epochs', 'predictions', 'artifacts', 'tags', 'workers'] as const satisfies ReadonlyArray<
+  keyof StoreDatabase
+>;
 
 /** SQLite result codes that mean the file itself is damaged or not a database. */
 const DAMAGE_CODES = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB', 'SQLITE_CORRUPT_VTAB', 'SQLITE_CORRUPT_SEQUENCE', 'SQLITE_CORRUPT_INDEX']);
@@ -26,7 +28,10 @@ export class StoreDamagedError extends AlzbenchError {
     hint: string,
     cause?: unknown,
   ) {
-    super(`The run store ${location} is damaged: ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? ` (and ${problems.length - 3} more)` : ''}`, { hint, cause });
+    super(`The run store ${location} is damaged: ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? ` (and ${problems.length - 3} more)` : ''}`, {
+      hint,
+      cause,
+    });
     this.name = 'StoreDamagedError';
   }
 }
@@ -73,7 +78,10 @@ export async function checkStoreTables(db: Kysely<StoreDatabase>, location: stri
     }
   }
   if (problems.length === 0) {
-    const row = await db.selectFrom('alzbench_migrations').select((eb) => eb.fn.max('version').as('version')).executeTakeFirst();
+    const row = await db
+      .selectFrom('alzbench_migrations')
+      .select((eb) => eb.fn.max('version').as('version'))
+      .executeTakeFirst();
     const version = Number(row?.version ?? 0);
     if (version !== SCHEMA_VERSION) problems.push(`schema version ${version} where ${SCHEMA_VERSION} was expected after migrating`);
   }

@@ -2,7 +2,7 @@
  * The run store over Kysely: one implementation, one set of queries, for a SQLite file and a
  * PostgreSQL server. Only the connection and the transaction start differ (see transaction.ts).
  */
-import { type Kysely, type Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { AlzbenchError } from '../util/errors.js';
 import type { RunsTable, StoreDatabase, WorkersTable } from './schema.js';
 import { inTransaction } from './transaction.js';
@@ -41,7 +41,10 @@ function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
 }
 
 /** Run columns a snapshot (a run folder) provides. */
-function snapshotColumns(s: RunSnapshot, now: string): Omit<RunsTable, 'id' | 'name' | 'sweep_id' | 'point' | 'point_index' | 'owner' | 'attempts' | 'heartbeat_at' | 'worker' | 'job_id'> {
+function snapshotColumns(
+  s: RunSnapshot,
+  now: string,
+): Omit<RunsTable, 'id' | 'name' | 'sweep_id' | 'point' | 'point_index' | 'owner' | 'attempts' | 'heartbeat_at' | 'worker' | 'job_id'> {
   const best = (s.test?.best ?? null) as { metrics?: Record<string, number> } | null;
   const metric = (key: string) => {
     const v = best?.metrics?.[key];
@@ -103,10 +106,45 @@ function epochRow(runId: string, e: StoredEpoch) {
 }
 
 const RUN_COLUMNS = [
-  'id', 'name', 'status', 'reason', 'sweep_id', 'point', 'point_index', 'config', 'flags', 'model', 'task', 'classes', 'dataset_fingerprint', 'dataset',
-  'split', 'leakage', 'code_version', 'machine', 'device', 'created_at', 'started_at', 'finished_at', 'updated_at', 'epochs_done', 'best_epoch', 'test',
-  'test_accuracy', 'test_balanced_accuracy', 'test_sensitivity', 'test_specificity', 'test_auc', 'test_loss', 'dir', 'owner', 'pid', 'attempts', 'heartbeat_at',
-  'worker', 'job_id',
+  'id',
+  'name',
+  'status',
+  'reason',
+  'sweep_id',
+  'point',
+  'point_index',
+  'config',
+  'flags',
+  'model',
+  'task',
+  'classes',
+  'dataset_fingerprint',
+  'dataset',
+  'split',
+  'leakage',
+  'code_version',
+  'machine',
+  'device',
+  'created_at',
+  'started_at',
+  'finished_at',
+  'updated_at',
+  'epochs_done',
+  'best_epoch',
+  'test',
+  'test_accuracy',
+  'test_balanced_accuracy',
+  'test_sensitivity',
+  'test_specificity',
+  'test_auc',
+  'test_loss',
+  'dir',
+  'owner',
+  'pid',
+  'attempts',
+  'heartbeat_at',
+  'worker',
+  'job_id',
 ] as const;
 type RunRow = Pick<Selectable<RunsTable>, (typeof RUN_COLUMNS)[number]>;
 
@@ -220,17 +258,34 @@ export class KyselyRunStore implements RunStore {
           .execute();
       }
       await trx.deleteFrom('epochs').where('run_id', '=', s.id).execute();
-      for (const part of chunks(s.epochs)) await trx.insertInto('epochs').values(part.map((e) => epochRow(s.id, e))).execute();
+      for (const part of chunks(s.epochs))
+        await trx
+          .insertInto('epochs')
+          .values(part.map((e) => epochRow(s.id, e)))
+          .execute();
       await trx.deleteFrom('predictions').where('run_id', '=', s.id).execute();
       for (const part of chunks(s.predictions)) {
         await trx
           .insertInto('predictions')
-          .values(part.map((p) => ({ run_id: s.id, idx: p.index, file: p.file, subject: p.subject, label: p.label, predicted: p.predicted, probabilities: json(p.probabilities) })))
+          .values(
+            part.map((p) => ({
+              run_id: s.id,
+              idx: p.index,
+              file: p.file,
+              subject: p.subject,
+              label: p.label,
+              predicted: p.predicted,
+              probabilities: json(p.probabilities),
+            })),
+          )
           .execute();
       }
       await trx.deleteFrom('artifacts').where('run_id', '=', s.id).execute();
       for (const part of chunks(s.artifacts)) {
-        await trx.insertInto('artifacts').values(part.map((a) => ({ run_id: s.id, path: a.path, kind: a.kind, bytes: a.bytes }))).execute();
+        await trx
+          .insertInto('artifacts')
+          .values(part.map((a) => ({ run_id: s.id, path: a.path, kind: a.kind, bytes: a.bytes })))
+          .execute();
       }
     });
   }
@@ -320,12 +375,18 @@ export class KyselyRunStore implements RunStore {
     const matches = rows.filter((r) => r.name === ref || r.id.startsWith(ref));
     if (matches.length === 1) return (await this.withTags(matches))[0]!;
     if (matches.length === 0) {
-      throw new AlzbenchError(`No run ${JSON.stringify(ref)} in the store ${this.location}`, { hint: 'alzbench runs lists the stored runs (give an id, a unique id prefix or a name)', exitCode: 2 });
+      throw new AlzbenchError(`No run ${JSON.stringify(ref)} in the store ${this.location}`, {
+        hint: 'alzbench runs lists the stored runs (give an id, a unique id prefix or a name)',
+        exitCode: 2,
+      });
     }
-    throw new AlzbenchError(`Run reference ${JSON.stringify(ref)} is ambiguous: it matches ${matches.map((m) => m.id + (m.name ? ` (${m.name})` : '')).join(', ')}`, {
-      hint: 'give more of the id',
-      exitCode: 2,
-    });
+    throw new AlzbenchError(
+      `Run reference ${JSON.stringify(ref)} is ambiguous: it matches ${matches.map((m) => m.id + (m.name ? ` (${m.name})` : '')).join(', ')}`,
+      {
+        hint: 'give more of the id',
+        exitCode: 2,
+      },
+    );
   }
 
   async listRuns(filter: RunFilter = {}): Promise<StoredRun[]> {
@@ -446,7 +507,11 @@ export class KyselyRunStore implements RunStore {
 
   async removeTags(id: string, tags: readonly string[]): Promise<void> {
     if (tags.length === 0) return;
-    await this.db.deleteFrom('tags').where('run_id', '=', id).where('tag', 'in', [...tags]).execute();
+    await this.db
+      .deleteFrom('tags')
+      .where('run_id', '=', id)
+      .where('tag', 'in', [...tags])
+      .execute();
   }
 
   async deleteRun(id: string): Promise<boolean> {
@@ -471,12 +536,21 @@ export class KyselyRunStore implements RunStore {
     const row =
       (await this.db.selectFrom('sweeps').selectAll().where('id', '=', idOrName).executeTakeFirst()) ??
       (await this.db.selectFrom('sweeps').selectAll().where('name', '=', idOrName).orderBy('created_at', 'desc').executeTakeFirst());
-    return row ? { id: row.id, name: row.name, scale: row.scale, file: row.file, spec: JSON.parse(row.spec) as Record<string, unknown>, createdAt: row.created_at } : undefined;
+    return row
+      ? { id: row.id, name: row.name, scale: row.scale, file: row.file, spec: JSON.parse(row.spec) as Record<string, unknown>, createdAt: row.created_at }
+      : undefined;
   }
 
   async listSweeps(): Promise<StoredSweep[]> {
     const rows = await this.db.selectFrom('sweeps').selectAll().orderBy('created_at', 'desc').execute();
-    return rows.map((row) => ({ id: row.id, name: row.name, scale: row.scale, file: row.file, spec: JSON.parse(row.spec) as Record<string, unknown>, createdAt: row.created_at }));
+    return rows.map((row) => ({
+      id: row.id,
+      name: row.name,
+      scale: row.scale,
+      file: row.file,
+      spec: JSON.parse(row.spec) as Record<string, unknown>,
+      createdAt: row.created_at,
+    }));
   }
 
   async claimNextRun(sweepId: string, owner: string): Promise<StoredRun | undefined> {
@@ -518,7 +592,19 @@ export class KyselyRunStore implements RunStore {
   }
 
   async putWorker(w: StoredWorker): Promise<void> {
-    const row = { id: w.id, name: w.name, host: w.host, pid: w.pid, device: w.device, concurrency: w.concurrency, state: w.state, drain: w.drain ? 1 : 0, runs_done: w.runsDone, started_at: w.startedAt, heartbeat_at: w.heartbeatAt };
+    const row = {
+      id: w.id,
+      name: w.name,
+      host: w.host,
+      pid: w.pid,
+      device: w.device,
+      concurrency: w.concurrency,
+      state: w.state,
+      drain: w.drain ? 1 : 0,
+      runs_done: w.runsDone,
+      started_at: w.startedAt,
+      heartbeat_at: w.heartbeatAt,
+    };
     await this.db
       .insertInto('workers')
       .values(row)

@@ -78,7 +78,17 @@ const MIGRATIONS: readonly Migration[] = [
         .createTable('epochs')
         .addColumn('run_id', 'text', (c) => c.notNull().references('runs.id').onDelete('cascade'))
         .addColumn('epoch', 'integer', (c) => c.notNull());
-      for (const column of ['lr', 'train_loss', 'train_accuracy', 'val_loss', 'val_accuracy', 'val_balanced_accuracy', 'val_sensitivity', 'val_specificity', 'val_auc']) {
+      for (const column of [
+        'lr',
+        'train_loss',
+        'train_accuracy',
+        'val_loss',
+        'val_accuracy',
+        'val_balanced_accuracy',
+        'val_sensitivity',
+        'val_specificity',
+        'val_auc',
+      ]) {
         epochs = epochs.addColumn(column, 'double precision');
       }
       await epochs

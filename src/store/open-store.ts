@@ -75,7 +75,11 @@ export async function openStore(ref: string = defaultDbRef(), options: OpenStore
       });
     }
     try {
-      await checkStoreTables(db, redactUrl(ref), 'a table of the store is missing or unreadable: restore the database from a backup, or point --db at a new database (run folders under --runs-dir are read into it)');
+      await checkStoreTables(
+        db,
+        redactUrl(ref),
+        'a table of the store is missing or unreadable: restore the database from a backup, or point --db at a new database (run folders under --runs-dir are read into it)',
+      );
     } catch (error) {
       await db.destroy().catch(() => undefined);
       throw error;
@@ -99,7 +103,10 @@ export async function openStore(ref: string = defaultDbRef(), options: OpenStore
     sqlite?.close();
     if (error instanceof StoreDamagedError) throw error;
     if (isSqliteDamage(error)) throw new StoreDamagedError(path, [(error as Error).message], sqliteDamageHint(path), error);
-    throw new AlzbenchError(`Cannot open the run store ${path}: ${(error as Error).message}`, { hint: 'give --db a writable file path or a postgres:// URL', cause: error });
+    throw new AlzbenchError(`Cannot open the run store ${path}: ${(error as Error).message}`, {
+      hint: 'give --db a writable file path or a postgres:// URL',
+      cause: error,
+    });
   }
   const db = new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
   try {

@@ -130,14 +130,21 @@ export function readRunFolder(dirGiven: string): RunSnapshot {
   if (existsSync(paths.predictions)) {
     const read = readPredictionsCsv(paths.predictions);
     if (classes.length === 0) classes = read.classes;
-    predictions = read.predictions.map((p, index) => ({ index, file: p.file, subject: p.subject, label: p.label, predicted: argmax(p.probabilities), probabilities: p.probabilities }));
+    predictions = read.predictions.map((p, index) => ({
+      index,
+      file: p.file,
+      subject: p.subject,
+      label: p.label,
+      predicted: argmax(p.probabilities),
+      probabilities: p.probabilities,
+    }));
   }
   const artifacts: StoredArtifact[] = listFiles(dir).map((path) => ({ path, kind: artifactKind(path), bytes: statSync(join(dir, path)).size }));
   const stale = isStaleRunning(record);
   const status = stale ? 'failed' : record.status;
   const reason = stale
     ? `process ${record.pid} on ${record.machine.hostname} ended while the run was running (killed?); resume it with: alzbench train --resume ${record.id}`
-    : record.reason ?? null;
+    : (record.reason ?? null);
   return {
     id: record.id,
     name: record.name ?? null,
@@ -166,7 +173,7 @@ export function readRunFolder(dirGiven: string): RunSnapshot {
     predictions,
     artifacts,
     dir,
-    pid: status === 'running' ? record.pid ?? null : null,
+    pid: status === 'running' ? (record.pid ?? null) : null,
     folderStamp: stamp,
   };
 }

@@ -68,8 +68,14 @@ function backendSuite(kind: 'sqlite' | 'postgres') {
       assert.deepEqual((got.test as { best: { ci: unknown } }).best.ci, test.best.ci);
       assert.ok(got.testAccuracy! > 0.7 && got.testAccuracy! < 1, `accuracy ${got.testAccuracy} follows skill ${fixtureSkill(got.config)}`);
       const epochs = await store.getEpochs('r1-sgd');
-      assert.deepEqual(epochs.map((e) => e.epoch), [1, 2, 3]);
-      const lines = readFileSync(paths.metrics, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      assert.deepEqual(
+        epochs.map((e) => e.epoch),
+        [1, 2, 3],
+      );
+      const lines = readFileSync(paths.metrics, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       assert.equal(epochs[2]!.valAccuracy, lines[2].val.accuracy);
       assert.deepEqual(epochs[1]!.record, lines[1]);
       const predictions = await store.getPredictions('r1-sgd');
@@ -79,7 +85,10 @@ function backendSuite(kind: 'sqlite' | 'postgres') {
       assert.equal(predictions[4]!.label, 1);
       assert.equal(predictions.filter((p) => p.predicted === p.label).length / 80, got.testAccuracy);
       const artifacts = await store.getArtifacts('r1-sgd');
-      assert.deepEqual(artifacts.filter((a) => a.kind === 'checkpoint').map((a) => a.path), ['checkpoints/best.ckpt', 'checkpoints/last.ckpt']);
+      assert.deepEqual(
+        artifacts.filter((a) => a.kind === 'checkpoint').map((a) => a.path),
+        ['checkpoints/best.ckpt', 'checkpoints/last.ckpt'],
+      );
       assert.equal(artifacts.find((a) => a.path === 'predictions.csv')?.bytes, readFileSync(paths.predictions).length);
       assert.equal(await store.getSplitManifest('r1-sgd'), readFileSync(paths.split, 'utf8'));
     });
@@ -103,9 +112,18 @@ function backendSuite(kind: 'sqlite' | 'postgres') {
       await store.updateRun('r1-sgd', { name: 'VGG-like SGD' });
       assert.deepEqual((await store.getRun('r1-sgd'))?.tags, ['baseline', 'study']);
       assert.deepEqual((await store.listRuns({ tag: 'study' })).map((r) => r.id).sort(), ['r1-sgd', 'r2-adam']);
-      assert.deepEqual((await store.listRuns({ tag: 'baseline' })).map((r) => r.id), ['r1-sgd']);
-      assert.deepEqual((await store.listRuns({ status: ['collapsed'] })).map((r) => r.id), ['r2-adam']);
-      assert.deepEqual((await store.listRuns({ ids: ['r2-adam'] })).map((r) => r.id), ['r2-adam']);
+      assert.deepEqual(
+        (await store.listRuns({ tag: 'baseline' })).map((r) => r.id),
+        ['r1-sgd'],
+      );
+      assert.deepEqual(
+        (await store.listRuns({ status: ['collapsed'] })).map((r) => r.id),
+        ['r2-adam'],
+      );
+      assert.deepEqual(
+        (await store.listRuns({ ids: ['r2-adam'] })).map((r) => r.id),
+        ['r2-adam'],
+      );
       await syncRunFolder(store, join(dir, 'runs', 'r1-sgd'), { force: true });
       const again = await store.getRun('r1-sgd');
       assert.equal(again?.name, 'VGG-like SGD');
@@ -154,18 +172,41 @@ function backendSuite(kind: 'sqlite' | 'postgres') {
     });
 
     test('sweeps: queued runs claimed once each in point order; compare-and-set updates', { skip: skipIfNoServer() }, async () => {
-      const sweep = await store.putSweep({ id: 'sw1', name: 'grid', scale: 'small', file: 'grid.yaml', spec: { axes: ['batchSize'] }, createdAt: new Date().toISOString() });
+      const sweep = await store.putSweep({
+        id: 'sw1',
+        name: 'grid',
+        scale: 'small',
+        file: 'grid.yaml',
+        spec: { axes: ['batchSize'] },
+        createdAt: new Date().toISOString(),
+      });
       assert.equal((await store.putSweep({ ...sweep, name: 'other' })).name, 'grid');
       assert.equal((await store.getSweep('grid'))?.id, 'sw1');
-      await store.createRuns([16, 25, 32].map((b, i) => ({ id: `sw1-${i}`, name: null, sweepId: 'sw1', point: { batchSize: String(b) }, pointIndex: i, config: { batchSize: b }, model: 'simple_cnn', dir: null })));
+      await store.createRuns(
+        [16, 25, 32].map((b, i) => ({
+          id: `sw1-${i}`,
+          name: null,
+          sweepId: 'sw1',
+          point: { batchSize: String(b) },
+          pointIndex: i,
+          config: { batchSize: b },
+          model: 'simple_cnn',
+          dir: null,
+        })),
+      );
       // Creating the same runs again changes nothing; the same point under a new id is refused.
       await store.createRuns([{ id: 'sw1-0', name: null, sweepId: 'sw1', point: { batchSize: '16' }, pointIndex: 0, config: {}, model: null, dir: null }]);
-      await assert.rejects(store.createRuns([{ id: 'sw1-dup', name: null, sweepId: 'sw1', point: { batchSize: '16' }, pointIndex: 0, config: {}, model: null, dir: null }]));
-      assert.deepEqual((await store.listRuns({ sweepId: 'sw1' })).map((r) => [r.id, r.status, r.point.batchSize]), [
-        ['sw1-0', 'queued', '16'],
-        ['sw1-1', 'queued', '25'],
-        ['sw1-2', 'queued', '32'],
-      ]);
+      await assert.rejects(
+        store.createRuns([{ id: 'sw1-dup', name: null, sweepId: 'sw1', point: { batchSize: '16' }, pointIndex: 0, config: {}, model: null, dir: null }]),
+      );
+      assert.deepEqual(
+        (await store.listRuns({ sweepId: 'sw1' })).map((r) => [r.id, r.status, r.point.batchSize]),
+        [
+          ['sw1-0', 'queued', '16'],
+          ['sw1-1', 'queued', '25'],
+          ['sw1-2', 'queued', '32'],
+        ],
+      );
       const first = await store.claimNextRun('sw1', 'host/1');
       assert.equal(first?.id, 'sw1-0');
       assert.equal(first?.status, 'running');
@@ -193,11 +234,24 @@ function backendSuite(kind: 'sqlite' | 'postgres') {
     test('two writer processes at once lose no update and never claim the same run', { skip: skipIfNoServer() }, async () => {
       await store.putSweep({ id: 'sw2', name: 'race', scale: 'small', file: null, spec: {}, createdAt: new Date().toISOString() });
       const n = 60;
-      await store.createRuns(Array.from({ length: n }, (_, i) => ({ id: `race-${String(i).padStart(3, '0')}`, name: null, sweepId: 'sw2', point: { i: String(i) }, pointIndex: i, config: {}, model: null, dir: null })));
+      await store.createRuns(
+        Array.from({ length: n }, (_, i) => ({
+          id: `race-${String(i).padStart(3, '0')}`,
+          name: null,
+          sweepId: 'sw2',
+          point: { i: String(i) },
+          pointIndex: i,
+          config: {},
+          model: null,
+          dir: null,
+        })),
+      );
       await store.createRuns([{ id: 'shared', name: null, sweepId: null, point: {}, pointIndex: null, config: {}, model: null, dir: null }]);
       const count = 40;
       const startAt = Date.now() + 2000;
-      const outputs = await Promise.all([0, 1].map((w) => run(process.execPath, [WRITER, db, 'sw2', 'shared', String(w), String(count), String(startAt)], { timeout: 60_000 })));
+      const outputs = await Promise.all(
+        [0, 1].map((w) => run(process.execPath, [WRITER, db, 'sw2', 'shared', String(w), String(count), String(startAt)], { timeout: 60_000 })),
+      );
       const claimed = outputs.map((o) => (JSON.parse(o.stdout) as { claimed: string[] }).claimed);
       const all = [...claimed[0]!, ...claimed[1]!];
       assert.equal(all.length, n, `claims: ${claimed[0]!.length} + ${claimed[1]!.length}`);
@@ -206,7 +260,10 @@ function backendSuite(kind: 'sqlite' | 'postgres') {
       const runs = await store.listRuns({ sweepId: 'sw2' });
       assert.ok(runs.every((r) => r.status === 'running' && r.attempts === 1));
       const epochs = await store.getEpochs('shared');
-      assert.deepEqual(epochs.map((e) => e.epoch), Array.from({ length: 2 * count }, (_, i) => i + 1));
+      assert.deepEqual(
+        epochs.map((e) => e.epoch),
+        Array.from({ length: 2 * count }, (_, i) => i + 1),
+      );
       assert.equal(epochs[0]!.record.val && (epochs[0]!.record.val as { accuracy: number }).accuracy, 0);
       assert.equal((await store.getRun('shared'))?.epochsDone, 2 * count);
       assert.equal((await store.getRun('shared'))?.tags.length, 2 * count);
@@ -215,10 +272,13 @@ function backendSuite(kind: 'sqlite' | 'postgres') {
     test('epochs written while a run goes on are upserted by number', { skip: skipIfNoServer() }, async () => {
       await store.putEpochs('sw1-2', [epochFromRecord({ epoch: 1, val: { accuracy: 0.5 } }), epochFromRecord({ epoch: 2, val: { accuracy: 0.6 } })]);
       await store.putEpochs('sw1-2', [epochFromRecord({ epoch: 2, val: { accuracy: 0.7 } })]);
-      assert.deepEqual((await store.getEpochs('sw1-2')).map((e) => [e.epoch, e.valAccuracy]), [
-        [1, 0.5],
-        [2, 0.7],
-      ]);
+      assert.deepEqual(
+        (await store.getEpochs('sw1-2')).map((e) => [e.epoch, e.valAccuracy]),
+        [
+          [1, 0.5],
+          [2, 0.7],
+        ],
+      );
       assert.equal((await store.getRun('sw1-2'))?.epochsDone, 2);
     });
   });

@@ -73,7 +73,11 @@ export async function syncRunsDir(store: RunStore, runsDir: string): Promise<Syn
  * Deletes a run from the store and, unless `keepFiles`, its run folder. The folder is removed only
  * when its run.json names this run, so a wrong path in the store can never delete other files.
  */
-export async function deleteRunWithArtifacts(store: RunStore, run: StoredRun, options: { keepFiles?: boolean } = {}): Promise<{ removedFolder: string | null }> {
+export async function deleteRunWithArtifacts(
+  store: RunStore,
+  run: StoredRun,
+  options: { keepFiles?: boolean } = {},
+): Promise<{ removedFolder: string | null }> {
   let removedFolder: string | null = null;
   if (!options.keepFiles && run.dir && existsSync(run.dir)) {
     const recordPath = join(run.dir, 'run.json');

@@ -66,7 +66,11 @@ function readRecord(dir: string): RunRecord | null {
  * Stores what a run folder holds after its process ended and decides the run's status: the
  * folder's when it finished or failed cleanly, else queued (another attempt) or failed (none left).
  */
-export async function settleRun(store: RunStore, run: StoredRun, options: { owner: string | null; maxAttempts: number; exit: string; interrupted?: boolean }): Promise<RunOutcome> {
+export async function settleRun(
+  store: RunStore,
+  run: StoredRun,
+  options: { owner: string | null; maxAttempts: number; exit: string; interrupted?: boolean },
+): Promise<RunOutcome> {
   const dir = run.dir ?? '';
   const record = existsSync(join(dir, 'run.json')) ? readRecord(dir) : null;
   const start = run.startedAt ? Date.parse(run.startedAt) : Date.now();
@@ -84,7 +88,9 @@ export async function settleRun(store: RunStore, run: StoredRun, options: { owne
     return { id: run.id, status: 'failed', reason, seconds };
   }
   if (options.interrupted || run.attempts < options.maxAttempts) {
-    const reason = options.interrupted ? `interrupted (${options.exit}); continues when the sweep runs again` : `attempt ${run.attempts} of ${options.maxAttempts} ended without finishing (${options.exit}); queued again, resumes from its last checkpoint`;
+    const reason = options.interrupted
+      ? `interrupted (${options.exit}); continues when the sweep runs again`
+      : `attempt ${run.attempts} of ${options.maxAttempts} ended without finishing (${options.exit}); queued again, resumes from its last checkpoint`;
     await store.updateRun(run.id, { status: 'queued', reason, owner: null, pid: null, heartbeatAt: null }, expect);
     return { id: run.id, status: 'queued', reason, seconds };
   }
@@ -129,7 +135,9 @@ export async function executeRun(store: RunStore, run: StoredRun, options: Execu
         // The sweep's progress: one line per finished epoch of each worker's run.
         for (const e of epochs.slice(stored)) {
           const num = (v: number | null) => (v === null ? '-' : v.toFixed(3));
-          options.log(`${run.id}: epoch ${e.epoch}/${settings.epochs ?? '?'}  train loss ${num(e.trainLoss)}  val bal. acc ${num(e.valBalancedAccuracy)}  ${e.seconds === null ? '' : `${e.seconds.toFixed(1)} s`}${e.collapsed ? '  collapsed' : ''}${e.best ? '  *best' : ''}`);
+          options.log(
+            `${run.id}: epoch ${e.epoch}/${settings.epochs ?? '?'}  train loss ${num(e.trainLoss)}  val bal. acc ${num(e.valBalancedAccuracy)}  ${e.seconds === null ? '' : `${e.seconds.toFixed(1)} s`}${e.collapsed ? '  collapsed' : ''}${e.best ? '  *best' : ''}`,
+          );
         }
         stored = epochs.length;
       }
@@ -151,7 +159,8 @@ export async function executeRun(store: RunStore, run: StoredRun, options: Execu
   const timer = setInterval(() => {
     polling = polling.then(poll).catch((error: Error) => {
       options.log(`store update for ${run.id} failed: ${error.message}`);
-      if (options.leaseMs !== undefined && Date.now() - lastBeat > options.leaseMs / 2) loseLease(`no heartbeat reached the store for ${((Date.now() - lastBeat) / 1000).toFixed(0)} s`);
+      if (options.leaseMs !== undefined && Date.now() - lastBeat > options.leaseMs / 2)
+        loseLease(`no heartbeat reached the store for ${((Date.now() - lastBeat) / 1000).toFixed(0)} s`);
     });
   }, options.pollMs ?? 1000);
   const exit = await new Promise<string>((resolveExit) => {
@@ -161,7 +170,8 @@ export async function executeRun(store: RunStore, run: StoredRun, options: Execu
   clearInterval(timer);
   await polling;
   logFile.end();
-  if (lost !== null) return { id: run.id, status: 'running', reason: `lease lost: ${lost}`, seconds: (Date.now() - Date.parse(claimed.startedAt)) / 1000, lost: true };
+  if (lost !== null)
+    return { id: run.id, status: 'running', reason: `lease lost: ${lost}`, seconds: (Date.now() - Date.parse(claimed.startedAt)) / 1000, lost: true };
   return settleRun(store, claimed, { owner: options.owner, maxAttempts: options.maxAttempts, exit, interrupted: child.killedBySweep === true });
 }
 

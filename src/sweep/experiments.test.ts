@@ -39,7 +39,10 @@ test('the small VGG19 grid runs with the real trainer; compare has one row per g
     for (const row of comparison.rows) {
       for (const key of ['accuracy', 'sensitivity', 'specificity', 'balancedAccuracy']) {
         const ci = row.ci[key];
-        assert.ok(Number.isFinite(ci.low) && Number.isFinite(ci.high) && ci.low <= row.best[key] + 1e-12 && row.best[key] <= ci.high + 1e-12, `${row.id} ${key} ${JSON.stringify(ci)}`);
+        assert.ok(
+          Number.isFinite(ci.low) && Number.isFinite(ci.high) && ci.low <= row.best[key] + 1e-12 && row.best[key] <= ci.high + 1e-12,
+          `${row.id} ${key} ${JSON.stringify(ci)}`,
+        );
       }
       assert.ok(row.best.epoch >= 1 && row.best.epoch <= 2);
       assert.equal(row.last.epoch, 2);
@@ -54,7 +57,10 @@ test('the small VGG19 grid runs with the real trainer; compare has one row per g
 
     const listed = JSON.parse(alzbench(['runs', '--json', '--sweep', 'vgg19-grid-small'], dir));
     assert.equal(listed.runs.length, 16);
-    const first = listed.runs.find((r: { point: { invert: string; dropout: string; batchSize: string; optimizer: string } }) => r.point.invert === 'T' && r.point.dropout === 'T' && r.point.batchSize === '16' && r.point.optimizer === 'sgd');
+    const first = listed.runs.find(
+      (r: { point: { invert: string; dropout: string; batchSize: string; optimizer: string } }) =>
+        r.point.invert === 'T' && r.point.dropout === 'T' && r.point.batchSize === '16' && r.point.optimizer === 'sgd',
+    );
     assert.equal(first.config.pipeline, 'grayscale|open(k=5,shape=rect,iter=1)|clahe(clip=2,tile=7)|invert');
     assert.equal(first.config.dropout, 0.5);
     assert.equal(first.config.model, 'simple_cnn');
@@ -62,7 +68,10 @@ test('the small VGG19 grid runs with the real trainer; compare has one row per g
     const shown = JSON.parse(alzbench(['show', first.id, '--json'], dir));
     assert.equal(shown.epochs.length, 2);
     assert.ok(shown.artifacts.some((a: { path: string }) => a.path === 'checkpoints/best.ckpt'));
-    assert.match(alzbench(['show', first.id], dir), /test per slice \(best epoch \d, 95 % CI by subject[^]*test per subject \(\d+ subjects, mean of slice probabilities/);
+    assert.match(
+      alzbench(['show', first.id], dir),
+      /test per slice \(best epoch \d, 95 % CI by subject[\s\S]*test per subject \(\d+ subjects, mean of slice probabilities/,
+    );
 
     const exported = JSON.parse(alzbench(['runs', 'export', first.id, '--out', 'card.tar.gz', '--json'], dir));
     assert.ok(exported.files >= 8);

@@ -87,15 +87,27 @@ export async function planSweep(store: RunStore, spec: SweepSpec, runsDir: strin
     const settings = { ...p.settings, ...(typeof p.settings.data === 'string' ? { data: resolve(p.settings.data) } : {}) } as Record<string, unknown>;
     if (stored) {
       if (stableJson(requested(stored.flags)) !== stableJson(requested(settings))) {
-        throw new AlzbenchError(`Sweep ${sweep.id} already has point ${key} with other settings (stored ${stableJson(requested(stored.flags))}, file ${stableJson(requested(settings))})`, {
-          hint: 'a stored result must match its sweep file: give the changed sweep another name, or delete the old runs (alzbench runs delete)',
-          exitCode: 2,
-        });
+        throw new AlzbenchError(
+          `Sweep ${sweep.id} already has point ${key} with other settings (stored ${stableJson(requested(stored.flags))}, file ${stableJson(requested(settings))})`,
+          {
+            hint: 'a stored result must match its sweep file: give the changed sweep another name, or delete the old runs (alzbench runs delete)',
+            exitCode: 2,
+          },
+        );
       }
       return;
     }
     const id = newPointRunId(spec, index);
-    fresh.push({ id, name: `${spec.name} ${key}`, sweepId: sweep.id, point: p.point, pointIndex: index, config: settings, model: typeof settings.model === 'string' ? settings.model : null, dir: resolve(runsDir, id) });
+    fresh.push({
+      id,
+      name: `${spec.name} ${key}`,
+      sweepId: sweep.id,
+      point: p.point,
+      pointIndex: index,
+      config: settings,
+      model: typeof settings.model === 'string' ? settings.model : null,
+      dir: resolve(runsDir, id),
+    });
   });
   await store.createRuns(fresh);
   return { sweep, runs: await store.listRuns({ sweepId: sweep.id }) };
@@ -106,7 +118,11 @@ export async function planSweep(store: RunStore, spec: SweepSpec, runsDir: strin
  * crashed machine): a run whose training process still runs here is waited for; the others are
  * stored from their folders and re-queued, or failed when out of attempts.
  */
-export async function recoverSweep(store: RunStore, sweep: StoredSweep, options: { owner: string; maxAttempts: number; log: (line: string) => void; staleAfterMs?: number }): Promise<Promise<RunOutcome>[]> {
+export async function recoverSweep(
+  store: RunStore,
+  sweep: StoredSweep,
+  options: { owner: string; maxAttempts: number; log: (line: string) => void; staleAfterMs?: number },
+): Promise<Promise<RunOutcome>[]> {
   const waits: Promise<RunOutcome>[] = [];
   for (const run of await store.listRuns({ sweepId: sweep.id, status: ['running'] })) {
     const [host, pidText] = (run.owner ?? '').split('/');

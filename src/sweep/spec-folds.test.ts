@@ -8,9 +8,15 @@ test('folds and repeats in a sweep file: one run per (configuration, fold, seed)
   assert.equal(spec.points.length, 2 * 3 * 2);
   assert.deepEqual(spec.axes, ['recipe', 'fold', 'seed']);
   const strong = spec.points.filter((p) => p.point.recipe === 'strong');
-  assert.deepEqual(strong.map((p) => `${p.point.fold}/${p.point.seed}`), ['0/5', '1/5', '2/5', '0/6', '1/6', '2/6']);
+  assert.deepEqual(
+    strong.map((p) => `${p.point.fold}/${p.point.seed}`),
+    ['0/5', '1/5', '2/5', '0/6', '1/6', '2/6'],
+  );
   assert.deepEqual([...new Set(strong.map((p) => p.settings.runGroup))], ['cv:recipe=strong']);
-  assert.deepEqual(strong.map((p) => p.settings.fold), [0, 1, 2, 0, 1, 2]);
+  assert.deepEqual(
+    strong.map((p) => p.settings.fold),
+    [0, 1, 2, 0, 1, 2],
+  );
   // Without folds or repeats nothing changes.
   const plain = parseSweep({ name: 'p', base: { data: 'd' }, grid: { batchSize: [8, 16] } });
   assert.deepEqual(plain.axes, ['batchSize']);

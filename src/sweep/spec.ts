@@ -102,7 +102,11 @@ export function parseSweep(doc: unknown, options: { file?: string; scale?: strin
     for (const [axis, spec] of Object.entries(top.grid)) {
       let values: Value[];
       if (Array.isArray(spec)) {
-        if (!KNOWN_KEYS.has(camel(axis))) throw fail(`grid axis ${JSON.stringify(axis)} is a list of values but not a training setting`, 'name a setting (e.g. batchSize) or give label: {settings} pairs');
+        if (!KNOWN_KEYS.has(camel(axis)))
+          throw fail(
+            `grid axis ${JSON.stringify(axis)} is a list of values but not a training setting`,
+            'name a setting (e.g. batchSize) or give label: {settings} pairs',
+          );
         values = spec.map((v) => ({ label: label(v), settings: validateSettings({ [axis]: v }, source) }));
       } else if (isRecord(spec)) {
         values = Object.entries(spec).map(([l, s]) => {
@@ -145,7 +149,8 @@ export function parseSweep(doc: unknown, options: { file?: string; scale?: strin
     if (runs.length === 1) return [p];
     return runs.map((r) => ({ point: { ...p.point, ...(r.fold === null ? {} : { fold: String(r.fold) }), seed: String(r.seed) }, settings: r.settings }));
   });
-  const extraAxes = expanded.length === points.length ? [] : [...new Set(expanded.flatMap((p) => Object.keys(p.point)))].filter((k) => k === 'fold' || k === 'seed');
+  const extraAxes =
+    expanded.length === points.length ? [] : [...new Set(expanded.flatMap((p) => Object.keys(p.point)))].filter((k) => k === 'fold' || k === 'seed');
   points = expanded;
   return {
     name,
@@ -174,6 +179,10 @@ export function pointKey(point: Record<string, string>): string {
 /** JSON with sorted keys: equal settings give equal text. */
 export function stableJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (isRecord(value)) return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${stableJson(value[k])}`).join(',')}}`;
+  if (isRecord(value))
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson(value[k])}`)
+      .join(',')}}`;
   return JSON.stringify(value ?? null);
 }

@@ -36,17 +36,45 @@ test('sweep files: grid axes (settings or named), lists, scales, errors that nam
   assert.deepEqual(spec.axes, ['invert', 'batchSize', 'optimizer']);
   assert.equal(spec.points.length, 8);
   assert.deepEqual(spec.points[1]!.point, { invert: 'T', batchSize: '16', optimizer: 'adam' });
-  assert.deepEqual(spec.points[1]!.settings, { data: '/data/fixture', task: 'binary', model: 'simple_cnn', epochs: 4, pipeline: 'grayscale|invert', batchSize: 16, optimizer: 'adam' });
+  assert.deepEqual(spec.points[1]!.settings, {
+    data: '/data/fixture',
+    task: 'binary',
+    model: 'simple_cnn',
+    epochs: 4,
+    pipeline: 'grayscale|invert',
+    batchSize: 16,
+    optimizer: 'adam',
+  });
   const small = parseSweep(parseYaml(GRID), { scale: 'small' });
   assert.equal(small.name, 'tiny-grid-small');
-  assert.deepEqual(small.points.map((p) => [p.point, p.settings.epochs]), [
-    [{ batchSize: '16' }, 2],
-    [{ batchSize: '25' }, 2],
-  ]);
-  const list = parseSweep({ name: 'models', base: { data: 'd' }, list: [{ label: 'b0', model: 'efficientnet_b0' }, { label: 'cnn', model: 'simple_cnn', augment: ['zoom'] }], grid: { seed: [0, 1] } });
-  assert.deepEqual(list.points.map((p) => `${p.point.point}/${p.point.seed}/${p.settings.model}`), ['b0/0/efficientnet_b0', 'b0/1/efficientnet_b0', 'cnn/0/simple_cnn', 'cnn/1/simple_cnn']);
-  assert.throws(() => parseSweep({ name: 'x', base: { data: 'd', batchsize: 3 }, grid: { seed: [0] } }, { file: 'x.yaml' }), /Unknown key "batchsize" in x.yaml/);
-  assert.throws(() => parseSweep({ name: 'x', base: { data: 'd' }, grid: { epochs: [0] } }, { file: 'x.yaml' }), /Expected positive integer for epochs in x.yaml but received 0/);
+  assert.deepEqual(
+    small.points.map((p) => [p.point, p.settings.epochs]),
+    [
+      [{ batchSize: '16' }, 2],
+      [{ batchSize: '25' }, 2],
+    ],
+  );
+  const list = parseSweep({
+    name: 'models',
+    base: { data: 'd' },
+    list: [
+      { label: 'b0', model: 'efficientnet_b0' },
+      { label: 'cnn', model: 'simple_cnn', augment: ['zoom'] },
+    ],
+    grid: { seed: [0, 1] },
+  });
+  assert.deepEqual(
+    list.points.map((p) => `${p.point.point}/${p.point.seed}/${p.settings.model}`),
+    ['b0/0/efficientnet_b0', 'b0/1/efficientnet_b0', 'cnn/0/simple_cnn', 'cnn/1/simple_cnn'],
+  );
+  assert.throws(
+    () => parseSweep({ name: 'x', base: { data: 'd', batchsize: 3 }, grid: { seed: [0] } }, { file: 'x.yaml' }),
+    /Unknown key "batchsize" in x.yaml/,
+  );
+  assert.throws(
+    () => parseSweep({ name: 'x', base: { data: 'd' }, grid: { epochs: [0] } }, { file: 'x.yaml' }),
+    /Expected positive integer for epochs in x.yaml but received 0/,
+  );
   assert.throws(() => parseSweep({ name: 'x', grid: { seed: [0] } }, { file: 'x.yaml' }), /has no data setting in x.yaml/);
   assert.throws(() => parseSweep({ name: 'x', base: { data: 'd' }, grid: { seed: [0] } }, { scale: 'tiny' }), /No scale "tiny"/);
   assert.throws(() => parseSweep({ name: 'x', base: { data: 'd' }, grdi: {} }), /Unknown key "grdi"/);
@@ -70,7 +98,10 @@ test('a sweep runs each point once with 2 workers; started again it skips them a
     assert.equal(first.attempts.length, 2);
     assert.deepEqual(first.statuses, { done: 2 });
     const runs = await store.listRuns({ sweepId: 'tiny-grid-small' });
-    assert.deepEqual(runs.map((r) => r.point.batchSize), ['16', '25']);
+    assert.deepEqual(
+      runs.map((r) => r.point.batchSize),
+      ['16', '25'],
+    );
     for (const r of runs) {
       assert.equal(r.attempts, 1);
       assert.equal(r.config.batchSize, Number(r.point.batchSize), 'the folder config (resolved) replaced the queued settings');
@@ -82,10 +113,16 @@ test('a sweep runs each point once with 2 workers; started again it skips them a
     const again = await runSweep(store, spec, { workers: 2, runsDir, trainer: FIXTURE_TRAINER, pollMs: 50 });
     assert.equal(again.skipped, 2);
     assert.equal(again.attempts.length, 0);
-    assert.deepEqual((await store.listRuns({ sweepId: 'tiny-grid-small' })).map((r) => r.id), runs.map((r) => r.id));
+    assert.deepEqual(
+      (await store.listRuns({ sweepId: 'tiny-grid-small' })).map((r) => r.id),
+      runs.map((r) => r.id),
+    );
     // The same sweep name with changed settings for a stored point is refused.
     writeFileSync(file, GRID.replace('small: {base: {epochs: 2}', 'small: {base: {epochs: 3}'));
-    await assert.rejects(runSweep(store, readSweepFile(file, { scale: 'small' }), { runsDir, trainer: FIXTURE_TRAINER }), /already has point batchSize=16 with other settings/);
+    await assert.rejects(
+      runSweep(store, readSweepFile(file, { scale: 'small' }), { runsDir, trainer: FIXTURE_TRAINER }),
+      /already has point batchSize=16 with other settings/,
+    );
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
@@ -106,7 +143,12 @@ test('a sweep killed with its workers mid-way and started again finishes every r
         await sleep(50);
         before = await store.listRuns({ sweepId: 'tiny-grid' }).catch(() => []);
         // Kill once two runs finished and another is part-way (an epoch in its folder).
-        const partWay = before.some((r) => r.status === 'running' && existsSync(join(runsDir, r.id, 'metrics.jsonl')) && readFileSync(join(runsDir, r.id, 'metrics.jsonl'), 'utf8').includes('\n'));
+        const partWay = before.some(
+          (r) =>
+            r.status === 'running' &&
+            existsSync(join(runsDir, r.id, 'metrics.jsonl')) &&
+            readFileSync(join(runsDir, r.id, 'metrics.jsonl'), 'utf8').includes('\n'),
+        );
         if (before.filter((r) => r.status === 'done' || r.status === 'collapsed').length >= 2 && partWay) break;
       }
       process.kill(-first.pid!, 'SIGKILL');
@@ -131,9 +173,18 @@ test('a sweep killed with its workers mid-way and started again finishes every r
       assert.equal(new Set(runs.map((r) => JSON.stringify(r.point))).size, 8);
       let resumed = 0;
       for (const r of runs) {
-        const lines = readFileSync(join(runsDir, r.id, 'metrics.jsonl'), 'utf8').trim().split('\n');
-        assert.deepEqual(lines.map((l) => JSON.parse(l).epoch), [1, 2, 3, 4], `${r.id}: each epoch once`);
-        assert.deepEqual((await after.getEpochs(r.id)).map((e) => e.epoch), [1, 2, 3, 4]);
+        const lines = readFileSync(join(runsDir, r.id, 'metrics.jsonl'), 'utf8')
+          .trim()
+          .split('\n');
+        assert.deepEqual(
+          lines.map((l) => JSON.parse(l).epoch),
+          [1, 2, 3, 4],
+          `${r.id}: each epoch once`,
+        );
+        assert.deepEqual(
+          (await after.getEpochs(r.id)).map((e) => e.epoch),
+          [1, 2, 3, 4],
+        );
         const record = JSON.parse(readFileSync(join(runsDir, r.id, 'run.json'), 'utf8'));
         if (record.resumed) resumed++;
       }
@@ -152,7 +203,14 @@ test("a killed worker's run is retried and finishes; a run that fails cleanly is
   process.env.ALZBENCH_FIXTURE_EPOCH_MS = '150';
   const store = await openStore(db);
   try {
-    const spec = parseSweep({ name: 'retry', base: { data: '/data/fixture', epochs: 4 }, list: [{ label: 'ok', model: 'simple_cnn' }, { label: 'broken', model: 'fail' }] });
+    const spec = parseSweep({
+      name: 'retry',
+      base: { data: '/data/fixture', epochs: 4 },
+      list: [
+        { label: 'ok', model: 'simple_cnn' },
+        { label: 'broken', model: 'fail' },
+      ],
+    });
     let killed: number | undefined;
     const sweep = runSweep(store, spec, { workers: 1, runsDir, trainer: FIXTURE_TRAINER, pollMs: 50 });
     for (let i = 0; i < 100 && killed === undefined; i++) {
@@ -168,11 +226,17 @@ test("a killed worker's run is retried and finishes; a run that fails cleanly is
     const [ok, broken] = await store.listRuns({ sweepId: 'retry' });
     assert.equal(ok!.status, 'done');
     assert.equal(ok!.attempts, 2);
-    assert.deepEqual((await store.getEpochs(ok!.id)).map((e) => e.epoch), [1, 2, 3, 4]);
+    assert.deepEqual(
+      (await store.getEpochs(ok!.id)).map((e) => e.epoch),
+      [1, 2, 3, 4],
+    );
     assert.equal(broken!.status, 'failed');
     assert.equal(broken!.attempts, 1);
     assert.match(broken!.reason ?? '', /always fails/);
-    assert.deepEqual(summary.attempts.map((a) => a.status), ['queued', 'done', 'failed']);
+    assert.deepEqual(
+      summary.attempts.map((a) => a.status),
+      ['queued', 'done', 'failed'],
+    );
     assert.match(summary.attempts[0]!.reason ?? '', /attempt 1 of 2 ended without finishing \(killed by SIGKILL\)/);
   } finally {
     process.env.ALZBENCH_FIXTURE_EPOCH_MS = previous;
@@ -182,7 +246,7 @@ test("a killed worker's run is retried and finishes; a run that fails cleanly is
   }
 });
 
-test('two sweeps on one store share the runs; each waits for the other\'s last runs, names them, and exits 0', async () => {
+test("two sweeps on one store share the runs; each waits for the other's last runs, names them, and exits 0", async () => {
   const { file, db, runsDir } = setup();
   const env = { ...process.env, ALZBENCH_SWEEP_TRAINER: FIXTURE_TRAINER, ALZBENCH_FIXTURE_EPOCH_MS: '100' };
   const args = [BIN, 'sweep', file, '--workers', '1', '--db', db, '--runs-dir', runsDir, '--json'];

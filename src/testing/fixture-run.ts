@@ -50,11 +50,17 @@ export function fixtureSkill(config: Record<string, unknown>): number {
 }
 
 /** Labels and class probabilities of the fixture's test set for a skill (skill 0: always class 0). */
-export function fixturePredictions(samples: number, skill: number, seed: number): { labels: number[]; probabilities: Float64Array; files: string[]; subjects: string[] } {
+export function fixturePredictions(
+  samples: number,
+  skill: number,
+  seed: number,
+): { labels: number[]; probabilities: Float64Array; files: string[]; subjects: string[] } {
   const labels = Array.from({ length: samples }, (_, i) => (i % 5 < 2 ? 0 : 1));
   const files = labels.map((l, i) => `test/${FIXTURE_CLASSES[l]}/slice-${String(i).padStart(3, '0')}.png`);
   // Four slices per subject, one class per subject (a person has one diagnosis).
-  const subjects = labels.map((l, i) => `sub-${String(l * 1000 + Math.floor((l === 0 ? Math.floor(i / 5) * 2 + (i % 5) : Math.floor(i / 5) * 3 + (i % 5) - 2) / 4)).padStart(3, '0')}`);
+  const subjects = labels.map(
+    (l, i) => `sub-${String(l * 1000 + Math.floor((l === 0 ? Math.floor(i / 5) * 2 + (i % 5) : Math.floor(i / 5) * 3 + (i % 5) - 2) / 4)).padStart(3, '0')}`,
+  );
   const random = seededRandom(seed, 'fixture-predictions');
   const probabilities = new Float64Array(samples * 2);
   labels.forEach((label, i) => {
@@ -124,13 +130,21 @@ export function startFixtureRun(options: FixtureOptions): RunPaths {
     task: 'binary',
     classes: [...FIXTURE_CLASSES],
     dataset: { root: '/data/fixture', layout: 'class-folders', fingerprint, slices: 400 },
-    split: { grouping: 'subject', seed: 42, counts: { train: { Alzheimer: 128, NonAlzheimer: 192 }, val: { Alzheimer: 16, NonAlzheimer: 24 }, test: { Alzheimer: 32, NonAlzheimer: 48 } }, groups: 100 },
+    split: {
+      grouping: 'subject',
+      seed: 42,
+      counts: { train: { Alzheimer: 128, NonAlzheimer: 192 }, val: { Alzheimer: 16, NonAlzheimer: 24 }, test: { Alzheimer: 32, NonAlzheimer: 48 } },
+      groups: 100,
+    },
     leakage: { exactAcrossSplits: {}, nearAcrossSplits: {}, closeToTrain: null },
     epochsDone: 0,
   };
   writeJsonAtomic(paths.record, record);
   writeJsonAtomic(paths.config, config);
-  writeFileSync(paths.split, `${JSON.stringify({ format: 'alzbench-split-manifest', version: 1, layout: 'class-folders', task: 'binary', classes: FIXTURE_CLASSES, seed: 42, grouping: 'subject', fingerprint, entries: [] })}\n`);
+  writeFileSync(
+    paths.split,
+    `${JSON.stringify({ format: 'alzbench-split-manifest', version: 1, layout: 'class-folders', task: 'binary', classes: FIXTURE_CLASSES, seed: 42, grouping: 'subject', fingerprint, entries: [] })}\n`,
+  );
   writeFileSync(paths.metrics, '');
   return paths;
 }
@@ -174,8 +188,21 @@ export function finishFixtureRun(paths: RunPaths, options: FixtureOptions): RunR
   writeJsonAtomic(paths.test, {
     selectedBy: 'balancedAccuracy',
     samples: labels.length,
-    best: { epoch: epochs, metrics, headline: headline(metrics), collapsed, ci, subject: subjectLevelReport(labels, probabilities, subjects, FIXTURE_CLASSES, { resamples: 200, seed: 0 }) },
-    last: { epoch: epochs, metrics: lastMetrics, headline: headline(lastMetrics), collapsed, subject: subjectLevelReport(labels, probabilities, subjects, FIXTURE_CLASSES, { resamples: 0 }) },
+    best: {
+      epoch: epochs,
+      metrics,
+      headline: headline(metrics),
+      collapsed,
+      ci,
+      subject: subjectLevelReport(labels, probabilities, subjects, FIXTURE_CLASSES, { resamples: 200, seed: 0 }),
+    },
+    last: {
+      epoch: epochs,
+      metrics: lastMetrics,
+      headline: headline(lastMetrics),
+      collapsed,
+      subject: subjectLevelReport(labels, probabilities, subjects, FIXTURE_CLASSES, { resamples: 0 }),
+    },
     calibration: { method: ECE_METHOD, test: testCalibration },
     cam: ['cam/00-Alzheimer-as-Alzheimer-slice-000.png'],
   });

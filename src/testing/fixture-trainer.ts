@@ -30,7 +30,12 @@ async function runFrom(options: FixtureOptions, firstEpoch: number): Promise<Tra
 
 /** Like the trainer's `train`: a new fixture run under `options.runId`. */
 export async function train(settings: TrainConfigInput, options: TrainOptions = {}): Promise<TrainResult> {
-  const fixture: FixtureOptions = { runsDir: String(settings.runsDir ?? 'runs'), id: options.runId!, name: (settings.name as string | undefined) ?? null, config: settings as Record<string, unknown> };
+  const fixture: FixtureOptions = {
+    runsDir: String(settings.runsDir ?? 'runs'),
+    id: options.runId!,
+    name: (settings.name as string | undefined) ?? null,
+    config: settings as Record<string, unknown>,
+  };
   const paths = startFixtureRun(fixture);
   try {
     return await runFrom(fixture, 1);
@@ -47,7 +52,16 @@ export async function resumeRun(ref: string, options: TrainOptions & { runsDir?:
   const paths = runPaths(dir);
   const record = JSON.parse(readFileSync(paths.record, 'utf8')) as RunRecord;
   const config = JSON.parse(readFileSync(paths.config, 'utf8')) as Record<string, unknown>;
-  const done = existsSync(paths.metrics) ? readFileSync(paths.metrics, 'utf8').split('\n').filter((l) => l.trim() !== '').length : 0;
-  writeJsonAtomic(paths.record, { ...record, status: 'running', pid: process.pid, resumed: [...(record.resumed ?? []), { at: new Date().toISOString(), fromEpoch: done, pid: process.pid }] });
+  const done = existsSync(paths.metrics)
+    ? readFileSync(paths.metrics, 'utf8')
+        .split('\n')
+        .filter((l) => l.trim() !== '').length
+    : 0;
+  writeJsonAtomic(paths.record, {
+    ...record,
+    status: 'running',
+    pid: process.pid,
+    resumed: [...(record.resumed ?? []), { at: new Date().toISOString(), fromEpoch: done, pid: process.pid }],
+  });
   return runFrom({ runsDir: join(dir, '..'), id: ref, config }, done + 1);
 }

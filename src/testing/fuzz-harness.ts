@@ -20,7 +20,9 @@ export interface FuzzTarget {
   /** Reads one input; returns anything, or throws a named error for bad input. */
   read(input: Uint8Array): unknown;
   /** Error classes besides AlzbenchError that count as named errors for this reader. */
-  readonly namedErrors?: readonly (new (...args: never[]) => Error)[];
+  readonly namedErrors?: readonly (new (
+    ...args: never[]
+  ) => Error)[];
   /** This reader's own time budget (ms), e.g. for one that stops a runaway decoder itself. */
   readonly slowMs?: number;
 }

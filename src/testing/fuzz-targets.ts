@@ -88,7 +88,15 @@ export async function readerTargets(): Promise<FuzzTarget[]> {
   saveSafetensors(
     checkpointPath,
     new Map([['model.w', t]]),
-    { format: CHECKPOINT_FORMAT, version: String(CHECKPOINT_VERSION), epoch: '1', config: '{}', optimizer: 'null', scheduler: 'null', trainer: JSON.stringify({ epoch: 1, best: null, badEpochs: 0, history: [] }) },
+    {
+      format: CHECKPOINT_FORMAT,
+      version: String(CHECKPOINT_VERSION),
+      epoch: '1',
+      config: '{}',
+      optimizer: 'null',
+      scheduler: 'null',
+      trainer: JSON.stringify({ epoch: 1, best: null, badEpochs: 0, history: [] }),
+    },
     { checksum: true },
   );
   t.dispose();
@@ -104,7 +112,19 @@ export async function readerTargets(): Promise<FuzzTarget[]> {
     writeFileSync(path, input);
     return { folder, path };
   };
-  const runJson = { format: 'alzbench-run', version: 1, id: 'r1', name: null, status: 'done', flags: {}, created: '2025-01-01T00:00:00Z', code: { version: 'x', package: '0.1.0' }, machine: { hostname: 'h', cpu: 'c', cores: 2 }, epochsDone: 2, bestEpoch: 1 };
+  const runJson = {
+    format: 'alzbench-run',
+    version: 1,
+    id: 'r1',
+    name: null,
+    status: 'done',
+    flags: {},
+    created: '2025-01-01T00:00:00Z',
+    code: { version: 'x', package: '0.1.0' },
+    machine: { hostname: 'h', cpu: 'c', cores: 2 },
+    epochsDone: 2,
+    bestEpoch: 1,
+  };
 
   return [
     { name: 'image (PNG, sharp)', seeds: [png], read: (b) => decodeImage(b, { name: 'fuzz.png' }) },
@@ -132,16 +152,36 @@ export async function readerTargets(): Promise<FuzzTarget[]> {
         return readParquetDataset(folder);
       },
     },
-    { name: 'config YAML', seeds: [text('data: d\nepochs: 5\nwidths: [4, 8]\nimage-size: 64x56\naugment: [zoom]\nlr: 0.01\nthreads: 2\n')], read: (b) => readConfigFile(file('c.yaml', b).path) },
+    {
+      name: 'config YAML',
+      seeds: [text('data: d\nepochs: 5\nwidths: [4, 8]\nimage-size: 64x56\naugment: [zoom]\nlr: 0.01\nthreads: 2\n')],
+      read: (b) => readConfigFile(file('c.yaml', b).path),
+    },
     {
       name: 'sweep YAML',
-      seeds: [text('name: s\nbase: {data: d, epochs: 2}\ngrid:\n  batchSize: [16, 25]\n  invert: {T: {pipeline: invert}, F: {pipeline: none}}\nscales:\n  small: {base: {epochs: 1}}\n')],
+      seeds: [
+        text(
+          'name: s\nbase: {data: d, epochs: 2}\ngrid:\n  batchSize: [16, 25]\n  invert: {T: {pipeline: invert}, F: {pipeline: none}}\nscales:\n  small: {base: {epochs: 1}}\n',
+        ),
+      ],
       read: (b) => readSweepFile(file('s.yaml', b).path),
     },
-    { name: 'pipeline spec (short form)', seeds: [text('grayscale|open(k=5,shape=rect,iter=1)|clahe(clip=2,tile=7)|invert'), text('resize(256,208)|merge(multiply,smooth=gaussian,k=11)')], read: (b) => parseChain(decodeText(b)) },
-    { name: 'pipeline spec (YAML list)', seeds: [text('- grayscale\n- open: {k: 5, shape: rect}\n- clahe: {clip: 2, tile: 7}\n- resize: [64, 56]\n')], read: (b) => parseChain(decodeText(b)) },
+    {
+      name: 'pipeline spec (short form)',
+      seeds: [text('grayscale|open(k=5,shape=rect,iter=1)|clahe(clip=2,tile=7)|invert'), text('resize(256,208)|merge(multiply,smooth=gaussian,k=11)')],
+      read: (b) => parseChain(decodeText(b)),
+    },
+    {
+      name: 'pipeline spec (YAML list)',
+      seeds: [text('- grayscale\n- open: {k: 5, shape: rect}\n- clahe: {clip: 2, tile: 7}\n- resize: [64, 56]\n')],
+      read: (b) => parseChain(decodeText(b)),
+    },
     { name: 'run.json', seeds: [text(JSON.stringify(runJson, null, 2))], read: (b) => readRunRecord(file('run.json', b).path) },
-    { name: 'metrics.jsonl', seeds: [text('{"epoch":1,"trainLoss":0.5,"val":{"loss":0.6}}\n{"epoch":2,"trainLoss":0.4,"val":{"loss":0.5}}\n')], read: (b) => captureWarnings(() => parseMetricsText(decodeText(b), 'metrics.jsonl')) },
+    {
+      name: 'metrics.jsonl',
+      seeds: [text('{"epoch":1,"trainLoss":0.5,"val":{"loss":0.6}}\n{"epoch":2,"trainLoss":0.4,"val":{"loss":0.5}}\n')],
+      read: (b) => captureWarnings(() => parseMetricsText(decodeText(b), 'metrics.jsonl')),
+    },
     {
       name: 'checkpoint (safetensors)',
       seeds: [checkpointSeed],

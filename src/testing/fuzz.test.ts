@@ -9,8 +9,20 @@ import { seededRandom } from '../data/seeded-shuffle.js';
 
 test('mutations are seeded: the same seed gives the same inputs', () => {
   const seed = new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]);
-  const a = Array.from({ length: 20 }, ((r) => () => mutate(seed, r))(seededRandom(7, 'x')));
-  const b = Array.from({ length: 20 }, ((r) => () => mutate(seed, r))(seededRandom(7, 'x')));
+  const a = Array.from(
+    { length: 20 },
+    (
+      (r) => () =>
+        mutate(seed, r)
+    )(seededRandom(7, 'x')),
+  );
+  const b = Array.from(
+    { length: 20 },
+    (
+      (r) => () =>
+        mutate(seed, r)
+    )(seededRandom(7, 'x')),
+  );
   assert.deepEqual(a, b);
   assert.ok(a.some((m) => m.length !== seed.length) && a.some((m) => m.length === seed.length && m.some((v, i) => v !== seed[i])));
 });
@@ -19,6 +31,9 @@ test('every reader reads or names the problem of 60 mutated inputs each: no cras
   const before = memoryStats().tensors;
   const targets = await readerTargets();
   const findings = await fuzz(targets, { iterations: 60, seed: 1, slowMs: 2000 });
-  assert.deepEqual(findings.map((f) => `${f.target} #${f.iteration} ${f.kind}: ${f.detail}`), []);
+  assert.deepEqual(
+    findings.map((f) => `${f.target} #${f.iteration} ${f.kind}: ${f.detail}`),
+    [],
+  );
   assert.equal(memoryStats().tensors, before, 'live tensor count changed: a reader leaked a tensor');
 });

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Tensor } from '../torch/tensor.js';
+import type { Tensor } from '../torch/tensor.js';
 import { tensor } from '../torch/creation.js';
 import { tidy } from '../torch/scope.js';
 import { memoryStats } from '../torch/memory.js';
@@ -83,7 +83,10 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: Tensor[],
     for (const x of inputs) assert.equal(x.dtype, 'float64', 'gradcheck needs float64 inputs');
     const leaves = inputs.map((x) => x.detach().clone().requiresGrad_(true));
     const out0 = fn(...leaves);
-    const weights = tensor(Array.from({ length: out0.numel }, (_, i) => Math.sin(i * 1.7 + 0.3) + 1.1), { dtype: 'float64', shape: out0.shape });
+    const weights = tensor(
+      Array.from({ length: out0.numel }, (_, i) => Math.sin(i * 1.7 + 0.3) + 1.1),
+      { dtype: 'float64', shape: out0.shape },
+    );
     out0.mul(weights).sum().backward();
     let worst = 0;
     leaves.forEach((leaf, k) => {
@@ -96,7 +99,10 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: Tensor[],
               const data = Float64Array.from(base);
               data[i] = data[i]! + delta;
               const args = inputs.map((x, j) => (j === k ? tensor(data, { shape: x.shape }) : x));
-              return fn(...args).mul(weights).sum().item();
+              return fn(...args)
+                .mul(weights)
+                .sum()
+                .item();
             }),
           );
         const numeric = (f(eps) - f(-eps)) / (2 * eps);

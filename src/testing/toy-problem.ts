@@ -1,4 +1,4 @@
-import { Tensor } from '../torch/tensor.js';
+import type { Tensor } from '../torch/tensor.js';
 import { tensor } from '../torch/creation.js';
 
 /** A generated batch: images [n, 1, size, size] in [0, 1] and int64 labels [n]. */

@@ -28,7 +28,8 @@ function finish(t: Tensor, options: TensorOptions): Tensor {
 function flatten(data: Nested, shape: number[], out: number[], depth: number): void {
   if (Array.isArray(data)) {
     if (shape.length === depth) shape.push(data.length);
-    else if (shape[depth] !== data.length) throw new RangeError(`Ragged nested array: expected ${shape[depth]} elements at depth ${depth} but received ${data.length}`);
+    else if (shape[depth] !== data.length)
+      throw new RangeError(`Ragged nested array: expected ${shape[depth]} elements at depth ${depth} but received ${data.length}`);
     for (const d of data) flatten(d, shape, out, depth + 1);
   } else {
     if (depth !== shape.length) throw new RangeError('Ragged nested array: a number where an array was expected');

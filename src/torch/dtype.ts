@@ -94,7 +94,9 @@ export function dtypeOfTypedArray(data: ArrayBufferView): DType {
   if (data instanceof Int16Array) return 'int16';
   if (data instanceof Int8Array) return 'int8';
   if (data instanceof Uint8Array || data instanceof Uint8ClampedArray) return 'uint8';
-  throw new TypeError(`Expected a Float32Array, Float64Array, BigInt64Array, Int32Array, Int16Array, Int8Array or Uint8Array but received ${data.constructor.name}`);
+  throw new TypeError(
+    `Expected a Float32Array, Float64Array, BigInt64Array, Int32Array, Int16Array, Int8Array or Uint8Array but received ${data.constructor.name}`,
+  );
 }
 
 /**

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Tensor, cat, stack, where } from './index.js';
+import { type Tensor, cat, stack, where } from './index.js';
 import * as F from '../nn/functional.js';
 import { assertClose, expectNoLeaks, fromJson, readFixture, type JsonTensor } from '../testing/tensor-helpers.js';
 

@@ -1,7 +1,23 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  arange, cat, getRngState, keep, manualSeed, memoryStats, noGrad, ones, rand, randn, setRngState, stack, tensor, tidy, zeros, isGradEnabled, Tensor,
+  arange,
+  cat,
+  getRngState,
+  keep,
+  manualSeed,
+  memoryStats,
+  noGrad,
+  ones,
+  rand,
+  randn,
+  setRngState,
+  stack,
+  tensor,
+  tidy,
+  zeros,
+  isGradEnabled,
+  type Tensor,
 } from './index.js';
 import { expectNoLeaks } from '../testing/tensor-helpers.js';
 
@@ -21,7 +37,13 @@ test('typed arrays round-trip through tensors for every supported dtype', () => 
     const b = tensor([true, false, true]);
     assert.equal(b.dtype, 'bool');
     assert.deepEqual(b.toNumbers(), [1, 0, 1]);
-    const nested = tensor([[1, 2], [3, 4]], { dtype: 'int64' });
+    const nested = tensor(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      { dtype: 'int64' },
+    );
     assert.deepEqual(nested.shape, [2, 2]);
     assert.equal(nested.sum().item(), 10);
   });
@@ -34,7 +56,10 @@ test('a shape that does not match the data is a clear error', () => {
 
 test('elementwise, reduction and shape ops give known values', () => {
   expectNoLeaks(() => {
-    const x = tensor([[1, -2, 3], [4, 5, -6]]);
+    const x = tensor([
+      [1, -2, 3],
+      [4, 5, -6],
+    ]);
     assert.deepEqual(x.add(1).toNumbers(), [2, -1, 4, 5, 6, -5]);
     assert.deepEqual(x.mul(x).toNumbers(), [1, 4, 9, 16, 25, 36]);
     assert.deepEqual(x.abs().sum(1).toNumbers(), [6, 15]);

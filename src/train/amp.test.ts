@@ -11,10 +11,16 @@ test('mixed precision: bf16 autocast trains on the CPU and resumes exactly; fp16
   await expectNoLeaksAsync(async () => {
     const run = await train(settings, { runId: 'bf16' });
     assert.equal(run.epochsDone, 2);
-    assert.ok(run.history.every((e) => Number.isFinite(e.trainLoss)), 'finite losses under autocast');
+    assert.ok(
+      run.history.every((e) => Number.isFinite(e.trainLoss)),
+      'finite losses under autocast',
+    );
     const plain = await train({ ...settings, amp: 'none' }, { runId: 'fp32' });
     assert.notEqual(run.history[1]!.trainLoss, plain.history[1]!.trainLoss, 'bf16 really changed the arithmetic');
     assert.ok(Math.abs(run.history[1]!.trainLoss - plain.history[1]!.trainLoss) < 0.1, 'but not the learning');
   });
-  await assert.rejects(() => train({ ...settings, amp: 'fp16' }, { runId: 'fp16' }), /Expected none or bf16 on the CPU \(CPU autocast has no float16\) for amp but received "fp16"/);
+  await assert.rejects(
+    () => train({ ...settings, amp: 'fp16' }, { runId: 'fp16' }),
+    /Expected none or bf16 on the CPU \(CPU autocast has no float16\) for amp but received "fp16"/,
+  );
 });

@@ -28,7 +28,9 @@ test('augmentation keeps shape, dtype and device, changes pixels, and repeats pe
 
 test('a flip with probability 1 mirrors left-right exactly; 90 degree rotation of a square turns it', () => {
   expectNoLeaks(() => {
-    const x = arange(0, 2 * 16).to('float32').reshape([2, 1, 4, 4]);
+    const x = arange(0, 2 * 16)
+      .to('float32')
+      .reshape([2, 1, 4, 4]);
     const flipped = augmentBatch(x, { ...none, augment: ['flip'], flipProbability: 1 }, seededRandom(0));
     assertClose(flipped, { shape: [2, 1, 4, 4], data: x.flip([3]).toNumbers() }, 1e-5);
     // rotate range 90 with the draw forced to the top of the range: u = 1 - tiny.
@@ -55,7 +57,10 @@ test('affine draws: identity when disabled, zoom and shift within their ranges',
 test('epoch order: a permutation keyed by (seed, epoch); balanced sampling evens classes out', () => {
   const labels = [...new Array(90).fill(0), ...new Array(10).fill(1)];
   const order = epochOrder(labels, 1, 5, 'shuffle');
-  assert.deepEqual([...order].sort((a, b) => a - b), labels.map((_, i) => i));
+  assert.deepEqual(
+    [...order].sort((a, b) => a - b),
+    labels.map((_, i) => i),
+  );
   assert.deepEqual(epochOrder(labels, 1, 5, 'shuffle'), order);
   assert.notDeepEqual(epochOrder(labels, 2, 5, 'shuffle'), order);
   const drawn = epochOrder(labels, 1, 5, 'sampling');

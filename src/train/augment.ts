@@ -1,4 +1,4 @@
-import { Tensor } from '../torch/tensor.js';
+import type { Tensor } from '../torch/tensor.js';
 import { tensor } from '../torch/creation.js';
 import { affineGrid, gridSample } from '../nn/functional.js';
 import type { Augmentation } from './config.js';

@@ -41,9 +41,16 @@ test('reading the loss back every batch or once per epoch gives the same run', a
     await train({ ...settings, logEvery: 1 }, { runId: 'every', onEvent: (e) => events.every!.push(e) });
     await train({ ...settings, logEvery: 1000 }, { runId: 'once', onEvent: (e) => events.once!.push(e) });
   });
-  const lines = (id: string) => readFileSync(join(runsDir, id, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const lines = (id: string) =>
+    readFileSync(join(runsDir, id, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
   const [a, b] = [lines('every'), lines('once')];
-  assert.deepEqual(b.map((r) => [r.trainLoss, r.trainAccuracy, r.val]), a.map((r) => [r.trainLoss, r.trainAccuracy, r.val]));
+  assert.deepEqual(
+    b.map((r) => [r.trainLoss, r.trainAccuracy, r.val]),
+    a.map((r) => [r.trainLoss, r.trainAccuracy, r.val]),
+  );
   const batches = (id: string) => events[id]!.filter((e) => e.type === 'batch').length;
   // 12 training slices or so per epoch at batch 4: several progress events vs one per epoch.
   assert.ok(batches('every') > batches('once'));

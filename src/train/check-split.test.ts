@@ -35,7 +35,10 @@ test('resume: a moved, changed, missing or added file is a named error with coun
   await writeManifest(path, saved);
   const now = manifest([entry('a.jpg', 'val'), entry('b.jpg', 'train', 'other'), entry('d.jpg', 'test'), entry('e.jpg', 'train')]);
   await assert.rejects(checkSplitUnchanged(path, now, 'r2'), (error: Error & { hint?: string; exitCode?: number }) => {
-    assert.equal(error.message, 'The data split of run r2 changed since it started: 1 missing (c.jpg); 1 changed (b.jpg); 1 added (e.jpg); 1 in another split (a.jpg)');
+    assert.equal(
+      error.message,
+      'The data split of run r2 changed since it started: 1 missing (c.jpg); 1 changed (b.jpg); 1 added (e.jpg); 1 in another split (a.jpg)',
+    );
     assert.equal(error.hint, 'resume needs the same files, task, grouping and split seed; start a new run instead');
     assert.equal(error.exitCode, 2);
     return true;

@@ -28,7 +28,9 @@ test('checkpoints carry a SHA-256 of their tensors: one flipped byte is a named 
     const last = join(dir, 'checkpoints', 'last.ckpt');
     disposeCheckpoint(loadCheckpoint(last)); // intact: loads
     flipBytes(last, 40);
-    const damaged = new RegExp(`^Cannot read checkpoint ${last}: ${last} is not a valid safetensors file: its tensor bytes do not match their recorded SHA-256 \\([0-9a-f]{12}\\.\\.\\. recorded, [0-9a-f]{12}\\.\\.\\. found\\): the file is damaged$`);
+    const damaged = new RegExp(
+      `^Cannot read checkpoint ${last}: ${last} is not a valid safetensors file: its tensor bytes do not match their recorded SHA-256 \\([0-9a-f]{12}\\.\\.\\. recorded, [0-9a-f]{12}\\.\\.\\. found\\): the file is damaged$`,
+    );
     await assert.rejects(resumeRun(dir), (error: Error) => {
       assert.ok(error instanceof CheckpointError);
       assert.match(error.message, damaged);
@@ -39,15 +41,23 @@ test('checkpoints carry a SHA-256 of their tensors: one flipped byte is a named 
     // eval and predict load through loadTrainedModel: best.ckpt is a copy of the epoch-1 checkpoint.
     const best = join(dir, 'checkpoints', 'best.ckpt');
     flipBytes(best, 1);
-    assert.throws(() => loadTrainedModel(dir), (error: Error) => error instanceof CheckpointError && error.message.startsWith(`Cannot read checkpoint ${best}: ${best} is not a valid safetensors file: its tensor bytes do not match`));
+    assert.throws(
+      () => loadTrainedModel(dir),
+      (error: Error) =>
+        error instanceof CheckpointError &&
+        error.message.startsWith(`Cannot read checkpoint ${best}: ${best} is not a valid safetensors file: its tensor bytes do not match`),
+    );
     // The way out: restart explicitly.
     const restarted = await resumeRun(dir, { fromScratch: true });
     assert.equal(restarted.epochsDone, 3);
-    assert.deepEqual(record(dir).resumed?.map((r) => r.fromEpoch), [0]);
+    assert.deepEqual(
+      record(dir).resumed?.map((r) => r.fromEpoch),
+      [0],
+    );
   });
 });
 
-test('a deleted last.ckpt is a named error, not a silent restart; fromEpoch is the checkpoint\'s epoch', async () => {
+test("a deleted last.ckpt is a named error, not a silent restart; fromEpoch is the checkpoint's epoch", async () => {
   const data = await writeToyDataset();
   const runsDir = await tempDir('alzbench-ckpt-');
   await expectNoLeaksAsync(async () => {
@@ -56,7 +66,10 @@ test('a deleted last.ckpt is a named error, not a silent restart; fromEpoch is t
     // Resumed, then killed right after the next checkpoint, then resumed again.
     await resumeRun(dir, { haltAfterEpoch: 2 });
     await resumeRun(dir, { haltAfterEpoch: 3 });
-    assert.deepEqual(record(dir).resumed?.map((r) => r.fromEpoch), [1, 2]);
+    assert.deepEqual(
+      record(dir).resumed?.map((r) => r.fromEpoch),
+      [1, 2],
+    );
     rmSync(join(dir, 'checkpoints', 'last.ckpt'));
     await assert.rejects(resumeRun(dir), {
       name: 'AlzbenchError',
@@ -65,7 +78,10 @@ test('a deleted last.ckpt is a named error, not a silent restart; fromEpoch is t
     });
     const again = await resumeRun(dir, { fromScratch: true });
     assert.equal(again.status === 'done' || again.status === 'collapsed', true);
-    assert.deepEqual(record(dir).resumed?.map((r) => r.fromEpoch), [1, 2, 0]);
+    assert.deepEqual(
+      record(dir).resumed?.map((r) => r.fromEpoch),
+      [1, 2, 0],
+    );
     assert.equal(again.history.length, 4);
   });
 });
@@ -83,7 +99,12 @@ test('a checkpoint without a tensor checksum, and a run.json of {}, are refused 
     const header = bytes.subarray(8, 8 + n).toString('utf8');
     const stripped = header.replace(/,?"tensors_sha256":"[0-9a-f]{64}"/, '');
     writeFileSync(last, Buffer.concat([bytes.subarray(0, 8), Buffer.from(stripped.padEnd(n, ' ')), bytes.subarray(8 + n)]));
-    assert.throws(() => loadCheckpoint(last), (e: Error) => e instanceof CheckpointError && e.message === `Cannot read checkpoint ${last}: it carries no checksum of its tensors (tensors_sha256), so its weights cannot be trusted`);
+    assert.throws(
+      () => loadCheckpoint(last),
+      (e: Error) =>
+        e instanceof CheckpointError &&
+        e.message === `Cannot read checkpoint ${last}: it carries no checksum of its tensors (tensors_sha256), so its weights cannot be trusted`,
+    );
     writeFileSync(join(dir, 'run.json'), '{}');
     await assert.rejects(resumeRun(dir), { message: `Expected "alzbench-run" for format in ${join(dir, 'run.json')} but received undefined` });
   });

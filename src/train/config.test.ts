@@ -24,20 +24,28 @@ test('bad config files name the file and the key; unknown keys list the known on
   const f2 = await yamlFile('batchSize: "16"\n');
   assert.throws(() => readConfigFile(f2), { message: `Expected positive integer for batchSize in ${f2} but received "16" of type string` });
   const f3 = await yamlFile('epoch: 3\n');
-  assert.throws(() => readConfigFile(f3), (error: Error & { hint?: string; exitCode?: number }) => {
-    assert.equal(error.message, `Unknown key "epoch" in ${f3}; known keys: ${KNOWN}`);
-    assert.equal(error.hint, 'did you mean epochs?');
-    assert.equal(error.exitCode, 2);
-    return true;
-  });
+  assert.throws(
+    () => readConfigFile(f3),
+    (error: Error & { hint?: string; exitCode?: number }) => {
+      assert.equal(error.message, `Unknown key "epoch" in ${f3}; known keys: ${KNOWN}`);
+      assert.equal(error.hint, 'did you mean epochs?');
+      assert.equal(error.exitCode, 2);
+      return true;
+    },
+  );
   const f4 = await yamlFile('optimizer: rmsprop\n');
   assert.throws(() => readConfigFile(f4), { message: `Expected one of sgd, adam, adamw for optimizer in ${f4} but received "rmsprop" of type string` });
   const f5 = await yamlFile('dropout: 1\n');
   assert.throws(() => readConfigFile(f5), { message: `Expected number >= 0 and < 1 for dropout in ${f5} but received 1 of type number` });
   const f6 = await yamlFile('augment: [zoom, blur]\n');
-  assert.throws(() => readConfigFile(f6), { message: `Expected list of zoom, rotate, shift, flip for augment in ${f6} but received ["zoom" of type string, "blur" of type string] of type array` });
+  assert.throws(() => readConfigFile(f6), {
+    message: `Expected list of zoom, rotate, shift, flip for augment in ${f6} but received ["zoom" of type string, "blur" of type string] of type array`,
+  });
   const f7 = await yamlFile('epochs: [1\n');
-  assert.throws(() => readConfigFile(f7), (error: Error) => error.message.startsWith(`Cannot parse config file ${f7} at line `));
+  assert.throws(
+    () => readConfigFile(f7),
+    (error: Error) => error.message.startsWith(`Cannot parse config file ${f7} at line `),
+  );
   const f8 = await yamlFile('- epochs\n');
   assert.throws(() => readConfigFile(f8), { message: `Expected a mapping of settings in ${f8} but received ["epochs" of type string] of type array` });
   assert.throws(() => readConfigFile('/nonexistent/run.yaml'), { message: 'Cannot read config file /nonexistent/run.yaml: ENOENT' });
@@ -46,7 +54,9 @@ test('bad config files name the file and the key; unknown keys list the known on
 test('flags arrive as strings and are named as flags in errors', () => {
   assert.throws(() => settingsFromFlags({ 'batch-size': '0' }), { message: 'Expected positive integer for --batch-size but received "0" of type string' });
   assert.throws(() => settingsFromFlags({ epochs: '2.5' }), { message: 'Expected positive integer for --epochs but received "2.5" of type string' });
-  assert.throws(() => settingsFromFlags({ 'image-size': '208' }), { message: 'Expected HxW size (two positive integers) or auto for --image-size but received "208" of type string' });
+  assert.throws(() => settingsFromFlags({ 'image-size': '208' }), {
+    message: 'Expected HxW size (two positive integers) or auto for --image-size but received "208" of type string',
+  });
   assert.deepEqual(settingsFromFlags({ 'image-size': '208x176', augment: 'zoom,rotate', betas: '0.5,0.9', nesterov: true, widths: '4,8', lr: '1e-3' }), {
     imageSize: [208, 176],
     augment: ['zoom', 'rotate'],

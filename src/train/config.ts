@@ -5,7 +5,26 @@
  */
 import { AlzbenchError, describeValue, invalid } from '../util/errors.js';
 import { readYamlFile } from '../util/read-input.js';
-import { bool, camel, check, describeRule, flagName, fromText, int, intList, MAX_THREADS, nullable, number, oneOf, size, string, unitPair, wordList, type Rule, type RuleOutput } from '../util/schema.js';
+import {
+  bool,
+  camel,
+  check,
+  describeRule,
+  flagName,
+  fromText,
+  int,
+  intList,
+  MAX_THREADS,
+  nullable,
+  number,
+  oneOf,
+  size,
+  string,
+  unitPair,
+  wordList,
+  type Rule,
+  type RuleOutput,
+} from '../util/schema.js';
 
 /** Metrics a run can select its best epoch by. `loss` is minimized, the others maximized. */
 export const SELECT_METRICS = ['balancedAccuracy', 'accuracy', 'sensitivity', 'specificity', 'f1', 'auc', 'loss'] as const;
@@ -28,12 +47,16 @@ function setting<R extends Rule<any>>(rule: R, defaultValue: RuleOutput<R> | und
 const SETTINGS = {
   name: setting(nullable(string({ maxLength: 200 })), null, 'run name (free text)'),
   data: setting(string({ required: true }), undefined, 'data set folder (required)'),
-  task: setting(string(), 'auto', 'binary, 4class, folders, map:Source=Target,... or auto (the layout\'s)'),
+  task: setting(string(), 'auto', "binary, 4class, folders, map:Source=Target,... or auto (the layout's)"),
   model: setting(string(), 'simple_cnn', 'registered model (alzbench models)'),
-  widths: setting(nullable(intList({ maxItems: 16, maxValue: 4096, limitHint: 'wider or deeper simple_cnn stacks do not fit in memory' })), null, 'simple_cnn conv widths, e.g. 16,32,64'),
+  widths: setting(
+    nullable(intList({ maxItems: 16, maxValue: 4096, limitHint: 'wider or deeper simple_cnn stacks do not fit in memory' })),
+    null,
+    'simple_cnn conv widths, e.g. 16,32,64',
+  ),
   weights: setting(nullable(string()), null, 'pretrained weights (safetensors)'),
   pipeline: setting(string({ maxLength: 4096 }), 'none', 'preprocessing chain, e.g. grayscale|open(k=5)|clahe(clip=2,tile=7)'),
-  imageSize: setting(size({ max: 4096, limitHint: sizeHint }), 'auto', 'input HxW, e.g. 208x176, or auto (the slices\' own size)'),
+  imageSize: setting(size({ max: 4096, limitHint: sizeHint }), 'auto', "input HxW, e.g. 208x176, or auto (the slices' own size)"),
   epochs: setting(int({ min: 1, ...epochsLimit }), 20, 'training epochs'),
   batchSize: setting(int({ min: 1, max: 4096, limitHint: 'a batch above 4096 slices does not fit in memory' }), 16, 'batch size'),
   optimizer: setting(oneOf(['sgd', 'adam', 'adamw'] as const), 'sgd', 'sgd, adam or adamw'),
@@ -42,40 +65,84 @@ const SETTINGS = {
   nesterov: setting(bool(), false, 'SGD Nesterov momentum'),
   betas: setting(unitPair(), [0.9, 0.999], 'Adam betas, e.g. 0.9,0.999'),
   weightDecay: setting(nullable(number({ min: 0 })), null, 'weight decay: L2 for sgd/adam, decoupled for adamw (default 0; adamw 0.01)'),
-  schedule: setting(oneOf(['none', 'step', 'cosine', 'linear', 'plateau', 'warmup_cosine'] as const), 'none', 'LR schedule: none, step, cosine, linear (warm-up), plateau, warmup_cosine (linear warm-up, then cosine)'),
+  schedule: setting(
+    oneOf(['none', 'step', 'cosine', 'linear', 'plateau', 'warmup_cosine'] as const),
+    'none',
+    'LR schedule: none, step, cosine, linear (warm-up), plateau, warmup_cosine (linear warm-up, then cosine)',
+  ),
   stepSize: setting(int({ min: 1, ...epochsLimit }), 10, 'step schedule: epochs between cuts'),
   gamma: setting(number({ above: 0, below: 1 }), 0.1, 'step and plateau schedules: factor of each cut'),
   warmupEpochs: setting(int({ min: 1, ...epochsLimit }), 5, 'linear and warmup_cosine schedules: warm-up epochs from lr/3'),
   plateauPatience: setting(int({ min: 0, ...epochsLimit }), 3, 'plateau schedule: epochs without val loss improvement before a cut'),
   minLr: setting(number({ min: 0 }), 0, 'cosine and plateau schedules: lowest lr'),
-  dropout: setting(nullable(number({ min: 0, below: 1 })), null, 'dropout before the classifier (default the model\'s)'),
+  dropout: setting(nullable(number({ min: 0, below: 1 })), null, "dropout before the classifier (default the model's)"),
   augment: setting(wordList(AUGMENTATIONS), [], 'augmentations on the device: zoom,rotate,shift,flip (default none)'),
   zoom: setting(number({ min: 0, below: 1 }), 0.1, 'zoom range: scale in [1-z, 1+z]'),
   rotate: setting(number({ min: 0, max: 180 }), 10, 'rotation range in degrees: [-r, r]'),
   shift: setting(number({ min: 0, max: 1 }), 0.1, 'shift range as a share of the side: [-s, s]'),
   flipProbability: setting(number({ min: 0, max: 1 }), 0.5, 'probability of a left-right flip'),
-  balance: setting(oneOf(['none', 'weights', 'sampling'] as const), 'none', 'class balance: none, weights (inverse-frequency loss weights), sampling (balanced batches)'),
+  balance: setting(
+    oneOf(['none', 'weights', 'sampling'] as const),
+    'none',
+    'class balance: none, weights (inverse-frequency loss weights), sampling (balanced batches)',
+  ),
   labelSmoothing: setting(number({ min: 0, below: 1 }), 0, 'label smoothing of the loss'),
   patience: setting(int({ min: 0, ...epochsLimit }), 0, 'early stopping: epochs without improvement (0 = off)'),
   selectMetric: setting(oneOf(SELECT_METRICS), 'balancedAccuracy', 'validation metric choosing the best epoch'),
-  grouping: setting(oneOf(['auto', 'subject', 'pseudo', 'none'] as const), 'auto', 'split grouping: auto (subjects, else pseudo-subjects), subject, pseudo, none'),
-  subjectPattern: setting(nullable(string({ maxLength: 1000 })), null, 'subject ID from slice file names: a regex with a (?<subject>...) or first group (default: subjects.csv, OASIS or <id>_<slice> names)'),
+  grouping: setting(
+    oneOf(['auto', 'subject', 'pseudo', 'none'] as const),
+    'auto',
+    'split grouping: auto (subjects, else pseudo-subjects), subject, pseudo, none',
+  ),
+  subjectPattern: setting(
+    nullable(string({ maxLength: 1000 })),
+    null,
+    'subject ID from slice file names: a regex with a (?<subject>...) or first group (default: subjects.csv, OASIS or <id>_<slice> names)',
+  ),
   splitSeed: setting(int({ min: 0 }), 42, 'seed of the train/val/test split (keep it to compare runs on one test set)'),
   seed: setting(int({ min: 0 }), 0, 'seed of initialization, shuffling, augmentation and dropout'),
   device: setting(string({ pattern: /^(cpu|cuda(:\d+)?)$/, expected: 'cpu, cuda or cuda:N' }), 'cpu', 'cpu or cuda (cuda:N)'),
-  threads: setting(nullable(int({ min: 1, max: MAX_THREADS, limitHint: 'more threads than 4 per core only add contention' })), null, 'libtorch threads (default: the machine\'s)'),
-  bootstrap: setting(int({ min: 0, max: 100_000, limitHint: 'beyond 100000 resamples the CI no longer changes' }), 1000, 'bootstrap resamples for the test CIs (0 = none)'),
+  threads: setting(
+    nullable(int({ min: 1, max: MAX_THREADS, limitHint: 'more threads than 4 per core only add contention' })),
+    null,
+    "libtorch threads (default: the machine's)",
+  ),
+  bootstrap: setting(
+    int({ min: 0, max: 100_000, limitHint: 'beyond 100000 resamples the CI no longer changes' }),
+    1000,
+    'bootstrap resamples for the test CIs (0 = none)',
+  ),
   camSamples: setting(int({ min: 0, max: 1000 }), 4, 'test slices to write Grad-CAM images for'),
   collapseThreshold: setting(number({ above: 0.5, max: 1 }), 0.95, 'share of predictions in one class that flags a collapsed model'),
-  bnRecalibration: setting(int({ min: 0, max: 1_000_000 }), 256, 'training images per epoch to recompute batch-norm statistics from before validation (0 = off)'),
-  amp: setting(oneOf(['none', 'bf16', 'fp16'] as const), 'none', 'mixed precision: none, bf16 (autocast; CPU or GPU) or fp16 (autocast + loss scaling; GPU only)'),
-  channelsLast: setting(bool(), true, 'channels-last (NHWC) weights: faster convolutions on CPU, same results up to rounding (channelsLast: false in a --config file turns it off)'),
+  bnRecalibration: setting(
+    int({ min: 0, max: 1_000_000 }),
+    256,
+    'training images per epoch to recompute batch-norm statistics from before validation (0 = off)',
+  ),
+  amp: setting(
+    oneOf(['none', 'bf16', 'fp16'] as const),
+    'none',
+    'mixed precision: none, bf16 (autocast; CPU or GPU) or fp16 (autocast + loss scaling; GPU only)',
+  ),
+  channelsLast: setting(
+    bool(),
+    true,
+    'channels-last (NHWC) weights: faster convolutions on CPU, same results up to rounding (channelsLast: false in a --config file turns it off)',
+  ),
   onBad: setting(oneOf(['skip', 'stop'] as const), 'skip', 'bad input files: skip and report, or stop'),
   runsDir: setting(string({ required: true }), 'runs', 'folder that holds run folders'),
-  slices: setting(nullable(string({ pattern: /^\s*[\d.]+\s*:\s*[\d.]+\s*$/, expected: 'FROM:TO, e.g. 40:120 or 0.3:0.7' })), null, 'volumes: axial slice range (indices 40:120 or fractions 0.3:0.7; default the middle 40 %)'),
+  slices: setting(
+    nullable(string({ pattern: /^\s*[\d.]+\s*:\s*[\d.]+\s*$/, expected: 'FROM:TO, e.g. 40:120 or 0.3:0.7' })),
+    null,
+    'volumes: axial slice range (indices 40:120 or fractions 0.3:0.7; default the middle 40 %)',
+  ),
   spacing: setting(nullable(number({ above: 0, max: 100 })), null, 'volumes: resample to this voxel size in mm (trilinear, RAS+) before slicing'),
   diagnosisColumn: setting(nullable(string({ maxLength: 200 })), null, 'BIDS: participants.tsv / sessions.tsv column with the diagnosis'),
-  aggregate: setting(oneOf(['mean', 'median', 'vote'] as const), 'mean', 'subject-level results: pool slice predictions by mean probability, median or majority vote'),
+  aggregate: setting(
+    oneOf(['mean', 'median', 'vote'] as const),
+    'mean',
+    'subject-level results: pool slice predictions by mean probability, median or majority vote',
+  ),
   calibrate: setting(oneOf(['none', 'temperature'] as const), 'none', 'calibration fitted on validation: none or temperature (scaling, Guo et al. 2017)'),
   folds: setting(int({ min: 0, max: 100 }), 0, "cross-validation: K subject-grouped stratified folds, one run each (0 = the data set's own split)"),
   fold: setting(nullable(int({ min: 0, max: 99 })), null, 'cross-validation: only this test fold (0..K-1) instead of all'),
@@ -83,7 +150,11 @@ const SETTINGS = {
   runGroup: setting(nullable(string({ maxLength: 200 })), null, 'id linking the runs of one cross-validation / repeat set (default: made up)'),
   ema: setting(number({ min: 0, below: 1 }), 0, 'decay of an exponential moving average of the weights, used to validate and test (0 = off; e.g. 0.99)'),
   tta: setting(oneOf(['none', 'flip'] as const), 'none', 'test-time augmentation: none, or flip (mean of the slice and its mirror)'),
-  recipe: setting(oneOf(['none', 'strong'] as const), 'none', 'settings bundle under the given ones: strong = augmentation, adamw, cosine with warm-up, label smoothing, EMA, TTA (README)'),
+  recipe: setting(
+    oneOf(['none', 'strong'] as const),
+    'none',
+    'settings bundle under the given ones: strong = augmentation, adamw, cosine with warm-up, label smoothing, EMA, TTA (README)',
+  ),
   cacheDir: setting(nullable(string({ maxLength: 4096 })), null, 'preprocessed-slice cache folder (default <runs-dir>/.slice-cache; none = no cache)'),
   logEvery: setting(int({ min: 1, max: 1_000_000 }), 10, 'batches between reading the training loss back from the device (progress, divergence check)'),
 };
@@ -102,10 +173,14 @@ export interface Field {
 }
 
 /** The settings table as rows, in help order. */
-export const FIELDS: readonly Field[] = Object.entries(SETTINGS).map(([key, s]) => ({ key: key as keyof TrainConfig, rule: s.rule as Rule, default: s.default, help: s.help }));
+export const FIELDS: readonly Field[] = Object.entries(SETTINGS).map(([key, s]) => ({
+  key: key as keyof TrainConfig,
+  rule: s.rule as Rule,
+  default: s.default,
+  help: s.help,
+}));
 
 const BY_KEY = new Map(FIELDS.map((f) => [f.key as string, f]));
-
 
 function levenshtein(a: string, b: string): number {
   const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
@@ -139,7 +214,9 @@ function checkValue(field: Field, written: string, raw: unknown, source: Source)
 function unknownKey(written: string, source: Source): AlzbenchError {
   const where = source.kind === 'file' ? ` in ${source.file}` : '';
   const known = FIELDS.map((f) => f.key);
-  const guess = known.map((k) => ({ k, d: Math.min(levenshtein(camel(written), k), levenshtein(written.toLowerCase(), k.toLowerCase())) })).sort((a, b) => a.d - b.d)[0]!;
+  const guess = known
+    .map((k) => ({ k, d: Math.min(levenshtein(camel(written), k), levenshtein(written.toLowerCase(), k.toLowerCase())) }))
+    .sort((a, b) => a.d - b.d)[0]!;
   const hint = guess.d <= 2 ? `did you mean ${guess.k}?` : undefined;
   return new AlzbenchError(`Unknown key ${JSON.stringify(written)}${where}; known keys: ${known.join(', ')}`, { exitCode: 2, ...(hint ? { hint } : {}) });
 }
@@ -174,7 +251,10 @@ export function readConfigFile(path: string): TrainConfigInput {
   const doc = readYamlFile(path, 'config file');
   if (doc === null || doc === undefined) return {};
   if (typeof doc !== 'object' || Array.isArray(doc)) {
-    throw new AlzbenchError(`Expected a mapping of settings in ${path} but received ${describeValue(doc)}`, { exitCode: 2, hint: 'e.g. "epochs: 20" on one line, "optimizer: sgd" on the next' });
+    throw new AlzbenchError(`Expected a mapping of settings in ${path} but received ${describeValue(doc)}`, {
+      exitCode: 2,
+      hint: 'e.g. "epochs: 20" on one line, "optimizer: sgd" on the next',
+    });
   }
   return validateSettings(doc as Record<string, unknown>, { kind: 'file', file: path });
 }
@@ -209,7 +289,8 @@ export function trainFlagOptions(): Record<string, { type: 'string' | 'boolean' 
 export function settingsHelp(): string {
   // The accepted values come from each setting's rule, so help and validation cannot disagree.
   const rows = FIELDS.map((f) => {
-    const fallback = f.default === undefined || f.default === null ? '' : `default ${Array.isArray(f.default) ? f.default.join(',') || 'none' : String(f.default)}; `;
+    const fallback =
+      f.default === undefined || f.default === null ? '' : `default ${Array.isArray(f.default) ? f.default.join(',') || 'none' : String(f.default)}; `;
     return [`--${flagName(f.key)}`, `${f.help} (${fallback}${describeRule(f.rule)})`];
   });
   const width = Math.max(...rows.map(([a]) => a!.length));

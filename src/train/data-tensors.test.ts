@@ -9,7 +9,15 @@ import { train } from './trainer.js';
 import { expectNoLeaksAsync, writeToyDataset } from '../testing/train-helpers.js';
 import type { RunRecord } from '../run-folder/run-folder.js';
 
-const options = { task: 'binary', pipeline: 'open(k=3)|clahe(clip=2,tile=4)|invert', imageSize: 'auto' as const, grouping: 'subject' as const, splitSeed: 1, onBad: 'stop' as const, device: 'cpu' };
+const options = {
+  task: 'binary',
+  pipeline: 'open(k=3)|clahe(clip=2,tile=4)|invert',
+  imageSize: 'auto' as const,
+  grouping: 'subject' as const,
+  splitSeed: 1,
+  onBad: 'stop' as const,
+  device: 'cpu',
+};
 
 function bytesOf(data: TrainingData): Uint8Array[] {
   return (['train', 'val', 'test'] as const).map((s) => new Uint8Array(data.splits[s].images.toArray() as Uint8Array));

@@ -95,7 +95,8 @@ export class WeightEma {
     if (!existsSync(path)) return; // a run killed before its first checkpoint starts fresh
     const { tensors, metadata } = loadSafetensors(path);
     try {
-      if (metadata.holds !== 'training') throw new Error(`${path} holds ${metadata.holds ?? 'unknown'} weights, expected the training weights saved with the checkpoint`);
+      if (metadata.holds !== 'training')
+        throw new Error(`${path} holds ${metadata.holds ?? 'unknown'} weights, expected the training weights saved with the checkpoint`);
       noGrad(() => {
         for (const [key, t] of model.stateDict()) this.shadow.get(key)!.copy_(t);
       });

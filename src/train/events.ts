@@ -36,5 +36,14 @@ export interface EpochRecord {
 
 export type TrainEvent =
   | { readonly type: 'message'; readonly text: string }
-  | { readonly type: 'batch'; readonly epoch: number; readonly epochs: number; readonly done: number; readonly total: number; readonly imagesPerSecond: number; readonly etaSeconds: number; readonly loss: number }
+  | {
+      readonly type: 'batch';
+      readonly epoch: number;
+      readonly epochs: number;
+      readonly done: number;
+      readonly total: number;
+      readonly imagesPerSecond: number;
+      readonly etaSeconds: number;
+      readonly loss: number;
+    }
   | { readonly type: 'epoch'; readonly epochs: number; readonly record: EpochRecord };

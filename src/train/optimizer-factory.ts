@@ -55,7 +55,7 @@ export function makeSchedule(config: TrainConfig, optimizer: Optimizer<{ lr: num
             ? new CosineAnnealingLR(optimizer, config.epochs, config.minLr)
             : config.schedule === 'warmup_cosine'
               ? new WarmupCosineLR(optimizer, config.warmupEpochs, config.epochs, config.minLr)
-            : new LinearLR(optimizer, 1 / 3, 1, config.warmupEpochs);
+              : new LinearLR(optimizer, 1 / 3, 1, config.warmupEpochs);
       return {
         step: () => s.step(),
         stateDict: () => s.stateDict(),

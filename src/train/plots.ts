@@ -36,7 +36,10 @@ export function lineChartSvg(title: string, xLabel: string, series: readonly Ser
   series.forEach((s, i) => {
     const colour = COLOURS[i % COLOURS.length]!;
     const valid = s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
-    if (valid.length) out.push(`<polyline fill="none" stroke="${colour}" stroke-width="2" points="${valid.map(([x, y]) => `${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(' ')}"/>`);
+    if (valid.length)
+      out.push(
+        `<polyline fill="none" stroke="${colour}" stroke-width="2" points="${valid.map(([x, y]) => `${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(' ')}"/>`,
+      );
     for (const [x, y] of valid) out.push(`<circle cx="${sx(x).toFixed(1)}" cy="${sy(y).toFixed(1)}" r="2.5" fill="${colour}"/>`);
     out.push(`<rect x="${width - m.r + 10}" y="${m.t + i * 16}" width="10" height="10" fill="${colour}"/>`);
     out.push(`<text x="${width - m.r + 24}" y="${m.t + i * 16 + 9}">${esc(s.label)}</text>`);

@@ -15,7 +15,10 @@ import { tidy } from '../torch/scope.js';
  * @param batches model inputs (already on the model's device), e.g. un-augmented training batches
  */
 export function recalibrateBatchNorm(model: Module, batches: Iterable<() => Tensor>): number {
-  const layers = model.namedModules().map(([, m]) => m).filter((m): m is BatchNorm => m instanceof BatchNorm && m.runningMean !== null);
+  const layers = model
+    .namedModules()
+    .map(([, m]) => m)
+    .filter((m): m is BatchNorm => m instanceof BatchNorm && m.runningMean !== null);
   if (layers.length === 0) return 0;
   const momenta = layers.map((l) => l.momentum);
   const wasTraining = model.training;

@@ -38,7 +38,20 @@ test('EMA of the weights: shadow = d_t * shadow + (1 - d_t) * w, d_t = min(d, (1
 test('the strong recipe resolves into config.json; with EMA and TTA a resumed run equals the uninterrupted one', async () => {
   const data = await writeToyDataset({ subjectsPerClass: 10, slices: 2, size: 24 });
   const runsDir = await tempDir('alzbench-runs-');
-  const settings = { data, runsDir, task: 'binary', widths: [4, 8], epochs: 3, batchSize: 8, bootstrap: 20, camSamples: 0, seed: 1, recipe: 'strong', optimizer: 'adam', calibrate: 'temperature' };
+  const settings = {
+    data,
+    runsDir,
+    task: 'binary',
+    widths: [4, 8],
+    epochs: 3,
+    batchSize: 8,
+    bootstrap: 20,
+    camSamples: 0,
+    seed: 1,
+    recipe: 'strong',
+    optimizer: 'adam',
+    calibrate: 'temperature',
+  };
   await expectNoLeaksAsync(async () => {
     const full = await train(settings, { runId: 'full' });
     await train(settings, { runId: 'killed', haltAfterEpoch: 1 });
@@ -47,24 +60,65 @@ test('the strong recipe resolves into config.json; with EMA and TTA a resumed ru
     // Recipe values under the given ones: optimizer adam was given and wins over the recipe's adamw.
     assert.equal(config.optimizer, 'adam');
     assert.deepEqual(
-      { schedule: config.schedule, warmupEpochs: config.warmupEpochs, labelSmoothing: config.labelSmoothing, ema: config.ema, tta: config.tta, augment: config.augment, weightDecay: config.weightDecay },
-      { schedule: 'warmup_cosine', warmupEpochs: 2, labelSmoothing: 0.1, ema: 0.99, tta: 'flip', augment: ['zoom', 'rotate', 'shift', 'flip'], weightDecay: 0.05 },
+      {
+        schedule: config.schedule,
+        warmupEpochs: config.warmupEpochs,
+        labelSmoothing: config.labelSmoothing,
+        ema: config.ema,
+        tta: config.tta,
+        augment: config.augment,
+        weightDecay: config.weightDecay,
+      },
+      {
+        schedule: 'warmup_cosine',
+        warmupEpochs: 2,
+        labelSmoothing: 0.1,
+        ema: 0.99,
+        tta: 'flip',
+        augment: ['zoom', 'rotate', 'shift', 'flip'],
+        weightDecay: 0.05,
+      },
     );
     const record = readJson(join(runsDir, 'full', 'run.json'));
     assert.deepEqual(record.recipe, {
       name: 'strong',
-      settings: { augment: ['zoom', 'rotate', 'shift', 'flip'], lr: 0.001, weightDecay: 0.05, schedule: 'warmup_cosine', warmupEpochs: 2, labelSmoothing: 0.1, ema: 0.99, tta: 'flip' },
+      settings: {
+        augment: ['zoom', 'rotate', 'shift', 'flip'],
+        lr: 0.001,
+        weightDecay: 0.05,
+        schedule: 'warmup_cosine',
+        warmupEpochs: 2,
+        labelSmoothing: 0.1,
+        ema: 0.99,
+        tta: 'flip',
+      },
       overridden: ['optimizer'],
     });
     const a = readFileSync(join(runsDir, 'full', 'metrics.jsonl'), 'utf8');
     const b = readFileSync(join(runsDir, 'killed', 'metrics.jsonl'), 'utf8');
-    const strip = (text: string) => text.trim().split('\n').map((l) => { const { seconds: _s, trainSeconds: _t, imagesPerSecond: _i, valSeconds: _v, ...rest } = JSON.parse(l); return rest; });
+    const strip = (text: string) =>
+      text
+        .trim()
+        .split('\n')
+        .map((l) => {
+          const { seconds: _s, trainSeconds: _t, imagesPerSecond: _i, valSeconds: _v, ...rest } = JSON.parse(l);
+          return rest;
+        });
     assert.deepEqual(strip(b), strip(a), 'resume restores the EMA and the training weights');
     assert.equal(resumed.status, full.status);
     const testJson = readJson(join(runsDir, 'full', 'test.json'));
     assert.equal(testJson.calibration.test.bins, 15);
     assert.ok(testJson.calibration.temperature.value > 0);
-    assert.equal(testJson.best.subject.subjects, new Set(readFileSync(join(runsDir, 'full', 'predictions.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[1])).size);
+    assert.equal(
+      testJson.best.subject.subjects,
+      new Set(
+        readFileSync(join(runsDir, 'full', 'predictions.csv'), 'utf8')
+          .trim()
+          .split('\n')
+          .slice(1)
+          .map((l) => l.split(',')[1]),
+      ).size,
+    );
     assert.match(readFileSync(join(runsDir, 'full', 'plots', 'reliability.svg'), 'utf8'), /after temperature scaling/);
   });
 });
@@ -75,7 +129,10 @@ test('cross-validation runs: each fold tests its own subjects, and together they
   const tested = new Map<string, number>();
   await expectNoLeaksAsync(async () => {
     for (let fold = 0; fold < 3; fold++) {
-      await train({ data, runsDir, task: 'binary', widths: [4], epochs: 1, batchSize: 8, bootstrap: 0, camSamples: 0, folds: 3, fold, runGroup: 'g' }, { runId: `fold${fold}` });
+      await train(
+        { data, runsDir, task: 'binary', widths: [4], epochs: 1, batchSize: 8, bootstrap: 0, camSamples: 0, folds: 3, fold, runGroup: 'g' },
+        { runId: `fold${fold}` },
+      );
       const manifest = readJson(join(runsDir, `fold${fold}`, 'split.json')) as { entries: { subject: string; split: string }[] };
       const sides = new Map<string, Set<string>>();
       for (const e of manifest.entries) (sides.get(e.subject) ?? sides.set(e.subject, new Set()).get(e.subject)!).add(e.split);

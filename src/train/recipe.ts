@@ -37,7 +37,10 @@ export function applyRecipe(settings: TrainConfigInput): TrainConfigInput {
 }
 
 /** What run.json records of a recipe: its name, each value it set (as resolved) and the keys the user overrode. */
-export function recipeRecord(given: TrainConfigInput, resolved: Record<string, unknown>): { name: string; settings: Record<string, unknown>; overridden: string[] } | undefined {
+export function recipeRecord(
+  given: TrainConfigInput,
+  resolved: Record<string, unknown>,
+): { name: string; settings: Record<string, unknown>; overridden: string[] } | undefined {
   const name = (given.recipe ?? 'none') as keyof typeof RECIPES;
   if (name === 'none') return undefined;
   const keys = Object.keys(RECIPES[name]);

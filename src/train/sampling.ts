@@ -8,7 +8,12 @@ import { seededRandom, seededShuffle } from '../data/seeded-shuffle.js';
  */
 export function epochOrder(labels: readonly number[], epoch: number, seed: number, mode: 'shuffle' | 'sampling'): number[] {
   const n = labels.length;
-  if (mode === 'shuffle') return seededShuffle(Array.from({ length: n }, (_, i) => i), seed, `epoch:${epoch}`);
+  if (mode === 'shuffle')
+    return seededShuffle(
+      Array.from({ length: n }, (_, i) => i),
+      seed,
+      `epoch:${epoch}`,
+    );
   const counts = new Map<number, number>();
   for (const l of labels) counts.set(l, (counts.get(l) ?? 0) + 1);
   const cumulative: number[] = [];

@@ -65,8 +65,19 @@ function evaluate(model: Module, data: TrainingData, config: TrainConfig, epoch:
   const inference = inferWithTta(model, test.images, test.labels, Math.max(64, config.batchSize), config.tta ?? 'none', test.labelList);
   const classes = data.prepared.task.classes;
   const metrics = computeMetrics(test.labelList, inference.probabilities, classes, { loss: inference.loss });
-  const subject = subjectLevelReport(test.labelList, inference.probabilities, subjectsOf(test), classes, { rule: config.aggregate ?? 'mean', resamples, seed: config.seed });
-  return { epoch, metrics, headline: headline(metrics), collapsed: isCollapsed(metrics, config.collapseThreshold), subject, probabilities: inference.probabilities };
+  const subject = subjectLevelReport(test.labelList, inference.probabilities, subjectsOf(test), classes, {
+    rule: config.aggregate ?? 'mean',
+    resamples,
+    seed: config.seed,
+  });
+  return {
+    epoch,
+    metrics,
+    headline: headline(metrics),
+    collapsed: isCollapsed(metrics, config.collapseThreshold),
+    subject,
+    probabilities: inference.probabilities,
+  };
 }
 
 /**
@@ -118,13 +129,29 @@ export async function writeTestArtifacts(args: {
     const valInference = inferWithTta(model, val.images, val.labels, Math.max(64, config.batchSize), config.tta ?? 'none', val.labelList);
     const fit = fitTemperature(val.labelList, valInference.probabilities, c);
     const scaled = applyTemperature(best.probabilities, c, fit.temperature);
-    calibrationReport = { ...calibrationReport, temperature: { value: fit.temperature, fittedOn: 'validation', valNllBefore: fit.nllBefore, valNllAfter: fit.nllAfter, test: calibration(test.labelList, scaled, c) } };
+    calibrationReport = {
+      ...calibrationReport,
+      temperature: {
+        value: fit.temperature,
+        fittedOn: 'validation',
+        valNllBefore: fit.nllBefore,
+        valNllAfter: fit.nllAfter,
+        test: calibration(test.labelList, scaled, c),
+      },
+    };
   }
   writeFileAtomic(
     join(paths.plots, 'reliability.svg'),
     reliabilityDiagramSvg([
       { label: `test, best epoch ${best.epoch}`, calibration: calibrationReport.test },
-      ...(calibrationReport.temperature ? [{ label: `after temperature scaling (T=${calibrationReport.temperature.value.toFixed(3)}, fitted on validation)`, calibration: calibrationReport.temperature.test }] : []),
+      ...(calibrationReport.temperature
+        ? [
+            {
+              label: `after temperature scaling (T=${calibrationReport.temperature.value.toFixed(3)}, fitted on validation)`,
+              calibration: calibrationReport.temperature.test,
+            },
+          ]
+        : []),
     ]),
   );
   const cam: string[] = [];
@@ -140,7 +167,14 @@ export async function writeTestArtifacts(args: {
     cam.push(join('cam', name));
   }
   const strip = ({ probabilities: _p, ...rest }: TestEvaluation & { probabilities: Float32Array }) => rest;
-  const report: TestReport = { selectedBy: config.selectMetric, samples: test.labelList.length, best: { ...strip(best), ci }, last: last ? strip(last) : null, calibration: calibrationReport, cam };
+  const report: TestReport = {
+    selectedBy: config.selectMetric,
+    samples: test.labelList.length,
+    best: { ...strip(best), ci },
+    last: last ? strip(last) : null,
+    calibration: calibrationReport,
+    cam,
+  };
   writeJsonAtomic(paths.test, report);
   const m = best.metrics;
   const interval = (x: { low: number; high: number } | undefined) => (x ? ` [${x.low.toFixed(3)}, ${x.high.toFixed(3)}]` : '');
@@ -158,6 +192,8 @@ export async function writeTestArtifacts(args: {
         `sensitivity ${sl.metrics.sensitivity.toFixed(3)}${interval(sci?.sensitivity)}  specificity ${sl.metrics.specificity.toFixed(3)}${interval(sci?.specificity)}  AUC ${sl.metrics.auc.toFixed(3)}${interval(sci?.auc)}`,
     );
   } else args.log('test per subject: none (the slices have no subjects or pseudo-subjects: grouping none)');
-  args.log(`calibration: ${ECE_METHOD} ${calibrationReport.test.ece.toFixed(4)}${calibrationReport.temperature ? `; after temperature scaling (T=${calibrationReport.temperature.value.toFixed(3)}, fitted on validation) ${calibrationReport.temperature.test.ece.toFixed(4)}` : ''}`);
+  args.log(
+    `calibration: ${ECE_METHOD} ${calibrationReport.test.ece.toFixed(4)}${calibrationReport.temperature ? `; after temperature scaling (T=${calibrationReport.temperature.value.toFixed(3)}, fitted on validation) ${calibrationReport.temperature.test.ece.toFixed(4)}` : ''}`,
+  );
   return report;
 }

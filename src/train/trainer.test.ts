@@ -10,7 +10,12 @@ import type { EpochRecord } from './events.js';
 import type { RunRecord } from '../run-folder/run-folder.js';
 
 const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
-const readLines = (path: string): EpochRecord[] => readFileSync(path, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const readLines = (path: string): EpochRecord[] =>
+  readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 
 const base = {
   task: 'binary',
@@ -40,7 +45,10 @@ test('a resumed run equals the uninterrupted one bit for bit (same seed); the ru
 
     const a = readLines(join(runsDir, 'full', 'metrics.jsonl'));
     const b = readLines(join(runsDir, 'killed', 'metrics.jsonl'));
-    assert.deepEqual(b.map((r) => r.epoch), [1, 2, 3]);
+    assert.deepEqual(
+      b.map((r) => r.epoch),
+      [1, 2, 3],
+    );
     for (let i = 0; i < 3; i++) {
       assert.equal(b[i]!.trainLoss, a[i]!.trainLoss, `epoch ${i + 1} train loss`);
       assert.equal(b[i]!.trainAccuracy, a[i]!.trainAccuracy);
@@ -64,7 +72,10 @@ test('a resumed run equals the uninterrupted one bit for bit (same seed); the ru
     assert.match(record.dataset!.fingerprint, /^[0-9a-f]{64}$/);
     assert.equal(record.split!.grouping, 'subject', 'subjects.csv gives subject IDs');
     assert.ok(record.code.version.length > 0 && record.machine.cores > 0);
-    assert.deepEqual(readJson(join(runsDir, 'killed', 'run.json')).resumed.map((r: { fromEpoch: number }) => r.fromEpoch), [1]);
+    assert.deepEqual(
+      readJson(join(runsDir, 'killed', 'run.json')).resumed.map((r: { fromEpoch: number }) => r.fromEpoch),
+      [1],
+    );
     const config = readJson(join(dir, 'config.json'));
     assert.deepEqual(config.imageSize, [32, 32], 'auto size resolved');
     assert.equal(config.lr, 0.01, 'sgd default lr written out');
@@ -135,17 +146,29 @@ test('the best epoch is the validation maximum of the selection metric; early st
   const data = await writeToyDataset();
   const runsDir = await tempDir('alzbench-runs-');
   await expectNoLeaksAsync(async () => {
-    const result = await train({ ...base, data, runsDir, epochs: 6, patience: 1, selectMetric: 'loss', balance: 'sampling', camSamples: 0, bootstrap: 0 }, { runId: 'es' });
+    const result = await train(
+      { ...base, data, runsDir, epochs: 6, patience: 1, selectMetric: 'loss', balance: 'sampling', camSamples: 0, bootstrap: 0 },
+      { runId: 'es' },
+    );
     const lines = readLines(join(runsDir, 'es', 'metrics.jsonl'));
     let best = 0;
     lines.forEach((l, i) => {
       if (l.val.loss < lines[best]!.val.loss) best = i;
     });
     assert.equal(result.bestEpoch, lines[best]!.epoch);
-    assert.deepEqual(lines.filter((l) => l.best).map((l) => l.epoch).at(-1), result.bestEpoch);
+    assert.deepEqual(
+      lines
+        .filter((l) => l.best)
+        .map((l) => l.epoch)
+        .at(-1),
+      result.bestEpoch,
+    );
     // patience 1: the run stops right after the first epoch that does not improve (or at epoch 6).
     const stopped = lines.at(-1)!.epoch;
-    assert.ok(lines.slice(0, -1).every((l) => l.best), 'every epoch before the last improved');
+    assert.ok(
+      lines.slice(0, -1).every((l) => l.best),
+      'every epoch before the last improved',
+    );
     assert.ok(stopped === 6 || !lines.at(-1)!.best, `stopped at ${stopped} after an improving epoch`);
     assert.equal(readJson(join(runsDir, 'es', 'run.json')).epochsDone, stopped);
     assert.equal(readJson(join(runsDir, 'es', 'test.json')).best.ci, null, 'bootstrap 0: no intervals');

@@ -6,7 +6,7 @@
  */
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Tensor } from '../torch/tensor.js';
+import type { Tensor } from '../torch/tensor.js';
 import { tensor } from '../torch/creation.js';
 import { tidy } from '../torch/scope.js';
 import { manualSeed, setRngState } from '../torch/random.js';
@@ -107,7 +107,8 @@ export async function train(settings: TrainConfigInput, options: TrainOptions = 
   const validated = validateSettings(settings as Record<string, unknown>);
   const config = resolveConfig(applyRecipe(validated));
   const recipe = recipeRecord(validated, config as unknown as Record<string, unknown>);
-  if (config.folds >= 2 && config.fold === null) throw invalid(`a test fold 0..${config.folds - 1} for one run (train --folds and sweeps make one run per fold)`, 'fold', null);
+  if (config.folds >= 2 && config.fold === null)
+    throw invalid(`a test fold 0..${config.folds - 1} for one run (train --folds and sweeps make one run per fold)`, 'fold', null);
   if (config.folds === 1) throw invalid('0 (no cross-validation) or at least 2 folds', 'folds', 1);
   const id = options.runId ?? newRunId(config.model);
   const paths = createRunFolder(config.runsDir, id);
@@ -156,17 +157,21 @@ export async function resumeRun(ref: string, options: TrainOptions & { runsDir?:
     updateRunRecord(paths, { epochsDone: 0, bestEpoch: null });
   } else if (!existsSync(paths.last)) {
     if ((record.epochsDone ?? 0) > 0) {
-      throw new CheckpointError(`Run ${record.id} recorded ${record.epochsDone} finished epoch(s) but its checkpoint ${paths.last} is missing; resuming would silently start over`, {
-        exitCode: 2,
-        hint: `restore the file, or restart the run from epoch 1 with: ${restart}`,
-      });
+      throw new CheckpointError(
+        `Run ${record.id} recorded ${record.epochsDone} finished epoch(s) but its checkpoint ${paths.last} is missing; resuming would silently start over`,
+        {
+          exitCode: 2,
+          hint: `restore the file, or restart the run from epoch 1 with: ${restart}`,
+        },
+      );
     }
   } else {
     // Verify the checkpoint (format, version, tensor checksum) before loading any data.
     try {
       disposeCheckpoint(loadCheckpoint(paths.last));
     } catch (error) {
-      if (error instanceof AlzbenchError) throw new CheckpointError(error.message, { exitCode: 2, hint: `restore the file, or restart the run from epoch 1 with: ${restart}` });
+      if (error instanceof AlzbenchError)
+        throw new CheckpointError(error.message, { exitCode: 2, hint: `restore the file, or restart the run from epoch 1 with: ${restart}` });
       throw error;
     }
   }
@@ -179,7 +184,10 @@ function emit(options: TrainOptions, event: TrainEvent): void {
 
 function writePlots(paths: RunPaths, history: readonly EpochRecord[]): void {
   const series = (label: string, pick: (r: EpochRecord) => number) => ({ label, points: history.map((r) => [r.epoch, pick(r)] as const) });
-  writeFileAtomic(join(paths.plots, 'loss.svg'), lineChartSvg('loss', 'epoch', [series('train loss', (r) => r.trainLoss), series('val loss', (r) => r.val.loss)]));
+  writeFileAtomic(
+    join(paths.plots, 'loss.svg'),
+    lineChartSvg('loss', 'epoch', [series('train loss', (r) => r.trainLoss), series('val loss', (r) => r.val.loss)]),
+  );
   writeFileAtomic(
     join(paths.plots, 'val-metrics.svg'),
     lineChartSvg('validation metrics', 'epoch', [
@@ -210,20 +218,38 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
       throw invalid('none or bf16 on the CPU (CPU autocast has no float16)', 'amp', given.amp, 'use --amp bf16, or --device cuda');
     }
     if (given.device.startsWith('cuda') && cudaDeviceCount() === 0) {
-      throw invalid('a device this libtorch has (cpu; no CUDA device found)', 'device', given.device, 'build the addon against a CUDA libtorch (README "Another libtorch")');
+      throw invalid(
+        'a device this libtorch has (cpu; no CUDA device found)',
+        'device',
+        given.device,
+        'build the addon against a CUDA libtorch (README "Another libtorch")',
+      );
     }
     const spec = getModelSpec(given.model);
     // This trainer feeds 2-D slices; a volume model would fail on its first batch.
     if (spec.input === 'volume') {
-      throw invalid('a slice model (this trainer feeds 2-D slices)', 'model', given.model, `${given.model} takes whole 3-D volumes; see README "Whole volumes" for what exists for volume training`);
+      throw invalid(
+        'a slice model (this trainer feeds 2-D slices)',
+        'model',
+        given.model,
+        `${given.model} takes whole 3-D volumes; see README "Whole volumes" for what exists for volume training`,
+      );
     }
-    data = await loadTrainingData({ ...given, cacheDir: sliceCacheDir(given), log, ...(given.folds >= 2 ? { crossValidation: { folds: given.folds, fold: given.fold!, seed: given.splitSeed } } : {}) });
+    data = await loadTrainingData({
+      ...given,
+      cacheDir: sliceCacheDir(given),
+      log,
+      ...(given.folds >= 2 ? { crossValidation: { folds: given.folds, fold: given.fold!, seed: given.splitSeed } } : {}),
+    });
     const { prepared, splits } = data;
     const classes = prepared.task.classes;
     if (resuming && before.dataset && before.dataset.fingerprint !== prepared.fingerprint) {
-      throw new AlzbenchError(`The data set changed since run ${before.id} started (fingerprint ${prepared.fingerprint.slice(0, 12)} vs ${before.dataset.fingerprint.slice(0, 12)})`, {
-        hint: 'resume needs the same files; start a new run instead',
-      });
+      throw new AlzbenchError(
+        `The data set changed since run ${before.id} started (fingerprint ${prepared.fingerprint.slice(0, 12)} vs ${before.dataset.fingerprint.slice(0, 12)})`,
+        {
+          hint: 'resume needs the same files; start a new run instead',
+        },
+      );
     }
     if (resuming) await checkSplitUnchanged(paths.split, prepared.manifest, before.id);
     const modelRequest = {
@@ -244,8 +270,10 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
       threads: getNumThreads(),
     };
     const [h, w] = data.imageSize;
-    if (Math.min(h, w) < spec.minInputSize) throw invalid(`image size of at least ${spec.minInputSize} pixels per side for ${config.model}`, 'imageSize', `${h}x${w}`);
-    if (classes.length < 2) throw new AlzbenchError(`Task ${config.task} has ${classes.length} class(es) in this data set; training needs at least 2`, { exitCode: 2 });
+    if (Math.min(h, w) < spec.minInputSize)
+      throw invalid(`image size of at least ${spec.minInputSize} pixels per side for ${config.model}`, 'imageSize', `${h}x${w}`);
+    if (classes.length < 2)
+      throw new AlzbenchError(`Task ${config.task} has ${classes.length} class(es) in this data set; training needs at least 2`, { exitCode: 2 });
     if (splits.train.labelList.length === 0 || splits.val.labelList.length === 0) {
       throw new AlzbenchError(`The split left ${splits.train.labelList.length} training and ${splits.val.labelList.length} validation slices`, {
         hint: 'a larger data set is needed (validation selects the best epoch)',
@@ -266,14 +294,22 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
       dataset: { root: prepared.dataset.root, layout: prepared.dataset.layout, fingerprint: prepared.fingerprint, slices: prepared.items.length },
       preprocessing: data.preprocessing,
       split: { grouping: prepared.grouping, seed: config.splitSeed, counts, groups: prepared.groups },
-      leakage: { exactAcrossSplits: prepared.audit.exact.acrossSplits, nearAcrossSplits: prepared.audit.near.acrossSplits, closeToTrain: prepared.audit.closeToTrain, twins: prepared.audit.twins },
+      leakage: {
+        exactAcrossSplits: prepared.audit.exact.acrossSplits,
+        nearAcrossSplits: prepared.audit.near.acrossSplits,
+        closeToTrain: prepared.audit.closeToTrain,
+        twins: prepared.audit.twins,
+      },
     });
     log(
       `run ${before.id}: ${config.model} on ${config.task} (${classes.join(', ')}), ${h}x${w}, ` +
         `train ${splits.train.labelList.length} / val ${splits.val.labelList.length} / test ${splits.test.labelList.length} slices (${prepared.grouping} grouping), ${config.threads} threads, ${config.device}`,
     );
     for (const t of prepared.audit.twins.bySplit) {
-      if (t.withTwinInTrain > 0) log(`leakage audit: ${t.withTwinInTrain} of ${t.subjects} ${t.split} ${prepared.audit.twins.unit === 'slice' ? 'slices' : `${prepared.audit.twins.unit}s`} have a twin in train (the same person on both sides)`);
+      if (t.withTwinInTrain > 0)
+        log(
+          `leakage audit: ${t.withTwinInTrain} of ${t.subjects} ${t.split} ${prepared.audit.twins.unit === 'slice' ? 'slices' : `${prepared.audit.twins.unit}s`} have a twin in train (the same person on both sides)`,
+        );
     }
 
     // ---- model, optimizer, schedule: fresh, or as checkpointed --------------------------------
@@ -438,7 +474,14 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
         history: [...history, record],
         ...(scaler ? { scaler: scaler.stateDict() } : {}),
       };
-      saveCheckpoint(paths.last, { model, optimizer, scheduler: schedule, config: { ...config, classes }, trainer: state, rngDevices: config.device === 'cpu' ? ['cpu'] : ['cpu', config.device] });
+      saveCheckpoint(paths.last, {
+        model,
+        optimizer,
+        scheduler: schedule,
+        config: { ...config, classes },
+        trainer: state,
+        rngDevices: config.device === 'cpu' ? ['cpu'] : ['cpu', config.device],
+      });
       if (isBest) copyCheckpoint(paths.last, paths.best);
       if (ema) {
         ema.save(emaPath); // the training weights, for resume (the checkpoint holds the average)
@@ -457,7 +500,16 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
       interrupted = `stopped by ${signals.received} after epoch ${state.epoch} (its last checkpoint)`;
       updateRunRecord(paths, { status: 'interrupted', pid: undefined, reason: interrupted });
       log(`INTERRUPTED: ${interrupted}; continue with: alzbench train --resume ${before.id} --runs-dir ${dirname(paths.dir)}`);
-      return { id: before.id, dir: paths.dir, status: 'interrupted', reason: interrupted, epochsDone: state.epoch, bestEpoch: state.best?.epoch ?? null, history, test: null };
+      return {
+        id: before.id,
+        dir: paths.dir,
+        status: 'interrupted',
+        reason: interrupted,
+        epochsDone: state.epoch,
+        bestEpoch: state.best?.epoch ?? null,
+        history,
+        test: null,
+      };
     }
     if (stoppedEarly) log(`early stopping: no improvement of ${config.selectMetric} for ${config.patience} epochs (best epoch ${state.best?.epoch})`);
     if (diverged) log(`DIVERGED: ${diverged}`);
@@ -471,15 +523,19 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
         config,
         model,
         data,
-        lastEpoch: diverged ? null : history.at(-1)?.epoch ?? null,
+        lastEpoch: diverged ? null : (history.at(-1)?.epoch ?? null),
         bestEpoch: state.best?.epoch ?? null,
         log,
       });
     }
     if (splits.test.labelList.length === 0) log('no test slices in the split: test metrics, predictions and Grad-CAM skipped');
-    const finalCollapsed = test?.best.collapsed ?? (history.find((r) => r.epoch === state.best?.epoch)?.collapsed ?? false);
+    const finalCollapsed = test?.best.collapsed ?? history.find((r) => r.epoch === state.best?.epoch)?.collapsed ?? false;
     const status: RunStatus = diverged ? 'diverged' : finalCollapsed ? 'collapsed' : 'done';
-    const reason = diverged ?? (finalCollapsed ? `the selected model (epoch ${state.best?.epoch}) predicts one class for at least ${config.collapseThreshold * 100} % of ${test ? 'test' : 'validation'} slices` : undefined);
+    const reason =
+      diverged ??
+      (finalCollapsed
+        ? `the selected model (epoch ${state.best?.epoch}) predicts one class for at least ${config.collapseThreshold * 100} % of ${test ? 'test' : 'validation'} slices`
+        : undefined);
     updateRunRecord(paths, {
       status,
       pid: undefined,
@@ -489,7 +545,16 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
       ...(test ? { test: test.best.headline } : {}),
     });
     if (finalCollapsed) log(`COLLAPSED: ${reason}`);
-    return { id: before.id, dir: paths.dir, status, ...(reason ? { reason } : {}), epochsDone: history.at(-1)?.epoch ?? 0, bestEpoch: state.best?.epoch ?? null, history, test };
+    return {
+      id: before.id,
+      dir: paths.dir,
+      status,
+      ...(reason ? { reason } : {}),
+      epochsDone: history.at(-1)?.epoch ?? 0,
+      bestEpoch: state.best?.epoch ?? null,
+      history,
+      test,
+    };
   } catch (error) {
     updateRunRecord(paths, { status: 'failed', pid: undefined, finished: now(), reason: (error as Error).message });
     throw error;

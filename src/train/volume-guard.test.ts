@@ -5,5 +5,8 @@ import { train } from './trainer.js';
 
 test('the slice trainer refuses a volume model by name before reading any data', async () => {
   const runsDir = await tempDir('alzbench-volume-guard-');
-  await assert.rejects(train({ data: '/nonexistent-data', model: 'resnet18_3d', runsDir, epochs: 1 }), /Expected a slice model \(this trainer feeds 2-D slices\) for model but received "resnet18_3d"/);
+  await assert.rejects(
+    train({ data: '/nonexistent-data', model: 'resnet18_3d', runsDir, epochs: 1 }),
+    /Expected a slice model \(this trainer feeds 2-D slices\) for model but received "resnet18_3d"/,
+  );
 });

@@ -6,7 +6,7 @@
  * people's metrics with subject-level bootstrap CIs. The CLI's `train` is slice-based; this is the
  * library path for volumes (README "Whole volumes").
  */
-import { Tensor } from '../torch/tensor.js';
+import type { Tensor } from '../torch/tensor.js';
 import { stack, tensor } from '../torch/creation.js';
 import { tidy } from '../torch/scope.js';
 import { noGrad } from '../torch/autograd.js';
@@ -18,7 +18,17 @@ import { getModel, getModelSpec } from '../models/registry.js';
 import { readBidsVolumes, type VolumeSession } from '../data/bids-volumes.js';
 import { readVolume } from '../data/volume/read-volume.js';
 import { createRng } from '../data/synth/rng.js';
-import { Compose, CropForeground, NormalizeIntensity, RandVolumeAugment, ResizeWithPadOrCrop, Spacing, volumeToSample, type VolumeAugmentSettings, type VolumeTransform } from '../data/volume-transforms/index.js';
+import {
+  Compose,
+  CropForeground,
+  NormalizeIntensity,
+  RandVolumeAugment,
+  ResizeWithPadOrCrop,
+  Spacing,
+  volumeToSample,
+  type VolumeAugmentSettings,
+  type VolumeTransform,
+} from '../data/volume-transforms/index.js';
 import { computeMetrics, headline } from '../eval/metrics.js';
 import { bootstrapMetrics, type BootstrapResult } from '../eval/bootstrap.js';
 import { invalid } from '../util/errors.js';
@@ -76,7 +86,13 @@ async function loadSplit(sessions: VolumeSession[], pipeline: VolumeTransform): 
         input.image.dispose();
       }
     }
-    return { x: stack(images, 0), y: tensor(sessions.map((s) => s.label), { dtype: 'int64' }) };
+    return {
+      x: stack(images, 0),
+      y: tensor(
+        sessions.map((s) => s.label),
+        { dtype: 'int64' },
+      ),
+    };
   } finally {
     for (const image of images) image.dispose();
   }
@@ -85,7 +101,16 @@ async function loadSplit(sessions: VolumeSession[], pipeline: VolumeTransform): 
 function probabilitiesOf(model: Module, x: Tensor, batchSize: number): number[] {
   const out: number[] = [];
   for (let i = 0; i < x.size(0); i += batchSize) {
-    out.push(...noGrad(() => tidy(() => model.forward(x.narrow(0, i, Math.min(batchSize, x.size(0) - i))).softmax(1).toNumbers())));
+    out.push(
+      ...noGrad(() =>
+        tidy(() =>
+          model
+            .forward(x.narrow(0, i, Math.min(batchSize, x.size(0) - i)))
+            .softmax(1)
+            .toNumbers(),
+        ),
+      ),
+    );
   }
   return out;
 }
@@ -120,8 +145,13 @@ export async function trainVolumeModel(options: VolumeTrainOptions): Promise<Vol
     val = train.filter((s) => valPeople.has(s.subject));
     train = train.filter((s) => !valPeople.has(s.subject));
   }
-  for (const [name, split] of [['train', train], ['val', val], ['test', test]] as const) {
-    if (split.length === 0) throw invalid(`people in the ${name} split`, `data set ${options.data}`, 0, 'more people are needed (validation picks the epoch, test is held out)');
+  for (const [name, split] of [
+    ['train', train],
+    ['val', val],
+    ['test', test],
+  ] as const) {
+    if (split.length === 0)
+      throw invalid(`people in the ${name} split`, `data set ${options.data}`, 0, 'more people are needed (validation picks the epoch, test is held out)');
   }
   const steps: VolumeTransform[] = [];
   if (options.spacing !== undefined) steps.push(new Spacing(options.spacing));
@@ -137,12 +167,16 @@ export async function trainVolumeModel(options: VolumeTrainOptions): Promise<Vol
     ...(options.dropout === undefined ? {} : { dropout: options.dropout }),
   });
   const opt = new Adam(model.parameters(), { lr: options.lr ?? 1e-3 });
-  const augment = options.augment === null ? null : new RandVolumeAugment(options.augment ?? { rotateRange: [0.05, 0.05, 0.05], scaleRange: 0.05, flipProb: [0.5, 0, 0] }).setRandomState(seed);
+  const augment =
+    options.augment === null
+      ? null
+      : new RandVolumeAugment(options.augment ?? { rotateRange: [0.05, 0.05, 0.05], scaleRange: 0.05, flipProb: [0.5, 0, 0] }).setRandomState(seed);
   const order = createRng(seed, 'volume-order');
   const history: VolumeTrainResult['history'] = [];
   let best: { epoch: number; score: number; loss: number; state: Map<string, Tensor> } | null = null;
   const n = train.length;
-  const batches = (): (() => Tensor)[] => Array.from({ length: Math.ceil(n / batchSize) }, (_, b) => () => sets.train.x.narrow(0, b * batchSize, Math.min(batchSize, n - b * batchSize)));
+  const batches = (): (() => Tensor)[] =>
+    Array.from({ length: Math.ceil(n / batchSize) }, (_, b) => () => sets.train.x.narrow(0, b * batchSize, Math.min(batchSize, n - b * batchSize)));
   try {
     for (let epoch = 1; epoch <= epochs; epoch++) {
       model.train();
@@ -168,11 +202,18 @@ export async function trainVolumeModel(options: VolumeTrainOptions): Promise<Vol
       const c = data.classes.length;
       const valLoss = valLabels.reduce((sum, label, i) => sum - Math.log(Math.max(valProbabilities[i * c + label]!, 1e-12)), 0) / valLabels.length;
       history.push({ epoch, trainLoss: lossSum / n, valBalancedAccuracy: valMetrics.balancedAccuracy, valLoss });
-      log(`epoch ${epoch}: train loss ${(lossSum / n).toFixed(4)}, val balanced accuracy ${valMetrics.balancedAccuracy.toFixed(3)}, val loss ${valLoss.toFixed(4)}`);
+      log(
+        `epoch ${epoch}: train loss ${(lossSum / n).toFixed(4)}, val balanced accuracy ${valMetrics.balancedAccuracy.toFixed(3)}, val loss ${valLoss.toFixed(4)}`,
+      );
       // Few validation people make balanced accuracy coarse: ties go to the lower validation loss.
       if (!best || valMetrics.balancedAccuracy > best.score || (valMetrics.balancedAccuracy === best.score && valLoss < best.loss)) {
         best?.state.forEach((t) => t.dispose());
-        best = { epoch, score: valMetrics.balancedAccuracy, loss: valLoss, state: new Map([...model.stateDict()].map(([k, t]) => [k, noGrad(() => t.clone())])) };
+        best = {
+          epoch,
+          score: valMetrics.balancedAccuracy,
+          loss: valLoss,
+          state: new Map([...model.stateDict()].map(([k, t]) => [k, noGrad(() => t.clone())])),
+        };
       }
     }
     model.loadStateDict(best!.state);
@@ -182,7 +223,14 @@ export async function trainVolumeModel(options: VolumeTrainOptions): Promise<Vol
     const subjects = test.map((s) => s.subject);
     const metrics = headline(computeMetrics(labels, probabilities, data.classes));
     const intervals = bootstrapMetrics(labels, probabilities, data.classes, { seed, groups: subjects });
-    return { classes: data.classes, counts: { train: n, val: val.length, test: test.length }, splitSource: data.splitSource, history, bestEpoch: best!.epoch, test: { metrics, intervals, probabilities, labels, subjects } };
+    return {
+      classes: data.classes,
+      counts: { train: n, val: val.length, test: test.length },
+      splitSource: data.splitSource,
+      history,
+      bestEpoch: best!.epoch,
+      test: { metrics, intervals, probabilities, labels, subjects },
+    };
   } finally {
     best?.state.forEach((t) => t.dispose());
     opt.disposeState();

@@ -21,8 +21,15 @@ export function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (value === undefined) return 'undefined';
   // A huge value (a 10,000-character flag) is shown by its start and length, not in full.
-  if (typeof value === 'string') return value.length > 200 ? `${JSON.stringify(value.slice(0, 60))}... (${value.length} characters) of type string` : `${JSON.stringify(value)} of type string`;
-  if (Array.isArray(value) && value.length > 20) return `[${value.slice(0, 5).map((v) => describeValue(v)).join(', ')}, ... (${value.length} items)] of type array`;
+  if (typeof value === 'string')
+    return value.length > 200
+      ? `${JSON.stringify(value.slice(0, 60))}... (${value.length} characters) of type string`
+      : `${JSON.stringify(value)} of type string`;
+  if (Array.isArray(value) && value.length > 20)
+    return `[${value
+      .slice(0, 5)
+      .map((v) => describeValue(v))
+      .join(', ')}, ... (${value.length} items)] of type array`;
   if (Array.isArray(value)) return `[${value.map((v) => describeValue(v)).join(', ')}] of type array`;
   if (typeof value === 'object') return `${value.constructor?.name ?? 'object'} of type object`;
   return `${String(value)} of type ${typeof value}`;

@@ -41,7 +41,10 @@ function notRegular(what: string, path: string, stats: Stats): AlzbenchError {
 }
 
 function tooLarge(what: string, path: string, maxBytes: number): AlzbenchError {
-  return new AlzbenchError(`Cannot read ${what} ${path}: it is over the ${mib(maxBytes)} size limit`, { exitCode: 2, hint: `is ${path} really ${/^[aeiou]/.test(what) ? 'an' : 'a'} ${what}?` });
+  return new AlzbenchError(`Cannot read ${what} ${path}: it is over the ${mib(maxBytes)} size limit`, {
+    exitCode: 2,
+    hint: `is ${path} really ${/^[aeiou]/.test(what) ? 'an' : 'a'} ${what}?`,
+  });
 }
 
 function cannotOpen(what: string, path: string, error: unknown): AlzbenchError {

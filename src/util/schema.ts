@@ -100,7 +100,12 @@ export function flagValue<T>(rule: Rule<T>, flag: string, text: string | undefin
   return check(rule, flag, fromText(rule, text), text);
 }
 
-function rule<T>(schema: v.GenericSchema<unknown, T>, expected: string, text: TextKind, options: { atMost?: string | undefined; limitHint?: string | undefined } = {}): Rule<T> {
+function rule<T>(
+  schema: v.GenericSchema<unknown, T>,
+  expected: string,
+  text: TextKind,
+  options: { atMost?: string | undefined; limitHint?: string | undefined } = {},
+): Rule<T> {
   return { schema, expected, expectedAtMost: options.atMost ?? expected, text, ...(options.limitHint ? { limitHint: options.limitHint } : {}) };
 }
 
@@ -127,11 +132,11 @@ export function int(options: { min: number; max?: number; limitHint?: string; ex
 export function number(options: { min?: number; max?: number; above?: number; below?: number; expected?: string } = {}): Rule<number> {
   const checks: v.PipeItem<number, number, v.BaseIssue<unknown>>[] = [v.finite()];
   const parts: string[] = [];
-  if (options.min !== undefined) (checks.push(v.minValue(options.min)), parts.push(`>= ${options.min}`));
-  if (options.above !== undefined) (checks.push(v.gtValue(options.above)), parts.push(`> ${options.above}`));
+  if (options.min !== undefined) checks.push(v.minValue(options.min)), parts.push(`>= ${options.min}`);
+  if (options.above !== undefined) checks.push(v.gtValue(options.above)), parts.push(`> ${options.above}`);
   // An upper bound of a number setting is part of its meaning (a probability <= 1), not a resource limit.
-  if (options.max !== undefined) (checks.push(v.check((x: number) => x <= options.max!)), parts.push(`<= ${options.max}`));
-  if (options.below !== undefined) (checks.push(v.ltValue(options.below)), parts.push(`< ${options.below}`));
+  if (options.max !== undefined) checks.push(v.check((x: number) => x <= options.max!)), parts.push(`<= ${options.max}`);
+  if (options.below !== undefined) checks.push(v.ltValue(options.below)), parts.push(`< ${options.below}`);
   return rule(v.pipe(v.number(), ...checks) as v.GenericSchema<unknown, number>, options.expected ?? `number ${parts.join(' and ')}`.trim(), 'number');
 }
 
@@ -159,7 +164,10 @@ export function bool(): Rule<boolean> {
 
 /** A list of words from a fixed set, deduplicated in order. */
 export function wordList<const T extends readonly string[]>(values: T): Rule<T[number][]> {
-  const schema = v.pipe(v.array(v.picklist(values)), v.transform((list) => [...new Set(list)]));
+  const schema = v.pipe(
+    v.array(v.picklist(values)),
+    v.transform((list) => [...new Set(list)]),
+  );
   return rule(schema as unknown as v.GenericSchema<unknown, T[number][]>, `list of ${values.join(', ')}`, 'list');
 }
 

@@ -18,7 +18,13 @@ import { resumeRun } from '../train/trainer.js';
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = fileURLToPath(new URL('../../test-output/dashboard/', import.meta.url));
 const TOKEN = 'e2e-token-3b7d1a';
-const missing = !existsSync(CHROMIUM) ? `no ${CHROMIUM} (apt-get install chromium)` : !existsSync(join(DEFAULT_WEB_DIR, 'index.html')) ? 'web app not built (npm run build)' : !hasSample ? 'no ../shared/data/kaggle4-sample' : false;
+const missing = !existsSync(CHROMIUM)
+  ? `no ${CHROMIUM} (apt-get install chromium)`
+  : !existsSync(join(DEFAULT_WEB_DIR, 'index.html'))
+    ? 'web app not built (npm run build)'
+    : !hasSample
+      ? 'no ../shared/data/kaggle4-sample'
+      : false;
 
 let fixture: DashboardFixture;
 let server: RunningServer;
@@ -51,7 +57,16 @@ before(async () => {
   context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
     viewport: { width: 1400, height: 900 },
   });
   page = context.pages()[0] ?? (await context.newPage());
@@ -141,8 +156,15 @@ test('the dashboard in a browser: runs table, run page, compare, predict, prepro
     const probabilities = await page.locator('[data-testid=probabilities] tr td:last-child').allTextContents();
     assert.equal(probabilities.length, 2);
     assert.ok(Math.abs(probabilities.reduce((s, p) => s + Number(p), 0) - 1) < 0.002, probabilities.join(' '));
-    const size = await page.getByTestId('heatmap').evaluate((img) => [(img as unknown as { naturalWidth: number }).naturalWidth, (img as unknown as { naturalHeight: number }).naturalHeight]);
-    assert.deepEqual(size, readJson(join(runDir(sgd), 'config.json')).imageSize.slice().reverse());
+    const size = await page
+      .getByTestId('heatmap')
+      .evaluate((img) => [(img as unknown as { naturalWidth: number }).naturalWidth, (img as unknown as { naturalHeight: number }).naturalHeight]);
+    assert.deepEqual(
+      size,
+      readJson(join(runDir(sgd), 'config.json'))
+        .imageSize.slice()
+        .reverse(),
+    );
     assert.match((await page.getByTestId('predicted').textContent()) ?? '', /^(Alzheimer|NonAlzheimer)$/);
     await shot('predict');
   });

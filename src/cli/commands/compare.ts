@@ -24,7 +24,12 @@ export const compareCommand: Command = {
   summary: 'compare runs or a sweep: table with CIs, McNemar vs baseline, HTML report with plots',
   usage,
   async run(argv) {
-    const { values, positionals } = parseFlags('compare', argv, { ...STORE_FLAGS, baseline: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' } }, true);
+    const { values, positionals } = parseFlags(
+      'compare',
+      argv,
+      { ...STORE_FLAGS, baseline: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' } },
+      true,
+    );
     const format = (values.format ?? 'md') as Format;
     if (!FORMATS.includes(format)) throw invalid(FORMATS.join(', '), '--format', values.format);
     const store = await openSyncedStore(values);

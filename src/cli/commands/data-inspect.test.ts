@@ -50,15 +50,16 @@ test('alzbench preview writes a grid with one panel per step', async () => {
   const out = join(dir, 'grid.png');
   const result = run('preview', image, '--pipeline', 'resize(176,208)|merge(overlap,w1=4,w2=-4)|normalize', '--out', out, '--json');
   assert.equal(result.status, 0, result.stderr);
-  assert.deepEqual(JSON.parse(result.stdout).steps.map((s: { label: string }) => s.label), [
-    'input',
-    'resize(width=176,height=208)',
-    'merge(mode=overlap,smooth=gaussian,k=11,w1=4,w2=-4,offset=128)',
-    'normalize(min=0,max=255)',
-  ]);
+  assert.deepEqual(
+    JSON.parse(result.stdout).steps.map((s: { label: string }) => s.label),
+    ['input', 'resize(width=176,height=208)', 'merge(mode=overlap,smooth=gaussian,k=11,w1=4,w2=-4,offset=128)', 'normalize(min=0,max=255)'],
+  );
   const meta = await sharp(out).metadata();
   assert.deepEqual([meta.format, meta.width, meta.height], ['png', 4 * Math.round((64 * 208) / 72) + 5 * 6, 208 + 34 + 2 * 6]);
   const bad = run('preview', image, '--pipeline', 'smooth(gaussian,k=4)', '--out', out);
   assert.equal(bad.status, 2);
-  assert.equal(bad.stderr.trim(), 'alzbench preview: error: Expected odd integer (gaussian kernels are odd) for parameter k of step 1 (smooth) but received 4 of type number');
+  assert.equal(
+    bad.stderr.trim(),
+    'alzbench preview: error: Expected odd integer (gaussian kernels are odd) for parameter k of step 1 (smooth) but received 4 of type number',
+  );
 });

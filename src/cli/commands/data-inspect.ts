@@ -115,7 +115,11 @@ export function textReport(report: ReturnType<typeof inspectReport>): string {
   lines.push(`data set   ${report.root}`);
   lines.push(`layout     ${report.layout}${report.ownSplits.length ? ` (own splits: ${report.ownSplits.join(', ')})` : ' (no split folders)'}`);
   lines.push(`task       ${report.task}: ${report.classes.join(', ')}`);
-  lines.push(`slices     ${report.slices}; sizes ${Object.entries(report.sizes).map(([s, n]) => `${s} x${n}`).join(', ')}`);
+  lines.push(
+    `slices     ${report.slices}; sizes ${Object.entries(report.sizes)
+      .map(([s, n]) => `${s} x${n}`)
+      .join(', ')}`,
+  );
   lines.push('', `${'class'.padEnd(20)} ${'train'.padStart(7)} ${'val'.padStart(7)} ${'test'.padStart(7)}`);
   for (const cls of report.classes) {
     const c = report.counts[cls] ?? { train: 0, val: 0, test: 0 };
@@ -127,40 +131,79 @@ export function textReport(report: ReturnType<typeof inspectReport>): string {
   if (renamed.length) lines.push(`class names read as: ${renamed.map(([f, c]) => `${f} -> ${c}`).join(', ')}`);
   for (const note of report.notes) lines.push(`note: ${note}`);
   const problems = report.problems.items;
-  lines.push('', `bad input  ${problems.length === 0 ? 'none' : Object.entries(report.problems.counts).map(([k, n]) => `${n} ${k}`).join(', ')}`);
+  lines.push(
+    '',
+    `bad input  ${
+      problems.length === 0
+        ? 'none'
+        : Object.entries(report.problems.counts)
+            .map(([k, n]) => `${n} ${k}`)
+            .join(', ')
+    }`,
+  );
   for (const p of problems.slice(0, 10)) lines.push(`  ${p.kind}: ${p.path} (${p.detail})`);
   if (problems.length > 10) lines.push(`  ... and ${problems.length - 10} more (--json lists all)`);
   const g = report.grouping;
   const src = report.subjects;
-  lines.push('', `subjects   ${src.kind === 'none' ? 'none found (no subjects.csv, no subject in the file names; give --subject-pattern REGEX)' : `${src.subjects} subjects for ${src.items} slices, from ${src.detail ?? src.kind}${src.pattern ? ` /${src.pattern}/` : ''}${src.sessions ? `; ${src.sessions} sessions` : ''}`}`);
-  lines.push(`grouping   ${g.kind}: ${g.groups} groups, largest ${g.largest}, ${g.singletons} single slices; sizes ${Object.entries(g.histogram).map(([b, n]) => `${b}: ${n}`).join(', ')}`);
+  lines.push(
+    '',
+    `subjects   ${src.kind === 'none' ? 'none found (no subjects.csv, no subject in the file names; give --subject-pattern REGEX)' : `${src.subjects} subjects for ${src.items} slices, from ${src.detail ?? src.kind}${src.pattern ? ` /${src.pattern}/` : ''}${src.sessions ? `; ${src.sessions} sessions` : ''}`}`,
+  );
+  lines.push(
+    `grouping   ${g.kind}: ${g.groups} groups, largest ${g.largest}, ${g.singletons} single slices; sizes ${Object.entries(g.histogram)
+      .map(([b, n]) => `${b}: ${n}`)
+      .join(', ')}`,
+  );
   if (g.pseudoSubjects) {
     const p = g.pseudoSubjects;
-    lines.push(`           chains of slices along slice order, link distance <= ${p.maxDistance}, at most ${p.slicesPerScan} slices per group (${p.estimated ? 'estimated from the data' : 'given'})`);
+    lines.push(
+      `           chains of slices along slice order, link distance <= ${p.maxDistance}, at most ${p.slicesPerScan} slices per group (${p.estimated ? 'estimated from the data' : 'given'})`,
+    );
   }
   const a = report.audit;
-  const fmt = (r: typeof a.exact) =>
-    `${r.pairs} pairs; within ${JSON.stringify(r.withinSplit)}; across ${JSON.stringify(r.acrossSplits)}`;
+  const fmt = (r: typeof a.exact) => `${r.pairs} pairs; within ${JSON.stringify(r.withinSplit)}; across ${JSON.stringify(r.acrossSplits)}`;
   lines.push('', 'leakage audit');
   lines.push(`  exact duplicates (same content hash): ${fmt(a.exact)}`);
   lines.push(`  near duplicates (full-resolution distance <= ${a.nearThreshold}): ${fmt(a.near)}`);
-  for (const c of a.closeToTrain) lines.push(`  ${c.split}: ${c.withCloseTrainItem} of ${c.items} slices (${(c.share * 100).toFixed(1)} %) have an exact or near duplicate in train`);
+  for (const c of a.closeToTrain)
+    lines.push(`  ${c.split}: ${c.withCloseTrainItem} of ${c.items} slices (${(c.share * 100).toFixed(1)} %) have an exact or near duplicate in train`);
   const t = a.twins;
   for (const s of t.bySplit) {
-    const rule = t.unit === 'slice' ? `within ${t.twinDistance}` : `>= ${t.consistentShare * 100} % of its slices within ${t.consistentDistance} of one train ${t.unit}`;
-    lines.push(`  ${s.split}: ${s.withTwinInTrain} of ${s.subjects} ${t.unit === 'slice' ? 'slices' : `${t.unit}s`} (${(s.share * 100).toFixed(1)} %) have a twin in train (${rule})`);
+    const rule =
+      t.unit === 'slice' ? `within ${t.twinDistance}` : `>= ${t.consistentShare * 100} % of its slices within ${t.consistentDistance} of one train ${t.unit}`;
+    lines.push(
+      `  ${s.split}: ${s.withTwinInTrain} of ${s.subjects} ${t.unit === 'slice' ? 'slices' : `${t.unit}s`} (${(s.share * 100).toFixed(1)} %) have a twin in train (${rule})`,
+    );
   }
   for (const s of t.subjects.filter((x) => x.twin).slice(0, 5)) {
-    lines.push(`    ${s.subject} [${s.split}]: ${s.consistentSlices} of ${s.slices} slices match train ${s.matchedTrainSubject}; closest ${s.closestTrainItem} (distance ${s.closestDistance})`);
+    lines.push(
+      `    ${s.subject} [${s.split}]: ${s.consistentSlices} of ${s.slices} slices match train ${s.matchedTrainSubject}; closest ${s.closestTrainItem} (distance ${s.closestDistance})`,
+    );
   }
   for (const e of [...a.exact.examples, ...a.near.examples].slice(0, 6)) {
     lines.push(`  e.g. ${e.items.map((i) => `${i.id} [${i.split}]`).join(' ~ ')} (distance ${e.distance})`);
   }
   const v = report.volumes;
   if (v) {
-    lines.push(`volumes    ${v.count} read, reoriented to RAS+ from ${Object.entries(v.sourceAxcodes).map(([a, n]) => `${a} x${n}`).join(', ')}`);
-    if (v.firstVolumeOnly.files) lines.push(`  ${v.firstVolumeOnly.files} 4-D file(s) read as their first volume (${v.firstVolumeOnly.droppedVolumes} volumes dropped): ${v.items.filter((i) => i.droppedVolumes > 0).map((i) => `${i.path} (${i.droppedVolumes})`).join(', ')}`);
-    if (v.nonFiniteVoxels.files) lines.push(`  ${v.nonFiniteVoxels.voxels} NaN/Inf voxels set to background in ${v.nonFiniteVoxels.files} file(s): ${v.items.filter((i) => i.nonFiniteCount > 0).map((i) => `${i.path} (${i.nonFiniteCount})`).join(', ')}`);
+    lines.push(
+      `volumes    ${v.count} read, reoriented to RAS+ from ${Object.entries(v.sourceAxcodes)
+        .map(([a, n]) => `${a} x${n}`)
+        .join(', ')}`,
+    );
+    if (v.firstVolumeOnly.files)
+      lines.push(
+        `  ${v.firstVolumeOnly.files} 4-D file(s) read as their first volume (${v.firstVolumeOnly.droppedVolumes} volumes dropped): ${v.items
+          .filter((i) => i.droppedVolumes > 0)
+          .map((i) => `${i.path} (${i.droppedVolumes})`)
+          .join(', ')}`,
+      );
+    if (v.nonFiniteVoxels.files)
+      lines.push(
+        `  ${v.nonFiniteVoxels.voxels} NaN/Inf voxels set to background in ${v.nonFiniteVoxels.files} file(s): ${v.items
+          .filter((i) => i.nonFiniteCount > 0)
+          .map((i) => `${i.path} (${i.nonFiniteCount})`)
+          .join(', ')}`,
+      );
   }
   lines.push('', `fingerprint ${report.fingerprint}`);
   return lines.join('\n');

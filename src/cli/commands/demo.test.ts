@@ -25,7 +25,12 @@ interface Group {
 test('alzbench demo --smallest runs the whole path and a second run reuses everything', () => {
   const dir = join(mkdtempSync(join(tmpdir(), 'alzbench-demo-')), 'demo');
   const run = () =>
-    JSON.parse(execFileSync(process.execPath, [sourcePath('bin/alzbench.js'), 'demo', '--smallest', '--dir', dir, '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })) as {
+    JSON.parse(
+      execFileSync(process.execPath, [sourcePath('bin/alzbench.js'), 'demo', '--smallest', '--dir', dir, '--json'], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    ) as {
       report: string;
       leakageReport: string;
       chains: { rows: Row[] };
@@ -57,5 +62,9 @@ test('alzbench demo --smallest runs the whole path and a second run reuses every
   assert.ok(existsSync(first.leakageReport));
   assert.ok(existsSync(join(dir, 'data', 'subjects.csv')) && existsSync(join(dir, 'data-pooled', 'subjects.csv')));
   const second = run();
-  assert.deepEqual(second.chains.rows.map((r) => r.id), first.chains.rows.map((r) => r.id), 'the same runs, not new ones');
+  assert.deepEqual(
+    second.chains.rows.map((r) => r.id),
+    first.chains.rows.map((r) => r.id),
+    'the same runs, not new ones',
+  );
 });

@@ -40,18 +40,36 @@ A second run reuses the data and every finished run. Everything goes under DIR.
 const experiments = fileURLToPath(new URL('../../../experiments/', import.meta.url));
 
 /** Makes the demo data set unless `out` already holds one made with the same options. */
-async function ensureData(out: string, options: { subjects: number; slicesPerSubject: number; zRange: [number, number]; testFraction: number }, log: (s: string) => void): Promise<void> {
+async function ensureData(
+  out: string,
+  options: { subjects: number; slicesPerSubject: number; zRange: [number, number]; testFraction: number },
+  log: (s: string) => void,
+): Promise<void> {
   const meta = join(out, 'synth.json');
   if (existsSync(meta)) {
     const saved = JSON.parse(readFileSync(meta, 'utf8')) as { options?: Record<string, unknown> };
     const o = saved.options ?? {};
-    if (o.subjects === options.subjects && o.slicesPerSubject === options.slicesPerSubject && o.testFraction === options.testFraction && o.seed === 1 && JSON.stringify(o.zRange) === JSON.stringify(options.zRange)) {
+    if (
+      o.subjects === options.subjects &&
+      o.slicesPerSubject === options.slicesPerSubject &&
+      o.testFraction === options.testFraction &&
+      o.seed === 1 &&
+      JSON.stringify(o.zRange) === JSON.stringify(options.zRange)
+    ) {
       log(`data: reusing ${out}`);
       return;
     }
   }
   log(`data: generating ${options.subjects} synthetic subjects in ${out}`);
-  await generateDataset({ out, subjects: options.subjects, seed: 1, slicesPerSubject: options.slicesPerSubject, zRange: options.zRange, testFraction: options.testFraction, force: true });
+  await generateDataset({
+    out,
+    subjects: options.subjects,
+    seed: 1,
+    slicesPerSubject: options.slicesPerSubject,
+    zRange: options.zRange,
+    testFraction: options.testFraction,
+    force: true,
+  });
 }
 
 async function comparisonOf(dir: string, file: string, scale: string, data: string, workers: number, log: (s: string) => void): Promise<Comparison> {
@@ -59,7 +77,11 @@ async function comparisonOf(dir: string, file: string, scale: string, data: stri
   const store = await openStore(join(dir, 'alzbench.db'));
   try {
     const summary = await runSweep(store, spec, { workers, runsDir: join(dir, 'runs'), log });
-    log(`sweep ${summary.sweep.id}: ${Object.entries(summary.statuses).map(([s, n]) => `${n} ${s}`).join(', ')} in ${summary.seconds.toFixed(0)} s`);
+    log(
+      `sweep ${summary.sweep.id}: ${Object.entries(summary.statuses)
+        .map(([s, n]) => `${n} ${s}`)
+        .join(', ')} in ${summary.seconds.toFixed(0)} s`,
+    );
     return await compareRuns(store, [summary.sweep.id]);
   } finally {
     await store.close();
@@ -79,7 +101,9 @@ export function leakageVerdict(c: Comparison): string | null {
   const paired = leaky.paired ?? honest.paired;
   return (
     `Leakage effect over ${leaky.runs} folds: balanced accuracy per slice ${f(leaky.perSlice.balancedAccuracy.mean)} (slice-level split) vs ${f(honest.perSlice.balancedAccuracy.mean)} (subject-grouped)` +
-    (leaky.perSubject && honest.perSubject ? `; per subject ${f(leaky.perSubject.balancedAccuracy.mean)} vs ${f(honest.perSubject.balancedAccuracy.mean)}` : '') +
+    (leaky.perSubject && honest.perSubject
+      ? `; per subject ${f(leaky.perSubject.balancedAccuracy.mean)} vs ${f(honest.perSubject.balancedAccuracy.mean)}`
+      : '') +
     (paired ? ` (corrected resampled t-test p=${paired.pValue.toFixed(3)})` : '') +
     '.'
   );

@@ -29,7 +29,6 @@ flags:
   --runs-dir DIR        where run ids are looked up (default runs)
   --json                print one JSON document on stdout`;
 
-
 /** `alzbench eval`: a saved model's metrics on a data set. */
 export const evalCommand: Command = {
   name: 'eval',
@@ -57,7 +56,8 @@ export const evalCommand: Command = {
     const split = flagValue(oneOf(['all', 'train', 'val', 'test'] as const), '--split', values.split, 'all');
     const bootstrap = flagValue(BOOTSTRAP, '--bootstrap', values.bootstrap, 1000);
     const seed = flagValue(SEED, '--seed', values.seed, 0);
-    if (values.aggregate !== undefined && !AGGREGATE_RULES.includes(values.aggregate as AggregateRule)) throw invalid(AGGREGATE_RULES.join(', '), '--aggregate', values.aggregate);
+    if (values.aggregate !== undefined && !AGGREGATE_RULES.includes(values.aggregate as AggregateRule))
+      throw invalid(AGGREGATE_RULES.join(', '), '--aggregate', values.aggregate);
     if (values.grouping !== undefined && !['none', 'pseudo'].includes(values.grouping)) throw invalid('none or pseudo', '--grouping', values.grouping);
     const trained = loadTrainedModel(positionals[0]!, values['runs-dir'] ? { runsDir: values['runs-dir'] } : {});
     try {
@@ -72,22 +72,34 @@ export const evalCommand: Command = {
       if (values.predictions) writeFileSync(values.predictions, formatPredictionsCsv(result.predictions, trained.classes));
       const { predictions: _omitted, ...report } = result;
       if (values.json) {
-        process.stdout.write(`${JSON.stringify({ checkpoint: trained.checkpoint, epoch: trained.epoch, model: trained.config.model, task: trained.config.task, ...report })}\n`);
+        process.stdout.write(
+          `${JSON.stringify({ checkpoint: trained.checkpoint, epoch: trained.epoch, model: trained.config.model, task: trained.config.task, ...report })}\n`,
+        );
         return 0;
       }
       const m = result.metrics;
       const ci = result.ci;
       const interval = (x: { low: number; high: number } | undefined) => (x ? ` [${x.low.toFixed(3)}, ${x.high.toFixed(3)}]` : '');
-      console.log(`model ${trained.config.model} (${trained.checkpoint}, epoch ${trained.epoch}) on ${result.data} (${result.split}, ${result.samples} slices)`);
+      console.log(
+        `model ${trained.config.model} (${trained.checkpoint}, epoch ${trained.epoch}) on ${result.data} (${result.split}, ${result.samples} slices)`,
+      );
       console.log(`  per slice:`);
-      console.log(`  loss ${m.loss.toFixed(4)}  accuracy ${m.accuracy.toFixed(3)}${interval(ci?.accuracy)}  balanced accuracy ${m.balancedAccuracy.toFixed(3)}${interval(ci?.balancedAccuracy)}`);
-      console.log(`  sensitivity ${m.sensitivity.toFixed(3)}${interval(ci?.sensitivity)}  specificity ${m.specificity.toFixed(3)}${interval(ci?.specificity)}  precision ${m.precision.toFixed(3)}  F1 ${m.f1.toFixed(3)}  AUC ${m.auc.toFixed(3)}${interval(ci?.auc)}`);
+      console.log(
+        `  loss ${m.loss.toFixed(4)}  accuracy ${m.accuracy.toFixed(3)}${interval(ci?.accuracy)}  balanced accuracy ${m.balancedAccuracy.toFixed(3)}${interval(ci?.balancedAccuracy)}`,
+      );
+      console.log(
+        `  sensitivity ${m.sensitivity.toFixed(3)}${interval(ci?.sensitivity)}  specificity ${m.specificity.toFixed(3)}${interval(ci?.specificity)}  precision ${m.precision.toFixed(3)}  F1 ${m.f1.toFixed(3)}  AUC ${m.auc.toFixed(3)}${interval(ci?.auc)}`,
+      );
       if (ci) console.log(`  95 % CIs: ${ci.resamples} bootstrap resamples of ${ci.units} ${ci.unit}s`);
       const sl = result.subject;
       if (sl) {
         const sci = sl.ci;
-        console.log(`  per subject (${sl.subjects} ${sl.reconstructed ? 'pseudo-subjects reconstructed from the images' : 'subjects'}, ${sl.rule} of slice probabilities; 95 % CIs by subject bootstrap):`);
-        console.log(`  accuracy ${sl.metrics.accuracy.toFixed(3)}${interval(sci?.accuracy)}  balanced accuracy ${sl.metrics.balancedAccuracy.toFixed(3)}${interval(sci?.balancedAccuracy)}  sensitivity ${sl.metrics.sensitivity.toFixed(3)}${interval(sci?.sensitivity)}  specificity ${sl.metrics.specificity.toFixed(3)}${interval(sci?.specificity)}  AUC ${sl.metrics.auc.toFixed(3)}${interval(sci?.auc)}`);
+        console.log(
+          `  per subject (${sl.subjects} ${sl.reconstructed ? 'pseudo-subjects reconstructed from the images' : 'subjects'}, ${sl.rule} of slice probabilities; 95 % CIs by subject bootstrap):`,
+        );
+        console.log(
+          `  accuracy ${sl.metrics.accuracy.toFixed(3)}${interval(sci?.accuracy)}  balanced accuracy ${sl.metrics.balancedAccuracy.toFixed(3)}${interval(sci?.balancedAccuracy)}  sensitivity ${sl.metrics.sensitivity.toFixed(3)}${interval(sci?.sensitivity)}  specificity ${sl.metrics.specificity.toFixed(3)}${interval(sci?.specificity)}  AUC ${sl.metrics.auc.toFixed(3)}${interval(sci?.auc)}`,
+        );
       } else console.log('  per subject: none (the data set has no subject IDs; --grouping pseudo reconstructs them)');
       console.log(`  calibration: ${result.calibration.method} ${result.calibration.ece.toFixed(4)}`);
       const width = Math.max(...trained.classes.map((c) => c.length), 9);

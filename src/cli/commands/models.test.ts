@@ -8,11 +8,21 @@ const alzbench = (...args: string[]) => spawnSync(process.execPath, [sourcePath(
 test('alzbench models --json prints one JSON document: every model with family, parameter count for the chosen channels and classes, input size', () => {
   const run = alzbench('models', '--json', '--in-channels', '3', '--num-classes', '1000');
   assert.equal(run.status, 0, run.stderr);
-  const doc = JSON.parse(run.stdout) as { inChannels: number; numClasses: number; models: { name: string; family: string; parameters: number; inputSize: number[]; gradCamLayer: string }[] };
+  const doc = JSON.parse(run.stdout) as {
+    inChannels: number;
+    numClasses: number;
+    models: { name: string; family: string; parameters: number; inputSize: number[]; gradCamLayer: string }[];
+  };
   assert.equal(doc.models.length, 28);
   assert.equal(doc.models.filter((m) => (m as { input?: string }).input === 'volume').length, 6);
   const byName = new Map(doc.models.map((m) => [m.name, m]));
-  assert.deepEqual(byName.get('vgg19'), { ...byName.get('vgg19')!, family: 'vgg', parameters: 143_667_240, inputSize: [224, 224], gradCamLayer: 'features.35' });
+  assert.deepEqual(byName.get('vgg19'), {
+    ...byName.get('vgg19')!,
+    family: 'vgg',
+    parameters: 143_667_240,
+    inputSize: [224, 224],
+    gradCamLayer: 'features.35',
+  });
   assert.equal(byName.get('efficientnet_b1')!.parameters, 7_794_184);
   assert.deepEqual(byName.get('efficientnet_b1')!.inputSize, [240, 240]);
   assert.equal(byName.get('inception_resnet_v2')!.parameters, 55_843_464);

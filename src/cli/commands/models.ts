@@ -48,11 +48,25 @@ export const modelsCommand: Command = {
     }
     const table = [
       ['name', 'family', 'parameters', 'input', 'min', 'dropout', 'grad-cam layer', 'names from'],
-      ...rows.map((r) => [r.name, r.family, r.parameters.toLocaleString('en-US'), `${r.inputSize.join('x')}${r.input === 'volume' ? ' (volume)' : ''}`, String(r.minInputSize), String(r.dropout), r.gradCamLayer, r.reference]),
+      ...rows.map((r) => [
+        r.name,
+        r.family,
+        r.parameters.toLocaleString('en-US'),
+        `${r.inputSize.join('x')}${r.input === 'volume' ? ' (volume)' : ''}`,
+        String(r.minInputSize),
+        String(r.dropout),
+        r.gradCamLayer,
+        r.reference,
+      ]),
     ];
     const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
     const numeric = new Set([2, 4, 5]);
-    const lines = table.map((row) => row.map((cell, c) => (numeric.has(c) ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd());
+    const lines = table.map((row) =>
+      row
+        .map((cell, c) => (numeric.has(c) ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!)))
+        .join('  ')
+        .trimEnd(),
+    );
     console.log(`models for ${inChannels}-channel input and ${numClasses} classes:\n`);
     console.log(lines.join('\n'));
     return 0;

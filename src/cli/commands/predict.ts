@@ -37,8 +37,14 @@ export const predictCommand: Command = {
   summary: 'class probabilities of MRI slices from a saved model, with optional Grad-CAM heat maps',
   usage,
   async run(argv) {
-    const { values, positionals } = parseFlags('predict', argv, { cam: { type: 'string' }, 'runs-dir': { type: 'string' }, json: { type: 'boolean', default: false } }, true);
-    if (positionals.length < 2) throw invalid('a run or checkpoint and at least one image', 'arguments', positionals, 'e.g. alzbench predict runs/<id> slice.jpg');
+    const { values, positionals } = parseFlags(
+      'predict',
+      argv,
+      { cam: { type: 'string' }, 'runs-dir': { type: 'string' }, json: { type: 'boolean', default: false } },
+      true,
+    );
+    if (positionals.length < 2)
+      throw invalid('a run or checkpoint and at least one image', 'arguments', positionals, 'e.g. alzbench predict runs/<id> slice.jpg');
     const [ref, ...images] = positionals as [string, ...string[]];
     const trained = loadTrainedModel(ref, values['runs-dir'] ? { runsDir: values['runs-dir'] } : {});
     try {
@@ -68,10 +74,14 @@ export const predictCommand: Command = {
         out.push(entry);
       }
       if (values.json) {
-        process.stdout.write(`${JSON.stringify({ checkpoint: trained.checkpoint, model: trained.config.model, classes: trained.classes, predictions: out })}\n`);
+        process.stdout.write(
+          `${JSON.stringify({ checkpoint: trained.checkpoint, model: trained.config.model, classes: trained.classes, predictions: out })}\n`,
+        );
       } else {
         for (const p of out) {
-          const probs = Object.entries(p.probabilities).map(([c, v]) => `${c} ${v.toFixed(3)}`).join(', ');
+          const probs = Object.entries(p.probabilities)
+            .map(([c, v]) => `${c} ${v.toFixed(3)}`)
+            .join(', ');
           console.log(`${p.image}: ${p.predicted} (${probs})${p.cam ? `; Grad-CAM ${p.cam}` : ''}`);
         }
       }

@@ -42,7 +42,8 @@ export const previewCommand: Command = {
       { pipeline: { type: 'string' }, out: { type: 'string' }, columns: { type: 'string' }, json: { type: 'boolean', default: false } },
       true,
     );
-    if (positionals.length !== 1) throw invalid('one image path', '<image>', positionals, 'e.g. alzbench preview slice.jpg --pipeline "grayscale|clahe" --out grid.png');
+    if (positionals.length !== 1)
+      throw invalid('one image path', '<image>', positionals, 'e.g. alzbench preview slice.jpg --pipeline "grayscale|clahe" --out grid.png');
     if (!values.pipeline) throw invalid('a pipeline spec', '--pipeline', values.pipeline, 'e.g. --pipeline "grayscale|clahe(clip=2,tile=7)"');
     if (!values.out) throw invalid('an output PNG path', '--out', values.out);
     const columns = flagValue(int({ min: 1, max: 64 }), '--columns', values.columns);
@@ -52,7 +53,10 @@ export const previewCommand: Command = {
     const steps = applyChainSteps(chain, image, await loadImageOps());
     const png = await renderPreviewGrid(steps, columns === undefined ? {} : { columns });
     await writeFile(values.out, png);
-    if (values.json) console.log(JSON.stringify({ out: values.out, pipeline: chain.spec, steps: steps.map((s) => ({ label: s.label, width: s.image.width, height: s.image.height })) }));
+    if (values.json)
+      console.log(
+        JSON.stringify({ out: values.out, pipeline: chain.spec, steps: steps.map((s) => ({ label: s.label, width: s.image.width, height: s.image.height })) }),
+      );
     else process.stderr.write(`preview: ${steps.length} panels written to ${values.out}\n`);
     return 0;
   },

@@ -29,7 +29,13 @@ export const runsCommand: Command = {
   summary: 'list stored runs (runs tag|name|delete|export|import manage them)',
   usage: listUsage,
   async run(argv) {
-    const { values } = parseFlags('runs', argv, { ...STORE_FLAGS, sweep: { type: 'string' }, status: { type: 'string' }, tag: { type: 'string' }, json: { type: 'boolean', default: false } });
+    const { values } = parseFlags('runs', argv, {
+      ...STORE_FLAGS,
+      sweep: { type: 'string' },
+      status: { type: 'string' },
+      tag: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    });
     if (values.status !== undefined && !RUN_STATUSES.includes(values.status as RunStatus)) throw invalid(RUN_STATUSES.join(', '), '--status', values.status);
     const store = await openSyncedStore(values);
     try {
@@ -39,7 +45,11 @@ export const runsCommand: Command = {
         if (!sweep) throw new AlzbenchError(`No sweep ${JSON.stringify(values.sweep)} in ${store.location}`, { exitCode: 2 });
         sweepId = sweep.id;
       }
-      const runs = await store.listRuns({ ...(sweepId ? { sweepId } : {}), ...(values.status ? { status: [values.status as RunStatus] } : {}), ...(values.tag ? { tag: values.tag } : {}) });
+      const runs = await store.listRuns({
+        ...(sweepId ? { sweepId } : {}),
+        ...(values.status ? { status: [values.status as RunStatus] } : {}),
+        ...(values.tag ? { tag: values.tag } : {}),
+      });
       if (values.json) {
         process.stdout.write(`${JSON.stringify({ store: store.location, runs })}\n`);
         return;
@@ -63,7 +73,8 @@ export const runsCommand: Command = {
 
 function positional(command: string, argv: string[], options: Parameters<typeof parseFlags>[2], min: number, what: string) {
   const parsed = parseFlags(command, argv, { ...STORE_FLAGS, ...options }, true);
-  if (parsed.positionals.length < min) throw new AlzbenchError(`Expected ${what} but received ${parsed.positionals.length} argument(s)`, { hint: `alzbench ${command} --help`, exitCode: 2 });
+  if (parsed.positionals.length < min)
+    throw new AlzbenchError(`Expected ${what} but received ${parsed.positionals.length} argument(s)`, { hint: `alzbench ${command} --help`, exitCode: 2 });
   return parsed as { values: Record<string, string | boolean | undefined>; positionals: string[] };
 }
 
@@ -134,10 +145,20 @@ export const runsExportCommand: Command = {
   summary: 'write a run card archive (card.json + card.html + the run folder, one .tar.gz)',
   usage: `usage: alzbench runs export <run> [--out FILE] [--no-checkpoints] [--json]\n\n  --out FILE          archive path (default <id>.alzrun.tar.gz)\n  --no-checkpoints    leave the checkpoints out\n${STORE_HELP}`,
   async run(argv) {
-    const { values, positionals } = positional('runs export', argv, { out: { type: 'string' }, 'no-checkpoints': { type: 'boolean', default: false }, json: { type: 'boolean', default: false } }, 1, 'a run');
+    const { values, positionals } = positional(
+      'runs export',
+      argv,
+      { out: { type: 'string' }, 'no-checkpoints': { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
+      1,
+      'a run',
+    );
     const store = await openSyncedStore(values);
     try {
-      const { path, card } = await exportRun(store, positionals[0]!, { ...(values.out ? { out: values.out as string } : {}), withoutCheckpoints: values['no-checkpoints'] === true, renderHtml: renderCardHtml });
+      const { path, card } = await exportRun(store, positionals[0]!, {
+        ...(values.out ? { out: values.out as string } : {}),
+        withoutCheckpoints: values['no-checkpoints'] === true,
+        renderHtml: renderCardHtml,
+      });
       if (values.json) process.stdout.write(`${JSON.stringify({ path, id: card.run.id, files: card.files.length })}\n`);
       else console.log(`wrote ${path} (run ${card.run.id}, ${card.files.length} files; open ${card.run.id}/card.html after tar xzf)`);
     } finally {
@@ -152,7 +173,13 @@ export const runsImportCommand: Command = {
   summary: 'restore a run card archive into the store and --runs-dir',
   usage: `usage: alzbench runs import <archive> [--replace] [--json]\n\n  --replace         overwrite a run with the same id\n${STORE_HELP}`,
   async run(argv) {
-    const { values, positionals } = positional('runs import', argv, { replace: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } }, 1, 'an archive');
+    const { values, positionals } = positional(
+      'runs import',
+      argv,
+      { replace: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
+      1,
+      'an archive',
+    );
     const store = await openSyncedStore(values, { sync: false });
     try {
       const run = await importRun(store, positionals[0]!, { runsDir: (values['runs-dir'] as string | undefined) ?? 'runs', replace: values.replace === true });

@@ -33,7 +33,13 @@ export const serveCommand: Command = {
   summary: 'web dashboard over the run store: runs, run pages, compare, preprocessing, predict',
   usage,
   async run(argv) {
-    const { values } = parseFlags('serve', argv, { ...STORE_FLAGS, port: { type: 'string' }, host: { type: 'string' }, token: { type: 'string' }, 'data-root': { type: 'string', multiple: true } });
+    const { values } = parseFlags('serve', argv, {
+      ...STORE_FLAGS,
+      port: { type: 'string' },
+      host: { type: 'string' },
+      token: { type: 'string' },
+      'data-root': { type: 'string', multiple: true },
+    });
     const port = flagValue(PORT, '--port', values.port, 8765);
     const host = values.host ?? '127.0.0.1';
     // From the environment, the token does not show in `ps` to other users of the machine.
@@ -41,8 +47,17 @@ export const serveCommand: Command = {
     // Before opening anything: an unsafe bind is refused at once.
     checkBindSafety(host, token);
     const store = await openSyncedStore(values);
-    const server = await startServer({ store, runsDir: values['runs-dir'] ?? 'runs', host, port, ...(token ? { token } : {}), ...(values['data-root'] ? { dataRoots: values['data-root'] } : {}) });
-    process.stderr.write(`alzbench serve: dashboard on ${server.url}/ (store: ${store.kind} ${store.location})${token ? '\nopen it with the token in the fragment (never sent to the server): ' + server.url + '/#token=<your token>' : ''}\nCtrl-C stops it\n`);
+    const server = await startServer({
+      store,
+      runsDir: values['runs-dir'] ?? 'runs',
+      host,
+      port,
+      ...(token ? { token } : {}),
+      ...(values['data-root'] ? { dataRoots: values['data-root'] } : {}),
+    });
+    process.stderr.write(
+      `alzbench serve: dashboard on ${server.url}/ (store: ${store.kind} ${store.location})${token ? '\nopen it with the token in the fragment (never sent to the server): ' + server.url + '/#token=<your token>' : ''}\nCtrl-C stops it\n`,
+    );
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGINT', stop);

@@ -21,7 +21,8 @@ export const showCommand: Command = {
   usage,
   async run(argv) {
     const { values, positionals } = parseFlags('show', argv, { ...STORE_FLAGS, json: { type: 'boolean', default: false } }, true);
-    if (positionals.length !== 1) throw new AlzbenchError(`Expected one run but received ${positionals.length}`, { hint: 'alzbench runs lists them', exitCode: 2 });
+    if (positionals.length !== 1)
+      throw new AlzbenchError(`Expected one run but received ${positionals.length}`, { hint: 'alzbench runs lists them', exitCode: 2 });
     const store = await openSyncedStore(values);
     try {
       const run = await store.resolveRun(positionals[0]!);
@@ -31,7 +32,10 @@ export const showCommand: Command = {
         process.stdout.write(`${JSON.stringify({ run, epochs: epochs.map((e) => e.record), artifacts })}\n`);
         return;
       }
-      const test = run.test as { best?: { epoch?: number; metrics?: Record<string, number>; ci?: Record<string, { low: number; high: number }> & { unit?: string } }; last?: { epoch?: number; metrics?: Record<string, number> } } | null;
+      const test = run.test as {
+        best?: { epoch?: number; metrics?: Record<string, number>; ci?: Record<string, { low: number; high: number }> & { unit?: string } };
+        last?: { epoch?: number; metrics?: Record<string, number> };
+      } | null;
       const lines = [
         `run ${run.id}${run.name ? ` (${run.name})` : ''}: ${run.status}${run.reason ? ` — ${run.reason}` : ''}`,
         `  model ${run.model ?? '-'}, task ${run.task ?? '-'} (${run.classes.join(', ')}), device ${run.device ?? '-'}`,
@@ -39,7 +43,13 @@ export const showCommand: Command = {
         `  split ${JSON.stringify(run.split ?? null)}`,
         `  code ${run.codeVersion ?? '-'}; machine ${JSON.stringify(run.machine ?? null)}`,
         `  created ${run.createdAt}, started ${run.startedAt ?? '-'}, finished ${run.finishedAt ?? '-'}`,
-        ...(run.sweepId ? [`  sweep ${run.sweepId}, point ${Object.entries(run.point).map(([k, v]) => `${k}=${v}`).join(' ')}, attempts ${run.attempts}`] : []),
+        ...(run.sweepId
+          ? [
+              `  sweep ${run.sweepId}, point ${Object.entries(run.point)
+                .map(([k, v]) => `${k}=${v}`)
+                .join(' ')}, attempts ${run.attempts}`,
+            ]
+          : []),
         ...(run.tags.length ? [`  tags ${run.tags.join(', ')}`] : []),
         `  folder ${run.dir ?? '-'}${run.dir && !existsSync(run.dir) ? ' (missing)' : ''}`,
         '',
@@ -54,14 +64,29 @@ export const showCommand: Command = {
         ),
       ];
       if (test?.best?.metrics) {
-        lines.push('', `test per slice (best epoch ${test.best.epoch}${test.best.ci ? `, 95 % CI by ${test.best.ci.unit ?? 'slice'}` : ''}; last epoch ${test.last?.epoch ?? '-'}):`);
+        lines.push(
+          '',
+          `test per slice (best epoch ${test.best.epoch}${test.best.ci ? `, 95 % CI by ${test.best.ci.unit ?? 'slice'}` : ''}; last epoch ${test.last?.epoch ?? '-'}):`,
+        );
         for (const k of ['sensitivity', 'specificity', 'accuracy', 'balancedAccuracy', 'auc', 'loss']) {
           const ci = test.best.ci?.[k];
           lines.push(`  ${k.padEnd(16)} ${f3(test.best.metrics[k])}${ci ? ` [${f3(ci.low)}, ${f3(ci.high)}]` : ''}   last ${f3(test.last?.metrics?.[k])}`);
         }
-        const subject = (test.best as { subject?: { rule?: string; subjects?: number; reconstructed?: boolean; metrics?: Record<string, number>; ci?: Record<string, { low: number; high: number }> | null } | null }).subject;
+        const subject = (
+          test.best as {
+            subject?: {
+              rule?: string;
+              subjects?: number;
+              reconstructed?: boolean;
+              metrics?: Record<string, number>;
+              ci?: Record<string, { low: number; high: number }> | null;
+            } | null;
+          }
+        ).subject;
         if (subject?.metrics) {
-          lines.push(`test per subject (${subject.subjects} ${subject.reconstructed ? 'pseudo-subjects' : 'subjects'}, ${subject.rule ?? 'mean'} of slice probabilities; 95 % CI by subject bootstrap):`);
+          lines.push(
+            `test per subject (${subject.subjects} ${subject.reconstructed ? 'pseudo-subjects' : 'subjects'}, ${subject.rule ?? 'mean'} of slice probabilities; 95 % CI by subject bootstrap):`,
+          );
           for (const k of ['sensitivity', 'specificity', 'accuracy', 'balancedAccuracy', 'auc']) {
             const ci = subject.ci?.[k];
             lines.push(`  ${k.padEnd(16)} ${f3(subject.metrics[k])}${ci ? ` [${f3(ci.low)}, ${f3(ci.high)}]` : ''}`);

@@ -17,7 +17,10 @@ export const STORE_HELP = `  --db REF          run store: a SQLite file (default
  * Opens the store and reads run folders that changed under `--runs-dir` (runs trained with
  * `alzbench train` appear without any extra step). Unreadable folders are reported on stderr.
  */
-export async function openSyncedStore(values: { db?: string | undefined; 'runs-dir'?: string | undefined }, options: { sync?: boolean } = {}): Promise<RunStore> {
+export async function openSyncedStore(
+  values: { db?: string | undefined; 'runs-dir'?: string | undefined },
+  options: { sync?: boolean } = {},
+): Promise<RunStore> {
   const store = await openStore(defaultDbRef(values.db));
   if (options.sync !== false) {
     try {

@@ -53,7 +53,11 @@ export const sweepCommand: Command = {
       },
       true,
     );
-    if (positionals.length !== 1) throw new AlzbenchError(`Expected one sweep file but received ${positionals.length}`, { hint: 'alzbench sweep experiments/vgg19-grid.yaml --scale small', exitCode: 2 });
+    if (positionals.length !== 1)
+      throw new AlzbenchError(`Expected one sweep file but received ${positionals.length}`, {
+        hint: 'alzbench sweep experiments/vgg19-grid.yaml --scale small',
+        exitCode: 2,
+      });
     const overrides: Record<string, string> = {};
     for (const pair of values.set ?? []) {
       const eq = pair.indexOf('=');
@@ -78,7 +82,10 @@ export const sweepCommand: Command = {
       // Runs still running here belong to a process on another host (live ones on this host were
       // waited for): name them; they are not failures of this sweep.
       const elsewhere = (await store.listRuns({ sweepId: summary.sweep.id })).filter((r) => r.status === 'running');
-      if (elsewhere.length > 0) process.stderr.write(`sweep: ${elsewhere.length} run(s) still training in another process: ${elsewhere.map((r) => `${r.id} (${r.owner ?? 'unknown owner'})`).join(', ')}\n`);
+      if (elsewhere.length > 0)
+        process.stderr.write(
+          `sweep: ${elsewhere.length} run(s) still training in another process: ${elsewhere.map((r) => `${r.id} (${r.owner ?? 'unknown owner'})`).join(', ')}\n`,
+        );
       const unfinished = (summary.statuses.queued ?? 0) + (summary.statuses.interrupted ?? 0) + (summary.statuses.failed ?? 0);
       if (values.json) {
         process.stdout.write(
@@ -96,7 +103,11 @@ export const sweepCommand: Command = {
           })}\n`,
         );
       } else {
-        console.log(`sweep ${summary.sweep.id}: ${summary.runs} runs (${Object.entries(summary.statuses).map(([s, n]) => `${n} ${s}`).join(', ')}), ${summary.skipped} skipped as finished, ${summary.seconds.toFixed(1)} s`);
+        console.log(
+          `sweep ${summary.sweep.id}: ${summary.runs} runs (${Object.entries(summary.statuses)
+            .map(([s, n]) => `${n} ${s}`)
+            .join(', ')}), ${summary.skipped} skipped as finished, ${summary.seconds.toFixed(1)} s`,
+        );
         console.log(`  compare: alzbench compare ${summary.sweep.id}${values.db ? ` --db ${values.db}` : ''}`);
       }
       return unfinished > 0 && !values['create-only'] ? 1 : 0;
@@ -107,19 +118,27 @@ export const sweepCommand: Command = {
 };
 
 /** A sweep on a PostgreSQL store: runs into the queue for `alzbench worker`s; `--follow` waits for them. */
-async function enqueueCommand(spec: SweepSpec, values: { db?: string | undefined; 'runs-dir'?: string | undefined; attempts?: string | undefined; follow?: boolean; json?: boolean }): Promise<number> {
+async function enqueueCommand(
+  spec: SweepSpec,
+  values: { db?: string | undefined; 'runs-dir'?: string | undefined; attempts?: string | undefined; follow?: boolean; json?: boolean },
+): Promise<number> {
   const started = performance.now();
   const store = await openSyncedStore(values);
   try {
     const queue = await openRunQueue(defaultDbRef(values.db));
     let summary;
     try {
-      summary = await enqueueSweep(store, queue, spec, { runsDir: values['runs-dir'] ?? 'runs', maxAttempts: flagValue(ATTEMPTS, '--attempts', values.attempts, 2) });
+      summary = await enqueueSweep(store, queue, spec, {
+        runsDir: values['runs-dir'] ?? 'runs',
+        maxAttempts: flagValue(ATTEMPTS, '--attempts', values.attempts, 2),
+      });
     } finally {
       await queue.close();
     }
     const log = (line: string) => process.stderr.write(`${line}\n`);
-    log(`sweep ${summary.sweep.id}: ${summary.runs} runs, ${summary.skipped} already ended, ${summary.enqueued} queued for workers (${summary.jobsCreated} new jobs) in ${store.location}`);
+    log(
+      `sweep ${summary.sweep.id}: ${summary.runs} runs, ${summary.skipped} already ended, ${summary.enqueued} queued for workers (${summary.jobsCreated} new jobs) in ${store.location}`,
+    );
     let statuses: Record<string, number> | null = null;
     if (values.follow) {
       log('following: start workers with "alzbench worker --db <the same URL>"; Ctrl-C stops following (the sweep goes on)');
@@ -133,11 +152,19 @@ async function enqueueCommand(spec: SweepSpec, values: { db?: string | undefined
       }
     }
     if (values.json) {
-      process.stdout.write(`${JSON.stringify({ sweep: summary.sweep.id, scale: summary.sweep.scale, runs: summary.runs, skipped: summary.skipped, enqueued: summary.enqueued, jobsCreated: summary.jobsCreated, statuses, seconds: (performance.now() - started) / 1000, store: store.location })}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ sweep: summary.sweep.id, scale: summary.sweep.scale, runs: summary.runs, skipped: summary.skipped, enqueued: summary.enqueued, jobsCreated: summary.jobsCreated, statuses, seconds: (performance.now() - started) / 1000, store: store.location })}\n`,
+      );
     } else if (statuses) {
-      console.log(`sweep ${summary.sweep.id}: ${summary.runs} runs (${Object.entries(statuses).map(([s, n]) => `${n} ${s}`).join(', ')})`);
+      console.log(
+        `sweep ${summary.sweep.id}: ${summary.runs} runs (${Object.entries(statuses)
+          .map(([s, n]) => `${n} ${s}`)
+          .join(', ')})`,
+      );
     } else {
-      console.log(`sweep ${summary.sweep.id}: ${summary.enqueued} run(s) queued; train them with: alzbench worker --db <URL> [--device cuda] [--runs-dir <shared folder>]`);
+      console.log(
+        `sweep ${summary.sweep.id}: ${summary.enqueued} run(s) queued; train them with: alzbench worker --db <URL> [--device cuda] [--runs-dir <shared folder>]`,
+      );
     }
     if (statuses && (statuses.queued ?? 0) + (statuses.running ?? 0) > 0) return 1;
     return 0;

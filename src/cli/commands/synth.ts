@@ -79,7 +79,10 @@ export const synthCommand: Command = {
       const seconds = (performance.now() - started) / 1000;
       if (process.stderr.isTTY) process.stderr.write('\n');
       if (values.json) console.log(JSON.stringify({ ...summary, seconds: Math.round(seconds * 100) / 100 }, null, 2));
-      else console.log(`wrote ${summary.subjects.length} volumes of ${summary.shape.join('x')} voxels (${summary.spacingMm.join(' x ')} mm) to ${summary.out} in ${seconds.toFixed(1)} s (seed ${summary.seed})`);
+      else
+        console.log(
+          `wrote ${summary.subjects.length} volumes of ${summary.shape.join('x')} voxels (${summary.spacingMm.join(' x ')} mm) to ${summary.out} in ${seconds.toFixed(1)} s (seed ${summary.seed})`,
+        );
       return 0;
     }
     const summary = await generateDataset({

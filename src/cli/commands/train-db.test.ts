@@ -11,8 +11,33 @@ test('alzbench train --db records the finished run in the store at once', async 
   const dir = mkdtempSync(join(tmpdir(), 'alzbench-train-db-'));
   const db = join(dir, 'runs.db');
   const out = JSON.parse(
-    execFileSync(process.execPath, [sourcePath('bin/alzbench.js'), 'train', '--data', sourcePath('../shared/data/kaggle4-sample'), '--task', 'binary', '--epochs', '1',
-      '--image-size', '52x44', '--bootstrap', '20', '--cam-samples', '0', '--runs-dir', join(dir, 'runs'), '--db', db, '--progress', 'none', '--json'], { encoding: 'utf8' }),
+    execFileSync(
+      process.execPath,
+      [
+        sourcePath('bin/alzbench.js'),
+        'train',
+        '--data',
+        sourcePath('../shared/data/kaggle4-sample'),
+        '--task',
+        'binary',
+        '--epochs',
+        '1',
+        '--image-size',
+        '52x44',
+        '--bootstrap',
+        '20',
+        '--cam-samples',
+        '0',
+        '--runs-dir',
+        join(dir, 'runs'),
+        '--db',
+        db,
+        '--progress',
+        'none',
+        '--json',
+      ],
+      { encoding: 'utf8' },
+    ),
   ) as { id: string; status: string };
   const store = await openStore(db);
   try {

@@ -23,7 +23,10 @@ test('alzbench train --json, eval --json, predict --cam: one JSON document each 
   assert.ok(['done', 'collapsed'].includes(result.status));
   assert.equal(result.epochsDone, 1, 'the flag overrides the file');
   assert.equal(result.test.samples, 4);
-  assert.match(trained.stderr, /^epoch 1\/1  train loss \d\.\d{4}  val loss \d\.\d{4}  val acc \d\.\d{3}  val sens \d\.\d{3}  val bal acc \d\.\d{3}  \d+\.\d s  \d+\.\d img\/s/m);
+  assert.match(
+    trained.stderr,
+    /^epoch 1\/1 {2}train loss \d\.\d{4} {2}val loss \d\.\d{4} {2}val acc \d\.\d{3} {2}val sens \d\.\d{3} {2}val bal acc \d\.\d{3} {2}\d+\.\d s {2}\d+\.\d img\/s/m,
+  );
   const runJson = JSON.parse(readFileSync(join(result.dir, 'run.json'), 'utf8'));
   assert.deepEqual(runJson.flags, { config, data, epochs: '1', 'runs-dir': runsDir, augment: 'zoom,rotate' });
 
@@ -32,7 +35,10 @@ test('alzbench train --json, eval --json, predict --cam: one JSON document each 
   const report = JSON.parse(evaluated.stdout);
   assert.equal(report.samples, 40);
   assert.equal(report.ci.unit, 'subject');
-  assert.equal(report.metrics.confusion.flat().reduce((a: number, b: number) => a + b, 0), 40);
+  assert.equal(
+    report.metrics.confusion.flat().reduce((a: number, b: number) => a + b, 0),
+    40,
+  );
 
   const image = join(data, 'MildDemented', 'MildDemented-0-0.png');
   const cam = join(runsDir, 'cam.png');

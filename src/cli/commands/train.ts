@@ -48,9 +48,23 @@ export function resultJson(result: TrainResult) {
             ...result.test.best.headline,
             collapsed: result.test.best.collapsed,
             ci: result.test.best.ci,
-            subject: result.test.best.subject ? { rule: result.test.best.subject.rule, subjects: result.test.best.subject.subjects, reconstructed: result.test.best.subject.reconstructed, ...result.test.best.subject.headline, ci: result.test.best.subject.ci } : null,
+            subject: result.test.best.subject
+              ? {
+                  rule: result.test.best.subject.rule,
+                  subjects: result.test.best.subject.subjects,
+                  reconstructed: result.test.best.subject.reconstructed,
+                  ...result.test.best.subject.headline,
+                  ci: result.test.best.subject.ci,
+                }
+              : null,
           },
-          calibration: { method: result.test.calibration.method, ece: result.test.calibration.test.ece, ...(result.test.calibration.temperature ? { temperature: result.test.calibration.temperature.value, eceAfterTemperature: result.test.calibration.temperature.test.ece } : {}) },
+          calibration: {
+            method: result.test.calibration.method,
+            ece: result.test.calibration.test.ece,
+            ...(result.test.calibration.temperature
+              ? { temperature: result.test.calibration.temperature.value, eceAfterTemperature: result.test.calibration.temperature.test.ece }
+              : {}),
+          },
           last: result.test.last ? { epoch: result.test.last.epoch, ...result.test.last.headline, collapsed: result.test.last.collapsed } : null,
         }
       : null,
@@ -74,7 +88,12 @@ export const trainCommand: Command = {
     });
     const { config: configFile, resume, progress, json, db, 'from-scratch': fromScratch, ...rest } = values as Record<string, string | boolean | undefined>;
     if (fromScratch && resume === undefined) throw new AlzbenchError('--from-scratch restarts a run given with --resume <run>', { exitCode: 2 });
-    const mode = flagValue(oneOf(['bar', 'lines', 'none'] as const, 'bar, lines or none'), '--progress', progress as string | undefined, process.stderr.isTTY ? 'bar' : 'lines');
+    const mode = flagValue(
+      oneOf(['bar', 'lines', 'none'] as const, 'bar, lines or none'),
+      '--progress',
+      progress as string | undefined,
+      process.stderr.isTTY ? 'bar' : 'lines',
+    );
     const onEvent = mode === 'none' ? undefined : stderrReporter(process.stderr, { bar: mode === 'bar' });
     const given = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
     let result: TrainResult;
@@ -82,16 +101,26 @@ export const trainCommand: Command = {
     if (resume !== undefined) {
       const extra = Object.keys(given).filter((k) => k !== 'runs-dir');
       if (extra.length > 0 || configFile !== undefined) {
-        throw new AlzbenchError(`--resume continues a run with its own settings; it takes no ${[...extra.map((k) => `--${k}`), ...(configFile ? ['--config'] : [])].join(', ')}`, { exitCode: 2 });
+        throw new AlzbenchError(
+          `--resume continues a run with its own settings; it takes no ${[...extra.map((k) => `--${k}`), ...(configFile ? ['--config'] : [])].join(', ')}`,
+          { exitCode: 2 },
+        );
       }
-      result = await resumeRun(resume as string, { ...(onEvent ? { onEvent } : {}), ...(given['runs-dir'] ? { runsDir: given['runs-dir'] as string } : {}), ...(fromScratch ? { fromScratch: true } : {}) });
+      result = await resumeRun(resume as string, {
+        ...(onEvent ? { onEvent } : {}),
+        ...(given['runs-dir'] ? { runsDir: given['runs-dir'] as string } : {}),
+        ...(fromScratch ? { fromScratch: true } : {}),
+      });
     } else {
       const fromFile = configFile === undefined ? {} : readConfigFile(configFile as string);
       const fromFlags = settingsFromFlags(rest);
       const runs = expandRuns({ ...fromFile, ...fromFlags });
       results = [];
       for (const [i, run] of runs.entries()) {
-        if (runs.length > 1) process.stderr.write(`== run ${i + 1} of ${runs.length} (${run.settings.runGroup}): ${run.fold === null ? '' : `fold ${run.fold}, `}seed ${run.seed}\n`);
+        if (runs.length > 1)
+          process.stderr.write(
+            `== run ${i + 1} of ${runs.length} (${run.settings.runGroup}): ${run.fold === null ? '' : `fold ${run.fold}, `}seed ${run.seed}\n`,
+          );
         results.push(await train(run.settings, { ...(onEvent ? { onEvent } : {}), given: { ...(configFile ? { config: configFile } : {}), ...given } }));
       }
       result = results[0]!;
@@ -119,10 +148,19 @@ export const trainCommand: Command = {
     else {
       const test = result.test?.best;
       console.log(`run ${result.id}: ${result.status}${result.reason ? ` (${result.reason})` : ''}`);
-      if (test) console.log(`  test per slice, best epoch ${test.epoch}: accuracy ${test.metrics.accuracy.toFixed(3)}, balanced accuracy ${test.metrics.balancedAccuracy.toFixed(3)}, sensitivity ${test.metrics.sensitivity.toFixed(3)}, specificity ${test.metrics.specificity.toFixed(3)}, AUC ${test.metrics.auc.toFixed(3)}`);
+      if (test)
+        console.log(
+          `  test per slice, best epoch ${test.epoch}: accuracy ${test.metrics.accuracy.toFixed(3)}, balanced accuracy ${test.metrics.balancedAccuracy.toFixed(3)}, sensitivity ${test.metrics.sensitivity.toFixed(3)}, specificity ${test.metrics.specificity.toFixed(3)}, AUC ${test.metrics.auc.toFixed(3)}`,
+        );
       const subject = test?.subject;
-      if (subject) console.log(`  test per subject (${subject.subjects}${subject.reconstructed ? ' pseudo-subjects' : ''}, ${subject.rule}): accuracy ${subject.metrics.accuracy.toFixed(3)}, balanced accuracy ${subject.metrics.balancedAccuracy.toFixed(3)}, sensitivity ${subject.metrics.sensitivity.toFixed(3)}, specificity ${subject.metrics.specificity.toFixed(3)}, AUC ${subject.metrics.auc.toFixed(3)}`);
-      if (result.test) console.log(`  calibration: ECE ${result.test.calibration.test.ece.toFixed(4)} (15 equal-width bins)${result.test.calibration.temperature ? `, ${result.test.calibration.temperature.test.ece.toFixed(4)} after temperature scaling (T=${result.test.calibration.temperature.value.toFixed(3)})` : ''}`);
+      if (subject)
+        console.log(
+          `  test per subject (${subject.subjects}${subject.reconstructed ? ' pseudo-subjects' : ''}, ${subject.rule}): accuracy ${subject.metrics.accuracy.toFixed(3)}, balanced accuracy ${subject.metrics.balancedAccuracy.toFixed(3)}, sensitivity ${subject.metrics.sensitivity.toFixed(3)}, specificity ${subject.metrics.specificity.toFixed(3)}, AUC ${subject.metrics.auc.toFixed(3)}`,
+        );
+      if (result.test)
+        console.log(
+          `  calibration: ECE ${result.test.calibration.test.ece.toFixed(4)} (15 equal-width bins)${result.test.calibration.temperature ? `, ${result.test.calibration.temperature.test.ece.toFixed(4)} after temperature scaling (T=${result.test.calibration.temperature.value.toFixed(3)})` : ''}`,
+        );
       console.log(`  folder ${result.dir}`);
     }
     if (result.status === 'interrupted') {

@@ -37,7 +37,7 @@ function postgresUrl(db: string | undefined, command: string): string {
 /** `alzbench worker`: serve a PostgreSQL store's queue. */
 export const workerCommand: Command = {
   name: 'worker',
-  summary: 'train runs from a PostgreSQL store\'s queue (any number of machines; drain with SIGTERM)',
+  summary: "train runs from a PostgreSQL store's queue (any number of machines; drain with SIGTERM)",
   usage,
   async run(argv) {
     const { values } = parseFlags('worker', argv, {
@@ -59,7 +59,13 @@ export const workerCommand: Command = {
     if (device !== 'cpu' && !trainer) {
       // Fail here, not in every run: this libtorch must see a GPU.
       const { cudaDeviceCount } = await import('../../torch/memory.js');
-      if (cudaDeviceCount() === 0) throw invalid('a device this libtorch has (cpu; no CUDA device found)', '--device', device, 'build the addon against a CUDA libtorch (README "GPU and many machines")');
+      if (cudaDeviceCount() === 0)
+        throw invalid(
+          'a device this libtorch has (cpu; no CUDA device found)',
+          '--device',
+          device,
+          'build the addon against a CUDA libtorch (README "GPU and many machines")',
+        );
     }
     const log = (line: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
     const worker = await startWorker({
@@ -103,12 +109,25 @@ export const workerDrainCommand: Command = {
   summary: 'ask workers (by name or id, or --all) to finish their runs and stop',
   usage: drainUsage,
   async run(argv) {
-    const { values, positionals } = parseFlags('worker drain', argv, { db: { type: 'string' }, all: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } }, true);
-    if (values.all === positionals.length > 0) throw new AlzbenchError(`Expected worker names or --all (one of them) but received ${values.all ? '--all and names' : 'neither'}`, { hint: 'alzbench worker list shows the workers', exitCode: 2 });
+    const { values, positionals } = parseFlags(
+      'worker drain',
+      argv,
+      { db: { type: 'string' }, all: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
+      true,
+    );
+    if (values.all === positionals.length > 0)
+      throw new AlzbenchError(`Expected worker names or --all (one of them) but received ${values.all ? '--all and names' : 'neither'}`, {
+        hint: 'alzbench worker list shows the workers',
+        exitCode: 2,
+      });
     const store = await openStore(postgresUrl(values.db, 'worker drain'));
     try {
       const asked = await store.drainWorkers(values.all ? 'all' : positionals);
-      if (!values.all && asked.length === 0) throw new AlzbenchError(`No running worker named ${positionals.map((p) => JSON.stringify(p)).join(', ')}`, { hint: 'alzbench worker list shows the workers', exitCode: 2 });
+      if (!values.all && asked.length === 0)
+        throw new AlzbenchError(`No running worker named ${positionals.map((p) => JSON.stringify(p)).join(', ')}`, {
+          hint: 'alzbench worker list shows the workers',
+          exitCode: 2,
+        });
       if (values.json) process.stdout.write(`${JSON.stringify({ drained: asked })}\n`);
       else console.log(asked.length ? `asked to drain: ${asked.join(', ')}` : 'no running workers');
       return 0;
@@ -127,13 +146,19 @@ export const workerListCommand: Command = {
     const { values } = parseFlags('worker list', argv, { db: { type: 'string' }, json: { type: 'boolean', default: false } });
     const store = await openStore(postgresUrl(values.db, 'worker list'));
     try {
-      const workers = (await store.listWorkers()).map((w) => ({ ...w, state: w.state !== 'stopped' && Date.now() - Date.parse(w.heartbeatAt) > 60_000 ? 'lost' : w.state }));
+      const workers = (await store.listWorkers()).map((w) => ({
+        ...w,
+        state: w.state !== 'stopped' && Date.now() - Date.parse(w.heartbeatAt) > 60_000 ? 'lost' : w.state,
+      }));
       if (values.json) {
         process.stdout.write(`${JSON.stringify(workers)}\n`);
         return 0;
       }
       if (workers.length === 0) console.log('no workers');
-      for (const w of workers) console.log(`${w.name.padEnd(16)} ${w.id.padEnd(24)} ${w.device.padEnd(7)} x${w.concurrency} ${w.state.padEnd(9)}${w.drain && w.state !== 'stopped' ? ' (drain asked)' : ''} ${w.runsDone} run(s)  heartbeat ${w.heartbeatAt}`);
+      for (const w of workers)
+        console.log(
+          `${w.name.padEnd(16)} ${w.id.padEnd(24)} ${w.device.padEnd(7)} x${w.concurrency} ${w.state.padEnd(9)}${w.drain && w.state !== 'stopped' ? ' (drain asked)' : ''} ${w.runsDone} run(s)  heartbeat ${w.heartbeatAt}`,
+        );
       return 0;
     } finally {
       await store.close();

@@ -24,5 +24,8 @@ test('stages raise every sign on average, with overlap between neighbours', () =
   const p90 = nonDemented[Math.floor(0.9 * nonDemented.length)]!;
   const below = draws[1]!.filter((a) => a.hippocampusMm < p90).length / 2000;
   assert.ok(below > 0.15 && below < 0.9, `share below ${below}`);
-  assert.equal(draws[0]!.every((a) => a.severity >= 0), true);
+  assert.equal(
+    draws[0]!.every((a) => a.severity >= 0),
+    true,
+  );
 });

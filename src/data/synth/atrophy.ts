@@ -48,8 +48,7 @@ export const ATROPHY_MODEL = {
 export function drawAtrophy(rng: Rng, stage: number): Atrophy {
   const m = ATROPHY_MODEL;
   const severity = Math.max(0, stage + rng.normal(0, m.severitySd));
-  const sign = (perSeverity: number, ageing: number): number =>
-    rng.uniform(0, ageing) + perSeverity * severity * Math.exp(rng.normal(0, m.signSd));
+  const sign = (perSeverity: number, ageing: number): number => rng.uniform(0, ageing) + perSeverity * severity * Math.exp(rng.normal(0, m.signSd));
   return {
     severity,
     ventricleMm: sign(m.perSeverity.ventricleMm, m.ageing.ventricleMm),

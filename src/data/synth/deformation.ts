@@ -129,7 +129,6 @@ function rotationZ(a: number): number[] {
 function multiply(a: number[], b: number[]): number[] {
   const out = new Array<number>(9).fill(0);
   for (let r = 0; r < 3; r++)
-    for (let c = 0; c < 3; c++)
-      for (let k = 0; k < 3; k++) out[r * 3 + c] = (out[r * 3 + c] as number) + (a[r * 3 + k] as number) * (b[k * 3 + c] as number);
+    for (let c = 0; c < 3; c++) for (let k = 0; k < 3; k++) out[r * 3 + c] = (out[r * 3 + c] as number) + (a[r * 3 + k] as number) * (b[k * 3 + c] as number);
   return out;
 }

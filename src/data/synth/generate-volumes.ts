@@ -87,7 +87,10 @@ export async function generateVolumes(options: SynthVolumeOptions): Promise<Synt
   }
   options.onProgress?.(subjectCount, subjectCount);
   writeFileSync(join(options.out, 'participants.tsv'), `${rows.join('\n')}\n`);
-  writeFileSync(join(options.out, 'dataset_description.json'), `${JSON.stringify({ Name: 'alzbench synthetic volumes', BIDSVersion: '1.8.0', DatasetType: 'derivative' }, null, 2)}\n`);
+  writeFileSync(
+    join(options.out, 'dataset_description.json'),
+    `${JSON.stringify({ Name: 'alzbench synthetic volumes', BIDSVersion: '1.8.0', DatasetType: 'derivative' }, null, 2)}\n`,
+  );
   const spacingMm: [number, number, number] = [downsample, downsample, Math.round(zStep * 1000) / 1000];
   writeFileSync(
     join(options.out, 'synth.json'),
@@ -108,7 +111,10 @@ function prepareOutput(out: string, force: boolean): void {
   if (!force || foreign.length > 0) {
     throw new AlzbenchError(`output folder ${out} is not empty (${entries.slice(0, 5).join(', ')}${entries.length > 5 ? ', ...' : ''})`, {
       exitCode: 2,
-      hint: foreign.length > 0 ? 'choose a new or empty folder: it holds files the generator did not write' : 'add --force to replace the volumes generated there before',
+      hint:
+        foreign.length > 0
+          ? 'choose a new or empty folder: it holds files the generator did not write'
+          : 'add --force to replace the volumes generated there before',
     });
   }
   for (const name of entries) rmSync(join(out, name), { recursive: true, force: true });

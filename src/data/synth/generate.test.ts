@@ -89,9 +89,15 @@ test('refuses a folder with other files, and --force replaces only its own outpu
 
 test('stage counts follow the weights exactly and splits are stratified', () => {
   const stages = assignStages(1, 60, [4, 3, 2, 1]);
-  assert.deepEqual([0, 1, 2, 3].map((s) => stages.filter((x) => x === s).length), [24, 18, 12, 6]);
+  assert.deepEqual(
+    [0, 1, 2, 3].map((s) => stages.filter((x) => x === s).length),
+    [24, 18, 12, 6],
+  );
   const splits = assignSplits(1, stages, 0.2);
-  assert.deepEqual([0, 1, 2, 3].map((s) => stages.filter((x, i) => x === s && splits[i] === 'test').length), [5, 4, 2, 1]);
+  assert.deepEqual(
+    [0, 1, 2, 3].map((s) => stages.filter((x, i) => x === s && splits[i] === 'test').length),
+    [5, 4, 2, 1],
+  );
   assert.notDeepEqual(stages.slice(0, 10), [...stages.slice(0, 10)].sort()); // shuffled: IDs do not reveal stage
   for (const n of [1, 4, 7, 13]) {
     const few = assignStages(2, n, [4, 3, 2, 1]);

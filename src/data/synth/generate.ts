@@ -87,17 +87,18 @@ export async function generateDataset(options: SynthOptions): Promise<SynthSumma
   const quality = options.quality ?? 90;
   if (!Number.isInteger(subjectCount) || subjectCount < 1) throw invalid('positive integer', 'subjects', subjectCount);
   if (!Number.isSafeInteger(seed)) throw invalid('integer', 'seed', seed);
-  if (!Number.isInteger(slicesPerSubject) || slicesPerSubject < 1 || slicesPerSubject > 200) throw invalid('integer from 1 to 200', 'slicesPerSubject', slicesPerSubject);
+  if (!Number.isInteger(slicesPerSubject) || slicesPerSubject < 1 || slicesPerSubject > 200)
+    throw invalid('integer from 1 to 200', 'slicesPerSubject', slicesPerSubject);
   if (!(testFraction >= 0 && testFraction < 1)) throw invalid('number in [0, 1)', 'testFraction', testFraction);
-  if (stageWeights.length !== 4 || !stageWeights.every((w) => w >= 0) || !stageWeights.some((w) => w > 0)) throw invalid('4 non-negative weights, not all 0', 'stageWeights', stageWeights);
+  if (stageWeights.length !== 4 || !stageWeights.every((w) => w >= 0) || !stageWeights.some((w) => w > 0))
+    throw invalid('4 non-negative weights, not all 0', 'stageWeights', stageWeights);
   if (!Number.isInteger(quality) || quality < 1 || quality > 100) throw invalid('integer from 1 to 100', 'quality', quality);
   prepareOutput(options.out, options.force ?? false);
 
   const template = options.template ?? loadTemplate(options.templateDir);
   const stages = assignStages(seed, subjectCount, stageWeights);
   const splits = assignSplits(seed, stages, testFraction);
-  for (const split of ['train', 'test'] as const)
-    for (const stage of STAGES) mkdirSync(join(options.out, split, stage), { recursive: true });
+  for (const split of ['train', 'test'] as const) for (const stage of STAGES) mkdirSync(join(options.out, split, stage), { recursive: true });
 
   const rows: string[] = ['file,subject,stage,split,slice,z_mm'];
   const records: SubjectRecord[] = [];

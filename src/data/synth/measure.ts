@@ -57,4 +57,3 @@ export function labelCount(labels: readonly Uint8Array[], bit: number): number {
   for (const label of labels) for (let i = 0; i < label.length; i++) if (((label[i] as number) & bit) !== 0) count++;
   return count;
 }
-

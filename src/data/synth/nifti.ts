@@ -65,7 +65,9 @@ export function readNifti(path: string): Volume {
   const voxelOffset = Math.max(0, Math.floor(header.vox_offset));
   // Checked before reading: the typed arrays below would otherwise fail with a bare RangeError.
   if (!Number.isSafeInteger(count) || voxelOffset + count * voxelBytes > buffer.byteLength) {
-    throw new AlzbenchError(`${path} is truncated: the header declares ${nx}x${ny}x${nz} voxels of ${voxelBytes} byte(s) from offset ${voxelOffset}, but the file holds ${buffer.byteLength} bytes`);
+    throw new AlzbenchError(
+      `${path} is truncated: the header declares ${nx}x${ny}x${nz} voxels of ${voxelBytes} byte(s) from offset ${voxelOffset}, but the file holds ${buffer.byteLength} bytes`,
+    );
   }
   const voxels = nifti.readImage(header, buffer);
   if (voxels.byteLength < count * voxelBytes) {

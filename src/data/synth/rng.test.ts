@@ -28,7 +28,10 @@ test('shuffle() permutes and int() stays in range', () => {
   const items = Array.from({ length: 50 }, (_, i) => i);
   const shuffled = rng.shuffle([...items]);
   assert.notDeepEqual(shuffled, items);
-  assert.deepEqual([...shuffled].sort((a, b) => a - b), items);
+  assert.deepEqual(
+    [...shuffled].sort((a, b) => a - b),
+    items,
+  );
   const counts = [0, 0, 0];
   for (let i = 0; i < 3000; i++) counts[rng.int(3)]! += 1;
   for (const c of counts) assert.ok(c > 900 && c < 1100, `int counts ${counts}`);

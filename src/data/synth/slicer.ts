@@ -123,8 +123,14 @@ export function renderSubject(template: Template, subject: Subject, withLabels =
         const w7 = ax * ay * az;
         for (let c = 0; c < CHANNELS; c++) {
           s[c] =
-            w0 * (ch[o0 + c] as number) + w1 * (ch[o1 + c] as number) + w2 * (ch[o2 + c] as number) + w3 * (ch[o3 + c] as number) +
-            w4 * (ch[o4 + c] as number) + w5 * (ch[o5 + c] as number) + w6 * (ch[o6 + c] as number) + w7 * (ch[o7 + c] as number);
+            w0 * (ch[o0 + c] as number) +
+            w1 * (ch[o1 + c] as number) +
+            w2 * (ch[o2 + c] as number) +
+            w3 * (ch[o3 + c] as number) +
+            w4 * (ch[o4 + c] as number) +
+            w5 * (ch[o5 + c] as number) +
+            w6 * (ch[o6 + c] as number) +
+            w7 * (ch[o7 + c] as number);
         }
         let value = s[Channel.intensity] as number;
         if (value <= 0) continue; // outside the brain: background stays exactly 0, as in the Kaggle slices
@@ -135,7 +141,8 @@ export function renderSubject(template: Template, subject: Subject, withLabels =
         const thinning = (atrophy.cortexMm * (s[Channel.thinningWeight] as number)) / 255;
         // The hippocampus recedes from the CSF beside it (temporal horn, ambient cistern), which is
         // what widens on scans; where it borders white matter it does not leave a dark rim.
-        const nearCsf = cortexDepth < HIPPOCAMPUS_CSF_REACH_MM ? (cortexDepth < HIPPOCAMPUS_CSF_REACH_MM / 2 ? 1 : 2 - (2 * cortexDepth) / HIPPOCAMPUS_CSF_REACH_MM) : 0;
+        const nearCsf =
+          cortexDepth < HIPPOCAMPUS_CSF_REACH_MM ? (cortexDepth < HIPPOCAMPUS_CSF_REACH_MM / 2 ? 1 : 2 - (2 * cortexDepth) / HIPPOCAMPUS_CSF_REACH_MM) : 0;
         const hippocampusLoss = atrophy.hippocampusMm * nearCsf;
         // Tissue that atrophy removes turns to CSF (never brightening what is already darker). The
         // ventricle band also reaches up to 1 mm inside the old ventricle, so its partial-volume

@@ -101,9 +101,12 @@ export function loadTemplate(dir = DEFAULT_TEMPLATE_DIR): Template {
   const files = ['ch2bet.nii.gz', 'aal.nii.gz', 'aal.nii.txt'].map((name) => join(dir, name));
   const missing = files.filter((path) => !existsSync(path));
   if (missing.length > 0) {
-    throw new AlzbenchError(`the synthetic data generator needs the Colin27 brain template, but ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing`, {
-      hint: 'install it with: apt-get install mricron-data (Debian/Ubuntu package with the Colin27 template and AAL atlas)',
-    });
+    throw new AlzbenchError(
+      `the synthetic data generator needs the Colin27 brain template, but ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing`,
+      {
+        hint: 'install it with: apt-get install mricron-data (Debian/Ubuntu package with the Colin27 template and AAL atlas)',
+      },
+    );
   }
   const brain = readNifti(files[0] as string);
   const atlas = readNifti(files[1] as string);
@@ -321,7 +324,11 @@ function writeDepth(channels: Uint8Array, channel: number, mask: Uint8Array, dim
 }
 
 /** Bounding box [lo, hi) of the non-zero voxels, grown by `margin` and clipped to the volume. */
-function boundingBox(mask: Uint8Array, dims: readonly [number, number, number], margin: number): { lo: [number, number, number]; hi: [number, number, number] } {
+function boundingBox(
+  mask: Uint8Array,
+  dims: readonly [number, number, number],
+  margin: number,
+): { lo: [number, number, number]; hi: [number, number, number] } {
   const [nx, ny, nz] = dims;
   const lo: [number, number, number] = [nx, ny, nz];
   const hi: [number, number, number] = [0, 0, 0];

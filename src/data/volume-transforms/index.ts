@@ -3,7 +3,16 @@
  * their voxel-to-world affine; one call shape; seeded randomness per instance; errors naming the
  * transform and the input's shape.
  */
-export { applyTransform, Compose, RandomTransform, VolumeTransformError, isRandomizable, type Randomizable, type VolumeSample, type VolumeTransform } from './transform.js';
+export {
+  applyTransform,
+  Compose,
+  RandomTransform,
+  VolumeTransformError,
+  isRandomizable,
+  type Randomizable,
+  type VolumeSample,
+  type VolumeTransform,
+} from './transform.js';
 export { volumeToSample, sampleToVoxels } from './volume-sample.js';
 export { Spacing } from './spacing.js';
 export { CropForeground, ResizeWithPadOrCrop, RoiCrop, extractRegion, foregroundBox, type RegionOfInterest } from './spatial-crop.js';

@@ -5,19 +5,28 @@ import { assertClose, expectNoLeaks, fromJson, readFixture, type JsonTensor } fr
 import { NormalizeIntensity, ScaleIntensityRangePercentiles, percentile } from './index.js';
 
 // numpy references: scripts/fixtures/make_volume_transform_fixtures.py.
-const ref = readFixture<{ input: JsonTensor; zscore_nonzero: JsonTensor; window_2_98: JsonTensor; percentiles_nonzero_2_98: [number, number] }>('src/data/volume-transforms/fixtures/reference.json');
+const ref = readFixture<{ input: JsonTensor; zscore_nonzero: JsonTensor; window_2_98: JsonTensor; percentiles_nonzero_2_98: [number, number] }>(
+  'src/data/volume-transforms/fixtures/reference.json',
+);
 const affine = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1];
 
-test('NormalizeIntensity: z-score over non-zero voxels equals numpy\'s (population std), background stays 0', () => {
+test("NormalizeIntensity: z-score over non-zero voxels equals numpy's (population std), background stays 0", () => {
   expectNoLeaks(() => {
     const out = new NormalizeIntensity().apply({ image: fromJson(ref.input), affine });
     assertClose(out.image, ref.zscore_nonzero, 1e-5);
     // An all-zero image passes through unchanged.
-    assert.equal(new NormalizeIntensity().apply({ image: zeros([1, 2, 2, 2]), affine }).image.abs().sum().item(), 0);
+    assert.equal(
+      new NormalizeIntensity()
+        .apply({ image: zeros([1, 2, 2, 2]), affine })
+        .image.abs()
+        .sum()
+        .item(),
+      0,
+    );
   });
 });
 
-test('ScaleIntensityRangePercentiles equals numpy\'s percentile window (linear interpolation), with clipping and the non-zero option', () => {
+test("ScaleIntensityRangePercentiles equals numpy's percentile window (linear interpolation), with clipping and the non-zero option", () => {
   expectNoLeaks(() => {
     const image = fromJson(ref.input);
     const out = new ScaleIntensityRangePercentiles({ lower: 2, upper: 98, clip: true }).apply({ image, affine });

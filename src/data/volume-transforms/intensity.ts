@@ -56,7 +56,8 @@ export class ScaleIntensityRangePercentiles implements VolumeTransform {
   readonly name = 'ScaleIntensityRangePercentiles';
   constructor(readonly options: { lower: number; upper: number; bMin?: number; bMax?: number; clip?: boolean; nonzero?: boolean }) {
     const { lower, upper } = options;
-    if (!(lower >= 0 && lower < upper && upper <= 100)) throw new RangeError(`ScaleIntensityRangePercentiles: expected 0 <= lower < upper <= 100, got lower ${lower}, upper ${upper}`);
+    if (!(lower >= 0 && lower < upper && upper <= 100))
+      throw new RangeError(`ScaleIntensityRangePercentiles: expected 0 <= lower < upper <= 100, got lower ${lower}, upper ${upper}`);
   }
   apply(sample: VolumeSample): VolumeSample {
     expectVolumeImage(sample.image);
@@ -69,7 +70,14 @@ export class ScaleIntensityRangePercentiles implements VolumeTransform {
     const b = percentile(sorted, upper);
     const image = tidy(() => {
       // A flat image (b == a) maps to bMin, as MONAI (which then subtracts a only).
-      const scaled = b - a === 0 ? sample.image.sub(a).add(bMin) : sample.image.sub(a).div(b - a).mul(bMax - bMin).add(bMin);
+      const scaled =
+        b - a === 0
+          ? sample.image.sub(a).add(bMin)
+          : sample.image
+              .sub(a)
+              .div(b - a)
+              .mul(bMax - bMin)
+              .add(bMin);
       return clip ? scaled.clamp(Math.min(bMin, bMax), Math.max(bMin, bMax)) : scaled;
     });
     return { image, affine: sample.affine };

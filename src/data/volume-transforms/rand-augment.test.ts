@@ -44,7 +44,10 @@ test('RandVolumeAugment: a flip on X reverses axis 2 exactly; a 90-degree rotati
     assertClose(out, { shape: x.shape, data: x.mul(draw.scale).add(draw.shift).toNumbers() }, 1e-5);
     assert.ok(draw.scale >= 0.5 && draw.scale <= 1.5 && Math.abs(draw.shift) <= 0.2);
     assert.throws(() => new RandVolumeAugment({ flipProb: [1.5, 0, 0] }), /flipProb\[0\] must be a probability in \[0, 1\], got 1.5/);
-    assert.throws(() => again.apply(randn([1, 5, 5, 3])), /applying transform RandVolumeAugment to an image of shape \[1, 5, 5, 3\]: expected a batch of volumes/);
+    assert.throws(
+      () => again.apply(randn([1, 5, 5, 3])),
+      /applying transform RandVolumeAugment to an image of shape \[1, 5, 5, 3\]: expected a batch of volumes/,
+    );
   });
 });
 

@@ -5,7 +5,7 @@
  * (trilinear, zeros outside), random flips, and a random intensity scale and shift. All draws come
  * from the instance's seeded stream, in one place ({@link RandVolumeAugment.draw}).
  */
-import { Tensor } from '../../torch/tensor.js';
+import type { Tensor } from '../../torch/tensor.js';
 import { stack, tensor } from '../../torch/creation.js';
 import { tidy } from '../../torch/scope.js';
 import { noGrad } from '../../torch/autograd.js';
@@ -43,9 +43,21 @@ export interface VolumeAugmentDraw {
 /** 3x3 rotation about X, then Y, then Z (R = Rz Ry Rx). */
 function rotation(ax: number, ay: number, az: number): number[][] {
   const [cx, sx, cy, sy, cz, sz] = [Math.cos(ax), Math.sin(ax), Math.cos(ay), Math.sin(ay), Math.cos(az), Math.sin(az)];
-  const rx = [[1, 0, 0], [0, cx, -sx], [0, sx, cx]];
-  const ry = [[cy, 0, sy], [0, 1, 0], [-sy, 0, cy]];
-  const rz = [[cz, -sz, 0], [sz, cz, 0], [0, 0, 1]];
+  const rx = [
+    [1, 0, 0],
+    [0, cx, -sx],
+    [0, sx, cx],
+  ];
+  const ry = [
+    [cy, 0, sy],
+    [0, 1, 0],
+    [-sy, 0, cy],
+  ];
+  const rz = [
+    [cz, -sz, 0],
+    [sz, cz, 0],
+    [0, 0, 1],
+  ];
   const mul = (a: number[][], b: number[][]) => a.map((row) => [0, 1, 2].map((j) => row.reduce((s, v, k) => s + v * b[k]![j]!, 0)));
   return mul(rz, mul(ry, rx));
 }
@@ -76,7 +88,13 @@ export class RandVolumeAugment implements Randomizable {
     for (const [name, v] of [['affineProb', s.affineProb], ...s.flipProb.map((p, a) => [`flipProb[${a}]`, p] as const)] as const) {
       if (!(v >= 0 && v <= 1)) throw new RangeError(`RandVolumeAugment: ${name} must be a probability in [0, 1], got ${v}`);
     }
-    for (const [name, v] of [['scaleRange', s.scaleRange], ['intensityScale', s.intensityScale], ['intensityShift', s.intensityShift], ...s.rotateRange.map((r, a) => [`rotateRange[${a}]`, r] as const), ...s.translateRange.map((r, a) => [`translateRange[${a}]`, r] as const)] as const) {
+    for (const [name, v] of [
+      ['scaleRange', s.scaleRange],
+      ['intensityScale', s.intensityScale],
+      ['intensityShift', s.intensityShift],
+      ...s.rotateRange.map((r, a) => [`rotateRange[${a}]`, r] as const),
+      ...s.translateRange.map((r, a) => [`translateRange[${a}]`, r] as const),
+    ] as const) {
       if (!(v >= 0 && Number.isFinite(v))) throw new RangeError(`RandVolumeAugment: ${name} must be a finite number >= 0, got ${v}`);
     }
     if (s.scaleRange >= 1) throw new RangeError(`RandVolumeAugment: scaleRange must be below 1, got ${s.scaleRange}`);
@@ -113,12 +131,16 @@ export class RandVolumeAugment implements Randomizable {
 
   /** Augments a batch [N, C, X, Y, Z] (no gradient), on its device. */
   apply(batch: Tensor): Tensor {
-    if (batch.ndim !== 5) throw new RangeError(`applying transform ${this.name} to an image of shape [${batch.shape.join(', ')}]: expected a batch of volumes [N, C, X, Y, Z]`);
+    if (batch.ndim !== 5)
+      throw new RangeError(`applying transform ${this.name} to an image of shape [${batch.shape.join(', ')}]: expected a batch of volumes [N, C, X, Y, Z]`);
     const [n, c, x, y, z] = batch.shape as [number, number, number, number, number];
     const draws = Array.from({ length: n }, () => this.draw([x, y, z]));
     return noGrad(() =>
       tidy(() => {
-        const theta = tensor(draws.flatMap((d) => d.theta), { shape: [n, 3, 4], dtype: batch.dtype, device: batch.device });
+        const theta = tensor(
+          draws.flatMap((d) => d.theta),
+          { shape: [n, 3, 4], dtype: batch.dtype, device: batch.device },
+        );
         const grid = affineGrid3d(theta, [n, c, x, y, z]);
         let out = gridSample(batch, grid, { mode: 'bilinear', paddingMode: 'zeros' });
         const flipped = draws.map((d, i) => {
@@ -127,8 +149,14 @@ export class RandVolumeAugment implements Randomizable {
           return axes.length ? one.flip(axes) : one;
         });
         out = stack(flipped, 0);
-        const scale = tensor(draws.map((d) => d.scale), { shape: [n, 1, 1, 1, 1], dtype: batch.dtype, device: batch.device });
-        const shift = tensor(draws.map((d) => d.shift), { shape: [n, 1, 1, 1, 1], dtype: batch.dtype, device: batch.device });
+        const scale = tensor(
+          draws.map((d) => d.scale),
+          { shape: [n, 1, 1, 1, 1], dtype: batch.dtype, device: batch.device },
+        );
+        const shift = tensor(
+          draws.map((d) => d.shift),
+          { shape: [n, 1, 1, 1, 1], dtype: batch.dtype, device: batch.device },
+        );
         return out.mul(scale).add(shift);
       }),
     );

@@ -9,7 +9,20 @@ function volume(): Volume {
   const shape: [number, number, number] = [5, 4, 3];
   const data = Float32Array.from({ length: 60 }, (_, i) => (i * 7) % 11);
   const affine = [1.5, 0, 0, -3, 0, 2, 0, 4, 0, 0, 2.5, 1, 0, 0, 0, 1];
-  return { data, shape, spacing: [1.5, 2, 2.5], affine, sourceAxcodes: 'RAS', format: 'nifti1', droppedVolumes: 0, nonFiniteCount: 0, sourceShape: [5, 4, 3], storedType: 'float32', affineSource: 'sform', scaling: undefined } as unknown as Volume;
+  return {
+    data,
+    shape,
+    spacing: [1.5, 2, 2.5],
+    affine,
+    sourceAxcodes: 'RAS',
+    format: 'nifti1',
+    droppedVolumes: 0,
+    nonFiniteCount: 0,
+    sourceShape: [5, 4, 3],
+    storedType: 'float32',
+    affineSource: 'sform',
+    scaling: undefined,
+  } as unknown as Volume;
 }
 
 test('volumeToSample puts array axis 0 (x, fastest in the reader) first, and sampleToVoxels inverts it', () => {
@@ -25,7 +38,7 @@ test('volumeToSample puts array axis 0 (x, fastest in the reader) first, and sam
   });
 });
 
-test('Spacing resamples a sample exactly as the reader\'s resampleToSpacing (nibabel resample_to_output, order 1)', () => {
+test("Spacing resamples a sample exactly as the reader's resampleToSpacing (nibabel resample_to_output, order 1)", () => {
   expectNoLeaks(() => {
     const v = volume();
     const expected = resampleToSpacing(v, 1);

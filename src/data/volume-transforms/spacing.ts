@@ -26,7 +26,13 @@ export class Spacing implements VolumeTransform {
         const resampled = resampleToSpacing({ ...voxels, spacing: [1, 1, 1] } as unknown as Volume, this.pixdim);
         affine = resampled.affine;
         const [x, y, z] = resampled.shape;
-        images.push(tidy(() => tensor(resampled.data, { shape: [z, y, x] }).permute([2, 1, 0]).contiguous()));
+        images.push(
+          tidy(() =>
+            tensor(resampled.data, { shape: [z, y, x] })
+              .permute([2, 1, 0])
+              .contiguous(),
+          ),
+        );
       }
       return { image: stack(images, 0), affine };
     } finally {

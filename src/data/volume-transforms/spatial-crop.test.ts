@@ -37,11 +37,20 @@ test('CropForeground crops to the bounding box of non-zero voxels plus a margin;
     assert.deepEqual(tight.image.shape, [1, 4, 2, 5]);
     assert.equal(at(tight, 0, 0, 0), 5);
     assert.equal(at(tight, 3, 1, 4), 7);
-    assert.deepEqual(tight.affine.slice(0, 12).filter((_, i) => i % 4 === 3), [3, 4, 2]);
+    assert.deepEqual(
+      tight.affine.slice(0, 12).filter((_, i) => i % 4 === 3),
+      [3, 4, 2],
+    );
     const wide = new CropForeground({ margin: 2 }).apply(sample);
     assert.deepEqual(wide.image.shape, [1, 8, 6, 8]); // Z clipped at the image's edge
-    assert.throws(() => applyTransform(new CropForeground(), { image: zeros([1, 4, 4, 4]), affine: sample.affine }), /applying transform CropForeground to an image of shape \[1, 4, 4, 4\]: no voxel above 0: the image is empty/);
-    assert.throws(() => applyTransform(new CropForeground(), { image: zeros([4, 4, 4]), affine: sample.affine }), /applying transform CropForeground to an image of shape \[4, 4, 4\]: expected a channel-first volume \[C, X, Y, Z\], got 3 dimensions/);
+    assert.throws(
+      () => applyTransform(new CropForeground(), { image: zeros([1, 4, 4, 4]), affine: sample.affine }),
+      /applying transform CropForeground to an image of shape \[1, 4, 4, 4\]: no voxel above 0: the image is empty/,
+    );
+    assert.throws(
+      () => applyTransform(new CropForeground(), { image: zeros([4, 4, 4]), affine: sample.affine }),
+      /applying transform CropForeground to an image of shape \[4, 4, 4\]: expected a channel-first volume \[C, X, Y, Z\], got 3 dimensions/,
+    );
   });
 });
 

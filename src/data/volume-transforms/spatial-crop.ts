@@ -4,7 +4,7 @@
  * voxel `start`): MONAI's SpatialCrop, CenterSpatialCrop + SpatialPad (ResizeWithPadOrCrop),
  * CropForeground, and a region-of-interest crop given in voxels or in world millimetres.
  */
-import { Tensor } from '../../torch/tensor.js';
+import type { Tensor } from '../../torch/tensor.js';
 import { tidy } from '../../torch/scope.js';
 import { pad } from '../../nn/functional.js';
 import { applyAffine, invertAffine, multiply4 } from '../volume/affine-math.js';
@@ -90,9 +90,7 @@ export class CropForeground implements VolumeTransform {
 }
 
 /** A region of interest: voxel indices [start, end), or a world-space box (mm, RAS+) by its centre and size. */
-export type RegionOfInterest =
-  | { space: 'voxel'; start: Triple; end: Triple }
-  | { space: 'world'; center: Triple; size: Triple };
+export type RegionOfInterest = { space: 'voxel'; start: Triple; end: Triple } | { space: 'world'; center: Triple; size: Triple };
 
 /**
  * Crops a region of interest (e.g. around both hippocampi), as MONAI's SpatialCrop with
@@ -104,11 +102,13 @@ export class RoiCrop implements VolumeTransform {
   readonly name = 'RoiCrop';
   constructor(readonly roi: RegionOfInterest) {
     const values = roi.space === 'voxel' ? [...roi.start, ...roi.end] : [...roi.center, ...roi.size];
-    if (values.length !== 6 || values.some((v) => !Number.isFinite(v))) throw new RangeError(`RoiCrop: expected three finite numbers per corner or size, got ${JSON.stringify(roi)}`);
+    if (values.length !== 6 || values.some((v) => !Number.isFinite(v)))
+      throw new RangeError(`RoiCrop: expected three finite numbers per corner or size, got ${JSON.stringify(roi)}`);
     if (roi.space === 'voxel' && roi.end.some((e, a) => !(Number.isInteger(e) && Number.isInteger(roi.start[a]) && e > roi.start[a]!))) {
       throw new RangeError(`RoiCrop: voxel region needs integer start < end on every axis, got start [${roi.start.join(', ')}] end [${roi.end.join(', ')}]`);
     }
-    if (roi.space === 'world' && roi.size.some((s) => !(s > 0))) throw new RangeError(`RoiCrop: world region size must be positive mm, got [${roi.size.join(', ')}]`);
+    if (roi.space === 'world' && roi.size.some((s) => !(s > 0)))
+      throw new RangeError(`RoiCrop: world region size must be positive mm, got [${roi.size.join(', ')}]`);
   }
   apply(sample: VolumeSample): VolumeSample {
     expectVolumeImage(sample.image);
@@ -116,9 +116,11 @@ export class RoiCrop implements VolumeTransform {
     if (roi.space === 'voxel') return extractRegion(sample, roi.start, roi.end.map((e, a) => e - roi.start[a]!) as unknown as Triple);
     const toVoxel = invertAffine(sample.affine);
     const corners: [number, number, number][] = [];
-    for (const dx of [-0.5, 0.5]) for (const dy of [-0.5, 0.5]) for (const dz of [-0.5, 0.5]) {
-      corners.push(applyAffine(toVoxel, [roi.center[0] + dx * roi.size[0], roi.center[1] + dy * roi.size[1], roi.center[2] + dz * roi.size[2]]));
-    }
+    for (const dx of [-0.5, 0.5])
+      for (const dy of [-0.5, 0.5])
+        for (const dz of [-0.5, 0.5]) {
+          corners.push(applyAffine(toVoxel, [roi.center[0] + dx * roi.size[0], roi.center[1] + dy * roi.size[1], roi.center[2] + dz * roi.size[2]]));
+        }
     // Voxel centres within the box: round the continuous bounds inward by half a voxel's tolerance.
     const start = [0, 1, 2].map((a) => Math.ceil(Math.min(...corners.map((c) => c[a]!)) - 1e-6));
     const end = [0, 1, 2].map((a) => Math.floor(Math.max(...corners.map((c) => c[a]!)) + 1e-6) + 1);

@@ -6,7 +6,7 @@
  * {@link Compose} seeds its children from its own seed, so a pipeline repeats exactly. Errors are
  * re-raised naming the transform and the input's shape, as MONAI's `apply_transform`.
  */
-import { Tensor } from '../../torch/tensor.js';
+import type { Tensor } from '../../torch/tensor.js';
 import { AlzbenchError } from '../../util/errors.js';
 import { createRng, type Rng } from '../synth/rng.js';
 

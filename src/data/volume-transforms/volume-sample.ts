@@ -12,7 +12,12 @@ import { expectVolumeImage } from './transform.js';
 export function volumeToSample(volume: Volume): VolumeSample {
   const [x, y, z] = volume.shape;
   // x is fastest in memory: as a C-order tensor that is [Z, Y, X]; permute to [X, Y, Z].
-  const image = tidy(() => tensor(volume.data, { shape: [z, y, x] }).permute([2, 1, 0]).contiguous().unsqueeze(0));
+  const image = tidy(() =>
+    tensor(volume.data, { shape: [z, y, x] })
+      .permute([2, 1, 0])
+      .contiguous()
+      .unsqueeze(0),
+  );
   return { image, affine: [...volume.affine] };
 }
 

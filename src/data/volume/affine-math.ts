@@ -16,9 +16,15 @@ export function invertAffine(a: readonly number[]): number[] {
   const det = m00! * c00 + m10! * c01 + m20! * c02;
   if (!det || !Number.isFinite(det)) throw new Error(`affine is singular (determinant ${det})`);
   const inv = [
-    c00, c01, c02,
-    m12! * m20! - m10! * m22!, m00! * m22! - m02! * m20!, m02! * m10! - m00! * m12!,
-    m10! * m21! - m11! * m20!, m01! * m20! - m00! * m21!, m00! * m11! - m01! * m10!,
+    c00,
+    c01,
+    c02,
+    m12! * m20! - m10! * m22!,
+    m00! * m22! - m02! * m20!,
+    m02! * m10! - m00! * m12!,
+    m10! * m21! - m11! * m20!,
+    m01! * m20! - m00! * m21!,
+    m00! * m11! - m01! * m10!,
   ].map((v) => v / det);
   const t = [a[3]!, a[7]!, a[11]!];
   const out = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1];

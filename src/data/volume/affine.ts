@@ -27,7 +27,12 @@ export function quaternionToMatrix(b: number, c: number, d: number, path = ''): 
   }
   const w = w2 < 0 ? 0 : Math.sqrt(w2);
   const n = w * w + b * b + c * c + d * d;
-  if (n < Number.EPSILON) return [[1, 0, 0], [0, 1, 0], [0, 0, 1]];
+  if (n < Number.EPSILON)
+    return [
+      [1, 0, 0],
+      [0, 1, 0],
+      [0, 0, 1],
+    ];
   const s = 2 / n;
   const [X, Y, Z] = [b * s, c * s, d * s];
   const [wX, wY, wZ] = [w * X, w * Y, w * Z];
@@ -68,8 +73,7 @@ export function analyzeAffine(header: VolumeHeader, useOriginator: boolean): num
   const zooms = [-header.pixdim[1]!, header.pixdim[2]!, header.pixdim[3]!];
   const dims = [1, 2, 3].map((i) => (i <= header.dim[0]! ? header.dim[i]! : 1));
   const o = header.origin;
-  const originSet =
-    useOriginator && o.some((v) => v !== 0) && o.every((v, i) => v > -dims[i]! && v < dims[i]! * 2);
+  const originSet = useOriginator && o.some((v) => v !== 0) && o.every((v, i) => v > -dims[i]! && v < dims[i]! * 2);
   const origin = originSet ? o.map((v) => v - 1) : dims.map((n) => (n - 1) / 2);
   const out = identity4();
   for (let i = 0; i < 3; i++) {

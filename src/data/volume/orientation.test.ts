@@ -73,7 +73,11 @@ test('every one of the 48 axis orders and flips of a volume gives the same canon
 test('io_orientation of oblique affines takes the closest axes, greedily (nibabel examples)', () => {
   // Values from nibabel 5.0: a 45° in-plane rotation ties, and np.argmax takes the first axis.
   const c = Math.SQRT1_2;
-  assert.deepEqual(ioOrientation([c, -c, 0, 0, c, c, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]), [[0, 1], [1, 1], [2, 1]]);
+  assert.deepEqual(ioOrientation([c, -c, 0, 0, c, c, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]), [
+    [0, 1],
+    [1, 1],
+    [2, 1],
+  ]);
   assert.equal(axcodes(ioOrientation([0, 0, -1.2, 0, -0.9, 0.1, 0, 0, 0.1, 1, 0, 0, 0, 0, 0, 1])), 'PSL');
   assert.throws(() => ioOrientation([1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]), /voxel axis 1 maps to no world axis/);
 });

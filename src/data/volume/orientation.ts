@@ -34,9 +34,7 @@ export function ioOrientation(affine: readonly number[]): Orientation {
   const P = svd.leftSingularVectors;
   const Q = svd.rightSingularVectors;
   // R = P[:, keep] · Q[:, keep]ᵀ: the closest matrix to RS without shears or zooms.
-  const R = [0, 1, 2].map((r) =>
-    [0, 1, 2].map((c) => S.reduce((sum, s, k) => (s > tol ? sum + P.get(r, k) * Q.get(c, k) : sum), 0)),
-  );
+  const R = [0, 1, 2].map((r) => [0, 1, 2].map((c) => S.reduce((sum, s, k) => (s > tol ? sum + P.get(r, k) * Q.get(c, k) : sum), 0)));
   const result: Array<readonly [number, 1 | -1]> = [];
   for (let inAxis = 0; inAxis < 3; inAxis++) {
     const column = R.map((row) => row[inAxis]!);
@@ -134,7 +132,11 @@ export function reorientationStrides(r: Reorientation, inputShape: readonly numb
  * Permutes and flips a Fortran-order (x fastest) 3-D array by `orientation` (nibabel's
  * `apply_orientation`), returning the new array and shape.
  */
-export function applyOrientation(data: Float32Array, shape: readonly number[], orientation: Orientation): { data: Float32Array; shape: [number, number, number] } {
+export function applyOrientation(
+  data: Float32Array,
+  shape: readonly number[],
+  orientation: Orientation,
+): { data: Float32Array; shape: [number, number, number] } {
   const r = reorientation(orientation, shape);
   const { strides, start } = reorientationStrides(r, shape);
   const out = new Float32Array(data.length);

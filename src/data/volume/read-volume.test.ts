@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { test } from 'node:test';
 import { readVolume } from './read-volume.js';
-import { VolumeError } from './volume-error.js';
+import type { VolumeError } from './volume-error.js';
 import { tempDir } from '../../testing/data-helpers.js';
 import { niftiBytes } from '../../testing/test-volumes.js';
 
@@ -26,7 +26,13 @@ interface Expected {
   non_finite?: number;
 }
 const expected = JSON.parse(readFileSync(join(FIXTURES, 'expected.json'), 'utf8')) as { files: Record<string, Expected>; truncated_error: string };
-const FORMAT: Record<string, string> = { Nifti1Image: 'nifti1', Nifti1Pair: 'nifti1', Nifti2Image: 'nifti2', Nifti2Pair: 'nifti2', Spm2AnalyzeImage: 'analyze' };
+const FORMAT: Record<string, string> = {
+  Nifti1Image: 'nifti1',
+  Nifti1Pair: 'nifti1',
+  Nifti2Image: 'nifti2',
+  Nifti2Pair: 'nifti2',
+  Spm2AnalyzeImage: 'analyze',
+};
 
 function assertClose(actual: readonly number[], wanted: readonly number[], tolerance: number, what: string) {
   assert.equal(actual.length, wanted.length, `${what}: length`);
@@ -65,7 +71,10 @@ test('a file shorter than its header says is a named truncated error', async () 
   assert.match(expected.truncated_error, /Expected 120 bytes, got 100 bytes/);
   await assert.rejects(readVolume(join(FIXTURES, 'truncated.nii')), (e: VolumeError) => {
     assert.equal(e.code, 'truncated');
-    assert.match(e.message, /^truncated: .*truncated\.nii: expected 120 bytes of voxels \(5x4x3 int16\) after byte 352, got 100 - could the file be damaged\?$/);
+    assert.match(
+      e.message,
+      /^truncated: .*truncated\.nii: expected 120 bytes of voxels \(5x4x3 int16\) after byte 352, got 100 - could the file be damaged\?$/,
+    );
     return true;
   });
   // The same cut inside a gzip stream.
@@ -84,12 +93,24 @@ test('a file that is not a volume says what it is', async () => {
   const cases: Array<[string, Buffer, RegExp]> = [
     ['photo.nii', Buffer.from([0xff, 0xd8, 0xff, 0xe0, ...Buffer.alloc(400)]), /it is a JPEG image/],
     ['slice.nii', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...Buffer.alloc(400)]), /it is a PNG image/],
-    ['lfs.nii.gz', Buffer.from('version https://git-lfs.github.com/spec/v1\noid sha256:4d7a\nsize 12345678\n'), /it is a Git LFS pointer file \(text standing for a 12345678-byte file/],
+    [
+      'lfs.nii.gz',
+      Buffer.from('version https://git-lfs.github.com/spec/v1\noid sha256:4d7a\nsize 12345678\n'),
+      /it is a Git LFS pointer file \(text standing for a 12345678-byte file/,
+    ],
     ['png.nii.gz', gzipSync(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...Buffer.alloc(400)])), /it is gzip-compressed a PNG image/],
     ['dicom.nii', Buffer.concat([Buffer.alloc(128), Buffer.from('DICM'), Buffer.alloc(300)]), /it is a DICOM file/],
-    ['random.nii', Buffer.from(Array.from({ length: 1024 }, (_, i) => (i * 7919 + 13) % 251)), /unrecognised binary data \(header size field -?\d+; NIfTI-1\/Analyze say 348, NIfTI-2 540\)/],
+    [
+      'random.nii',
+      Buffer.from(Array.from({ length: 1024 }, (_, i) => (i * 7919 + 13) % 251)),
+      /unrecognised binary data \(header size field -?\d+; NIfTI-1\/Analyze say 348, NIfTI-2 540\)/,
+    ],
     ['empty.nii', Buffer.alloc(0), /an empty file/],
-    ['brain.mgz', gzipSync(Buffer.concat([Buffer.from([0, 0, 0, 1, 0, 0, 1, 0]), Buffer.alloc(400)])), /it is gzip-compressed a FreeSurfer MGH\/MGZ volume \(not supported\)/],
+    [
+      'brain.mgz',
+      gzipSync(Buffer.concat([Buffer.from([0, 0, 0, 1, 0, 0, 1, 0]), Buffer.alloc(400)])),
+      /it is gzip-compressed a FreeSurfer MGH\/MGZ volume \(not supported\)/,
+    ],
     ['brain.nrrd', Buffer.from(`NRRD0004\ntype: short\n${' '.repeat(400)}`), /it is an NRRD volume/],
   ];
   for (const [name, bytes, message] of cases) {
@@ -109,18 +130,30 @@ test('unsupported datatypes, oversized headers, bad volume indices and missing p
   const complex = Buffer.from(bytes);
   complex.writeInt16LE(32, 70);
   await writeFile(join(dir, 'complex.nii'), complex);
-  await assert.rejects(readVolume(join(dir, 'complex.nii')), /^VolumeError: unsupported-datatype: .*complex64 \(code 32\) is not supported; supported: uint8, int16, int32, float32, float64, int8, uint16, uint32$/);
+  await assert.rejects(
+    readVolume(join(dir, 'complex.nii')),
+    /^VolumeError: unsupported-datatype: .*complex64 \(code 32\) is not supported; supported: uint8, int16, int32, float32, float64, int8, uint16, uint32$/,
+  );
   const huge = Buffer.from(bytes);
   for (const [i, n] of [2048, 2048, 2048].entries()) huge.writeInt16LE(n, 42 + 2 * i);
   await writeFile(join(dir, 'huge.nii'), huge);
-  await assert.rejects(readVolume(join(dir, 'huge.nii')), /^VolumeError: too-large: .*the header declares 2048x2048x2048 voxels; the limit is 2048 per axis and 268435456 voxels$/);
-  await assert.rejects(readVolume(join(FIXTURES, 'four_d.nii.gz'), { volumeIndex: 2 }), /^VolumeError: volume-index: .*volumeIndex 2 is outside 0\.\.1 \(2 volume\(s\), shape 5x4x3x2\)$/);
+  await assert.rejects(
+    readVolume(join(dir, 'huge.nii')),
+    /^VolumeError: too-large: .*the header declares 2048x2048x2048 voxels; the limit is 2048 per axis and 268435456 voxels$/,
+  );
+  await assert.rejects(
+    readVolume(join(FIXTURES, 'four_d.nii.gz'), { volumeIndex: 2 }),
+    /^VolumeError: volume-index: .*volumeIndex 2 is outside 0\.\.1 \(2 volume\(s\), shape 5x4x3x2\)$/,
+  );
   const nanSform = Buffer.from(bytes);
   nanSform.writeFloatLE(Number.NaN, 280);
   await writeFile(join(dir, 'nan-sform.nii'), nanSform);
   await assert.rejects(readVolume(join(dir, 'nan-sform.nii')), /^VolumeError: bad-header: .*the sform affine has non-finite values \[NaN, 0, 0,/);
   await copyFile(join(FIXTURES, 'pair.hdr'), join(dir, 'lonely.hdr'));
-  await assert.rejects(readVolume(join(dir, 'lonely.hdr')), (e: VolumeError) => e.code === 'missing-image-file' && /no image file .*lonely\.img beside this header/.test(e.message));
+  await assert.rejects(
+    readVolume(join(dir, 'lonely.hdr')),
+    (e: VolumeError) => e.code === 'missing-image-file' && /no image file .*lonely\.img beside this header/.test(e.message),
+  );
   // An Analyze header (no magic) in a single .nii file: nibabel cannot work out its type either.
   const analyzeAsNii = Buffer.concat([await readFile(join(FIXTURES, 'analyze.hdr')), Buffer.alloc(4), await readFile(join(FIXTURES, 'analyze.img'))]);
   await writeFile(join(dir, 'analyze.nii'), analyzeAsNii);
@@ -163,7 +196,10 @@ test('case 08: functional.nii scaled voxels and the dropped volumes, as nibabel'
   assert.deepEqual([air.shape, air.sourceAxcodes, air.format], [[64, 79, 67], 'AIR', 'nifti1']);
   const nifti2 = await readVolume(join(CASES, '08-nifti-headers-4d-pair/data/volumes/example_nifti2.nii.gz'));
   assert.deepEqual([nifti2.format, nifti2.shape, nifti2.droppedVolumes], ['nifti2', [32, 20, 12], 1]);
-  await assert.rejects(readVolume(join(CASES, '08-nifti-headers-4d-pair/data/volumes/functional_cut20000.nii')), /expected 42840 bytes of voxels \(17x21x3x20 int16\) after byte 352, got 19648/);
+  await assert.rejects(
+    readVolume(join(CASES, '08-nifti-headers-4d-pair/data/volumes/functional_cut20000.nii')),
+    /expected 42840 bytes of voxels \(17x21x3x20 int16\) after byte 352, got 19648/,
+  );
 });
 
 test('case 06: big- and little-endian copies of one map hold the same voxels', { skip: !hasCases && 'needs ../shared/cases' }, async () => {

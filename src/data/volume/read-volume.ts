@@ -64,7 +64,13 @@ function pairPaths(path: string): { headerPath: string; imagePath: (h: VolumeHea
   const sibling = (ext: string) => [`${stem}.${ext}${gz}`, `${stem}.${ext}${gz ? '' : '.gz'}`, `${stem}.${ext.toUpperCase()}${gz}`].find((p) => existsSync(p));
   if (match[1]!.toLowerCase() === 'img') {
     const headerPath = sibling('hdr');
-    if (!headerPath) throw new VolumeError('missing-image-file', path, `no header file ${stem}.hdr${gz} beside this .img`, 'an Analyze/NIfTI pair needs both the .hdr and the .img file');
+    if (!headerPath)
+      throw new VolumeError(
+        'missing-image-file',
+        path,
+        `no header file ${stem}.hdr${gz} beside this .img`,
+        'an Analyze/NIfTI pair needs both the .hdr and the .img file',
+      );
     return { headerPath, imagePath: () => path };
   }
   return {
@@ -72,7 +78,13 @@ function pairPaths(path: string): { headerPath: string; imagePath: (h: VolumeHea
     imagePath: (h) => {
       if (h.magic === 'n+1' || h.magic === 'n+2') return path;
       const image = sibling('img');
-      if (!image) throw new VolumeError('missing-image-file', path, `no image file ${stem}.img${gz} beside this header`, 'an Analyze/NIfTI pair needs both the .hdr and the .img file');
+      if (!image)
+        throw new VolumeError(
+          'missing-image-file',
+          path,
+          `no image file ${stem}.img${gz} beside this header`,
+          'an Analyze/NIfTI pair needs both the .hdr and the .img file',
+        );
       return image;
     },
   };
@@ -85,13 +97,23 @@ async function readHeader(source: ByteSource, isPairHeader: boolean): Promise<Vo
   if (!header) {
     const guess = guessContent(head);
     const sizeField = head.length >= 4 ? ` (header size field ${head.readInt32LE(0)}; NIfTI-1/Analyze say 348, NIfTI-2 540)` : '';
-    throw new VolumeError('not-a-volume', source.path, `not a NIfTI or Analyze volume: it is ${where}${guess.what}${guess.what.startsWith('unrecognised') ? sizeField : ''}`, guess.hint);
+    throw new VolumeError(
+      'not-a-volume',
+      source.path,
+      `not a NIfTI or Analyze volume: it is ${where}${guess.what}${guess.what.startsWith('unrecognised') ? sizeField : ''}`,
+      guess.hint,
+    );
   }
   if (header.sizeofHdr === 540 && header.magic !== 'n+2' && header.magic !== 'ni2') {
     throw new VolumeError('bad-header', source.path, `540-byte header without NIfTI-2 magic (found ${JSON.stringify(header.magic)}, expected "n+2" or "ni2")`);
   }
   if (!isPairHeader && header.format === 'analyze') {
-    throw new VolumeError('not-a-volume', source.path, 'no NIfTI magic ("n+1") in a single-file volume (nibabel: "Cannot work out file type")', 'an Analyze 7.5 volume is a .hdr + .img pair; name it so');
+    throw new VolumeError(
+      'not-a-volume',
+      source.path,
+      'no NIfTI magic ("n+1") in a single-file volume (nibabel: "Cannot work out file type")',
+      'an Analyze 7.5 volume is a .hdr + .img pair; name it so',
+    );
   }
   return header;
 }
@@ -156,7 +178,12 @@ export async function readVolume(path: string, options: ReadVolumeOptions = {}):
   const single = dataPath === headerPath;
   const type = voxelType(header.datatype);
   if (!type) {
-    throw new VolumeError('unsupported-datatype', path, `voxel datatype ${datatypeName(header.datatype)} (code ${header.datatype}) is not supported; supported: ${SUPPORTED_TYPE_NAMES}`, 'convert it, e.g. with nibabel or fslmaths -odt float');
+    throw new VolumeError(
+      'unsupported-datatype',
+      path,
+      `voxel datatype ${datatypeName(header.datatype)} (code ${header.datatype}) is not supported; supported: ${SUPPORTED_TYPE_NAMES}`,
+      'convert it, e.g. with nibabel or fslmaths -odt float',
+    );
   }
   const { shape3, volumes, sourceShape } = checkedShape(header, path);
   const voxels = shape3[0]! * shape3[1]! * shape3[2]!;
@@ -164,10 +191,19 @@ export async function readVolume(path: string, options: ReadVolumeOptions = {}):
   if (tooLarge) throw new VolumeError('too-large', path, tooLarge);
   const volumeBytes = voxels * type.bytes;
   const dataBytes = volumeBytes * volumes;
-  if (dataBytes > MAX_VOLUME_FILE_DATA_BYTES) throw new VolumeError('too-large', path, `${sourceShape.join('x')} ${type.name} = ${dataBytes} bytes of voxels, more than the limit ${MAX_VOLUME_FILE_DATA_BYTES}`);
+  if (dataBytes > MAX_VOLUME_FILE_DATA_BYTES)
+    throw new VolumeError(
+      'too-large',
+      path,
+      `${sourceShape.join('x')} ${type.name} = ${dataBytes} bytes of voxels, more than the limit ${MAX_VOLUME_FILE_DATA_BYTES}`,
+    );
   const volumeIndex = options.volumeIndex ?? 0;
   if (!Number.isSafeInteger(volumeIndex) || volumeIndex < 0 || volumeIndex >= volumes) {
-    throw new VolumeError('volume-index', path, `volumeIndex ${volumeIndex} is outside 0..${volumes - 1} (${volumes} volume(s), shape ${sourceShape.join('x')})`);
+    throw new VolumeError(
+      'volume-index',
+      path,
+      `volumeIndex ${volumeIndex} is outside 0..${volumes - 1} (${volumes} volume(s), shape ${sourceShape.join('x')})`,
+    );
   }
   // A single file's voxels start at vox_offset, at least after the header (+4 extension bytes);
   // a pair's .img at vox_offset (normally 0).

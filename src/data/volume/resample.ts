@@ -33,7 +33,10 @@ export function resampleToSpacing(volume: Volume, spacing: number | readonly [nu
   const shape = [0, 1, 2].map((a) => Math.ceil((high[a]! - low[a]!) / out3[a]!) + 1) as [number, number, number];
   const count = shape[0] * shape[1] * shape[2];
   if (count > MAX_VOLUME_VOXELS) {
-    throw new AlzbenchError(`resampling ${volume.shape.join('x')} to ${out3.join('x')} mm gives ${shape.join('x')} = ${count} voxels, more than the limit ${MAX_VOLUME_VOXELS}`, { exitCode: 2 });
+    throw new AlzbenchError(
+      `resampling ${volume.shape.join('x')} to ${out3.join('x')} mm gives ${shape.join('x')} = ${count} voxels, more than the limit ${MAX_VOLUME_VOXELS}`,
+      { exitCode: 2 },
+    );
   }
   const affine = [out3[0], 0, 0, low[0]!, 0, out3[1], 0, low[1]!, 0, 0, out3[2], low[2]!, 0, 0, 0, 1];
   // Output voxel -> input voxel.

@@ -52,7 +52,8 @@ export function guessContent(bytes: Uint8Array): ContentGuess {
   if (startsWith(bytes, ascii('ustar'), 257)) return { what: 'a tar archive', hint: 'unpack it first' };
   if (startsWith(bytes, [0x42, 0x5a, 0x68])) return { what: 'a bzip2-compressed file' };
   if (startsWith(bytes, [0xfd, 0x37, 0x7a, 0x58, 0x5a])) return { what: 'an xz-compressed file' };
-  if (/^\s*(<!doctype html|<html)/i.test(head)) return { what: 'an HTML page (a download that returned a web page?)', hint: 'download the file itself, not its web page' };
+  if (/^\s*(<!doctype html|<html)/i.test(head))
+    return { what: 'an HTML page (a download that returned a web page?)', hint: 'download the file itself, not its web page' };
   // Mostly printable ASCII in the first bytes: some text file (CSV, JSON, an error message).
   const printable = [...head].filter((c) => /[\x20-\x7e\t\r\n]/.test(c)).length;
   if (head.length > 0 && printable / head.length > 0.95) return { what: `a text file starting ${JSON.stringify(head.slice(0, 40))}` };

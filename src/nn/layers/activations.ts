@@ -1,5 +1,5 @@
 import { Module } from '../module.js';
-import { Tensor } from '../../torch/tensor.js';
+import type { Tensor } from '../../torch/tensor.js';
 import { hardswish, relu, relu6, sigmoid, silu, gelu } from '../functional.js';
 
 /**

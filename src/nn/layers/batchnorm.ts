@@ -1,5 +1,5 @@
 import { Module } from '../module.js';
-import { Tensor } from '../../torch/tensor.js';
+import type { Tensor } from '../../torch/tensor.js';
 import { ones, zeros, scalarTensor } from '../../torch/creation.js';
 import { noGrad } from '../../torch/autograd.js';
 import { batchNorm } from '../functional.js';

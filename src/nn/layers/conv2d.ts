@@ -1,5 +1,5 @@
 import { Module } from '../module.js';
-import { Tensor } from '../../torch/tensor.js';
+import type { Tensor } from '../../torch/tensor.js';
 import { empty } from '../../torch/creation.js';
 import { conv2d, type Size2 } from '../functional.js';
 import { defaultLayerInit } from '../init.js';

@@ -1,5 +1,5 @@
 import { Module } from '../module.js';
-import { Tensor } from '../../torch/tensor.js';
+import type { Tensor } from '../../torch/tensor.js';
 import { dropout, dropout2d, dropout3d } from '../functional.js';
 
 function checkRate(p: number, layer: string): void {

@@ -1,5 +1,5 @@
 import { Module } from '../module.js';
-import { Tensor } from '../../torch/tensor.js';
+import type { Tensor } from '../../torch/tensor.js';
 
 /** torch.nn.Flatten: flattens dimensions startDim..endDim (default all but the batch). */
 export class Flatten extends Module {

@@ -1,5 +1,5 @@
 import { Module } from '../module.js';
-import { Tensor } from '../../torch/tensor.js';
+import type { Tensor } from '../../torch/tensor.js';
 import { adaptiveAvgPool2d, avgPool2d, maxPool2d, type Pool2dOptions, type Size2 } from '../functional.js';
 
 /** torch.nn.MaxPool2d. */

@@ -1,5 +1,5 @@
 import { Module } from '../module.js';
-import { Tensor } from '../../torch/tensor.js';
+import type { Tensor } from '../../torch/tensor.js';
 import { adaptiveAvgPool3d, avgPool3d, maxPool3d, type Pool3dOptions, type Size3 } from '../functional.js';
 
 /** torch.nn.MaxPool3d on NCDHW volumes. */

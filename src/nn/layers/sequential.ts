@@ -1,5 +1,5 @@
 import { Module } from '../module.js';
-import { Tensor } from '../../torch/tensor.js';
+import type { Tensor } from '../../torch/tensor.js';
 import { tidy } from '../../torch/scope.js';
 
 /** torch.nn.Sequential: children named "0", "1", ...; forward chains them, freeing intermediates. */

@@ -1,5 +1,5 @@
 import { Module } from '../module.js';
-import { Tensor } from '../../torch/tensor.js';
+import type { Tensor } from '../../torch/tensor.js';
 import { tidy } from '../../torch/scope.js';
 import { Conv2d } from './conv2d.js';
 import { AdaptiveAvgPool2d } from './pooling.js';

@@ -9,6 +9,4 @@ import { resize } from './resize.js';
 import { smooth } from './smooth.js';
 
 /** Every preprocessing module of the study, by the name used in pipeline specs. */
-export const MODULES: ReadonlyMap<string, StepDefinition> = new Map(
-  [grayscale, invert, open, clahe, smooth, merge, resize, normalize].map((m) => [m.name, m]),
-);
+export const MODULES: ReadonlyMap<string, StepDefinition> = new Map([grayscale, invert, open, clahe, smooth, merge, resize, normalize].map((m) => [m.name, m]));

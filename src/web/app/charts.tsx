@@ -28,7 +28,12 @@ export interface ParallelRow {
  * appearance) and per metric (numeric: `fixed[axis]`, else min..max of the rows), one polyline
  * per run.
  */
-export function ParallelCoordinates(props: { axes: readonly string[]; rows: readonly ParallelRow[]; title: string; fixed?: Record<string, readonly [number, number]> }) {
+export function ParallelCoordinates(props: {
+  axes: readonly string[];
+  rows: readonly ParallelRow[];
+  title: string;
+  fixed?: Record<string, readonly [number, number]>;
+}) {
   const { axes, rows } = props;
   const width = Math.max(420, 140 * axes.length);
   const height = 300 + rows.length * 14;
@@ -44,14 +49,27 @@ export function ParallelCoordinates(props: { axes: readonly string[]; rows: read
       // Shares keep their whole 0..1 range, so a flat line is not mistaken for a difference.
       let [lo, hi] = props.fixed?.[axis] ?? [Math.min(...nums), Math.max(...nums)];
       if (hi - lo < 1e-9) [lo, hi] = [lo - 0.5, hi + 0.5];
-      return { ticks: [lo, hi].map((v) => ({ label: String(Number(v.toFixed(3))), y: bottom - ((v - lo) / (hi - lo)) * (bottom - top) })), y: (v: string | number) => bottom - (((v as number) - lo) / (hi - lo)) * (bottom - top) };
+      return {
+        ticks: [lo, hi].map((v) => ({ label: String(Number(v.toFixed(3))), y: bottom - ((v - lo) / (hi - lo)) * (bottom - top) })),
+        y: (v: string | number) => bottom - (((v as number) - lo) / (hi - lo)) * (bottom - top),
+      };
     }
     const categories = [...new Set(values.map(String))];
-    const y = (v: string | number) => (categories.length === 1 ? (top + bottom) / 2 : top + (categories.indexOf(String(v)) / (categories.length - 1)) * (bottom - top));
+    const y = (v: string | number) =>
+      categories.length === 1 ? (top + bottom) / 2 : top + (categories.indexOf(String(v)) / (categories.length - 1)) * (bottom - top);
     return { ticks: categories.map((c) => ({ label: c, y: y(c) })), y };
   });
   return (
-    <svg data-testid="parallel-coordinates" viewBox={`0 0 ${width} ${height}`} width={width} height={height} fontFamily="sans-serif" fontSize={11} role="img" aria-label={props.title}>
+    <svg
+      data-testid="parallel-coordinates"
+      viewBox={`0 0 ${width} ${height}`}
+      width={width}
+      height={height}
+      fontFamily="sans-serif"
+      fontSize={11}
+      role="img"
+      aria-label={props.title}
+    >
       <rect width={width} height={height} fill="#fff" />
       <text x={width / 2} y={16} textAnchor="middle" fontSize={13} fontWeight="bold">
         {props.title}
@@ -91,4 +109,3 @@ export function ParallelCoordinates(props: { axes: readonly string[]; rows: read
     </svg>
   );
 }
-

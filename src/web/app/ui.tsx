@@ -16,7 +16,9 @@ function TokenForm() {
   };
   return (
     <form className="token" onSubmit={submit}>
-      <p>This dashboard needs its access token (the one given to <code>alzbench serve --token</code>).</p>
+      <p>
+        This dashboard needs its access token (the one given to <code>alzbench serve --token</code>).
+      </p>
       <input type="password" value={value} onChange={(e) => setValue(e.target.value)} aria-label="token" autoFocus />
       <button type="submit">Use token</button>
     </form>
@@ -32,4 +34,3 @@ export function Failure(props: { error: Error & { status?: number } }) {
     </p>
   );
 }
-

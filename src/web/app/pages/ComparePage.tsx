@@ -33,7 +33,10 @@ export function ComparePage(props: { query: URLSearchParams }) {
   const runs = props.query.get('runs');
   const sweep = props.query.get('sweep');
   const baseline = props.query.get('baseline');
-  const path = runs || sweep ? `/api/compare?${runs ? `runs=${encodeURIComponent(runs)}` : `sweep=${encodeURIComponent(sweep!)}`}${baseline ? `&baseline=${encodeURIComponent(baseline)}` : ''}` : null;
+  const path =
+    runs || sweep
+      ? `/api/compare?${runs ? `runs=${encodeURIComponent(runs)}` : `sweep=${encodeURIComponent(sweep!)}`}${baseline ? `&baseline=${encodeURIComponent(baseline)}` : ''}`
+      : null;
   const { data, error } = useApi<CompareResponse>(path);
   if (!path) return <Picker />;
   if (error) return <Failure error={error} />;
@@ -46,7 +49,10 @@ export function ComparePage(props: { query: URLSearchParams }) {
   const curve = (title: string, yLabel: string, key: 'valBalancedAccuracy' | 'valLoss' | 'trainLoss', testId: string) => (
     <LineChart
       testId={testId}
-      lines={data.rows.map((r) => ({ label: data.curves[r.id]?.label ?? r.id, points: (data.curves[r.id]?.epochs ?? []).map((e) => [e.epoch, e[key] ?? NaN] as const) }))}
+      lines={data.rows.map((r) => ({
+        label: data.curves[r.id]?.label ?? r.id,
+        points: (data.curves[r.id]?.epochs ?? []).map((e) => [e.epoch, e[key] ?? NaN] as const),
+      }))}
       options={{ title, xLabel: 'epoch', yLabel, width: 480 }}
     />
   );
@@ -82,7 +88,13 @@ export function ComparePage(props: { query: URLSearchParams }) {
             {data.rows.map((r) => (
               <tr key={r.id} className={r.id === data.baseline ? 'baseline' : ''} data-run={r.id}>
                 <td>
-                  <button type="button" onClick={() => pin(r.id)} disabled={r.id === data.baseline} aria-label={`pin ${r.id} as baseline`} title="pin as baseline">
+                  <button
+                    type="button"
+                    onClick={() => pin(r.id)}
+                    disabled={r.id === data.baseline}
+                    aria-label={`pin ${r.id} as baseline`}
+                    title="pin as baseline"
+                  >
                     {r.id === data.baseline ? 'baseline' : 'pin'}
                   </button>
                 </td>
@@ -132,7 +144,10 @@ export function ComparePage(props: { query: URLSearchParams }) {
             title="parameters → test metrics"
             axes={[...data.parameters, ...metricAxes]}
             fixed={{ 'test bal. acc.': [0, 1], sensitivity: [0, 1] }}
-            rows={data.rows.map((r) => ({ label: r.name ?? r.id, values: { ...r.params, 'test bal. acc.': r.best.balancedAccuracy, sensitivity: r.best.sensitivity } }))}
+            rows={data.rows.map((r) => ({
+              label: r.name ?? r.id,
+              values: { ...r.params, 'test bal. acc.': r.best.balancedAccuracy, sensitivity: r.best.sensitivity },
+            }))}
           />
         </section>
       )}

@@ -47,7 +47,13 @@ export function PredictPage(props: { query: URLSearchParams }) {
           </label>
           <label>
             slice (PNG, JPEG, BMP, TIFF or WebP; at most 5 MiB)
-            <input type="file" accept="image/png,image/jpeg,image/bmp,image/tiff,image/webp" onChange={upload} disabled={!runId || busy} aria-label="upload slice" />
+            <input
+              type="file"
+              accept="image/png,image/jpeg,image/bmp,image/tiff,image/webp"
+              onChange={upload}
+              disabled={!runId || busy}
+              aria-label="upload slice"
+            />
           </label>
         </div>
         {model && (
@@ -81,7 +87,9 @@ export function PredictPage(props: { query: URLSearchParams }) {
           <div className="gallery">
             <figure>
               <img src={result.input} width={Math.max(160, result.width)} alt="model input" />
-              <figcaption>model input ({result.width}x{result.height})</figcaption>
+              <figcaption>
+                model input ({result.width}x{result.height})
+              </figcaption>
             </figure>
             <figure>
               <img src={result.overlay} width={Math.max(160, result.width)} alt="Grad-CAM heat map" data-testid="heatmap" />

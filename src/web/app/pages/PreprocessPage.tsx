@@ -17,14 +17,18 @@ export function PreprocessPage(props: { query: URLSearchParams }) {
   const [result, setResult] = useState<PreprocessResponse>();
   const [failure, setFailure] = useState<Error>();
   const [busy, setBusy] = useState(false);
-  const spec = chain ?? (run?.pipeline && run.pipeline !== 'none' ? run.pipeline : chains.data?.presets[0]?.spec ?? 'grayscale');
+  const spec = chain ?? (run?.pipeline && run.pipeline !== 'none' ? run.pipeline : (chains.data?.presets[0]?.spec ?? 'grayscale'));
   if (chains.error) return <Failure error={chains.error} />;
   const apply = async () => {
     setBusy(true);
     setFailure(undefined);
     try {
       const q = `chain=${encodeURIComponent(spec)}`;
-      setResult(file ? await postFile<PreprocessResponse>(`/api/preprocess?${q}`, file) : await getJson<PreprocessResponse>(`/api/preprocess?${q}&run=${encodeURIComponent(runId)}&slice=${encodeURIComponent(slice)}`));
+      setResult(
+        file
+          ? await postFile<PreprocessResponse>(`/api/preprocess?${q}`, file)
+          : await getJson<PreprocessResponse>(`/api/preprocess?${q}&run=${encodeURIComponent(runId)}&slice=${encodeURIComponent(slice)}`),
+      );
     } catch (e) {
       setFailure(e as Error);
       setResult(undefined);
@@ -78,7 +82,12 @@ export function PreprocessPage(props: { query: URLSearchParams }) {
           </label>
           <label>
             or upload a slice
-            <input type="file" accept="image/png,image/jpeg,image/bmp,image/tiff,image/webp" onChange={(e: ChangeEvent<HTMLInputElement>) => setFile(e.target.files?.[0] ?? null)} aria-label="upload slice" />
+            <input
+              type="file"
+              accept="image/png,image/jpeg,image/bmp,image/tiff,image/webp"
+              onChange={(e: ChangeEvent<HTMLInputElement>) => setFile(e.target.files?.[0] ?? null)}
+              aria-label="upload slice"
+            />
           </label>
           <button type="button" onClick={apply} disabled={busy || (!file && !runId)}>
             {busy ? 'Running…' : 'Run chain'}

@@ -28,10 +28,17 @@ function Curves(props: { run: RunDetail }) {
   const series = (label: string, get: (r: (typeof records)[number]) => unknown) => ({ label, points: records.map((r) => [r.epoch, num(get(r))] as const) });
   return (
     <div className="charts" data-testid="curves">
-      <LineChart testId="curve-loss" lines={[series('train loss', (r) => r.trainLoss), series('validation loss', (r) => r.val?.loss)]} options={{ title: 'loss', xLabel: 'epoch', yLabel: 'cross-entropy' }} />
+      <LineChart
+        testId="curve-loss"
+        lines={[series('train loss', (r) => r.trainLoss), series('validation loss', (r) => r.val?.loss)]}
+        options={{ title: 'loss', xLabel: 'epoch', yLabel: 'cross-entropy' }}
+      />
       <LineChart
         testId="curve-metrics"
-        lines={[series('train accuracy', (r) => r.trainAccuracy), ...['accuracy', 'balancedAccuracy', 'sensitivity', 'specificity'].map((k) => series(`val ${k}`, (r) => r.val?.[k]))]}
+        lines={[
+          series('train accuracy', (r) => r.trainAccuracy),
+          ...['accuracy', 'balancedAccuracy', 'sensitivity', 'specificity'].map((k) => series(`val ${k}`, (r) => r.val?.[k])),
+        ]}
         options={{ title: 'validation metrics', xLabel: 'epoch', yLabel: 'share', y: [0, 1] }}
       />
     </div>
@@ -108,7 +115,8 @@ function DataAndSplit(props: { run: RunDetail }) {
   return (
     <div data-testid="data-split">
       <p>
-        layout <b>{dataset?.layout ?? '–'}</b>, {dataset?.slices ?? '–'} slices, fingerprint <code>{dataset?.fingerprint?.slice(0, 16) ?? '–'}</code>; split grouped by <b>{split?.grouping ?? '–'}</b> (seed {split?.seed ?? '–'}
+        layout <b>{dataset?.layout ?? '–'}</b>, {dataset?.slices ?? '–'} slices, fingerprint <code>{dataset?.fingerprint?.slice(0, 16) ?? '–'}</code>; split
+        grouped by <b>{split?.grouping ?? '–'}</b> (seed {split?.seed ?? '–'}
         {split?.groups !== null && split?.groups !== undefined ? `, groups ${show(split.groups)}` : ''})
       </p>
       {splits.length > 0 && (
@@ -136,8 +144,22 @@ function DataAndSplit(props: { run: RunDetail }) {
       <h2>Leakage audit</h2>
       {leakage ? (
         <ul data-testid="leakage">
-          <li>identical slices across splits: {Object.keys(exact).length ? Object.entries(exact).map(([k, v]) => `${k}: ${v}`).join(', ') : 'none'}</li>
-          <li>near-duplicates across splits: {Object.keys(near).length ? Object.entries(near).map(([k, v]) => `${k}: ${v}`).join(', ') : 'none'}</li>
+          <li>
+            identical slices across splits:{' '}
+            {Object.keys(exact).length
+              ? Object.entries(exact)
+                  .map(([k, v]) => `${k}: ${v}`)
+                  .join(', ')
+              : 'none'}
+          </li>
+          <li>
+            near-duplicates across splits:{' '}
+            {Object.keys(near).length
+              ? Object.entries(near)
+                  .map(([k, v]) => `${k}: ${v}`)
+                  .join(', ')
+              : 'none'}
+          </li>
           {close.map((c) => (
             <li key={c.split}>
               {c.split}: {c.withCloseTrainItem} of {c.items} slices have a near-identical training slice ({(c.share * 100).toFixed(1)} %)
@@ -188,7 +210,8 @@ export function RunPage(props: { id: string }) {
       </p>
       {run.reason && <p className="error">{run.reason}</p>}
       <p>
-        <a href={`#/predict?run=${encodeURIComponent(run.id)}`}>Predict with this model</a> · <a href={`#/preprocess?run=${encodeURIComponent(run.id)}`}>See its preprocessing</a> ·{' '}
+        <a href={`#/predict?run=${encodeURIComponent(run.id)}`}>Predict with this model</a> ·{' '}
+        <a href={`#/preprocess?run=${encodeURIComponent(run.id)}`}>See its preprocessing</a> ·{' '}
         <a href={`#/compare?runs=${encodeURIComponent(run.id)}`}>Compare…</a>
       </p>
       <div className="grid2">
@@ -205,7 +228,16 @@ export function RunPage(props: { id: string }) {
               <LineChart
                 testId="roc"
                 lines={run.roc.map((c) => ({ label: `${c.label}${c.auc !== null ? ` AUC ${f3(c.auc)}` : ''}`, points: c.points }))}
-                options={{ title: 'ROC', xLabel: 'false positive rate', yLabel: 'true positive rate', x: [0, 1], y: [0, 1], diagonal: true, width: 360, height: 300 }}
+                options={{
+                  title: 'ROC',
+                  xLabel: 'false positive rate',
+                  yLabel: 'true positive rate',
+                  x: [0, 1],
+                  y: [0, 1],
+                  diagonal: true,
+                  width: 360,
+                  height: 300,
+                }}
               />
             )}
           </div>
@@ -250,7 +282,16 @@ export function RunPage(props: { id: string }) {
           <h2>Settings as given</h2>
           <KeyValues values={run.given} />
           <h2>Code and machine</h2>
-          <KeyValues values={{ code: run.codeVersion, device: run.device, ...(run.machine ?? {}), created: run.createdAt, started: run.startedAt, finished: run.finishedAt }} />
+          <KeyValues
+            values={{
+              code: run.codeVersion,
+              device: run.device,
+              ...(run.machine ?? {}),
+              created: run.createdAt,
+              started: run.startedAt,
+              finished: run.finishedAt,
+            }}
+          />
         </section>
       </div>
     </>

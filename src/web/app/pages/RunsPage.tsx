@@ -50,7 +50,13 @@ export function RunsPage() {
     const column = COLUMNS.find((c) => c.key === sort.key)!;
     const text = filter.text.toLowerCase();
     return data.runs
-      .filter((r) => (!filter.status || r.status === filter.status) && (!filter.tag || r.tags.includes(filter.tag)) && (!filter.model || r.model === filter.model) && (!filter.sweep || r.sweepId === filter.sweep))
+      .filter(
+        (r) =>
+          (!filter.status || r.status === filter.status) &&
+          (!filter.tag || r.tags.includes(filter.tag)) &&
+          (!filter.model || r.model === filter.model) &&
+          (!filter.sweep || r.sweepId === filter.sweep),
+      )
       .filter((r) => !text || `${r.id} ${r.name ?? ''} ${r.pipeline ?? ''}`.toLowerCase().includes(text))
       .sort((a, b) => {
         const x = column.value(a);
@@ -86,7 +92,9 @@ export function RunsPage() {
   };
   return (
     <>
-      <h1>Runs ({runs.length} of {data.runs.length})</h1>
+      <h1>
+        Runs ({runs.length} of {data.runs.length})
+      </h1>
       <div className="filters">
         {pick('status', 'status', options(data.runs.map((r) => r.status)))}
         {pick('tag', 'tag', options(data.runs.flatMap((r) => [...r.tags])))}
@@ -96,7 +104,12 @@ export function RunsPage() {
           search
           <input value={filter.text} onChange={(e) => setFilter({ ...filter, text: e.target.value })} placeholder="id, name, pipeline" />
         </label>
-        <button type="button" disabled={selected.size < 2} onClick={() => go(`#/compare?runs=${[...selected].map(encodeURIComponent).join(',')}`)} data-testid="compare-selected">
+        <button
+          type="button"
+          disabled={selected.size < 2}
+          onClick={() => go(`#/compare?runs=${[...selected].map(encodeURIComponent).join(',')}`)}
+          data-testid="compare-selected"
+        >
           Compare selected ({selected.size})
         </button>
         {filter.sweep && (
@@ -118,7 +131,11 @@ export function RunsPage() {
                 />
               </th>
               {COLUMNS.map((c) => (
-                <th key={c.key} className="sortable" onClick={() => setSort({ key: c.key, descending: sort.key === c.key ? !sort.descending : c.key !== 'name' })}>
+                <th
+                  key={c.key}
+                  className="sortable"
+                  onClick={() => setSort({ key: c.key, descending: sort.key === c.key ? !sort.descending : c.key !== 'name' })}
+                >
                   {c.label}
                   {sort.key === c.key ? (sort.descending ? ' ▼' : ' ▲') : ''}
                 </th>
@@ -161,7 +178,10 @@ export function RunsPage() {
                   ))}
                   {r.sweepId && (
                     <span className="note">
-                      {r.sweepId} {Object.entries(r.point).map(([k, v]) => `${k}=${v}`).join(' ')}
+                      {r.sweepId}{' '}
+                      {Object.entries(r.point)
+                        .map(([k, v]) => `${k}=${v}`)
+                        .join(' ')}
                     </span>
                   )}
                 </td>
@@ -169,7 +189,11 @@ export function RunsPage() {
             ))}
           </tbody>
         </table>
-        {data.runs.length === 0 && <p>No runs yet: train one with <code>alzbench train</code> or run a sweep.</p>}
+        {data.runs.length === 0 && (
+          <p>
+            No runs yet: train one with <code>alzbench train</code> or run a sweep.
+          </p>
+        )}
       </section>
     </>
   );
