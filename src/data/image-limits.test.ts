@@ -7,7 +7,7 @@ import { writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parquetWriteBuffer } from 'hyparquet-writer';
-import { bmpBomb, jpegBomb, pngBomb, tiffBomb } from './bomb-images.js';
+import { bmpBomb, jpegBomb, pngBomb, tiffBomb } from '../testing/bomb-images.js';
 import { BadImageError, decodeImage } from './decode-image.js';
 import { DEFAULT_IMAGE_LIMITS, UPLOAD_IMAGE_LIMITS, declaredImageSize, imageSizeProblem, volumeSizeProblem } from './image-limits.js';
 import { loadItems } from './load-items.js';

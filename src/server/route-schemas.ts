@@ -1,6 +1,6 @@
 /**
  * The shapes of the API's query strings and path parameters, checked with valibot (the project's
- * schema library, see /work/coord/schema-choice.txt) instead of casting `request.query`: a repeated
+ * schema library, numbers in BENCHMARKS.md, "Robustness") instead of casting `request.query`: a repeated
  * key (`?run=a&run=b` arrives as an array), an over-long id or a non-numeric index is a 400 with
  * the project's message (`Expected ... for query parameter run but received ...`), never a value
  * of the wrong type reaching the store.

@@ -9,7 +9,7 @@ import { connect } from 'node:net';
 import { cpSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bmpBomb, jpegBomb, pngBomb, tiffBomb } from '../data/bomb-images.js';
+import { bmpBomb, jpegBomb, pngBomb, tiffBomb } from '../testing/bomb-images.js';
 import { syntheticPixels, writeImage } from '../testing/data-helpers.js';
 import { syncRunFolder, syncRunsDir } from '../store/sync.js';
 import { AlzbenchError } from '../util/errors.js';

@@ -6,7 +6,7 @@
  * `Expected positive integer for --epochs but received "2.5" of type string`.
  *
  * valibot was chosen over zod 4 by measurement (import 5-10 ms vs 47 ms on this machine; its
- * issues carry `expected`/`received` separately): see /work/coord/schema-choice.txt.
+ * issues carry `expected`/`received` separately): numbers in BENCHMARKS.md, "Robustness".
  */
 import { availableParallelism } from 'node:os';
 import * as v from 'valibot';
