@@ -122,6 +122,10 @@ test('the dashboard in a browser: runs table, run page, compare, predict, prepro
     assert.match((await page.locator('[data-testid=calibration]').textContent()) ?? '', /ECE over 15 equal-width bins.*\d\.\d{3}/);
     await until(() => page.locator('[data-testid=reliability]').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth > 0));
     assert.match((await page.locator('[data-testid=data-split]').textContent()) ?? '', /grouped by subject/);
+    assert.match(
+      (await page.locator('[data-testid=twins-test]').textContent()) ?? '',
+      /^test: \d+ of \d+ subjects have a twin in train \(the same person at full resolution, distance ≤ [\d.]+\)$/,
+    );
     assert.match((await page.locator('[data-testid=config]').textContent()) ?? '', /optimizer\s*sgd/);
     await shot('run');
   });

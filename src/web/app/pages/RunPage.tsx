@@ -112,6 +112,8 @@ function DataAndSplit(props: { run: RunDetail }) {
   const exact = (leakage?.exactAcrossSplits ?? {}) as Record<string, number>;
   const near = (leakage?.nearAcrossSplits ?? {}) as Record<string, number>;
   const close = (leakage?.closeToTrain ?? []) as { split: string; items: number; withCloseTrainItem: number; share: number }[];
+  // The per-subject twin check (the API sends its counts, never subject IDs or file names).
+  const twins = leakage?.twins as { unit: string; twinDistance: number; bySplit: { split: string; subjects: number; withTwinInTrain: number }[] } | undefined;
   return (
     <div data-testid="data-split">
       <p>
@@ -163,6 +165,12 @@ function DataAndSplit(props: { run: RunDetail }) {
           {close.map((c) => (
             <li key={c.split}>
               {c.split}: {c.withCloseTrainItem} of {c.items} slices have a near-identical training slice ({(c.share * 100).toFixed(1)} %)
+            </li>
+          ))}
+          {twins?.bySplit.map((b) => (
+            <li key={`twins-${b.split}`} data-testid={`twins-${b.split}`}>
+              {b.split}: {b.withTwinInTrain} of {b.subjects} {twins.unit}s have a twin in train (the same person at full resolution, distance ≤{' '}
+              {twins.twinDistance})
             </li>
           ))}
         </ul>
