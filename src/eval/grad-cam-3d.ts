@@ -1,8 +1,7 @@
 import type { Tensor } from '../torch/tensor.js';
-import { enableGrad } from '../torch/autograd.js';
-import { keep, tidy } from '../torch/scope.js';
 import type { Module } from '../nn/module.js';
 import { interpolateTrilinear } from '../nn/functional.js';
+import { withGradCamMap } from './grad-cam.js';
 
 /** One plane of a 3-D heat map, row-major: `rows` x `columns`. */
 export interface CamPlane {
@@ -46,65 +45,35 @@ export interface GradCam3dResult {
  */
 export function gradCam3d(model: Module, layerPath: string, input: Tensor, targetClass?: number): GradCam3dResult {
   if (input.ndim !== 5 || input.size(0) !== 1) throw new RangeError(`Grad-CAM 3-D: expected one volume [1, C, X, Y, Z], got ${input.describe()}`);
-  const layer = model.submodule(layerPath);
   const shape = input.shape.slice(2) as [number, number, number];
-  const wasTraining = model.training;
-  const ownForward = Object.hasOwn(layer, 'forward');
-  const originalForward = layer.forward;
-  let activation: Tensor | undefined;
-  layer.forward = (x: Tensor) => {
-    const out = originalForward.call(layer, x);
-    activation = keep(out); // the model's own scopes would free it before its gradient is read
-    out.retainGrad();
-    return out;
-  };
-  model.eval();
-  try {
-    return tidy(() =>
-      enableGrad(() => {
-        const logits = model.forward(input);
-        const probabilities = logits.softmax(1).toNumbers();
-        const cls = targetClass ?? probabilities.indexOf(Math.max(...probabilities));
-        logits.narrow(1, cls, 1).sum().backward();
-        if (!activation) throw new Error(`Grad-CAM 3-D: layer ${layerPath} was not called by the model's forward`);
-        const grad = activation.grad;
-        if (!grad) throw new Error(`Grad-CAM 3-D: no gradient reached layer ${layerPath}`);
-        const cam = grad.mean([2, 3, 4], true).mul(activation.detach()).sum(1, true).relu();
-        const values = Float32Array.from(interpolateTrilinear(cam, shape).toNumbers());
-        let max = 0;
-        let at = 0;
-        for (let i = 0; i < values.length; i++) {
-          if (values[i]! > max) {
-            max = values[i]!;
-            at = i;
-          }
-        }
-        if (max > 0) for (let i = 0; i < values.length; i++) values[i] = values[i]! / max;
-        const [nx, ny, nz] = shape;
-        const peak: [number, number, number] = [Math.floor(at / (ny * nz)), Math.floor(at / nz) % ny, at % nz];
-        const index = (x: number, y: number, z: number) => (x * ny + y) * nz + z;
-        const plane = (rows: number, columns: number, voxel: (r: number, c: number) => number): CamPlane => {
-          const data = new Float32Array(rows * columns);
-          for (let r = 0; r < rows; r++) for (let c = 0; c < columns; c++) data[r * columns + c] = values[voxel(r, c)]!;
-          return { rows, columns, data };
-        };
-        return {
-          heatmap: values,
-          shape,
-          peak,
-          axial: plane(nx, ny, (x, y) => index(x, y, peak[2])),
-          coronal: plane(nx, nz, (x, z) => index(x, peak[1], z)),
-          sagittal: plane(ny, nz, (y, z) => index(peak[0], y, z)),
-          targetClass: cls,
-          probabilities,
-        };
-      }),
-    );
-  } finally {
-    if (ownForward) layer.forward = originalForward;
-    else delete (layer as { forward?: unknown }).forward;
-    activation?.dispose();
-    model.zeroGrad();
-    model.train(wasTraining);
-  }
+  return withGradCamMap(model, layerPath, input, targetClass, 'Grad-CAM 3-D', (cam, cls, probabilities) => {
+    const values = Float32Array.from(interpolateTrilinear(cam, shape).toNumbers());
+    let max = 0;
+    let at = 0;
+    for (let i = 0; i < values.length; i++) {
+      if (values[i]! > max) {
+        max = values[i]!;
+        at = i;
+      }
+    }
+    if (max > 0) for (let i = 0; i < values.length; i++) values[i] = values[i]! / max;
+    const [nx, ny, nz] = shape;
+    const peak: [number, number, number] = [Math.floor(at / (ny * nz)), Math.floor(at / nz) % ny, at % nz];
+    const index = (x: number, y: number, z: number) => (x * ny + y) * nz + z;
+    const plane = (rows: number, columns: number, voxel: (r: number, c: number) => number): CamPlane => {
+      const data = new Float32Array(rows * columns);
+      for (let r = 0; r < rows; r++) for (let c = 0; c < columns; c++) data[r * columns + c] = values[voxel(r, c)]!;
+      return { rows, columns, data };
+    };
+    return {
+      heatmap: values,
+      shape,
+      peak,
+      axial: plane(nx, ny, (x, y) => index(x, y, peak[2])),
+      coronal: plane(nx, nz, (x, z) => index(x, peak[1], z)),
+      sagittal: plane(ny, nz, (y, z) => index(peak[0], y, z)),
+      targetClass: cls,
+      probabilities,
+    };
+  });
 }

@@ -42,8 +42,41 @@ export interface GradCamResult {
  * const cam = gradCam(model, getModelSpec('vgg19').gradCamLayer, image);
  */
 export function gradCam(model: Module, layerPath: string, input: Tensor, targetClass?: number): GradCamResult {
-  const layer = model.submodule(layerPath);
   const [, , height, width] = input.shape as [number, number, number, number];
+  return withGradCamMap(model, layerPath, input, targetClass, 'Grad-CAM', (cam, cls, probabilities) => {
+    const values = Float32Array.from(interpolateBilinear(cam, [height, width]).toNumbers());
+    let max = 0;
+    for (const v of values) if (v > max) max = v;
+    if (max > 0) for (let i = 0; i < values.length; i++) values[i] = values[i]! / max;
+    return { heatmap: values, width, height, targetClass: cls, probabilities };
+  });
+}
+
+/**
+ * The Grad-CAM core shared by the 2-D and 3-D maps: runs `model` on `input` in eval mode with the
+ * output of `layerPath` captured (its `forward` wrapped for the one call), backpropagates the
+ * target class's logit, and hands `finish` the map ReLU(sum_k w_k A_k), `[1, 1, ...spatial]`,
+ * where w_k is the mean of the gradient over the layer's spatial dims. `finish` runs inside the
+ * call's tensor scope; the model's mode, gradients and `forward` are restored afterwards.
+ *
+ * @param model the classifier; its forward must return logits `[1, classes]`
+ * @param layerPath dotted path of the layer to explain; its output is `[1, K, ...spatial]`
+ * @param input one image or volume, `[1, C, ...]`
+ * @param targetClass class to explain; default the predicted one
+ * @param name the method's name in error messages (`Grad-CAM`, `Grad-CAM 3-D`)
+ * @param finish turns the map, the class explained and the softmax probabilities into the result
+ * @returns what `finish` returns
+ * @throws Error `<name>: layer <path> was not called by the model's forward` and `<name>: no gradient reached layer <path>`
+ */
+export function withGradCamMap<R>(
+  model: Module,
+  layerPath: string,
+  input: Tensor,
+  targetClass: number | undefined,
+  name: string,
+  finish: (cam: Tensor, targetClass: number, probabilities: number[]) => R,
+): R {
+  const layer = model.submodule(layerPath);
   const wasTraining = model.training;
   const ownForward = Object.hasOwn(layer, 'forward');
   const originalForward = layer.forward;
@@ -61,20 +94,14 @@ export function gradCam(model: Module, layerPath: string, input: Tensor, targetC
       enableGrad(() => {
         const logits = model.forward(input);
         const probabilities = logits.softmax(1).toNumbers();
-        let cls = targetClass;
-        if (cls === undefined) cls = probabilities.indexOf(Math.max(...probabilities));
+        const cls = targetClass ?? probabilities.indexOf(Math.max(...probabilities));
         logits.narrow(1, cls, 1).sum().backward();
-        if (!activation) throw new Error(`Grad-CAM: layer ${layerPath} was not called by the model's forward`);
+        if (!activation) throw new Error(`${name}: layer ${layerPath} was not called by the model's forward`);
         const grad = activation.grad;
-        if (!grad) throw new Error(`Grad-CAM: no gradient reached layer ${layerPath}`);
-        const weights = grad.mean([2, 3], true);
-        const cam = weights.mul(activation.detach()).sum(1, true).relu();
-        const up = interpolateBilinear(cam, [height, width]);
-        const values = Float32Array.from(up.toNumbers());
-        let max = 0;
-        for (const v of values) if (v > max) max = v;
-        if (max > 0) for (let i = 0; i < values.length; i++) values[i] = values[i]! / max;
-        return { heatmap: values, width, height, targetClass: cls, probabilities };
+        if (!grad) throw new Error(`${name}: no gradient reached layer ${layerPath}`);
+        const spatial = Array.from({ length: activation.ndim - 2 }, (_, i) => i + 2);
+        const cam = grad.mean(spatial, true).mul(activation.detach()).sum(1, true).relu();
+        return finish(cam, cls, probabilities);
       }),
     );
   } finally {
