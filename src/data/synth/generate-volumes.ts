@@ -5,9 +5,10 @@
  * anatomy, train/test split) are those of the slice data set `alzbench synth` writes, so slice and
  * volume models can be compared on the same people.
  */
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AlzbenchError, invalid } from '../../util/errors.js';
+import { prepareOutput } from './prepare-output.js';
+import { invalid } from '../../util/errors.js';
 import { STAGES } from './atrophy.js';
 import { assignSplits, assignStages, SYNTH_VERSION } from './generate.js';
 import { drawSubject } from './subject.js';
@@ -65,7 +66,7 @@ export async function generateVolumes(options: SynthVolumeOptions): Promise<Synt
   if (!Number.isInteger(depth) || depth < 2 || depth > 200) throw invalid('integer from 2 to 200', 'volume depth (--slices)', depth);
   if (![1, 2, 4, 8, 16].includes(downsample)) throw invalid('1, 2, 4, 8 or 16', 'downsample', downsample);
   if (!(testFraction >= 0 && testFraction < 1)) throw invalid('number in [0, 1)', 'testFraction', testFraction);
-  prepareOutput(options.out, options.force ?? false);
+  prepareOutput(options.out, options.force ?? false, (name) => OWN_OUTPUTS.includes(name) || /^sub-\d+$/.test(name), 'volumes');
 
   const template = options.template ?? loadTemplate();
   const stages = assignStages(seed, subjectCount, stageWeights);
@@ -97,25 +98,4 @@ export async function generateVolumes(options: SynthVolumeOptions): Promise<Synt
     `${JSON.stringify({ generator: 'alzbench synth --volumes', version: SYNTH_VERSION, options: { subjects: subjectCount, seed, depth, zRange, downsample, testFraction, stageWeights }, shape, spacingMm, stages: STAGES, subjects }, null, 2)}\n`,
   );
   return { out: options.out, seed, shape, spacingMm, subjects };
-}
-
-function prepareOutput(out: string, force: boolean): void {
-  if (!existsSync(out)) {
-    mkdirSync(out, { recursive: true });
-    return;
-  }
-  const entries = readdirSync(out);
-  if (entries.length === 0) return;
-  const own = (name: string) => OWN_OUTPUTS.includes(name) || /^sub-\d+$/.test(name);
-  const foreign = entries.filter((name) => !own(name));
-  if (!force || foreign.length > 0) {
-    throw new AlzbenchError(`output folder ${out} is not empty (${entries.slice(0, 5).join(', ')}${entries.length > 5 ? ', ...' : ''})`, {
-      exitCode: 2,
-      hint:
-        foreign.length > 0
-          ? 'choose a new or empty folder: it holds files the generator did not write'
-          : 'add --force to replace the volumes generated there before',
-    });
-  }
-  for (const name of entries) rmSync(join(out, name), { recursive: true, force: true });
 }

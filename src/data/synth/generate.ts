@@ -2,10 +2,11 @@
  * `alzbench synth`: writes a synthetic Alzheimer MRI slice data set in the Kaggle 4-class layout,
  * with known subjects, from the Colin27 template. Same seed, same bytes.
  */
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { AlzbenchError, invalid } from '../../util/errors.js';
+import { prepareOutput } from './prepare-output.js';
+import { invalid } from '../../util/errors.js';
 import { type Stage, STAGES } from './atrophy.js';
 import { createRng } from './rng.js';
 import { renderSubject } from './slicer.js';
@@ -93,7 +94,7 @@ export async function generateDataset(options: SynthOptions): Promise<SynthSumma
   if (stageWeights.length !== 4 || !stageWeights.every((w) => w >= 0) || !stageWeights.some((w) => w > 0))
     throw invalid('4 non-negative weights, not all 0', 'stageWeights', stageWeights);
   if (!Number.isInteger(quality) || quality < 1 || quality > 100) throw invalid('integer from 1 to 100', 'quality', quality);
-  prepareOutput(options.out, options.force ?? false);
+  prepareOutput(options.out, options.force ?? false, (name) => OWN_OUTPUTS.includes(name), 'data set');
 
   const template = options.template ?? loadTemplate(options.templateDir);
   const stages = assignStages(seed, subjectCount, stageWeights);
@@ -142,27 +143,6 @@ export async function generateDataset(options: SynthOptions): Promise<SynthSumma
   };
   writeFileSync(join(options.out, 'synth.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return { out: options.out, seed, files, slicesPerSubject, counts, subjects: records };
-}
-
-/** Refuses to mix the data set with other files; with `force`, removes only earlier outputs. */
-function prepareOutput(out: string, force: boolean): void {
-  if (!existsSync(out)) {
-    mkdirSync(out, { recursive: true });
-    return;
-  }
-  const entries = readdirSync(out);
-  if (entries.length === 0) return;
-  const foreign = entries.filter((name) => !OWN_OUTPUTS.includes(name));
-  if (!force || foreign.length > 0) {
-    throw new AlzbenchError(`output folder ${out} is not empty (${entries.slice(0, 5).join(', ')}${entries.length > 5 ? ', ...' : ''})`, {
-      exitCode: 2,
-      hint:
-        foreign.length > 0
-          ? 'choose a new or empty folder: it holds files the generator did not write'
-          : 'add --force to replace the data set generated there before',
-    });
-  }
-  for (const name of OWN_OUTPUTS) rmSync(join(out, name), { recursive: true, force: true });
 }
 
 /**
