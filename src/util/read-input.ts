@@ -81,14 +81,20 @@ export function readInputFileSync(path: string, what: string, maxBytes: number):
   }
 }
 
+/**
+ * A full read buffer, doubled (at most to one byte past the cap, so reading that byte proves the
+ * file too large); a buffer already past the cap is the too-large error.
+ */
+function grown(buffer: Buffer, filled: number, what: string, path: string, maxBytes: number): Buffer {
+  if (filled > maxBytes) throw tooLarge(what, path, maxBytes);
+  const bigger = Buffer.allocUnsafe(Math.min(maxBytes + 1, buffer.length * 2));
+  buffer.copy(bigger, 0, 0, filled);
+  return bigger;
+}
+
 function readRest(fd: number, buffer: Buffer, filled: number, what: string, path: string, maxBytes: number): Buffer {
   for (;;) {
-    if (filled === buffer.length) {
-      if (filled > maxBytes) throw tooLarge(what, path, maxBytes);
-      const bigger = Buffer.allocUnsafe(Math.min(maxBytes + 1, buffer.length * 2));
-      buffer.copy(bigger, 0, 0, filled);
-      buffer = bigger;
-    }
+    if (filled === buffer.length) buffer = grown(buffer, filled, what, path, maxBytes);
     const n = readSync(fd, buffer, filled, buffer.length - filled, null);
     if (n === 0) return buffer.subarray(0, filled);
     filled += n;
@@ -107,15 +113,10 @@ export async function readInputFile(path: string, what: string, maxBytes: number
     const stats = await handle.stat();
     if (!stats.isFile()) throw notRegular(what, path, stats);
     if (stats.size > maxBytes) throw tooLarge(what, path, maxBytes);
-    let buffer = Buffer.allocUnsafe(Math.min(maxBytes + 1, Math.max(stats.size + 1, 4096)));
+    let buffer: Buffer = Buffer.allocUnsafe(Math.min(maxBytes + 1, Math.max(stats.size + 1, 4096)));
     let filled = 0;
     for (;;) {
-      if (filled === buffer.length) {
-        if (filled > maxBytes) throw tooLarge(what, path, maxBytes);
-        const bigger = Buffer.allocUnsafe(Math.min(maxBytes + 1, buffer.length * 2));
-        buffer.copy(bigger, 0, 0, filled);
-        buffer = bigger;
-      }
+      if (filled === buffer.length) buffer = grown(buffer, filled, what, path, maxBytes);
       const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, null);
       if (bytesRead === 0) return buffer.subarray(0, filled);
       filled += bytesRead;
