@@ -49,6 +49,20 @@ export class Adam extends Optimizer<AdamOptions> {
   /** AdamW decays weights directly instead of through the gradient. */
   protected readonly decoupled: boolean = false;
 
+  /**
+   * Source: torch.optim.Adam (Kingma & Ba 2015, "Adam: A Method for Stochastic Optimization"; AMSGrad:
+   * Reddi et al. 2018).
+   *
+   * @param params the parameters to optimize: one list (one group), or groups `{ params, ...overrides }` whose
+   *   fields override `options` for that group (as torch.optim's param groups)
+   * @param options hyper-parameters as {@link AdamOptions}; defaults lr 1e-3, betas [0.9, 0.999], eps 1e-8,
+   *   weightDecay `defaultWeightDecay`, amsgrad false, maximize false, foreach true
+   * @param defaultWeightDecay weight decay used when `options.weightDecay` is not given (0 for Adam; AdamW
+   *   passes 0.01)
+   * @throws AlzbenchError (`Expected a non-negative number for eps ...`) for eps < 0, betas outside [0, 1)
+   *   (`... for beta1` / `beta2`), weight decay < 0, or lr < 0 (from {@link Optimizer})
+   * @throws Error `some parameters appear in more than one parameter group`
+   */
   constructor(
     params: Tensor[] | (Partial<AdamOptions> & { params: Tensor[] })[],
     options: Partial<AdamOptions> & { lr?: number } = {},
@@ -159,6 +173,15 @@ export class Adam extends Optimizer<AdamOptions> {
 export class AdamW extends Adam {
   protected override readonly decoupled: boolean = true;
 
+  /**
+   * Source: torch.optim.AdamW (Loshchilov & Hutter 2019, "Decoupled Weight Decay Regularization").
+   *
+   * @param params the parameters to optimize: one list (one group), or groups `{ params, ...overrides }` whose
+   *   fields override `options` for that group (as torch.optim's param groups)
+   * @param options hyper-parameters as {@link AdamOptions}; defaults as {@link Adam} except weightDecay 0.01
+   * @throws AlzbenchError for eps < 0, betas outside [0, 1), weight decay < 0 or lr < 0, as {@link Adam}
+   * @throws Error `some parameters appear in more than one parameter group`
+   */
   constructor(params: Tensor[] | (Partial<AdamOptions> & { params: Tensor[] })[], options: Partial<AdamOptions> & { lr?: number } = {}) {
     super(params, options, 0.01);
   }

@@ -18,6 +18,14 @@ export class GradScaler {
   scale: number;
   growthTracker = 0;
 
+  /**
+   * Defaults as torch.cuda.amp.GradScaler.
+   *
+   * @param initScale the starting loss scale; default 2^16 = 65536
+   * @param growthFactor what the scale is multiplied by after `growthInterval` finite steps; default 2
+   * @param backoffFactor what the scale is multiplied by after a step with inf/NaN gradients; default 0.5
+   * @param growthInterval number of consecutive finite steps before the scale grows; default 2000
+   */
   constructor(
     initScale = 2 ** 16,
     readonly growthFactor = 2,
@@ -27,14 +35,23 @@ export class GradScaler {
     this.scale = initScale;
   }
 
-  /** The loss times the current scale (call backward on this). */
+  /**
+   * The loss times the current scale (call backward on this).
+   *
+   * @param loss the loss, usually a 0-d float tensor
+   * @returns a new tensor `loss * scale`, same shape
+   */
   scaleLoss(loss: Tensor): Tensor {
     return loss.mul(this.scale);
   }
 
   /**
    * Divides the gradients by the scale in place and reports whether all are finite; when they are
-   * not, the caller skips the optimizer step. Then updates the scale.
+   * not, the caller skips the optimizer step. Then updates the scale (backoff on inf/NaN, growth after
+   * `growthInterval` finite steps), as GradScaler's `unscale_` + `update`.
+   *
+   * @param params the parameters whose `.grad` is unscaled; those without a gradient are skipped
+   * @returns true when every gradient is finite (take the step), false when one holds inf or NaN (skip it)
    */
   unscaleAndUpdate(params: readonly Tensor[]): boolean {
     const inverse = 1 / this.scale;
@@ -60,10 +77,20 @@ export class GradScaler {
     return finite;
   }
 
+  /**
+   * The state to save in a checkpoint.
+   *
+   * @returns the current scale and the count of finite steps since the last change
+   */
   stateDict(): GradScalerState {
     return { scale: this.scale, growthTracker: this.growthTracker };
   }
 
+  /**
+   * Restores a state saved by {@link stateDict}.
+   *
+   * @param state the scale and growth tracker to resume from
+   */
   loadStateDict(state: GradScalerState): void {
     this.scale = state.scale;
     this.growthTracker = state.growthTracker;

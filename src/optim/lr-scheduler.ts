@@ -16,6 +16,11 @@ export abstract class LRScheduler {
   lastEpoch = 0;
   readonly baseLrs: number[];
 
+  /**
+   * Records each group's current lr as its base lr.
+   *
+   * @param optimizer the optimizer whose groups' `lr` the schedule sets
+   */
   constructor(readonly optimizer: Optimizer<{ lr: number }>) {
     this.baseLrs = optimizer.paramGroups.map((g) => g.lr);
   }
@@ -44,10 +49,20 @@ export abstract class LRScheduler {
     return this.optimizer.paramGroups.map((g) => g.lr);
   }
 
+  /**
+   * The state to save in a checkpoint.
+   *
+   * @returns the epoch counter and a copy of the base lrs (one per parameter group)
+   */
   stateDict(): SchedulerState {
     return { lastEpoch: this.lastEpoch, baseLrs: [...this.baseLrs] };
   }
 
+  /**
+   * Restores a state saved by {@link stateDict} (the groups' lrs themselves come from the optimizer's state).
+   *
+   * @param state the epoch counter and base lrs to resume from
+   */
   loadStateDict(state: SchedulerState): void {
     this.lastEpoch = state.lastEpoch;
     this.baseLrs.splice(0, this.baseLrs.length, ...state.baseLrs);
@@ -56,6 +71,13 @@ export abstract class LRScheduler {
 
 /** Multiplies the lr by `gamma` every `stepSize` epochs (torch StepLR). */
 export class StepLR extends LRScheduler {
+  /**
+   * Source: torch.optim.lr_scheduler.StepLR.
+   *
+   * @param optimizer the optimizer whose groups' lrs are scheduled
+   * @param stepSize epochs between decays (a positive integer)
+   * @param gamma the multiplicative decay; default 0.1
+   */
   constructor(
     optimizer: Optimizer<{ lr: number }>,
     readonly stepSize: number,
@@ -73,6 +95,13 @@ export class StepLR extends LRScheduler {
 
 /** Cosine annealing from the base lr to `etaMin` over `tMax` epochs (torch CosineAnnealingLR). */
 export class CosineAnnealingLR extends LRScheduler {
+  /**
+   * Source: torch.optim.lr_scheduler.CosineAnnealingLR (Loshchilov & Hutter 2017, SGDR, without restarts).
+   *
+   * @param optimizer the optimizer whose groups' lrs are scheduled
+   * @param tMax the half period in epochs: the lr reaches `etaMin` at epoch `tMax`
+   * @param etaMin the minimum lr; default 0
+   */
   constructor(
     optimizer: Optimizer<{ lr: number }>,
     readonly tMax: number,
@@ -98,6 +127,14 @@ export class CosineAnnealingLR extends LRScheduler {
  * then stays (torch LinearLR; defaults 1/3, 1, 5).
  */
 export class LinearLR extends LRScheduler {
+  /**
+   * Source: torch.optim.lr_scheduler.LinearLR.
+   *
+   * @param optimizer the optimizer whose groups' lrs are scheduled
+   * @param startFactor the base lr's multiplier at epoch 0; default 1/3
+   * @param endFactor the multiplier reached at epoch `totalIters` and kept after; default 1
+   * @param totalIters epochs of the linear ramp; default 5
+   */
   constructor(
     optimizer: Optimizer<{ lr: number }>,
     readonly startFactor = 1 / 3,

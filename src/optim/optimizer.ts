@@ -31,6 +31,13 @@ export abstract class Optimizer<O extends { lr: number }> {
   readonly paramGroups: ParamGroup<O>[];
   protected readonly state = new Map<Tensor, ParamState>();
 
+  /**
+   * @param params the parameters to optimize: one list (one group), or groups `{ params, ...overrides }`
+   *   whose fields override `defaults` for that group
+   * @param defaults every hyper-parameter of the optimizer, used where a group does not override it
+   * @throws AlzbenchError `Expected a non-negative number for lr ...` when `defaults.lr` is negative or NaN
+   * @throws Error `some parameters appear in more than one parameter group`
+   */
   constructor(params: Tensor[] | (Partial<O> & { params: Tensor[] })[], defaults: O) {
     if (!(defaults.lr >= 0)) throw invalid('a non-negative number', 'lr', defaults.lr);
     const groups = params.length > 0 && !(params[0] instanceof Tensor) ? (params as (Partial<O> & { params: Tensor[] })[]) : [{ params: params as Tensor[] }];
@@ -94,7 +101,13 @@ export abstract class Optimizer<O extends { lr: number }> {
     for (const g of this.paramGroups) for (const p of g.params) p.setGrad(null);
   }
 
-  /** The state in PyTorch's layout; the tensors are the optimizer's own (clone to snapshot). */
+  /**
+   * The state in PyTorch's layout (torch.optim.Optimizer.state_dict); the tensors are the optimizer's own
+   * (clone to snapshot).
+   *
+   * @returns `state` keyed by the parameter's position over all groups (only parameters that have stepped),
+   *   and each group's hyper-parameters with `params` as those positions
+   */
   stateDict(): OptimizerState {
     const state: Record<number, ParamState> = {};
     let index = 0;
@@ -110,7 +123,14 @@ export abstract class Optimizer<O extends { lr: number }> {
     return { state, paramGroups };
   }
 
-  /** Restores a {@link stateDict}: groups must match in count and size. Tensors are copied. */
+  /**
+   * Restores a {@link stateDict}: groups must match in count and size; the groups' hyper-parameters are
+   * overwritten, old state tensors freed, and saved tensors copied to each parameter's device.
+   *
+   * @param saved a state from {@link stateDict} (possibly of another optimizer over the same model)
+   * @throws Error `loaded state dict has N parameter groups but the optimizer has M`, `... group i has N
+   *   parameters but the optimizer's has M`, or `... has state for parameter K, which the optimizer does not have`
+   */
   loadStateDict(saved: OptimizerState): void {
     if (saved.paramGroups.length !== this.paramGroups.length) {
       throw new Error(`loaded state dict has ${saved.paramGroups.length} parameter groups but the optimizer has ${this.paramGroups.length}`);

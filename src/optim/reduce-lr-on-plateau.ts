@@ -25,6 +25,14 @@ export class ReduceLROnPlateau {
   cooldownCounter = 0;
   lastEpoch = 0;
 
+  /**
+   * Source: torch.optim.lr_scheduler.ReduceLROnPlateau.
+   *
+   * @param optimizer the optimizer whose groups' lrs are cut
+   * @param options as {@link PlateauOptions}; defaults mode `min`, factor 0.1, patience 10 epochs, threshold
+   *   1e-4, thresholdMode `rel`, cooldown 0 epochs, minLr 0, eps 1e-8
+   * @throws AlzbenchError `Expected a number below 1 for factor ...` when factor >= 1 (or NaN)
+   */
   constructor(
     readonly optimizer: Optimizer<{ lr: number }>,
     options: Partial<PlateauOptions> = {},
@@ -40,7 +48,12 @@ export class ReduceLROnPlateau {
     return thresholdMode === 'rel' ? a > this.best * (threshold + 1) : a > this.best + threshold;
   }
 
-  /** Records one epoch's metric and reduces the lr when it has stalled. */
+  /**
+   * Records one epoch's metric and reduces the lr when it has stalled for more than `patience` epochs
+   * (new lr = max(lr * factor, minLr), skipped when the change is at most `eps`).
+   *
+   * @param metric the epoch's validation metric (a loss for mode `min`, e.g. accuracy for `max`)
+   */
   step(metric: number): void {
     this.lastEpoch += 1;
     if (this.isBetter(metric)) {
@@ -67,10 +80,20 @@ export class ReduceLROnPlateau {
     return this.optimizer.paramGroups.map((g) => g.lr);
   }
 
+  /**
+   * The state to save in a checkpoint.
+   *
+   * @returns `best`, `numBadEpochs`, `cooldownCounter` and `lastEpoch`
+   */
   stateDict(): Record<string, number> {
     return { best: this.best, numBadEpochs: this.numBadEpochs, cooldownCounter: this.cooldownCounter, lastEpoch: this.lastEpoch };
   }
 
+  /**
+   * Restores a state saved by {@link stateDict}.
+   *
+   * @param state the record {@link stateDict} returned
+   */
   loadStateDict(state: Record<string, number>): void {
     this.best = state.best!;
     this.numBadEpochs = state.numBadEpochs!;

@@ -26,6 +26,17 @@ export interface SGDOptions {
  * const opt = new SGD(model.parameters(), { lr: 0.01, momentum: 0.9 });
  */
 export class SGD extends Optimizer<SGDOptions> {
+  /**
+   * Source: torch.optim.SGD (Nesterov momentum: Sutskever et al. 2013).
+   *
+   * @param params the parameters to optimize: one list (one group), or groups `{ params, ...overrides }` whose
+   *   fields override `options` for that group (as torch.optim's param groups)
+   * @param options hyper-parameters as {@link SGDOptions}; `lr` is required; defaults momentum 0, dampening 0,
+   *   weightDecay 0, nesterov false, maximize false, foreach true
+   * @throws AlzbenchError for momentum < 0, weight decay < 0, nesterov without momentum > 0 and dampening 0
+   *   (`Expected momentum > 0 and dampening 0 for nesterov ...`), or lr < 0 (from {@link Optimizer})
+   * @throws Error `some parameters appear in more than one parameter group`
+   */
   constructor(params: Tensor[] | (Partial<SGDOptions> & { params: Tensor[] })[], options: Partial<SGDOptions> & { lr: number }) {
     const defaults: SGDOptions = { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, foreach: true, ...options };
     if (defaults.momentum < 0) throw invalid('a non-negative number', 'momentum', defaults.momentum);

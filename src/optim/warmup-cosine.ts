@@ -9,6 +9,13 @@ import { LRScheduler } from './lr-scheduler.js';
  * minLr + (base - minLr) * (1 + cos(pi * (e - warmup) / (epochs - warmup))) / 2.
  */
 export class WarmupCosineLR extends LRScheduler {
+  /**
+   * @param optimizer the optimizer whose groups' lrs are scheduled
+   * @param warmup warm-up epochs (capped at `epochs - 1`); 0 starts the cosine at once
+   * @param epochs total epochs of the run: the lr reaches `minLr` at epoch `epochs` and stays there
+   * @param minLr the final lr; default 0
+   * @param startFactor the base lr's multiplier at epoch 0 of the warm-up; default 1/3
+   */
   constructor(
     optimizer: Optimizer<{ lr: number }>,
     readonly warmup: number,
