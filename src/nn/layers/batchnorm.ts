@@ -30,6 +30,14 @@ export abstract class BatchNorm extends Module {
   /** Rank of the inputs this layer takes (4: NCHW, 5: NCDHW). */
   protected abstract readonly inputRank: number;
 
+  /**
+   * Source: torch.nn.BatchNorm2d / BatchNorm3d (Ioffe & Szegedy 2015).
+   *
+   * @param numFeatures C, the number of channels of the input
+   * @param options `eps` (default 1e-5), `momentum` (default 0.1; null for a cumulative average), `affine`
+   *   (learnable `weight` [C] = 1 and `bias` [C] = 0; default true), `trackRunningStats` (buffers
+   *   `running_mean` [C] = 0, `running_var` [C] = 1, `num_batches_tracked`; default true)
+   */
   constructor(
     readonly numFeatures: number,
     options: BatchNormOptions = {},
@@ -46,6 +54,15 @@ export abstract class BatchNorm extends Module {
     this.numBatchesTracked = this.registerBuffer('num_batches_tracked', track ? scalarTensor(0, { dtype: 'int64' }) : null);
   }
 
+  /**
+   * Normalizes each channel: with batch statistics in train mode (and updates the running ones), with the
+   * running statistics in eval mode (batch statistics when there are none).
+   *
+   * @param x `[N, C, H, W]` for BatchNorm2d, `[N, C, D, H, W]` for BatchNorm3d, C = `numFeatures`
+   * @returns a tensor of `x`'s shape
+   * @throws RangeError `<layer>: expected 4D input (got ...)` (5D for BatchNorm3d) for another rank
+   * @throws Error `aten::batch_norm(...) failed: ...` when the channel count is not `numFeatures`
+   */
   forward(x: Tensor): Tensor {
     if (x.ndim !== this.inputRank) throw new RangeError(`${this.typeName}: expected ${this.inputRank}D input (got ${x.describe()})`);
     let factor = this.momentum ?? 0;

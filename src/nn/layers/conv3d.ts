@@ -25,6 +25,16 @@ export class Conv3d extends Module {
   readonly weight: Tensor;
   readonly bias: Tensor | null;
 
+  /**
+   * Source: torch.nn.Conv3d.
+   *
+   * @param inChannels C_in, channels of the input volume
+   * @param outChannels C_out, channels (filters) of the output
+   * @param kernelSize kernel in voxels: one number for a cube, or `[kd, kh, kw]`
+   * @param options `stride` (default 1), `padding` (voxels, `'same'` or `'valid'`; default 0), `dilation`
+   *   (default 1), `groups` (default 1), `bias` (default true)
+   * @throws RangeError `Conv3d: in_channels (..) and out_channels (..) must be divisible by groups (..)`
+   */
   constructor(
     readonly inChannels: number,
     readonly outChannels: number,
@@ -42,6 +52,13 @@ export class Conv3d extends Module {
     defaultLayerInit(this.weight, this.bias);
   }
 
+  /**
+   * @param x `[N, C_in, D, H, W]`
+   * @returns `[N, C_out, D', H', W']`, each axis `floor((L + 2·pad − dil·(k − 1) − 1) / stride) + 1`
+   * @throws RangeError `Conv3d: expected 5-D input [N, C, D, H, W] (got ...)` for another rank
+   * @throws Error `aten::conv3d(...) failed: ...` when the channel count is not `inChannels` or the kernel does
+   *   not fit the padded input
+   */
   forward(x: Tensor): Tensor {
     if (x.ndim !== 5) throw new RangeError(`Conv3d: expected 5-D input [N, C, D, H, W] (got ${x.describe()})`);
     return conv3d(x, this.weight, this.bias, this.options);
