@@ -56,7 +56,13 @@ export interface CheckpointInput {
 }
 
 /**
- * Writes a checkpoint atomically.
+ * Writes a checkpoint atomically (temp file + rename), with a SHA-256 of the tensor bytes in the
+ * safetensors metadata (format: Hugging Face safetensors).
+ *
+ * @param path the `.ckpt` file to write (replaced if present; its folder must exist)
+ * @param input the model (state dict under `model.`), optimizer and scheduler (null to leave out), the resolved
+ *   config, the trainer's counters, and `rngDevices` whose generator state to save (default `['cpu']`)
+ * @throws Error from node:fs (ENOENT, EACCES, ENOSPC) when the file cannot be written
  *
  * @example
  * saveCheckpoint('runs/x/checkpoints/last.ckpt', { model, optimizer, scheduler, config, trainer });
@@ -95,7 +101,13 @@ export function saveCheckpoint(path: string, input: CheckpointInput): void {
   });
 }
 
-/** Copies a checkpoint file atomically (last.ckpt -> best.ckpt). */
+/**
+ * Copies a checkpoint file atomically (last.ckpt -> best.ckpt): copy to `<to>.tmp-<pid>`, then rename.
+ *
+ * @param from the checkpoint to copy
+ * @param to the destination, replaced if present
+ * @throws Error from node:fs (ENOENT, EACCES, ENOSPC) when the file cannot be read or written
+ */
 export function copyCheckpoint(from: string, to: string): void {
   const tmp = `${to}.tmp-${process.pid}`;
   copyFileSync(from, tmp);
@@ -110,8 +122,14 @@ export class CheckpointError extends AlzbenchError {}
  * safetensors metadata, written by {@link saveCheckpoint}). Model tensors come back under their
  * state-dict keys.
  *
+ * @param path the `.ckpt` file written by {@link saveCheckpoint}
+ * @returns the version, config, model state dict, optimizer state (PyTorch's layout, or null), scheduler state
+ *   (or null), RNG states by device and trainer state; every tensor on the CPU, owned by the caller (free with
+ *   {@link disposeCheckpoint})
  * @throws CheckpointError (exit 2) when the file is missing, unreadable, damaged (checksum
- * mismatch or no checksum), not an alzbench checkpoint, or of another version.
+ * mismatch or no checksum), not an alzbench checkpoint, or of another version: `Cannot read checkpoint
+ * <path>: ...`, `<path> is not an alzbench checkpoint (format ...)`, `<path> is checkpoint version N; this
+ * alzbench reads version 1`, or `... its <key> metadata is not JSON (...)`.
  */
 export function loadCheckpoint(path: string): Checkpoint {
   let content;
@@ -200,7 +218,11 @@ function parseMeta(path: string, metadata: Record<string, string>, key: string, 
   }
 }
 
-/** Frees every tensor a loaded checkpoint holds. */
+/**
+ * Frees every tensor a loaded checkpoint holds (model, RNG and optimizer state tensors).
+ *
+ * @param checkpoint a checkpoint from {@link loadCheckpoint}; do not use its tensors afterwards
+ */
 export function disposeCheckpoint(checkpoint: Checkpoint): void {
   for (const t of checkpoint.model.values()) t.dispose();
   for (const t of checkpoint.rng.values()) t.dispose();

@@ -26,6 +26,10 @@ export const CONV5_FC3_INPUT_SHAPE = [169, 208, 179] as const;
 export class PadMaxPool3d extends Module {
   readonly pool: MaxPool3d;
 
+  /**
+   * @param kernelSize the pooling window in voxels (one number for all three axes)
+   * @param stride the stride in voxels; each axis is front-padded to a multiple of it
+   */
   constructor(
     readonly kernelSize: number,
     readonly stride: number,
@@ -34,6 +38,11 @@ export class PadMaxPool3d extends Module {
     this.pool = this.registerModule('pool', new MaxPool3d(kernelSize, { stride }));
   }
 
+  /**
+   * @param x `[N, C, D, H, W]`
+   * @returns `[N, C, ceil(D / stride), ceil(H / stride), ceil(W / stride)]` for kernel = stride
+   * @throws Error naming the op and the argument shapes when libtorch rejects the input (not 5-D)
+   */
   forward(x: Tensor): Tensor {
     const [d, h, w] = x.shape.slice(2) as [number, number, number];
     const extra = [d, h, w].map((n) => (this.stride - (n % this.stride)) % this.stride);
@@ -43,7 +52,12 @@ export class PadMaxPool3d extends Module {
   }
 }
 
-/** Shape [d, h, w] after the five padded pools: ceil(n / 2) five times. */
+/**
+ * Shape [d, h, w] after the five padded pools: ceil(n / 2) five times.
+ *
+ * @param inputShape the input volume's [D, H, W] in voxels
+ * @returns the feature map's [d, h, w] in voxels, e.g. [6, 7, 6] for ClinicaDL's [169, 208, 179]
+ */
 export function conv5Fc3FeatureShape(inputShape: readonly number[]): [number, number, number] {
   const out = inputShape.map((n) => {
     let m = n;
@@ -64,6 +78,10 @@ export class Conv5FC3 extends Module {
   readonly convolutions: Sequential;
   readonly fc: Sequential;
 
+  /**
+   * @param options `inChannels`, `numClasses`, `dropout` (before the first linear layer; ClinicaDL's 0.5 is the
+   *   registry's default) and `inputShape` [D, H, W] voxels, which fixes the first linear layer's size
+   */
   constructor(options: Pick<ResolvedModelOptions, 'inChannels' | 'numClasses' | 'dropout'> & { inputShape: readonly number[] }) {
     super();
     const layers: Module[] = [];
@@ -89,12 +107,23 @@ export class Conv5FC3 extends Module {
     );
   }
 
+  /**
+   * @param x `[N, inChannels, D, H, W]` with [D, H, W] = the `inputShape` the model was built for
+   * @returns logits `[N, numClasses]`
+   * @throws Error naming the op and the argument shapes when libtorch rejects the input (wrong rank or channel count), or a volume of
+   *   another size (the first linear layer's input length differs)
+   */
   forward(x: Tensor): Tensor {
     return tidy(() => this.fc.forward(this.convolutions.forward(x)));
   }
 }
 
-/** Parameter count of Conv5_FC3 for these options, without building it. */
+/**
+ * Parameter count of Conv5_FC3 for these options, without building it.
+ *
+ * @param options `inChannels`, `numClasses` and `inputShape` [D, H, W] voxels
+ * @returns the number of trainable scalars (BatchNorm running statistics are buffers, not counted)
+ */
 export function conv5Fc3ParameterCount(options: Pick<ResolvedModelOptions, 'inChannels' | 'numClasses'> & { inputShape: readonly number[] }): number {
   let count = 0;
   let channels = options.inChannels;

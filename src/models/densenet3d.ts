@@ -21,18 +21,32 @@ export const DENSENET121_3D = { initFeatures: 64, growthRate: 32, blockConfig: [
 export class NamedSequential extends Module {
   private readonly layers: Module[] = [];
 
+  /**
+   * @param entries `[name, module]` pairs, registered and chained in order; default none
+   */
   constructor(entries: [string, Module][] = []) {
     super();
     for (const [name, module] of entries) this.add(name, module);
   }
 
-  /** nn.Sequential.add_module. */
+  /**
+   * Appends a child (nn.Sequential.add_module).
+   *
+   * @param name the child's key in the state dict, e.g. `denseblock1`
+   * @param module the child, run after the existing ones
+   * @returns this, for chaining
+   */
   add(name: string, module: Module): this {
     this.registerModule(name, module);
     this.layers.push(module);
     return this;
   }
 
+  /**
+   * @param x the first child's input
+   * @returns the last child's output (`x` itself when there are no children)
+   * @throws whatever a child's forward throws
+   */
   forward(x: Tensor): Tensor {
     return tidy(() => {
       let out = x;
@@ -46,6 +60,12 @@ export class NamedSequential extends Module {
 export class DenseLayer3d extends Module {
   readonly layers: NamedSequential;
 
+  /**
+   * @param inChannels channels of the input
+   * @param growthRate channels the layer adds (32 for DenseNet-121)
+   * @param bnSize bottleneck width as a multiple of the growth rate (4)
+   * @param dropout Dropout3d probability after the 3x3x3 conv; 0 adds none
+   */
   constructor(inChannels: number, growthRate: number, bnSize: number, dropout: number) {
     super();
     const width = bnSize * growthRate;
@@ -61,6 +81,11 @@ export class DenseLayer3d extends Module {
     this.layers = this.registerModule('layers', new NamedSequential(entries));
   }
 
+  /**
+   * @param x `[N, inChannels, D, H, W]`
+   * @returns `[N, inChannels + growthRate, D, H, W]`: the input with the new features appended
+   * @throws Error naming the op and the argument shapes when libtorch rejects the input (wrong rank or channel count)
+   */
   forward(x: Tensor): Tensor {
     return tidy(() => cat([x, this.layers.forward(x)], 1));
   }
@@ -76,6 +101,12 @@ export class DenseNet3d extends Module {
   readonly features: NamedSequential;
   readonly classLayers: NamedSequential;
 
+  /**
+   * Source: MONAI `monai.networks.nets.DenseNet121(spatial_dims=3)` (Huang et al. 2017).
+   *
+   * @param options `inChannels`, `numClasses`, `dropout` (Dropout3d in every dense layer; MONAI's default 0), and
+   *   `initWeights` (MONAI's init: He normal convs, BN 1 / 0, zero linear bias)
+   */
   constructor(options: Pick<ResolvedModelOptions, 'inChannels' | 'numClasses' | 'dropout' | 'initWeights'>) {
     super();
     const { initFeatures, growthRate, blockConfig, bnSize } = DENSENET121_3D;
@@ -124,6 +155,12 @@ export class DenseNet3d extends Module {
     if (options.initWeights) initDenseNet3d(this);
   }
 
+  /**
+   * @param x `[N, inChannels, D, H, W]`, each axis at least 29 voxels (three unpadded 2x2x2 transition pools)
+   * @returns logits `[N, numClasses]`
+   * @throws Error naming the op and the argument shapes when libtorch rejects the input (wrong rank or channel count), or a volume
+   *   too small for the transition pools
+   */
   forward(x: Tensor): Tensor {
     return tidy(() => this.classLayers.forward(this.features.forward(x)));
   }
@@ -140,7 +177,12 @@ function initDenseNet3d(model: DenseNet3d): void {
   });
 }
 
-/** Parameter count of the 3-D DenseNet-121, from the table alone. */
+/**
+ * Parameter count of the 3-D DenseNet-121, from the table alone.
+ *
+ * @param options `inChannels` and `numClasses`
+ * @returns the number of trainable scalars
+ */
 export function densenet3dParameterCount(options: Pick<ResolvedModelOptions, 'inChannels' | 'numClasses'>): number {
   const { initFeatures, growthRate, blockConfig, bnSize } = DENSENET121_3D;
   const width = bnSize * growthRate;

@@ -36,6 +36,16 @@ export interface TrainedModel {
  * Loads a trained model from a checkpoint file, a run folder (its best checkpoint) or a run id
  * under `runsDir`, in eval mode on the CPU (or `device`).
  *
+ * @param ref a `.ckpt` file, a run folder (its `checkpoints/best.ckpt`, else `last.ckpt`) or a run id
+ * @param options `runsDir` where run ids are looked up (default `runs`), `device` to move the model to (default `cpu`)
+ * @returns the model in eval mode, the checkpoint's config, class names, preprocessing chain, image size [H, W]
+ *   (pixels), the checkpoint path and its epoch
+ * @throws AlzbenchError (exit 2) when no run folder or checkpoint is found (`No run folder found for ...`, `Run
+ *   <dir> has no checkpoint yet ...`), `Checkpoint <path> does not record its model, classes and image size`, or
+ *   a pipeline that does not parse
+ * @throws CheckpointError for a missing, damaged or foreign checkpoint (see {@link loadCheckpoint})
+ * @throws StateDictError when the saved weights do not fit the recorded model
+ *
  * @example
  * const { model, classes, chain, imageSize } = loadTrainedModel('runs/20250101-120000-simple_cnn-1a2b3c');
  */

@@ -43,6 +43,15 @@ const same = (a: readonly number[], b: readonly number[]) => a.length === b.leng
  * Any other missing or unexpected key, or any other shape mismatch, is an error naming them.
  * Tensors read from a file are freed; tensors passed in are not touched.
  *
+ * @param model the zoo model to fill (its own parameters are overwritten in place)
+ * @param source a safetensors file path, or a state dict (tensors by PyTorch key)
+ * @param layout dotted paths of the model's first conv and final linear layer (the registry's)
+ * @returns how many keys were loaded, whether the first conv was summed or spread, and whether the classifier was
+ *   kept fresh
+ * @throws AlzbenchError `the weights do not fit <Type>: missing <keys>; unexpected <keys>` (up to 8 keys each)
+ * @throws StateDictError when a shape other than the first conv's or classifier's differs
+ * @throws SafetensorsError or a node:fs Error when the file is missing or not valid safetensors
+ *
  * @example
  * const model = getModelSpec('vgg19').build(resolveModelOptions('vgg19', { numClasses: 2 }));
  * loadPretrained(model, 'vgg19.safetensors', { firstConv: 'features.0', classifier: 'classifier.6' });

@@ -60,6 +60,9 @@ const registry = new Map<string, ModelSpec>();
  * Adds a model to the registry; a second registration under the same name is an error (as
  * torchvision's `register_model`).
  *
+ * @param spec the model's name, family, reference, sizes, layer paths, builder and parameter counter
+ * @throws Error `An entry is already registered under the name '<name>'.` (torchvision's message)
+ *
  * @example
  * registerModel({ name: 'my_cnn', family: 'simple_cnn', ... });
  */
@@ -68,7 +71,12 @@ export function registerModel(spec: ModelSpec): void {
   registry.set(spec.name, spec);
 }
 
-/** Names of every registered model, sorted (optionally of one family). */
+/**
+ * Names of every registered model, sorted (as torchvision.models.list_models).
+ *
+ * @param family only this family's models; default every family
+ * @returns model names in code-point order, e.g. `['densenet121_3d', 'efficientnet_b0', ...]`
+ */
 export function listModels(family?: ModelFamily): string[] {
   return [...registry.values()]
     .filter((s) => family === undefined || s.family === family)
@@ -76,7 +84,13 @@ export function listModels(family?: ModelFamily): string[] {
     .sort();
 }
 
-/** The registry entry of `name`; an error naming the registered models when unknown. */
+/**
+ * The registry entry of `name`.
+ *
+ * @param name a registered model name, e.g. `vgg19_bn`
+ * @returns its {@link ModelSpec}
+ * @throws AlzbenchError (exit 2) `Expected one of the registered models (<names>) for model name but received ...`
+ */
 export function getModelSpec(name: string): ModelSpec {
   const spec = registry.get(name);
   if (!spec) throw invalid(`one of the registered models (${listModels().join(', ')})`, 'model name', name);
@@ -86,6 +100,16 @@ export function getModelSpec(name: string): ModelSpec {
 /**
  * Fills in defaults (1 input channel, 2 classes, the family's dropout) and validates every option,
  * throwing the CLI's error shape naming the option.
+ *
+ * @param name a registered model name
+ * @param options as {@link ModelOptions}; defaults inChannels 1, numClasses 2, dropout the family's, stochasticDepth
+ *   0.2 (EfficientNet only), widths [16, 32, 64, 128] ([8, 16, 32, 64] for simple_cnn_3d; simple_cnn* only),
+ *   initWeights true, inputShape the spec's `defaultInputSize` for volume models ([D, H, W] voxels; volume models only)
+ * @returns every option filled in
+ * @throws AlzbenchError (exit 2) `Expected <what> for <option> but received ...` for an unknown model, inChannels
+ *   other than 1 or 3, a non-positive or fractional class count, dropout or stochastic depth outside [0, 1), an
+ *   option the family does not take, empty or non-integer widths, or an input shape that is not 3 integers >=
+ *   the spec's `minInputSize`
  */
 export function resolveModelOptions(name: string, options: ModelOptions = {}): ResolvedModelOptions {
   const spec = getModelSpec(name);
@@ -125,7 +149,15 @@ export interface GetModelOptions extends ModelOptions {
 }
 
 /**
- * Builds a registered model in train mode.
+ * Builds a registered model in train mode, optionally starting from pretrained weights (see {@link loadPretrained}).
+ *
+ * @param name a registered model name
+ * @param options the model options ({@link resolveModelOptions} for defaults) and `weights`, a safetensors file of
+ *   the reference's state dict (default none: fresh initialization)
+ * @returns the model, on the CPU, in train mode
+ * @throws AlzbenchError for an unknown name or invalid options (as {@link resolveModelOptions}), for weights that
+ *   do not fit (`the weights do not fit <Type>: missing ...; unexpected ...`), or `cannot load weights <path> into
+ *   <name>: <reason>` when the file cannot be read or its tensors do not load (the model is disposed first)
  *
  * @example
  * const model = getModel('efficientnet_b1', { inChannels: 1, numClasses: 2, dropout: 0.25 });
@@ -149,7 +181,15 @@ export function getModel(name: string, options: GetModelOptions = {}): Module {
   return model;
 }
 
-/** Parameter count of a registered model for these options, without building it. */
+/**
+ * Parameter count of a registered model for these options, without building it (no tensor is allocated).
+ *
+ * @param name a registered model name
+ * @param options as {@link resolveModelOptions}; the class count, input channels, widths and (for conv5_fc3) the
+ *   input shape change the count
+ * @returns the number of trainable scalars, as `sum(p.numel() for p in model.parameters())`
+ * @throws AlzbenchError for an unknown name or invalid options, as {@link resolveModelOptions}
+ */
 export function countParameters(name: string, options: ModelOptions = {}): number {
   return getModelSpec(name).countParameters(resolveModelOptions(name, options));
 }

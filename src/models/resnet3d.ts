@@ -26,7 +26,12 @@ export const RESNET3D_WIDTHS = [64, 128, 256, 512] as const;
 /** Stride of the 7x7x7 stem (MedicalNet's; MONAI's default of 1 costs 8x the compute). */
 export const RESNET3D_STEM_STRIDE = 2;
 
-/** Shortcut type per depth, as MONAI's `get_medicalnet_pretrained_resnet_args`. */
+/**
+ * Shortcut type per depth, as MONAI's `get_medicalnet_pretrained_resnet_args`.
+ *
+ * @param depth 10, 18 or 34
+ * @returns `'B'` (1x1x1 conv + BN) for ResNet-10, `'A'` (zero padding) for ResNet-18 and -34
+ */
 export function resnet3dShortcut(depth: ResNet3dDepth): 'A' | 'B' {
   return depth === 10 ? 'B' : 'A';
 }
@@ -37,12 +42,21 @@ export function resnet3dShortcut(depth: ResNet3dDepth): 'A' | 'B' {
  * `out.data`): no gradient flows back through this shortcut, only through the block's convs.
  */
 export class ZeroPadShortcut extends Module {
+  /**
+   * @param planes the output channel count (at least the input's)
+   * @param stride the spatial subsampling factor
+   */
   constructor(
     readonly planes: number,
     readonly stride: number,
   ) {
     super();
   }
+  /**
+   * @param x `[N, C, D, H, W]` with C <= `planes`
+   * @returns `[N, planes, ceil(D / stride), ceil(H / stride), ceil(W / stride)]`, detached from `x`'s graph
+   * @throws Error naming the op and the argument shapes when libtorch rejects the input (not 5-D, C > planes)
+   */
   forward(x: Tensor): Tensor {
     return tidy(() => {
       const out = F.avgPool3d(x, 1, { stride: this.stride }).detach();
@@ -60,6 +74,12 @@ export class ResNet3dBlock extends Module {
   readonly conv2: Conv3d;
   readonly bn2: BatchNorm3d;
 
+  /**
+   * @param inPlanes input channels
+   * @param planes output channels of both convs
+   * @param stride stride of the first conv; default 1
+   * @param downsample the shortcut applied to the input when the shape changes; default null (identity)
+   */
   constructor(
     inPlanes: number,
     planes: number,
@@ -75,6 +95,11 @@ export class ResNet3dBlock extends Module {
     if (downsample) this.registerModule('downsample', downsample);
   }
 
+  /**
+   * @param x `[N, inPlanes, D, H, W]`
+   * @returns `[N, planes, D', H', W']` (each axis `ceil(L / stride)`)
+   * @throws Error naming the op and the argument shapes when libtorch rejects the input (wrong rank or channel count)
+   */
   forward(x: Tensor): Tensor {
     return tidy(() => {
       const out = this.bn2.forward(this.conv2.forward(this.relu.forward(this.bn1.forward(this.conv1.forward(x)))));
@@ -103,6 +128,13 @@ export class ResNet3d extends Module {
   readonly avgpool = new AdaptiveAvgPool3d(1);
   readonly fc: Linear;
 
+  /**
+   * Source: MONAI `monai.networks.nets.resnet10/18/34` (Hara et al. 2018; MedicalNet, Chen et al. 2019).
+   *
+   * @param depth 10, 18 or 34 (blocks per stage from {@link RESNET3D_LAYERS})
+   * @param options `inChannels`, `numClasses`, and `initWeights` (MONAI's init: He normal fan_out convs, BN 1 / 0,
+   *   zero linear bias; false keeps the layers' PyTorch defaults)
+   */
   constructor(
     readonly depth: ResNet3dDepth,
     options: Pick<ResolvedModelOptions, 'inChannels' | 'numClasses' | 'initWeights'>,
@@ -139,6 +171,11 @@ export class ResNet3d extends Module {
     if (options.initWeights) initResNet3d(this);
   }
 
+  /**
+   * @param x `[N, inChannels, D, H, W]` (any size: the convs and pools are padded)
+   * @returns logits `[N, numClasses]`
+   * @throws Error naming the op and the argument shapes when libtorch rejects the input (wrong rank or channel count)
+   */
   forward(x: Tensor): Tensor {
     return tidy(() => {
       let y = this.maxpool.forward(this.relu.forward(this.bn1.forward(this.conv1.forward(x))));
@@ -159,7 +196,13 @@ function initResNet3d(model: ResNet3d): void {
   });
 }
 
-/** Parameter count of a 3-D ResNet, from the tables alone. */
+/**
+ * Parameter count of a 3-D ResNet, from the tables alone.
+ *
+ * @param depth 10, 18 or 34
+ * @param options `inChannels` and `numClasses`
+ * @returns the number of trainable scalars (type-A shortcuts have none)
+ */
 export function resnet3dParameterCount(depth: ResNet3dDepth, options: Pick<ResolvedModelOptions, 'inChannels' | 'numClasses'>): number {
   let count = options.inChannels * RESNET3D_WIDTHS[0] * 343 + 2 * RESNET3D_WIDTHS[0];
   let inPlanes: number = RESNET3D_WIDTHS[0];

@@ -16,6 +16,10 @@ export class SimpleCNN3d extends Module {
   readonly pool = new AdaptiveAvgPool3d(1);
   readonly classifier: Sequential;
 
+  /**
+   * @param options `inChannels`, `numClasses`, `widths` (output channels of each conv block; the registry's default
+   *   [8, 16, 32, 64]) and `dropout` before the classifier
+   */
   constructor(options: { inChannels: number; numClasses: number; widths: readonly number[]; dropout: number }) {
     super();
     const layers: Module[] = [];
@@ -29,12 +33,22 @@ export class SimpleCNN3d extends Module {
     this.classifier = this.registerModule('classifier', new Sequential(new Flatten(), new Dropout(options.dropout), new Linear(channels, options.numClasses)));
   }
 
+  /**
+   * @param x `[N, inChannels, D, H, W]`, each axis at least 2^(number of blocks) voxels
+   * @returns logits `[N, numClasses]`
+   * @throws Error naming the op and the argument shapes when libtorch rejects the input (wrong rank or channel count)
+   */
   forward(x: Tensor): Tensor {
     return tidy(() => this.classifier.forward(this.pool.forward(this.features.forward(x))));
   }
 }
 
-/** Parameter count of {@link SimpleCNN3d}. */
+/**
+ * Parameter count of {@link SimpleCNN3d}, without building it.
+ *
+ * @param o `inChannels`, `numClasses` and `widths`, as the constructor's
+ * @returns the number of trainable scalars
+ */
 export function simpleCnn3dParameterCount(o: { inChannels: number; numClasses: number; widths: readonly number[] }): number {
   let count = 0;
   let channels = o.inChannels;
