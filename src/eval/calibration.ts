@@ -37,6 +37,15 @@ export interface Calibration {
  * confidences in ((m-1)/M, m/M] (the convention of Guo et al.'s code and most reimplementations,
  * e.g. torchmetrics); confidence 0 falls in the first bin.
  *
+ * Source: Guo et al. 2017, section 2 (ECE, MCE, reliability diagrams).
+ *
+ * @param labels true class index per sample, n values in [0, C)
+ * @param probabilities row-major n x C class probabilities (rows sum to 1)
+ * @param classes C; default `probabilities.length / labels.length`
+ * @param bins M, equal-width confidence bins over [0, 1]; default {@link ECE_BINS} = 15
+ * @returns ECE and MCE (fractions in [0, 1]; NaN for n = 0), the M reliability bins and n
+ * @throws RangeError `Expected <n·C> probabilities (<n> samples x <C> classes) but received <len>`
+ *
  * @example
  * calibration([0, 1], [0.9, 0.1, 0.8, 0.2]).ece; // 0.35: one bin at confidence 0.85, accuracy 0.5
  */
@@ -77,7 +86,15 @@ export function calibration(
   return { ece: n ? ece : NaN, mce: n ? mce : NaN, bins, reliability, n };
 }
 
-/** Softmax of log-probabilities divided by `temperature` (row-major n x C). */
+/**
+ * Temperature scaling (Guo et al. 2017, section 4.2): softmax(log p / T) per row, with log p standing in for the
+ * logits (probabilities below 1e-45 are clamped to it before the log).
+ *
+ * @param probabilities row-major n x C class probabilities
+ * @param classes C, the row length
+ * @param temperature T > 0; T > 1 softens, T < 1 sharpens, T = 1 returns the input (up to rounding)
+ * @returns new row-major n x C probabilities (rows sum to 1)
+ */
 export function applyTemperature(probabilities: ArrayLike<number>, classes: number, temperature: number): Float64Array {
   const out = new Float64Array(probabilities.length);
   for (let i = 0; i < probabilities.length; i += classes) {
@@ -90,7 +107,15 @@ export function applyTemperature(probabilities: ArrayLike<number>, classes: numb
   return out;
 }
 
-/** Mean negative log-likelihood of the true classes. */
+/**
+ * Mean negative log-likelihood of the true classes, -mean(log p[i, y_i]) in nats (as PyTorch's NLLLoss of log
+ * probabilities; probabilities below 1e-45 are clamped to it).
+ *
+ * @param labels true class index per sample, n values in [0, C)
+ * @param probabilities row-major n x C class probabilities
+ * @param classes C, the row length
+ * @returns the mean NLL in nats; NaN for n = 0
+ */
 export function negativeLogLikelihood(labels: ArrayLike<number>, probabilities: ArrayLike<number>, classes: number): number {
   let s = 0;
   for (let i = 0; i < labels.length; i++) s -= Math.log(Math.max(probabilities[i * classes + labels[i]!]!, 1e-45));
@@ -102,6 +127,12 @@ export function negativeLogLikelihood(labels: ArrayLike<number>, probabilities: 
  * [0.05, 20] minimizing the NLL of softmax(log p / T), by golden-section search on log T (the NLL
  * is convex in 1/T, so unimodal on this interval), to a relative precision of 1e-6. Log
  * probabilities stand in for logits: they differ per row by a constant, which softmax ignores.
+ *
+ * @param labels true class index per validation sample, n values in [0, C)
+ * @param probabilities row-major n x C validation probabilities of the model
+ * @param classes C, the row length
+ * @returns the fitted T and the mean validation NLL (nats) before and after scaling
+ * @throws RangeError `Temperature scaling needs at least one validation sample` when n = 0
  *
  * @example
  * fitTemperature(valLabels, valProbabilities, 2).temperature; // > 1 for an over-confident model

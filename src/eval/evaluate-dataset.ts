@@ -35,6 +35,19 @@ export interface DatasetEvaluation {
  * with bootstrap CIs (by subject when the data set has subject IDs). `split` picks the data set's
  * own train/val/test folder; default all slices.
  *
+ * @param trained a model from {@link loadTrainedModel} (its config gives task, classes, chain, input size, TTA)
+ * @param dir the data set folder (any layout {@link openDataset} reads)
+ * @param options `split` (default `all`), `bootstrap` resamples (default 1000; 0 = no CIs), `seed` of the bootstrap
+ *   (default 0), `batchSize` (default 64), `log` for progress lines, `aggregate` (subject pooling rule; default the
+ *   run's, else `mean`), `grouping` (`pseudo` rebuilds subjects when the data set has no IDs; default `none`)
+ * @returns slice-level metrics with bootstrap CIs (resampling subjects when known), collapse flag (threshold the
+ *   run's `collapseThreshold`, default 0.95), subject-level report (null without subjects), calibration (ECE) and
+ *   one prediction per slice
+ * @throws AlzbenchError (exit 2) `The data set's classes under task <task> (...) differ from the model's (...)`, or
+ *   `No slices to evaluate in <dir> ...` when the split is empty
+ * @throws AlzbenchError or BadImageError from reading and preparing the data set (missing folder, unreadable
+ *   image, no classes)
+ *
  * @example
  * const result = await evaluateDataset(loadTrainedModel('runs/x'), 'other-data', { split: 'test' });
  */

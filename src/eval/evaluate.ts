@@ -19,6 +19,15 @@ export interface Inference {
  * returns softmax probabilities (and the mean cross-entropy against `labels`, int64 [N]). The
  * model's train/eval mode is restored afterwards.
  *
+ * @param model a slice classifier mapping float `[B, 1, H, W]` in [0, 1] to logits `[B, C]`
+ * @param images uint8 `[N, 1, H, W]` pixels 0..255 (divided by 255 per batch, see {@link toModelInput})
+ * @param labels int64 `[N]` class indices for the loss, or null for none
+ * @param batchSize images per forward pass; default 64
+ * @returns row-major N x C softmax probabilities (float32), the mean cross-entropy (nats; NaN without labels or for
+ *   N = 0) and the wall time in seconds
+ * @throws Error naming the op and the argument shapes when libtorch rejects the input (wrong shape or channel
+ *   count for the model, a label outside [0, C))
+ *
  * @example
  * const { probabilities, loss } = inferProbabilities(model, images, labels, 64);
  */

@@ -36,9 +36,16 @@ export interface GradCam3dResult {
  * over D, H, W of the gradient of the class logit, upsampled trilinearly to the input size, and
  * cut into three orthogonal planes through its peak. The model's mode and gradients are restored.
  *
+ * @param model a volume classifier mapping `[1, C, X, Y, Z]` to logits `[1, K]`
+ * @param layerPath dotted path of the layer whose activations are weighted (the registry's `gradCamLayer`,
+ *   e.g. `layer4`)
  * @param input one volume, [1, C, X, Y, Z]
  * @param targetClass class to explain; default the predicted one
- * @throws Error when the input is not 5-D or the layer is not used by the model's forward
+ * @returns the heat map at the input's size (values in [0, 1]), its peak voxel, the axial, coronal and sagittal
+ *   planes through the peak, the class explained and the softmax probabilities
+ * @throws RangeError `Grad-CAM 3-D: expected one volume [1, C, X, Y, Z], got ...` when the input is not 5-D with N = 1
+ * @throws Error `<Type> has no submodule "<path>" (...)`, `Grad-CAM 3-D: layer <path> was not called by the
+ *   model's forward` or `Grad-CAM 3-D: no gradient reached layer <path>`
  * @example
  * const cam = gradCam3d(model, getModelSpec('resnet18_3d').gradCamLayer, volume);
  * cam.peak; // [x, y, z] of the strongest evidence

@@ -23,6 +23,11 @@ export interface Spread {
 
 /**
  * Spread of finite values (non-finite ones, e.g. AUC of a fold with one class, are left out).
+ * The interval is Student's t (quantile from @stdlib/stats-base-dists-t-quantile), as scipy.stats.t.interval.
+ *
+ * @param values one metric per fold/seed; null, undefined, NaN and infinities are skipped
+ * @param level confidence level of the interval; default 0.95
+ * @returns n, mean (NaN for n = 0), sample SD and the interval bounds (NaN for n < 2)
  *
  * @example
  * spread([0.7, 0.8, 0.75]); // { n: 3, mean: 0.75, sd: 0.05, low: 0.626, high: 0.874 }
@@ -55,7 +60,12 @@ export interface PairedTest {
  * Corrected resampled (repeated K-fold) t-test of paired differences d_i = A_i - B_i over the same
  * folds and seeds: t = mean(d) / sqrt((1/n + n_test/n_train) * var(d)), n - 1 degrees of freedom,
  * two-sided. For K-fold cross-validation n_test/n_train = 1/(K-1). Identical results (var 0)
- * give p = 1 (no evidence of a difference).
+ * give p = 1 (no evidence of a difference), and a constant nonzero difference p = 0.
+ *
+ * @param differences paired differences A_i - B_i of one metric over the same folds and seeds
+ * @param testTrainRatio n_test / n_train of one fold, e.g. 1 / (K - 1) for K-fold cross-validation
+ * @returns n, mean difference, t statistic, n - 1 degrees of freedom, two-sided p-value (NaN for n < 2) and the
+ *   method name
  *
  * @example
  * correctedResampledTTest([0.05, 0.02, 0.04, 0.01, 0.03], 1 / 4).pValue; // 0.26
@@ -109,7 +119,13 @@ export interface GroupSummary {
 const fmt = (s: Spread) =>
   s.n > 1 ? `${s.mean.toFixed(3)} ± ${s.sd.toFixed(3)} SD [95 % CI ${s.low.toFixed(3)}, ${s.high.toFixed(3)}] (n=${s.n})` : `${s.mean.toFixed(3)} (n=${s.n})`;
 
-/** Mean ± SD and 95 % CI over a group's runs (folds and seeds) of the selected models' test metrics. */
+/**
+ * Mean ± SD and 95 % CI over a group's runs (folds and seeds) of the selected models' test metrics.
+ *
+ * @param tests each run's test.json (null for runs without one, which are left out)
+ * @returns the number of runs counted, {@link spread} of balanced accuracy, accuracy and AUC per slice and per
+ *   subject (null when no run has subject-level results), and printable lines
+ */
 export function summarizeGroup(tests: readonly (TestLike | null)[]): GroupSummary {
   const done = tests.filter((t): t is TestLike => t !== null);
   const keys = ['balancedAccuracy', 'accuracy', 'auc'] as const;

@@ -8,6 +8,10 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
  * the diagonal is shaded, the sample count is written over each bar, and the ECE is in the
  * title. One or two calibrations (e.g. before and after temperature scaling) side by side.
  *
+ * @param panels one panel per calibration: its title (XML-escaped) and the {@link calibration} result
+ * @param size side of each panel's plot area in SVG pixels; default 300
+ * @returns a standalone SVG document (width `panels.length * (size + 56)`, height `size + 76`)
+ *
  * @example
  * writeFileSync('plots/reliability.svg', reliabilityDiagramSvg([{ label: 'test', calibration: calibration(labels, probs) }]));
  */

@@ -36,8 +36,16 @@ function median(values: number[]): number {
  * - `vote`: share of the subject's slices predicted (argmax) as each class (majority voting;
  *   the argmax of the shares is the majority class, ties to the lower class index as numpy's argmax).
  *
- * @throws Error when a subject's slices carry different labels (a grouping or labelling error:
- *   a person has one diagnosis), or a slice has no subject.
+ * @param labels true class index per slice, n values
+ * @param probabilities row-major n x C slice probabilities
+ * @param subjects subject id per slice (n values)
+ * @param classes C, the row length
+ * @param rule the pooling rule; default `mean`
+ * @returns subjects in order of first appearance with their label, pooled probabilities (rows sum to 1) and slice
+ *   counts
+ * @throws RangeError `Expected <n> subjects and <n·C> probabilities for <n> slices but received ...`
+ * @throws Error `Subject <id> has slices of class <a> and <b>: one person has one diagnosis ...` (a grouping or
+ *   labelling error), or `Slice <i> has no subject: ...`
  * @example
  * aggregateBySubject([0, 0, 1], [0.9, 0.1, 0.6, 0.4, 0.2, 0.8], ['a', 'a', 'b'], 2).probabilities; // [0.75, 0.25, 0.2, 0.8]
  */
@@ -103,6 +111,16 @@ export interface SubjectLevelReport {
  * metric with one sample per subject, and a percentile bootstrap over subjects (each resample
  * draws subjects with replacement; `resamples` 0 = no CI). Returns null when any slice lacks a
  * subject (slice-level grouping): no subject-level figure can be honest then.
+ *
+ * @param labels true class index per slice
+ * @param probabilities row-major n x C slice probabilities
+ * @param subjects subject id per slice; ids starting `pseudo:` mark reconstructed pseudo-subjects
+ * @param classNames the C class names, in label order
+ * @param options `rule` (default `mean`), `resamples` of the subject bootstrap (default 1000; 0 = no CI), `seed`
+ *   (default 0)
+ * @returns the rule, subject count, whether the subjects are reconstructed, metrics with one sample per subject,
+ *   the headline figures and their CIs; null for no slices or any slice without a subject
+ * @throws Error when a subject's slices carry different labels, as {@link aggregateBySubject}
  */
 export function subjectLevelReport(
   labels: ArrayLike<number>,

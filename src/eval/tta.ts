@@ -14,6 +14,16 @@ export type TestTimeAugmentation = 'none' | 'flip';
  * {@link inferProbabilities} with test-time augmentation. With `flip`, probabilities are the mean
  * of those of the images [N, 1, H, W] and of their mirrors (flipped along W), and the loss is the
  * mean negative log-likelihood of the averaged probabilities.
+ *
+ * @param model a slice classifier, as {@link inferProbabilities}
+ * @param images uint8 `[N, 1, H, W]` pixels 0..255
+ * @param labels int64 `[N]` class indices for the loss of the plain pass (used as the result's loss with `none`)
+ * @param batchSize images per forward pass
+ * @param tta `none` (one pass) or `flip` (mean with the W-flipped images)
+ * @param labelList the same labels as numbers, for the loss of the averaged probabilities with `flip`; without it
+ *   the loss is NaN
+ * @returns row-major N x C probabilities, the loss (nats) and the wall time in seconds of both passes
+ * @throws Error naming the op and the argument shapes when libtorch rejects the input, as {@link inferProbabilities}
  */
 export function inferWithTta(
   model: Module,
