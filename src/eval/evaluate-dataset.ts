@@ -35,7 +35,7 @@ export interface DatasetEvaluation {
  * with bootstrap CIs (by subject when the data set has subject IDs). `split` picks the data set's
  * own train/val/test folder; default all slices.
  *
- * @param trained a model from {@link loadTrainedModel} (its config gives task, classes, chain, input size, TTA)
+ * @param trained a model from `loadTrainedModel` (models/load-trained) (its config gives task, classes, chain, input size, TTA)
  * @param dir the data set folder (any layout {@link openDataset} reads)
  * @param options `split` (default `all`), `bootstrap` resamples (default 1000; 0 = no CIs), `seed` of the bootstrap
  *   (default 0), `batchSize` (default 64), `log` for progress lines, `aggregate` (subject pooling rule; default the

@@ -8,7 +8,7 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
  * the diagonal is shaded, the sample count is written over each bar, and the ECE is in the
  * title. One or two calibrations (e.g. before and after temperature scaling) side by side.
  *
- * @param panels one panel per calibration: its title (XML-escaped) and the {@link calibration} result
+ * @param panels one panel per calibration: its title (XML-escaped) and the `calibration()` result
  * @param size side of each panel's plot area in SVG pixels; default 300
  * @returns a standalone SVG document (width `panels.length * (size + 56)`, height `size + 76`)
  *
