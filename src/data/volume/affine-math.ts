@@ -1,13 +1,26 @@
 /** Small 4x4 affine helpers (row-major arrays of 16 numbers). */
 
-/** a · b. */
+/**
+ * The matrix product a · b of two 4x4 matrices (numpy `a @ b`).
+ *
+ * @param a left 4x4 matrix, row-major array of 16 numbers
+ * @param b right 4x4 matrix, row-major array of 16 numbers
+ * @returns a new row-major array of 16 numbers
+ */
 export function multiply4(a: readonly number[], b: readonly number[]): number[] {
   const out = new Array<number>(16).fill(0);
   for (let r = 0; r < 4; r++) for (let c = 0; c < 4; c++) for (let k = 0; k < 4; k++) out[4 * r + c]! += a[4 * r + k]! * b[4 * k + c]!;
   return out;
 }
 
-/** The inverse of an affine [[M, t], [0, 1]]: [[M⁻¹, -M⁻¹t], [0, 1]]. Throws when M is singular. */
+/**
+ * The inverse of an affine [[M, t], [0, 1]]: [[M⁻¹, -M⁻¹t], [0, 1]] (M⁻¹ by cofactors; numpy.linalg.inv up to
+ * rounding). The bottom row of `a` is taken as [0, 0, 0, 1].
+ *
+ * @param a 4x4 voxel-to-world affine (mm), row-major array of 16 numbers
+ * @returns the inverse (world mm to voxel), row-major array of 16 numbers
+ * @throws Error `affine is singular (determinant <det>)` when det(M) is 0 or not finite
+ */
 export function invertAffine(a: readonly number[]): number[] {
   const [m00, m01, m02, , m10, m11, m12, , m20, m21, m22] = a as number[];
   const c00 = m11! * m22! - m12! * m21!;
@@ -35,7 +48,13 @@ export function invertAffine(a: readonly number[]): number[] {
   return out;
 }
 
-/** The world point of voxel (i, j, k). */
+/**
+ * The world point of voxel (i, j, k): M · p + t (nibabel `apply_affine`).
+ *
+ * @param a 4x4 voxel-to-world affine (mm), row-major array of 16 numbers
+ * @param p voxel coordinates [i, j, k] (may be fractional)
+ * @returns world coordinates [x, y, z] in mm
+ */
 export function applyAffine(a: readonly number[], p: readonly number[]): [number, number, number] {
   return [0, 1, 2].map((r) => a[4 * r]! * p[0]! + a[4 * r + 1]! * p[1]! + a[4 * r + 2]! * p[2]! + a[4 * r + 3]!) as [number, number, number];
 }

@@ -10,7 +10,11 @@ import { VolumeError } from './volume-error.js';
 /** Which header fields the affine came from. */
 export type AffineSource = 'sform' | 'qform' | 'analyze-default';
 
-/** The 4x4 identity, row-major. */
+/**
+ * The 4x4 identity, row-major.
+ *
+ * @returns a new array of 16 numbers
+ */
 export function identity4(): number[] {
   return [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1];
 }
@@ -18,6 +22,13 @@ export function identity4(): number[] {
 /**
  * Rotation matrix of the unit quaternion (b, c, d) with a = sqrt(1 - b² - c² - d²), as nibabel's
  * `quaternions.fillpositive` + `quat2mat` (a slightly negative 1 - |bcd|² from float32 rounding is 0).
+ *
+ * @param b the header's quatern_b
+ * @param c the header's quatern_c
+ * @param d the header's quatern_d
+ * @param path the file, for the error message; default ''
+ * @returns the 3x3 rotation matrix as rows (identity when the quaternion's norm is below float64 epsilon)
+ * @throws VolumeError `bad-header` when 1 - (b² + c² + d²) < -3 · 2⁻²³ (norm above 1 beyond float32 rounding)
  */
 export function quaternionToMatrix(b: number, c: number, d: number, path = ''): number[][] {
   const w2 = 1 - (b * b + c * c + d * d);
@@ -45,7 +56,14 @@ export function quaternionToMatrix(b: number, c: number, d: number, path = ''): 
   ];
 }
 
-/** The qform affine (nibabel `Nifti1Header.get_qform`): R(quaternion) · diag(pixdim[1], pixdim[2], qfac·pixdim[3]) + qoffset. */
+/**
+ * The qform affine (nibabel `Nifti1Header.get_qform`): R(quaternion) · diag(pixdim[1], pixdim[2], qfac·pixdim[3]) + qoffset.
+ *
+ * @param header a parsed header (pixdim already fixed as nibabel's check_fix)
+ * @param path the file, for the error message; default ''
+ * @returns the 4x4 voxel-to-world affine (mm), row-major array of 16 numbers
+ * @throws VolumeError `bad-header` when the quaternion's norm exceeds 1 (see {@link quaternionToMatrix})
+ */
 export function qformAffine(header: VolumeHeader, path = ''): number[] {
   const R = quaternionToMatrix(header.quatern[0], header.quatern[1], header.quatern[2], path);
   const zooms = [header.pixdim[1]!, header.pixdim[2]!, header.pixdim[3]! * header.pixdim[0]!];
@@ -57,7 +75,12 @@ export function qformAffine(header: VolumeHeader, path = ''): number[] {
   return out;
 }
 
-/** The sform affine: srow_x, srow_y, srow_z and [0, 0, 0, 1]. */
+/**
+ * The sform affine: srow_x, srow_y, srow_z and [0, 0, 0, 1] (nibabel `Nifti1Header.get_sform`).
+ *
+ * @param header a parsed header
+ * @returns the 4x4 voxel-to-world affine (mm), row-major array of 16 numbers
+ */
 export function sformAffine(header: VolumeHeader): number[] {
   return [...header.srow, 0, 0, 0, 1];
 }
@@ -68,6 +91,10 @@ export function sformAffine(header: VolumeHeader): number[] {
  * diag(-pixdim[1], pixdim[2], pixdim[3]) (x flipped: Analyze is taken as radiological), with the
  * origin at SPM's 1-based `originator` voxel when it is set and inside the volume's range, else at
  * the centre voxel ((n - 1) / 2).
+ *
+ * @param header a parsed header
+ * @param useOriginator take SPM's `originator` when set (Analyze files); false always uses the centre (NIfTI)
+ * @returns the 4x4 voxel-to-world affine (mm), row-major array of 16 numbers
  */
 export function analyzeAffine(header: VolumeHeader, useOriginator: boolean): number[] {
   const zooms = [-header.pixdim[1]!, header.pixdim[2]!, header.pixdim[3]!];
@@ -83,7 +110,14 @@ export function analyzeAffine(header: VolumeHeader, useOriginator: boolean): num
   return out;
 }
 
-/** nibabel's `get_best_affine` for a parsed header, and which fields it came from. */
+/**
+ * nibabel's `get_best_affine` for a parsed header, and which fields it came from.
+ *
+ * @param header a parsed header
+ * @param path the file, for the error message; default ''
+ * @returns the 4x4 voxel-to-world affine (mm), row-major array of 16 numbers, and `sform`, `qform` or `analyze-default`
+ * @throws VolumeError `bad-header` when the qform is used and its quaternion's norm exceeds 1
+ */
 export function headerAffine(header: VolumeHeader, path = ''): { affine: number[]; source: AffineSource } {
   if (header.format !== 'analyze') {
     if (header.sformCode !== 0) return { affine: sformAffine(header), source: 'sform' };

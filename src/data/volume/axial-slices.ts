@@ -11,7 +11,14 @@ export interface SliceRange {
   readonly to: number;
 }
 
-/** z indices [z0, z1) of `range` in a volume with `nz` axial slices. */
+/**
+ * z indices [z0, z1) of `range` in a volume with `nz` axial slices.
+ *
+ * @param range `[from, to)`: fractions of the z extent (rounded) when both are at most 1, else voxel indices
+ *   (floored)
+ * @param nz the number of axial slices (the volume's third axis, voxels)
+ * @returns [z0, z1) clamped to [0, nz], with z1 >= z0 (empty when the range is)
+ */
 export function sliceIndices(range: SliceRange, nz: number): [number, number] {
   const fractions = range.from <= 1 && range.to <= 1;
   const z0 = Math.max(0, fractions ? Math.round(range.from * nz) : Math.floor(range.from));
@@ -22,6 +29,13 @@ export function sliceIndices(range: SliceRange, nz: number): [number, number] {
 /**
  * The axial slice `z` of a volume of `shape` (x fastest) as `nx` x `ny` gray pixels, row-major
  * with +y (anterior) at the top.
+ *
+ * @param data the volume's voxels, Fortran order (x fastest), RAS+ axes
+ * @param shape [nx, ny, nz] in voxels
+ * @param z the axial slice index, 0 <= z < nz
+ * @param window [low, high] intensities mapped to 0 and 255 (values outside are clipped), e.g. from
+ *   {@link intensityWindow}; high > low
+ * @returns `ny` rows x `nx` columns of uint8 pixels, row-major
  */
 export function axialSlice(data: Float32Array, shape: readonly number[], z: number, window: readonly [number, number]): Uint8Array {
   const [nx, ny] = shape as [number, number];

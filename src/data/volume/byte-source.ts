@@ -111,6 +111,10 @@ function gzipSource(path: string, compressed: Buffer): ByteSource {
 /**
  * Opens a file for volume reading: gzip is recognised by its magic bytes (not the extension),
  * so a `.nii` that is really gzipped, or a `.nii.gz` that is not, still reads.
+ *
+ * @param path the volume file
+ * @returns a source of byte ranges (a gzipped file is read whole and decompressed on demand)
+ * @throws VolumeError `unreadable-file` when the file cannot be opened or read
  */
 export async function openByteSource(path: string): Promise<ByteSource> {
   const file = await open(path, 'r').catch((error: Error) => {

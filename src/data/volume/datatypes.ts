@@ -30,12 +30,22 @@ const KNOWN_UNSUPPORTED: Record<number, string> = {
   2304: 'RGBA32',
 };
 
-/** The supported voxel type of a datatype code, or undefined. */
+/**
+ * The supported voxel type of a datatype code.
+ *
+ * @param code the header's `datatype` (nifti1.h `DT_*`)
+ * @returns its name and byte size, or undefined for an unsupported or unknown code
+ */
 export function voxelType(code: number): VoxelType | undefined {
   return SUPPORTED.find((t) => t.code === code);
 }
 
-/** A name for any datatype code, for error messages. */
+/**
+ * A name for any datatype code, for error messages.
+ *
+ * @param code the header's `datatype`
+ * @returns the numpy name (`int16`), the nifti1.h type of a refused code (`RGB24`), or `unknown code <n>`
+ */
 export function datatypeName(code: number): string {
   return voxelType(code)?.name ?? KNOWN_UNSUPPORTED[code] ?? `unknown code ${code}`;
 }

@@ -54,6 +54,15 @@ function typedView(bytes: Buffer, type: VoxelType, littleEndian: boolean): Numer
  * `layout` (see `reorientation`). Scaling is computed in float64, as nibabel's `get_fdata`, then
  * rounded to float32. NaN, ±Inf (and float64 values beyond float32's range) become 0, are counted
  * and flagged in `nonFiniteMask` (allocated only when there is one).
+ *
+ * @param bytes the volume's raw voxel bytes (exactly `product(inputShape)` voxels of `type`)
+ * @param type the voxel type from the header's datatype
+ * @param littleEndian the file's byte order
+ * @param scaling `scl_slope` / `scl_inter` to apply, or undefined for raw values
+ * @param inputShape the stored shape [n0, n1, n2] in voxels
+ * @param layout the output axes and flips (from `reorientation`)
+ * @returns float32 voxels in the output layout (x fastest), the count of non-finite voxels set to 0, and a mask
+ *   (1 = was non-finite) of the output's length, or undefined when there were none
  */
 export function decodeVoxels(
   bytes: Buffer,

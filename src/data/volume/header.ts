@@ -50,6 +50,9 @@ export const NIFTI2_HEADER_BYTES = 540;
 /**
  * Which header size and byte order the first bytes of a file declare, from `sizeof_hdr`, or
  * undefined when it is neither 348 nor 540 in either byte order (not a NIfTI/Analyze header).
+ *
+ * @param bytes the file's first bytes (at least 4)
+ * @returns `{ size: 348 }` (NIfTI-1 or Analyze), `{ size: 540 }` (NIfTI-2), or undefined
  */
 export function headerKind(bytes: Uint8Array): { size: 348 | 540 } | undefined {
   if (bytes.length < 4) return undefined;
@@ -153,6 +156,10 @@ function parseNifti2(bytes: Uint8Array, view: DataView): VolumeHeader {
 /**
  * Parses a NIfTI-1, NIfTI-2 or Analyze 7.5 header from the first bytes of a file (at least
  * 348 or 540 bytes, as `headerKind` says). Returns undefined when `sizeof_hdr` is neither.
+ *
+ * @param bytes the file's first bytes (decompressed)
+ * @returns the header fields (pixdim fixed as nibabel's check_fix), or undefined when `sizeof_hdr` is not 348 or
+ *   540 or fewer bytes than that are given
  */
 export function parseHeader(bytes: Uint8Array): VolumeHeader | undefined {
   const kind = headerKind(bytes);

@@ -40,6 +40,10 @@ function select(values: Float32Array, k: number, from = 0, to = values.length - 
  * The [low, high] window of `data` (0.5th and 99.5th percentiles of the voxels not flagged in
  * `exclude`); `high` is `low + 1` when all voxels are equal, and [0, 1] when none is left.
  *
+ * @param data the volume's voxels (not changed: a copy is reordered)
+ * @param exclude a mask of `data`'s length; voxels flagged 1 (non-finite in the file) are left out; default none
+ * @returns [low, high] in the volume's intensity units, high > low
+ *
  * @example
  * intensityWindow(volume.data, volume.nonFiniteMask); // [2, 255]
  */

@@ -20,6 +20,10 @@ export const RAS: Orientation = [
  * decomposition of the affine's 3x3 part with column scales removed (SVD; rank kept above
  * `max(S) * 3 * eps`), choosing axes greedily in voxel-axis order. Throws when a voxel axis maps
  * to no world axis (a zero column: nibabel cannot reorient that either).
+ *
+ * @param affine 4x4 voxel-to-world affine (mm), row-major array of 16 numbers
+ * @returns for each voxel axis its world axis (0 = x, 1 = y, 2 = z) and direction (+1 or -1)
+ * @throws Error `voxel axis <i> maps to no world axis (affine column <i> is zero or degenerate)`
  */
 export function ioOrientation(affine: readonly number[]): Orientation {
   const RS = new Matrix(3, 3);
@@ -58,12 +62,23 @@ const LABELS = [
   ['I', 'S'],
 ] as const;
 
-/** nibabel's `ornt2axcodes`: the direction each voxel axis points to, e.g. `LAS`. */
+/**
+ * nibabel's `ornt2axcodes`: the direction each voxel axis points to, e.g. `LAS`.
+ *
+ * @param orientation as {@link ioOrientation} returns
+ * @returns three letters from L/R, P/A, I/S
+ */
 export function axcodes(orientation: Orientation): string {
   return orientation.map(([axis, direction]) => LABELS[axis]![direction === 1 ? 1 : 0]).join('');
 }
 
-/** nibabel's `aff2axcodes`. */
+/**
+ * nibabel's `aff2axcodes`: the axis codes of an affine's voxel axes, e.g. `RAS` for a canonical volume.
+ *
+ * @param affine 4x4 voxel-to-world affine (mm), row-major array of 16 numbers
+ * @returns three letters from L/R, P/A, I/S
+ * @throws Error when a voxel axis maps to no world axis, as {@link ioOrientation}
+ */
 export function affineAxcodes(affine: readonly number[]): string {
   return axcodes(ioOrientation(affine));
 }
@@ -78,7 +93,13 @@ export interface Reorientation {
   readonly shape: [number, number, number];
 }
 
-/** Output axes of nibabel's `apply_orientation(arr, ornt)` for an input of `shape`. */
+/**
+ * Output axes of nibabel's `apply_orientation(arr, ornt)` for an input of `shape`.
+ *
+ * @param orientation for each input voxel axis, the world axis and direction (from {@link ioOrientation})
+ * @param shape the input shape [n0, n1, n2] in voxels
+ * @returns for each output axis its input axis and whether it is flipped, and the output shape
+ */
 export function reorientation(orientation: Orientation, shape: readonly number[]): Reorientation {
   const inputAxisOf = [0, 0, 0];
   const flipped = [false, false, false];
@@ -93,6 +114,11 @@ export function reorientation(orientation: Orientation, shape: readonly number[]
  * The affine of the reoriented array, `affine · inv_ornt_aff(ornt, shape)` in nibabel: output
  * column k is the input axis's column (negated when flipped), and a flip moves the origin to the
  * input axis's last voxel.
+ *
+ * @param affine the input's 4x4 voxel-to-world affine (mm), row-major array of 16 numbers
+ * @param orientation the orientation the array is reoriented by
+ * @param shape the input shape [n0, n1, n2] in voxels
+ * @returns the reoriented array's 4x4 voxel-to-world affine (mm), row-major array of 16 numbers
  */
 export function reorientedAffine(affine: readonly number[], orientation: Orientation, shape: readonly number[]): number[] {
   const out = [...affine];
@@ -115,6 +141,10 @@ export function reorientedAffine(affine: readonly number[], orientation: Orienta
  * For each output axis, the step in input (Fortran-order) element index and the input index of
  * output voxel (0, 0, 0): the permutation and flips as strides, so one loop can read any
  * orientation in output order.
+ *
+ * @param r the output layout (from {@link reorientation})
+ * @param inputShape the stored shape [n0, n1, n2] in voxels
+ * @returns one signed stride per output axis (elements of the input) and the input index of output voxel (0, 0, 0)
  */
 export function reorientationStrides(r: Reorientation, inputShape: readonly number[]): { strides: number[]; start: number } {
   const inputStrides = [1, inputShape[0]!, inputShape[0]! * inputShape[1]!];
@@ -131,6 +161,12 @@ export function reorientationStrides(r: Reorientation, inputShape: readonly numb
 /**
  * Permutes and flips a Fortran-order (x fastest) 3-D array by `orientation` (nibabel's
  * `apply_orientation`), returning the new array and shape.
+ *
+ * @param data voxels in Fortran order, `shape[0] * shape[1] * shape[2]` values
+ * @param shape [n0, n1, n2] in voxels
+ * @param orientation for each voxel axis, the world axis and direction it should be moved to (e.g. from
+ *   {@link ioOrientation}, to reach RAS+)
+ * @returns a new array in Fortran order and its shape
  */
 export function applyOrientation(
   data: Float32Array,

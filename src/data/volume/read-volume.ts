@@ -165,6 +165,10 @@ function checkedShape(header: VolumeHeader, path: string): { shape3: number[]; v
  *   (says what the file is: JPEG, PNG, Git LFS pointer, gzip of something else, ...),
  *   `unsupported-datatype`, `too-large`, `bad-header`, `missing-image-file`, `volume-index`,
  *   `corrupt-gzip`, `unreadable-file`.
+ * @param path a `.nii`, `.nii.gz`, `.hdr` or `.img` file (optionally `.gz`); for a pair either half
+ * @param options `volumeIndex` of a 4-D file (default 0), `canonical` reorientation to RAS+ (default true)
+ * @returns the voxels (float32, Fortran order, x fastest), shape [X, Y, Z] in voxels, affine (mm), voxel sizes (mm),
+ *   the stored axis codes, non-finite count and mask, and header facts
  * @example
  * const v = await readVolume('sub-01_T1w.nii.gz');
  * v.shape; // [176, 256, 256] in RAS+ order; v.sourceAxcodes 'PSR'

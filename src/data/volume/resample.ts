@@ -16,7 +16,13 @@ import { AlzbenchError } from '../../util/errors.js';
  * Returns a new volume whose affine is diag(spacing) plus the bounding box's lowest corner, so
  * its axes are RAS+; other fields are kept.
  *
- * @throws AlzbenchError when a spacing is not a positive finite number, or the output would exceed {@link MAX_VOLUME_VOXELS}
+ * @param volume a volume from {@link readVolume} (any orientation; its affine is used)
+ * @param spacing the output voxel size in mm: one number for all three axes, or [x, y, z]
+ * @returns a new volume with the output grid, voxels float32 (0 outside the input's first..last voxel)
+ * @throws AlzbenchError (exit 2) `Expected a positive voxel size in mm (or three) for spacing ...` when a spacing
+ *   is not a positive finite number, or `resampling ... gives ... voxels, more than the limit ...` when the output
+ *   would exceed {@link MAX_VOLUME_VOXELS}
+ * @throws Error `affine is singular (...)` when the volume's affine cannot be inverted
  * @example
  * const iso = resampleToSpacing(await readVolume('t1.nii.gz'), 1); // 1 mm isotropic
  */

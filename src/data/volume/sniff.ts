@@ -14,7 +14,12 @@ const startsWith = (bytes: Uint8Array, signature: readonly number[], at = 0) =>
 
 const ascii = (s: string) => [...s].map((c) => c.charCodeAt(0));
 
-/** Whether bytes start with the gzip magic (1f 8b). */
+/**
+ * Whether bytes start with the gzip magic (1f 8b, RFC 1952).
+ *
+ * @param bytes the file's first bytes
+ * @returns true for gzip
+ */
 export function isGzip(bytes: Uint8Array): boolean {
   return startsWith(bytes, [0x1f, 0x8b]);
 }
@@ -22,6 +27,9 @@ export function isGzip(bytes: Uint8Array): boolean {
 /**
  * Guesses the kind of a file's content from its first bytes (magic numbers of the formats people
  * put beside volumes: images, archives, DICOM, parquet, Git LFS pointers, web pages, text).
+ *
+ * @param bytes the file's first bytes (the first 512 are looked at; DICOM needs 132)
+ * @returns a phrase naming the content (`a JPEG image`) and, for common mistakes, a hint
  */
 export function guessContent(bytes: Uint8Array): ContentGuess {
   const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 512)).toString('latin1');

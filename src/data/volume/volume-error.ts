@@ -20,6 +20,12 @@ export class VolumeError extends AlzbenchError {
   readonly code: VolumeErrorCode;
   readonly path: string;
 
+  /**
+   * @param code the stable code callers switch on
+   * @param path the file that was being read
+   * @param message what was expected and what was found; the error's message is `<code>: <path>: <message>`
+   * @param hint what to do about it (e.g. a conversion command); default none
+   */
   constructor(code: VolumeErrorCode, path: string, message: string, hint?: string) {
     super(`${code}: ${path}: ${message}`, hint === undefined ? {} : { hint });
     this.name = 'VolumeError';
