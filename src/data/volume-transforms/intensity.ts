@@ -13,6 +13,13 @@ import { expectVolumeImage, type VolumeSample, type VolumeTransform } from './tr
  */
 export class NormalizeIntensity implements VolumeTransform {
   readonly name = 'NormalizeIntensity';
+  /**
+   * Source: MONAI `NormalizeIntensity(nonzero=True, channel_wise=True)`.
+   *
+   * @param sample channel-first image [C, X, Y, Z] and its voxel-to-world affine (mm); not changed
+   * @returns a new float32 sample of the same shape (affine unchanged); a channel with no non-zero voxel is copied
+   * @throws RangeError when the image is not [C, X, Y, Z]
+   */
   apply(sample: VolumeSample): VolumeSample {
     expectVolumeImage(sample.image);
     const image = tidy(() => {
@@ -39,7 +46,14 @@ export class NormalizeIntensity implements VolumeTransform {
   }
 }
 
-/** The q-th percentile (0..100) of `values`, linear interpolation between order statistics (numpy's default). */
+/**
+ * The q-th percentile (0..100) of `sorted`, linear interpolation between order statistics (numpy.percentile's
+ * default `method='linear'`).
+ *
+ * @param sorted the values in ascending order, at least one
+ * @param q the percentile, 0..100
+ * @returns the interpolated value (NaN for an empty array)
+ */
 export function percentile(sorted: Float32Array, q: number): number {
   const position = (q / 100) * (sorted.length - 1);
   const lo = Math.floor(position);
@@ -54,11 +68,24 @@ export function percentile(sorted: Float32Array, q: number): number {
  */
 export class ScaleIntensityRangePercentiles implements VolumeTransform {
   readonly name = 'ScaleIntensityRangePercentiles';
+  /**
+   * Source: MONAI `ScaleIntensityRangePercentiles` (`relative=False`).
+   *
+   * @param options `lower` and `upper` percentiles (0..100, lower < upper); `bMin`, `bMax` the target range (default
+   *   0, 1); `clip` to [bMin, bMax] (default false); `nonzero` takes percentiles of non-zero voxels only (default false)
+   * @throws RangeError `ScaleIntensityRangePercentiles: expected 0 <= lower < upper <= 100, got ...`
+   */
   constructor(readonly options: { lower: number; upper: number; bMin?: number; bMax?: number; clip?: boolean; nonzero?: boolean }) {
     const { lower, upper } = options;
     if (!(lower >= 0 && lower < upper && upper <= 100))
       throw new RangeError(`ScaleIntensityRangePercentiles: expected 0 <= lower < upper <= 100, got lower ${lower}, upper ${upper}`);
   }
+  /**
+   * @param sample channel-first image [C, X, Y, Z] and its voxel-to-world affine (mm); not changed
+   * @returns a new sample of the same shape (affine unchanged); percentiles are taken over all channels together
+   * @throws RangeError when the image is not [C, X, Y, Z], or `no non-zero voxel to take percentiles of` with
+   *   `nonzero` on an all-zero image
+   */
   apply(sample: VolumeSample): VolumeSample {
     expectVolumeImage(sample.image);
     const { lower, upper, bMin = 0, bMax = 1, clip = false, nonzero = false } = this.options;

@@ -74,6 +74,15 @@ export class RandVolumeAugment implements Randomizable {
   private rng: Rng = createRng(0, 'volume-augment');
   readonly settings: Required<VolumeAugmentSettings>;
 
+  /**
+   * Source: MONAI `RandAffine` + `RandFlip` + `RandScaleIntensity` + `RandShiftIntensity`, applied with
+   * torch `F.affine_grid` / `F.grid_sample`.
+   *
+   * @param settings ranges as {@link VolumeAugmentSettings}; defaults affineProb 0.5, rotateRange [0.1, 0.1, 0.1]
+   *   rad, scaleRange 0.1, translateRange [0, 0, 0] voxels, flipProb [0.5, 0, 0], intensityScale 0.1, intensityShift 0.1
+   * @throws RangeError `RandVolumeAugment: <name> must be a probability in [0, 1], got ...` (affineProb, flipProb),
+   *   `... must be a finite number >= 0, got ...` (ranges), or `RandVolumeAugment: scaleRange must be below 1, got ...`
+   */
   constructor(settings: VolumeAugmentSettings = {}) {
     this.settings = {
       affineProb: settings.affineProb ?? 0.5,
@@ -100,12 +109,24 @@ export class RandVolumeAugment implements Randomizable {
     if (s.scaleRange >= 1) throw new RangeError(`RandVolumeAugment: scaleRange must be below 1, got ${s.scaleRange}`);
   }
 
+  /**
+   * Restarts the stream from `seed`: the same seed repeats the same draws.
+   *
+   * @param seed any safe integer (e.g. the run's seed)
+   * @returns this, for chaining
+   */
   setRandomState(seed: number): this {
     this.rng = createRng(seed, 'volume-augment');
     return this;
   }
 
-  /** Draws one volume's augmentation for a volume of `shape` [X, Y, Z] (all randomness is here). */
+  /**
+   * Draws one volume's augmentation (all randomness is here).
+   *
+   * @param shape the volume's [X, Y, Z] in voxels (translations and grid coordinates are relative to it)
+   * @returns the sampling matrix theta (3x4, grid_sample's normalized coordinates), the flips per axis, and the
+   *   intensity scale and shift
+   */
   draw(shape: readonly [number, number, number]): VolumeAugmentDraw {
     const s = this.settings;
     const u = (r: number) => (r === 0 ? 0 : this.rng.uniform(-r, r));
@@ -129,7 +150,14 @@ export class RandVolumeAugment implements Randomizable {
     return { theta, flip, scale, shift };
   }
 
-  /** Augments a batch [N, C, X, Y, Z] (no gradient), on its device. */
+  /**
+   * Augments a batch (no gradient), on its device: one draw per volume, trilinear resampling with zeros outside.
+   *
+   * @param batch float `[N, C, X, Y, Z]` (not changed)
+   * @returns a new tensor of the same shape, dtype and device
+   * @throws RangeError `applying transform RandVolumeAugment to an image of shape [...]: expected a batch of volumes
+   *   [N, C, X, Y, Z]` when the batch is not 5-D
+   */
   apply(batch: Tensor): Tensor {
     if (batch.ndim !== 5)
       throw new RangeError(`applying transform ${this.name} to an image of shape [${batch.shape.join(', ')}]: expected a batch of volumes [N, C, X, Y, Z]`);

@@ -13,8 +13,19 @@ import { sampleToVoxels } from './volume-sample.js';
  */
 export class Spacing implements VolumeTransform {
   readonly name = 'Spacing';
+  /**
+   * Source: MONAI `Spacing` (with `mode='bilinear'`), computed as nibabel `processing.resample_to_output`.
+   *
+   * @param pixdim the output voxel size in mm: one number for all three axes, or [x, y, z]
+   */
   constructor(readonly pixdim: number | readonly [number, number, number]) {}
 
+  /**
+   * @param sample channel-first image [C, X, Y, Z] and its voxel-to-world affine (mm); not changed
+   * @returns a new sample [C, X', Y', Z'] (float32) with the world-aligned affine diag(pixdim) + lowest corner
+   * @throws RangeError when the image is not [C, X, Y, Z]
+   * @throws AlzbenchError for a spacing that is not a positive finite number, or an output above the voxel limit
+   */
   apply(sample: VolumeSample): VolumeSample {
     const [channels] = expectVolumeImage(sample.image);
     let affine: number[] = [];

@@ -14,7 +14,15 @@ type Triple = readonly [number, number, number];
 
 /**
  * The region [start, start + size) of `sample` along X, Y, Z; voxels outside the image are
- * `value`. The affine moves its origin to voxel `start`.
+ * `value`. The affine moves its origin to voxel `start`. Source: MONAI `SpatialCrop` / `SpatialPad`
+ * (as torch `constant_pad_nd`, where negative padding crops).
+ *
+ * @param sample channel-first image [C, X, Y, Z] and affine; not changed
+ * @param start the region's first voxel [x, y, z]; may be negative or beyond the image (padded)
+ * @param size the region's size [X', Y', Z'] in voxels, positive integers
+ * @param value the fill outside the image; default 0
+ * @returns a new sample [C, X', Y', Z'] whose affine maps its voxel 0 to the old voxel `start`
+ * @throws RangeError `region size must be positive integers, got [...]`, or when the image is not [C, X, Y, Z]
  */
 export function extractRegion(sample: VolumeSample, start: Triple, size: Triple, value = 0): VolumeSample {
   const [, ...dims] = expectVolumeImage(sample.image);
@@ -34,6 +42,11 @@ export function extractRegion(sample: VolumeSample, start: Triple, size: Triple,
  */
 export class ResizeWithPadOrCrop implements VolumeTransform {
   readonly name = 'ResizeWithPadOrCrop';
+  /**
+   * @param spatialSize the output size [X, Y, Z] in voxels, positive integers
+   * @param value the fill of padded voxels; default 0
+   * @throws RangeError `ResizeWithPadOrCrop: spatial size must be three positive integers, got ...`
+   */
   constructor(
     readonly spatialSize: Triple,
     readonly value = 0,
@@ -42,6 +55,11 @@ export class ResizeWithPadOrCrop implements VolumeTransform {
       throw new RangeError(`ResizeWithPadOrCrop: spatial size must be three positive integers, got ${JSON.stringify(spatialSize)}`);
     }
   }
+  /**
+   * @param sample channel-first image [C, X, Y, Z] and its voxel-to-world affine (mm); not changed
+   * @returns a new sample [C, ...spatialSize] with the affine shifted to the new voxel 0
+   * @throws RangeError when the image is not [C, X, Y, Z]
+   */
   apply(sample: VolumeSample): VolumeSample {
     const [, ...dims] = expectVolumeImage(sample.image);
     const start = dims.map((n, a) => {
@@ -52,7 +70,14 @@ export class ResizeWithPadOrCrop implements VolumeTransform {
   }
 }
 
-/** The smallest box [start, end) holding every voxel where any channel is > `threshold`; null when none is. */
+/**
+ * The smallest box [start, end) holding every voxel where any channel is > `threshold`; null when none is
+ * (MONAI `generate_spatial_bounding_box` with `select_fn = x > threshold`).
+ *
+ * @param image channel-first [C, X, Y, Z]
+ * @param threshold the intensity a foreground voxel exceeds; default 0
+ * @returns voxel indices [x, y, z] of the box's first voxel and one past its last, or null for no foreground
+ */
 export function foregroundBox(image: Tensor, threshold = 0): { start: [number, number, number]; end: [number, number, number] } | null {
   return tidy(() => {
     const mask = image.gt(threshold).float(); // [C, X, Y, Z]
@@ -77,7 +102,16 @@ export function foregroundBox(image: Tensor, threshold = 0): { start: [number, n
  */
 export class CropForeground implements VolumeTransform {
   readonly name = 'CropForeground';
+  /**
+   * @param options `threshold` of foreground intensity (default 0), `margin` in voxels added per side (default 0)
+   */
   constructor(readonly options: { threshold?: number; margin?: number } = {}) {}
+  /**
+   * @param sample channel-first image [C, X, Y, Z] and its voxel-to-world affine (mm); not changed
+   * @returns a new sample cropped to the foreground box (plus margin, within the image), affine shifted
+   * @throws RangeError `no voxel above <threshold>: the image is empty (background only)`, or when the image is not
+   *   [C, X, Y, Z]
+   */
   apply(sample: VolumeSample): VolumeSample {
     const [, ...dims] = expectVolumeImage(sample.image);
     const box = foregroundBox(sample.image, this.options.threshold ?? 0);
@@ -100,6 +134,11 @@ export type RegionOfInterest = { space: 'voxel'; start: Triple; end: Triple } | 
  */
 export class RoiCrop implements VolumeTransform {
   readonly name = 'RoiCrop';
+  /**
+   * @param roi voxel indices `[start, end)`, or a world box (mm, RAS+) by `center` and `size`
+   * @throws RangeError `RoiCrop: expected three finite numbers per corner or size, got ...`, `RoiCrop: voxel region
+   *   needs integer start < end on every axis, ...` or `RoiCrop: world region size must be positive mm, ...`
+   */
   constructor(readonly roi: RegionOfInterest) {
     const values = roi.space === 'voxel' ? [...roi.start, ...roi.end] : [...roi.center, ...roi.size];
     if (values.length !== 6 || values.some((v) => !Number.isFinite(v)))
@@ -110,6 +149,12 @@ export class RoiCrop implements VolumeTransform {
     if (roi.space === 'world' && roi.size.some((s) => !(s > 0)))
       throw new RangeError(`RoiCrop: world region size must be positive mm, got [${roi.size.join(', ')}]`);
   }
+  /**
+   * @param sample channel-first image [C, X, Y, Z] and its voxel-to-world affine (mm); not changed
+   * @returns a new sample of the region (zero-filled outside the image), affine shifted to the region's first voxel
+   * @throws RangeError when the image is not [C, X, Y, Z]
+   * @throws Error `affine is singular (...)` for a world region when the sample's affine cannot be inverted
+   */
   apply(sample: VolumeSample): VolumeSample {
     expectVolumeImage(sample.image);
     const roi = this.roi;

@@ -32,12 +32,26 @@ export interface Randomizable {
   setRandomState(seed: number): this;
 }
 
+/**
+ * Whether a transform has its own seeded stream (a `setRandomState` method), as MONAI's `isinstance(t, Randomizable)`.
+ *
+ * @param t a transform
+ * @returns true when `t.setRandomState` is a function
+ */
 export function isRandomizable(t: object): t is Randomizable {
   return typeof (t as Partial<Randomizable>).setRandomState === 'function';
 }
 
 /** Raised by {@link applyTransform}: names the transform, the input's shape and the cause. */
 export class VolumeTransformError extends AlzbenchError {
+  /**
+   * The message is `applying transform <name> to an image of shape [<shape>]: <cause's message>`; exit code and hint
+   * are the cause's when it is an AlzbenchError (else exit 1).
+   *
+   * @param transform the failing transform's name
+   * @param inputShape the shape of the image it was given
+   * @param cause the error the transform threw
+   */
   constructor(
     readonly transform: string,
     readonly inputShape: readonly number[],
@@ -52,7 +66,15 @@ export class VolumeTransformError extends AlzbenchError {
   }
 }
 
-/** Runs `transform` on `sample`, re-raising any error as a {@link VolumeTransformError}. */
+/**
+ * Runs `transform` on `sample`, re-raising any error as a {@link VolumeTransformError} (MONAI's `apply_transform`).
+ *
+ * @param transform the transform to run
+ * @param sample the input sample (not disposed)
+ * @returns the transform's output sample
+ * @throws VolumeTransformError naming the transform, the input's shape and the cause (passed through unchanged when
+ *   it already is one, e.g. from a nested {@link Compose})
+ */
 export function applyTransform(transform: VolumeTransform, sample: VolumeSample): VolumeSample {
   try {
     return transform.apply(sample);
@@ -62,7 +84,13 @@ export function applyTransform(transform: VolumeTransform, sample: VolumeSample)
   }
 }
 
-/** Checks that the image is channel-first 3-D ([C, X, Y, Z]); the message says what came. */
+/**
+ * Checks that the image is channel-first 3-D ([C, X, Y, Z]); the message says what came.
+ *
+ * @param image the sample's image tensor
+ * @returns its shape [C, X, Y, Z]
+ * @throws RangeError `expected a channel-first volume [C, X, Y, Z], got <n> dimensions`
+ */
 export function expectVolumeImage(image: Tensor): [number, number, number, number] {
   if (image.ndim !== 4) throw new RangeError(`expected a channel-first volume [C, X, Y, Z], got ${image.ndim} dimensions`);
   return image.shape as [number, number, number, number];
@@ -72,10 +100,22 @@ export function expectVolumeImage(image: Tensor): [number, number, number, numbe
 export abstract class RandomTransform implements VolumeTransform, Randomizable {
   abstract readonly name: string;
   protected rng: Rng = createRng(0, 'volume-transform');
+  /**
+   * Restarts the transform's stream (keyed by its name) from `seed`.
+   *
+   * @param seed any safe integer
+   * @returns this, for chaining
+   */
   setRandomState(seed: number): this {
     this.rng = createRng(seed, 'volume-transform', this.name);
     return this;
   }
+  /**
+   * Applies one random draw to a sample.
+   *
+   * @param sample channel-first image [C, X, Y, Z] and its voxel-to-world affine (mm); not changed
+   * @returns a new sample
+   */
   abstract apply(sample: VolumeSample): VolumeSample;
 }
 
@@ -88,14 +128,30 @@ export abstract class RandomTransform implements VolumeTransform, Randomizable {
  */
 export class Compose implements VolumeTransform, Randomizable {
   readonly name = 'Compose';
+  /**
+   * @param transforms the transforms, applied in order
+   */
   constructor(readonly transforms: readonly VolumeTransform[]) {}
 
+  /**
+   * Seeds each random child with its own seed drawn (`int(2^31)`) from a stream started at `seed`.
+   *
+   * @param seed any safe integer
+   * @returns this, for chaining
+   */
   setRandomState(seed: number): this {
     const rng = createRng(seed, 'compose');
     for (const t of this.transforms) if (isRandomizable(t)) t.setRandomState(rng.int(2 ** 31));
     return this;
   }
 
+  /**
+   * Runs every transform in order; intermediate images are disposed, the input's is not.
+   *
+   * @param sample channel-first image [C, X, Y, Z] and its voxel-to-world affine (mm); not changed
+   * @returns the last transform's output (the input sample itself when there are no transforms)
+   * @throws VolumeTransformError naming the first transform that failed and the shape it was given
+   */
   apply(sample: VolumeSample): VolumeSample {
     let current = sample;
     for (const t of this.transforms) {
