@@ -32,7 +32,10 @@ export interface Appearance {
  * (T1 contrast as in OASIS-like slices), a bias field of about ±6 % (sd) varying over ~80 mm, and
  * noise of 1.5-5 grey levels.
  *
+ * @param rng the subject's random stream (draws are taken from it in a fixed order)
  * @param halfExtent output box half-extents (mm) the bias field must cover
+ * @returns tissue grey levels (0..255 scale), the bias-field lattice (80 mm spacing, log gains) and the noise sd
+ *   (grey levels)
  * @example
  * const look = drawAppearance(rng, [88, 104, 45]);
  */
@@ -47,7 +50,15 @@ export function drawAppearance(rng: Rng, halfExtent: readonly [number, number, n
   return { levels, lattice, latticeOrigin, latticeSpacing: spacing, logGain, noiseSd: rng.uniform(1.5, 5) };
 }
 
-/** Gain of the bias field at an output point (trilinear in the log domain, so always positive). */
+/**
+ * Gain of the bias field at an output point (trilinear in the log domain, so always positive).
+ *
+ * @param a the subject's appearance (its bias lattice)
+ * @param x output x in mm from the frame centre
+ * @param y output y in mm from the frame centre
+ * @param z output z in mm from the frame centre
+ * @returns the multiplicative gain, around 1 (points outside the lattice take its edge values)
+ */
 export function biasGain(a: Appearance, x: number, y: number, z: number): number {
   const [lx, ly, lz] = a.lattice;
   const gx = clampIndex((x - a.latticeOrigin[0]) / a.latticeSpacing, lx);
@@ -79,7 +90,9 @@ function clampIndex(g: number, n: number): number {
  * linear through (0, 0), (csf, csf'), (grey, grey'), (white, white'), continuing with the last
  * slope above white matter.
  *
- * @returns table of 256 output values for integer inputs; callers interpolate between entries
+ * @param from the template's tissue levels (CSF, grey, white: 0..255)
+ * @param to the subject's tissue levels
+ * @returns table of 257 output values for integer inputs 0..256; callers interpolate between entries
  */
 export function intensityTable(from: TissueLevels, to: TissueLevels): Float32Array {
   const xs = [0, from.csf, from.grey, from.white];

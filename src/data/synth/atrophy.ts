@@ -42,6 +42,7 @@ export const ATROPHY_MODEL = {
  *
  * @param rng the subject's random stream
  * @param stage index into {@link STAGES} (0 = NonDemented .. 3 = ModerateDemented)
+ * @returns the latent severity (>= 0) and the ventricle enlargement, cortical thinning and hippocampal shrinkage in mm
  * @example
  * drawAtrophy(createRng(1, 'subject', 0), 3).hippocampusMm; // about 1 mm
  */
@@ -60,6 +61,11 @@ export function drawAtrophy(rng: Rng, stage: number): Atrophy {
 /**
  * Share of a 1 mm box filter around `depth` that lies inside the band [lo, hi] (mm): the
  * anti-aliased indicator of "this point is in the band", 0 when the band is empty.
+ *
+ * @param depth the point's depth in mm
+ * @param lo the band's lower bound in mm
+ * @param hi the band's upper bound in mm
+ * @returns the covered share, 0..1
  */
 export function bandCoverage(depth: number, lo: number, hi: number): number {
   const overlap = Math.min(depth + 0.5, hi) - Math.max(depth - 0.5, lo);

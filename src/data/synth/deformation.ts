@@ -38,6 +38,10 @@ export interface DeformationOptions {
  * displacement field. The scale spread is small because OASIS (the Kaggle set's source) slices
  * come from atlas-registered volumes: what is left is residual registration error.
  *
+ * @param rng the subject's random stream
+ * @param options the output box's half-extents (mm), the template's brain centre (MNI mm), lattice spacing (default 32
+ *   mm) and displacement sd (default 2.5 mm)
+ * @returns the output-to-template map: centre, 3x3 matrix, and the displacement lattice (mm)
  * @example
  * const d = drawDeformation(rng, { halfExtent: [88, 104, 45], templateCentre: [0, -17, 10] });
  */
@@ -67,6 +71,12 @@ export function drawDeformation(rng: Rng, options: DeformationOptions): Deformat
 
 /**
  * Maps an output point to the template, writing the result into `out`.
+ *
+ * @param d the subject's deformation
+ * @param x output x in mm from the frame centre
+ * @param y output y in mm from the frame centre
+ * @param z output z in mm from the frame centre
+ * @param out receives the template point (MNI mm) in elements 0..2
  *
  * @example
  * const q = new Float64Array(3);

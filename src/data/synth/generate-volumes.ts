@@ -50,6 +50,14 @@ const OWN_OUTPUTS = ['participants.tsv', 'dataset_description.json', 'synth.json
  * Writes one NIfTI volume per synthetic person, BIDS layout, plus participants.tsv
  * (participant_id, group = stage, split) and synth.json.
  *
+ * @param options output folder and `subjects` (default 60), `seed` (default 1), `depth` (axial levels, default 48),
+ *   `zRange` (MNI mm, default [-32, 50]), `downsample` (1, 2, 4, 8 or 16; default 2), `testFraction`, `stageWeights`,
+ *   `force` (replace the generator's own earlier output), `template`, `onProgress`
+ * @returns the folder, seed, volume shape [X, Y, Z] (voxels) and spacing (mm), and each subject's id, stage, split
+ *   and file
+ * @throws AlzbenchError (exit 2) `Expected <what> for <option> ...` for a bad option, or when the output folder is not
+ *   empty (without `force`)
+ * @throws AlzbenchError naming `apt-get install mricron-data` when the template files are missing
  * @example
  * await generateVolumes({ out: 'demo-volumes', subjects: 40, depth: 32, downsample: 4 });
  */

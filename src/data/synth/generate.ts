@@ -75,6 +75,13 @@ export const SYNTH_VERSION = 1;
  * `synth.json` (options and each subject's atrophy). Subjects are split, stratified by stage, so
  * none has slices on both sides.
  *
+ * @param options output folder and `subjects` (default 60), `seed` (default 1), `slicesPerSubject` (default 32),
+ *   `zRange` (MNI mm, default [-32, 50]), `testFraction` (default 0.2), `stageWeights` (default [4, 3, 2, 1]), and
+ *   the rest of {@link SynthOptions}
+ * @returns the folder, seed, file count, slices per subject, subjects per stage and split, and each subject's record
+ * @throws AlzbenchError (exit 2) `Expected <what> for <option> ...` for a bad option, or when the output folder is not
+ *   empty (without `force`)
+ * @throws AlzbenchError naming `apt-get install mricron-data` when the template files are missing
  * @example
  * await generateDataset({ out: 'demo-data', subjects: 60, seed: 1 });
  */
@@ -148,6 +155,11 @@ export async function generateDataset(options: SynthOptions): Promise<SynthSumma
 /**
  * Exact stage counts by largest remainder of `weights * subjects`, then shuffled, so subject IDs
  * say nothing about stage.
+ *
+ * @param seed the data set seed (the shuffle's stream is keyed by it)
+ * @param subjects the number of subjects
+ * @param weights relative subjects per stage, NonDemented first
+ * @returns one stage index per subject, in subject order
  */
 export function assignStages(seed: number, subjects: number, weights: readonly number[]): number[] {
   const total = weights.reduce((a, b) => a + b, 0);
@@ -166,6 +178,11 @@ export function assignStages(seed: number, subjects: number, weights: readonly n
 /**
  * Subject-level split, stratified by stage: `round(n * testFraction)` of each stage's subjects go
  * to test, at least one when the stage has two or more (so every class is tested) and never all.
+ *
+ * @param seed the data set seed
+ * @param stages stage index per subject
+ * @param testFraction share of each stage's subjects for test, in [0, 1)
+ * @returns `train` or `test` per subject, in subject order
  */
 export function assignSplits(seed: number, stages: readonly number[], testFraction: number): Array<'train' | 'test'> {
   const splits = stages.map(() => 'train' as 'train' | 'test');

@@ -18,6 +18,7 @@ export const VENTRICLE_BOX = { u0: SLICE_WIDTH / 2 - 30, u1: SLICE_WIDTH / 2 + 3
  * matter) and grey matter (55-68 %), whatever the subject's contrast.
  *
  * @param image one 8-bit slice, `SLICE_WIDTH * SLICE_HEIGHT` bytes, background 0
+ * @returns the number of dark pixels in the box (0 when the slice has no brain)
  * @example
  * darkCentralArea(images[20]); // ~300 for a NonDemented subject at the ventricle bodies
  */
@@ -51,6 +52,7 @@ export function darkCentralArea(image: Uint8Array): number {
  *
  * @param labels label slices from `renderSubject(..., true)`
  * @param bit which structure, e.g. `LabelBit.hippocampus`
+ * @returns the number of labelled pixels over all slices
  */
 export function labelCount(labels: readonly Uint8Array[], bit: number): number {
   let count = 0;

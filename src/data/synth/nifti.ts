@@ -25,7 +25,9 @@ export interface Volume {
  * Reads a `.nii` or `.nii.gz` file into a {@link Volume}.
  *
  * @param path file to read
- * @throws AlzbenchError when the file is missing, not NIfTI, or has an unsupported voxel type
+ * @returns the voxel counts, voxel size (mm), 4x4 affine (mm) and the stored voxel values (x fastest)
+ * @throws AlzbenchError when the file is missing, cannot be decompressed, is not NIfTI (`<path> is not a NIfTI file
+ *   ...`), is not 3-D, exceeds the volume size limit, or has an unsupported voxel type
  * @example
  * const brain = readNifti('/usr/share/mricron/templates/ch2bet.nii.gz');
  * brain.dims; // [181, 217, 181]

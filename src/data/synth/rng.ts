@@ -45,6 +45,7 @@ function hashKeys(seed: number, keys: ReadonlyArray<string | number>): number {
  *
  * @param seed any safe integer; the CLI's `--seed`
  * @param keys names the stream, e.g. `('subject', 3, 'noise')`; different keys give independent streams
+ * @returns a stream (sfc32 core) whose draws depend only on the seed and keys
  * @example
  * const rng = createRng(42, 'subject', 0);
  * rng.normal(0, 2.5); // the same value on every machine for seed 42

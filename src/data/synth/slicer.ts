@@ -39,7 +39,9 @@ export interface RenderedSubject {
  *
  * @param template the loaded template
  * @param subject the subject to render
- * @param withLabels also return ventricle and hippocampus masks (for measuring, not written to disk)
+ * @param withLabels also return ventricle and hippocampus masks (for measuring, not written to disk); default false
+ * @returns one 8-bit slice (`SLICE_WIDTH` x `SLICE_HEIGHT`, row-major) per level, bottom to top, and the label masks
+ *   when asked for
  * @example
  * const { images } = renderSubject(template, drawSubject(1, 0, 0, template));
  * images.length; // 32

@@ -48,6 +48,7 @@ export interface Subject {
  * @param template the loaded template (for its brain centre)
  * @param slices which levels to cut
  * @param atrophy overrides the drawn atrophy (tests use it to vary only the stage effect)
+ * @returns the subject: id, stage, atrophy, deformation, appearance, slice levels (mm) and noise seed
  * @example
  * const subject = drawSubject(42, 0, 2, template, { count: 32 });
  */

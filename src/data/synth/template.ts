@@ -38,7 +38,12 @@ export const DEPTH_SCALE = 10;
 /** Byte value that encodes a depth of 0 mm. */
 export const DEPTH_ZERO = 128;
 
-/** Encodes a depth in mm as a byte (see {@link DEPTH_SCALE}). */
+/**
+ * Encodes a depth in mm as a byte (see {@link DEPTH_SCALE}).
+ *
+ * @param mm the depth in mm (negative outside)
+ * @returns round(128 + 10 · mm) clamped to 0..255
+ */
 export function encodeDepth(mm: number): number {
   return Math.max(0, Math.min(255, Math.round(DEPTH_ZERO + DEPTH_SCALE * mm)));
 }
@@ -92,7 +97,9 @@ const DEFAULT_THINNING_WEIGHT = 0.5;
  * Loads and prepares the template (about 1-2 s; do it once per data set).
  *
  * @param dir folder holding `ch2bet.nii.gz`, `aal.nii.gz` and `aal.nii.txt`; default {@link DEFAULT_TEMPLATE_DIR}
- * @throws AlzbenchError naming `apt-get install mricron-data` when the files are missing
+ * @returns the template: 1 mm grid (dims, MNI origin), per-voxel channels, tissue levels, brain centre and mask volumes
+ * @throws AlzbenchError naming `apt-get install mricron-data` when the files are missing, or when the files are not
+ *   the Colin27 brain and AAL atlas on one 1 mm axis-aligned grid
  * @example
  * const template = loadTemplate();
  * template.volumes.hippocampi; // about 15000 (mm³, both sides)

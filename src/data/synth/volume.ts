@@ -23,8 +23,12 @@ export interface SynthVolume {
  * image's left, anterior at the top), so image column u is x = width - 1 - u and row v is
  * y = height - 1 - v.
  *
- * @param downsample in-plane block size (1: 1 mm, 176x208 per slice; 4: 44x52)
- * @param zStepMm distance between the subject's slices in mm (for the affine)
+ * @param template the loaded template
+ * @param subject the subject to render
+ * @param options `downsample`: in-plane block size (default 1: 1 mm, 176x208 per slice; 4: 44x52); `zStepMm`: distance
+ *   between the subject's slices in mm (for the affine; default 1)
+ * @returns grey values 0..255 as float32 (x fastest, RAS+), the shape [X, Y, Z] in voxels and the affine (mm)
+ * @throws RangeError `downsample must be a positive integer dividing 176 and 208, got ...`
  * @example
  * const subject = drawSubject(1, 0, 3, template, { count: 24 });
  * const volume = renderVolume(template, subject, { downsample: 4, zStepMm: 82 / 23 });

@@ -11,7 +11,12 @@ import { gzipSync } from 'node:zlib';
  * The bytes of a NIfTI-1 file holding `data` (x fastest) of `shape` with voxel-to-world `affine`
  * (4x4 row-major, RAS+ mm); `pixdim` is the length of each affine column.
  *
- * @throws RangeError when the data length does not match the shape
+ * @param data voxel values, x fastest, `shape[0] * shape[1] * shape[2]` of them
+ * @param shape [X, Y, Z] in voxels
+ * @param affine voxel-to-world 4x4 row-major (mm), written as the sform (sform_code 2, aligned anatomical; qform_code 0)
+ * @param description the header's `descrip` text (first 79 characters, latin1); default ''
+ * @returns a NIfTI-1 single file (`n+1`, float32, little-endian, 352-byte header + voxels)
+ * @throws RangeError `NIfTI writer: <n> voxels do not fill shape <X>x<Y>x<Z>`
  */
 export function niftiFileBytes(data: Float32Array, shape: readonly [number, number, number], affine: readonly number[], description = ''): Buffer {
   if (data.length !== shape[0] * shape[1] * shape[2]) throw new RangeError(`NIfTI writer: ${data.length} voxels do not fill shape ${shape.join('x')}`);
@@ -37,7 +42,17 @@ export function niftiFileBytes(data: Float32Array, shape: readonly [number, numb
   return Buffer.concat([header, body]);
 }
 
-/** Writes {@link niftiFileBytes} to `path`, gzipped when it ends in `.gz`. */
+/**
+ * Writes {@link niftiFileBytes} to `path`, gzipped (level 6) when it ends in `.gz`.
+ *
+ * @param path the `.nii` or `.nii.gz` file to write (replaced if present)
+ * @param data voxel values, x fastest
+ * @param shape [X, Y, Z] in voxels
+ * @param affine voxel-to-world 4x4 row-major (mm)
+ * @param description the header's `descrip` text; default ''
+ * @throws RangeError when the data length does not match the shape
+ * @throws Error from node:fs when the file cannot be written
+ */
 export function writeNifti(path: string, data: Float32Array, shape: readonly [number, number, number], affine: readonly number[], description = ''): void {
   const bytes = niftiFileBytes(data, shape, affine, description);
   writeFileSync(path, path.endsWith('.gz') ? gzipSync(bytes, { level: 6 }) : bytes);
