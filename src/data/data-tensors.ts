@@ -39,7 +39,15 @@ export interface TrainingData {
   readonly preprocessing: PreprocessingRecord;
 }
 
-/** Resizes an 8-bit gray raster to [height, width] bilinearly (as F.interpolate), rounding back to 8 bits. */
+/**
+ * Resizes an 8-bit gray raster to [height, width] bilinearly (as torch `F.interpolate(mode='bilinear',
+ * align_corners=False)`), rounding back to 8 bits.
+ *
+ * @param raster a 1-channel 8-bit raster
+ * @param height the output height in pixels
+ * @param width the output width in pixels
+ * @returns `height * width` pixels, row-major (the raster's own data when the size already matches)
+ */
 export function resizeGray(raster: Raster, height: number, width: number): Uint8Array {
   if (raster.width === width && raster.height === height) return raster.data;
   return tidy(() => {
@@ -49,7 +57,13 @@ export function resizeGray(raster: Raster, height: number, width: number): Uint8
   });
 }
 
-/** Most common [height, width] among rasters. */
+/**
+ * Most common [height, width] among rasters (ties: the size seen first).
+ *
+ * @param rasters the decoded slices
+ * @returns [height, width] in pixels
+ * @throws AlzbenchError (exit 2) `The data set has no slices to train on` for an empty list
+ */
 export function majoritySize(rasters: readonly Raster[]): [number, number] {
   const counts = new Map<string, number>();
   for (const r of rasters) counts.set(`${r.height}x${r.width}`, (counts.get(`${r.height}x${r.width}`) ?? 0) + 1);
@@ -65,7 +79,11 @@ export function majoritySize(rasters: readonly Raster[]): [number, number] {
  * stacks them at `size` (or the most common size) into a uint8 array [N, H, W].
  *
  * @param inputs decoded rasters, or slice inputs with id/hash/class for the cache
- * @returns the pixels, their size and how they were made (run.json's `preprocessing`)
+ * @param chain the parsed preprocessing chain
+ * @param size [height, width] in pixels to resize every slice to, or `auto` for the most common size
+ * @param options `cacheDir`, the slice cache folder (default none)
+ * @returns the pixels (uint8, N x H x W row-major), their size and how they were made (run.json's `preprocessing`)
+ * @throws AlzbenchError when the chain leaves more than one channel, or (for `auto`) there are no slices
  */
 export async function preprocessSlices(
   inputs: readonly (Raster | SliceInput)[],
@@ -107,6 +125,15 @@ export interface LoadDataOptions {
 /**
  * Reads a data set, maps it to the task, splits it (grouped by subject or pseudo-subject), runs
  * the preprocessing chain and puts each split on the device as 8-bit tensors.
+ *
+ * @param options the data folder, task, pipeline, image size ([H, W] pixels or `auto`), grouping, split seed,
+ *   bad-input policy, device, and optionally cache folder, slice range and spacing (mm) for volume layouts,
+ *   diagnosis column, subject-ID pattern, cross-validation fold and a log function
+ * @returns the prepared data set and, per split, uint8 images `[N, 1, H, W]` and int64 labels `[N]` on the device,
+ *   with ids, subjects and groups; the image size, chain and preprocessing record
+ * @throws AlzbenchError (exit 2) for a pipeline that does not parse, an unknown layout or missing folder, an invalid
+ *   option (e.g. grouping `subject` without subject IDs), bad input with `onBad: 'stop'`
+ * @throws EmptyDataError when the task leaves no slices or a split empty
  */
 export async function loadTrainingData(options: LoadDataOptions): Promise<TrainingData> {
   const chain = parseChain(options.pipeline);
@@ -154,13 +181,22 @@ export async function loadTrainingData(options: LoadDataOptions): Promise<Traini
   return { prepared, splits, imageSize: size, chain, preprocessing };
 }
 
-/** The slice cache folder of a run: `cacheDir`, else `<runsDir>/.slice-cache`; null for `none`. */
+/**
+ * The slice cache folder of a run: `cacheDir`, else `<runsDir>/.slice-cache`; null for `none`.
+ *
+ * @param config the run's `cacheDir` (a folder, `none`, or null/absent for the default) and `runsDir`
+ * @returns the folder path, or null for no cache
+ */
 export function sliceCacheDir(config: { cacheDir?: string | null; runsDir: string }): string | null {
   if (config.cacheDir === 'none') return null;
   return config.cacheDir ?? join(config.runsDir, '.slice-cache');
 }
 
-/** Frees the split tensors. */
+/**
+ * Frees the split tensors (images and labels of train, val and test).
+ *
+ * @param data what {@link loadTrainingData} returned; its tensors must not be used afterwards
+ */
 export function disposeTrainingData(data: TrainingData): void {
   for (const s of Object.values(data.splits)) {
     s.images.dispose();

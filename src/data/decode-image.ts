@@ -32,6 +32,11 @@ export interface DecodeOptions {
  * cv2's RGB-to-gray in its 8-bit fixed point (`cvtColor(..., COLOR_RGB2GRAY)`): 0.299 R + 0.587 G
  * + 0.114 B with weights scaled by 2^15 (9798, 19235, 3735; they sum to exactly 2^15, so R = G = B
  * maps to itself), so colour uploads become exactly what cv2 makes of them.
+ *
+ * @param rgb interleaved 8-bit pixels, R first
+ * @param pixels the number of pixels (width x height)
+ * @param stride bytes per pixel in `rgb`; default 3 (4 for RGBA, alpha ignored)
+ * @returns `pixels` gray bytes
  */
 export function rgbToGray(rgb: Uint8Array, pixels: number, stride = 3): Uint8Array {
   const out = new Uint8Array(pixels);
@@ -52,6 +57,12 @@ function classify(message: string): BadImageKind {
  * when the data fill the 16 bits but turns 8- or 12-bit data stored in 16 bits (common for MRI
  * exports) black or nearly so. So: when the largest value needs all 16 bits, cv2's own result;
  * otherwise the values are scaled by 255 / (2^bits - 1) for the bits they use, and said so.
+ *
+ * @param cv cv2's 8-bit result for the same image (value / 256)
+ * @param data16 the 16-bit gray values
+ * @param name the image's name, for the note
+ * @param onNote called with one sentence saying how the image was scaled; default none
+ * @returns the 8-bit pixels: `cv` itself when all 16 bits are used, else a new scaled array
  */
 export function scale16To8(cv: Uint8Array, data16: Uint16Array, name: string, onNote?: (note: string) => void): Uint8Array {
   let max = 0;
@@ -144,6 +155,11 @@ async function decodeSharp(
  * more than `options.limits`), `not-image` (saying what the bytes are) or `unreadable`; never a raw
  * library error.
  *
+ * @param input a file path, or the file's bytes
+ * @param options `keepColor` (default false), `name` for messages, `onNote`, `decoder` (`auto` or `fallback`),
+ *   `limits` (default {@link DEFAULT_IMAGE_LIMITS}), accepted `formats` (default all)
+ * @returns an 8-bit raster, 1 channel (3 with `keepColor` and colour input), row-major
+ * @throws BadImageError of kind `unreadable`, `lfs-pointer`, `truncated`, `too-large` or `not-image`
  * @example
  * const slice = await decodeImage('train/NonDemented/26 (19).jpg'); // 176x208, channels 1
  */

@@ -102,6 +102,8 @@ function bmpSize(bytes: Uint8Array): DeclaredSize | null {
  * header-only `metadata()` with its pixel limit off, so the true declared size comes back instead
  * of an error. Null when the header names no size (then the image must be refused).
  *
+ * @param bytes the encoded image's bytes
+ * @returns the format and declared width and height in pixels (one page's height for multi-page files), or null
  * @throws sharp's error when neither the own parsers nor sharp read the bytes (not an image, truncated header)
  *
  * @example
@@ -119,6 +121,10 @@ export async function declaredImageSize(bytes: Uint8Array): Promise<DeclaredSize
 /**
  * Why a declared size is refused (`expected ... but the header declares ...`), or null when it
  * is within `limits`. A zero side counts as unknown and is refused too.
+ *
+ * @param size the declared width and height in pixels
+ * @param limits the largest side and pixel count allowed
+ * @returns a sentence saying why the size is refused, or null
  */
 export function imageSizeProblem(size: { width: number; height: number }, limits: ImageLimits): string | null {
   const { width, height } = size;
@@ -129,7 +135,12 @@ export function imageSizeProblem(size: { width: number; height: number }, limits
   return null;
 }
 
-/** e.g. `4096 x 4096 pixels` or `20000 per side and 268435456 pixels`. */
+/**
+ * Image limits in words, e.g. `4096 x 4096 pixels` or `20000 per side and 268435456 pixels`.
+ *
+ * @param limits the limits
+ * @returns the phrase used in error messages
+ */
 export function describeImageLimits(limits: ImageLimits): string {
   return limits.maxSide * limits.maxSide === limits.maxPixels
     ? `${limits.maxSide} x ${limits.maxSide} pixels`
@@ -141,6 +152,8 @@ export function describeImageLimits(limits: ImageLimits): string {
  * dim (the first three) must be 1..maxSide and their product at most maxVoxels.
  *
  * @param dims the header's extents (NIfTI `dim[1..ndim]`), x first
+ * @param limits largest voxels per axis and in all; default {@link DEFAULT_VOLUME_LIMITS} (2048 per axis, 2^28 voxels)
+ * @returns a sentence saying why the dims are refused, or null
  */
 export function volumeSizeProblem(dims: readonly number[], limits: VolumeLimits = DEFAULT_VOLUME_LIMITS): string | null {
   const shown = dims.join('x');
@@ -156,6 +169,9 @@ export function volumeSizeProblem(dims: readonly number[], limits: VolumeLimits 
 /**
  * Largest decompressed size of a gzipped volume (`.nii.gz`): the header, extensions and a volume
  * at {@link VolumeLimits.maxVoxels} in float64, so gunzip stops a gzip bomb instead of filling memory.
+ *
+ * @param limits default {@link DEFAULT_VOLUME_LIMITS}
+ * @returns bytes: maxVoxels · 8 + 1 MiB
  */
 export function maxVolumeBytes(limits: VolumeLimits = DEFAULT_VOLUME_LIMITS): number {
   return limits.maxVoxels * 8 + 1024 * 1024;

@@ -24,7 +24,13 @@ export interface LoadOptions {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
-/** Reads an item's bytes and content hash without decoding (cache checks need only the hash). */
+/**
+ * Reads an item's bytes and content hash without decoding (cache checks need only the hash).
+ *
+ * @param item a data set item (a file, bytes, or an already decoded raster such as a volume slice)
+ * @returns the bytes (or raster) and its SHA-256 in hex
+ * @throws Error from node:fs or the input-size check when the file cannot be read
+ */
 export async function readItemBytes(item: DataItem): Promise<{ bytes?: Uint8Array; raster?: Raster; hash: string }> {
   if (item.source.kind === 'raster') return { raster: item.source.raster, hash: hashRaster(item.source.raster) };
   const bytes = item.source.kind === 'bytes' ? item.source.bytes : await readInputFile(item.source.path, 'image', INPUT_LIMITS.image);
@@ -36,6 +42,11 @@ export async function readItemBytes(item: DataItem): Promise<{ bytes?: Uint8Arra
  * non-image files, empty class folders, unlabelled rows and mixed image sizes are collected as
  * problems (with the listing's own problems); with `onBad: 'stop'` any problem stops the load with
  * one error that counts them by kind and names the first paths.
+ *
+ * @param dataset the listed data set
+ * @param options `onBad` (`skip` default, or `stop`) and `onProgress` (called every 500 items)
+ * @returns the decoded items with hashes, every problem found, and decoder notes (e.g. 16-bit scaling)
+ * @throws AlzbenchError (exit 2) `Bad input in the data set (<counts>): ...` with `onBad: 'stop'` and any problem
  */
 export async function loadItems(dataset: Dataset, options: LoadOptions = {}): Promise<{ loaded: LoadedItem[]; problems: Problem[]; notes: string[] }> {
   const problems: Problem[] = [...dataset.problems];
@@ -62,7 +73,12 @@ export async function loadItems(dataset: Dataset, options: LoadOptions = {}): Pr
   return { loaded, problems, notes };
 }
 
-/** One problem per image size other than the most common one, with counts and example paths. */
+/**
+ * One problem per image size other than the most common one, with counts and example paths.
+ *
+ * @param loaded the decoded items
+ * @returns `mixed-sizes` problems, largest minority first; none when every image has one size
+ */
 export function mixedSizeProblems(loaded: readonly LoadedItem[]): Problem[] {
   const bySize = new Map<string, string[]>();
   for (const { item, image } of loaded) {
@@ -81,14 +97,25 @@ export function mixedSizeProblems(loaded: readonly LoadedItem[]): Problem[] {
   }));
 }
 
-/** Counts problems by kind, e.g. `{ truncated: 2, 'not-image': 1 }`. */
+/**
+ * Counts problems by kind, e.g. `{ truncated: 2, 'not-image': 1 }`.
+ *
+ * @param problems the problems found
+ * @returns the count per kind present
+ */
 export function countProblems(problems: readonly Problem[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const p of problems) counts[p.kind] = (counts[p.kind] ?? 0) + 1;
   return counts;
 }
 
-/** The error for `--on-bad stop`: counts by kind and the first few paths, with a hint. */
+/**
+ * The error for `--on-bad stop`: counts by kind and the first few paths, with a hint.
+ *
+ * @param problems the problems found (at least one)
+ * @returns an AlzbenchError (exit 2) `Bad input in the data set (<counts>): ...` listing the first 5 paths, with
+ *   `git lfs pull` in the hint when there are LFS pointers
+ */
 export function badInputError(problems: readonly Problem[]): AlzbenchError {
   const counts = Object.entries(countProblems(problems))
     .map(([k, n]) => `${n} ${k}`)

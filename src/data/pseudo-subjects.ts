@@ -52,6 +52,11 @@ export interface ReconstructOptions {
  * Greedy path cover (the "greedy edge" heuristic of travelling-salesman tours); O(P log P) in the
  * number of pairs P.
  *
+ * @param count the number of slices (indices 0..count-1)
+ * @param pairs candidate pairs with their full-resolution distance (1 - correlation)
+ * @param maxDistance the largest distance of a kept link
+ * @param cap the most slices in one chain (Infinity for none)
+ * @returns the group of each slice (numbered by first slice) and each group's size
  * @example
  * linkScans(4, [{ a: 0, b: 1, distance: 0.02 }, { a: 1, b: 2, distance: 0.03 }, { a: 0, b: 2, distance: 0.01 }], 0.05, 32).sizes; // [3, 1]
  */
@@ -188,6 +193,9 @@ function spliceFragments(count: number, sorted: readonly SlicePair[], state: Cha
 /**
  * Typical chain length: the median, over slices in chains of two or more, of the length of the
  * slice's chain (so many short fragments do not drag it down). 1 when nothing chained.
+ *
+ * @param sizes the size of each chain
+ * @returns the lower median chain length, weighted by slices
  */
 export function medianRunLength(sizes: readonly number[]): number {
   const weighted: number[] = [];
@@ -202,7 +210,7 @@ export function medianRunLength(sizes: readonly number[]): number {
  * of one scan are nearly identical at full resolution while different people, even when their
  * brains look alike at thumbnail size, differ in head outline, ventricles and sulci, so:
  * 1. candidate pairs: each slice's `neighbours` most similar slices by a coarse descriptor;
- * 2. verification: {@link sliceDistance} (normalized cross-correlation after centroid alignment)
+ * 2. verification: `sliceDistance` (normalized cross-correlation after centroid alignment)
  *    at full resolution;
  * 3. slices per scan, unless given: 1.25 times the {@link medianRunLength} of chains linked
  *    without a cap at 0.6 times the link distance (only the surest links; calibrated on
@@ -214,6 +222,12 @@ export function medianRunLength(sizes: readonly number[]): number {
  * (a missing slice breaks the chain); a split by groups then can still leak, which the leakage
  * audit reports.
  *
+ * @param slices one signature per slice (from `sliceSignature`)
+ * @param options `maxDistance` (default {@link SAME_SCAN_LINK_DISTANCE}), `slicesPerScan` (default estimated),
+ *   `neighbours` (default 6), precomputed `pairs`, and `labels` (one per slice) to keep classes apart
+ * @returns each slice's group and the group sizes, the slices-per-scan cap used, whether it was estimated, and
+ *   `maxDistance`
+ * @throws Error `reconstructSubjects: <n> slices but <m> labels` when the label count differs
  * @example
  * const subjects = reconstructSubjects(images.map(sliceSignature)); // subjects.group[i], subjects.slicesPerScan
  */
@@ -229,7 +243,13 @@ export function reconstructSubjects(slices: readonly SliceSignature[], options: 
   return { ...linkScans(slices.length, pairs, maxDistance, slicesPerScan), slicesPerScan, estimated, maxDistance };
 }
 
-/** Summary for reports: number of groups, largest, and how many are singletons. */
+/**
+ * Summary for reports: number of groups, largest, and how many are singletons.
+ *
+ * @param sizes the size of each group
+ * @returns the group count, largest size (0 for none), singleton count, and a histogram of group sizes in buckets
+ *   `1`, `2-4`, `5-16`, `17-64`, `65+`
+ */
 export function describeGroups(sizes: readonly number[]): { groups: number; largest: number; singletons: number; histogram: Record<string, number> } {
   const histogram: Record<string, number> = {};
   for (const s of sizes) {
