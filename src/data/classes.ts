@@ -56,12 +56,20 @@ export const CLASS_SYNONYMS: Readonly<Record<string, string>> = {
  * The canonical name of a known class folder or label, whatever its spelling:
  * `Non_Demented`, `Non Demented`, `No Impairment` and `NonDemented` all give `NonDemented`,
  * `CN`/`NC` give `NonAlzheimer`, `AD` gives `Alzheimer`; unknown names are kept as they are.
+ *
+ * @param name a class folder name or label (case, spaces and punctuation are ignored when matching)
+ * @returns the canonical class name, or `name` unchanged
  */
 export function canonicalClass(name: string): string {
   return CLASS_SYNONYMS[name.toLowerCase().replace(/[^a-z]/g, '')] ?? name;
 }
 
-/** True when `name` is one of the known class names in any spelling (see {@link CLASS_SYNONYMS}). */
+/**
+ * True when `name` is one of the known class names in any spelling (see {@link CLASS_SYNONYMS}).
+ *
+ * @param name a class folder name or label
+ * @returns whether it has a canonical name
+ */
 export function isKnownClass(name: string): boolean {
   return CLASS_SYNONYMS[name.toLowerCase().replace(/[^a-z]/g, '')] !== undefined;
 }
@@ -95,7 +103,12 @@ export const BINARY: Task = {
         : undefined,
 };
 
-/** Identity task over whatever classes a generic folder set has (sorted by name). */
+/**
+ * Identity task over whatever classes a generic folder set has (sorted by name).
+ *
+ * @param sourceClasses the data set's class names (duplicates allowed)
+ * @returns the task `folders`, classes in code-point order
+ */
 export function folderTask(sourceClasses: readonly string[]): Task {
   const classes = [...new Set(sourceClasses)].sort();
   return { name: 'folders', classes, target: (c) => (classes.includes(c) ? c : undefined) };
@@ -105,6 +118,13 @@ export function folderTask(sourceClasses: readonly string[]): Task {
  * Resolves a task name: `4class`, `binary`, or a user class map
  * `map:NonDemented=normal,VeryMildDemented=early,MildDemented=early` (source classes not named are
  * left out; target order is first appearance).
+ *
+ * @param name `4class`, `binary`, `folders` or `map:...`; undefined takes `defaultTask`
+ * @param sourceClasses the data set's class names (for `folders`)
+ * @param defaultTask the layout's suggested task; default `folders`
+ * @returns the task: its name, target classes and the source-to-target mapping
+ * @throws AlzbenchError (exit 2) `Expected 4class, binary, folders or map:source=target,... for task ...`, or
+ *   `Expected source=target pairs for task class map ...` for a malformed map
  *
  * @example
  * resolveTask('binary', ['NonDemented', 'MildDemented']).classes; // ['Alzheimer', 'NonAlzheimer']

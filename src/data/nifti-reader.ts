@@ -12,6 +12,10 @@ export type { SliceRange } from './volume/axial-slices.js';
 /**
  * Parses a slice range option: `40:120` (voxel indices, end excluded) or `0.3:0.7` (fractions).
  *
+ * @param text `FROM:TO`, two non-negative numbers with FROM < TO
+ * @returns the range (fractions of the z extent when both are at most 1, else voxel indices)
+ * @throws AlzbenchError (exit 2) `Expected from:to with from < to (...) for slice range but received ...`
+ *
  * @example
  * parseSliceRange('0.3:0.7'); // { from: 0.3, to: 0.7 }
  */
@@ -34,7 +38,14 @@ function column(header: string[], names: readonly string[]): number {
   return header.findIndex((h) => names.includes(h.trim().toLowerCase()));
 }
 
-/** CSV files in root whose header has subject, label and path columns. */
+/**
+ * The first CSV file (by name) in `root` whose header has subject, label and path columns (in any of their usual
+ * spellings: `subject_id`, `participant_id`, `diagnosis`, `dx`, `file`, `nifti`, ...).
+ *
+ * @param root the data set folder (not searched recursively)
+ * @returns the CSV's path, or undefined when there is none
+ * @throws Error from node:fs when the folder or a CSV cannot be read
+ */
 export async function findNiftiCsv(root: string): Promise<string | undefined> {
   for (const name of (await readdir(root)).sort()) {
     if (!name.toLowerCase().endsWith('.csv')) continue;
@@ -44,7 +55,12 @@ export async function findNiftiCsv(root: string): Promise<string | undefined> {
   return undefined;
 }
 
-/** The task a volume layout suggests: 4-class when every label is one of the dementia classes. */
+/**
+ * The task a volume layout suggests: 4-class when every label is one of the dementia classes.
+ *
+ * @param items the data set's items (their canonical source classes)
+ * @returns `4class`, or `folders` (the labels as they are)
+ */
 export function volumeDefaultTask(items: readonly DataItem[]): string {
   const dementia = items.every((i) => ['NonDemented', 'VeryMildDemented', 'MildDemented', 'ModerateDemented'].includes(i.sourceClass));
   return dementia ? '4class' : 'folders';
@@ -56,6 +72,15 @@ export function volumeDefaultTask(items: readonly DataItem[]): string {
  * each, reoriented to RAS+, into axial slices over the range (see `sliceVolumeFile`). Every slice
  * keeps its subject ID, so splits can be grouped by subject; the data set lists what each volume
  * held (`volumes`: orientation, dropped 4-D volumes, NaN/Inf voxels, window).
+ *
+ * @param root the data set folder; CSV paths are relative to it
+ * @param csvPath the CSV listing the volumes
+ * @param options a slice range, or `sliceRange` and `spacing` (mm, resampled first); default the central
+ *   {@link DEFAULT_SLICE_RANGE} (0.3:0.7 of the z extent) at the file's voxel size
+ * @returns the slices as items (one per axial slice, with subject and label), problems for rows and volumes that
+ *   could not be used (unlabelled rows, unreadable or truncated volumes), and a summary per volume
+ * @throws AlzbenchError (exit 2) `<csv>: expected columns subject, label and path but found ...`
+ * @throws Error from node:fs when the CSV cannot be read
  */
 export async function readNiftiDataset(root: string, csvPath: string, options: SliceRange | VolumeSliceOptions = DEFAULT_SLICE_RANGE): Promise<Dataset> {
   const sliceOptions: VolumeSliceOptions = 'from' in options ? { sliceRange: options } : options;

@@ -39,6 +39,11 @@ const MAGIC = 'ALZBENCH-SLICES-2\n';
  * Hashes the items of a data set (reading bytes, not decoding) into cache inputs; decoding happens
  * only on a cache miss. With `hashMemo` (a file path, e.g. inside the cache folder) files whose
  * size and mtime are unchanged since the last pass reuse their remembered hash unread.
+ *
+ * @param dataset the listed data set
+ * @param options `hashMemo`: the memo file (default none: every file is read and hashed)
+ * @returns one input per item: id, SHA-256 of the bytes, source class, and a deferred decoder
+ * @throws Error from node:fs or the input-size check when a file cannot be read
  */
 export async function cacheInputs(dataset: Dataset, options: { hashMemo?: string } = {}): Promise<CacheInput[]> {
   const memo = options.hashMemo ? await HashMemo.open(options.hashMemo) : undefined;
@@ -59,7 +64,13 @@ export async function cacheInputs(dataset: Dataset, options: { hashMemo?: string
   return inputs;
 }
 
-/** The cache key: SHA-256 over the data set fingerprint and the canonical chain spec. */
+/**
+ * The cache key: SHA-256 over the data set fingerprint and the canonical chain spec.
+ *
+ * @param inputs the hashed items (ids, hashes and classes enter the fingerprint)
+ * @param chain the parsed preprocessing chain (its canonical `spec` enters the key)
+ * @returns the key (64 hex digits) and the data set fingerprint
+ */
 export function cacheKey(inputs: readonly CacheInput[], chain: Chain): { key: string; fingerprint: string } {
   const fingerprint = datasetFingerprint(inputs.map((i) => ({ id: i.id, hash: i.hash, label: i.sourceClass })));
   return { key: createHash('sha256').update(`${fingerprint}\n${chain.spec}`).digest('hex'), fingerprint };
@@ -114,6 +125,14 @@ async function writeCache(file: string, fingerprint: string, chain: Chain, ids: 
  * filtering; a changed, added or relabelled file or a changed chain gives a new key. The chain's
  * output must be 1-channel (put `grayscale` first for colour data).
  *
+ * @param inputs the hashed items, from {@link cacheInputs}
+ * @param chain the parsed preprocessing chain
+ * @param options `cacheDir` (created when missing) and `ops`, the image operations to run the chain with (default
+ *   native OpenCV in the addon)
+ * @returns the preprocessed 1-channel slices in input order, whether the cache was hit, the key and the cache file
+ * @throws AlzbenchError (exit 2) `Expected 1-channel output of pipeline <spec> for <id> but received <n> channels`
+ * @throws BadImageError when a slice must be decoded (cache miss) and cannot be
+ * @throws AlzbenchError `no preprocessing backend loaded` without `ops` when the addon has no OpenCV
  * @example
  * const inputs = await cacheInputs(await openDataset(dir));
  * const { images, hit } = await preprocessWithCache(inputs, parseChain('grayscale|clahe'), { cacheDir: '.cache' });
