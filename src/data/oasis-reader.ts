@@ -58,6 +58,10 @@ async function walk(dir: string, depth: number, out: string[]): Promise<void> {
 /**
  * Finds OASIS sessions under `root` (folders or file names with `OAS1_0001_MR1`-style names) and
  * picks one image per session by {@link OASIS_IMAGE_PREFERENCE}. Empty when there are none.
+ *
+ * @param root the data set folder (segmentations are skipped)
+ * @returns one scan per session: subject, session, key (`OAS1_0001_MR1`), path and image kind
+ * @throws Error from node:fs when a folder cannot be read
  */
 export async function findOasisSessions(root: string): Promise<OasisScan[]> {
   const files: string[] = [];
@@ -89,7 +93,12 @@ async function readDemographics(root: string): Promise<{ file: string; cdr: Map<
   return undefined;
 }
 
-/** Whether `root` holds an OASIS demographic table (a CSV with an ID or MRI ID column and a CDR column). */
+/**
+ * Whether `root` holds an OASIS demographic table (a CSV with an ID or MRI ID column and a CDR column).
+ *
+ * @param root the data set folder
+ * @returns true when such a CSV is there
+ */
 export async function hasOasisDemographics(root: string): Promise<boolean> {
   return (await readDemographics(root)) !== undefined;
 }
@@ -99,6 +108,11 @@ export async function hasOasisDemographics(root: string): Promise<boolean> {
  * {@link findOasisSessions}), labelled by CDR from the demographic table (see `cdrClass`).
  * A session without a CDR (OASIS-1 gives none for its young controls) is an `unlabelled` problem.
  *
+ * @param root the data set folder holding the demographic CSV
+ * @param scans the sessions, from {@link findOasisSessions}
+ * @param options `sliceRange` (default the central 0.3:0.7) and `spacing` in mm to resample to (default the file's)
+ * @returns the slices as items (subject = OASIS subject), problems (unlabelled sessions, unreadable volumes) and a
+ *   summary per volume
  * @throws AlzbenchError (exit 2) when no demographic CSV with an ID (or MRI ID) and a CDR column is in `root`
  */
 export async function readOasisDataset(root: string, scans: readonly OasisScan[], options: VolumeSliceOptions = {}): Promise<Dataset> {

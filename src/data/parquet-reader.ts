@@ -19,6 +19,11 @@ export const FALAH_LABELS = ['MildDemented', 'ModerateDemented', 'NonDemented', 
  * (`data/train-00000-of-00001.parquet`), the Hub's auto-converted layout
  * (`<config>/<split>/0000.parquet`) and loose exports (`x.parquet`). Junk (`__MACOSX/`, dot-files)
  * is skipped.
+ *
+ * @param root the folder to search
+ * @param depth how many folder levels below `root` to search; default 3
+ * @returns the paths of `.parquet` files (any case), sorted
+ * @throws Error from node:fs when a folder cannot be read
  */
 export async function findParquetFiles(root: string, depth = 3): Promise<string[]> {
   const found: string[] = [];
@@ -34,6 +39,9 @@ export async function findParquetFiles(root: string, depth = 3): Promise<string[
 /**
  * The split of a parquet file: from its name (`train-00000-of-00001.parquet`, `test.parquet`) or,
  * for the Hub's auto-converted layout (`default/test/0000.parquet`), from its folder.
+ *
+ * @param rel the file's path relative to the data set root
+ * @returns `train`, `val` or `test`, or undefined when neither the name nor a folder says
  */
 export function splitOfFile(rel: string): SplitName | undefined {
   const parts = rel.toLowerCase().split(/[\\/]/);
@@ -74,6 +82,13 @@ function imageBytes(value: unknown): Uint8Array | undefined {
  * binary) and an integer `label` column. Label names come from the file's Hugging Face metadata
  * when it has them, else from `labelNames` (default {@link FALAH_LABELS}). The split is taken from
  * the file name (`train-00000-of-00001.parquet`, `test-...`).
+ *
+ * @param root the data set folder
+ * @param labelNames class names by label index when the files carry none; default {@link FALAH_LABELS}
+ * @returns one item per row (image bytes, class, split), with problems for unreadable files, Git LFS pointers, rows
+ *   without image bytes and labels out of range
+ * @throws AlzbenchError `No parquet files under <root>`, or `Found <n> parquet configs in <root>, each a whole data
+ *   set: ...` (with the path of one to pick as the hint)
  */
 export async function readParquetDataset(root: string, labelNames?: readonly string[]): Promise<Dataset> {
   const files = await findParquetFiles(root);

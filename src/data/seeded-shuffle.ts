@@ -1,4 +1,10 @@
-/** A seeded generator of uniform numbers in [0, 1) (mulberry32), keyed by a string so streams are independent. */
+/**
+ * A seeded generator of uniform numbers in [0, 1) (mulberry32), keyed by a string so streams are independent.
+ *
+ * @param seed the seed (its low 32 bits are used)
+ * @param key names the stream; default ''
+ * @returns a function giving the next number in [0, 1) (32 bits of resolution) on each call
+ */
 export function seededRandom(seed: number, key = ''): () => number {
   let state = (seed >>> 0) ^ 0x9e3779b9;
   for (let i = 0; i < key.length; i++) state = Math.imul(state ^ key.charCodeAt(i), 0x5bd1e995) >>> 0;
@@ -11,7 +17,14 @@ export function seededRandom(seed: number, key = ''): () => number {
   };
 }
 
-/** Shuffles a copy of `items` (Fisher-Yates) with a seeded stream: one seed, one order. */
+/**
+ * Shuffles a copy of `items` (Fisher-Yates) with a seeded stream: one seed, one order.
+ *
+ * @param items the items (not changed)
+ * @param seed the seed of {@link seededRandom}
+ * @param key names the stream; default ''
+ * @returns a new array with the items in shuffled order
+ */
 export function seededShuffle<T>(items: readonly T[], seed: number, key = ''): T[] {
   const out = [...items];
   const random = seededRandom(seed, key);

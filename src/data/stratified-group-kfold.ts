@@ -23,7 +23,14 @@ function std(values: readonly number[]): number {
  * shuffle=False); with a seed they start in a seeded random order (sklearn shuffle=True draws
  * its own order from numpy's RNG, so seeded folds are alike in kind, not identical).
  *
- * @throws when k < 2 or there are fewer groups than folds
+ * @param labels class of each sample
+ * @param groups group (subject) of each sample; a group's samples share one fold
+ * @param k the number of folds, an integer >= 2
+ * @param seed seed of the group order; default none (sorted names, sklearn `shuffle=False`)
+ * @returns the test fold (0..k-1) of each sample
+ * @throws AlzbenchError (exit 2) `Expected integer >= 2 for folds ...`, or `Expected at least <k> subjects (groups)
+ *   for <k> folds ...` when there are fewer groups than folds
+ * @throws RangeError `Expected one group per label but received ...` when the lengths differ
  * @example
  * stratifiedGroupKFold(['AD', 'AD', 'CN', 'CN'], ['s1', 's1', 's2', 's3'], 2); // [0, 0, 1, ...]
  */
@@ -93,6 +100,11 @@ export interface FoldChoice {
  * when there are fewer subjects) over
  * the remaining subjects, so validation is subject-disjoint from both, and no subject is on two
  * sides. Entries' groups are subjects, pseudo-subjects or (ungrouped) the items themselves.
+ *
+ * @param choice the number of folds K, the test fold (0..K-1) and the seed
+ * @returns a split assigner for `prepareDataset`: entries (label, group) to `train`, `val` or `test`; it throws as
+ *   {@link stratifiedGroupKFold} when there are fewer groups than folds
+ * @throws AlzbenchError (exit 2) `Expected fold index 0..<K-1> for fold ...` for a fold out of range
  *
  * @example
  * prepareDataset(dataset, { assignSplits: crossValidationSplits({ folds: 5, fold: 0, seed: 42 }) });
