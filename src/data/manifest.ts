@@ -28,14 +28,27 @@ export interface SplitManifest {
   readonly entries: readonly ManifestEntry[];
 }
 
-/** Writes a manifest as JSON (one entry per line, so diffs stay readable). */
+/**
+ * Writes a manifest as JSON (one entry per line, so diffs stay readable).
+ *
+ * @param path the file to write (replaced if present)
+ * @param manifest the split manifest
+ * @throws Error from node:fs when the file cannot be written
+ */
 export async function writeManifest(path: string, manifest: SplitManifest): Promise<void> {
   const { entries, ...head } = manifest;
   const body = entries.map((e) => `  ${JSON.stringify(e)}`).join(',\n');
   await writeFile(path, `${JSON.stringify(head, null, 1).slice(0, -2)},\n "entries": [\n${body}\n ]\n}\n`);
 }
 
-/** Reads and checks a manifest written by {@link writeManifest}. */
+/**
+ * Reads and checks a manifest written by {@link writeManifest}.
+ *
+ * @param path the manifest file
+ * @returns the manifest
+ * @throws AlzbenchError `Cannot read split manifest <path>: ...` (missing or not JSON), or `<path> is not an alzbench
+ *   split manifest (version 1)`
+ */
 export async function readManifest(path: string): Promise<SplitManifest> {
   let doc: SplitManifest;
   try {
@@ -52,6 +65,10 @@ export async function readManifest(path: string): Promise<SplitManifest> {
 /**
  * Compares a manifest with the data set as it is now: files missing, files whose content hash
  * changed, and files that are new. A run repeats exactly only when all three are empty.
+ *
+ * @param manifest the manifest a run recorded
+ * @param current every file of the data set now, with its SHA-256
+ * @returns the files missing now, changed (other hash) and added, each in manifest or listing order
  */
 export function compareManifest(
   manifest: SplitManifest,

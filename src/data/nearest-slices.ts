@@ -19,6 +19,10 @@ export interface SlicePair {
  * O(queries x pool x 572) multiply-adds, a few seconds for 30,000 x 30,000 on 2 cores. When `self`
  * is true the pool is the query list and a slice is not its own candidate.
  *
+ * @param queries the slices to find neighbours for
+ * @param pool the slices to search
+ * @param k neighbours per query
+ * @param self true when `pool` is `queries` (a slice is not its own neighbour); default false
  * @returns `k` (or fewer, when the pool is smaller) pool indices per query, most similar first
  */
 export function coarseNeighbours(queries: readonly SliceSignature[], pool: readonly SliceSignature[], k: number, self = false): number[][] {
@@ -53,6 +57,10 @@ export function coarseNeighbours(queries: readonly SliceSignature[], pool: reado
  * Candidate pairs within one list of slices, verified at full resolution: each slice's `k` coarse
  * neighbours, each unordered pair once, with its {@link sliceDistance}. Cost: the coarse search
  * plus about `n * k / 2` full-resolution comparisons.
+ *
+ * @param slices the slices' signatures
+ * @param k coarse neighbours per slice
+ * @returns pairs `a < b` (slice indices) with their distance (1 - normalized cross-correlation, 0..2)
  */
 export function candidatePairs(slices: readonly SliceSignature[], k: number): SlicePair[] {
   const neighbours = coarseNeighbours(slices, slices, k, true);

@@ -77,6 +77,17 @@ export interface PreparedDataset {
  * subject or pseudo-subject, splits (own test folder, else stratified 80/10/10 with the seed),
  * audits leakage and computes the fingerprint and manifest.
  *
+ * @param dataset the listed data set (from `openDataset`)
+ * @param options task (default the layout's), grouping (default `auto`), split seed (default 42) and fractions
+ *   (default 0.8/0.1/0.1), near-duplicate threshold (default {@link DEFAULT_NEAR_THRESHOLD}), slices per scan,
+ *   bad-input policy (default `skip`), progress callback, `allowMissingClasses` (default false), split assigner
+ * @returns the data set, task, labelled and split items, problems, notes, leakage audit, fingerprint and manifest
+ * @throws AlzbenchError (exit 2) `Expected number in 0..2 (1 - correlation) for near-duplicate threshold ...`,
+ *   `Expected positive integer for slices per scan ...`, grouping `subject` without subject IDs, an unknown task,
+ *   or bad input with `onBad: 'stop'`
+ * @throws EmptyDataError (exit 2) for no readable slice, fewer than two classes kept, or a requested task missing a
+ *   class (unless `allowMissingClasses`)
+ *
  * @example
  * const prepared = await prepareDataset(await openDataset(dir), { task: 'binary', seed: 1 });
  */
@@ -198,6 +209,11 @@ function excludedNotes(task: Task, excluded: Record<string, number>, dataset: Da
 
 /** The error a prepared data set raises when it is empty; carries what was found so `data inspect --json` can still print it. */
 export class EmptyDataError extends AlzbenchError {
+  /**
+   * @param message what is empty, with the classes found and the mapping tried
+   * @param hint what to do about it
+   * @param prepared the data set as far as it was prepared (printed by `data inspect --json`)
+   */
   constructor(
     message: string,
     hint: string,

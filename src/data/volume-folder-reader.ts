@@ -36,7 +36,13 @@ async function filesUnder(dir: string, depth = 0, out: string[] = []): Promise<s
   return out;
 }
 
-/** Class folders (with their split) holding volume files, or undefined when none holds any (or images are there too). */
+/**
+ * Class folders (with their split) holding volume files, or undefined when none holds any (or images are there too).
+ *
+ * @param root the data set folder: class folders, or split folders (`train/`, `test/`, ...) of class folders
+ * @returns each class folder's path, name, split (when under a split folder) and files, or undefined
+ * @throws Error from node:fs when a folder cannot be read
+ */
 export async function findVolumeClassFolders(root: string): Promise<Array<{ dir: string; folder: string; split?: SplitName; files: string[] }> | undefined> {
   const top = await subfolders(root);
   const splitTop = top.length > 0 && top.every((t) => SPLITS[t.toLowerCase()] !== undefined);
@@ -54,6 +60,11 @@ export async function findVolumeClassFolders(root: string): Promise<Array<{ dir:
 /**
  * Reads volumes in class folders (see the file comment) into axial slices. Files that are neither
  * volumes nor the `.img` half of a pair are `not-image` problems.
+ *
+ * @param root the data set folder
+ * @param classDirs the class folders, from {@link findVolumeClassFolders}
+ * @param options `sliceRange` (default the central 0.3:0.7) and `spacing` in mm to resample to (default the file's)
+ * @returns the slices as items (one subject per volume, or as the file names say), problems, and a summary per volume
  */
 export async function readVolumeFolderDataset(
   root: string,
