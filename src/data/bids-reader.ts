@@ -27,7 +27,13 @@ async function dirs(path: string, prefix: string): Promise<string[]> {
     .sort();
 }
 
-/** Whether `root` looks like BIDS: a participants.tsv, or sub-* folders with anat/ data. */
+/**
+ * Whether `root` looks like BIDS: a participants.tsv, or sub-* folders with anat/ data.
+ *
+ * @param root the data set folder
+ * @returns true for a BIDS layout
+ * @throws Error from node:fs when a folder cannot be read
+ */
 export async function isBidsDataset(root: string): Promise<boolean> {
   if (
     await stat(join(root, 'participants.tsv')).then(
@@ -72,6 +78,11 @@ export interface BidsOptions extends VolumeSliceOptions {
  * (per session from `sub-*_sessions.tsv` when it has the column, else per subject from
  * participants.tsv). A missing or `n/a` diagnosis is an `unlabelled` problem.
  *
+ * @param root the BIDS folder
+ * @param options `diagnosisColumn` (default the first of {@link DIAGNOSIS_COLUMNS} present), `sliceRange` (default the
+ *   central 0.3:0.7) and `spacing` in mm to resample to (default the file's)
+ * @returns the slices as items (subject = participant_id), problems (unlabelled, unreadable volumes) and a summary
+ *   per volume
  * @throws AlzbenchError (exit 2) when participants.tsv is missing or no diagnosis column is found
  */
 export async function readBidsDataset(root: string, options: BidsOptions = {}): Promise<Dataset> {

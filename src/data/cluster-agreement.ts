@@ -30,7 +30,12 @@ const pairsOf = (n: number) => (n * (n - 1)) / 2;
  * 1 when both put every item in one cluster or every item in its own cluster, or for fewer than
  * two items.
  *
- * @throws when the two lists differ in length
+ * Source: scikit-learn `adjusted_rand_score` (Hubert & Arabie 1985).
+ *
+ * @param truth the true cluster (e.g. subject ID) of each item
+ * @param predicted the predicted cluster (e.g. pseudo-subject) of each item
+ * @returns the ARI, at most 1
+ * @throws Error `cluster agreement: <n> true labels but <m> predicted` when the two lists differ in length
  * @example
  * adjustedRandScore([0, 0, 1, 1], [1, 1, 0, 0]); // 1
  * adjustedRandScore([0, 0, 1, 2], [0, 0, 1, 1]); // 0.5714285714285715
@@ -55,6 +60,11 @@ export function adjustedRandScore(truth: readonly (string | number)[], predicted
 /**
  * Purity: the share of items that belong to the most common true class of their predicted
  * cluster. 1 when no cluster mixes people (also when every item is alone: read it with the ARI).
+ *
+ * @param truth the true cluster (e.g. subject ID) of each item
+ * @param predicted the predicted cluster of each item
+ * @returns the purity in (0, 1]; 1 for no items
+ * @throws Error `cluster agreement: <n> true labels but <m> predicted` when the two lists differ in length
  *
  * @example
  * clusterPurity([0, 0, 1, 1], [0, 0, 0, 1]); // 0.75

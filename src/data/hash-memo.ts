@@ -23,7 +23,12 @@ export class HashMemo {
     private readonly entries: Map<string, MemoEntry>,
   ) {}
 
-  /** Loads the memo at `file` (an empty one when it is missing or unreadable). */
+  /**
+   * Loads the memo at `file` (an empty one when it is missing or unreadable).
+   *
+   * @param file the memo's JSON file (also where {@link save} writes)
+   * @returns the memo
+   */
   static async open(file: string): Promise<HashMemo> {
     try {
       const raw = JSON.parse(await readFile(file, 'utf8')) as Record<string, MemoEntry>;
@@ -33,7 +38,12 @@ export class HashMemo {
     }
   }
 
-  /** The remembered hash of `path` when the file still has the same size and mtime. */
+  /**
+   * The remembered hash of `path` when the file still has the same size and mtime.
+   *
+   * @param path the file as listed
+   * @returns the SHA-256 remembered, or undefined when unknown, changed (size or mtime in ms) or gone
+   */
   // stat synchronously: hundreds of awaited stats cost more than the cached read itself.
   async lookup(path: string): Promise<string | undefined> {
     const entry = this.entries.get(path);
@@ -46,7 +56,13 @@ export class HashMemo {
     }
   }
 
-  /** Records the hash of `path` as it is now. */
+  /**
+   * Records the hash of `path` with the file's current size and mtime (saved by {@link save}).
+   *
+   * @param path the file as listed
+   * @param hash its SHA-256, just computed from its bytes
+   * @throws Error from node:fs (ENOENT) when the file is gone
+   */
   async remember(path: string, hash: string): Promise<void> {
     const s = statSync(path);
     this.entries.set(path, { size: s.size, mtimeMs: s.mtimeMs, hash });

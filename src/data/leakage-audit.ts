@@ -113,6 +113,9 @@ export interface AuditOptions {
  * {@link sliceDistance}. O(held-out x train) for the coarse product (libtorch) plus
  * O(held-out x neighbours) full-resolution comparisons.
  *
+ * @param entries each item's split
+ * @param signatures each item's slice signature, in `entries` order
+ * @param neighbours closest train slices verified per held-out slice; default 4
  * @returns pairs with `a` the train slice and `b` the held-out one (indices into `entries`)
  */
 export function trainTwinPairs(entries: readonly Pick<AuditEntry, 'split'>[], signatures: readonly SliceSignature[], neighbours = 4): SlicePair[] {
@@ -179,6 +182,11 @@ function report(entries: readonly AuditEntry[], pairs: ReadonlyArray<{ a: number
  * @param verifiedPairs pairs with full-resolution distances (from {@link trainTwinPairs} and
  *   `candidatePairs`), indices into `entries`; a pair may appear twice
  * @param entries each item's ID, content hash, split and group (subject or pseudo-subject)
+ * @param options examples per kind (default 5), twin distance (default {@link TWIN_DISTANCE}), fewest twin slices
+ *   (default {@link TWIN_MIN_SLICES}), consistent distance and share, and the unit of the twin check (default
+ *   `subject` when every entry has a group, else `slice`)
+ * @returns exact and near duplicates within and across splits, each held-out item's closeness to train, and the
+ *   per-subject twin check
  */
 export function auditLeakage(
   entries: readonly (AuditEntry & { readonly group?: string })[],

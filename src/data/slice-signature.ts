@@ -48,6 +48,10 @@ export interface SliceSignature {
 /**
  * The signature of a slice (channel 0 of a gray or RGB raster).
  *
+ * @param image an 8-bit raster
+ * @returns its size, full-resolution pixels, head-mask centroid (pixels), white-matter levels and the unit-length
+ *   coarse descriptor ({@link COARSE_GRID} block means)
+ *
  * @example
  * const s = sliceSignature(await decodeImage('a.jpg')); // s.coarse.length === 572
  */
@@ -121,6 +125,10 @@ export function sliceSignature(image: Raster): SliceSignature {
  * resampling `b` to `a`'s size (bilinear).
  *
  * Cost: one pass over `width * height` pixels.
+ *
+ * @param a the first slice's signature (its size is the comparison's)
+ * @param b the second slice's signature
+ * @returns the distance, 0 for identical slices (about 0..2 for the correlation part, plus the weighted terms)
  */
 export function sliceDistance(a: SliceSignature, b: SliceSignature): number {
   const bp = a.width === b.width && a.height === b.height ? b.pixels : resampleBilinear(b, a.width, a.height);
