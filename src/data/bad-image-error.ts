@@ -13,6 +13,13 @@ const TITLES: Record<BadImageKind, string> = {
 
 /** A file that is not a usable image; `kind` sorts it for the bad-input report. */
 export class BadImageError extends AlzbenchError {
+  /**
+   * The message is `<title>: <path> (<detail>)`, e.g. `Truncated image: train/a.jpg (premature end of JPEG file)`.
+   *
+   * @param kind why the file is unusable
+   * @param path the file (as listed in the data set)
+   * @param detail what was found, in words
+   */
   constructor(
     readonly kind: BadImageKind,
     readonly path: string,

@@ -19,7 +19,12 @@ const SPLIT_FOLDERS: Record<string, SplitName> = {
   testing: 'test',
 };
 
-/** The split a folder name stands for (`Train`, `validation`, ...), or undefined. */
+/**
+ * The split a folder name stands for (`Train`, `validation`, ...), or undefined.
+ *
+ * @param name a folder name (any case)
+ * @returns `train` (train, training), `val` (val, valid, validation) or `test` (test, testing), or undefined
+ */
 export function splitOfFolder(name: string): SplitName | undefined {
   return SPLIT_FOLDERS[name.toLowerCase()];
 }
@@ -116,6 +121,11 @@ function layoutOf(folderNames: readonly string[]): { layout: LayoutKind; default
  * `OriginalDataset/` and `AugmentedAlzheimerDataset/`): they are sources, not classes, and the
  * user must pick one. Files that are not images by name and class folders without images are
  * reported as problems, not read.
+ *
+ * @param given the data set folder
+ * @returns the listed items with layout, problems and notes, or undefined when there are no class folders
+ * @throws AlzbenchError (exit 2) when sibling folders each hold a full class set
+ * @throws Error from node:fs when a folder cannot be read
  */
 export async function readFolderDataset(given: string): Promise<Dataset | undefined> {
   const root = await unwrap(given);

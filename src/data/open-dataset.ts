@@ -32,19 +32,28 @@ const LAYOUT_HINT =
   'a BIDS folder (participants.tsv, sub-*/[ses-*/]anat/*_T1w.nii[.gz]), OASIS-1/OASIS-2 session folders (OAS1_0001_MR1/...), ' +
   'or volumes in class folders (<class>/<volume>.nii.gz)';
 
+/** The volume readers' options (slice range, spacing) out of {@link OpenOptions}. */
+function volumeOptions(options: OpenOptions): VolumeSliceOptions {
+  return { ...(options.sliceRange ? { sliceRange: options.sliceRange } : {}), ...(options.spacing !== undefined ? { spacing: options.spacing } : {}) };
+}
+
 /**
  * Opens a data set folder and detects its layout: parquet files, a CSV of NIfTI volumes, a BIDS
  * folder, OASIS-1/OASIS-2 session folders, or class folders (with or without train/test split folders). Lists items without decoding them.
  * An unknown layout is an {@link AlzbenchError} saying what was found and what is expected.
  *
+ * @param root the data set folder
+ * @param options volume `sliceRange` (default the central 0.3:0.7) and `spacing` (mm; default the file's), parquet
+ *   `labelNames`, BIDS `diagnosisColumn`, and `subjectPattern` for subject IDs in file names
+ * @returns the listed items (not decoded), layout, problems, notes, subject source and, for volumes, a summary each
+ * @throws AlzbenchError (exit 2) `Data set folder not found: <root>`, `Unknown data set layout in <root>: ...`, two
+ *   or more full class sets side by side, a layout file that does not fit (CSV columns, BIDS participants.tsv, OASIS
+ *   demographics, parquet configs), or a `subjectPattern` that is not a regular expression or misses file names
+ *
  * @example
  * const dataset = await openDataset('../shared/data/kaggle4-sample');
  * dataset.layout; // 'kaggle-4class'
  */
-function volumeOptions(options: OpenOptions): VolumeSliceOptions {
-  return { ...(options.sliceRange ? { sliceRange: options.sliceRange } : {}), ...(options.spacing !== undefined ? { spacing: options.spacing } : {}) };
-}
-
 export async function openDataset(root: string, options: OpenOptions = {}): Promise<Dataset> {
   const info = await stat(root).catch(() => undefined);
   if (!info?.isDirectory()) {

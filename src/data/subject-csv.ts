@@ -12,6 +12,11 @@ export const SUBJECTS_CSV = 'subjects.csv';
  * into a map from file path relative to the root (forward slashes) to subject ID. Resolves
  * undefined when there is no such file. A file without those columns, or a row without a
  * subject, is an error naming the file and the row.
+ *
+ * @param root the data set folder
+ * @returns file (relative, `/`-separated) to subject ID, or undefined without `subjects.csv`
+ * @throws AlzbenchError (exit 2) `Expected columns file and subject in <path> but received header ...`, or
+ *   `Expected a file and a subject in row <n> of <path> ...`
  */
 export async function readSubjectTable(root: string): Promise<Map<string, string> | undefined> {
   const path = join(root, SUBJECTS_CSV);
@@ -47,6 +52,11 @@ export async function readSubjectTable(root: string): Promise<Map<string, string
  * exists (items already carrying a subject keep it). Items the table does not list stay without
  * a subject, so `prepareDataset` falls back to pseudo-subjects unless every item has one; the
  * result says how many were matched.
+ *
+ * @param dataset a folder data set
+ * @returns the data set with subjects attached, how many items were matched and how many rows the table has (0 and 0
+ *   without the file)
+ * @throws AlzbenchError (exit 2) for a malformed `subjects.csv`, as {@link readSubjectTable}
  *
  * @example
  * const { dataset, matched } = await attachSubjects(await readFolderDataset(dir));

@@ -38,6 +38,12 @@ function apply(dataset: Dataset, pattern: RegExp, found: Array<{ subject: string
  * some ID has more than one slice: otherwise the names are not grouping anything). Items that
  * already carry a subject (from the reader or subjects.csv) keep the data set as it is.
  *
+ * @param dataset the listed data set
+ * @param pattern a regular expression (JavaScript syntax) with a `subject` group or a first group; default none
+ *   (detect the OASIS and `<id>_<slice>` namings)
+ * @returns the data set with subjects attached, and where they came from (kind, pattern, items, subjects)
+ * @throws AlzbenchError (exit 2) `Expected a regular expression for --subject-pattern ...`, or `--subject-pattern
+ *   <p> matches no subject in <n> of <m> file names, e.g. ...`
  * @example
  * (await subjectsFromNames(dataset, '^(?<subject>P\\d+)_')).source; // { kind: 'subject-pattern', subjects: 12, ... }
  */

@@ -32,6 +32,14 @@ export type VolumeSlices =
 /**
  * Reads the volume at `path` and cuts its axial slices. Read errors become a `truncated`, `too-large` or
  * `unreadable` problem (with the reader's message and hint), never an empty success.
+ *
+ * @param root the data set folder (item ids are paths relative to it)
+ * @param path the volume file
+ * @param options `sliceRange` (default {@link DEFAULT_SLICE_RANGE}, the central 0.3:0.7) and `spacing` in mm to
+ *   resample to first (default the file's); the intensity window (0.5th-99.5th percentile) is taken before resampling
+ * @returns the 8-bit axial slices (RAS+, neurological view) with their z index and a summary of the volume, or the
+ *   problem that kept it out
+ * @throws AlzbenchError for an invalid `spacing` or a resampled volume above the voxel limit
  */
 export async function sliceVolumeFile(root: string, path: string, options: VolumeSliceOptions = {}): Promise<VolumeSlices> {
   const id = relative(root, path);
