@@ -3,6 +3,9 @@
  * set: CDR 0 NonDemented, 0.5 VeryMildDemented, 1 MildDemented, 2 ModerateDemented. CDR 3
  * (severe) has no class of the 4-class task, so it stays `SevereDemented` and the task reports it
  * as excluded rather than folding it into another class.
+ *
+ * @param cdr the global CDR (0, 0.5, 1, 2 or 3)
+ * @returns the class name, or undefined for any other value (missing CDR)
  */
 export function cdrClass(cdr: number): string | undefined {
   switch (cdr) {

@@ -13,6 +13,9 @@ export interface FingerprintEntry {
  * it changes when any file is added, removed, renamed, edited or relabelled, and not when files
  * are merely listed in another order or the folder moves.
  *
+ * @param entries each file's path relative to the data set, SHA-256 of its content, and class
+ * @returns 64 lowercase hex digits
+ *
  * @example
  * datasetFingerprint([{ id: 'NonDemented/a.jpg', hash: 'ab12...', label: 'NonDemented' }]);
  */

@@ -131,6 +131,11 @@ function describeOther(b: Uint8Array): string {
  * before any pixel is decoded. Throws {@link BadImageError}: `lfs-pointer` for a Git LFS pointer
  * file, `truncated` for a file cut short, `not-image` (saying what the bytes are) otherwise.
  *
+ * @param bytes the whole file
+ * @param name the file's name, for error messages
+ * @returns the format, declared width and height in pixels (0 when the header does not say), bit depth, BMP details
+ * @throws BadImageError of kind `lfs-pointer`, `truncated` or `not-image`
+ *
  * @example
  * probeImage(readFileSync('26 (19).jpg'), '26 (19).jpg'); // { format: 'jpeg', width: 176, height: 208, bitDepth: 8 }
  */

@@ -7,7 +7,12 @@
  */
 const JUNK_NAMES = new Set(['__macosx', 'thumbs.db', 'desktop.ini', '$recycle.bin', 'system volume information', 'ehthumbs.db']);
 
-/** True for a file or folder name that is archive or desktop metadata, not data. */
+/**
+ * True for a file or folder name that is archive or desktop metadata, not data.
+ *
+ * @param name a base name (not a path)
+ * @returns true for dot-names (`.DS_Store`, `._x.jpg`, `.git`) and `__MACOSX`, `Thumbs.db`, `desktop.ini`, ... (any case)
+ */
 export function isJunkName(name: string): boolean {
   return name.startsWith('.') || JUNK_NAMES.has(name.toLowerCase());
 }

@@ -12,8 +12,12 @@ const WORKER = new URL('./parquet-decode-worker.js', import.meta.url);
 /**
  * The rows of a parquet file as objects (binary columns as bytes), decoded off the main thread.
  *
+ * @param file the file's name, for error messages
+ * @param bytes the whole parquet file (page headers already checked, see `checkParquetPages`)
  * @param timeoutMs wall-clock limit (default: 10 s plus 1 s per 10 MB)
- * @throws AlzbenchError when decoding fails or takes longer than the limit.
+ * @returns one object per row, keyed by column (hyparquet's `parquetReadObjects` in a worker thread)
+ * @throws AlzbenchError (exit 2) `<file>: decoding took longer than <s> s and was stopped ...`
+ * @throws Error with the decoder's message when decoding fails
  */
 export function decodeParquetRows(file: string, bytes: Uint8Array, timeoutMs = 10_000 + bytes.length / 10_000): Promise<Array<Record<string, unknown>>> {
   return new Promise((resolve, reject) => {

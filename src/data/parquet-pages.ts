@@ -151,6 +151,9 @@ function readPageHeader(r: Reader): PageHeader {
 /**
  * Walks every page header of every column chunk and checks it against the chunk's metadata.
  *
+ * @param file the file's name, for error messages
+ * @param bytes the whole parquet file
+ * @param metadata the footer's metadata (hyparquet's FileMetaData): row groups and column chunks
  * @param maxPageBytes largest uncompressed page accepted
  * @throws AlzbenchError (exit 2) naming the file, column and byte offset of the first bad page.
  */

@@ -34,6 +34,9 @@ export interface LoadSlicesOptions {
  * chain spec) when `cacheDir` is given and every input has an id and content hash. Every output
  * must be 1-channel.
  *
+ * @param inputs the decoded slices, with id, content hash and class when they should go through the cache
+ * @param chain the parsed preprocessing chain (an empty chain passes the slices through, checked to be gray)
+ * @param options `cacheDir` (default none) and `ops` (default {@link loadImageOps}'s choice)
  * @returns the preprocessed slices in input order, and the record of how they were made
  * @throws AlzbenchError when the chain leaves more than one channel (hint: start with grayscale)
  * @example

@@ -32,6 +32,12 @@ const ORDER: SplitName[] = ['train', 'val', 'test'];
  *   its majority label. Groups are shuffled with the seed and dealt to the split furthest below its
  *   target share, so sizes come close to the fractions when groups are small.
  *
+ * @param entries each item's label, group and own split (from the data set's folders)
+ * @param options `seed` (default 42) and `fractions` of train/val/test (default 0.8/0.1/0.1, summing to 1)
+ * @returns the split of each entry, in entry order
+ * @throws AlzbenchError (exit 2) `Expected fraction in 0..1 ...`, `Expected fractions summing to 1 ...`, or
+ *   `Expected integer for seed ...`
+ *
  * @example
  * assignSplits(entries, { seed: 7 }); // ['train', 'test', 'train', 'val', ...]
  */

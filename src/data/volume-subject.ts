@@ -9,7 +9,13 @@ const PATTERNS: ReadonlyArray<{ name: string; subject: RegExp; session?: RegExp 
   { name: 'ADNI 002_S_0295', subject: /(?:^|[^\d])(\d{3}_S_\d{4})(?!\d)/ },
 ];
 
-/** The subject (and session) a path names, with the pattern that found it; undefined when none does. */
+/**
+ * The subject (and session) a path names, with the pattern that found it; undefined when none does.
+ *
+ * @param path a volume's path (relative or absolute); patterns are tried in order BIDS, OASIS, ADNI
+ * @returns the subject (`sub-01`, `OAS1_0001`, `002_S_0295`), the session when named (`ses-M00`, `MR1`) and the
+ *   pattern's name, or undefined
+ */
 export function subjectFromName(path: string): { subject: string; session?: string; pattern: string } | undefined {
   for (const p of PATTERNS) {
     const subject = p.subject.exec(path)?.[1];
