@@ -50,7 +50,7 @@ function error(root: string, what: string, hint: string): AlzbenchError {
  * Reads a BIDS folder's participants and T1w scans. Every participant listed must have a label;
  * every scan's subject must be listed; a person without a T1w scan is an error naming them.
  *
- * @param root the BIDS folder (participants.tsv, `sub-*/[ses-*/]anat/*_T1w.nii[.gz]`)
+ * @param root the BIDS folder (participants.tsv, `sub-<label>/[ses-<label>/]anat/<name>_T1w.nii[.gz]`)
  * @param options `labelColumn` (default `group`, else `diagnosis`), `classes` in order (default sorted), and when
  *   participants.tsv has no `split` column: `testFraction`, `valFraction` (default 0.2 each) and `seed`
  * @returns the classes, one session per T1w scan (subject, session, path, label index, split) and where the split
