@@ -23,7 +23,7 @@ export interface SliceInput {
 export interface LoadSlicesOptions {
   /** Slice cache folder; null or absent: no cache. */
   readonly cacheDir?: string | null;
-  /** Backend to use instead of {@link loadImageOps}'s choice (tests, benchmarks). */
+  /** Backend to use instead of `loadImageOps()`'s choice (tests, benchmarks). */
   readonly ops?: ImageOps;
 }
 
@@ -36,7 +36,7 @@ export interface LoadSlicesOptions {
  *
  * @param inputs the decoded slices, with id, content hash and class when they should go through the cache
  * @param chain the parsed preprocessing chain (an empty chain passes the slices through, checked to be gray)
- * @param options `cacheDir` (default none) and `ops` (default {@link loadImageOps}'s choice)
+ * @param options `cacheDir` (default none) and `ops` (default `loadImageOps()`'s choice)
  * @returns the preprocessed slices in input order, and the record of how they were made
  * @throws AlzbenchError when the chain leaves more than one channel (hint: start with grayscale)
  * @example

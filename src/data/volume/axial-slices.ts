@@ -34,7 +34,7 @@ export function sliceIndices(range: SliceRange, nz: number): [number, number] {
  * @param shape [nx, ny, nz] in voxels
  * @param z the axial slice index, 0 <= z < nz
  * @param window [low, high] intensities mapped to 0 and 255 (values outside are clipped), e.g. from
- *   {@link intensityWindow}; high > low
+ *   `intensityWindow`; high > low
  * @returns `ny` rows x `nx` columns of uint8 pixels, row-major
  */
 export function axialSlice(data: Float32Array, shape: readonly number[], z: number, window: readonly [number, number]): Uint8Array {

@@ -16,7 +16,7 @@ import { AlzbenchError } from '../../util/errors.js';
  * Returns a new volume whose affine is diag(spacing) plus the bounding box's lowest corner, so
  * its axes are RAS+; other fields are kept.
  *
- * @param volume a volume from {@link readVolume} (any orientation; its affine is used)
+ * @param volume a volume from `readVolume` (any orientation; its affine is used)
  * @param spacing the output voxel size in mm: one number for all three axes, or [x, y, z]
  * @returns a new volume with the output grid, voxels float32 (0 outside the input's first..last voxel)
  * @throws AlzbenchError (exit 2) `Expected a positive voxel size in mm (or three) for spacing ...` when a spacing
