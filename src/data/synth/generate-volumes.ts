@@ -51,7 +51,8 @@ const OWN_OUTPUTS = ['participants.tsv', 'dataset_description.json', 'synth.json
  * (participant_id, group = stage, split) and synth.json.
  *
  * @param options output folder and `subjects` (default 60), `seed` (default 1), `depth` (axial levels, default 48),
- *   `zRange` (MNI mm, default [-32, 50]), `downsample` (1, 2, 4, 8 or 16; default 2), `testFraction`, `stageWeights`,
+ *   `zRange` (MNI mm, default [-32, 50]), `downsample` (1, 2, 4, 8 or 16; default 2), `testFraction` (default 0.2),
+ *   `stageWeights` (default [4, 3, 2, 1]),
  *   `force` (replace the generator's own earlier output), `template`, `onProgress`
  * @returns the folder, seed, volume shape [X, Y, Z] (voxels) and spacing (mm), and each subject's id, stage, split
  *   and file
