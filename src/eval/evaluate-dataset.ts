@@ -45,8 +45,8 @@ export interface DatasetEvaluation {
  *   one prediction per slice
  * @throws AlzbenchError (exit 2) `The data set's classes under task <task> (...) differ from the model's (...)`, or
  *   `No slices to evaluate in <dir> ...` when the split is empty
- * @throws AlzbenchError or BadImageError from reading and preparing the data set (missing folder, unreadable
- *   image, no classes)
+ * @throws AlzbenchError (exit 2) from opening and preparing the data set (folder not found, unknown layout), or
+ *   EmptyDataError when no slice is readable (unreadable images are otherwise left out and reported)
  *
  * @example
  * const result = await evaluateDataset(loadTrainedModel('runs/x'), 'other-data', { split: 'test' });
