@@ -1,7 +1,7 @@
 /**
  * The run folder's bookkeeping while a model trains, in one object: run.json and its status
- * transitions, config.json, split.json, metrics.jsonl, the checkpoints, the curve plots and the
- * interruption marking. The trainer calls it at a few points and never touches a run file itself.
+ * transitions, config.json, split.json, metrics.jsonl, the checkpoints, the plots, the test
+ * report, predictions and Grad-CAM files, and the interruption marking. The trainer calls it at a few points and never touches a run file itself.
  */
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -80,8 +80,9 @@ export interface RunEnd {
  * settings as `config`, `describe` with its split manifest and the run.json fields it knows (see
  * {@link RunRecord}: `task`, `classes`, `dataset`, `split`, ...), `saveCheckpoint` with its model
  * and optimizer, and `epochDone` with an {@link EpochRecord} per epoch, so that `alzbench runs`,
- * `show`, `compare`, the store and the dashboard read its runs like slice runs. Test-phase files
- * (test.json, predictions.csv, Grad-CAM) go under {@link RunRecorder.paths}.
+ * `show`, `compare`, the store and the dashboard read its runs like slice runs. The test phase
+ * writes through it too: {@link RunRecorder.writeTestReport}, {@link RunRecorder.writePredictions},
+ * {@link RunRecorder.writePlot} and {@link RunRecorder.camFile}.
  */
 export class RunRecorder {
   /** run.json as it was when {@link RunRecorder.start} ran (before this process touched it). */
@@ -238,6 +239,26 @@ export class RunRecorder {
     const reason = `stopped by ${signal} after epoch ${epoch} (its last checkpoint)`;
     updateRunRecord(this.paths, { status: 'interrupted', pid: undefined, reason });
     return reason;
+  }
+
+  /** Writes predictions.csv (the selected model's test predictions, see run-folder/predictions-csv.ts). */
+  writePredictions(csv: string): void {
+    writeFileAtomic(this.paths.predictions, csv);
+  }
+
+  /** Writes `plots/<name>` (an SVG chart). */
+  writePlot(name: string, svg: string): void {
+    writeFileAtomic(join(this.paths.plots, name), svg);
+  }
+
+  /** Where a Grad-CAM image named `name` goes: its path, and the path relative to the run folder (for test.json). */
+  camFile(name: string): { path: string; relative: string } {
+    return { path: join(this.paths.cam, name), relative: join('cam', name) };
+  }
+
+  /** Writes test.json (the test phase's report). */
+  writeTestReport(report: object): void {
+    writeJsonAtomic(this.paths.test, report);
   }
 
   /** Marks the run ended: done, diverged or collapsed, with the reason and test headline. */

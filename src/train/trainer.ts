@@ -345,7 +345,7 @@ async function runTraining(run: RunRecorder, given: TrainConfig, resuming: boole
     ema?.swapIn(model); // the last epoch is evaluated with its averaged weights, as validated
     if (run.hasBestCheckpoint() && splits.test.labelList.length > 0) {
       test = await writeTestArtifacts({
-        paths: run.paths,
+        run,
         config,
         model,
         data,
