@@ -19,7 +19,7 @@ import { serveCommand } from './commands/serve.js';
  * The command table. Add a command by writing `src/cli/commands/<name>.ts` that exports a
  * {@link Command} and adding it here.
  */
-const commands: Command[] = [
+export const commands: Command[] = [
   demoCommand,
   synthCommand,
   modelsCommand,

@@ -5,6 +5,7 @@
  */
 import { AlzbenchError, describeValue, invalid } from '../util/errors.js';
 import { readYamlFile } from '../util/read-input.js';
+import type { FlagTable } from '../util/flag-table.js';
 import {
   bool,
   camel,
@@ -280,19 +281,20 @@ export function resolveConfig(...sources: TrainConfigInput[]): TrainConfig {
   return merged as unknown as TrainConfig;
 }
 
-/** The flags of `alzbench train` for node's parseArgs: boolean settings as boolean flags, the others as strings. */
-export function trainFlagOptions(): Record<string, { type: 'string' | 'boolean' }> {
-  return Object.fromEntries(FIELDS.map((f) => [flagName(f.key), { type: f.rule.text === 'bool' ? ('boolean' as const) : ('string' as const) }]));
-}
-
-/** Help lines for the settings, one per flag. */
-export function settingsHelp(): string {
-  // The accepted values come from each setting's rule, so help and validation cannot disagree.
-  const rows = FIELDS.map((f) => {
-    const fallback =
-      f.default === undefined || f.default === null ? '' : `default ${Array.isArray(f.default) ? f.default.join(',') || 'none' : String(f.default)}; `;
-    return [`--${flagName(f.key)}`, `${f.help} (${fallback}${describeRule(f.rule)})`];
-  });
-  const width = Math.max(...rows.map(([a]) => a!.length));
-  return rows.map(([a, b]) => `  ${a!.padEnd(width)}  ${b}`).join('\n');
+/**
+ * The settings as flags of `alzbench train`: boolean settings as boolean flags, the others as
+ * strings, each with its help line. The accepted values in the help come from each setting's
+ * rule, and parseArgs reads the same table, so help and validation cannot disagree.
+ */
+export function settingsFlags(): FlagTable {
+  return Object.fromEntries(
+    FIELDS.map((f) => {
+      const fallback =
+        f.default === undefined || f.default === null ? '' : `default ${Array.isArray(f.default) ? f.default.join(',') || 'none' : String(f.default)}; `;
+      return [
+        flagName(f.key),
+        { type: f.rule.text === 'bool' ? ('boolean' as const) : ('string' as const), help: `${f.help} (${fallback}${describeRule(f.rule)})` },
+      ];
+    }),
+  );
 }

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { tidy } from '../torch/scope.js';
 import type { Module } from '../nn/module.js';
 import { getModelSpec } from '../models/registry.js';
@@ -16,7 +15,7 @@ import { formatPredictionsCsv } from '../run-folder/predictions-csv.js';
 import { disposeCheckpoint, loadCheckpoint } from '../models/checkpoint.js';
 import type { TrainConfig } from './config.js';
 import type { TrainingData } from '../data/data-tensors.js';
-import { writeFileAtomic, writeJsonAtomic, type RunPaths } from '../run-folder/run-folder.js';
+import type { RunRecorder } from './run-recorder.js';
 
 /** One model's test evaluation. */
 export interface TestEvaluation {
@@ -86,7 +85,7 @@ function evaluate(model: Module, data: TrainingData, config: TrainConfig, epoch:
  * when the data set has subject IDs), and writes test.json, predictions.csv and Grad-CAM images.
  */
 export async function writeTestArtifacts(args: {
-  paths: RunPaths;
+  run: RunRecorder;
   config: TrainConfig;
   model: Module;
   data: TrainingData;
@@ -94,11 +93,11 @@ export async function writeTestArtifacts(args: {
   bestEpoch: number | null;
   log: (text: string) => void;
 }): Promise<TestReport> {
-  const { paths, config, model, data } = args;
+  const { run, config, model, data } = args;
   const classes = data.prepared.task.classes;
   const test = data.splits.test;
   const last = args.lastEpoch === null ? null : evaluate(model, data, config, args.lastEpoch, 0);
-  const checkpoint = loadCheckpoint(paths.best);
+  const checkpoint = loadCheckpoint(run.paths.best);
   try {
     model.loadStateDict(checkpoint.model);
   } finally {
@@ -110,8 +109,7 @@ export async function writeTestArtifacts(args: {
       ? bootstrapMetrics(test.labelList, best.probabilities, classes, { resamples: config.bootstrap, seed: config.seed, groups: test.subjects })
       : null;
   const c = classes.length;
-  writeFileAtomic(
-    paths.predictions,
+  run.writePredictions(
     formatPredictionsCsv(
       test.labelList.map((label, i) => ({
         file: test.ids[i]!,
@@ -140,8 +138,8 @@ export async function writeTestArtifacts(args: {
       },
     };
   }
-  writeFileAtomic(
-    join(paths.plots, 'reliability.svg'),
+  run.writePlot(
+    'reliability.svg',
     reliabilityDiagramSvg([
       { label: `test, best epoch ${best.epoch}`, calibration: calibrationReport.test },
       ...(calibrationReport.temperature
@@ -163,8 +161,9 @@ export async function writeTestArtifacts(args: {
       return { result: gradCam(model, layer, toModelInput(image)), gray: image.to('cpu').toArray() as Uint8Array };
     });
     const name = `${String(cam.length).padStart(2, '0')}-${classes[test.labelList[i]!]}-as-${classes[result.targetClass]}-${test.ids[i]!.replace(/[^A-Za-z0-9._-]+/g, '_')}.png`;
-    await writeCamPng(join(paths.cam, name), gray, result.heatmap, w, h);
-    cam.push(join('cam', name));
+    const file = run.camFile(name);
+    await writeCamPng(file.path, gray, result.heatmap, w, h);
+    cam.push(file.relative);
   }
   const strip = ({ probabilities: _p, ...rest }: TestEvaluation & { probabilities: Float32Array }) => rest;
   const report: TestReport = {
@@ -175,7 +174,7 @@ export async function writeTestArtifacts(args: {
     calibration: calibrationReport,
     cam,
   };
-  writeJsonAtomic(paths.test, report);
+  run.writeTestReport(report);
   const m = best.metrics;
   const interval = (x: { low: number; high: number } | undefined) => (x ? ` [${x.low.toFixed(3)}, ${x.high.toFixed(3)}]` : '');
   args.log(

@@ -1,11 +1,11 @@
 /**
- * The training engine behind `alzbench train`, in the order things happen: settings and run
- * folder, data, model/optimizer/schedule (or their checkpointed state on resume), then per epoch
- * shuffle, augment, step, validate, select, checkpoint and log; at the end the test evaluation of
- * the best and last epochs with confidence intervals, predictions, Grad-CAM images and plots.
+ * The training engine behind `alzbench train`, read top to bottom like nanoGPT's train.py:
+ * set-up (the machine, the data and its split, the model, optimizer and schedule, or their
+ * checkpointed state on resume), the epoch loop (shuffle, augment, step; validate and select;
+ * checkpoint and log) and the finish (the test evaluation of the best and last epochs with
+ * confidence intervals, predictions, Grad-CAM images, and the run's end state). Every file of the
+ * run folder is written through one {@link RunRecorder}.
  */
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import type { Tensor } from '../torch/tensor.js';
 import { tensor } from '../torch/creation.js';
 import { tidy } from '../torch/scope.js';
@@ -14,7 +14,6 @@ import { cudaDeviceCount, getNumThreads, setNumThreads, torchVersion } from '../
 import { crossEntropy } from '../nn/functional.js';
 import type { Module } from '../nn/module.js';
 import { getModel, getModelSpec, resolveModelOptions } from '../models/registry.js';
-import { writeManifest } from '../data/manifest.js';
 import { checkSplitUnchanged } from './check-split.js';
 import { seededRandom } from '../data/seeded-shuffle.js';
 import { AlzbenchError, invalid } from '../util/errors.js';
@@ -23,29 +22,13 @@ import { isCollapsed } from '../eval/collapse.js';
 import { toModelInput } from '../eval/model-input.js';
 import { augmentBatch } from './augment.js';
 import { resolveConfig, validateSettings, type TrainConfig, type TrainConfigInput } from './config.js';
-import { CheckpointError, copyCheckpoint, disposeCheckpoint, loadCheckpoint, saveCheckpoint, type TrainerState } from '../models/checkpoint.js';
+import { CheckpointError, disposeCheckpoint, loadCheckpoint, type TrainerState } from '../models/checkpoint.js';
 import { disposeTrainingData, loadTrainingData, sliceCacheDir, type TrainingData } from '../data/data-tensors.js';
-import { readRunRecord } from '../run-folder/run-files.js';
 import { StopSignals } from './stop-signals.js';
 import type { EpochRecord, TrainEvent } from './events.js';
 import { makeOptimizer, makeSchedule, resolvedLr, resolvedWeightDecay } from './optimizer-factory.js';
-import { lineChartSvg } from './plots.js';
-import {
-  appendMetricsLine,
-  codeVersion,
-  createRunFolder,
-  findRunFolder,
-  machineInfo,
-  newRunId,
-  processAlive,
-  readJson,
-  updateRunRecord,
-  writeFileAtomic,
-  writeJsonAtomic,
-  type RunPaths,
-  type RunRecord,
-  type RunStatus,
-} from '../run-folder/run-folder.js';
+import { machineInfo, newRunId, readJson, type RunRecord, type RunStatus } from '../run-folder/run-folder.js';
+import { RunRecorder } from './run-recorder.js';
 import { balancedClassWeights, epochOrder } from './sampling.js';
 import { writeTestArtifacts, type TestReport } from './test-phase.js';
 import { recalibrateBatchNorm } from './recalibrate-bn.js';
@@ -110,24 +93,15 @@ export async function train(settings: TrainConfigInput, options: TrainOptions = 
   if (config.folds >= 2 && config.fold === null)
     throw invalid(`a test fold 0..${config.folds - 1} for one run (train --folds and sweeps make one run per fold)`, 'fold', null);
   if (config.folds === 1) throw invalid('0 (no cross-validation) or at least 2 folds', 'folds', 1);
-  const id = options.runId ?? newRunId(config.model);
-  const paths = createRunFolder(config.runsDir, id);
-  const record: RunRecord = {
-    format: 'alzbench-run',
-    version: 1,
-    id,
+  const run = RunRecorder.create({
+    runsDir: config.runsDir,
+    id: options.runId ?? newRunId(config.model),
     name: config.name,
-    status: 'queued',
     flags: options.given ?? (settings as Record<string, unknown>),
     ...(recipe ? { recipe } : {}),
-    created: new Date().toISOString(),
-    code: codeVersion(),
-    machine: machineInfo(),
-  };
-  writeJsonAtomic(paths.record, record);
-  writeJsonAtomic(paths.config, config);
-  writeFileSync(paths.metrics, '');
-  return runTraining(paths, config, false, options);
+    config,
+  });
+  return runTraining(run, config, false, options);
 }
 
 /**
@@ -139,23 +113,15 @@ export async function train(settings: TrainConfigInput, options: TrainOptions = 
  * @param ref run folder path or run id under `runsDir`
  */
 export async function resumeRun(ref: string, options: TrainOptions & { runsDir?: string; fromScratch?: boolean } = {}): Promise<TrainResult> {
-  const paths = findRunFolder(ref, options.runsDir);
-  const record = readRunRecord(paths.record);
-  if (record.status === 'done' || record.status === 'collapsed' || record.status === 'diverged') {
-    throw new AlzbenchError(`Run ${record.id} has already ended (status ${record.status}); nothing to resume`, { exitCode: 2 });
-  }
-  if (record.status === 'running' && record.pid !== undefined && record.pid !== process.pid && processAlive(record.pid)) {
-    throw new AlzbenchError(`Run ${record.id} is still running in process ${record.pid}`, { hint: 'stop that process first, or wait for it', exitCode: 2 });
-  }
+  const run = RunRecorder.reopen(ref, options.runsDir);
+  const { paths, record } = run;
   // config.json is read back through the settings' rules: a damaged or edited file is a named error.
   const config = resolveConfig(validateSettings(readJson<Record<string, unknown>>(paths.config), { kind: 'file', file: paths.config }));
   const restart = `alzbench train --resume ${record.id} --from-scratch${options.runsDir ? ` --runs-dir ${options.runsDir}` : ''}`;
   if (options.fromScratch) {
     // Explicitly asked: drop the checkpoints and metrics, train from epoch 1 with the same settings.
-    rmSync(paths.last, { force: true });
-    rmSync(paths.best, { force: true });
-    updateRunRecord(paths, { epochsDone: 0, bestEpoch: null });
-  } else if (!existsSync(paths.last)) {
+    run.dropCheckpoints();
+  } else if (!run.hasLastCheckpoint()) {
     if ((record.epochsDone ?? 0) > 0) {
       throw new CheckpointError(
         `Run ${record.id} recorded ${record.epochsDone} finished epoch(s) but its checkpoint ${paths.last} is missing; resuming would silently start over`,
@@ -175,35 +141,15 @@ export async function resumeRun(ref: string, options: TrainOptions & { runsDir?:
       throw error;
     }
   }
-  return runTraining(paths, config, true, options);
+  return runTraining(run, config, true, options);
 }
 
 function emit(options: TrainOptions, event: TrainEvent): void {
   options.onEvent?.(event);
 }
 
-function writePlots(paths: RunPaths, history: readonly EpochRecord[]): void {
-  const series = (label: string, pick: (r: EpochRecord) => number) => ({ label, points: history.map((r) => [r.epoch, pick(r)] as const) });
-  writeFileAtomic(
-    join(paths.plots, 'loss.svg'),
-    lineChartSvg('loss', 'epoch', [series('train loss', (r) => r.trainLoss), series('val loss', (r) => r.val.loss)]),
-  );
-  writeFileAtomic(
-    join(paths.plots, 'val-metrics.svg'),
-    lineChartSvg('validation metrics', 'epoch', [
-      series('accuracy', (r) => r.val.accuracy),
-      series('balanced acc.', (r) => r.val.balancedAccuracy),
-      series('sensitivity', (r) => r.val.sensitivity),
-      series('specificity', (r) => r.val.specificity),
-      series('AUC', (r) => r.val.auc),
-    ]),
-  );
-}
-
-async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolean, options: TrainOptions): Promise<TrainResult> {
-  const now = () => new Date().toISOString();
-  const before = readRunRecord(paths.record);
-  updateRunRecord(paths, { status: 'running', pid: process.pid, started: before.started ?? now() });
+async function runTraining(run: RunRecorder, given: TrainConfig, resuming: boolean, options: TrainOptions): Promise<TrainResult> {
+  run.start();
   const signals = options.handleSignals === false ? null : new StopSignals();
   const log = (text: string) => emit(options, { type: 'message', text });
   let data: TrainingData | undefined;
@@ -212,29 +158,8 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
   let classWeights: Tensor | null = null;
   let ema: WeightEma | null = null;
   try {
-    // ---- settings that need the machine or the data ------------------------------------------
-    if (given.threads !== null) setNumThreads(given.threads);
-    if (given.amp === 'fp16' && !given.device.startsWith('cuda')) {
-      throw invalid('none or bf16 on the CPU (CPU autocast has no float16)', 'amp', given.amp, 'use --amp bf16, or --device cuda');
-    }
-    if (given.device.startsWith('cuda') && cudaDeviceCount() === 0) {
-      throw invalid(
-        'a device this libtorch has (cpu; no CUDA device found)',
-        'device',
-        given.device,
-        'build the addon against a CUDA libtorch (README "Another libtorch")',
-      );
-    }
-    const spec = getModelSpec(given.model);
-    // This trainer feeds 2-D slices; a volume model would fail on its first batch.
-    if (spec.input === 'volume') {
-      throw invalid(
-        'a slice model (this trainer feeds 2-D slices)',
-        'model',
-        given.model,
-        `${given.model} takes whole 3-D volumes; see README "Whole volumes" for what exists for volume training`,
-      );
-    }
+    // ---- set-up: the machine, the data and its split, the settings that depend on them -------
+    checkMachine(given);
     data = await loadTrainingData({
       ...given,
       cacheDir: sliceCacheDir(given),
@@ -243,74 +168,10 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
     });
     const { prepared, splits } = data;
     const classes = prepared.task.classes;
-    if (resuming && before.dataset && before.dataset.fingerprint !== prepared.fingerprint) {
-      throw new AlzbenchError(
-        `The data set changed since run ${before.id} started (fingerprint ${prepared.fingerprint.slice(0, 12)} vs ${before.dataset.fingerprint.slice(0, 12)})`,
-        {
-          hint: 'resume needs the same files; start a new run instead',
-        },
-      );
-    }
-    if (resuming) await checkSplitUnchanged(paths.split, prepared.manifest, before.id);
-    const modelRequest = {
-      inChannels: 1,
-      numClasses: classes.length,
-      ...(given.dropout === null ? {} : { dropout: given.dropout }),
-      ...(given.widths === null ? {} : { widths: given.widths }),
-    };
-    const modelOptions = resolveModelOptions(given.model, modelRequest);
-    const config: TrainConfig = {
-      ...given,
-      task: prepared.task.name,
-      imageSize: data.imageSize,
-      lr: resolvedLr(given),
-      weightDecay: resolvedWeightDecay(given),
-      dropout: modelOptions.dropout,
-      widths: spec.family === 'simple_cnn' ? modelOptions.widths : null,
-      threads: getNumThreads(),
-    };
-    const [h, w] = data.imageSize;
-    if (Math.min(h, w) < spec.minInputSize)
-      throw invalid(`image size of at least ${spec.minInputSize} pixels per side for ${config.model}`, 'imageSize', `${h}x${w}`);
-    if (classes.length < 2)
-      throw new AlzbenchError(`Task ${config.task} has ${classes.length} class(es) in this data set; training needs at least 2`, { exitCode: 2 });
-    if (splits.train.labelList.length === 0 || splits.val.labelList.length === 0) {
-      throw new AlzbenchError(`The split left ${splits.train.labelList.length} training and ${splits.val.labelList.length} validation slices`, {
-        hint: 'a larger data set is needed (validation selects the best epoch)',
-        exitCode: 2,
-      });
-    }
-    writeJsonAtomic(paths.config, config);
-    await writeManifest(paths.split, prepared.manifest);
-    const counts: Record<string, Record<string, number>> = {};
-    for (const split of ['train', 'val', 'test'] as const) {
-      counts[split] = Object.fromEntries(classes.map((c, k) => [c, splits[split].labelList.filter((l) => l === k).length]));
-    }
-    updateRunRecord(paths, {
-      device: config.device,
-      task: config.task,
-      classes,
-      machine: { ...machineInfo(), threads: config.threads!, libtorch: torchVersion() },
-      dataset: { root: prepared.dataset.root, layout: prepared.dataset.layout, fingerprint: prepared.fingerprint, slices: prepared.items.length },
-      preprocessing: data.preprocessing,
-      split: { grouping: prepared.grouping, seed: config.splitSeed, counts, groups: prepared.groups },
-      leakage: {
-        exactAcrossSplits: prepared.audit.exact.acrossSplits,
-        nearAcrossSplits: prepared.audit.near.acrossSplits,
-        closeToTrain: prepared.audit.closeToTrain,
-        twins: prepared.audit.twins,
-      },
-    });
-    log(
-      `run ${before.id}: ${config.model} on ${config.task} (${classes.join(', ')}), ${h}x${w}, ` +
-        `train ${splits.train.labelList.length} / val ${splits.val.labelList.length} / test ${splits.test.labelList.length} slices (${prepared.grouping} grouping), ${config.threads} threads, ${config.device}`,
-    );
-    for (const t of prepared.audit.twins.bySplit) {
-      if (t.withTwinInTrain > 0)
-        log(
-          `leakage audit: ${t.withTwinInTrain} of ${t.subjects} ${t.split} ${prepared.audit.twins.unit === 'slice' ? 'slices' : `${prepared.audit.twins.unit}s`} have a twin in train (the same person on both sides)`,
-        );
-    }
+    if (resuming) await checkSameData(run, data);
+    const { config, modelRequest } = resolveForData(given, data);
+    await run.describe(config, prepared.manifest, dataFields(config, data));
+    logSetup(log, run.id, config, data);
 
     // ---- model, optimizer, schedule: fresh, or as checkpointed --------------------------------
     manualSeed(config.seed);
@@ -321,7 +182,6 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
     if (config.channelsLast) model.toMemoryFormat('channelsLast');
     optimizer = makeOptimizer(config, model.parameters());
     if (config.ema > 0) ema = new WeightEma(model, config.ema);
-    const emaPath = join(paths.dir, 'checkpoints', 'ema-training-weights.safetensors');
     const schedule = makeSchedule(config, optimizer);
     if (config.balance === 'weights') {
       classWeights = tensor(balancedClassWeights(splits.train.labelList, classes.length), { device: config.device });
@@ -329,37 +189,24 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
     let state: TrainerState = { epoch: 0, best: null, badEpochs: 0, history: [] };
     const scaler = config.amp === 'fp16' ? new GradScaler() : null;
     const autocastType = config.device.startsWith('cuda') ? 'cuda' : 'cpu';
-    if (resuming && existsSync(paths.last)) {
-      const checkpoint = loadCheckpoint(paths.last);
-      try {
-        model.loadStateDict(checkpoint.model);
-        if (checkpoint.optimizer) optimizer.loadStateDict(checkpoint.optimizer);
-        if (schedule && checkpoint.scheduler) schedule.loadStateDict(checkpoint.scheduler);
-        for (const [device, rng] of checkpoint.rng) setRngState(rng, device);
-        state = checkpoint.trainer;
-        if (scaler && state.scaler) scaler.loadStateDict(state.scaler);
-      } finally {
-        disposeCheckpoint(checkpoint);
-      }
-      ema?.restore(model, emaPath);
+    if (resuming && run.hasLastCheckpoint()) {
+      state = restoreTraining(run.paths.last, { model, optimizer, schedule, scaler });
+      ema?.restore(model, run.emaPath);
       log(`resuming after epoch ${state.epoch}`);
     }
     // The epoch this resume really continues from: the checkpoint's, not the record's count.
-    if (resuming) updateRunRecord(paths, { resumed: [...(before.resumed ?? []), { at: now(), fromEpoch: state.epoch, pid: process.pid }] });
-    // metrics.jsonl holds exactly the checkpointed epochs (a line written after the last
-    // checkpoint, by a process killed just then, is dropped and redone).
-    writeFileAtomic(paths.metrics, state.history.map((r) => `${JSON.stringify(r)}\n`).join(''));
+    if (resuming) run.resumed(state.epoch);
+    run.restoreMetrics(state.history);
     const history = [...state.history] as unknown as EpochRecord[];
     const collapsedEpochs = history.filter((r) => r.collapsed).map((r) => r.epoch);
 
-    // ---- epochs -------------------------------------------------------------------------------
+    // ---- epochs: train, validate, checkpoint, log ---------------------------------------------
     const train = splits.train;
     const nTrain = train.labelList.length;
     const batches = Math.ceil(nTrain / config.batchSize);
     const augmentSettings = config;
     let diverged: string | undefined;
     let stoppedEarly = false;
-    let interrupted: string | undefined;
     for (let epoch = state.epoch + 1; epoch <= config.epochs; epoch++) {
       if (signals?.received) break;
       if (config.patience > 0 && state.badEpochs >= config.patience) {
@@ -432,20 +279,10 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
       readback.dispose();
       if (diverged || signals?.received) break;
       const trainSeconds = (performance.now() - epochStart) / 1000;
-      ema?.swapIn(model); // validate (and checkpoint) the averaged weights
-      if (config.bnRecalibration > 0) {
-        // Fresh batch-norm statistics for this epoch's weights, from un-augmented training slices
-        // in this epoch's shuffled order (a class-sorted prefix would bias them).
-        const chosen = order.slice(0, Math.min(nTrain, config.bnRecalibration));
-        const groups: number[][] = [];
-        for (let s = 0; s < chosen.length; s += config.batchSize) groups.push(chosen.slice(s, s + config.batchSize));
-        if (groups.length > 1 && groups.at(-1)!.length < 2) groups[groups.length - 2]!.push(...groups.pop()!); // BN needs 2+ per batch
-        recalibrateBatchNorm(
-          model,
-          groups.map((g) => () => toModelInput(train.images.indexSelect(0, tensor(g, { dtype: 'int64', device: config.device })))),
-        );
-      }
 
+      // Validate (and checkpoint) the averaged weights, after fresh batch-norm statistics if asked.
+      ema?.swapIn(model);
+      if (config.bnRecalibration > 0) recalibrate(model, train.images, order, config);
       const val = inferWithTta(model, splits.val.images, splits.val.labels, Math.max(64, config.batchSize), config.tta, splits.val.labelList);
       const valMetrics = computeMetrics(splits.val.labelList, val.probabilities, classes, { loss: val.loss });
       const collapsed = isCollapsed(valMetrics, config.collapseThreshold);
@@ -474,35 +311,26 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
         history: [...history, record],
         ...(scaler ? { scaler: scaler.stateDict() } : {}),
       };
-      saveCheckpoint(paths.last, {
-        model,
-        optimizer,
-        scheduler: schedule,
-        config: { ...config, classes },
-        trainer: state,
-        rngDevices: config.device === 'cpu' ? ['cpu'] : ['cpu', config.device],
-      });
-      if (isBest) copyCheckpoint(paths.last, paths.best);
-      if (ema) {
-        ema.save(emaPath); // the training weights, for resume (the checkpoint holds the average)
-        ema.swapOut(model);
-      }
+
+      // Checkpoint, then log: metrics.jsonl never holds an epoch the checkpoint lacks.
+      const rngDevices = config.device === 'cpu' ? ['cpu'] : ['cpu', config.device];
+      run.saveCheckpoint({ model, optimizer, scheduler: schedule, config: { ...config, classes }, trainer: state, rngDevices }, isBest, ema);
+      ema?.swapOut(model);
       history.push(record);
-      appendMetricsLine(paths, record);
-      writePlots(paths, history);
-      updateRunRecord(paths, { epochsDone: epoch, bestEpoch: state.best?.epoch ?? null, collapse: { epochs: collapsedEpochs, final: false } });
+      run.epochDone(record, history, { bestEpoch: state.best?.epoch ?? null, collapsedEpochs });
       emit(options, { type: 'epoch', epochs: config.epochs, record });
       if (options.haltAfterEpoch === epoch) {
-        return { id: before.id, dir: paths.dir, status: 'running', epochsDone: epoch, bestEpoch: state.best?.epoch ?? null, history, test: null };
+        return { id: run.id, dir: run.paths.dir, status: 'running', epochsDone: epoch, bestEpoch: state.best?.epoch ?? null, history, test: null };
       }
     }
+
+    // ---- finish: interrupted, or the test phase and the run's end -----------------------------
     if (signals?.received) {
-      interrupted = `stopped by ${signals.received} after epoch ${state.epoch} (its last checkpoint)`;
-      updateRunRecord(paths, { status: 'interrupted', pid: undefined, reason: interrupted });
-      log(`INTERRUPTED: ${interrupted}; continue with: alzbench train --resume ${before.id} --runs-dir ${dirname(paths.dir)}`);
+      const interrupted = run.interrupt(signals.received, state.epoch);
+      log(`INTERRUPTED: ${interrupted}; continue with: ${run.resumeCommand}`);
       return {
-        id: before.id,
-        dir: paths.dir,
+        id: run.id,
+        dir: run.paths.dir,
         status: 'interrupted',
         reason: interrupted,
         epochsDone: state.epoch,
@@ -513,13 +341,11 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
     }
     if (stoppedEarly) log(`early stopping: no improvement of ${config.selectMetric} for ${config.patience} epochs (best epoch ${state.best?.epoch})`);
     if (diverged) log(`DIVERGED: ${diverged}`);
-
-    // ---- test ---------------------------------------------------------------------------------
     let test: TestReport | null = null;
     ema?.swapIn(model); // the last epoch is evaluated with its averaged weights, as validated
-    if (existsSync(paths.best) && splits.test.labelList.length > 0) {
+    if (run.hasBestCheckpoint() && splits.test.labelList.length > 0) {
       test = await writeTestArtifacts({
-        paths,
+        run,
         config,
         model,
         data,
@@ -530,24 +356,17 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
     }
     if (splits.test.labelList.length === 0) log('no test slices in the split: test metrics, predictions and Grad-CAM skipped');
     const finalCollapsed = test?.best.collapsed ?? history.find((r) => r.epoch === state.best?.epoch)?.collapsed ?? false;
-    const status: RunStatus = diverged ? 'diverged' : finalCollapsed ? 'collapsed' : 'done';
+    const status = diverged ? 'diverged' : finalCollapsed ? 'collapsed' : 'done';
     const reason =
       diverged ??
       (finalCollapsed
         ? `the selected model (epoch ${state.best?.epoch}) predicts one class for at least ${config.collapseThreshold * 100} % of ${test ? 'test' : 'validation'} slices`
         : undefined);
-    updateRunRecord(paths, {
-      status,
-      pid: undefined,
-      finished: now(),
-      collapse: { epochs: collapsedEpochs, final: finalCollapsed },
-      ...(reason ? { reason } : {}),
-      ...(test ? { test: test.best.headline } : {}),
-    });
+    run.finish({ status, collapsedEpochs, finalCollapsed, ...(reason ? { reason } : {}), ...(test ? { test: test.best.headline } : {}) });
     if (finalCollapsed) log(`COLLAPSED: ${reason}`);
     return {
-      id: before.id,
-      dir: paths.dir,
+      id: run.id,
+      dir: run.paths.dir,
       status,
       ...(reason ? { reason } : {}),
       epochsDone: history.at(-1)?.epoch ?? 0,
@@ -556,7 +375,7 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
       test,
     };
   } catch (error) {
-    updateRunRecord(paths, { status: 'failed', pid: undefined, finished: now(), reason: (error as Error).message });
+    run.fail(error);
     throw error;
   } finally {
     signals?.dispose();
@@ -566,4 +385,160 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
     model?.dispose();
     if (data) disposeTrainingData(data);
   }
+}
+
+/** Refuses settings this machine or this trainer cannot run, before any data is read. */
+function checkMachine(given: TrainConfig): void {
+  if (given.threads !== null) setNumThreads(given.threads);
+  if (given.amp === 'fp16' && !given.device.startsWith('cuda')) {
+    throw invalid('none or bf16 on the CPU (CPU autocast has no float16)', 'amp', given.amp, 'use --amp bf16, or --device cuda');
+  }
+  if (given.device.startsWith('cuda') && cudaDeviceCount() === 0) {
+    throw invalid(
+      'a device this libtorch has (cpu; no CUDA device found)',
+      'device',
+      given.device,
+      'build the addon against a CUDA libtorch (README "Another libtorch")',
+    );
+  }
+  // This trainer feeds 2-D slices; a volume model would fail on its first batch.
+  if (getModelSpec(given.model).input === 'volume') {
+    throw invalid(
+      'a slice model (this trainer feeds 2-D slices)',
+      'model',
+      given.model,
+      `${given.model} takes whole 3-D volumes; see README "Whole volumes" for what exists for volume training`,
+    );
+  }
+}
+
+/** On resume: the data set and its split must be the ones the run started with. */
+async function checkSameData(run: RunRecorder, data: TrainingData): Promise<void> {
+  const { prepared } = data;
+  const before = run.record;
+  if (before.dataset && before.dataset.fingerprint !== prepared.fingerprint) {
+    throw new AlzbenchError(
+      `The data set changed since run ${before.id} started (fingerprint ${prepared.fingerprint.slice(0, 12)} vs ${before.dataset.fingerprint.slice(0, 12)})`,
+      {
+        hint: 'resume needs the same files; start a new run instead',
+      },
+    );
+  }
+  await checkSplitUnchanged(run.paths.split, prepared.manifest, before.id);
+}
+
+/**
+ * The settings as this run uses them (task, image size, learning rate, weight decay, dropout,
+ * widths and threads resolved against the data and the model) and the model's constructor
+ * options; refuses images too small for the model, one-class tasks and empty training or
+ * validation splits.
+ */
+function resolveForData(given: TrainConfig, data: TrainingData) {
+  const { prepared, splits } = data;
+  const classes = prepared.task.classes;
+  const spec = getModelSpec(given.model);
+  const modelRequest = {
+    inChannels: 1,
+    numClasses: classes.length,
+    ...(given.dropout === null ? {} : { dropout: given.dropout }),
+    ...(given.widths === null ? {} : { widths: given.widths }),
+  };
+  const modelOptions = resolveModelOptions(given.model, modelRequest);
+  const config: TrainConfig = {
+    ...given,
+    task: prepared.task.name,
+    imageSize: data.imageSize,
+    lr: resolvedLr(given),
+    weightDecay: resolvedWeightDecay(given),
+    dropout: modelOptions.dropout,
+    widths: spec.family === 'simple_cnn' ? modelOptions.widths : null,
+    threads: getNumThreads(),
+  };
+  const [h, w] = data.imageSize;
+  if (Math.min(h, w) < spec.minInputSize)
+    throw invalid(`image size of at least ${spec.minInputSize} pixels per side for ${config.model}`, 'imageSize', `${h}x${w}`);
+  if (classes.length < 2)
+    throw new AlzbenchError(`Task ${config.task} has ${classes.length} class(es) in this data set; training needs at least 2`, { exitCode: 2 });
+  if (splits.train.labelList.length === 0 || splits.val.labelList.length === 0) {
+    throw new AlzbenchError(`The split left ${splits.train.labelList.length} training and ${splits.val.labelList.length} validation slices`, {
+      hint: 'a larger data set is needed (validation selects the best epoch)',
+      exitCode: 2,
+    });
+  }
+  return { config, modelRequest };
+}
+
+/** run.json's fields about the data: device, task, machine, data set, preprocessing, split counts, leakage audit. */
+function dataFields(config: TrainConfig, data: TrainingData): Partial<RunRecord> {
+  const { prepared, splits } = data;
+  const classes = prepared.task.classes;
+  const counts: Record<string, Record<string, number>> = {};
+  for (const split of ['train', 'val', 'test'] as const) {
+    counts[split] = Object.fromEntries(classes.map((c, k) => [c, splits[split].labelList.filter((l) => l === k).length]));
+  }
+  return {
+    device: config.device,
+    task: config.task,
+    classes,
+    machine: { ...machineInfo(), threads: config.threads!, libtorch: torchVersion() },
+    dataset: { root: prepared.dataset.root, layout: prepared.dataset.layout, fingerprint: prepared.fingerprint, slices: prepared.items.length },
+    preprocessing: data.preprocessing,
+    split: { grouping: prepared.grouping, seed: config.splitSeed, counts, groups: prepared.groups },
+    leakage: {
+      exactAcrossSplits: prepared.audit.exact.acrossSplits,
+      nearAcrossSplits: prepared.audit.near.acrossSplits,
+      closeToTrain: prepared.audit.closeToTrain,
+      twins: prepared.audit.twins,
+    },
+  };
+}
+
+/** The run's first lines: what trains on what, and any person with slices on both sides of the split. */
+function logSetup(log: (text: string) => void, id: string, config: TrainConfig, data: TrainingData): void {
+  const { prepared, splits } = data;
+  const [h, w] = data.imageSize;
+  log(
+    `run ${id}: ${config.model} on ${config.task} (${prepared.task.classes.join(', ')}), ${h}x${w}, ` +
+      `train ${splits.train.labelList.length} / val ${splits.val.labelList.length} / test ${splits.test.labelList.length} slices (${prepared.grouping} grouping), ${config.threads} threads, ${config.device}`,
+  );
+  for (const t of prepared.audit.twins.bySplit) {
+    if (t.withTwinInTrain > 0)
+      log(
+        `leakage audit: ${t.withTwinInTrain} of ${t.subjects} ${t.split} ${prepared.audit.twins.unit === 'slice' ? 'slices' : `${prepared.audit.twins.unit}s`} have a twin in train (the same person on both sides)`,
+      );
+  }
+}
+
+/** Loads model, optimizer, schedule, RNG and loss-scaler state from a checkpoint; returns the trainer's state. */
+function restoreTraining(
+  path: string,
+  into: { model: Module; optimizer: ReturnType<typeof makeOptimizer>; schedule: ReturnType<typeof makeSchedule>; scaler: GradScaler | null },
+): TrainerState {
+  const checkpoint = loadCheckpoint(path);
+  try {
+    into.model.loadStateDict(checkpoint.model);
+    if (checkpoint.optimizer) into.optimizer.loadStateDict(checkpoint.optimizer);
+    if (into.schedule && checkpoint.scheduler) into.schedule.loadStateDict(checkpoint.scheduler);
+    for (const [device, rng] of checkpoint.rng) setRngState(rng, device);
+    const state = checkpoint.trainer;
+    if (into.scaler && state.scaler) into.scaler.loadStateDict(state.scaler);
+    return state;
+  } finally {
+    disposeCheckpoint(checkpoint);
+  }
+}
+
+/**
+ * Fresh batch-norm statistics for this epoch's weights, from up to `config.bnRecalibration`
+ * un-augmented training slices in this epoch's shuffled order (a class-sorted prefix would bias them).
+ */
+function recalibrate(model: Module, images: Tensor, order: readonly number[], config: TrainConfig): void {
+  const chosen = order.slice(0, Math.min(order.length, config.bnRecalibration));
+  const groups: number[][] = [];
+  for (let s = 0; s < chosen.length; s += config.batchSize) groups.push(chosen.slice(s, s + config.batchSize));
+  if (groups.length > 1 && groups.at(-1)!.length < 2) groups[groups.length - 2]!.push(...groups.pop()!); // BN needs 2+ per batch
+  recalibrateBatchNorm(
+    model,
+    groups.map((g) => () => toModelInput(images.indexSelect(0, tensor(g, { dtype: 'int64', device: config.device })))),
+  );
 }

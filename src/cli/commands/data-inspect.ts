@@ -7,11 +7,50 @@ import { DEFAULT_NEAR_THRESHOLD, EmptyDataError, prepareDataset, type Grouping, 
 import { invalid } from '../../util/errors.js';
 import type { VolumeSummary } from '../../data/dataset.js';
 import { type Command, parseFlags } from '../command.js';
+import { type FlagTable, usageText } from '../../util/flag-table.js';
 import { flagValue, int, number, oneOf } from '../../util/schema.js';
 
-const usage = `usage: alzbench data inspect <dir> [--task 4class|binary|map:A=x,B=y] [--json] [flags]
+const flags = {
+  task: {
+    type: 'string',
+    value: 'T',
+    help: `4class, binary (Alzheimer = VeryMild + Mild + Moderate), folders, or
+map:Source=Target,... (default: what the layout suggests)`,
+  },
+  seed: { type: 'string', value: 'S', help: `split seed (default 42)` },
+  grouping: {
+    type: 'string',
+    value: 'G',
+    help: `auto (default: subject IDs when present, else pseudo-subjects), subject,
+pseudo, none (image by image: leaks near-duplicates across splits)`,
+  },
+  'near-threshold': {
+    type: 'string',
+    value: 'D',
+    help: `twin distance of the audit: 1 - normalized cross-correlation at full
+resolution, plus a white-matter brightness term (default
+${DEFAULT_NEAR_THRESHOLD}, calibrated on known subjects)`,
+  },
+  'slices-per-scan': { type: 'string', value: 'N', help: `pseudo-subject size cap (default: estimated from the data)` },
+  'on-bad': { type: 'string', value: 'skip|stop', help: `leave bad files out and report them (default), or stop on any` },
+  slices: { type: 'string', value: 'FROM:TO', help: `axial slice range of NIfTI volumes (indices 40:120 or fractions 0.3:0.7)` },
+  spacing: { type: 'string', value: 'MM', help: `resample volumes to MM mm voxels (trilinear, RAS+) before cutting slices` },
+  'diagnosis-column': { type: 'string', value: 'C', help: `BIDS: the participants.tsv / sessions.tsv column with the diagnosis` },
+  'subject-pattern': {
+    type: 'string',
+    value: 'RE',
+    help: `subject ID from each slice file name: a regular expression with a
+(?<subject>...) group or a first group, e.g. '^(?<subject>P\\d+)_'
+(default: subjects.csv, else OASIS names OAS1_0001_MR1_..., else
+<id>_<slice>.<ext> names when IDs repeat)`,
+  },
+  manifest: { type: 'string', value: 'FILE', help: `write the split manifest (file, hash, class, subject, split) to FILE` },
+  json: { type: 'boolean', default: false, help: `print one JSON document on stdout (progress goes to stderr)` },
+} satisfies FlagTable;
 
-Reads a data set folder and reports: the layout detected, classes and counts per split, image
+const usage = usageText({
+  synopsis: `usage: alzbench data inspect <dir> [--task 4class|binary|map:A=x,B=y] [--json] [flags]`,
+  about: `Reads a data set folder and reports: the layout detected, classes and counts per split, image
 sizes, bad input (unreadable, truncated, non-image files, Git LFS pointers, empty class folders,
 mixed sizes), notes (wrappers descended, junk ignored, classes left out, 16-bit scaling), where
 the subject IDs came from, the grouping used for splits (subjects, or pseudo-subjects: slices
@@ -31,28 +70,9 @@ Class names are matched by synonym, case, spaces, underscores and hyphens (No Im
 Demented, CN, NC -> normal; AD; MCI left out of binary); wrapper folders are descended; __MACOSX/,
 ._*, .DS_Store, Thumbs.db and desktop.ini are ignored; side-by-side full class sets (original vs
 augmented) must be chosen. A data set with no readable slice, or a --task that keeps no slice of
-one of its classes, exits 2 after printing the report.
-
-flags:
-  --task T               4class, binary (Alzheimer = VeryMild + Mild + Moderate), folders, or
-                         map:Source=Target,... (default: what the layout suggests)
-  --seed S               split seed (default 42)
-  --grouping G           auto (default: subject IDs when present, else pseudo-subjects), subject,
-                         pseudo, none (image by image: leaks near-duplicates across splits)
-  --near-threshold D     twin distance of the audit: 1 - normalized cross-correlation at full
-                         resolution, plus a white-matter brightness term (default
-                         ${DEFAULT_NEAR_THRESHOLD}, calibrated on known subjects)
-  --slices-per-scan N    pseudo-subject size cap (default: estimated from the data)
-  --on-bad skip|stop     leave bad files out and report them (default), or stop on any
-  --slices FROM:TO       axial slice range of NIfTI volumes (indices 40:120 or fractions 0.3:0.7)
-  --spacing MM           resample volumes to MM mm voxels (trilinear, RAS+) before cutting slices
-  --diagnosis-column C   BIDS: the participants.tsv / sessions.tsv column with the diagnosis
-  --subject-pattern RE   subject ID from each slice file name: a regular expression with a
-                         (?<subject>...) group or a first group, e.g. '^(?<subject>P\\d+)_'
-                         (default: subjects.csv, else OASIS names OAS1_0001_MR1_..., else
-                         <id>_<slice>.<ext> names when IDs repeat)
-  --manifest FILE        write the split manifest (file, hash, class, subject, split) to FILE
-  --json                 print one JSON document on stdout (progress goes to stderr)`;
+one of its classes, exits 2 after printing the report.`,
+  flags,
+});
 
 /** Where subjects came from, and how many subjects and sessions the items name. */
 function subjectReport(dataset: PreparedDataset['dataset']) {
@@ -214,26 +234,9 @@ export const dataInspectCommand: Command = {
   name: 'data inspect',
   summary: 'detect a data set layout; report classes, splits, bad files, duplicates and leakage',
   usage,
+  flags,
   async run(argv) {
-    const { values, positionals } = parseFlags(
-      'data inspect',
-      argv,
-      {
-        task: { type: 'string' },
-        seed: { type: 'string' },
-        grouping: { type: 'string' },
-        'near-threshold': { type: 'string' },
-        'slices-per-scan': { type: 'string' },
-        'on-bad': { type: 'string' },
-        slices: { type: 'string' },
-        spacing: { type: 'string' },
-        'diagnosis-column': { type: 'string' },
-        'subject-pattern': { type: 'string' },
-        manifest: { type: 'string' },
-        json: { type: 'boolean', default: false },
-      },
-      true,
-    );
+    const { values, positionals } = parseFlags('data inspect', argv, flags, true);
     if (positionals.length !== 1) throw invalid('one data set folder', '<dir>', positionals, 'e.g. alzbench data inspect ../shared/data/kaggle4-sample');
     const seed = flagValue(int({ min: Number.MIN_SAFE_INTEGER, expected: 'integer' }), '--seed', values.seed);
     const grouping = flagValue(oneOf(['auto', 'subject', 'pseudo', 'none'] as const), '--grouping', values.grouping, 'auto');

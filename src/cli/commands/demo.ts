@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { Command } from '../command.js';
 import { parseFlags } from '../command.js';
+import { type FlagTable, usageText } from '../../util/flag-table.js';
 import { describeRule, flagValue } from '../../util/schema.js';
 import { WORKERS } from '../flag-rules.js';
 import { openDataset } from '../../data/open-dataset.js';
@@ -16,9 +17,21 @@ import { compareRuns, type Comparison } from '../../report/compare.js';
 import { toHtml, toMarkdown } from '../../report/format.js';
 import { inspectReport, textReport } from './data-inspect.js';
 
-const usage = `usage: alzbench demo [--dir DIR] [--workers N] [--smallest] [--json]
+const flags = {
+  dir: { type: 'string', default: 'alzbench-demo', value: 'DIR', help: `output folder (default alzbench-demo): data/, runs/, alzbench.db, report.html` },
+  workers: { type: 'string', default: '2', value: 'N', help: `training processes at once (default 2; ${describeRule(WORKERS)})` },
+  smallest: {
+    type: 'boolean',
+    default: false,
+    help: `small data, a tiny model, a few epochs (CI: the whole path in a few minutes;
+its runs train for real: none may collapse, and the leaky split must win)`,
+  },
+  json: { type: 'boolean', default: false, help: `print one JSON document (both comparisons) on stdout` },
+} satisfies FlagTable;
 
-The main job on a fresh machine, in about 5-10 minutes on a 2-core CPU:
+const usage = usageText({
+  synopsis: `usage: alzbench demo [--dir DIR] [--workers N] [--smallest] [--json]`,
+  about: `The main job on a fresh machine, in about 5-10 minutes on a 2-core CPU:
   1. makes a demo data set (alzbench synth: 120 synthetic subjects from the Colin27 brain,
      4 stages of atrophy, 12 mid-brain slices each, subject IDs known) unless DIR holds it;
   2. prints its leakage audit;
@@ -29,13 +42,9 @@ The main job on a fresh machine, in about 5-10 minutes on a 2-core CPU:
      folds of the same slices, 3-fold cross-validation each (experiments/demo-leakage.yaml),
      with per-slice and per-subject figures, mean ± SD over folds and a paired test;
   5. writes the HTML reports (report.html, report-leakage.html) and says how to open the dashboard.
-A second run reuses the data and every finished run. Everything goes under DIR.
-
-  --dir DIR      output folder (default alzbench-demo): data/, runs/, alzbench.db, report.html
-  --workers N    training processes at once (default 2; ${describeRule(WORKERS)})
-  --smallest     small data, a tiny model, a few epochs (CI: the whole path in a few minutes;
-                 its runs train for real: none may collapse, and the leaky split must win)
-  --json         print one JSON document (both comparisons) on stdout`;
+A second run reuses the data and every finished run. Everything goes under DIR.`,
+  flags,
+});
 
 const experiments = fileURLToPath(new URL('../../../experiments/', import.meta.url));
 
@@ -114,13 +123,9 @@ export const demoCommand: Command = {
   name: 'demo',
   summary: 'make demo data, audit it, run a small version of the study, print the table and report',
   usage,
+  flags,
   async run(argv) {
-    const { values } = parseFlags('demo', argv, {
-      dir: { type: 'string', default: 'alzbench-demo' },
-      workers: { type: 'string', default: '2' },
-      smallest: { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-    });
+    const { values } = parseFlags('demo', argv, flags);
     const workers = flagValue(WORKERS, '--workers', values.workers, 2);
     const dir = resolve(values.dir);
     const scale = values.smallest ? 'smallest' : 'full';

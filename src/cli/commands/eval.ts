@@ -6,51 +6,49 @@ import { loadTrainedModel } from '../../models/load-trained.js';
 import { invalid } from '../../util/errors.js';
 import { AGGREGATE_RULES, type AggregateRule } from '../../eval/subject-aggregate.js';
 import { type Command, parseFlags } from '../command.js';
+import { type FlagTable, usageText } from '../../util/flag-table.js';
 import { describeRule, flagValue, oneOf } from '../../util/schema.js';
 import { BOOTSTRAP, SEED } from '../flag-rules.js';
 
-const usage = `usage: alzbench eval <run|checkpoint> --data <dir> [--split all|train|val|test] [--json]
+const flags = {
+  data: { type: 'string', value: 'DIR', help: `data set folder (required)` },
+  split: { type: 'string', value: 'S', help: `all slices (default) or the data set's own train/, val/ or test/ folder` },
+  bootstrap: { type: 'string', value: 'N', help: `bootstrap resamples (default 1000; 0 = none; ${describeRule(BOOTSTRAP)})` },
+  seed: { type: 'string', value: 'S', help: `bootstrap seed (default 0)` },
+  aggregate: {
+    type: 'string',
+    value: 'R',
+    help: `subject-level pooling of slice probabilities: mean, median or vote
+(default the run's setting, else mean)`,
+  },
+  grouping: {
+    type: 'string',
+    value: 'G',
+    help: `none (default: subject IDs of the data set only) or pseudo
+(reconstruct subjects from the images when the data set has no IDs)`,
+  },
+  predictions: { type: 'string', value: 'FILE', help: `also write per-slice predictions (CSV)` },
+  'runs-dir': { type: 'string', value: 'DIR', help: `where run ids are looked up (default runs)` },
+  json: { type: 'boolean', default: false, help: `print one JSON document on stdout` },
+} satisfies FlagTable;
 
-Re-evaluates a saved model (a run folder or id: its best checkpoint; or a .ckpt file) on a data
+const usage = usageText({
+  synopsis: `usage: alzbench eval <run|checkpoint> --data <dir> [--split all|train|val|test] [--json]`,
+  about: `Re-evaluates a saved model (a run folder or id: its best checkpoint; or a .ckpt file) on a data
 set with the run's task, preprocessing chain and input size: loss, accuracy, balanced accuracy,
 sensitivity, specificity, precision, F1, ROC AUC (per class and macro for more than two classes),
-the confusion matrix, and 95 % bootstrap CIs (by subject when the data set has subject IDs).
-
-flags:
-  --data DIR            data set folder (required)
-  --split S             all slices (default) or the data set's own train/, val/ or test/ folder
-  --bootstrap N         bootstrap resamples (default 1000; 0 = none; ${describeRule(BOOTSTRAP)})
-  --seed S              bootstrap seed (default 0)
-  --aggregate R         subject-level pooling of slice probabilities: mean, median or vote
-                        (default the run's setting, else mean)
-  --grouping G          none (default: subject IDs of the data set only) or pseudo
-                        (reconstruct subjects from the images when the data set has no IDs)
-  --predictions FILE    also write per-slice predictions (CSV)
-  --runs-dir DIR        where run ids are looked up (default runs)
-  --json                print one JSON document on stdout`;
+the confusion matrix, and 95 % bootstrap CIs (by subject when the data set has subject IDs).`,
+  flags,
+});
 
 /** `alzbench eval`: a saved model's metrics on a data set. */
 export const evalCommand: Command = {
   name: 'eval',
   summary: 're-evaluate a saved model on a data set (metrics, confusion matrix, 95 % CIs)',
   usage,
+  flags,
   async run(argv) {
-    const { values, positionals } = parseFlags(
-      'eval',
-      argv,
-      {
-        data: { type: 'string' },
-        split: { type: 'string' },
-        bootstrap: { type: 'string' },
-        seed: { type: 'string' },
-        predictions: { type: 'string' },
-        aggregate: { type: 'string' },
-        grouping: { type: 'string' },
-        'runs-dir': { type: 'string' },
-        json: { type: 'boolean', default: false },
-      },
-      true,
-    );
+    const { values, positionals } = parseFlags('eval', argv, flags, true);
     if (positionals.length !== 1) throw invalid('one run folder, run id or checkpoint', '<run|checkpoint>', positionals);
     if (!values.data) throw invalid('a data set folder', '--data', values.data);
     const split = flagValue(oneOf(['all', 'train', 'val', 'test'] as const), '--split', values.split, 'all');

@@ -2,29 +2,31 @@ import type { Command } from '../command.js';
 import { parseFlags } from '../command.js';
 import { countParameters, getModelSpec, listModels } from '../../models/registry.js';
 import { flagValue, int, numberOf } from '../../util/schema.js';
+import { type FlagTable, usageText } from '../../util/flag-table.js';
 
-const usage = `usage: alzbench models [--in-channels 1|3] [--num-classes N] [--json]
+const flags = {
+  'in-channels': { type: 'string', value: 'C', help: '1 for grayscale MRI (default), 3 for RGB' },
+  'num-classes': { type: 'string', value: 'N', help: 'output classes (default 2)' },
+  json: { type: 'boolean', default: false, help: 'print one JSON document on stdout' },
+} satisfies FlagTable;
 
-Lists the registered models: name, family, parameter count for the chosen input channels and
+const usage = usageText({
+  synopsis: 'usage: alzbench models [--in-channels 1|3] [--num-classes N] [--json]',
+  about: `Lists the registered models: name, family, parameter count for the chosen input channels and
 classes, default input size (height x width; depth x height x width for volume models, which take
 whole 3-D scans), the Grad-CAM target layer and the reference whose parameter names the model uses
-(torchvision, timm, ClinicaDL or MONAI state dicts load directly).
-
-  --in-channels C   1 for grayscale MRI (default), 3 for RGB
-  --num-classes N   output classes (default 2)
-  --json            print one JSON document on stdout`;
+(torchvision, timm, ClinicaDL or MONAI state dicts load directly).`,
+  flags,
+});
 
 /** `alzbench models`: the model zoo (nothing is built: counts come from the families' tables). */
 export const modelsCommand: Command = {
   name: 'models',
   summary: 'list the registered models with parameter counts and input sizes',
   usage,
+  flags,
   async run(argv) {
-    const { values } = parseFlags('models', argv, {
-      'in-channels': { type: 'string' },
-      'num-classes': { type: 'string' },
-      json: { type: 'boolean', default: false },
-    });
+    const { values } = parseFlags('models', argv, flags);
     const inChannels = flagValue(numberOf([1, 3]), '--in-channels', values['in-channels'], 1);
     const numClasses = flagValue(int({ min: 1, max: 1000 }), '--num-classes', values['num-classes'], 2);
 

@@ -10,19 +10,23 @@ import { preprocessSlices } from '../../data/data-tensors.js';
 import { loadTrainedModel } from '../../models/load-trained.js';
 import { invalid } from '../../util/errors.js';
 import { type Command, parseFlags } from '../command.js';
+import { type FlagTable, usageText } from '../../util/flag-table.js';
 import { INPUT_LIMITS, readInputFile } from '../../util/read-input.js';
 
-const usage = `usage: alzbench predict <run|checkpoint> <image...> [--cam out.png] [--json]
+const flags = {
+  cam: { type: 'string', value: 'FILE', help: `write the heat map PNG(s)` },
+  'runs-dir': { type: 'string', value: 'DIR', help: `where run ids are looked up (default runs)` },
+  json: { type: 'boolean', default: false, help: `print one JSON document on stdout` },
+} satisfies FlagTable;
 
-Class probabilities of slices from a saved model (a run folder or id: its best checkpoint; or a
+const usage = usageText({
+  synopsis: `usage: alzbench predict <run|checkpoint> <image...> [--cam out.png] [--json]`,
+  about: `Class probabilities of slices from a saved model (a run folder or id: its best checkpoint; or a
 .ckpt file), after the run's preprocessing chain at its input size. With --cam, writes the
 Grad-CAM heat map of the predicted class over each slice (at the model's registered target layer);
-with several images the files are numbered: out-1.png, out-2.png, ...
-
-flags:
-  --cam FILE        write the heat map PNG(s)
-  --runs-dir DIR    where run ids are looked up (default runs)
-  --json            print one JSON document on stdout`;
+with several images the files are numbered: out-1.png, out-2.png, ...`,
+  flags,
+});
 
 /** `out.png` for one image, `out-1.png`, `out-2.png`, ... for several. */
 export function camPath(base: string, index: number, count: number): string {
@@ -36,13 +40,9 @@ export const predictCommand: Command = {
   name: 'predict',
   summary: 'class probabilities of MRI slices from a saved model, with optional Grad-CAM heat maps',
   usage,
+  flags,
   async run(argv) {
-    const { values, positionals } = parseFlags(
-      'predict',
-      argv,
-      { cam: { type: 'string' }, 'runs-dir': { type: 'string' }, json: { type: 'boolean', default: false } },
-      true,
-    );
+    const { values, positionals } = parseFlags('predict', argv, flags, true);
     if (positionals.length < 2)
       throw invalid('a run or checkpoint and at least one image', 'arguments', positionals, 'e.g. alzbench predict runs/<id> slice.jpg');
     const [ref, ...images] = positionals as [string, ...string[]];

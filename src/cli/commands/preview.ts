@@ -6,12 +6,20 @@ import { loadImageOps } from '../../preprocess/load-image-ops.js';
 import { renderPreviewGrid } from '../../preprocess/preview-grid.js';
 import { invalid } from '../../util/errors.js';
 import { type Command, parseFlags } from '../command.js';
+import { type FlagTable, usageText } from '../../util/flag-table.js';
 import { flagValue, int } from '../../util/schema.js';
 import { readInputText } from '../../util/read-input.js';
 
-const usage = `usage: alzbench preview <image> --pipeline <spec|file.yaml> --out grid.png [--columns N] [--json]
+const flags = {
+  pipeline: { type: 'string', value: 'S', help: `the chain (required)` },
+  out: { type: 'string', value: 'FILE', help: `PNG to write (required)` },
+  columns: { type: 'string', value: 'N', help: `tiles per row (default: up to 4)` },
+  json: { type: 'boolean', default: false, help: `print {"out", "steps": [...]} on stdout` },
+} satisfies FlagTable;
 
-Writes a labelled grid of the image after each step of a preprocessing chain, so you can see what
+const usage = usageText({
+  synopsis: `usage: alzbench preview <image> --pipeline <spec|file.yaml> --out grid.png [--columns N] [--json]`,
+  about: `Writes a labelled grid of the image after each step of a preprocessing chain, so you can see what
 each module does. The spec is the short form, e.g.
   grayscale|open(k=5,shape=rect,iter=1)|clahe(clip=2,tile=7)|invert
   resize(256,256)|merge(multiply,smooth=gaussian,k=11)
@@ -22,26 +30,18 @@ or a YAML list (inline or in a .yaml/.yml file):
 
 Modules: grayscale, invert, open(k,shape=rect|ellipse|cross,iter), clahe(clip,tile),
 smooth(average|median|gaussian,k), merge(multiply|overlap,smooth,k,w1,w2,offset=128),
-resize(width,height), normalize(min,max).
-
-flags:
-  --pipeline S   the chain (required)
-  --out FILE     PNG to write (required)
-  --columns N    tiles per row (default: up to 4)
-  --json         print {"out", "steps": [...]} on stdout`;
+resize(width,height), normalize(min,max).`,
+  flags,
+});
 
 /** `alzbench preview`: the image after each step of a chain, as a labelled PNG grid. */
 export const previewCommand: Command = {
   name: 'preview',
   summary: 'write a labelled grid of an image after each preprocessing step',
   usage,
+  flags,
   async run(argv) {
-    const { values, positionals } = parseFlags(
-      'preview',
-      argv,
-      { pipeline: { type: 'string' }, out: { type: 'string' }, columns: { type: 'string' }, json: { type: 'boolean', default: false } },
-      true,
-    );
+    const { values, positionals } = parseFlags('preview', argv, flags, true);
     if (positionals.length !== 1)
       throw invalid('one image path', '<image>', positionals, 'e.g. alzbench preview slice.jpg --pipeline "grayscale|clahe" --out grid.png');
     if (!values.pipeline) throw invalid('a pipeline spec', '--pipeline', values.pipeline, 'e.g. --pipeline "grayscale|clahe(clip=2,tile=7)"');

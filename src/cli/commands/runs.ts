@@ -4,22 +4,45 @@ import { RUN_STATUSES, type RunStatus, type StoredRun } from '../../store/types.
 import { renderCardHtml } from '../../report/card-html.js';
 import { AlzbenchError, invalid } from '../../util/errors.js';
 import { type Command, parseFlags } from '../command.js';
-import { openSyncedStore, STORE_FLAGS, STORE_HELP } from './store-options.js';
+import { openSyncedStore, STORE_FLAGS } from './store-options.js';
+import { type FlagTable, usageText } from '../../util/flag-table.js';
 
-const listUsage = `usage: alzbench runs [--sweep S] [--status S] [--tag T] [--json]
-       alzbench runs tag <run> <tag>... [--remove]
+const listFlags = {
+  sweep: { type: 'string', value: 'S', help: 'only the runs of a sweep' },
+  status: { type: 'string', value: 'S', help: `only runs with this status (${RUN_STATUSES.join(', ')})` },
+  tag: { type: 'string', value: 'T', help: 'only runs with this tag' },
+  json: { type: 'boolean', default: false, help: 'print one JSON document (the runs) on stdout' },
+  ...STORE_FLAGS,
+} satisfies FlagTable;
+
+const listUsage = usageText({
+  synopsis: `usage: alzbench runs [--sweep S] [--status S] [--tag T] [--json]
+       alzbench runs tag <run> <tag>...
        alzbench runs name <run> <name>
-       alzbench runs delete <run>... [--keep-files]
-       alzbench runs export <run> [--out FILE] [--no-checkpoints]
-       alzbench runs import <archive> [--replace]
+       alzbench runs delete <run>...
+       alzbench runs export <run>
+       alzbench runs import <archive>
+(the last five: alzbench runs <tag|name|...> -h for their flags)`,
+  about: 'Lists the stored runs, newest first (run folders under --runs-dir are read in first).',
+  flags: listFlags,
+});
 
-Lists the stored runs, newest first (run folders under --runs-dir are read in first).
-
-  --sweep S         only the runs of a sweep
-  --status S        only runs with this status (${RUN_STATUSES.join(', ')})
-  --tag T           only runs with this tag
-  --json            print one JSON document (the runs) on stdout
-${STORE_HELP}`;
+/** A `runs` sub-command's flags: its own and the store's. */
+const withStore = <T extends FlagTable>(own: T) => ({ ...own, ...STORE_FLAGS });
+const tagFlags = withStore({ remove: { type: 'boolean', default: false, help: 'remove the tags instead of adding them' } } satisfies FlagTable);
+const nameFlags = withStore({});
+const deleteFlags = withStore({
+  'keep-files': { type: 'boolean', default: false, help: 'delete only the stored rows, keep the run folders' },
+} satisfies FlagTable);
+const exportFlags = withStore({
+  out: { type: 'string', value: 'FILE', help: 'archive path (default <id>.alzrun.tar.gz)' },
+  'no-checkpoints': { type: 'boolean', default: false, help: 'leave the checkpoints out' },
+  json: { type: 'boolean', default: false, help: 'print {"path", "id", "files"} on stdout' },
+} satisfies FlagTable);
+const importFlags = withStore({
+  replace: { type: 'boolean', default: false, help: 'overwrite a run with the same id' },
+  json: { type: 'boolean', default: false, help: 'print {"id", "dir", "status"} on stdout' },
+} satisfies FlagTable);
 
 const f3 = (v: number | null) => (v === null ? '  -  ' : v.toFixed(3));
 
@@ -28,14 +51,9 @@ export const runsCommand: Command = {
   name: 'runs',
   summary: 'list stored runs (runs tag|name|delete|export|import manage them)',
   usage: listUsage,
+  flags: listFlags,
   async run(argv) {
-    const { values } = parseFlags('runs', argv, {
-      ...STORE_FLAGS,
-      sweep: { type: 'string' },
-      status: { type: 'string' },
-      tag: { type: 'string' },
-      json: { type: 'boolean', default: false },
-    });
+    const { values } = parseFlags('runs', argv, listFlags);
     if (values.status !== undefined && !RUN_STATUSES.includes(values.status as RunStatus)) throw invalid(RUN_STATUSES.join(', '), '--status', values.status);
     const store = await openSyncedStore(values);
     try {
@@ -71,8 +89,8 @@ export const runsCommand: Command = {
   },
 };
 
-function positional(command: string, argv: string[], options: Parameters<typeof parseFlags>[2], min: number, what: string) {
-  const parsed = parseFlags(command, argv, { ...STORE_FLAGS, ...options }, true);
+function positional(command: string, argv: string[], flags: FlagTable, min: number, what: string) {
+  const parsed = parseFlags(command, argv, flags, true);
   if (parsed.positionals.length < min)
     throw new AlzbenchError(`Expected ${what} but received ${parsed.positionals.length} argument(s)`, { hint: `alzbench ${command} --help`, exitCode: 2 });
   return parsed as { values: Record<string, string | boolean | undefined>; positionals: string[] };
@@ -82,9 +100,10 @@ function positional(command: string, argv: string[], options: Parameters<typeof 
 export const runsTagCommand: Command = {
   name: 'runs tag',
   summary: 'add (or --remove) tags of a run',
-  usage: `usage: alzbench runs tag <run> <tag>... [--remove]\n${STORE_HELP}`,
+  usage: usageText({ synopsis: 'usage: alzbench runs tag <run> <tag>... [--remove]', flags: tagFlags }),
+  flags: tagFlags,
   async run(argv) {
-    const { values, positionals } = positional('runs tag', argv, { remove: { type: 'boolean', default: false } }, 2, 'a run and at least one tag');
+    const { values, positionals } = positional('runs tag', argv, tagFlags, 2, 'a run and at least one tag');
     const store = await openSyncedStore(values);
     try {
       const run = await store.resolveRun(positionals[0]!);
@@ -102,9 +121,10 @@ export const runsTagCommand: Command = {
 export const runsNameCommand: Command = {
   name: 'runs name',
   summary: 'name a run',
-  usage: `usage: alzbench runs name <run> <name>\n${STORE_HELP}`,
+  usage: usageText({ synopsis: 'usage: alzbench runs name <run> <name>', flags: nameFlags }),
+  flags: nameFlags,
   async run(argv) {
-    const { values, positionals } = positional('runs name', argv, {}, 2, 'a run and a name');
+    const { values, positionals } = positional('runs name', argv, nameFlags, 2, 'a run and a name');
     const store = await openSyncedStore(values);
     try {
       const run = await store.resolveRun(positionals[0]!);
@@ -120,9 +140,10 @@ export const runsNameCommand: Command = {
 export const runsDeleteCommand: Command = {
   name: 'runs delete',
   summary: 'delete runs and their folders (checkpoints, plots, ...)',
-  usage: `usage: alzbench runs delete <run>... [--keep-files]\n\n  --keep-files      delete only the stored rows, keep the run folders\n${STORE_HELP}`,
+  usage: usageText({ synopsis: 'usage: alzbench runs delete <run>... [--keep-files]', flags: deleteFlags }),
+  flags: deleteFlags,
   async run(argv) {
-    const { values, positionals } = positional('runs delete', argv, { 'keep-files': { type: 'boolean', default: false } }, 1, 'at least one run');
+    const { values, positionals } = positional('runs delete', argv, deleteFlags, 1, 'at least one run');
     // Without --keep-files the folder goes too; sync must not read it back in first, or after.
     const store = await openSyncedStore(values, { sync: false });
     try {
@@ -143,15 +164,10 @@ export const runsDeleteCommand: Command = {
 export const runsExportCommand: Command = {
   name: 'runs export',
   summary: 'write a run card archive (card.json + card.html + the run folder, one .tar.gz)',
-  usage: `usage: alzbench runs export <run> [--out FILE] [--no-checkpoints] [--json]\n\n  --out FILE          archive path (default <id>.alzrun.tar.gz)\n  --no-checkpoints    leave the checkpoints out\n${STORE_HELP}`,
+  usage: usageText({ synopsis: 'usage: alzbench runs export <run> [--out FILE] [--no-checkpoints] [--json]', flags: exportFlags }),
+  flags: exportFlags,
   async run(argv) {
-    const { values, positionals } = positional(
-      'runs export',
-      argv,
-      { out: { type: 'string' }, 'no-checkpoints': { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
-      1,
-      'a run',
-    );
+    const { values, positionals } = positional('runs export', argv, exportFlags, 1, 'a run');
     const store = await openSyncedStore(values);
     try {
       const { path, card } = await exportRun(store, positionals[0]!, {
@@ -171,15 +187,10 @@ export const runsExportCommand: Command = {
 export const runsImportCommand: Command = {
   name: 'runs import',
   summary: 'restore a run card archive into the store and --runs-dir',
-  usage: `usage: alzbench runs import <archive> [--replace] [--json]\n\n  --replace         overwrite a run with the same id\n${STORE_HELP}`,
+  usage: usageText({ synopsis: 'usage: alzbench runs import <archive> [--replace] [--json]', flags: importFlags }),
+  flags: importFlags,
   async run(argv) {
-    const { values, positionals } = positional(
-      'runs import',
-      argv,
-      { replace: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
-      1,
-      'an archive',
-    );
+    const { values, positionals } = positional('runs import', argv, importFlags, 1, 'an archive');
     const store = await openSyncedStore(values, { sync: false });
     try {
       const run = await importRun(store, positionals[0]!, { runsDir: (values['runs-dir'] as string | undefined) ?? 'runs', replace: values.replace === true });

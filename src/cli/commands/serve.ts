@@ -1,13 +1,31 @@
 import { type Command, parseFlags } from '../command.js';
-import { openSyncedStore, STORE_FLAGS, STORE_HELP } from './store-options.js';
+import { openSyncedStore, STORE_FLAGS } from './store-options.js';
+import { type FlagTable, usageText } from '../../util/flag-table.js';
 import { startServer } from '../../server/server.js';
 import { checkBindSafety } from '../../server/auth.js';
 import { flagValue } from '../../util/schema.js';
 import { PORT } from '../flag-rules.js';
 
-const usage = `usage: alzbench serve [--db REF] [--runs-dir DIR] [--port N] [--host ADDR] [--token SECRET] [--data-root DIR...]
+const flags = {
+  port: { type: 'string', value: 'N', help: 'port (default 8765; 0 picks a free one)' },
+  host: { type: 'string', value: 'ADDR', help: 'address to bind (default 127.0.0.1)' },
+  token: {
+    type: 'string',
+    value: 'SECRET',
+    help: 'bearer token for the API (required unless the host is loopback; 8+ characters;\ndefault $ALZBENCH_TOKEN, which keeps it out of the process list)',
+  },
+  'data-root': {
+    type: 'string',
+    multiple: true,
+    value: 'DIR',
+    help: "folder the preprocessing page may read runs' test slices from (repeatable;\ndefault: each run's own data set root); a slice is shown only if its content\nhash is the one the run recorded",
+  },
+  ...STORE_FLAGS,
+} satisfies FlagTable;
 
-Serves the dashboard: a web app and its JSON API over the run store, in one process. Pages: runs
+const usage = usageText({
+  synopsis: 'usage: alzbench serve [--db REF] [--runs-dir DIR] [--port N] [--host ADDR] [--token SECRET] [--data-root DIR...]',
+  about: `Serves the dashboard: a web app and its JSON API over the run store, in one process. Pages: runs
 table, run page (config, data and split with leakage audit, curves, confusion matrix, ROC, test
 metrics with CIs, Grad-CAM gallery), compare (study table, McNemar, overlaid curves, parallel
 coordinates), preprocessing (every step of a chain on a slice) and predict (upload a slice).
@@ -15,31 +33,18 @@ A running run's page updates as epochs finish.
 
 It listens on 127.0.0.1 unless told otherwise. Any other host needs --token, and then every API
 call must send "Authorization: Bearer <token>" (the web app asks for it once, or takes it from
-the URL it prints: http://host:port/#token=...). Uploads stay in memory (5 MiB, images only).
-
-flags:
-  --port N          port (default 8765; 0 picks a free one)
-  --host ADDR       address to bind (default 127.0.0.1)
-  --token SECRET    bearer token for the API (required unless the host is loopback; 8+ characters;
-                    default $ALZBENCH_TOKEN, which keeps it out of the process list)
-  --data-root DIR   folder the preprocessing page may read runs' test slices from (repeatable;
-                    default: each run's own data set root); a slice is shown only if its content
-                    hash is the one the run recorded
-${STORE_HELP}`;
+the URL it prints: http://host:port/#token=...). Uploads stay in memory (5 MiB, images only).`,
+  flags,
+});
 
 /** `alzbench serve`: the web dashboard. */
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'web dashboard over the run store: runs, run pages, compare, preprocessing, predict',
   usage,
+  flags,
   async run(argv) {
-    const { values } = parseFlags('serve', argv, {
-      ...STORE_FLAGS,
-      port: { type: 'string' },
-      host: { type: 'string' },
-      token: { type: 'string' },
-      'data-root': { type: 'string', multiple: true },
-    });
+    const { values } = parseFlags('serve', argv, flags);
     const port = flagValue(PORT, '--port', values.port, 8765);
     const host = values.host ?? '127.0.0.1';
     // From the environment, the token does not show in `ps` to other users of the machine.

@@ -1,16 +1,21 @@
 import { existsSync } from 'node:fs';
 import { type Command, parseFlags } from '../command.js';
-import { openSyncedStore, STORE_FLAGS, STORE_HELP } from './store-options.js';
+import { openSyncedStore, STORE_FLAGS } from './store-options.js';
+import { type FlagTable, usageText } from '../../util/flag-table.js';
 import { AlzbenchError } from '../../util/errors.js';
 
-const usage = `usage: alzbench show <run> [--json]
+const flags = {
+  json: { type: 'boolean', default: false, help: 'print one JSON document (the run, its epochs and artifacts) on stdout' },
+  ...STORE_FLAGS,
+} satisfies FlagTable;
 
-Prints a stored run: status, the full resolved config, data set fingerprint and split, code
+const usage = usageText({
+  synopsis: 'usage: alzbench show <run> [--json]',
+  about: `Prints a stored run: status, the full resolved config, data set fingerprint and split, code
 version, machine, timestamps, per-epoch metrics, test metrics with 95 % CIs and its files.
-<run> is an id, a unique id prefix or a name.
-
-  --json            print one JSON document (the run, its epochs and artifacts) on stdout
-${STORE_HELP}`;
+<run> is an id, a unique id prefix or a name.`,
+  flags,
+});
 
 const f3 = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(3) : '-');
 
@@ -19,8 +24,9 @@ export const showCommand: Command = {
   name: 'show',
   summary: 'print a run: config, data, code, machine, per-epoch and test metrics with CIs',
   usage,
+  flags,
   async run(argv) {
-    const { values, positionals } = parseFlags('show', argv, { ...STORE_FLAGS, json: { type: 'boolean', default: false } }, true);
+    const { values, positionals } = parseFlags('show', argv, flags, true);
     if (positionals.length !== 1)
       throw new AlzbenchError(`Expected one run but received ${positionals.length}`, { hint: 'alzbench runs lists them', exitCode: 2 });
     const store = await openSyncedStore(values);

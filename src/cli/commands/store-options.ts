@@ -2,16 +2,17 @@
 import { openStore, defaultDbRef } from '../../store/open-store.js';
 import { syncRunsDir } from '../../store/sync.js';
 import type { RunStore } from '../../store/types.js';
+import type { FlagTable } from '../../util/flag-table.js';
 
-/** parseArgs options of the store flags. */
+/** The store flags (`--db`, `--runs-dir`) of the commands that read the run store. */
 export const STORE_FLAGS = {
-  db: { type: 'string' },
-  'runs-dir': { type: 'string' },
-} as const;
-
-/** Help lines of the store flags. */
-export const STORE_HELP = `  --db REF          run store: a SQLite file (default ./alzbench.db, or $ALZBENCH_DB) or postgres://user:pass@host/db
-  --runs-dir DIR    folder of run folders, read into the store first (default runs)`;
+  db: {
+    type: 'string',
+    value: 'REF',
+    help: 'run store: a SQLite file (default ./alzbench.db, or $ALZBENCH_DB) or postgres://user:pass@host/db',
+  },
+  'runs-dir': { type: 'string', value: 'DIR', help: 'folder of run folders, read into the store first (default runs)' },
+} as const satisfies FlagTable;
 
 /**
  * Opens the store and reads run folders that changed under `--runs-dir` (runs trained with

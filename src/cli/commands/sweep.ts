@@ -5,54 +5,46 @@ import { AlzbenchError, invalid } from '../../util/errors.js';
 import { type Command, parseFlags } from '../command.js';
 import { describeRule, flagValue } from '../../util/schema.js';
 import { ATTEMPTS, WORKERS } from '../flag-rules.js';
-import { openSyncedStore, STORE_FLAGS, STORE_HELP } from './store-options.js';
+import { openSyncedStore, STORE_FLAGS } from './store-options.js';
+import { type FlagTable, usageText } from '../../util/flag-table.js';
 import { defaultDbRef, isPostgresUrl } from '../../store/open-store.js';
 import { openRunQueue } from '../../queue/run-queue.js';
 import { enqueueSweep, followSweep } from '../../queue/enqueue.js';
 import type { SweepSpec } from '../../sweep/spec.js';
 
-const usage = `usage: alzbench sweep <sweep.yaml> [--workers N] [--scale NAME] [--set key=value]... [--db REF] [--follow] [--json]
+const flags = {
+  workers: { type: 'string', value: 'N', help: `training processes at once (default 1; ${describeRule(WORKERS)})` },
+  scale: { type: 'string', value: 'NAME', help: 'the file\'s variant: full (default, or the file\'s "scale:") or e.g. small' },
+  set: { type: 'string', multiple: true, value: 'key=value', help: 'override a base setting for every run, e.g. --set data=/data/kaggle (repeatable)' },
+  attempts: { type: 'string', value: 'N', help: `tries per run when its worker dies (default 2; ${describeRule(ATTEMPTS)})` },
+  'create-only': { type: 'boolean', default: false, help: 'only create the runs in the store' },
+  follow: { type: 'boolean', default: false, help: 'with a postgres:// store: wait until workers ended every run, printing progress' },
+  json: { type: 'boolean', default: false, help: 'print one JSON document with the summary on stdout' },
+  ...STORE_FLAGS,
+} satisfies FlagTable;
 
-Creates the sweep's runs in the run store (one per grid or list point) and trains them with N
+const usage = usageText({
+  synopsis: 'usage: alzbench sweep <sweep.yaml> [--workers N] [--scale NAME] [--set key=value]... [--db REF] [--follow] [--json]',
+  about: `Creates the sweep's runs in the run store (one per grid or list point) and trains them with N
 local worker processes, each with its share of the CPU threads. Started again, it skips finished
 runs and continues the others (a run whose worker was killed resumes from its last checkpoint;
 after --attempts tries it is marked failed). Ctrl-C stops the workers; their runs stay queued.
 See experiments/ for the study's tables as sweep files.
 
-  --workers N       training processes at once (default 1; ${describeRule(WORKERS)})
-  --scale NAME      the file's variant: full (default, or the file's "scale:") or e.g. small
-  --set key=value   override a base setting for every run, e.g. --set data=/data/kaggle (repeatable)
-  --attempts N      tries per run when its worker dies (default 2; ${describeRule(ATTEMPTS)})
-  --create-only     only create the runs in the store
-  --follow          with a postgres:// store: wait until workers ended every run, printing progress
-
 With --db postgres://... and no --workers, the runs go to the store's job queue and the command
 returns: "alzbench worker --db postgres://..." on any machines trains them (README "GPU and many
-machines"). With --workers N it trains them here, as with a SQLite file.
-  --json            print one JSON document with the summary on stdout
-${STORE_HELP}`;
+machines"). With --workers N it trains them here, as with a SQLite file.`,
+  flags,
+});
 
 /** `alzbench sweep`: run a sweep file. */
 export const sweepCommand: Command = {
   name: 'sweep',
   summary: 'run a grid or list of trainings from a sweep file with N workers (restartable)',
   usage,
+  flags,
   async run(argv) {
-    const { values, positionals } = parseFlags(
-      'sweep',
-      argv,
-      {
-        ...STORE_FLAGS,
-        workers: { type: 'string' },
-        scale: { type: 'string' },
-        set: { type: 'string', multiple: true },
-        attempts: { type: 'string' },
-        'create-only': { type: 'boolean', default: false },
-        follow: { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-      },
-      true,
-    );
+    const { values, positionals } = parseFlags('sweep', argv, flags, true);
     if (positionals.length !== 1)
       throw new AlzbenchError(`Expected one sweep file but received ${positionals.length}`, {
         hint: 'alzbench sweep experiments/vgg19-grid.yaml --scale small',

@@ -2,31 +2,39 @@ import { generateDataset } from '../../data/synth/generate.js';
 import { generateVolumes } from '../../data/synth/generate-volumes.js';
 import { invalid } from '../../util/errors.js';
 import { type Command, parseFlags } from '../command.js';
+import { type FlagTable, usageText } from '../../util/flag-table.js';
 import { flagValue, int, number } from '../../util/schema.js';
 
-const usage = `usage: alzbench synth --out <dir> [--subjects N] [--seed S] [--slices N] [--test-fraction F] [--volumes [--downsample F]] [--force] [--json]
+const flags = {
+  out: { type: 'string', value: '<dir>', help: `output folder (created; must be empty unless --force)` },
+  subjects: { type: 'string', value: 'N', help: `number of subjects (default 60)` },
+  seed: { type: 'string', value: 'S', help: `random seed (default 1)` },
+  slices: { type: 'string', value: 'N', help: `axial slices per subject (default 32, like OASIS)` },
+  'test-fraction': { type: 'string', value: 'F', help: `share of each stage's subjects in test/ (default 0.2)` },
+  volumes: {
+    type: 'boolean',
+    default: false,
+    help: `write whole 3-D volumes instead (BIDS: sub-0001/anat/sub-0001_T1w.nii.gz,
+participants.tsv with group = stage and split; the same people as the
+slice data set of the same seed); --slices is then the volume's depth
+(default 48)`,
+  },
+  downsample: { type: 'string', value: 'F', help: `volumes: in-plane block averaging 1, 2 (default: 88x104 voxels of 2 mm), 4, 8, 16` },
+  force: { type: 'boolean', default: false, help: `replace a data set generated in --out before` },
+  json: { type: 'boolean', default: false, help: `print a JSON summary on stdout (progress goes to stderr)` },
+} satisfies FlagTable;
 
-Generates a synthetic Alzheimer MRI data set from the Colin27 brain template (Debian package
+const usage = usageText({
+  synopsis: `usage: alzbench synth --out <dir> [--subjects N] [--seed S] [--slices N] [--test-fraction F] [--volumes [--downsample F]] [--force] [--json]`,
+  about: `Generates a synthetic Alzheimer MRI data set from the Colin27 brain template (Debian package
 mricron-data): N subjects, each with its own random anatomy, contrast, bias field and noise, and
 a stage (NonDemented, VeryMildDemented, MildDemented, ModerateDemented) that enlarges the
 ventricles, thins the cortex and shrinks the hippocampi by stage-dependent, per-subject random
 amounts. Writes 176x208 grey JPEG axial slices in the Kaggle 4-class layout (train/ and test/,
 one folder per stage, split by subject), subjects.csv (file, subject, stage, split, slice, z_mm)
-and synth.json (options and each subject's atrophy). The same seed gives the same bytes.
-
-flags:
-  --out <dir>            output folder (created; must be empty unless --force)
-  --subjects N           number of subjects (default 60)
-  --seed S               random seed (default 1)
-  --slices N             axial slices per subject (default 32, like OASIS)
-  --test-fraction F      share of each stage's subjects in test/ (default 0.2)
-  --volumes              write whole 3-D volumes instead (BIDS: sub-0001/anat/sub-0001_T1w.nii.gz,
-                         participants.tsv with group = stage and split; the same people as the
-                         slice data set of the same seed); --slices is then the volume's depth
-                         (default 48)
-  --downsample F         volumes: in-plane block averaging 1, 2 (default: 88x104 voxels of 2 mm), 4, 8, 16
-  --force                replace a data set generated in --out before
-  --json                 print a JSON summary on stdout (progress goes to stderr)`;
+and synth.json (options and each subject's atrophy). The same seed gives the same bytes.`,
+  flags,
+});
 
 const SUBJECTS = int({ min: 1, max: 100_000 });
 const SLICES = int({ min: 1, max: 1000 });
@@ -38,18 +46,9 @@ export const synthCommand: Command = {
   name: 'synth',
   summary: 'generate a synthetic Alzheimer MRI slice data set (Kaggle 4-class layout, known subjects)',
   usage,
+  flags,
   async run(argv) {
-    const { values } = parseFlags('synth', argv, {
-      out: { type: 'string' },
-      subjects: { type: 'string' },
-      seed: { type: 'string' },
-      slices: { type: 'string' },
-      'test-fraction': { type: 'string' },
-      volumes: { type: 'boolean', default: false },
-      downsample: { type: 'string' },
-      force: { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-    });
+    const { values } = parseFlags('synth', argv, flags);
     if (values.out === undefined || values.out === '') throw invalid('a folder path', '--out', values.out, 'e.g. alzbench synth --out demo-data');
     const testFractionRaw = values['test-fraction'];
     const testFraction = flagValue(TEST_FRACTION, '--test-fraction', testFractionRaw);

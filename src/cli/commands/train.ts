@@ -1,35 +1,40 @@
 import { dirname } from 'node:path';
-import { readConfigFile, settingsFromFlags, settingsHelp, trainFlagOptions } from '../../train/config.js';
+import { readConfigFile, settingsFlags, settingsFromFlags } from '../../train/config.js';
 import { resumeRun, train, type TrainResult } from '../../train/trainer.js';
 import { stderrReporter } from '../../train/progress.js';
 import { expandRuns } from '../../train/expand-runs.js';
 import { summarizeGroup } from '../../eval/group-summary.js';
 import { AlzbenchError } from '../../util/errors.js';
 import { type Command, parseFlags } from '../command.js';
+import { type FlagTable, usageText } from '../../util/flag-table.js';
 import { flagValue, oneOf } from '../../util/schema.js';
 import { openStore } from '../../store/open-store.js';
 import { syncRunFolder } from '../../store/sync.js';
 
-const usage = `usage: alzbench train --data <dir> [--task binary|4class] [--model NAME] [settings] [--config run.yaml] [--json]
-       alzbench train --resume <run> [--from-scratch] [--runs-dir DIR] [--json]
+const ownFlags = {
+  config: { type: 'string', value: 'FILE', help: 'YAML file of settings' },
+  resume: { type: 'string', value: 'RUN', help: 'continue a killed, failed or interrupted run (folder or id) from its last checkpoint' },
+  'from-scratch': { type: 'boolean', default: false, help: 'with --resume: restart the run from epoch 1 (when its checkpoint is missing or damaged)' },
+  progress: { type: 'string', value: 'P', help: 'bar, lines or none (default: bar on a terminal, else lines)' },
+  db: { type: 'string', value: 'REF', help: 'also record the finished run in a run store (SQLite file or postgres:// URL)' },
+  json: { type: 'boolean', default: false, help: 'print one JSON document with the result on stdout' },
+} satisfies FlagTable;
+const settings = settingsFlags();
+const flags = { ...settings, ...ownFlags };
 
-Trains a model and writes the run folder <runs-dir>/<id>/ (run.json, config.json with every
+const usage = usageText({
+  synopsis: `usage: alzbench train --data <dir> [--task binary|4class] [--model NAME] [settings] [--config run.yaml] [--json]
+       alzbench train --resume <run> [--from-scratch] [--runs-dir DIR] [--json]`,
+  about: `Trains a model and writes the run folder <runs-dir>/<id>/ (run.json, config.json with every
 default, split.json, metrics.jsonl, checkpoints/last.ckpt and best.ckpt after every epoch,
 test.json with 95 % bootstrap CIs, predictions.csv, plots/, cam/). Progress goes to stderr: a bar
 with images/s and ETA on a terminal, and one summary line per epoch. A NaN/inf loss stops the run
 as "diverged"; a model predicting one class for (nearly) all slices is flagged "collapsed".
 
-Settings come from --config (YAML: the keys below in camelCase or kebab-case) and flags; flags win.
-
-  --config FILE   YAML file of settings
-  --resume RUN    continue a killed, failed or interrupted run (folder or id) from its last checkpoint
-  --from-scratch  with --resume: restart the run from epoch 1 (when its checkpoint is missing or damaged)
-  --progress P    bar, lines or none (default: bar on a terminal, else lines)
-  --db REF        also record the finished run in a run store (SQLite file or postgres:// URL)
-  --json          print one JSON document with the result on stdout
-
-settings:
-${settingsHelp()}`;
+Settings come from --config (YAML: the keys below in camelCase or kebab-case) and flags; flags win.`,
+  flags: ownFlags,
+  groups: [{ heading: 'settings', flags: settings }],
+});
 
 /** What --json prints: the result without the per-epoch history (metrics.jsonl has it). */
 export function resultJson(result: TrainResult) {
@@ -76,16 +81,9 @@ export const trainCommand: Command = {
   name: 'train',
   summary: 'train a model; write runs/<id>/ with checkpoints, metrics, test CIs, predictions, Grad-CAM',
   usage,
+  flags,
   async run(argv) {
-    const { values } = parseFlags('train', argv, {
-      ...trainFlagOptions(),
-      config: { type: 'string' },
-      resume: { type: 'string' },
-      'from-scratch': { type: 'boolean', default: false },
-      progress: { type: 'string' },
-      db: { type: 'string' },
-      json: { type: 'boolean', default: false },
-    });
+    const { values } = parseFlags('train', argv, flags);
     const { config: configFile, resume, progress, json, db, 'from-scratch': fromScratch, ...rest } = values as Record<string, string | boolean | undefined>;
     if (fromScratch && resume === undefined) throw new AlzbenchError('--from-scratch restarts a run given with --resume <run>', { exitCode: 2 });
     const mode = flagValue(

@@ -2,29 +2,34 @@ import { isPostgresUrl, openStore, defaultDbRef } from '../../store/open-store.j
 import { startWorker } from '../../queue/worker.js';
 import { AlzbenchError, invalid } from '../../util/errors.js';
 import { type Command, parseFlags } from '../command.js';
+import { type FlagTable, usageText } from '../../util/flag-table.js';
 import { describeRule, flagValue } from '../../util/schema.js';
 import { SECONDS, THREADS, WORKERS as CONCURRENCY } from '../flag-rules.js';
 
-const usage = `usage: alzbench worker --db postgres://... [--device cpu|cuda|cuda:N] [--concurrency N] [--runs-dir DIR] [--name NAME] [--json]
+const flags = {
+  db: { type: 'string', value: 'URL', help: `the PostgreSQL run store (or $ALZBENCH_DB)` },
+  device: { type: 'string', value: 'D', help: `cpu (default), cuda or cuda:N: the device its runs train on` },
+  concurrency: { type: 'string', value: 'N', help: `runs at once (default 1; ${describeRule(CONCURRENCY)}), each with cores/N libtorch threads` },
+  threads: { type: 'string', value: 'N', help: `libtorch threads per run (default cores/concurrency; ${describeRule(THREADS)})` },
+  'runs-dir': { type: 'string', value: 'DIR', help: `run folders (default runs); a shared folder lets runs resume on another worker` },
+  name: { type: 'string', value: 'NAME', help: `name shown in listings and recorded on its runs (default the host name)` },
+  lease: { type: 'string', value: 'SECONDS', help: `a run without a heartbeat for this long is taken over (default 60)` },
+  poll: { type: 'string', value: 'SECONDS', help: `heartbeat and queue poll interval (default 1)` },
+  'exit-when-idle': { type: 'boolean', default: false, help: `stop once no run in the store is queued or running (default: wait for work)` },
+  json: { type: 'boolean', default: false, help: `print one JSON summary on stdout when it stops` },
+} satisfies FlagTable;
 
-Takes runs from the job queue of a PostgreSQL run store (sweeps sent with
+const usage = usageText({
+  synopsis: `usage: alzbench worker --db postgres://... [--device cpu|cuda|cuda:N] [--concurrency N] [--runs-dir DIR] [--name NAME] [--json]`,
+  about: `Takes runs from the job queue of a PostgreSQL run store (sweeps sent with
 "alzbench sweep file.yaml --db postgres://..."), trains them, writes metrics and run folders into
 the store, and heartbeats. Start any number, on any machines. A run whose worker is lost
 (killed, machine gone) is taken over by another worker after the lease (--lease, 60 s): it resumes
 from its last checkpoint when --runs-dir is a folder all workers share, and restarts otherwise.
 SIGTERM or Ctrl-C drains the worker (finish the runs in hand, take no new one, stop); a second
-Ctrl-C stops at once (the runs go back to the queue). See also: alzbench worker drain, worker list.
-
-  --db URL          the PostgreSQL run store (or $ALZBENCH_DB)
-  --device D        cpu (default), cuda or cuda:N: the device its runs train on
-  --concurrency N   runs at once (default 1; ${describeRule(CONCURRENCY)}), each with cores/N libtorch threads
-  --threads N       libtorch threads per run (default cores/concurrency; ${describeRule(THREADS)})
-  --runs-dir DIR    run folders (default runs); a shared folder lets runs resume on another worker
-  --name NAME       name shown in listings and recorded on its runs (default the host name)
-  --lease SECONDS   a run without a heartbeat for this long is taken over (default 60)
-  --poll SECONDS    heartbeat and queue poll interval (default 1)
-  --exit-when-idle  stop once no run in the store is queued or running (default: wait for work)
-  --json            print one JSON summary on stdout when it stops`;
+Ctrl-C stops at once (the runs go back to the queue). See also: alzbench worker drain, worker list.`,
+  flags,
+});
 
 function postgresUrl(db: string | undefined, command: string): string {
   const ref = defaultDbRef(db);
@@ -39,19 +44,9 @@ export const workerCommand: Command = {
   name: 'worker',
   summary: "train runs from a PostgreSQL store's queue (any number of machines; drain with SIGTERM)",
   usage,
+  flags,
   async run(argv) {
-    const { values } = parseFlags('worker', argv, {
-      db: { type: 'string' },
-      device: { type: 'string' },
-      concurrency: { type: 'string' },
-      threads: { type: 'string' },
-      'runs-dir': { type: 'string' },
-      name: { type: 'string' },
-      lease: { type: 'string' },
-      poll: { type: 'string' },
-      'exit-when-idle': { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-    });
+    const { values } = parseFlags('worker', argv, flags);
     const url = postgresUrl(values.db, 'worker');
     const device = values.device ?? 'cpu';
     if (!/^(cpu|cuda(:\d+)?)$/.test(device)) throw invalid('cpu, cuda or cuda:N', '--device', device);
@@ -98,23 +93,32 @@ export const workerCommand: Command = {
   },
 };
 
-const drainUsage = `usage: alzbench worker drain <worker name or id>... | --all  --db postgres://...
+const drainFlags = {
+  db: { type: 'string', value: 'URL', help: 'the PostgreSQL run store (or $ALZBENCH_DB)' },
+  all: { type: 'boolean', default: false, help: 'every running worker of the store' },
+  json: { type: 'boolean', default: false, help: 'print {"drained": [...]} on stdout' },
+} satisfies FlagTable;
 
-Asks workers, through the store, to drain: each finishes the runs it holds, takes no new one,
-and stops (within a heartbeat, --poll). Names and ids as in "alzbench worker list".`;
+const drainUsage = usageText({
+  synopsis: 'usage: alzbench worker drain <worker name or id>... | --all  --db postgres://...',
+  about: `Asks workers, through the store, to drain: each finishes the runs it holds, takes no new one,
+and stops (within one of its heartbeats). Names and ids as in "alzbench worker list".`,
+  flags: drainFlags,
+});
+
+const listFlags = {
+  db: { type: 'string', value: 'URL', help: 'the PostgreSQL run store (or $ALZBENCH_DB)' },
+  json: { type: 'boolean', default: false, help: 'print the workers as one JSON document on stdout' },
+} satisfies FlagTable;
 
 /** `alzbench worker drain`: ask workers to stop after their current runs. */
 export const workerDrainCommand: Command = {
   name: 'worker drain',
   summary: 'ask workers (by name or id, or --all) to finish their runs and stop',
   usage: drainUsage,
+  flags: drainFlags,
   async run(argv) {
-    const { values, positionals } = parseFlags(
-      'worker drain',
-      argv,
-      { db: { type: 'string' }, all: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
-      true,
-    );
+    const { values, positionals } = parseFlags('worker drain', argv, drainFlags, true);
     if (values.all === positionals.length > 0)
       throw new AlzbenchError(`Expected worker names or --all (one of them) but received ${values.all ? '--all and names' : 'neither'}`, {
         hint: 'alzbench worker list shows the workers',
@@ -141,9 +145,14 @@ export const workerDrainCommand: Command = {
 export const workerListCommand: Command = {
   name: 'worker list',
   summary: 'workers of a PostgreSQL store: device, state, heartbeat, runs done',
-  usage: 'usage: alzbench worker list --db postgres://... [--json]\n\nA worker whose heartbeat is older than a minute is shown as lost.',
+  usage: usageText({
+    synopsis: 'usage: alzbench worker list --db postgres://... [--json]',
+    about: 'A worker whose heartbeat is older than a minute is shown as lost.',
+    flags: listFlags,
+  }),
+  flags: listFlags,
   async run(argv) {
-    const { values } = parseFlags('worker list', argv, { db: { type: 'string' }, json: { type: 'boolean', default: false } });
+    const { values } = parseFlags('worker list', argv, listFlags);
     const store = await openStore(postgresUrl(values.db, 'worker list'));
     try {
       const workers = (await store.listWorkers()).map((w) => ({
