@@ -6,6 +6,7 @@ import { getModelSpec } from '../../models/registry.js';
 import { writeCamPng } from '../../eval/cam-overlay.js';
 import { gradCam } from '../../eval/grad-cam.js';
 import { toModelInput } from '../../eval/model-input.js';
+import { inferWithTta, type TestTimeAugmentation } from '../../eval/tta.js';
 import { preprocessSlices } from '../../data/data-tensors.js';
 import { loadTrainedModel } from '../../models/load-trained.js';
 import { invalid } from '../../util/errors.js';
@@ -15,8 +16,9 @@ import { INPUT_LIMITS, readInputFile } from '../../util/read-input.js';
 const usage = `usage: alzbench predict <run|checkpoint> <image...> [--cam out.png] [--json]
 
 Class probabilities of slices from a saved model (a run folder or id: its best checkpoint; or a
-.ckpt file), after the run's preprocessing chain at its input size. With --cam, writes the
-Grad-CAM heat map of the predicted class over each slice (at the model's registered target layer);
+.ckpt file), after the run's preprocessing chain at its input size, with the run's test-time augmentation (as
+train's test phase and eval: with tta: flip, the mean over the slice and its mirror). With --cam, writes the
+Grad-CAM heat map of the predicted class over each slice (the slice itself, not its mirror) (at the model's registered target layer);
 with several images the files are numbered: out-1.png, out-2.png, ...
 
 flags:
@@ -57,17 +59,30 @@ export const predictCommand: Command = {
       const { pixels, size } = await preprocessSlices(rasters, trained.chain, trained.imageSize);
       const [h, w] = size;
       const layer = getModelSpec(trained.config.model).gradCamLayer;
+      // The probabilities eval and the test phase would give these slices (same TTA, same batch path).
+      const tta: TestTimeAugmentation = (trained.config as { tta?: TestTimeAugmentation }).tta ?? 'none';
+      const c = trained.classes.length;
+      const batch = tensor(pixels, { shape: [images.length, 1, h, w] });
+      let all: Float32Array;
+      try {
+        all = inferWithTta(trained.model, batch, null, 64, tta).probabilities;
+      } finally {
+        batch.dispose();
+      }
       const out = [];
       for (let i = 0; i < images.length; i++) {
         const slice = pixels.subarray(i * h * w, (i + 1) * h * w);
-        const cam = tidy(() => gradCam(trained.model, layer, toModelInput(tensor(slice, { shape: [1, 1, h, w] }))));
-        const probabilities = Object.fromEntries(trained.classes.map((c, k) => [c, cam.probabilities[k]!]));
+        const p = all.subarray(i * c, (i + 1) * c);
+        let predicted = 0;
+        for (let k = 1; k < c; k++) if (p[k]! > p[predicted]!) predicted = k;
+        const probabilities = Object.fromEntries(trained.classes.map((name, k) => [name, p[k]!]));
         const entry: { image: string; predicted: string; probabilities: Record<string, number>; cam?: string } = {
           image: images[i]!,
-          predicted: trained.classes[cam.targetClass]!,
+          predicted: trained.classes[predicted]!,
           probabilities,
         };
         if (values.cam) {
+          const cam = tidy(() => gradCam(trained.model, layer, toModelInput(tensor(slice, { shape: [1, 1, h, w] })), predicted));
           entry.cam = camPath(values.cam, i, images.length);
           await writeCamPng(entry.cam, slice, cam.heatmap, w, h);
         }
