@@ -2,7 +2,7 @@
 // agreement of the pseudo-subjects with the truth (ARI, purity) and the audit's precision, recall
 // and false-positive rate. Usage (after `npx tsc -p tsconfig.json`):
 //   node bin/alzbench.js synth --out /tmp/synth200 --subjects 200 --seed 7
-//   node bench/grouping/run.mjs /tmp/synth200 [--sample ../shared/data/kaggle4-sample]
+//   node bench/grouping/run.mjs /tmp/synth200 [--sample ../shared/data/kaggle4-sample] [--grouping-only]
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus } from 'node:os';
@@ -25,6 +25,8 @@ const dir = process.argv[2];
 if (!dir) throw new Error('usage: node bench/grouping/run.mjs <synth folder with subjects.csv> [--sample <kaggle4-sample folder>]');
 const sampleAt = process.argv.indexOf('--sample');
 const sampleDir = sampleAt > 0 ? process.argv[sampleAt + 1] : undefined;
+// Only the calibration and the grouping (skips the first round's method and the audits).
+const groupingOnly = process.argv.includes('--grouping-only');
 const quantile = (values, p) => {
   const s = [...values].sort((x, y) => x - y);
   return s[Math.min(s.length - 1, Math.floor(p * (s.length - 1)))];
@@ -64,9 +66,9 @@ for (const p of pairs)
 const other = closestOther.filter(Number.isFinite);
 const linkCost = [];
 for (const list of bySubject.values())
-  for (let k = 0; k + 1 < list.length; k++) linkCost.push(scanLinkCost(sig[list[k]], sig[list[k + 1]], sliceDistance(sig[list[k]], sig[list[k + 1]])));
+  for (let k = 0; k + 1 < list.length; k++) linkCost.push(scanLinkCost(sig[list[k]], sig[list[k + 1]]));
 console.log(
-  `adjacent slices, link cost (distance + left-right shift): q50 ${f(quantile(linkCost, 0.5))}  q90 ${f(quantile(linkCost, 0.9))}  q99 ${f(quantile(linkCost, 0.99))}`,
+  `adjacent slices, link cost (same-frame distance + left-right shift): q50 ${f(quantile(linkCost, 0.5))}  q90 ${f(quantile(linkCost, 0.9))}  q99 ${f(quantile(linkCost, 0.99))}`,
 );
 console.log(
   `adjacent slices, one scan:        q50 ${f(quantile(adjacent, 0.5))}  q90 ${f(quantile(adjacent, 0.9))}  q99 ${f(quantile(adjacent, 0.99))}  max ${f(quantile(adjacent, 1))}`,
@@ -104,7 +106,7 @@ console.log(
 
 // The first round's method, side by side: connected components of 16x16-thumbnail near-duplicates
 // (mean absolute difference <= 5 gray levels), as src/data/pseudo-subjects.ts did before issue 13.
-{
+if (!groupingOnly) {
   t = performance.now();
   const thumb = (im) => {
     const out = new Float32Array(256),
@@ -150,6 +152,7 @@ console.log(
 
 // Audit on the generator's subject-disjoint split (no twins) and on a leaky slice-level split.
 function audit(split, label) {
+  if (groupingOnly) return;
   t = performance.now();
   const entries = slices.map((s, i) => ({ id: s.file, hash: s.file, split: split[i], group: s.subject }));
   const verified = [...pairs, ...trainTwinPairs(entries, sig)];

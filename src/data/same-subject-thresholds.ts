@@ -8,10 +8,11 @@
 
 /**
  * Longest link between two slices of one scan in the pseudo-subject chains, in the link cost of
- * `scanLinkCost` (slice distance plus the head's left-right shift): about the 99th percentile of
- * neighbouring slices of one synthetic scan (0.275 at 2.6 mm between slices, seed 7, 200 subjects).
+ * `scanLinkCost` (slice distance in the slices' own frame plus the head's left-right shift): about
+ * the 99th percentile of neighbouring slices of one synthetic scan (0.212 at 2.6 mm between
+ * slices, seed 7, 200 subjects).
  */
-export const SAME_SCAN_LINK_DISTANCE = 0.28;
+export const SAME_SCAN_LINK_DISTANCE = 0.21;
 
 /**
  * Largest distance of a near-duplicate ("twin") slice pair: below the closest slice of another
