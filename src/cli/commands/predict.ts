@@ -6,7 +6,7 @@ import { getModelSpec } from '../../models/registry.js';
 import { writeCamPng } from '../../eval/cam-overlay.js';
 import { gradCam } from '../../eval/grad-cam.js';
 import { toModelInput } from '../../eval/model-input.js';
-import { inferWithTta, type TestTimeAugmentation } from '../../eval/tta.js';
+import { predictSlices, type TestTimeAugmentation } from '../../eval/tta.js';
 import { preprocessSlices } from '../../data/data-tensors.js';
 import { loadTrainedModel } from '../../models/load-trained.js';
 import { invalid } from '../../util/errors.js';
@@ -61,20 +61,11 @@ export const predictCommand: Command = {
       const layer = getModelSpec(trained.config.model).gradCamLayer;
       // The probabilities eval and the test phase would give these slices (same TTA, same batch path).
       const tta: TestTimeAugmentation = (trained.config as { tta?: TestTimeAugmentation }).tta ?? 'none';
-      const c = trained.classes.length;
-      const batch = tensor(pixels, { shape: [images.length, 1, h, w] });
-      let all: Float32Array;
-      try {
-        all = inferWithTta(trained.model, batch, null, 64, tta).probabilities;
-      } finally {
-        batch.dispose();
-      }
+      const results = predictSlices(trained.model, pixels, images.length, [h, w], tta);
       const out = [];
       for (let i = 0; i < images.length; i++) {
         const slice = pixels.subarray(i * h * w, (i + 1) * h * w);
-        const p = all.subarray(i * c, (i + 1) * c);
-        let predicted = 0;
-        for (let k = 1; k < c; k++) if (p[k]! > p[predicted]!) predicted = k;
+        const { probabilities: p, predicted } = results[i]!;
         const probabilities = Object.fromEntries(trained.classes.map((name, k) => [name, p[k]!]));
         const entry: { image: string; predicted: string; probabilities: Record<string, number>; cam?: string } = {
           image: images[i]!,
