@@ -65,8 +65,7 @@ for (const p of pairs)
   }
 const other = closestOther.filter(Number.isFinite);
 const linkCost = [];
-for (const list of bySubject.values())
-  for (let k = 0; k + 1 < list.length; k++) linkCost.push(scanLinkCost(sig[list[k]], sig[list[k + 1]]));
+for (const list of bySubject.values()) for (let k = 0; k + 1 < list.length; k++) linkCost.push(scanLinkCost(sig[list[k]], sig[list[k + 1]]));
 console.log(
   `adjacent slices, link cost (same-frame distance + left-right shift): q50 ${f(quantile(linkCost, 0.5))}  q90 ${f(quantile(linkCost, 0.9))}  q99 ${f(quantile(linkCost, 0.99))}`,
 );
