@@ -2,14 +2,14 @@
 // agreement of the pseudo-subjects with the truth (ARI, purity) and the audit's precision, recall
 // and false-positive rate. Usage (after `npx tsc -p tsconfig.json`):
 //   node bin/alzbench.js synth --out /tmp/synth200 --subjects 200 --seed 7
-//   node bench/grouping/run.mjs /tmp/synth200 [--sample ../shared/data/kaggle4-sample]
+//   node bench/grouping/run.mjs /tmp/synth200 [--sample ../shared/data/kaggle4-sample] [--grouping-only]
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus } from 'node:os';
 import { decodeImage } from '../../dist/data/decode-image.js';
 import { sliceSignature, sliceDistance } from '../../dist/data/slice-signature.js';
 import { candidatePairs } from '../../dist/data/nearest-slices.js';
-import { reconstructSubjects } from '../../dist/data/pseudo-subjects.js';
+import { reconstructSubjects, scanLinkCost } from '../../dist/data/pseudo-subjects.js';
 import { auditLeakage, trainTwinPairs } from '../../dist/data/leakage-audit.js';
 import { adjustedRandScore, clusterPurity } from '../../dist/data/cluster-agreement.js';
 import {
@@ -17,6 +17,7 @@ import {
   TWIN_CONSISTENT_DISTANCE,
   TWIN_CONSISTENT_SHARE,
   TWIN_DISTANCE,
+  TWIN_DISTINCT_RATIO,
   TWIN_MIN_SLICES,
 } from '../../dist/data/same-subject-thresholds.js';
 
@@ -24,6 +25,8 @@ const dir = process.argv[2];
 if (!dir) throw new Error('usage: node bench/grouping/run.mjs <synth folder with subjects.csv> [--sample <kaggle4-sample folder>]');
 const sampleAt = process.argv.indexOf('--sample');
 const sampleDir = sampleAt > 0 ? process.argv[sampleAt + 1] : undefined;
+// Only the calibration and the grouping (skips the first round's method and the audits).
+const groupingOnly = process.argv.includes('--grouping-only');
 const quantile = (values, p) => {
   const s = [...values].sort((x, y) => x - y);
   return s[Math.min(s.length - 1, Math.floor(p * (s.length - 1)))];
@@ -61,6 +64,11 @@ for (const p of pairs)
     closestOther[p.b] = Math.min(closestOther[p.b], p.distance);
   }
 const other = closestOther.filter(Number.isFinite);
+const linkCost = [];
+for (const list of bySubject.values()) for (let k = 0; k + 1 < list.length; k++) linkCost.push(scanLinkCost(sig[list[k]], sig[list[k + 1]]));
+console.log(
+  `adjacent slices, link cost (same-frame distance + left-right shift): q50 ${f(quantile(linkCost, 0.5))}  q90 ${f(quantile(linkCost, 0.9))}  q99 ${f(quantile(linkCost, 0.99))}`,
+);
 console.log(
   `adjacent slices, one scan:        q50 ${f(quantile(adjacent, 0.5))}  q90 ${f(quantile(adjacent, 0.9))}  q99 ${f(quantile(adjacent, 0.99))}  max ${f(quantile(adjacent, 1))}`,
 );
@@ -97,7 +105,7 @@ console.log(
 
 // The first round's method, side by side: connected components of 16x16-thumbnail near-duplicates
 // (mean absolute difference <= 5 gray levels), as src/data/pseudo-subjects.ts did before issue 13.
-{
+if (!groupingOnly) {
   t = performance.now();
   const thumb = (im) => {
     const out = new Float32Array(256),
@@ -143,6 +151,7 @@ console.log(
 
 // Audit on the generator's subject-disjoint split (no twins) and on a leaky slice-level split.
 function audit(split, label) {
+  if (groupingOnly) return;
   t = performance.now();
   const entries = slices.map((s, i) => ({ id: s.file, hash: s.file, split: split[i], group: s.subject }));
   const verified = [...pairs, ...trainTwinPairs(entries, sig)];
@@ -168,6 +177,18 @@ audit(
   slices.map((s) => (s.split === 'test' ? 'test' : 'train')),
   'subject-disjoint split (synth train/test)',
 );
+{
+  // Three more subject-disjoint splits: each subject in test with probability 1/4.
+  const { seededRandom } = await import('../../dist/data/seeded-shuffle.js');
+  for (let r = 0; r < 3; r++) {
+    const random = seededRandom(r, 'audit-split');
+    const test = new Set([...bySubject.keys()].filter(() => random() < 0.25));
+    audit(
+      slices.map((s) => (test.has(s.subject) ? 'test' : 'train')),
+      `subject-disjoint split (random quarter of subjects in test, #${r})`,
+    );
+  }
+}
 audit(
   slices.map((s) => (Number(s.subject.replace(/\D/g, '')) % 2 ? 'test' : 'train')),
   'subject-disjoint split (odd-numbered subjects in test)',
@@ -175,6 +196,10 @@ audit(
 audit(
   slices.map((s) => (s.slice % 5 === 2 ? 'test' : 'train')),
   'leaky split (every 5th slice of each subject in test)',
+);
+audit(
+  slices.map((s) => (s.slice % 3 === 1 ? 'test' : 'train')),
+  'leaky split (every 3rd slice of each subject in test)',
 );
 if (sampleDir) {
   // The real sample: 38 slices, every 7th file of the Kaggle train folders (few true neighbours).
@@ -228,5 +253,5 @@ if (sampleDir) {
   );
 }
 console.log(
-  `constants: SAME_SCAN_LINK_DISTANCE ${SAME_SCAN_LINK_DISTANCE}, TWIN_DISTANCE ${TWIN_DISTANCE}, TWIN_MIN_SLICES ${TWIN_MIN_SLICES}, TWIN_CONSISTENT_DISTANCE ${TWIN_CONSISTENT_DISTANCE}, TWIN_CONSISTENT_SHARE ${TWIN_CONSISTENT_SHARE}`,
+  `constants: SAME_SCAN_LINK_DISTANCE ${SAME_SCAN_LINK_DISTANCE}, TWIN_DISTANCE ${TWIN_DISTANCE}, TWIN_MIN_SLICES ${TWIN_MIN_SLICES}, TWIN_CONSISTENT_DISTANCE ${TWIN_CONSISTENT_DISTANCE}, TWIN_CONSISTENT_SHARE ${TWIN_CONSISTENT_SHARE}, TWIN_DISTINCT_RATIO ${TWIN_DISTINCT_RATIO}`,
 );

@@ -79,11 +79,20 @@ test('the audit flags no test subject of a subject-disjoint synthetic split and 
     .map((l) => l.split(','));
   const signatures = (await Promise.all(rows.map((r) => decodeImage(join(root, r[0]!))))).map(sliceSignature);
   const pairs = candidatePairs(signatures, 6);
+  let differentSubjectPairs = { verified: 0, flagged: 0 };
   const audit = (split: (r: string[]) => 'train' | 'test') => {
     const entries = rows.map((r) => ({ id: r[0]!, hash: r[0]!, split: split(r), group: r[1]! }));
-    return auditLeakage(entries, [...pairs, ...trainTwinPairs(entries, signatures)]).twins;
+    const verified = [...pairs, ...trainTwinPairs(entries, signatures)];
+    const result = auditLeakage(entries, verified).twins;
+    const across = verified.filter((p) => entries[p.a]!.split !== entries[p.b]!.split && rows[p.a]![1] !== rows[p.b]![1]);
+    differentSubjectPairs = { verified: across.length, flagged: across.filter((p) => p.distance <= result.twinDistance).length };
+    return result;
   };
   const disjoint = audit((r) => (r[3] === 'test' ? 'test' : 'train'));
+  // The issue's bar: at most 1 % of different-subject train~test pairs within the twin distance.
+  assert.ok(differentSubjectPairs.verified > 500, `${differentSubjectPairs.verified} different-subject pairs verified`);
+  assert.ok(differentSubjectPairs.flagged <= 0.01 * differentSubjectPairs.verified, JSON.stringify(differentSubjectPairs));
+  assert.equal(disjoint.distinctRatio, 0.85);
   assert.equal(disjoint.unit, 'subject');
   assert.ok(disjoint.subjects.length >= 2);
   assert.deepEqual(

@@ -1,7 +1,7 @@
 import type { SplitName } from './dataset.js';
 import { coarseNeighbours, type SlicePair } from './nearest-slices.js';
 import { sliceDistance, type SliceSignature } from './slice-signature.js';
-import { TWIN_CONSISTENT_DISTANCE, TWIN_CONSISTENT_SHARE, TWIN_DISTANCE, TWIN_MIN_SLICES } from './same-subject-thresholds.js';
+import { TWIN_CONSISTENT_DISTANCE, TWIN_CONSISTENT_SHARE, TWIN_DISTANCE, TWIN_DISTINCT_RATIO, TWIN_MIN_SLICES } from './same-subject-thresholds.js';
 
 /** One item as the audit sees it. */
 export interface AuditEntry {
@@ -55,7 +55,10 @@ export interface SubjectTwin {
   readonly slices: number;
   /** Its slices with a train slice within the twin distance (or an exact copy in train). */
   readonly twinSlices: number;
-  /** Most of its slices whose closest train slice is within the consistent distance and in one train subject. */
+  /**
+   * Most of its slices whose closest train slice is within the consistent distance, in one train
+   * subject, and clearly closer than any other train subject (the ratio test).
+   */
   readonly consistentSlices: number;
   /** That train subject (or pseudo-subject, or train item when train is not grouped). */
   readonly matchedTrainSubject: string;
@@ -83,13 +86,19 @@ export interface TwinCheck {
   readonly consistentDistance: number;
   /** Share of a unit's slices that must be consistent. */
   readonly consistentShare: number;
+  /**
+   * Largest ratio of a consistent slice's distance to its closest train subject over its distance
+   * to the next closest train subject (the ratio test): the same person is clearly closer than
+   * anyone else, a look-alike about as close as several others.
+   */
+  readonly distinctRatio: number;
   /** Per split: units, units with a twin in train, their share, and the same for slices. */
   readonly bySplit: ReadonlyArray<{ split: SplitName; subjects: number; withTwinInTrain: number; share: number; slices: number; slicesWithTwin: number }>;
   /** Every validation and test unit, twins first, closest first. */
   readonly subjects: SubjectTwin[];
 }
 
-type TwinRule = Pick<TwinCheck, 'twinDistance' | 'minTwinSlices' | 'consistentDistance' | 'consistentShare'>;
+type TwinRule = Pick<TwinCheck, 'twinDistance' | 'minTwinSlices' | 'consistentDistance' | 'consistentShare' | 'distinctRatio'>;
 
 /** Options of {@link auditLeakage} beyond the verified pairs. */
 export interface AuditOptions {
@@ -103,6 +112,8 @@ export interface AuditOptions {
   readonly consistentDistance?: number;
   /** Default {@link TWIN_CONSISTENT_SHARE}. */
   readonly consistentShare?: number;
+  /** Default {@link TWIN_DISTINCT_RATIO}. */
+  readonly distinctRatio?: number;
   /** Unit of the twin check (default `subject` when every entry has a group, else `slice`). */
   readonly unit?: TwinCheck['unit'];
 }
@@ -111,14 +122,15 @@ export interface AuditOptions {
  * Pairs between each validation/test slice and its closest train slices: the `neighbours` most
  * similar train slices by the coarse descriptor, verified at full resolution with
  * {@link sliceDistance}. O(held-out x train) for the coarse product (libtorch) plus
- * O(held-out x neighbours) full-resolution comparisons.
+ * O(held-out x neighbours) full-resolution comparisons. 8 neighbours (default) usually include
+ * slices of a second train subject, which the twin check's ratio test compares against.
  *
  * @param entries each item's split
  * @param signatures each item's slice signature, in `entries` order
  * @param neighbours closest train slices verified per held-out slice; default 4
  * @returns pairs with `a` the train slice and `b` the held-out one (indices into `entries`)
  */
-export function trainTwinPairs(entries: readonly Pick<AuditEntry, 'split'>[], signatures: readonly SliceSignature[], neighbours = 4): SlicePair[] {
+export function trainTwinPairs(entries: readonly Pick<AuditEntry, 'split'>[], signatures: readonly SliceSignature[], neighbours = 8): SlicePair[] {
   const train: number[] = [];
   const held: number[] = [];
   entries.forEach((e, i) => (e.split === 'train' ? train : held).push(i));
@@ -174,7 +186,8 @@ function report(entries: readonly AuditEntry[], pairs: ReadonlyArray<{ a: number
  * across splits with examples; the share of validation and test items that have an exact or near
  * duplicate in train; and per validation/test subject (or pseudo-subject, or slice) whether it has
  * a twin in train: at least half of its slices (and at least `minTwinSlices`) have their closest
- * train slice within the consistent distance and all in one train subject (a single slice: within
+ * train slice within the consistent distance, all in one train subject, and each at most
+ * `distinctRatio` times as far as the next train subject (Lowe's ratio test) (a single slice: within
  * the twin distance; an exact copy always counts). Distances, share and count are calibrated on
  * data with known subjects (see same-subject-thresholds.ts): a similar brain of another person
  * matches a few slices scattered over many train people, the same person most slices of one.
@@ -240,6 +253,7 @@ export function auditLeakage(
     minTwinSlices,
     consistentDistance: options.consistentDistance ?? TWIN_CONSISTENT_DISTANCE,
     consistentShare: options.consistentShare ?? TWIN_CONSISTENT_SHARE,
+    distinctRatio: options.distinctRatio ?? TWIN_DISTINCT_RATIO,
   };
   const twins = checkTwins(entries, [...exactPairs, ...verifiedPairs], rule, unit);
   return { nearThreshold, exact: report(entries, exactPairs, examples), near: report(entries, near, examples), closeToTrain, twins };
@@ -251,15 +265,28 @@ function checkTwins(
   rule: TwinRule,
   unit: TwinCheck['unit'],
 ): TwinCheck {
-  // Closest train slice of every held-out slice.
-  const closest = new Map<number, { distance: number; train: number }>();
+  // Closest train slice of every held-out slice, and its closest train slice of another train
+  // subject (for the ratio test).
+  const trainGroup = (t: number) => entries[t]!.group ?? entries[t]!.id;
+  const candidates = new Map<number, SlicePair[]>();
   for (const p of pairs) {
     const sa = entries[p.a]!.split;
     const sb = entries[p.b]!.split;
     if ((sa === 'train') === (sb === 'train')) continue;
     const [held, train] = sa === 'train' ? [p.b, p.a] : [p.a, p.b];
-    const c = closest.get(held);
-    if (!c || p.distance < c.distance) closest.set(held, { distance: p.distance, train });
+    const list = candidates.get(held);
+    const pair = { a: train, b: held, distance: p.distance };
+    if (list) list.push(pair);
+    else candidates.set(held, [pair]);
+  }
+  const closest = new Map<number, { distance: number; train: number; ratio: number }>();
+  for (const [held, list] of candidates) {
+    let best = list[0]!;
+    for (const p of list) if (p.distance < best.distance) best = p;
+    const group = trainGroup(best.a);
+    let other = Infinity;
+    for (const p of list) if (p.distance < other && trainGroup(p.a) !== group) other = p.distance;
+    closest.set(held, { distance: best.distance, train: best.a, ratio: other === Infinity ? 0 : other > 0 ? best.distance / other : 1 });
   }
   const units = new Map<string, { split: SplitName; members: number[] }>();
   entries.forEach((e, i) => {
@@ -282,7 +309,7 @@ function checkTwins(
       if (!c) continue;
       if (c.distance <= rule.twinDistance) twinSlices++;
       if (c.distance === 0 && entries[i]!.hash === entries[c.train]!.hash) exact = true;
-      if (c.distance <= rule.consistentDistance) {
+      if (c.distance <= rule.consistentDistance && c.ratio <= rule.distinctRatio) {
         const g = entries[c.train]!.group ?? entries[c.train]!.id;
         perTrainGroup.set(g, (perTrainGroup.get(g) ?? 0) + 1);
       }

@@ -131,13 +131,33 @@ export function sliceSignature(image: Raster): SliceSignature {
  * @returns the distance, 0 for identical slices (about 0..2 for the correlation part, plus the weighted terms)
  */
 export function sliceDistance(a: SliceSignature, b: SliceSignature): number {
+  return distance(a, b, true);
+}
+
+/**
+ * {@link sliceDistance} without the centroid alignment: the two slices are compared in their own
+ * pixel frame. Slices of one scan share that frame (one volume, one in-plane grid), so this is the
+ * distance for chaining slices into scans: the centroid of the head mask moves from slice to slice
+ * where anatomy changes fast (skull base, cerebellum), and aligning it there misaligns the rest.
+ * On synthetic scans, at the lowest 5 slices the true neighbour beat the closest other person's
+ * slice in 77 % of cases in the slices' own frame and in 24 % after aligning centroids (the image
+ * term alone; bench/grouping/run.mjs, BENCHMARKS.md). The leakage audit keeps the alignment: it
+ * compares different scans, possibly of the same person in another session.
+ *
+ * @returns 0 for identical slices; about 0.1 for neighbouring slices of one scan 2.6 mm apart
+ */
+export function sameFrameDistance(a: SliceSignature, b: SliceSignature): number {
+  return distance(a, b, false);
+}
+
+function distance(a: SliceSignature, b: SliceSignature, align: boolean): number {
   const bp = a.width === b.width && a.height === b.height ? b.pixels : resampleBilinear(b, a.width, a.height);
   const scaleX = a.width / b.width;
   const scaleY = a.height / b.height;
   const clampShift = (s: number) => Math.max(-MAX_ALIGN_SHIFT, Math.min(MAX_ALIGN_SHIFT, Math.round(s)));
   // Shift of b onto a: a(x, y) is compared with b(x - dx, y - dy).
-  const dx = clampShift(a.centroid[0] - b.centroid[0] * scaleX);
-  const dy = clampShift(a.centroid[1] - b.centroid[1] * scaleY);
+  const dx = align ? clampShift(a.centroid[0] - b.centroid[0] * scaleX) : 0;
+  const dy = align ? clampShift(a.centroid[1] - b.centroid[1] * scaleY) : 0;
   const w = a.width;
   const x0 = Math.max(0, dx);
   const x1 = Math.min(w, w + dx);

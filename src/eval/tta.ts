@@ -5,6 +5,7 @@
  */
 import type { Module } from '../nn/module.js';
 import type { Tensor } from '../torch/tensor.js';
+import { tensor } from '../torch/creation.js';
 import { inferProbabilities, type Inference } from './evaluate.js';
 
 /** Test-time augmentations: none, or the mean over the image and its horizontal flip. */
@@ -50,4 +51,36 @@ export function inferWithTta(
     loss = -labelList.reduce((s, l, i) => s + Math.log(Math.max(probabilities[i * c + l]!, 1e-45)), 0) / labelList.length;
   }
   return { probabilities, loss, seconds: plain.seconds + flipped.seconds };
+}
+
+/**
+ * Class probabilities of preprocessed slices with a run's test-time augmentation, as the test
+ * phase and `eval` compute them: what `predict` and the dashboard's upload show, so that a slice
+ * gets the same numbers everywhere.
+ *
+ * @param pixels `count` gray slices of `height x width`, row-major, uint8 (the run's preprocessing applied)
+ * @param tta the run's `tta` setting (`none` for runs made before it existed)
+ * @returns per slice: its class probabilities (a view into one buffer) and the index of the largest
+ */
+export function predictSlices(
+  model: Module,
+  pixels: Uint8Array,
+  count: number,
+  [height, width]: readonly [number, number],
+  tta: TestTimeAugmentation,
+): Array<{ probabilities: Float32Array; predicted: number }> {
+  const batch = tensor(pixels, { shape: [count, 1, height, width] });
+  let all: Float32Array;
+  try {
+    all = inferWithTta(model, batch, null, 64, tta).probabilities;
+  } finally {
+    batch.dispose();
+  }
+  const classes = all.length / count;
+  return Array.from({ length: count }, (_, i) => {
+    const probabilities = all.subarray(i * classes, (i + 1) * classes);
+    let predicted = 0;
+    for (let k = 1; k < classes; k++) if (probabilities[k]! > probabilities[predicted]!) predicted = k;
+    return { probabilities, predicted };
+  });
 }

@@ -5,6 +5,7 @@
  * with notes on which differences the data cannot tell apart. Only parameters that differ between
  * the compared runs become columns.
  */
+import { describeLeak, leakFinding } from './leak-flag.js';
 import { mcnemarFromCorrectness } from '../eval/mcnemar.js';
 import { holm } from './holm.js';
 import { compareGroups, type GroupRow } from './compare-groups.js';
@@ -31,7 +32,7 @@ export interface ComparisonRow {
   readonly id: string;
   readonly name: string | null;
   readonly status: string;
-  /** collapsed, diverged, failed, running, queued, leak (test slices also in training), no-test. */
+  /** collapsed, diverged, failed, running, queued, leak (the leakage audit: a test subject with a twin in train, or identical slices across splits; {@link leakFinding}), no-test. */
   readonly flags: string[];
   /** Value of each differing parameter (the comparison's `columns`). */
   readonly params: Record<string, string>;
@@ -229,8 +230,7 @@ export async function compareRuns(store: RunStore, refs: readonly string[], opti
     const flags: string[] = [];
     if (run.status !== 'done') flags.push(run.status);
     if (run.status !== 'collapsed' && test?.best?.collapsed) flags.push('collapsed');
-    const leakage = run.leakage as { exactAcrossSplits?: Record<string, number> } | null;
-    if (leakage?.exactAcrossSplits && Object.values(leakage.exactAcrossSplits).some((n) => n > 0)) flags.push('leak');
+    if (leakFinding(run.leakage)) flags.push('leak');
     if (!test && (run.status === 'done' || run.status === 'collapsed')) flags.push('no-test');
     const m = raw[i]!;
     const mcnemar =
@@ -310,7 +310,14 @@ export async function compareRuns(store: RunStore, refs: readonly string[], opti
     notes.push(
       `${collapsed} run(s) collapsed (one class for >= 95 % of slices); the study reported such runs (sensitivity 1.000 / accuracy 0.486) as results.`,
     );
-  if (rows.some((r) => r.flags.includes('leak'))) notes.push('"leak": test slices identical to training slices were found; those results are inflated.');
+  const leaks = runs.flatMap((run) => {
+    const finding = leakFinding(run.leakage);
+    return finding ? [describeLeak(run.id, finding)] : [];
+  });
+  if (leaks.length > 0)
+    notes.push(
+      `"leak": the run's leakage audit found the same person in train and test (a test subject with a twin in train) or identical slices across splits; those results are inflated (${leaks.join('; ')}).`,
+    );
   const slices = rows.find((r) => r.ci?.unit === 'slice');
   if (slices) notes.push('Slice-level CIs assume independent slices; slices of one subject are not, so the true uncertainty is larger.');
   // Speed per device (device-speed.ts): kept apart from the metrics above.

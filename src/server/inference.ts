@@ -9,6 +9,7 @@ import { describeImageLimits, UPLOAD_IMAGE_LIMITS } from '../data/image-limits.j
 import { overlayHeatmap } from '../eval/cam-overlay.js';
 import { gradCam } from '../eval/grad-cam.js';
 import { toModelInput } from '../eval/model-input.js';
+import { predictSlices, type TestTimeAugmentation } from '../eval/tta.js';
 import { getModelSpec } from '../models/registry.js';
 import { applyChainSteps } from '../preprocess/chain.js';
 import { parseChain } from '../preprocess/chain-spec.js';
@@ -92,19 +93,22 @@ async function pngDataUrl(data: Uint8Array, width: number, height: number, chann
 
 /**
  * Class probabilities of one slice and the Grad-CAM heat map of the predicted class, after the
- * run's own preprocessing chain at its input size (what `alzbench predict` does).
+ * run's own preprocessing chain at its input size, with the run's test-time augmentation (what
+ * `alzbench predict` and `eval` do; the heat map is of the slice itself).
  */
 export async function predictSlice(trained: TrainedModel, runId: string, slice: Raster): Promise<PredictResponse> {
   const { pixels, size } = await preprocessSlices([slice], trained.chain, trained.imageSize);
   const [h, w] = size;
   const layer = getModelSpec(trained.config.model).gradCamLayer;
-  const cam = tidy(() => gradCam(trained.model, layer, toModelInput(tensor(pixels, { shape: [1, 1, h, w] }))));
+  const tta: TestTimeAugmentation = (trained.config as { tta?: TestTimeAugmentation }).tta ?? 'none';
+  const [{ probabilities, predicted }] = predictSlices(trained.model, pixels, 1, [h, w], tta) as [{ probabilities: Float32Array; predicted: number }];
+  const cam = tidy(() => gradCam(trained.model, layer, toModelInput(tensor(pixels, { shape: [1, 1, h, w] })), predicted));
   return {
     run: runId,
     model: trained.config.model,
     checkpointEpoch: trained.epoch,
-    predicted: trained.classes[cam.targetClass]!,
-    probabilities: Object.fromEntries(trained.classes.map((c, k) => [c, cam.probabilities[k]!])),
+    predicted: trained.classes[predicted]!,
+    probabilities: Object.fromEntries(trained.classes.map((c, k) => [c, probabilities[k]!])),
     input: await pngDataUrl(pixels, w, h, 1),
     overlay: await pngDataUrl(overlayHeatmap(pixels, cam.heatmap), w, h, 3),
     width: w,

@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { leakFinding } from '../report/leak-flag.js';
 import { rocPoints } from '../report/svg.js';
 import type { StoredEpoch, StoredPrediction, StoredRun } from '../store/types.js';
 import type { CamEntry, HeadlineMetrics, RocCurve, RunDetail, RunSummary, SubjectView } from './api-types.js';
@@ -35,8 +36,7 @@ export function runFlags(run: StoredRun): string[] {
   const flags: string[] = [];
   const test = run.test as TestJson | null;
   if (run.status === 'collapsed' || test?.best?.collapsed) flags.push('collapsed');
-  const leakage = run.leakage as { exactAcrossSplits?: Record<string, number> } | null;
-  if (leakage?.exactAcrossSplits && Object.values(leakage.exactAcrossSplits).some((n) => n > 0)) flags.push('leak');
+  if (leakFinding(run.leakage)) flags.push('leak');
   if (!test && (run.status === 'done' || run.status === 'collapsed')) flags.push('no-test');
   return flags;
 }

@@ -190,7 +190,9 @@ export function textReport(report: ReturnType<typeof inspectReport>): string {
   const t = a.twins;
   for (const s of t.bySplit) {
     const rule =
-      t.unit === 'slice' ? `within ${t.twinDistance}` : `>= ${t.consistentShare * 100} % of its slices within ${t.consistentDistance} of one train ${t.unit}`;
+      t.unit === 'slice'
+        ? `within ${t.twinDistance}`
+        : `>= ${t.consistentShare * 100} % of its slices within ${t.consistentDistance} of one train ${t.unit}, each <= ${t.distinctRatio} x as far as any other`;
     lines.push(
       `  ${s.split}: ${s.withTwinInTrain} of ${s.subjects} ${t.unit === 'slice' ? 'slices' : `${t.unit}s`} (${(s.share * 100).toFixed(1)} %) have a twin in train (${rule})`,
     );

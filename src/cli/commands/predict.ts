@@ -6,6 +6,7 @@ import { getModelSpec } from '../../models/registry.js';
 import { writeCamPng } from '../../eval/cam-overlay.js';
 import { gradCam } from '../../eval/grad-cam.js';
 import { toModelInput } from '../../eval/model-input.js';
+import { predictSlices, type TestTimeAugmentation } from '../../eval/tta.js';
 import { preprocessSlices } from '../../data/data-tensors.js';
 import { loadTrainedModel } from '../../models/load-trained.js';
 import { invalid } from '../../util/errors.js';
@@ -22,9 +23,11 @@ const flags = {
 const usage = usageText({
   synopsis: `usage: alzbench predict <run|checkpoint> <image...> [--cam out.png] [--json]`,
   about: `Class probabilities of slices from a saved model (a run folder or id: its best checkpoint; or a
-.ckpt file), after the run's preprocessing chain at its input size. With --cam, writes the
-Grad-CAM heat map of the predicted class over each slice (at the model's registered target layer);
-with several images the files are numbered: out-1.png, out-2.png, ...`,
+.ckpt file), after the run's preprocessing chain at its input size, with the run's test-time
+augmentation (as train's test phase and eval: with tta: flip, the mean over the slice and its
+mirror). With --cam, writes the Grad-CAM heat map of the predicted class over each slice (the slice
+itself, not its mirror; at the model's registered target layer); with several images the files
+are numbered: out-1.png, out-2.png, ...`,
   flags,
 });
 
@@ -57,17 +60,21 @@ export const predictCommand: Command = {
       const { pixels, size } = await preprocessSlices(rasters, trained.chain, trained.imageSize);
       const [h, w] = size;
       const layer = getModelSpec(trained.config.model).gradCamLayer;
+      // The probabilities eval and the test phase would give these slices (same TTA, same batch path).
+      const tta: TestTimeAugmentation = (trained.config as { tta?: TestTimeAugmentation }).tta ?? 'none';
+      const results = predictSlices(trained.model, pixels, images.length, [h, w], tta);
       const out = [];
       for (let i = 0; i < images.length; i++) {
         const slice = pixels.subarray(i * h * w, (i + 1) * h * w);
-        const cam = tidy(() => gradCam(trained.model, layer, toModelInput(tensor(slice, { shape: [1, 1, h, w] }))));
-        const probabilities = Object.fromEntries(trained.classes.map((c, k) => [c, cam.probabilities[k]!]));
+        const { probabilities: p, predicted } = results[i]!;
+        const probabilities = Object.fromEntries(trained.classes.map((name, k) => [name, p[k]!]));
         const entry: { image: string; predicted: string; probabilities: Record<string, number>; cam?: string } = {
           image: images[i]!,
-          predicted: trained.classes[cam.targetClass]!,
+          predicted: trained.classes[predicted]!,
           probabilities,
         };
         if (values.cam) {
+          const cam = tidy(() => gradCam(trained.model, layer, toModelInput(tensor(slice, { shape: [1, 1, h, w] })), predicted));
           entry.cam = camPath(values.cam, i, images.length);
           await writeCamPng(entry.cam, slice, cam.heatmap, w, h);
         }
