@@ -3,7 +3,8 @@
  * SVG plots: learning curves, ROC curves, confusion matrices).
  */
 import { positiveClassOf } from '../eval/metrics.js';
-import { fmtP, type Comparison, type ComparisonRow } from './compare.js';
+import { fmtP, type Comparison } from './compare.js';
+import type { ComparisonRow } from './comparison-row.js';
 import type { Spread } from '../eval/group-summary.js';
 import { confusionMatrixSvg, escapeXml, lineChart, rocPoints } from './svg.js';
 

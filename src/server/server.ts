@@ -329,7 +329,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
       title: comparison.title,
       baseline: comparison.baseline,
       columns: comparison.columns,
-      rows: comparison.rows as unknown as CompareResponse['rows'],
+      rows: comparison.rows,
       notes: comparison.notes,
       curves,
       parameters: comparison.columns,
