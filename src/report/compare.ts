@@ -13,6 +13,7 @@ import { AlzbenchError } from '../util/errors.js';
 import { deviceLabel, deviceSpeedNote, speedByDevice, type DeviceSpeed } from './device-speed.js';
 import type { RunStore, StoredEpoch, StoredPrediction, StoredRun } from '../store/types.js';
 import type { ComparisonRow, RowMetrics, SubjectRowMetrics } from './comparison-row.js';
+import { finiteOrNull } from '../util/finite-or-null.js';
 
 /** A comparison, ready for any output format. */
 export interface Comparison {
@@ -45,19 +46,17 @@ function display(value: unknown): string {
   return String(value);
 }
 
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-
 function metricsOf(entry: { epoch?: number; metrics?: Record<string, unknown> } | null | undefined): RowMetrics | null {
   if (!entry?.metrics) return null;
   const m = entry.metrics;
   return {
-    epoch: num(entry.epoch),
-    sensitivity: num(m.sensitivity),
-    specificity: num(m.specificity),
-    accuracy: num(m.accuracy),
-    balancedAccuracy: num(m.balancedAccuracy),
-    auc: num(m.auc),
-    loss: num(m.loss),
+    epoch: finiteOrNull(entry.epoch),
+    sensitivity: finiteOrNull(m.sensitivity),
+    specificity: finiteOrNull(m.specificity),
+    accuracy: finiteOrNull(m.accuracy),
+    balancedAccuracy: finiteOrNull(m.balancedAccuracy),
+    auc: finiteOrNull(m.auc),
+    loss: finiteOrNull(m.loss),
   };
 }
 
@@ -186,11 +185,11 @@ export async function compareRuns(store: RunStore, refs: readonly string[], opti
           rule: sub.subject.rule ?? 'mean',
           subjects: sub.subject.subjects ?? 0,
           reconstructed: sub.subject.reconstructed ?? false,
-          balancedAccuracy: num(sub.subject.metrics.balancedAccuracy),
-          sensitivity: num(sub.subject.metrics.sensitivity),
-          specificity: num(sub.subject.metrics.specificity),
-          accuracy: num(sub.subject.metrics.accuracy),
-          auc: num(sub.subject.metrics.auc),
+          balancedAccuracy: finiteOrNull(sub.subject.metrics.balancedAccuracy),
+          sensitivity: finiteOrNull(sub.subject.metrics.sensitivity),
+          specificity: finiteOrNull(sub.subject.metrics.specificity),
+          accuracy: finiteOrNull(sub.subject.metrics.accuracy),
+          auc: finiteOrNull(sub.subject.metrics.auc),
           ci: sub.subject.ci ?? null,
         }
       : null;

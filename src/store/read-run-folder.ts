@@ -14,6 +14,7 @@ import { parseMetricsText, readRunRecord } from '../run-folder/run-files.js';
 import { processRunning } from './process-running.js';
 import { AlzbenchError } from '../util/errors.js';
 import type { RunSnapshot, StoredArtifact, StoredEpoch, StoredPrediction } from './types.js';
+import { finiteOrNull } from '../util/finite-or-null.js';
 
 function readJsonFile<T>(path: string): T | null {
   if (!existsSync(path)) return null;
@@ -24,25 +25,23 @@ function readJsonFile<T>(path: string): T | null {
   }
 }
 
-const finite = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-
 /** One metrics.jsonl line (the trainer's EpochRecord) as a stored epoch. */
 export function epochFromRecord(record: Record<string, unknown>): StoredEpoch {
   const val = (record.val ?? {}) as Record<string, unknown>;
   return {
     epoch: Number(record.epoch),
-    lr: finite(record.lr),
-    trainLoss: finite(record.trainLoss),
-    trainAccuracy: finite(record.trainAccuracy),
-    valLoss: finite(val.loss),
-    valAccuracy: finite(val.accuracy),
-    valBalancedAccuracy: finite(val.balancedAccuracy),
-    valSensitivity: finite(val.sensitivity),
-    valSpecificity: finite(val.specificity),
-    valAuc: finite(val.auc),
+    lr: finiteOrNull(record.lr),
+    trainLoss: finiteOrNull(record.trainLoss),
+    trainAccuracy: finiteOrNull(record.trainAccuracy),
+    valLoss: finiteOrNull(val.loss),
+    valAccuracy: finiteOrNull(val.accuracy),
+    valBalancedAccuracy: finiteOrNull(val.balancedAccuracy),
+    valSensitivity: finiteOrNull(val.sensitivity),
+    valSpecificity: finiteOrNull(val.specificity),
+    valAuc: finiteOrNull(val.auc),
     collapsed: record.collapsed === true,
     best: record.best === true,
-    seconds: finite(record.seconds),
+    seconds: finiteOrNull(record.seconds),
     record,
   };
 }
