@@ -19,7 +19,15 @@ const METRICS = [
   ['auc', 'AUC'],
 ] as const;
 
-const f3 = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(3));
+/**
+ * A metric with 3 decimals for tables and cards, `-` when it is missing or not a finite number.
+ *
+ * @param v a value read back (a number, null, undefined or anything else from stored JSON)
+ * @returns e.g. `0.912`, or `-`
+ */
+export function f3(v: unknown): string {
+  return typeof v === 'number' && Number.isFinite(v) ? v.toFixed(3) : '-';
+}
 
 function withCi(row: ComparisonRow, key: (typeof METRICS)[number][0]): string {
   const ci = row.ci?.[key];

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { type Command, parseFlags } from '../command.js';
 import { openSyncedStore, STORE_FLAGS, STORE_HELP } from './store-options.js';
 import { AlzbenchError } from '../../util/errors.js';
+import { f3 } from '../../report/format.js';
 
 const usage = `usage: alzbench show <run> [--json]
 
@@ -11,8 +12,6 @@ version, machine, timestamps, per-epoch metrics, test metrics with 95 % CIs and 
 
   --json            print one JSON document (the run, its epochs and artifacts) on stdout
 ${STORE_HELP}`;
-
-const f3 = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(3) : '-');
 
 /** `alzbench show`: one run in full. */
 export const showCommand: Command = {
