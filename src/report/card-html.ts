@@ -4,7 +4,8 @@
  */
 import { positiveClassOf } from '../eval/metrics.js';
 import type { RunCard } from '../store/archive.js';
-import { confusionMatrixSvg, escapeXml, lineChart, rocPoints } from './svg.js';
+import { confusionMatrixSvg, lineChart, rocPoints } from './svg.js';
+import { escapeXml } from '../util/escape-xml.js';
 import { f3 } from './format.js';
 import { reliabilityDiagramSvg } from '../eval/reliability-diagram.js';
 import type { CalibrationReport } from '../eval/calibration.js';

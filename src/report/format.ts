@@ -6,7 +6,8 @@ import { positiveClassOf } from '../eval/metrics.js';
 import { fmtP, type Comparison } from './compare.js';
 import type { ComparisonRow } from './comparison-row.js';
 import type { Spread } from '../eval/group-summary.js';
-import { confusionMatrixSvg, escapeXml, lineChart, rocPoints } from './svg.js';
+import { confusionMatrixSvg, lineChart, rocPoints } from './svg.js';
+import { escapeXml } from '../util/escape-xml.js';
 
 export const FORMATS = ['md', 'csv', 'html', 'json'] as const;
 export type Format = (typeof FORMATS)[number];
