@@ -13,6 +13,9 @@ import { readVolume } from './volume/read-volume.js';
 import { resampleToSpacing } from './volume/resample.js';
 import { VolumeError } from './volume/volume-error.js';
 
+/** File names of volumes the layouts read: NIfTI (`.nii`, `.nii.gz`) and Analyze/NIfTI pairs by their header (`.hdr`, `.hdr.gz`). */
+export const VOLUME_FILE_NAME = /\.(nii|nii\.gz|hdr|hdr\.gz)$/i;
+
 /** The default range: the middle 40 % of the volume, where the ventricles and hippocampi are. */
 export const DEFAULT_SLICE_RANGE: SliceRange = { from: 0.3, to: 0.7 };
 
