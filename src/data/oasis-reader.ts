@@ -13,7 +13,7 @@ import { cdrClass } from './cdr-class.js';
 import { parseDecimal, parseTable } from '../util/csv.js';
 import type { DataItem, Dataset, Problem, VolumeSummary } from './dataset.js';
 import { volumeDefaultTask } from './nifti-reader.js';
-import { sliceVolumeFile, VOLUME_FILE_NAME, type VolumeSliceOptions } from './volume-slices.js';
+import { collectVolumeSlices, VOLUME_FILE_NAME, type VolumeSliceOptions } from './volume-slices.js';
 
 /** An OASIS session name: subject (OAS1_0001) and session (MR1). */
 export const OASIS_SESSION = /(OAS[12]_\d{4})_(MR\d+)/;
@@ -141,16 +141,7 @@ export async function readOasisDataset(root: string, scans: readonly OasisScan[]
       problems.push({ kind: 'unlabelled', path: relative(root, scan.path), detail: why });
       continue;
     }
-    const result = await sliceVolumeFile(root, scan.path, options);
-    if (!result.ok) {
-      problems.push(result.problem);
-      continue;
-    }
-    volumes.push(result.summary);
-    const id = relative(root, scan.path);
-    for (const { z, raster } of result.slices) {
-      items.push({ id: `${id}#z=${z}`, sourceClass: label, subject: scan.subject, session: scan.session, source: { kind: 'raster', raster } });
-    }
+    await collectVolumeSlices(root, scan.path, options, { sourceClass: label, subject: scan.subject, session: scan.session }, { items, problems, volumes });
   }
   const kinds = [...new Set(scans.map((s) => s.kind))].join(', ');
   return {

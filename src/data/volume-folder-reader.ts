@@ -10,7 +10,7 @@ import { canonicalClass } from './classes.js';
 import type { DataItem, Dataset, Problem, SplitName, VolumeSummary } from './dataset.js';
 import { volumeDefaultTask } from './nifti-reader.js';
 import { subjectFromName } from './volume-subject.js';
-import { sliceVolumeFile, VOLUME_FILE_NAME, type VolumeSliceOptions } from './volume-slices.js';
+import { collectVolumeSlices, VOLUME_FILE_NAME, type VolumeSliceOptions } from './volume-slices.js';
 
 const PAIR_IMAGE = /\.img(\.gz)?$/i;
 const SPLITS: Record<string, SplitName> = { train: 'train', training: 'train', val: 'val', valid: 'val', validation: 'val', test: 'test', testing: 'test' };
@@ -85,26 +85,17 @@ export async function readVolumeFolderDataset(
         continue;
       }
       found++;
-      const result = await sliceVolumeFile(root, path, options);
-      if (!result.ok) {
-        problems.push(result.problem);
-        continue;
-      }
-      volumes.push(result.summary);
       const named = subjectFromName(relative(dir, path));
+      const subject = named?.subject ?? relative(dir, path).replace(/\.(nii|hdr)(\.gz)?$/i, '');
+      const fields = {
+        sourceClass: canonicalClass(folder),
+        subject,
+        ...(named?.session ? { session: named.session } : {}),
+        ...(split ? { sourceSplit: split } : {}),
+      };
+      if (!(await collectVolumeSlices(root, path, options, fields, { items, problems, volumes }))) continue;
       if (named) patterns.add(named.pattern);
       else ownSubject++;
-      const subject = named?.subject ?? relative(dir, path).replace(/\.(nii|hdr)(\.gz)?$/i, '');
-      for (const { z, raster } of result.slices) {
-        items.push({
-          id: `${id}#z=${z}`,
-          sourceClass: canonicalClass(folder),
-          subject,
-          ...(named?.session ? { session: named.session } : {}),
-          ...(split ? { sourceSplit: split } : {}),
-          source: { kind: 'raster', raster },
-        });
-      }
     }
     if (found === 0) problems.push({ kind: 'empty-class', path: relative(root, dir) || '.', detail: 'class folder holds no volumes' });
   }
