@@ -9,20 +9,16 @@ import { hostname } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { argmax } from '../util/argmax.js';
 import { readPredictionsCsv } from '../run-folder/predictions-csv.js';
-import { runPaths, type RunRecord } from '../run-folder/run-folder.js';
+import { readJson, runPaths, type RunRecord } from '../run-folder/run-folder.js';
 import { parseMetricsText, readRunRecord } from '../run-folder/run-files.js';
 import { processRunning } from './process-running.js';
 import { AlzbenchError } from '../util/errors.js';
 import type { RunSnapshot, StoredArtifact, StoredEpoch, StoredPrediction } from './types.js';
 import { finiteOrNull } from '../util/finite-or-null.js';
 
+/** A JSON file of the run folder, or null when the folder has none yet (errors as {@link readJson}'s). */
 function readJsonFile<T>(path: string): T | null {
-  if (!existsSync(path)) return null;
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as T;
-  } catch (error) {
-    throw new AlzbenchError(`Cannot read ${path}: ${(error as Error).message}`);
-  }
+  return existsSync(path) ? readJson<T>(path) : null;
 }
 
 /** One metrics.jsonl line (the trainer's EpochRecord) as a stored epoch. */
