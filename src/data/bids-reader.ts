@@ -12,7 +12,7 @@ import { canonicalClass } from './classes.js';
 import { parseDecimal, parseTable } from '../util/csv.js';
 import type { DataItem, Dataset, Problem, VolumeSummary } from './dataset.js';
 import { volumeDefaultTask } from './nifti-reader.js';
-import { sliceVolumeFile, type VolumeSliceOptions } from './volume-slices.js';
+import { collectVolumeSlices, type VolumeSliceOptions } from './volume-slices.js';
 
 /** Diagnosis columns tried, in order, when `--diagnosis-column` is not given. */
 export const DIAGNOSIS_COLUMNS = ['diagnosis', 'dx', 'group', 'diagnosis_bl', 'dx_bl', 'clinical_diagnosis', 'cdr'];
@@ -131,21 +131,7 @@ export async function readBidsDataset(root: string, options: BidsOptions = {}): 
           problems.push({ kind: 'unlabelled', path: relative(root, path), detail: why });
           continue;
         }
-        const result = await sliceVolumeFile(root, path, options);
-        if (!result.ok) {
-          problems.push(result.problem);
-          continue;
-        }
-        volumes.push(result.summary);
-        for (const { z, raster } of result.slices) {
-          items.push({
-            id: `${relative(root, path)}#z=${z}`,
-            sourceClass: label,
-            subject: sub,
-            ...(ses ? { session: ses } : {}),
-            source: { kind: 'raster', raster },
-          });
-        }
+        await collectVolumeSlices(root, path, options, { sourceClass: label, subject: sub, ...(ses ? { session: ses } : {}) }, { items, problems, volumes });
       }
     }
   }

@@ -3,8 +3,8 @@ import sharp from 'sharp';
 import { makeRaster, type Raster } from '../preprocess/raster.js';
 import { BadImageError, type BadImageKind } from './bad-image-error.js';
 import { decodeImageCv, type CvDecoded } from './decode-cv.js';
-import { probeImage, type ImageHeader } from './image-header.js';
-import { DEFAULT_IMAGE_LIMITS, declaredImageSize, imageSizeProblem, type ImageLimits } from './image-limits.js';
+import { declaredImageSize, probeImage, type ImageHeader } from './image-header.js';
+import { DEFAULT_IMAGE_LIMITS, imageSizeProblem, type ImageLimits } from './image-limits.js';
 import { INPUT_LIMITS, readInputFileSync } from '../util/read-input.js';
 
 export { BadImageError } from './bad-image-error.js';

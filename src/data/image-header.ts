@@ -1,3 +1,7 @@
+// The one reader of image-file headers (PNG, JPEG, BMP, TIFF, WebP): `probeImage` checks a file's
+// structure before decoding, `declaredImageSize` reads only the size a header declares, so a
+// decompression bomb is refused (image-limits.ts) before any decoder allocates.
+import sharp from 'sharp';
 import { BadImageError } from './bad-image-error.js';
 import { lfsPointerDetail, parseLfsPointer } from './lfs-pointer.js';
 
@@ -23,6 +27,42 @@ const u32le = (b: Uint8Array, o: number) => (b[o]! | (b[o + 1]! << 8) | (b[o + 2
 const i32le = (b: Uint8Array, o: number) => b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24);
 const ascii = (b: Uint8Array, o: number, n: number) => String.fromCharCode(...b.subarray(o, o + n));
 
+/** A JPEG marker segment that carries a length (ITU T.81 B.1.1): its marker byte, where its FF byte stands, its length field. */
+interface JpegSegment {
+  readonly at: number;
+  readonly marker: number;
+  readonly length: number;
+}
+
+/** Why a walk of JPEG marker segments stopped before SOS: the bytes ran out, a non-marker byte, or EOI. */
+type JpegWalkEnd = { readonly stop: 'ends-in-headers' } | { readonly stop: 'not-a-marker'; readonly at: number } | { readonly stop: 'eoi' };
+
+/**
+ * Walks a JPEG's marker segments from SOI, skipping fill bytes (FF FF) and the standalone markers
+ * (TEM, RST0-7), and yields each segment that carries a length. The caller decides whether a
+ * segment must fit in the file; the walk goes on after it by its length, and returns why it stopped.
+ */
+function* jpegSegments(b: Uint8Array): Generator<JpegSegment, JpegWalkEnd> {
+  let o = 2;
+  for (;;) {
+    while (o < b.length && b[o] === 0xff && b[o + 1] === 0xff) o++; // fill bytes
+    if (o + 4 > b.length) return { stop: 'ends-in-headers' };
+    if (b[o] !== 0xff) return { stop: 'not-a-marker', at: o };
+    const marker = b[o + 1]!;
+    if (marker === 0xd9) return { stop: 'eoi' };
+    if ((marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) {
+      o += 2;
+      continue;
+    }
+    const length = u16be(b, o + 2);
+    yield { at: o, marker, length };
+    o += 2 + length;
+  }
+}
+
+/** SOF0-15 except DHT (C4), JPG (C8) and DAC (CC): a frame header with precision, then height and width (T.81 B.2.2). */
+const isJpegFrame = (marker: number): boolean => marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+
 /**
  * Walks a JPEG's marker segments to the first scan (SOS) and then looks for the end-of-image
  * marker: libjpeg warns "Premature end of JPEG file" exactly when the data run out before EOI,
@@ -33,22 +73,20 @@ function jpegHeader(b: Uint8Array, name: string): ImageHeader {
   let width = 0;
   let height = 0;
   let bitDepth: number | undefined;
-  let o = 2;
-  for (;;) {
-    while (o < b.length && b[o] === 0xff && b[o + 1] === 0xff) o++; // fill bytes
-    if (o + 4 > b.length) throw new BadImageError('truncated', name, `JPEG ends inside its headers at byte ${b.length}`);
-    if (b[o] !== 0xff) throw new BadImageError('unreadable', name, `corrupt JPEG header: expected a marker at byte ${o}, found 0x${b[o]!.toString(16)}`);
-    const marker = b[o + 1]!;
-    if (marker === 0xd9) throw new BadImageError('unreadable', name, 'corrupt JPEG: end-of-image marker before any scan');
-    if ((marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) {
-      o += 2;
-      continue;
+  const walk = jpegSegments(b);
+  for (let next = walk.next(); ; next = walk.next()) {
+    if (next.done) {
+      const end = next.value;
+      if (end.stop === 'ends-in-headers') throw new BadImageError('truncated', name, `JPEG ends inside its headers at byte ${b.length}`);
+      if (end.stop === 'not-a-marker')
+        throw new BadImageError('unreadable', name, `corrupt JPEG header: expected a marker at byte ${end.at}, found 0x${b[end.at]!.toString(16)}`);
+      throw new BadImageError('unreadable', name, 'corrupt JPEG: end-of-image marker before any scan');
     }
-    const length = u16be(b, o + 2);
+    const { at: o, marker, length } = next.value;
     if (length < 2) throw new BadImageError('unreadable', name, `corrupt JPEG header: segment 0x${marker.toString(16)} has length ${length}`);
     if (o + 2 + length > b.length)
       throw new BadImageError('truncated', name, `JPEG ends inside segment 0x${marker.toString(16)} (needs ${o + 2 + length} bytes, file has ${b.length})`);
-    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+    if (isJpegFrame(marker)) {
       bitDepth = b[o + 4]!;
       height = u16be(b, o + 5);
       width = u16be(b, o + 7);
@@ -60,16 +98,24 @@ function jpegHeader(b: Uint8Array, name: string): ImageHeader {
       }
       throw new BadImageError('truncated', name, `Premature end of JPEG file: no end-of-image marker after the scan data (${b.length} bytes)`);
     }
-    o += 2 + length;
   }
+}
+
+/** PNG's 8-byte signature (PNG spec 5.2). */
+const isPng = (b: Uint8Array): boolean => b.length >= 8 && u32be(b, 0) === 0x89504e47 && u32be(b, 4) === 0x0d0a1a0a;
+
+/** PNG: the IHDR chunk must come first (PNG spec 5.6), width and height big-endian at 16 and 20; null without one. */
+function pngIhdrSize(b: Uint8Array): { width: number; height: number } | null {
+  if (b.length < 24 || ascii(b, 12, 4) !== 'IHDR') return null;
+  return { width: u32be(b, 16), height: u32be(b, 20) };
 }
 
 /** Walks PNG chunks to IEND, checking each chunk's type and that it fits in the file. */
 function pngHeader(b: Uint8Array, name: string): ImageHeader {
   if (b.length < 33) throw new BadImageError('truncated', name, `PNG ends after ${b.length} bytes, inside its IHDR header`);
-  if (ascii(b, 12, 4) !== 'IHDR') throw new BadImageError('not-image', name, 'PNG signature but no IHDR header: corrupt or not a PNG');
-  const width = u32be(b, 16);
-  const height = u32be(b, 20);
+  const size = pngIhdrSize(b);
+  if (!size) throw new BadImageError('not-image', name, 'PNG signature but no IHDR header: corrupt or not a PNG');
+  const { width, height } = size;
   const bitDepth = b[24]!;
   let o = 8;
   while (o + 8 <= b.length) {
@@ -84,6 +130,16 @@ function pngHeader(b: Uint8Array, name: string): ImageHeader {
   throw new BadImageError('truncated', name, `PNG ends after ${b.length} bytes without an IEND chunk`);
 }
 
+/**
+ * BMP DIB header sizes: BITMAPCOREHEADER (OS/2 1.x, 12 bytes: unsigned 16-bit sizes) or the later
+ * headers (signed 32-bit; a negative height means top-down rows). Needs 26 bytes; signs kept.
+ */
+function bmpDibSize(b: Uint8Array): { headerSize: number; width: number; height: number } {
+  const headerSize = u32le(b, 14);
+  const os2 = headerSize === 12;
+  return { headerSize, width: os2 ? u16le(b, 18) : i32le(b, 18), height: os2 ? u16le(b, 20) : i32le(b, 22) };
+}
+
 /** BMP file and DIB headers (OS/2 1.x 12-byte, Windows 40-byte, V2-V5); checks the pixel data fit. */
 function bmpHeader(b: Uint8Array, name: string): ImageHeader {
   if (b.length < 26) throw new BadImageError('truncated', name, 'BMP header incomplete');
@@ -92,8 +148,8 @@ function bmpHeader(b: Uint8Array, name: string): ImageHeader {
   if (headerSize < 12 || 14 + headerSize > b.length)
     throw new BadImageError(14 + headerSize > b.length ? 'truncated' : 'unreadable', name, `BMP header size ${headerSize}`);
   const os2 = headerSize === 12;
-  const width = os2 ? u16le(b, 18) : i32le(b, 18);
-  const height = Math.abs(os2 ? u16le(b, 20) : i32le(b, 22));
+  const { width, height: signedHeight } = bmpDibSize(b);
+  const height = Math.abs(signedHeight);
   const bitDepth = os2 ? u16le(b, 24) : u16le(b, 28);
   const compression = os2 || headerSize < 20 ? 0 : u32le(b, 30);
   const masks: number[] = [];
@@ -140,17 +196,12 @@ function describeOther(b: Uint8Array): string {
  * probeImage(readFileSync('26 (19).jpg'), '26 (19).jpg'); // { format: 'jpeg', width: 176, height: 208, bitDepth: 8 }
  */
 export function probeImage(bytes: Uint8Array, name: string): ImageHeader {
-  const header = probeFormat(bytes, name);
   // Its declared size is checked by the caller against its limits (image-limits.ts) before decoding.
-  return header;
-}
-
-function probeFormat(bytes: Uint8Array, name: string): ImageHeader {
   const pointer = parseLfsPointer(bytes);
   if (pointer) throw new BadImageError('lfs-pointer', name, lfsPointerDetail(pointer));
   const b = bytes;
   if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return jpegHeader(b, name);
-  if (b.length >= 8 && u32be(b, 0) === 0x89504e47 && u32be(b, 4) === 0x0d0a1a0a) return pngHeader(b, name);
+  if (isPng(b)) return pngHeader(b, name);
   if (b.length >= 2 && b[0] === 0x42 && b[1] === 0x4d) return bmpHeader(b, name);
   if (b.length >= 8 && (ascii(b, 0, 4) === 'II*\0' || ascii(b, 0, 4) === 'MM\0*')) {
     const ifd = b[0] === 0x49 ? u32le(b, 4) : u32be(b, 4);
@@ -162,4 +213,62 @@ function probeFormat(bytes: Uint8Array, name: string): ImageHeader {
     return { format: 'webp', width: 0, height: 0 };
   }
   throw new BadImageError('not-image', name, describeOther(b));
+}
+
+/** The size an image's header declares, and the format it was read from. */
+export interface DeclaredSize {
+  readonly format: string;
+  readonly width: number;
+  readonly height: number;
+}
+
+/**
+ * JPEG: the first SOFn frame header's size. Null when the bytes end or scan data starts before a
+ * frame header, so a file without one is refused rather than decoded blind. Unlike
+ * {@link jpegHeader} nothing after the frame header has to be there: a bomb is named as one even
+ * when its few bytes are also cut short.
+ */
+function jpegDeclaredSize(b: Uint8Array): DeclaredSize | null {
+  if (b.length < 4 || b[0] !== 0xff || b[1] !== 0xd8) return null;
+  const walk = jpegSegments(b);
+  for (let next = walk.next(); !next.done; next = walk.next()) {
+    const { at, marker, length } = next.value;
+    if (marker === 0xda) return null; // SOS before any frame header
+    if (isJpegFrame(marker)) return at + 8 < b.length ? { format: 'jpeg', height: u16be(b, at + 5), width: u16be(b, at + 7) } : null;
+    if (length < 2) return null;
+  }
+  return null;
+}
+
+/**
+ * The width and height an encoded image declares, read from its header without decoding pixels
+ * and without checking the rest of the file (see {@link probeImage} for that): PNG, JPEG and BMP
+ * by their headers here; anything else (TIFF, WebP, GIF...) through sharp's header-only
+ * `metadata()` with its pixel limit off, so the true declared size comes back instead of an error.
+ * Null when the header names no size (then the image must be refused). The caller checks the size
+ * against its limits (`imageSizeProblem` in image-limits.ts) before any decoder allocates.
+ *
+ * @param bytes the encoded image's bytes
+ * @returns the format and declared width and height in pixels (one page's height for multi-page files), or null
+ * @throws sharp's error when neither the own parsers nor sharp read the bytes (not an image, truncated header)
+ *
+ * @example
+ * await declaredImageSize(readFileSync('slice.jpg')); // { format: 'jpeg', width: 176, height: 208 }
+ */
+export async function declaredImageSize(bytes: Uint8Array): Promise<DeclaredSize | null> {
+  const b = bytes;
+  if (isPng(b)) {
+    const size = pngIhdrSize(b);
+    if (size) return { format: 'png', ...size };
+  }
+  const jpeg = jpegDeclaredSize(b);
+  if (jpeg) return jpeg;
+  if (b.length >= 26 && b[0] === 0x42 && b[1] === 0x4d) {
+    const { width, height } = bmpDibSize(b);
+    return { format: 'bmp', width: Math.abs(width), height: Math.abs(height) };
+  }
+  const meta = await sharp(bytes, { limitInputPixels: false }).metadata();
+  if (!meta.width || !meta.height) return null;
+  // A multi-page TIFF or animated GIF reports one page's height; sharp decodes page 0 only.
+  return { format: meta.format ?? 'unknown', width: meta.width, height: meta.pageHeight ?? meta.height };
 }

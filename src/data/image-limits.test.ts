@@ -6,14 +6,14 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { parquetWriteBuffer } from 'hyparquet-writer';
 import { bmpBomb, jpegBomb, pngBomb, tiffBomb } from '../testing/bomb-images.js';
 import { BadImageError, decodeImage } from './decode-image.js';
-import { DEFAULT_IMAGE_LIMITS, UPLOAD_IMAGE_LIMITS, declaredImageSize, imageSizeProblem, volumeSizeProblem } from './image-limits.js';
+import { declaredImageSize } from './image-header.js';
+import { DEFAULT_IMAGE_LIMITS, UPLOAD_IMAGE_LIMITS, imageSizeProblem, volumeSizeProblem } from './image-limits.js';
 import { loadItems } from './load-items.js';
 import { readNifti } from './synth/nifti.js';
 import { openDataset } from './open-dataset.js';
-import { SAMPLE_DIR, hasSample, syntheticPixels, tempDir, writeImage } from '../testing/data-helpers.js';
+import { SAMPLE_DIR, hasSample, syntheticPixels, tempDir, writeImage, huggingFaceParquet } from '../testing/data-helpers.js';
 
 test('declaredImageSize reads the size from JPEG, PNG, BMP and TIFF headers without decoding', async () => {
   assert.deepEqual(await declaredImageSize(await jpegBomb(65500, 65500)), { format: 'jpeg', width: 65500, height: 65500 });
@@ -122,20 +122,8 @@ test('volumeSizeProblem and the NIfTI reader refuse declared dims beyond the vol
 test('a parquet data set whose image bytes are a bomb reports that row as too-large and loads the others', async () => {
   const root = await tempDir();
   const good = await pngBomb(16, 16); // a real 16 x 16 PNG: the size it declares is its true size
-  const buffer = parquetWriteBuffer({
-    columnData: [
-      { name: 'image', data: [good, await jpegBomb(65500, 65500)].map((bytes, i) => ({ bytes: new Uint8Array(bytes), path: `${i}.png` })) },
-      { name: 'label', data: [2n, 0n] },
-    ],
-    schema: [
-      { name: 'schema', num_children: 2 },
-      { name: 'image', repetition_type: 'OPTIONAL', num_children: 2 },
-      { name: 'bytes', type: 'BYTE_ARRAY', repetition_type: 'OPTIONAL' },
-      { name: 'path', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' },
-      { name: 'label', type: 'INT64', repetition_type: 'OPTIONAL' },
-    ],
-  });
-  await writeFile(join(root, 'train-00000-of-00001.parquet'), new Uint8Array(buffer));
+  const buffer = huggingFaceParquet([good, await jpegBomb(65500, 65500)], [2n, 0n]);
+  await writeFile(join(root, 'train-00000-of-00001.parquet'), buffer);
   const { loaded, problems } = await loadItems(await openDataset(root));
   assert.deepEqual(
     loaded.map((l) => [l.item.id, l.image.width, l.image.height]),

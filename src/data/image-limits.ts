@@ -2,14 +2,13 @@
  * How large an image or volume alzbench agrees to decode, checked on the size its header declares
  * BEFORE any pixel buffer is allocated: a compressed file of a few kB can declare 65500 x 65500
  * pixels (4 GiB once decoded), a decompression bomb. Every decoder (native JPEG, sharp, BMP,
- * NIfTI) asks this one module; a size that cannot be read from the header is refused, never
- * taken as 0 x 0.
+ * NIfTI) asks this one module; the declared image size itself is read by image-header.ts
+ * (`declaredImageSize`); a size that cannot be read from the header is refused, never taken as 0 x 0.
  *
  * Two sets of limits: {@link DEFAULT_IMAGE_LIMITS} for the CLI's readers (files the user chose;
  * generous) and {@link UPLOAD_IMAGE_LIMITS} for the dashboard (bytes from the network; a slice is
  * ~200 x 200).
  */
-import sharp from 'sharp';
 
 /** Largest image a decoder may produce: per side and in total pixels. */
 export interface ImageLimits {
@@ -37,86 +36,6 @@ export interface VolumeLimits {
  * ~256 x 256 x 170 = 11 M). A volume at the limit takes 1 GiB as float64 while being windowed.
  */
 export const DEFAULT_VOLUME_LIMITS: VolumeLimits = { maxSide: 2048, maxVoxels: 2 ** 28 };
-
-/** The size an image's header declares, and the format it was read from. */
-export interface DeclaredSize {
-  readonly format: string;
-  readonly width: number;
-  readonly height: number;
-}
-
-/** PNG: the IHDR chunk must come first (PNG spec 5.6), width and height big-endian at 16 and 20. */
-function pngSize(bytes: Uint8Array): DeclaredSize | null {
-  const signature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-  if (bytes.length < 24 || signature.some((b, i) => bytes[i] !== b)) return null;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (view.getUint32(12) !== 0x49484452) return null; // 'IHDR'
-  return { format: 'png', width: view.getUint32(16), height: view.getUint32(20) };
-}
-
-/**
- * JPEG: walks the marker segments to the first SOFn frame header (ITU T.81 B.2.2: precision,
- * then height and width, big-endian). Null when the bytes end or scan data starts before a frame
- * header, so a file without one is refused rather than decoded blind.
- */
-function jpegSize(bytes: Uint8Array): DeclaredSize | null {
-  if (bytes.length < 4 || bytes[0] !== 0xff || bytes[1] !== 0xd8) return null;
-  let at = 2;
-  while (at + 3 < bytes.length) {
-    if (bytes[at] !== 0xff) return null;
-    const marker = bytes[at + 1]!;
-    if (marker === 0xff) {
-      at++; // fill byte
-      continue;
-    }
-    // Standalone markers carry no length: TEM and RST0-7.
-    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
-      at += 2;
-      continue;
-    }
-    if (marker === 0xd9 || marker === 0xda) return null; // EOI or SOS before any frame header
-    const length = (bytes[at + 2]! << 8) | bytes[at + 3]!;
-    // SOF0-15 except DHT (C4), JPG (C8) and DAC (CC).
-    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
-      if (at + 8 >= bytes.length) return null;
-      return { format: 'jpeg', height: (bytes[at + 5]! << 8) | bytes[at + 6]!, width: (bytes[at + 7]! << 8) | bytes[at + 8]! };
-    }
-    if (length < 2) return null;
-    at += 2 + length;
-  }
-  return null;
-}
-
-/** BMP: BITMAPCOREHEADER (12 bytes: 16-bit sizes) or the later headers (signed 32-bit; negative height = top-down). */
-function bmpSize(bytes: Uint8Array): DeclaredSize | null {
-  if (bytes.length < 26 || bytes[0] !== 0x42 || bytes[1] !== 0x4d) return null;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerSize = view.getUint32(14, true);
-  if (headerSize === 12) return { format: 'bmp', width: view.getUint16(18, true), height: view.getUint16(20, true) };
-  return { format: 'bmp', width: Math.abs(view.getInt32(18, true)), height: Math.abs(view.getInt32(22, true)) };
-}
-
-/**
- * The width and height an encoded image declares, read from its header without decoding pixels:
- * PNG, JPEG and BMP by their headers here; anything else (TIFF, WebP, GIF...) through sharp's
- * header-only `metadata()` with its pixel limit off, so the true declared size comes back instead
- * of an error. Null when the header names no size (then the image must be refused).
- *
- * @param bytes the encoded image's bytes
- * @returns the format and declared width and height in pixels (one page's height for multi-page files), or null
- * @throws sharp's error when neither the own parsers nor sharp read the bytes (not an image, truncated header)
- *
- * @example
- * await declaredImageSize(readFileSync('slice.jpg')); // { format: 'jpeg', width: 176, height: 208 }
- */
-export async function declaredImageSize(bytes: Uint8Array): Promise<DeclaredSize | null> {
-  const own = pngSize(bytes) ?? jpegSize(bytes) ?? bmpSize(bytes);
-  if (own) return own;
-  const meta = await sharp(bytes, { limitInputPixels: false }).metadata();
-  if (!meta.width || !meta.height) return null;
-  // A multi-page TIFF or animated GIF reports one page's height; sharp decodes page 0 only.
-  return { format: meta.format ?? 'unknown', width: meta.width, height: meta.pageHeight ?? meta.height };
-}
 
 /**
  * Why a declared size is refused (`expected ... but the header declares ...`), or null when it

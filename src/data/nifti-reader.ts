@@ -5,7 +5,7 @@ import { canonicalClass } from './classes.js';
 import { parseCsv } from '../util/csv.js';
 import type { DataItem, Dataset, Problem, SplitName, VolumeSummary } from './dataset.js';
 import type { SliceRange } from './volume/axial-slices.js';
-import { DEFAULT_SLICE_RANGE, sliceVolumeFile, type VolumeSliceOptions } from './volume-slices.js';
+import { DEFAULT_SLICE_RANGE, collectVolumeSlices, type VolumeSliceOptions } from './volume-slices.js';
 
 export type { SliceRange } from './volume/axial-slices.js';
 
@@ -106,23 +106,10 @@ export async function readNiftiDataset(root: string, csvPath: string, options: S
       problems.push({ kind: 'unlabelled', path: id || csvPath, detail: 'CSV row lacks subject, label or path' });
       continue;
     }
-    const result = await sliceVolumeFile(root, path, sliceOptions);
-    if (!result.ok) {
-      problems.push(result.problem);
-      continue;
-    }
-    volumes.push(result.summary);
     const split = row[splitCol]?.trim().toLowerCase();
     const sourceSplit: SplitName | undefined = split === 'train' || split === 'val' || split === 'test' ? split : undefined;
-    for (const { z, raster } of result.slices) {
-      items.push({
-        id: `${id}#z=${z}`,
-        sourceClass: canonicalClass(label),
-        subject,
-        ...(sourceSplit ? { sourceSplit } : {}),
-        source: { kind: 'raster', raster },
-      });
-    }
+    const fields = { sourceClass: canonicalClass(label), subject, ...(sourceSplit ? { sourceSplit } : {}) };
+    await collectVolumeSlices(root, path, sliceOptions, fields, { items, problems, volumes });
   }
   const source = `${relative(root, csvPath)} (subject column "${header[subjectCol]!.trim()}")`;
   return { root, layout: 'nifti-csv', defaultTask: volumeDefaultTask(items), items, problems, subjectSourceDetail: source, volumes };

@@ -13,12 +13,10 @@ import { cdrClass } from './cdr-class.js';
 import { parseDecimal, parseTable } from '../util/csv.js';
 import type { DataItem, Dataset, Problem, VolumeSummary } from './dataset.js';
 import { volumeDefaultTask } from './nifti-reader.js';
-import { sliceVolumeFile, type VolumeSliceOptions } from './volume-slices.js';
+import { collectVolumeSlices, VOLUME_FILE_NAME, type VolumeSliceOptions } from './volume-slices.js';
 
 /** An OASIS session name: subject (OAS1_0001) and session (MR1). */
 export const OASIS_SESSION = /(OAS[12]_\d{4})_(MR\d+)/;
-
-const VOLUME_FILE = /\.(nii|nii\.gz|hdr|hdr\.gz)$/i;
 
 /**
  * Which image of a session is used, best first: OASIS-1's atlas-registered, bias-corrected,
@@ -51,7 +49,7 @@ async function walk(dir: string, depth: number, out: string[]): Promise<void> {
     if (entry.name.startsWith('.') || entry.name === '__MACOSX') continue;
     const path = join(dir, entry.name);
     if (entry.isDirectory()) await walk(path, depth + 1, out);
-    else if (VOLUME_FILE.test(entry.name)) out.push(path);
+    else if (VOLUME_FILE_NAME.test(entry.name)) out.push(path);
   }
 }
 
@@ -143,16 +141,7 @@ export async function readOasisDataset(root: string, scans: readonly OasisScan[]
       problems.push({ kind: 'unlabelled', path: relative(root, scan.path), detail: why });
       continue;
     }
-    const result = await sliceVolumeFile(root, scan.path, options);
-    if (!result.ok) {
-      problems.push(result.problem);
-      continue;
-    }
-    volumes.push(result.summary);
-    const id = relative(root, scan.path);
-    for (const { z, raster } of result.slices) {
-      items.push({ id: `${id}#z=${z}`, sourceClass: label, subject: scan.subject, session: scan.session, source: { kind: 'raster', raster } });
-    }
+    await collectVolumeSlices(root, scan.path, options, { sourceClass: label, subject: scan.subject, session: scan.session }, { items, problems, volumes });
   }
   const kinds = [...new Set(scans.map((s) => s.kind))].join(', ');
   return {

@@ -4,11 +4,10 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { parquetWriteBuffer } from 'hyparquet-writer';
 import { resolveTask } from './classes.js';
 import { loadItems } from './load-items.js';
 import { openDataset } from './open-dataset.js';
-import { hasSample, SAMPLE_DIR, syntheticPixels, tempDir, writeImage } from '../testing/data-helpers.js';
+import { hasSample, SAMPLE_DIR, syntheticPixels, tempDir, writeImage, huggingFaceParquet } from '../testing/data-helpers.js';
 
 test('Kaggle 4-class layout with train/ and test/ and file names with spaces and parentheses', async () => {
   const root = await tempDir();
@@ -72,20 +71,8 @@ test('Hugging Face parquet (Falah/Alzheimer_MRI layout: image.bytes, label 0 Mil
       .png()
       .toBuffer();
   const images = await Promise.all([0, 1, 2, 3].map(png));
-  const buffer = parquetWriteBuffer({
-    columnData: [
-      { name: 'image', data: images.map((bytes, i) => ({ bytes: new Uint8Array(bytes), path: `${i}.png` })) },
-      { name: 'label', data: [0n, 1n, 2n, 3n] },
-    ],
-    schema: [
-      { name: 'schema', num_children: 2 },
-      { name: 'image', repetition_type: 'OPTIONAL', num_children: 2 },
-      { name: 'bytes', type: 'BYTE_ARRAY', repetition_type: 'OPTIONAL' },
-      { name: 'path', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' },
-      { name: 'label', type: 'INT64', repetition_type: 'OPTIONAL' },
-    ],
-  });
-  await writeFile(join(root, 'data', 'train-00000-of-00001.parquet'), new Uint8Array(buffer));
+  const buffer = huggingFaceParquet(images, [0n, 1n, 2n, 3n]);
+  await writeFile(join(root, 'data', 'train-00000-of-00001.parquet'), buffer);
   const dataset = await openDataset(root);
   assert.equal(dataset.layout, 'parquet');
   assert.deepEqual(

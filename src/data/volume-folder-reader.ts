@@ -10,9 +10,8 @@ import { canonicalClass } from './classes.js';
 import type { DataItem, Dataset, Problem, SplitName, VolumeSummary } from './dataset.js';
 import { volumeDefaultTask } from './nifti-reader.js';
 import { subjectFromName } from './volume-subject.js';
-import { sliceVolumeFile, type VolumeSliceOptions } from './volume-slices.js';
+import { collectVolumeSlices, VOLUME_FILE_NAME, type VolumeSliceOptions } from './volume-slices.js';
 
-const VOLUME_FILE = /\.(nii|nii\.gz|hdr|hdr\.gz)$/i;
 const PAIR_IMAGE = /\.img(\.gz)?$/i;
 const SPLITS: Record<string, SplitName> = { train: 'train', training: 'train', val: 'val', valid: 'val', validation: 'val', test: 'test', testing: 'test' };
 const skipped = (name: string) => name.startsWith('.') || name === '__MACOSX';
@@ -52,7 +51,7 @@ export async function findVolumeClassFolders(root: string): Promise<Array<{ dir:
   } else for (const c of top) classDirs.push({ dir: join(root, c), folder: c });
   const withFiles = await Promise.all(classDirs.map(async (c) => ({ ...c, files: await filesUnder(c.dir) })));
   const all = withFiles.flatMap((c) => c.files);
-  const volumes = all.filter((f) => VOLUME_FILE.test(f)).length;
+  const volumes = all.filter((f) => VOLUME_FILE_NAME.test(f)).length;
   const images = all.filter((f) => /\.(jpe?g|png|bmp|tiff?|webp)$/i.test(f)).length;
   return volumes > 0 && images === 0 ? withFiles : undefined;
 }
@@ -81,31 +80,22 @@ export async function readVolumeFolderDataset(
     for (const path of files) {
       const id = relative(root, path);
       if (PAIR_IMAGE.test(path)) continue;
-      if (!VOLUME_FILE.test(path)) {
+      if (!VOLUME_FILE_NAME.test(path)) {
         problems.push({ kind: 'not-image', path: id, detail: 'not a volume file name (.nii, .nii.gz, .hdr[.gz] + .img[.gz])' });
         continue;
       }
       found++;
-      const result = await sliceVolumeFile(root, path, options);
-      if (!result.ok) {
-        problems.push(result.problem);
-        continue;
-      }
-      volumes.push(result.summary);
       const named = subjectFromName(relative(dir, path));
+      const subject = named?.subject ?? relative(dir, path).replace(/\.(nii|hdr)(\.gz)?$/i, '');
+      const fields = {
+        sourceClass: canonicalClass(folder),
+        subject,
+        ...(named?.session ? { session: named.session } : {}),
+        ...(split ? { sourceSplit: split } : {}),
+      };
+      if (!(await collectVolumeSlices(root, path, options, fields, { items, problems, volumes }))) continue;
       if (named) patterns.add(named.pattern);
       else ownSubject++;
-      const subject = named?.subject ?? relative(dir, path).replace(/\.(nii|hdr)(\.gz)?$/i, '');
-      for (const { z, raster } of result.slices) {
-        items.push({
-          id: `${id}#z=${z}`,
-          sourceClass: canonicalClass(folder),
-          subject,
-          ...(named?.session ? { session: named.session } : {}),
-          ...(split ? { sourceSplit: split } : {}),
-          source: { kind: 'raster', raster },
-        });
-      }
     }
     if (found === 0) problems.push({ kind: 'empty-class', path: relative(root, dir) || '.', detail: 'class folder holds no volumes' });
   }

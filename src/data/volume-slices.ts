@@ -6,12 +6,15 @@
 import { relative } from 'node:path';
 import { makeRaster } from '../preprocess/raster.js';
 import type { Raster } from '../preprocess/raster.js';
-import type { Problem, VolumeSummary } from './dataset.js';
+import type { DataItem, Problem, VolumeSummary } from './dataset.js';
 import { axialSlice, sliceIndices, type SliceRange } from './volume/axial-slices.js';
 import { intensityWindow } from './volume/intensity-window.js';
 import { readVolume } from './volume/read-volume.js';
 import { resampleToSpacing } from './volume/resample.js';
 import { VolumeError } from './volume/volume-error.js';
+
+/** File names of volumes the layouts read: NIfTI (`.nii`, `.nii.gz`) and Analyze/NIfTI pairs by their header (`.hdr`, `.hdr.gz`). */
+export const VOLUME_FILE_NAME = /\.(nii|nii\.gz|hdr|hdr\.gz)$/i;
 
 /** The default range: the middle 40 % of the volume, where the ventricles and hippocampi are. */
 export const DEFAULT_SLICE_RANGE: SliceRange = { from: 0.3, to: 0.7 };
@@ -71,4 +74,42 @@ export async function sliceVolumeFile(root: string, path: string, options: Volum
     slices: [z0, z1],
   };
   return { ok: true, slices, summary };
+}
+
+/** What a volume layout collects while reading: the slices as items, the problems, a summary per volume read. */
+export interface VolumeCollection {
+  readonly items: DataItem[];
+  readonly problems: Problem[];
+  readonly volumes: VolumeSummary[];
+}
+
+/**
+ * Slices one volume file of a layout ({@link sliceVolumeFile}) into the layout's collection: the
+ * problem that kept it out, or its summary and one raster item per slice, with the id
+ * `<path relative to root>#z=<z>` and the class, subject, session and split in `fields`.
+ *
+ * @param root the data set root (ids are relative to it)
+ * @param path the volume file
+ * @param options as {@link sliceVolumeFile}'s
+ * @param fields the item fields every slice of this volume shares
+ * @param into the layout's items, problems and volume summaries, appended to
+ * @returns true when the volume was read, false when it became a problem
+ * @throws AlzbenchError as {@link sliceVolumeFile}
+ */
+export async function collectVolumeSlices(
+  root: string,
+  path: string,
+  options: VolumeSliceOptions,
+  fields: Omit<DataItem, 'id' | 'source'>,
+  into: VolumeCollection,
+): Promise<boolean> {
+  const result = await sliceVolumeFile(root, path, options);
+  if (!result.ok) {
+    into.problems.push(result.problem);
+    return false;
+  }
+  into.volumes.push(result.summary);
+  const id = relative(root, path);
+  for (const { z, raster } of result.slices) into.items.push({ id: `${id}#z=${z}`, ...fields, source: { kind: 'raster', raster } });
+  return true;
 }

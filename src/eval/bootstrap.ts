@@ -1,5 +1,6 @@
 import { seededRandom } from '../data/seeded-shuffle.js';
 import { computeMetrics, type Metrics } from './metrics.js';
+import { quantile } from '../util/quantile.js';
 
 /** A point estimate with its percentile bootstrap interval. */
 export interface Interval {
@@ -41,23 +42,6 @@ export interface BootstrapResult {
 }
 
 const KEYS = ['accuracy', 'balancedAccuracy', 'sensitivity', 'specificity', 'auc'] as const;
-
-/**
- * Percentile of sorted finite values with linear interpolation (numpy's default).
- *
- * Source: NumPy `numpy.percentile` (method='linear').
- *
- * @param sorted values in ascending order
- * @param q the quantile as a fraction in [0, 1] (0.025 for the 2.5th percentile)
- * @returns the interpolated value, NaN for an empty list
- */
-export function percentile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  const pos = q * (sorted.length - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.min(sorted.length - 1, lo + 1);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
-}
 
 /**
  * Percentile bootstrap confidence intervals for accuracy, balanced accuracy, sensitivity,
@@ -122,7 +106,7 @@ export function bootstrapMetrics(
   const alpha = (1 - level) / 2;
   const interval = (key: (typeof KEYS)[number]): Interval => {
     const sorted = draws[key].sort((a, b) => a - b);
-    return { value: full[key], low: percentile(sorted, alpha), high: percentile(sorted, 1 - alpha) };
+    return { value: full[key], low: quantile(sorted, alpha), high: quantile(sorted, 1 - alpha) };
   };
   return {
     accuracy: interval('accuracy'),

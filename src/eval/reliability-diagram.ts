@@ -1,7 +1,6 @@
 /** Reliability diagram (Guo et al. 2017, figure 1) as a dependency-free SVG, like the run's other plots. */
 import type { Calibration } from './calibration.js';
-
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+import { escapeXml } from '../util/escape-xml.js';
 
 /**
  * Bars of accuracy per confidence bin against the diagonal of perfect calibration; the gap to
@@ -27,7 +26,7 @@ export function reliabilityDiagramSvg(panels: ReadonlyArray<{ label: string; cal
     const ox = p * w + m.l;
     const sx = (x: number) => ox + x * size;
     const sy = (y: number) => m.t + (1 - y) * size;
-    out.push(`<text x="${ox + size / 2}" y="14" text-anchor="middle" font-size="13">${esc(label)}</text>`);
+    out.push(`<text x="${ox + size / 2}" y="14" text-anchor="middle" font-size="13">${escapeXml(label)}</text>`);
     out.push(`<text x="${ox + size / 2}" y="28" text-anchor="middle">ECE ${Number.isFinite(c.ece) ? c.ece.toFixed(3) : '-'} (${c.bins} bins, n=${c.n})</text>`);
     for (const b of c.reliability) {
       if (!b.count) continue;

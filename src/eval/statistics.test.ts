@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFixture } from '../testing/tensor-helpers.js';
-import { bootstrapMetrics, percentile } from './bootstrap.js';
+import { bootstrapMetrics } from './bootstrap.js';
+import { quantile } from '../util/quantile.js';
 import { erfc, mcnemar, mcnemarFromCorrectness } from './mcnemar.js';
 
 interface McCase {
@@ -33,8 +34,8 @@ test('erfc matches known values', () => {
 });
 
 test('percentile interpolates linearly like numpy', () => {
-  assert.equal(percentile([1, 2, 3, 4], 0.5), 2.5);
-  assert.equal(percentile([1, 2, 3, 4, 5], 0.025), 1.1);
+  assert.equal(quantile([1, 2, 3, 4], 0.5), 2.5);
+  assert.equal(quantile([1, 2, 3, 4, 5], 0.025), 1.1);
 });
 
 function sample(n: number, accuracy: number, seed: number) {

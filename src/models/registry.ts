@@ -11,11 +11,11 @@ import { VGG, VGG_CONFIGS, VGG_DEFAULT_DROPOUT, vggLastReluIndex, vggParameterCo
 import { EfficientNet, EFFICIENTNET_VARIANTS, efficientNetBlocks, efficientNetParameterCount, type EfficientNetName } from './efficientnet.js';
 import { MNASNet, MNASNET_ALPHAS, mnasnetParameterCount, type MNASNetName } from './mnasnet.js';
 import { InceptionResNetV2, inceptionResNetV2ParameterCount } from './inception-resnet-v2.js';
-import { SimpleCNN } from './simple-cnn.js';
+import { SimpleCNN, simpleCnnParameterCount } from './simple-cnn.js';
 import { Conv5FC3, CONV5_FC3_INPUT_SHAPE, conv5Fc3ParameterCount } from './conv5-fc3.js';
 import { ResNet3d, RESNET3D_LAYERS, resnet3dParameterCount, type ResNet3dDepth } from './resnet3d.js';
 import { DenseNet3d, densenet3dParameterCount } from './densenet3d.js';
-import { SimpleCNN3d, simpleCnn3dParameterCount } from './simple-cnn-3d.js';
+import { SimpleCNN3d } from './simple-cnn-3d.js';
 import { loadPretrained } from './pretrained.js';
 
 export type { ModelOptions, ResolvedModelOptions } from './common.js';
@@ -274,15 +274,7 @@ registerModel({
   firstConv: 'features.0',
   classifier: 'classifier.2',
   build: (o) => new SimpleCNN({ inChannels: o.inChannels, numClasses: o.numClasses, widths: o.widths, dropout: o.dropout }),
-  countParameters: (o) => {
-    let count = 0;
-    let channels = o.inChannels;
-    for (const w of o.widths) {
-      count += channels * w * 9 + 2 * w;
-      channels = w;
-    }
-    return count + (channels + 1) * o.numClasses;
-  },
+  countParameters: (o) => simpleCnnParameterCount(o, 9),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -350,5 +342,5 @@ registerModel({
   firstConv: 'features.0',
   classifier: 'classifier.2',
   build: (o) => new SimpleCNN3d(o),
-  countParameters: (o) => simpleCnn3dParameterCount(o),
+  countParameters: (o) => simpleCnnParameterCount(o, 27),
 });

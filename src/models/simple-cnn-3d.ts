@@ -42,19 +42,3 @@ export class SimpleCNN3d extends Module {
     return tidy(() => this.classifier.forward(this.pool.forward(this.features.forward(x))));
   }
 }
-
-/**
- * Parameter count of {@link SimpleCNN3d}, without building it.
- *
- * @param o `inChannels`, `numClasses` and `widths`, as the constructor's
- * @returns the number of trainable scalars
- */
-export function simpleCnn3dParameterCount(o: { inChannels: number; numClasses: number; widths: readonly number[] }): number {
-  let count = 0;
-  let channels = o.inChannels;
-  for (const w of o.widths) {
-    count += channels * w * 27 + 2 * w;
-    channels = w;
-  }
-  return count + (channels + 1) * o.numClasses;
-}

@@ -62,3 +62,21 @@ export class SimpleCNN extends Module {
     return tidy(() => this.classifier.forward(this.pool.forward(this.features.forward(x))));
   }
 }
+
+/**
+ * Parameter count of {@link SimpleCNN} or its 3-D twin (`SimpleCNN3d`), without building it: per
+ * block a bias-free conv and batch norm's weight and bias, then the classifier's weights and bias.
+ *
+ * @param o `inChannels`, `numClasses` and `widths`, as the constructor's
+ * @param kernelPoints weights per input-output channel pair: 9 for the 3x3 kernels, 27 for 3x3x3
+ * @returns the number of trainable scalars
+ */
+export function simpleCnnParameterCount(o: { inChannels: number; numClasses: number; widths: readonly number[] }, kernelPoints: 9 | 27): number {
+  let count = 0;
+  let channels = o.inChannels;
+  for (const w of o.widths) {
+    count += channels * w * kernelPoints + 2 * w;
+    channels = w;
+  }
+  return count + (channels + 1) * o.numClasses;
+}

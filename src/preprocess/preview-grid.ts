@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import type { StepOutput } from './chain.js';
+import { escapeXml } from '../util/escape-xml.js';
 
 /** Options of {@link renderPreviewGrid}. */
 export interface GridOptions {
@@ -11,10 +12,6 @@ export interface GridOptions {
 
 const LABEL_HEIGHT = 34;
 const GAP = 6;
-
-function escapeXml(text: string): string {
-  return text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 /** Splits a long step label after `(` or `,` so it fits two lines under a tile. */
 function labelLines(label: string, width: number): string[] {

@@ -4,11 +4,11 @@
  */
 import { positiveClassOf } from '../eval/metrics.js';
 import type { RunCard } from '../store/archive.js';
-import { confusionMatrixSvg, escapeXml, lineChart, rocPoints } from './svg.js';
+import { confusionMatrixSvg, lineChart, rocPoints } from './svg.js';
+import { escapeXml } from '../util/escape-xml.js';
+import { f3 } from './format.js';
 import { reliabilityDiagramSvg } from '../eval/reliability-diagram.js';
 import type { CalibrationReport } from '../eval/calibration.js';
-
-const f3 = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(3) : '-');
 
 /** Renders a run card as a self-contained HTML page. */
 export function renderCardHtml(card: RunCard): string {

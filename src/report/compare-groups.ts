@@ -8,6 +8,7 @@
 import { correctedResampledTTest, spread, type Spread } from '../eval/group-summary.js';
 import type { StoredRun } from '../store/types.js';
 import { holm } from './holm.js';
+import { finiteOrNull } from '../util/finite-or-null.js';
 
 /** One configuration over its folds and seeds. */
 export interface GroupRow {
@@ -45,7 +46,7 @@ type TestJson = {
 const balanced = (r: StoredRun, unit: 'subject' | 'slice'): number | null => {
   const best = (r.test as TestJson | null)?.best;
   const v = unit === 'subject' ? best?.subject?.metrics?.balancedAccuracy : best?.metrics?.balancedAccuracy;
-  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+  return finiteOrNull(v);
 };
 
 /** n_test / n_train slices of a run's split (the correction's ratio), from run.json's split counts. */

@@ -13,78 +13,8 @@ export { holm } from './holm.js';
 import { AlzbenchError } from '../util/errors.js';
 import { deviceLabel, deviceSpeedNote, speedByDevice, type DeviceSpeed } from './device-speed.js';
 import type { RunStore, StoredEpoch, StoredPrediction, StoredRun } from '../store/types.js';
-
-type Interval = { value: number; low: number; high: number };
-
-/** Metrics of one evaluated model (best or last epoch) on the test split. */
-export interface RowMetrics {
-  readonly epoch: number | null;
-  readonly sensitivity: number | null;
-  readonly specificity: number | null;
-  readonly accuracy: number | null;
-  readonly balancedAccuracy: number | null;
-  readonly auc: number | null;
-  readonly loss: number | null;
-}
-
-/** One row of a comparison: one run. */
-export interface ComparisonRow {
-  readonly id: string;
-  readonly name: string | null;
-  readonly status: string;
-  /** collapsed, diverged, failed, running, queued, leak (the leakage audit: a test subject with a twin in train, or identical slices across splits; {@link leakFinding}), no-test. */
-  readonly flags: string[];
-  /** Value of each differing parameter (the comparison's `columns`). */
-  readonly params: Record<string, string>;
-  readonly best: RowMetrics;
-  readonly last: RowMetrics | null;
-  /** 95 % bootstrap intervals of the best epoch's metrics (null without bootstrap). */
-  readonly ci: {
-    readonly sensitivity?: Interval;
-    readonly specificity?: Interval;
-    readonly accuracy?: Interval;
-    readonly balancedAccuracy?: Interval;
-    readonly auc?: Interval;
-    readonly unit?: string;
-    readonly resamples?: number;
-  } | null;
-  readonly secondsPerEpoch: number | null;
-  /** The device it trained on ({@link deviceLabel}): seconds/epoch compare only within one device. */
-  readonly device: string;
-  readonly epochsDone: number;
-  /** McNemar against the baseline on the paired test slices (null for the baseline itself or unpaired runs). */
-  readonly mcnemar: {
-    readonly pValue: number;
-    readonly pHolm: number;
-    readonly method: string;
-    readonly onlyThis: number;
-    readonly onlyBaseline: number;
-    readonly samples: number;
-  } | null;
-  /** What the data can and cannot say about this row against the baseline. */
-  readonly verdict: string;
-  /** Subject-level test metrics of the best epoch (slice predictions pooled per subject), with subject-bootstrap CIs; null without subjects. */
-  readonly subject: SubjectRowMetrics | null;
-}
-
-/** A row's subject-level figures (test.json best.subject). */
-export interface SubjectRowMetrics {
-  readonly rule: string;
-  readonly subjects: number;
-  readonly reconstructed: boolean;
-  readonly balancedAccuracy: number | null;
-  readonly sensitivity: number | null;
-  readonly specificity: number | null;
-  readonly accuracy: number | null;
-  readonly auc: number | null;
-  readonly ci: {
-    readonly balancedAccuracy?: Interval;
-    readonly sensitivity?: Interval;
-    readonly specificity?: Interval;
-    readonly accuracy?: Interval;
-    readonly auc?: Interval;
-  } | null;
-}
+import type { ComparisonRow, RowMetrics, SubjectRowMetrics } from './comparison-row.js';
+import { finiteOrNull } from '../util/finite-or-null.js';
 
 /** A comparison, ready for any output format. */
 export interface Comparison {
@@ -117,19 +47,17 @@ function display(value: unknown): string {
   return String(value);
 }
 
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-
 function metricsOf(entry: { epoch?: number; metrics?: Record<string, unknown> } | null | undefined): RowMetrics | null {
   if (!entry?.metrics) return null;
   const m = entry.metrics;
   return {
-    epoch: num(entry.epoch),
-    sensitivity: num(m.sensitivity),
-    specificity: num(m.specificity),
-    accuracy: num(m.accuracy),
-    balancedAccuracy: num(m.balancedAccuracy),
-    auc: num(m.auc),
-    loss: num(m.loss),
+    epoch: finiteOrNull(entry.epoch),
+    sensitivity: finiteOrNull(m.sensitivity),
+    specificity: finiteOrNull(m.specificity),
+    accuracy: finiteOrNull(m.accuracy),
+    balancedAccuracy: finiteOrNull(m.balancedAccuracy),
+    auc: finiteOrNull(m.auc),
+    loss: finiteOrNull(m.loss),
   };
 }
 
@@ -257,11 +185,11 @@ export async function compareRuns(store: RunStore, refs: readonly string[], opti
           rule: sub.subject.rule ?? 'mean',
           subjects: sub.subject.subjects ?? 0,
           reconstructed: sub.subject.reconstructed ?? false,
-          balancedAccuracy: num(sub.subject.metrics.balancedAccuracy),
-          sensitivity: num(sub.subject.metrics.sensitivity),
-          specificity: num(sub.subject.metrics.specificity),
-          accuracy: num(sub.subject.metrics.accuracy),
-          auc: num(sub.subject.metrics.auc),
+          balancedAccuracy: finiteOrNull(sub.subject.metrics.balancedAccuracy),
+          sensitivity: finiteOrNull(sub.subject.metrics.sensitivity),
+          specificity: finiteOrNull(sub.subject.metrics.specificity),
+          accuracy: finiteOrNull(sub.subject.metrics.accuracy),
+          auc: finiteOrNull(sub.subject.metrics.auc),
           ci: sub.subject.ci ?? null,
         }
       : null;

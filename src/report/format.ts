@@ -3,9 +3,11 @@
  * SVG plots: learning curves, ROC curves, confusion matrices).
  */
 import { positiveClassOf } from '../eval/metrics.js';
-import { fmtP, type Comparison, type ComparisonRow } from './compare.js';
+import { fmtP, type Comparison } from './compare.js';
+import type { ComparisonRow } from './comparison-row.js';
 import type { Spread } from '../eval/group-summary.js';
-import { confusionMatrixSvg, escapeXml, lineChart, rocPoints } from './svg.js';
+import { confusionMatrixSvg, lineChart, rocPoints } from './svg.js';
+import { escapeXml } from '../util/escape-xml.js';
 
 export const FORMATS = ['md', 'csv', 'html', 'json'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -18,7 +20,15 @@ const METRICS = [
   ['auc', 'AUC'],
 ] as const;
 
-const f3 = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(3));
+/**
+ * A metric with 3 decimals for tables and cards, `-` when it is missing or not a finite number.
+ *
+ * @param v a value read back (a number, null, undefined or anything else from stored JSON)
+ * @returns e.g. `0.912`, or `-`
+ */
+export function f3(v: unknown): string {
+  return typeof v === 'number' && Number.isFinite(v) ? v.toFixed(3) : '-';
+}
 
 function withCi(row: ComparisonRow, key: (typeof METRICS)[number][0]): string {
   const ci = row.ci?.[key];

@@ -2,6 +2,7 @@
  * Self-contained SVG charts for reports (no script, no fonts, no network at view time): line
  * charts with axes, ticks and legend (learning curves, ROC curves) and confusion-matrix heat maps.
  */
+import { escapeXml } from '../util/escape-xml.js';
 
 /** One line of a chart. */
 export interface Line {
@@ -27,8 +28,6 @@ export interface LineChartOptions {
 
 /** A colour-blind-safe palette (Okabe-Ito), then greys. */
 export const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#F0E442', '#000000', '#777777', '#AAAAAA'];
-
-export const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 function niceTicks(lo: number, hi: number, count = 5): number[] {
   const span = hi - lo || 1;

@@ -3,6 +3,7 @@
  * (`src/web/app`, type-only imports). No file names or subject IDs appear in any of them: slices
  * are named by their index in the run's test split.
  */
+import type { ComparisonRow } from '../report/comparison-row.js';
 
 /** Headline test metrics of a run's selected model. */
 export interface HeadlineMetrics {
@@ -122,35 +123,7 @@ export interface CompareResponse {
   readonly title: string;
   readonly baseline: string | null;
   readonly columns: readonly string[];
-  readonly rows: readonly {
-    readonly id: string;
-    readonly name: string | null;
-    readonly status: string;
-    readonly flags: readonly string[];
-    readonly params: Record<string, string>;
-    readonly best: HeadlineMetrics & { readonly epoch: number | null };
-    readonly last: (HeadlineMetrics & { readonly epoch: number | null }) | null;
-    readonly ci: Record<string, unknown> | null;
-    readonly secondsPerEpoch: number | null;
-    readonly epochsDone: number;
-    readonly mcnemar: {
-      readonly pValue: number;
-      readonly pHolm: number;
-      readonly method: string;
-      readonly onlyThis: number;
-      readonly onlyBaseline: number;
-      readonly samples: number;
-    } | null;
-    readonly verdict: string;
-    /** Subject-level figures (report/compare.ts SubjectRowMetrics); null without subjects. */
-    readonly subject: {
-      readonly subjects: number;
-      readonly reconstructed: boolean;
-      readonly balancedAccuracy: number | null;
-      readonly auc: number | null;
-      readonly ci: Record<string, unknown> | null;
-    } | null;
-  }[];
+  readonly rows: readonly ComparisonRow[];
   readonly notes: readonly string[];
   /** Per run: label and per-epoch curves. */
   readonly curves: Record<

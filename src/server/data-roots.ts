@@ -15,7 +15,8 @@
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { hashBytes } from '../data/content-hash.js';
-import { containedFile, isInside } from './safe-path.js';
+import { containedFile } from './safe-path.js';
+import { isInside } from '../util/is-inside.js';
 
 /** Largest data set file opened for a test slice (a slice is tens of kB). */
 export const MAX_SLICE_FILE_BYTES = 64 * 1024 * 1024;

@@ -4,7 +4,8 @@
  * out of the folder.
  */
 import { existsSync, realpathSync, statSync } from 'node:fs';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
+import { isInside } from '../util/is-inside.js';
 
 /**
  * The real path of `relativePath` inside `root`, or null when it is not a plain file strictly
@@ -30,10 +31,4 @@ export function containedFile(root: string, relativePath: string): string | null
   }
   if (!isInside(realBase, realTarget) || !statSync(realTarget).isFile()) return null;
   return realTarget;
-}
-
-/** Whether `target` lies strictly below `base` (both absolute, resolved). */
-export function isInside(base: string, target: string): boolean {
-  const rel = relative(base, target);
-  return rel !== '' && !rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel);
 }

@@ -20,7 +20,8 @@ import { HttpError, notFound } from './http-error.js';
 import { decodeUpload, ModelCache, predictSlice, preprocessSteps } from './inference.js';
 import { DataRoots } from './data-roots.js';
 import { camParams, compareQuery, fileParams, parseRoute, predictQuery, preprocessSliceQuery, preprocessUploadQuery, runParams } from './route-schemas.js';
-import { containedFile, isInside } from './safe-path.js';
+import { containedFile } from './safe-path.js';
+import { isInside } from '../util/is-inside.js';
 import { contentType, DEFAULT_WEB_DIR, readWebFile } from './static-files.js';
 import { camEntries, hasCheckpoint, isServedFile, runDetail, runSummary } from './views.js';
 import { decodeImage } from '../data/decode-image.js';
@@ -329,7 +330,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
       title: comparison.title,
       baseline: comparison.baseline,
       columns: comparison.columns,
-      rows: comparison.rows as unknown as CompareResponse['rows'],
+      rows: comparison.rows,
       notes: comparison.notes,
       curves,
       parameters: comparison.columns,

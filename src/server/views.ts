@@ -9,8 +9,8 @@ import { leakFinding } from '../report/leak-flag.js';
 import { rocPoints } from '../report/svg.js';
 import type { StoredEpoch, StoredPrediction, StoredRun } from '../store/types.js';
 import type { CamEntry, HeadlineMetrics, RocCurve, RunDetail, RunSummary, SubjectView } from './api-types.js';
+import { finiteOrNull } from '../util/finite-or-null.js';
 
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 const obj = (v: unknown): Record<string, unknown> | null => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null);
 
 /** test.json as stored, loosely typed. */
@@ -70,7 +70,7 @@ export function runSummary(run: StoredRun): RunSummary {
     createdAt: run.createdAt,
     finishedAt: run.finishedAt,
     epochsDone: run.epochsDone,
-    epochs: num(run.config.epochs),
+    epochs: finiteOrNull(run.config.epochs),
     bestEpoch: run.bestEpoch,
     test,
     flags: runFlags(run),
@@ -106,7 +106,7 @@ export function rocCurves(classes: readonly string[], predictions: readonly Stor
       predictions.map((p) => p.probabilities[k] ?? 0),
       predictions.map((p) => p.label === k),
     );
-    const auc = num(obj(perClassAuc?.[classes[k]!])?.auc);
+    const auc = finiteOrNull(obj(perClassAuc?.[classes[k]!])?.auc);
     return { label: classes.length === 2 ? `${classes[k]} (positive)` : `${classes[k]} vs rest`, auc, points };
   });
 }
@@ -125,7 +125,7 @@ export function runDetail(run: StoredRun, epochs: readonly StoredEpoch[], predic
     dataset: dataset
       ? {
           layout: typeof dataset.layout === 'string' ? dataset.layout : null,
-          slices: num(dataset.slices),
+          slices: finiteOrNull(dataset.slices),
           fingerprint: run.datasetFingerprint,
           root: typeof dataset.root === 'string' ? dataset.root : null,
         }
@@ -133,7 +133,7 @@ export function runDetail(run: StoredRun, epochs: readonly StoredEpoch[], predic
     split: split
       ? {
           grouping: typeof split.grouping === 'string' ? split.grouping : null,
-          seed: num(split.seed),
+          seed: finiteOrNull(split.seed),
           groups: split.groups ?? null,
           counts: (obj(split.counts) ?? {}) as Record<string, Record<string, number>>,
         }
@@ -148,10 +148,10 @@ export function runDetail(run: StoredRun, epochs: readonly StoredEpoch[], predic
     testReport: test
       ? {
           selectedBy: test.selectedBy ?? null,
-          samples: num(test.samples),
+          samples: finiteOrNull(test.samples),
           best: test.best
             ? {
-                epoch: num(test.best.epoch),
+                epoch: finiteOrNull(test.best.epoch),
                 metrics: test.best.metrics ?? null,
                 collapsed: test.best.collapsed === true,
                 ci: test.best.ci ?? null,
@@ -159,7 +159,12 @@ export function runDetail(run: StoredRun, epochs: readonly StoredEpoch[], predic
               }
             : null,
           last: test.last
-            ? { epoch: num(test.last.epoch), metrics: test.last.metrics ?? null, collapsed: test.last.collapsed === true, subject: test.last.subject ?? null }
+            ? {
+                epoch: finiteOrNull(test.last.epoch),
+                metrics: test.last.metrics ?? null,
+                collapsed: test.last.collapsed === true,
+                subject: test.last.subject ?? null,
+              }
             : null,
           calibration: test.calibration ?? null,
         }

@@ -22,6 +22,7 @@ import {
   type StoredWorker,
   FINISHED_STATUSES,
 } from './types.js';
+import { finiteOrNull } from '../util/finite-or-null.js';
 
 const json = (value: unknown) => JSON.stringify(value ?? null);
 const jsonOrNull = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
@@ -46,10 +47,7 @@ function snapshotColumns(
   now: string,
 ): Omit<RunsTable, 'id' | 'name' | 'sweep_id' | 'point' | 'point_index' | 'owner' | 'attempts' | 'heartbeat_at' | 'worker' | 'job_id'> {
   const best = (s.test?.best ?? null) as { metrics?: Record<string, number> } | null;
-  const metric = (key: string) => {
-    const v = best?.metrics?.[key];
-    return typeof v === 'number' && Number.isFinite(v) ? v : null;
-  };
+  const metric = (key: string) => finiteOrNull(best?.metrics?.[key]);
   return {
     status: s.status,
     reason: s.reason,

@@ -9,40 +9,35 @@ import { hostname } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { argmax } from '../util/argmax.js';
 import { readPredictionsCsv } from '../run-folder/predictions-csv.js';
-import { runPaths, type RunRecord } from '../run-folder/run-folder.js';
+import { readJson, runPaths, type RunRecord } from '../run-folder/run-folder.js';
 import { parseMetricsText, readRunRecord } from '../run-folder/run-files.js';
 import { processRunning } from './process-running.js';
 import { AlzbenchError } from '../util/errors.js';
 import type { RunSnapshot, StoredArtifact, StoredEpoch, StoredPrediction } from './types.js';
+import { finiteOrNull } from '../util/finite-or-null.js';
 
+/** A JSON file of the run folder, or null when the folder has none yet (errors as {@link readJson}'s). */
 function readJsonFile<T>(path: string): T | null {
-  if (!existsSync(path)) return null;
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as T;
-  } catch (error) {
-    throw new AlzbenchError(`Cannot read ${path}: ${(error as Error).message}`);
-  }
+  return existsSync(path) ? readJson<T>(path) : null;
 }
-
-const finite = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
 /** One metrics.jsonl line (the trainer's EpochRecord) as a stored epoch. */
 export function epochFromRecord(record: Record<string, unknown>): StoredEpoch {
   const val = (record.val ?? {}) as Record<string, unknown>;
   return {
     epoch: Number(record.epoch),
-    lr: finite(record.lr),
-    trainLoss: finite(record.trainLoss),
-    trainAccuracy: finite(record.trainAccuracy),
-    valLoss: finite(val.loss),
-    valAccuracy: finite(val.accuracy),
-    valBalancedAccuracy: finite(val.balancedAccuracy),
-    valSensitivity: finite(val.sensitivity),
-    valSpecificity: finite(val.specificity),
-    valAuc: finite(val.auc),
+    lr: finiteOrNull(record.lr),
+    trainLoss: finiteOrNull(record.trainLoss),
+    trainAccuracy: finiteOrNull(record.trainAccuracy),
+    valLoss: finiteOrNull(val.loss),
+    valAccuracy: finiteOrNull(val.accuracy),
+    valBalancedAccuracy: finiteOrNull(val.balancedAccuracy),
+    valSensitivity: finiteOrNull(val.sensitivity),
+    valSpecificity: finiteOrNull(val.specificity),
+    valAuc: finiteOrNull(val.auc),
     collapsed: record.collapsed === true,
     best: record.best === true,
-    seconds: finite(record.seconds),
+    seconds: finiteOrNull(record.seconds),
     record,
   };
 }

@@ -4,17 +4,12 @@
  * deleting a run together with its folder.
  */
 import { existsSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import { AlzbenchError } from '../util/errors.js';
+import { isInside } from '../util/is-inside.js';
 import { folderStamp, readRunFolder } from './read-run-folder.js';
 import type { RunStore, StoredRun } from './types.js';
 import { readRunRecord } from '../run-folder/run-files.js';
-
-/** Whether `target` lies strictly below `base` (both real, absolute paths). */
-function isInside(base: string, target: string): boolean {
-  const rel = relative(base, target);
-  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
-}
 
 /** What a sync did. */
 export interface SyncResult {

@@ -110,36 +110,43 @@ export interface StoredRun {
   readonly tags: readonly string[];
 }
 
-/** Everything a run folder holds, read in one go (see `readRunFolder`), ready to store. */
-export interface RunSnapshot {
-  readonly id: string;
-  readonly name: string | null;
-  readonly status: RunStatus;
-  readonly reason: string | null;
-  readonly config: Record<string, unknown>;
-  readonly flags: Record<string, unknown>;
-  readonly model: string | null;
-  readonly task: string | null;
-  readonly classes: readonly string[];
-  readonly datasetFingerprint: string | null;
-  readonly dataset: Record<string, unknown> | null;
-  readonly split: Record<string, unknown> | null;
+/**
+ * Everything a run folder holds, read in one go (see `readRunFolder`), ready to store: the
+ * {@link StoredRun} fields a folder records, plus the split manifest, epochs, predictions and files.
+ */
+export interface RunSnapshot
+  extends Pick<
+    StoredRun,
+    | 'id'
+    | 'name'
+    | 'status'
+    | 'reason'
+    | 'config'
+    | 'flags'
+    | 'model'
+    | 'task'
+    | 'classes'
+    | 'datasetFingerprint'
+    | 'dataset'
+    | 'split'
+    | 'leakage'
+    | 'codeVersion'
+    | 'machine'
+    | 'device'
+    | 'createdAt'
+    | 'startedAt'
+    | 'finishedAt'
+    | 'epochsDone'
+    | 'bestEpoch'
+    | 'test'
+    | 'dir'
+    | 'pid'
+  > {
+  /** The split manifest (split.json) as written, for {@link RunStore.getSplitManifest}. */
   readonly splitManifest: string | null;
-  readonly leakage: Record<string, unknown> | null;
-  readonly codeVersion: string | null;
-  readonly machine: Record<string, unknown> | null;
-  readonly device: string | null;
-  readonly createdAt: string;
-  readonly startedAt: string | null;
-  readonly finishedAt: string | null;
-  readonly epochsDone: number;
-  readonly bestEpoch: number | null;
-  readonly test: Record<string, unknown> | null;
   readonly epochs: readonly StoredEpoch[];
   readonly predictions: readonly StoredPrediction[];
   readonly artifacts: readonly StoredArtifact[];
-  readonly dir: string | null;
-  readonly pid: number | null;
   /** A cheap fingerprint of the folder's state (file sizes and times): unchanged means nothing to re-read. */
   readonly folderStamp: string | null;
 }

@@ -32,7 +32,15 @@ export async function pngBomb(width: number, height: number): Promise<Buffer> {
 
 /** A 24-bit BMP header declaring `width` x `height`, followed by 64 bytes of pixels. */
 export function bmpBomb(width: number, height: number): Buffer {
-  const bytes = Buffer.alloc(54 + 64);
+  return bmp24(width, height, 64);
+}
+
+/**
+ * A 24-bit BMP: 14-byte file header and 40-byte BITMAPINFOHEADER declaring `width` x `height`
+ * (negative height: top-down rows), then `pixelBytes` zero bytes of pixels for the caller to fill.
+ */
+export function bmp24(width: number, height: number, pixelBytes: number): Buffer {
+  const bytes = Buffer.alloc(54 + pixelBytes);
   bytes.write('BM', 0, 'latin1');
   bytes.writeUInt32LE(bytes.length, 2);
   bytes.writeUInt32LE(54, 10);

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import sharp from 'sharp';
 
 /** The shared real sample beside the checkout (present in CI; tests that need it say so when it is not). */
@@ -37,4 +38,25 @@ export async function writeImage(path: string, pixels: Uint8Array, width = 64, h
   const image = sharp(Buffer.from(pixels), { raw: { width, height, channels: 1 } }).toColourspace('b-w');
   const buffer = path.endsWith('.png') ? await image.png().toBuffer() : await image.jpeg({ quality: 95 }).toBuffer();
   await writeFile(path, buffer);
+}
+
+/**
+ * A parquet file in the Hugging Face image layout (Falah/Alzheimer_MRI): an `image` struct of
+ * `bytes` and `path` (`<row>.png`), and an int64 `label`.
+ */
+export function huggingFaceParquet(images: readonly Uint8Array[], labels: readonly bigint[]): Uint8Array {
+  const buffer = parquetWriteBuffer({
+    columnData: [
+      { name: 'image', data: images.map((bytes, i) => ({ bytes: new Uint8Array(bytes), path: `${i}.png` })) },
+      { name: 'label', data: [...labels] },
+    ],
+    schema: [
+      { name: 'schema', num_children: 2 },
+      { name: 'image', repetition_type: 'OPTIONAL', num_children: 2 },
+      { name: 'bytes', type: 'BYTE_ARRAY', repetition_type: 'OPTIONAL' },
+      { name: 'path', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' },
+      { name: 'label', type: 'INT64', repetition_type: 'OPTIONAL' },
+    ],
+  });
+  return new Uint8Array(buffer);
 }

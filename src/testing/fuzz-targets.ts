@@ -21,6 +21,7 @@ import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, disposeCheckpoint, loadCheckpoin
 import { readConfigFile } from '../train/config.js';
 import { parseMetricsText, readRunRecord } from '../run-folder/run-files.js';
 import { captureWarnings } from '../util/warn.js';
+import { bmp24 } from './bomb-images.js';
 import type { FuzzTarget } from './fuzz-harness.js';
 
 const text = (s: string) => new TextEncoder().encode(s);
@@ -29,15 +30,7 @@ const decodeText = (b: Uint8Array) => new TextDecoder().decode(b);
 /** A gray 24-bit BMP, bottom-up, rows padded to 4 bytes. */
 function bmp(width: number, height: number): Uint8Array {
   const row = Math.ceil((width * 3) / 4) * 4;
-  const out = Buffer.alloc(54 + row * height);
-  out.write('BM', 0, 'latin1');
-  out.writeUInt32LE(out.length, 2);
-  out.writeUInt32LE(54, 10);
-  out.writeUInt32LE(40, 14);
-  out.writeInt32LE(width, 18);
-  out.writeInt32LE(height, 22);
-  out.writeUInt16LE(1, 26);
-  out.writeUInt16LE(24, 28);
+  const out = bmp24(width, height, row * height);
   for (let y = 0; y < height; y++) for (let x = 0; x < width * 3; x++) out[54 + y * row + x] = (x * 7 + y * 13) & 0xff;
   return out;
 }

@@ -11,6 +11,7 @@ import { tidy } from '../torch/scope.js';
 import { memoryStats } from '../torch/memory.js';
 import { noGrad } from '../torch/autograd.js';
 import type { DType } from '../torch/dtype.js';
+import type { Module } from '../nn/module.js';
 
 /** A tensor as the fixture scripts write it (`t2j` in scripts/fixtures/*.py). */
 export interface JsonTensor {
@@ -112,4 +113,19 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: Tensor[],
     });
     return worst;
   });
+}
+
+/**
+ * Checks that a backward pass reached the model: every parameter has a finite gradient and more
+ * than half of them a nonzero one (a detached branch or a dead path shows here).
+ */
+export function assertGradientsFlow(model: Module, label: string): void {
+  let nonzero = 0;
+  for (const [key, p] of model.namedParameters()) {
+    const g = p.grad;
+    assert.ok(g, `${label}: ${key} has no gradient`);
+    assert.ok(g.isfinite().all().item(), `${label}: ${key} has a non-finite gradient`);
+    if (g.abs().max().item() > 0) nonzero++;
+  }
+  assert.ok(nonzero > model.parameters().length / 2, `${label}: only ${nonzero} parameters got a nonzero gradient`);
 }

@@ -1,22 +1,11 @@
 import type { Tensor } from '../torch/tensor.js';
 import { tensor } from '../torch/creation.js';
+import { mulberry32 } from '../data/seeded-shuffle.js';
 
 /** A generated batch: images [n, 1, size, size] in [0, 1] and int64 labels [n]. */
 export interface ToyBatch {
   images: Tensor;
   labels: Tensor;
-}
-
-/** Deterministic PRNG (mulberry32) so a toy set is the same for a seed on every machine. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**
@@ -25,6 +14,7 @@ function mulberry32(seed: number): () => number {
  * size, contrast and noise. Separable, so a small CNN must reach 100 % train accuracy.
  */
 export function makeToyBatch(n: number, size: number, seed: number): ToyBatch {
+  // mulberry32 so a toy set is the same for a seed on every machine.
   const rand = mulberry32(seed);
   const pixels = new Float32Array(n * size * size);
   const labels: number[] = [];

@@ -1,4 +1,5 @@
 /** What the trainer reports while it runs (the CLI draws progress from these; the API passes them on). */
+import type { Metrics } from '../eval/metrics.js';
 
 /** One epoch's line of metrics.jsonl. */
 export interface EpochRecord {
@@ -8,16 +9,7 @@ export interface EpochRecord {
   readonly trainLoss: number;
   readonly trainAccuracy: number;
   /** Validation headline metrics and the confusion matrix. */
-  readonly val: {
-    readonly loss: number;
-    readonly accuracy: number;
-    readonly balancedAccuracy: number;
-    readonly sensitivity: number;
-    readonly specificity: number;
-    readonly precision: number;
-    readonly f1: number;
-    readonly auc: number;
-    readonly confusion: number[][];
+  readonly val: Pick<Metrics, 'loss' | 'accuracy' | 'balancedAccuracy' | 'sensitivity' | 'specificity' | 'precision' | 'f1' | 'auc' | 'confusion'> & {
     /** Share of validation predictions per class. */
     readonly predictedShare: number[];
   };

@@ -1,4 +1,5 @@
 /** Small dependency-free SVG line charts of a run's curves (plots/*.svg), rewritten after each epoch. */
+import { escapeXml } from '../util/escape-xml.js';
 
 /** One line of a chart. */
 export interface Series {
@@ -7,7 +8,6 @@ export interface Series {
 }
 
 const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b'];
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
 /**
  * An SVG line chart with axes, ticks at the data range and a legend. Non-finite points are skipped.
@@ -26,10 +26,10 @@ export function lineChartSvg(title: string, xLabel: string, series: readonly Ser
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="11">`,
     `<rect width="100%" height="100%" fill="white"/>`,
-    `<text x="${width / 2}" y="16" text-anchor="middle" font-size="13">${esc(title)}</text>`,
+    `<text x="${width / 2}" y="16" text-anchor="middle" font-size="13">${escapeXml(title)}</text>`,
     `<line x1="${m.l}" y1="${height - m.b}" x2="${width - m.r}" y2="${height - m.b}" stroke="black"/>`,
     `<line x1="${m.l}" y1="${m.t}" x2="${m.l}" y2="${height - m.b}" stroke="black"/>`,
-    `<text x="${(m.l + width - m.r) / 2}" y="${height - 8}" text-anchor="middle">${esc(xLabel)}</text>`,
+    `<text x="${(m.l + width - m.r) / 2}" y="${height - 8}" text-anchor="middle">${escapeXml(xLabel)}</text>`,
   ];
   for (const y of [y0, (y0 + y1) / 2, y1]) out.push(`<text x="${m.l - 4}" y="${sy(y) + 4}" text-anchor="end">${y.toPrecision(3)}</text>`);
   for (const x of [...new Set([x0, x1])]) out.push(`<text x="${sx(x)}" y="${height - m.b + 14}" text-anchor="middle">${x}</text>`);
@@ -42,7 +42,7 @@ export function lineChartSvg(title: string, xLabel: string, series: readonly Ser
       );
     for (const [x, y] of valid) out.push(`<circle cx="${sx(x).toFixed(1)}" cy="${sy(y).toFixed(1)}" r="2.5" fill="${colour}"/>`);
     out.push(`<rect x="${width - m.r + 10}" y="${m.t + i * 16}" width="10" height="10" fill="${colour}"/>`);
-    out.push(`<text x="${width - m.r + 24}" y="${m.t + i * 16 + 9}">${esc(s.label)}</text>`);
+    out.push(`<text x="${width - m.r + 24}" y="${m.t + i * 16 + 9}">${escapeXml(s.label)}</text>`);
   });
   out.push('</svg>');
   return `${out.join('\n')}\n`;

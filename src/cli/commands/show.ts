@@ -3,6 +3,7 @@ import { type Command, parseFlags } from '../command.js';
 import { openSyncedStore, STORE_FLAGS } from './store-options.js';
 import { type FlagTable, usageText } from '../../util/flag-table.js';
 import { AlzbenchError } from '../../util/errors.js';
+import { f3 } from '../../report/format.js';
 
 const flags = {
   json: { type: 'boolean', default: false, help: 'print one JSON document (the run, its epochs and artifacts) on stdout' },
@@ -16,8 +17,6 @@ version, machine, timestamps, per-epoch metrics, test metrics with 95 % CIs and 
 <run> is an id, a unique id prefix or a name.`,
   flags,
 });
-
-const f3 = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(3) : '-');
 
 /** `alzbench show`: one run in full. */
 export const showCommand: Command = {

@@ -2,6 +2,7 @@
  * How a synthetic subject's scan looks, apart from its anatomy: tissue contrast (scanner and
  * sequence), a smooth multiplicative bias field (coil sensitivity), and noise.
  */
+import { controlLattice, trilinearCorners, type ControlLattice } from './lattice.js';
 import type { Rng } from './rng.js';
 
 /** Intensities (0..255) of the three tissue classes. */
@@ -11,16 +12,10 @@ export interface TissueLevels {
   readonly white: number;
 }
 
-/** One subject's appearance. */
-export interface Appearance {
+/** One subject's appearance; the lattice is the bias field's. */
+export interface Appearance extends ControlLattice {
   /** Output intensities of CSF, grey and white matter. */
   readonly levels: TissueLevels;
-  /** Bias lattice points along x, y, z. */
-  readonly lattice: readonly [number, number, number];
-  /** Output-space position (mm) of bias lattice point (0, 0, 0). */
-  readonly latticeOrigin: readonly [number, number, number];
-  /** Bias lattice spacing, mm. */
-  readonly latticeSpacing: number;
   /** Natural log of the gain at each lattice point, x fastest. */
   readonly logGain: Float32Array;
   /** Standard deviation of the additive noise inside the brain, in grey levels. */
@@ -42,12 +37,11 @@ export interface Appearance {
 export function drawAppearance(rng: Rng, halfExtent: readonly [number, number, number]): Appearance {
   const white = rng.uniform(165, 215);
   const levels = { white, grey: white * rng.uniform(0.55, 0.68), csf: white * rng.uniform(0.1, 0.22) };
-  const spacing = 80;
-  const lattice = halfExtent.map((h) => Math.ceil((2 * h) / spacing) + 2) as [number, number, number];
-  const latticeOrigin = halfExtent.map((h, a) => -h - (spacing * ((lattice[a] as number) - 1) - 2 * h) / 2) as [number, number, number];
-  const logGain = new Float32Array(lattice[0] * lattice[1] * lattice[2]);
+  const bias = controlLattice(halfExtent, 80);
+  const [lx, ly, lz] = bias.lattice;
+  const logGain = new Float32Array(lx * ly * lz);
   for (let i = 0; i < logGain.length; i++) logGain[i] = rng.normal(0, 0.06);
-  return { levels, lattice, latticeOrigin, latticeSpacing: spacing, logGain, noiseSd: rng.uniform(1.5, 5) };
+  return { levels, ...bias, logGain, noiseSd: rng.uniform(1.5, 5) };
 }
 
 /**
@@ -60,30 +54,15 @@ export function drawAppearance(rng: Rng, halfExtent: readonly [number, number, n
  * @returns the multiplicative gain, around 1 (points outside the lattice take its edge values)
  */
 export function biasGain(a: Appearance, x: number, y: number, z: number): number {
-  const [lx, ly, lz] = a.lattice;
-  const gx = clampIndex((x - a.latticeOrigin[0]) / a.latticeSpacing, lx);
-  const gy = clampIndex((y - a.latticeOrigin[1]) / a.latticeSpacing, ly);
-  const gz = clampIndex((z - a.latticeOrigin[2]) / a.latticeSpacing, lz);
-  const ix = Math.floor(gx);
-  const iy = Math.floor(gy);
-  const iz = Math.floor(gz);
-  const fx = gx - ix;
-  const fy = gy - iy;
-  const fz = gz - iz;
+  trilinearCorners(a, x, y, z, CORNER_INDEX, CORNER_WEIGHT);
   let log = 0;
-  for (let c = 0; c < 8; c++) {
-    const cx = c & 1;
-    const cy = (c >> 1) & 1;
-    const cz = c >> 2;
-    const w = (cx ? fx : 1 - fx) * (cy ? fy : 1 - fy) * (cz ? fz : 1 - fz);
-    log += w * (a.logGain[ix + cx + lx * (iy + cy + ly * (iz + cz))] as number);
-  }
+  for (let c = 0; c < 8; c++) log += (CORNER_WEIGHT[c] as number) * (a.logGain[CORNER_INDEX[c] as number] as number);
   return Math.exp(log);
 }
 
-function clampIndex(g: number, n: number): number {
-  return g < 0 ? 0 : g > n - 1.000001 ? n - 1.000001 : g;
-}
+// Scratch for trilinearCorners: biasGain runs once per voxel.
+const CORNER_INDEX = new Int32Array(8);
+const CORNER_WEIGHT = new Float64Array(8);
 
 /**
  * Builds a lookup from template intensity (0..255, as a float) to output intensity: piecewise

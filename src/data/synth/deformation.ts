@@ -2,20 +2,15 @@
  * Where each output point of a synthetic subject comes from in the template: a random affine
  * (head size, pose) plus a smooth random displacement field, so every subject has its own anatomy.
  */
+import { controlLattice, trilinearCorners, type ControlLattice } from './lattice.js';
 import type { Rng } from './rng.js';
 
-/** A map from output space (mm, centred on the slice frame) to template space (MNI mm). */
-export interface Deformation {
+/** A map from output space (mm, centred on the slice frame) to template space (MNI mm); the lattice is the displacement field's. */
+export interface Deformation extends ControlLattice {
   /** Template point that the output origin maps to (before displacement). */
   readonly centre: readonly [number, number, number];
   /** Row-major 3x3 linear part: rotation times inverse scale. */
   readonly matrix: readonly number[];
-  /** Control lattice of the displacement field: points along x, y, z. */
-  readonly lattice: readonly [number, number, number];
-  /** Output-space position of lattice point (0, 0, 0), mm. */
-  readonly latticeOrigin: readonly [number, number, number];
-  /** Lattice spacing, mm. */
-  readonly latticeSpacing: number;
   /** Displacements (mm) at the lattice points, 3 per point (x, y, z), x fastest. */
   readonly displacement: Float32Array;
 }
@@ -62,11 +57,11 @@ export function drawDeformation(rng: Rng, options: DeformationOptions): Deformat
     options.templateCentre[1] + rng.normal(0, 3),
     options.templateCentre[2] + rng.normal(0, 2),
   ];
-  const lattice = options.halfExtent.map((h) => Math.ceil((2 * h) / spacing) + 2) as [number, number, number];
-  const latticeOrigin = options.halfExtent.map((h, a) => -h - (spacing * ((lattice[a] as number) - 1) - 2 * h) / 2) as [number, number, number];
-  const displacement = new Float32Array(lattice[0] * lattice[1] * lattice[2] * 3);
+  const field = controlLattice(options.halfExtent, spacing);
+  const [lx, ly, lz] = field.lattice;
+  const displacement = new Float32Array(lx * ly * lz * 3);
   for (let i = 0; i < displacement.length; i++) displacement[i] = rng.normal(0, sd);
-  return { centre, matrix, lattice, latticeOrigin, latticeSpacing: spacing, displacement };
+  return { centre, matrix, ...field, displacement };
 }
 
 /**
@@ -84,27 +79,15 @@ export function drawDeformation(rng: Rng, options: DeformationOptions): Deformat
  */
 export function mapToTemplate(d: Deformation, x: number, y: number, z: number, out: Float64Array): void {
   const m = d.matrix;
-  const [lx, ly, lz] = d.lattice;
   // Trilinear interpolation of the lattice displacements (clamped at the lattice edge).
-  const gx = clamp((x - d.latticeOrigin[0]) / d.latticeSpacing, 0, lx - 1.000001);
-  const gy = clamp((y - d.latticeOrigin[1]) / d.latticeSpacing, 0, ly - 1.000001);
-  const gz = clamp((z - d.latticeOrigin[2]) / d.latticeSpacing, 0, lz - 1.000001);
-  const ix = Math.floor(gx);
-  const iy = Math.floor(gy);
-  const iz = Math.floor(gz);
-  const fx = gx - ix;
-  const fy = gy - iy;
-  const fz = gz - iz;
+  trilinearCorners(d, x, y, z, CORNER_INDEX, CORNER_WEIGHT);
   const disp = d.displacement;
   let dx = 0;
   let dy = 0;
   let dz = 0;
   for (let c = 0; c < 8; c++) {
-    const cx = c & 1;
-    const cy = (c >> 1) & 1;
-    const cz = c >> 2;
-    const w = (cx ? fx : 1 - fx) * (cy ? fy : 1 - fy) * (cz ? fz : 1 - fz);
-    const p = 3 * (ix + cx + lx * (iy + cy + ly * (iz + cz)));
+    const w = CORNER_WEIGHT[c] as number;
+    const p = 3 * (CORNER_INDEX[c] as number);
     dx += w * (disp[p] as number);
     dy += w * (disp[p + 1] as number);
     dz += w * (disp[p + 2] as number);
@@ -113,6 +96,10 @@ export function mapToTemplate(d: Deformation, x: number, y: number, z: number, o
   out[1] = d.centre[1] + (m[3] as number) * x + (m[4] as number) * y + (m[5] as number) * z + dy;
   out[2] = d.centre[2] + (m[6] as number) * x + (m[7] as number) * y + (m[8] as number) * z + dz;
 }
+
+// Scratch for trilinearCorners: mapToTemplate runs once per voxel.
+const CORNER_INDEX = new Int32Array(8);
+const CORNER_WEIGHT = new Float64Array(8);
 
 function clamp(v: number, lo: number, hi: number): number {
   return v < lo ? lo : v > hi ? hi : v;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { prepareOutput } from './prepare-output.js';
 import { invalid } from '../../util/errors.js';
-import { type Stage, STAGES } from './atrophy.js';
+import { type Atrophy, type Stage, STAGES } from './atrophy.js';
 import { createRng } from './rng.js';
 import { renderSubject } from './slicer.js';
 import { drawSubject, SLICE_HEIGHT, SLICE_WIDTH, type Subject } from './subject.js';
@@ -41,15 +41,11 @@ export interface SynthOptions {
   readonly template?: Template;
 }
 
-/** One subject as recorded in `synth.json`. */
-export interface SubjectRecord {
+/** One subject as recorded in `synth.json`: its stage, split and atrophy. */
+export interface SubjectRecord extends Atrophy {
   readonly id: string;
   readonly stage: Stage;
   readonly split: 'train' | 'test';
-  readonly severity: number;
-  readonly ventricleMm: number;
-  readonly cortexMm: number;
-  readonly hippocampusMm: number;
 }
 
 /** What {@link generateDataset} wrote. */

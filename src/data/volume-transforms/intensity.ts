@@ -5,6 +5,7 @@
 import { stack } from '../../torch/creation.js';
 import { tidy } from '../../torch/scope.js';
 import { expectVolumeImage, type VolumeSample, type VolumeTransform } from './transform.js';
+import { quantile } from '../../util/quantile.js';
 
 /**
  * Z-score over the non-zero voxels (the brain after skull stripping), per channel: (x - mean) /
@@ -55,10 +56,7 @@ export class NormalizeIntensity implements VolumeTransform {
  * @returns the interpolated value (NaN for an empty array)
  */
 export function percentile(sorted: Float32Array, q: number): number {
-  const position = (q / 100) * (sorted.length - 1);
-  const lo = Math.floor(position);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (position - lo);
+  return quantile(sorted, q / 100);
 }
 
 /**
