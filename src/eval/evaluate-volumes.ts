@@ -26,7 +26,8 @@ export async function evaluateVolumeDataset(
   dir: string,
   options: { split?: SplitName | 'all'; bootstrap?: number; seed?: number; batchSize?: number; log?: (m: string) => void } = {},
 ): Promise<DatasetEvaluation> {
-  if (!trained.volume) throw new AlzbenchError(`${trained.checkpoint} is a slice model; volume evaluation needs a run trained with --input volume`, { exitCode: 2 });
+  if (!trained.volume)
+    throw new AlzbenchError(`${trained.checkpoint} is a slice model; volume evaluation needs a run trained with --input volume`, { exitCode: 2 });
   const split = options.split ?? 'all';
   const config = trained.config as { task: string; diagnosisColumn?: string | null; splitSeed?: number; seed?: number };
   const data = openVolumeDataset(dir, {
@@ -43,7 +44,8 @@ export async function evaluateVolumeDataset(
     );
   }
   const samples = data.samples.filter((s) => split === 'all' || s.split === split);
-  if (samples.length === 0) throw new AlzbenchError(`No volumes to evaluate in ${dir}${split === 'all' ? '' : ` (no session in the ${split} split)`}`, { exitCode: 2 });
+  if (samples.length === 0)
+    throw new AlzbenchError(`No volumes to evaluate in ${dir}${split === 'all' ? '' : ` (no session in the ${split} split)`}`, { exitCode: 2 });
   options.log?.(`preparing ${samples.length} volume(s): ${trained.volume.chain}`);
   const { x, y } = await loadVolumeSplit(samples, volumePipeline(trained.volume));
   try {
@@ -64,7 +66,12 @@ export async function evaluateVolumeDataset(
       collapsed: isCollapsed(metrics, trained.config.collapseThreshold ?? 0.95),
       subject: subjectLevelReport(labels, inference.probabilities, subjects, trained.classes, { rule: 'mean', resamples, seed }),
       calibration: { method: ECE_METHOD, ...calibration(labels, inference.probabilities, c) },
-      predictions: samples.map((s, i) => ({ file: s.id, subject: s.subject, label: s.label, probabilities: Array.from(inference.probabilities.subarray(i * c, (i + 1) * c)) })),
+      predictions: samples.map((s, i) => ({
+        file: s.id,
+        subject: s.subject,
+        label: s.label,
+        probabilities: Array.from(inference.probabilities.subarray(i * c, (i + 1) * c)),
+      })),
     };
   } finally {
     x.dispose();

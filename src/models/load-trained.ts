@@ -51,12 +51,17 @@ export function loadTrainedModel(ref: string, options: { runsDir?: string; devic
     const config = checkpoint.config as unknown as TrainedModelConfig;
     const input = config.input === 'volume' ? 'volume' : 'slice';
     if (!config.model || !Array.isArray(config.classes) || (input === 'slice' ? !Array.isArray(config.imageSize) : typeof config.volumeShape !== 'string')) {
-      throw new AlzbenchError(`Checkpoint ${path} does not record its model, classes and ${input === 'slice' ? 'image size' : 'volume shape'}`, { exitCode: 2 });
+      throw new AlzbenchError(`Checkpoint ${path} does not record its model, classes and ${input === 'slice' ? 'image size' : 'volume shape'}`, {
+        exitCode: 2,
+      });
     }
     // Volume runs: the shape and spacing the run prepared its volumes with (eval and predict repeat them).
     const volume =
       input === 'volume'
-        ? volumePreprocessing(parseVolumeShape(config.volumeShape as string, `volumeShape in ${path}`), typeof config.spacing === 'number' ? config.spacing : null)
+        ? volumePreprocessing(
+            parseVolumeShape(config.volumeShape as string, `volumeShape in ${path}`),
+            typeof config.spacing === 'number' ? config.spacing : null,
+          )
         : null;
     const model = getModel(config.model, {
       inChannels: 1,
