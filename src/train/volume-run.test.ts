@@ -166,6 +166,10 @@ test('slice settings with --input volume, volume settings with slices, and unsup
   await assert.rejects(train({ ...tiny, data, runsDir, model: 'simple_cnn' }), {
     message: 'Expected a volume model for --input volume (alzbench models marks them) for model but received "simple_cnn" of type string',
   });
+  await assert.rejects(train({ ...tiny, data, runsDir, model: 'densenet121_3d', volumeShape: '28x40x40' }), {
+    message:
+      'Expected [depth, height, width] of integers >= 29 for input shape of densenet121_3d but received [28 of type number, 40 of type number, 40 of type number] of type array',
+  });
   await assert.rejects(train({ ...tiny, data, runsDir, volumeShape: '32x40' }), {
     message: /Expected XxYxZ voxels, e\.g\. 96x112x96 for volumeShape but received "32x40"/,
   });

@@ -2,7 +2,7 @@
  * Which settings go with which input: a volume run (`--input volume`) takes no slice-only setting
  * and a slice run no volume-only one, so a flag that would be silently ignored is a named error.
  */
-import { getModelSpec } from '../models/registry.js';
+import { getModelSpec, resolveModelOptions } from '../models/registry.js';
 import { parseVolumeShape } from '../data/volume-dataset.js';
 import { AlzbenchError, invalid } from '../util/errors.js';
 import { flagName } from '../util/schema.js';
@@ -84,6 +84,7 @@ export function checkVolumeSettings(given: TrainConfigInput, config: TrainConfig
       'e.g. --model simple_cnn_3d, resnet18_3d, conv5_fc3',
     );
   }
-  if (resolved.volumeShape !== null) parseVolumeShape(resolved.volumeShape, '--volume-shape');
+  // The shape must suit the model (DenseNet needs 29 voxels per axis): said before any data is read.
+  if (resolved.volumeShape !== null) resolveModelOptions(resolved.model, { inputShape: parseVolumeShape(resolved.volumeShape, '--volume-shape') });
   return resolved;
 }
