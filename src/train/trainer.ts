@@ -29,6 +29,8 @@ import type { EpochRecord, TrainEvent } from './events.js';
 import { makeOptimizer, makeSchedule, resolvedLr, resolvedWeightDecay } from './optimizer-factory.js';
 import { machineInfo, newRunId, readJson, type RunRecord, type RunStatus } from '../run-folder/run-folder.js';
 import { RunRecorder } from './run-recorder.js';
+import { runVolumeTraining } from './volume-run.js';
+import { checkVolumeSettings } from './volume-settings.js';
 import { balancedClassWeights, epochOrder } from './sampling.js';
 import { writeTestArtifacts, type TestReport } from './test-phase.js';
 import { recalibrateBatchNorm } from './recalibrate-bn.js';
@@ -88,7 +90,7 @@ function selectionScore(config: TrainConfig, m: Metrics): number {
  */
 export async function train(settings: TrainConfigInput, options: TrainOptions = {}): Promise<TrainResult> {
   const validated = validateSettings(settings as Record<string, unknown>);
-  const config = resolveConfig(applyRecipe(validated));
+  const config = checkVolumeSettings(validated, resolveConfig(applyRecipe(validated)));
   const recipe = recipeRecord(validated, config as unknown as Record<string, unknown>);
   if (config.folds >= 2 && config.fold === null)
     throw invalid(`a test fold 0..${config.folds - 1} for one run (train --folds and sweeps make one run per fold)`, 'fold', null);
@@ -101,7 +103,7 @@ export async function train(settings: TrainConfigInput, options: TrainOptions = 
     ...(recipe ? { recipe } : {}),
     config,
   });
-  return runTraining(run, config, false, options);
+  return config.input === 'volume' ? runVolumeTraining(run, config, false, options) : runTraining(run, config, false, options);
 }
 
 /**
@@ -141,7 +143,7 @@ export async function resumeRun(ref: string, options: TrainOptions & { runsDir?:
       throw error;
     }
   }
-  return runTraining(run, config, true, options);
+  return config.input === 'volume' ? runVolumeTraining(run, config, true, options) : runTraining(run, config, true, options);
 }
 
 function emit(options: TrainOptions, event: TrainEvent): void {
@@ -407,7 +409,7 @@ function checkMachine(given: TrainConfig): void {
       'a slice model (this trainer feeds 2-D slices)',
       'model',
       given.model,
-      `${given.model} takes whole 3-D volumes; see README "Whole volumes" for what exists for volume training`,
+      `${given.model} takes whole 3-D volumes: train it with --input volume (README "Whole volumes")`,
     );
   }
 }
