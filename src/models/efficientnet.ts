@@ -143,7 +143,8 @@ export function conv2dNormActivation(
     new Conv2d(inChannels, outChannels, kernel, { stride: options.stride ?? 1, padding: (kernel - 1) >> 1, groups: options.groups ?? 1, bias: false }),
     new BatchNorm2d(outChannels, options.bn),
   ];
-  if (options.activation) layers.push(new SiLU());
+  // In place as torchvision's Conv2dNormActivation (batch norm's backward does not read its output).
+  if (options.activation) layers.push(new SiLU({ inplace: true }));
   return new Sequential(...layers);
 }
 

@@ -8,7 +8,7 @@ export interface TensorHandle {
   readonly __brand: 'TensorHandle';
 }
 
-/** One op of a trace: nesting depth (0: called from JS or by autograd), wall and CPU time, tensor layouts (`f32[16,32,104,88]cl`). */
+/** One op of a trace (see `traceOps` in op-trace.ts): nesting depth (0: called from JS or by autograd), wall and CPU time, tensor layouts (`f32[16,32,104,88]cl`). */
 export interface OpTraceEvent {
   name: string;
   depth: number;
