@@ -191,7 +191,8 @@ export class MBConv extends Module {
     const layers: Module[] = [];
     if (expanded !== config.inputChannels) layers.push(conv2dNormActivation(config.inputChannels, expanded, 1, { bn, activation: true }));
     layers.push(conv2dNormActivation(expanded, expanded, config.kernel, { stride: config.stride, groups: expanded, bn, activation: true }));
-    layers.push(new SqueezeExcitation(expanded, Math.max(1, Math.floor(config.inputChannels / 4)), new SiLU()));
+    // torchvision passes partial(nn.SiLU, inplace=True) to the SE block too.
+    layers.push(new SqueezeExcitation(expanded, Math.max(1, Math.floor(config.inputChannels / 4)), new SiLU({ inplace: true })));
     layers.push(conv2dNormActivation(expanded, config.outChannels, 1, { bn, activation: false }));
     this.block = this.registerModule('block', new Sequential(...layers));
     this.stochasticDepth = this.registerModule('stochastic_depth', new StochasticDepth(config.stochasticDepth));

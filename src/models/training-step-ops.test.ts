@@ -85,6 +85,18 @@ test("mnasnet1_0's training step makes torchvision's in-place ReLUs, in channels
   });
 });
 
+test("efficientnet_b0's training step makes torchvision's in-place SiLUs (conv-BN-SiLU and squeeze-excitation)", () => {
+  expectNoLeaks(() => {
+    manualSeed(0);
+    const model = getModel('efficientnet_b0', { inChannels: 1, numClasses: 2 }).toMemoryFormat('channelsLast');
+    const { events } = step(model, randn([2, 1, 32, 32]).toMemoryFormat('channelsLast'));
+    // torchvision's EfficientNet-B0: 49 SiLU(inplace=True) (33 after batch norm, 16 in squeeze-excitation), no out-of-place SiLU.
+    assert.equal(count(events, 'aten::silu_'), 49);
+    assert.equal(count(events, 'aten::silu'), 0);
+    model.dispose();
+  });
+});
+
 test('traceOps stops the trace when the traced code throws', () => {
   assert.throws(() => traceOps(() => randn([2]).matmul(randn([3]))), /aten::matmul/);
   const { events } = traceOps(() => randn([2]).add(1).dispose());
