@@ -1,9 +1,11 @@
 // Op trace of one training step (forward, cross-entropy, backward, Adam; channels-last) in
-// alzbench and in PyTorch (bench/engine/op_trace.py), both from RecordFunction, the hook
-// torch.profiler uses: every ATen op at every nesting depth, the backward ops libtorch's
-// autograd runs included, each with its wall time and the layout of its tensor inputs
-// (cl = channels-last, cf = contiguous, cl=cf = both, strided). Counts do not depend on the
-// machine's load; the times do, but both sides run in the same conditions back to back.
+// alzbench and in PyTorch (bench/engine/op_trace.py), both recorded by the same tracer
+// (native/src/op_trace.h, a RecordFunction callback, the hook torch.profiler uses): every ATen op
+// at every nesting depth, the backward ops libtorch's autograd runs included, each with its wall
+// time, the process CPU time during it, and the layout of its tensor inputs (cl = channels-last,
+// cf = contiguous, cl=cf = both, strided). Counts and layouts do not depend on the machine's load;
+// CPU time much less than wall time. Run it as bench:engine runs alzbench (jemalloc via
+// LD_PRELOAD, OMP_WAIT_POLICY=PASSIVE); the PyTorch process inherits the environment.
 // usage: node bench/engine/op-trace.mjs <model> [--batch 16 --height 208 --width 176 --threads 2 --top 25 --out DIR]
 // Prints: wall and process-CPU time per phase, ops per name that differ in count, the 4-d input
 // layouts that differ, and the ops with the largest self CPU-time gap (self: less its children).
