@@ -57,10 +57,17 @@ const byOp = (events) => {
   return out;
 };
 const total = (events) => events.filter((e) => e.depth === 0).reduce((t, e) => t + e.cpuNs, 0);
-console.log(`${name}, batch ${values.batch}, 1x${values.height}x${values.width}, channels-last: step CPU (top-level ops) float32 ${ms(total(traces.float32))} ms, bf16 ${ms(total(traces.bf16))} ms`);
+console.log(
+  `${name}, batch ${values.batch}, 1x${values.height}x${values.width}, channels-last: step CPU (top-level ops) float32 ${ms(total(traces.float32))} ms, bf16 ${ms(total(traces.bf16))} ms`,
+);
 const [a, b] = [byOp(traces.float32), byOp(traces.bf16)];
-const keys = [...new Set([...a.keys(), ...b.keys()])].sort((p, q) => Math.max(b.get(q)?.cpuNs ?? 0, a.get(q)?.cpuNs ?? 0) - Math.max(b.get(p)?.cpuNs ?? 0, a.get(p)?.cpuNs ?? 0));
+const keys = [...new Set([...a.keys(), ...b.keys()])].sort(
+  (p, q) => Math.max(b.get(q)?.cpuNs ?? 0, a.get(q)?.cpuNs ?? 0) - Math.max(b.get(p)?.cpuNs ?? 0, a.get(p)?.cpuNs ?? 0),
+);
 console.log('op (first input dtype): float32 CPU ms (count) | bf16 CPU ms (count)');
-for (const k of keys.slice(0, Number(values.top))) console.log(`  ${k}: ${ms(a.get(k)?.cpuNs ?? 0)} (${a.get(k)?.count ?? 0}) | ${ms(b.get(k)?.cpuNs ?? 0)} (${b.get(k)?.count ?? 0})`);
+for (const k of keys.slice(0, Number(values.top)))
+  console.log(`  ${k}: ${ms(a.get(k)?.cpuNs ?? 0)} (${a.get(k)?.count ?? 0}) | ${ms(b.get(k)?.cpuNs ?? 0)} (${b.get(k)?.count ?? 0})`);
 const casts = (events) => events.filter((e) => e.name === 'aten::_to_copy');
-console.log(`casts (aten::_to_copy): float32 ${casts(traces.float32).length}, bf16 ${casts(traces.bf16).length}, bf16 cast CPU ${ms(casts(traces.bf16).reduce((t, e) => t + e.cpuNs, 0))} ms`);
+console.log(
+  `casts (aten::_to_copy): float32 ${casts(traces.float32).length}, bf16 ${casts(traces.bf16).length}, bf16 cast CPU ${ms(casts(traces.bf16).reduce((t, e) => t + e.cpuNs, 0))} ms`,
+);

@@ -52,7 +52,9 @@ for (const model of values.models.split(',')) {
   row.speedup = row.fp32_ms / row.amp_ms;
   row.cpu_speedup = row.fp32_cpu_ms / row.amp_cpu_ms;
   results.push(row);
-  console.error(`${model}: fp32 ${row.fp32_ms.toFixed(1)} ms/step, ${values.amp} ${row.amp_ms.toFixed(1)} ms/step, speed-up ${row.speedup.toFixed(2)}x; CPU ms/step ${row.fp32_cpu_ms.toFixed(1)} / ${row.amp_cpu_ms.toFixed(1)}, ${row.cpu_speedup.toFixed(2)}x`);
+  console.error(
+    `${model}: fp32 ${row.fp32_ms.toFixed(1)} ms/step, ${values.amp} ${row.amp_ms.toFixed(1)} ms/step, speed-up ${row.speedup.toFixed(2)}x; CPU ms/step ${row.fp32_cpu_ms.toFixed(1)} / ${row.amp_cpu_ms.toFixed(1)}, ${row.cpu_speedup.toFixed(2)}x`,
+  );
 }
 mkdirSync('bench/results', { recursive: true });
 const machine = {
@@ -66,6 +68,10 @@ writeFileSync(
   'bench/results/amp.json',
   JSON.stringify({ machine, device: values.device, amp: values.amp, rounds: Number(values.rounds), steps: Number(values.steps), results }, null, 2),
 );
-console.log(`| model (1x208x176, batch 16, Adam, channels-last) | fp32 ms/step | ${values.amp} ms/step | speed-up | fp32 CPU ms/step | ${values.amp} CPU ms/step | CPU speed-up |\n|---|---|---|---|---|---|---|`);
+console.log(
+  `| model (1x208x176, batch 16, Adam, channels-last) | fp32 ms/step | ${values.amp} ms/step | speed-up | fp32 CPU ms/step | ${values.amp} CPU ms/step | CPU speed-up |\n|---|---|---|---|---|---|---|`,
+);
 for (const r of results)
-  console.log(`| ${r.model} | ${r.fp32_ms.toFixed(1)} | ${r.amp_ms.toFixed(1)} | ${r.speedup.toFixed(2)}x | ${r.fp32_cpu_ms.toFixed(1)} | ${r.amp_cpu_ms.toFixed(1)} | ${r.cpu_speedup.toFixed(2)}x |`);
+  console.log(
+    `| ${r.model} | ${r.fp32_ms.toFixed(1)} | ${r.amp_ms.toFixed(1)} | ${r.speedup.toFixed(2)}x | ${r.fp32_cpu_ms.toFixed(1)} | ${r.amp_cpu_ms.toFixed(1)} | ${r.cpu_speedup.toFixed(2)}x |`,
+  );

@@ -106,7 +106,9 @@ const [pa, pb] = [phases(ours), phases(theirs)];
 console.log(`${name}, batch ${batch}, 1x${height}x${width}, channels-last, ${threads} threads: ${ours.length} ops (alzbench) vs ${theirs.length} (PyTorch)`);
 console.log('phase: alzbench wall / CPU ms (top-level ops) | PyTorch wall / CPU ms | CPU ratio');
 for (const k of Object.keys(pa))
-  console.log(`  ${k}: ${ms(pa[k].wallNs)} / ${ms(pa[k].cpuNs)} (${pa[k].ops}) | ${ms(pb[k].wallNs)} / ${ms(pb[k].cpuNs)} (${pb[k].ops}) | ${(pa[k].cpuNs / pb[k].cpuNs).toFixed(2)}`);
+  console.log(
+    `  ${k}: ${ms(pa[k].wallNs)} / ${ms(pa[k].cpuNs)} (${pa[k].ops}) | ${ms(pb[k].wallNs)} / ${ms(pb[k].cpuNs)} (${pb[k].ops}) | ${(pa[k].cpuNs / pb[k].cpuNs).toFixed(2)}`,
+  );
 console.log('\nops whose count differs (name: alzbench / PyTorch):');
 for (const n of names) {
   const [ca, cb] = [a.get(n)?.count ?? 0, b.get(n)?.count ?? 0];
@@ -120,7 +122,14 @@ for (const n of names) {
 }
 console.log(`\nlargest self CPU-time gaps (name: alzbench CPU ms / PyTorch CPU ms; wall ms alzbench / PyTorch; count):`);
 names
-  .map((n) => ({ n, ca: a.get(n)?.selfCpuNs ?? 0, cb: b.get(n)?.selfCpuNs ?? 0, da: a.get(n)?.selfNs ?? 0, db: b.get(n)?.selfNs ?? 0, c: a.get(n)?.count ?? 0 }))
+  .map((n) => ({
+    n,
+    ca: a.get(n)?.selfCpuNs ?? 0,
+    cb: b.get(n)?.selfCpuNs ?? 0,
+    da: a.get(n)?.selfNs ?? 0,
+    db: b.get(n)?.selfNs ?? 0,
+    c: a.get(n)?.count ?? 0,
+  }))
   .sort((p, q) => Math.abs(q.ca - q.cb) - Math.abs(p.ca - p.cb))
   .slice(0, Number(values.top))
   .forEach(({ n, ca, cb, da, db, c }) => console.log(`  ${n}: ${ms(ca)} / ${ms(cb)}; ${ms(da)} / ${ms(db)} (${c})`));

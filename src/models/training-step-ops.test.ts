@@ -77,7 +77,10 @@ test("mnasnet1_0's training step makes torchvision's in-place ReLUs, in channels
     for (const name of ['aten::mkldnn_convolution', 'aten::native_batch_norm', 'aten::convolution_backward', 'aten::native_batch_norm_backward']) {
       for (const inputs of inputsOf(events, name)) {
         const fourD = inputs.split(' ').filter((t) => (t.match(/,/g) ?? []).length === 3);
-        assert.ok(fourD.every((t) => t.endsWith('cl') || t.endsWith('cl=cf')), `${name}(${inputs})`);
+        assert.ok(
+          fourD.every((t) => t.endsWith('cl') || t.endsWith('cl=cf')),
+          `${name}(${inputs})`,
+        );
       }
     }
     assert.ok(grads.every((g) => g.isfinite().all().item()));
@@ -118,7 +121,10 @@ test('in-place ReLU and SiLU after batch norm: the same outputs and gradients as
           const normed = bn.forward(x);
           const out = act.forward(normed);
           assert.equal(out === normed, inplace);
-          out.mul(randn([2, 3, 4, 5])).sum().backward();
+          out
+            .mul(randn([2, 3, 4, 5]))
+            .sum()
+            .backward();
           return out.clone();
         });
         assert.equal(count(events, `aten::${name}_`), inplace ? 1 : 0, name);
