@@ -9,6 +9,7 @@
         "src/tensor_io.cc",
         "src/autograd.cc",
         "src/runtime.cc",
+        "src/op_trace.cc",
         "<!@(node native-config.mjs sources)"
       ],
       "include_dirs": [

@@ -18,7 +18,10 @@ const { values } = parseArgs({
     amp: { type: 'string', default: 'bf16' },
   },
 });
-const env = allocatorEnv({ ...process.env, ALZBENCH_ALLOCATOR_SET: undefined }) ?? process.env;
+// OMP_WAIT_POLICY=PASSIVE as in run.mjs: on a shared machine spinning OpenMP threads made both
+// modes 5x slower and hid bf16's gain (BENCHMARKS.md, issue 15); CPU time is reported beside wall time.
+const base = { ...process.env, OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY ?? 'PASSIVE' };
+const env = allocatorEnv({ ...base, ALZBENCH_ALLOCATOR_SET: undefined }) ?? base;
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -32,6 +35,7 @@ const flags =
 const results = [];
 for (const model of values.models.split(',')) {
   const ms = { none: [], [values.amp]: [] };
+  const cpu = { none: [], [values.amp]: [] };
   for (let r = 0; r < Number(values.rounds); r++) {
     for (const amp of Object.keys(ms)) {
       const out = JSON.parse(
@@ -41,12 +45,16 @@ for (const model of values.models.split(',')) {
         }),
       );
       ms[amp].push(...out.ms);
+      cpu[amp].push(...out.cpu_ms);
     }
   }
-  const row = { model, fp32_ms: median(ms.none), amp_ms: median(ms[values.amp]) };
+  const row = { model, fp32_ms: median(ms.none), amp_ms: median(ms[values.amp]), fp32_cpu_ms: median(cpu.none), amp_cpu_ms: median(cpu[values.amp]) };
   row.speedup = row.fp32_ms / row.amp_ms;
+  row.cpu_speedup = row.fp32_cpu_ms / row.amp_cpu_ms;
   results.push(row);
-  console.error(`${model}: fp32 ${row.fp32_ms.toFixed(1)} ms/step, ${values.amp} ${row.amp_ms.toFixed(1)} ms/step, speed-up ${row.speedup.toFixed(2)}x`);
+  console.error(
+    `${model}: fp32 ${row.fp32_ms.toFixed(1)} ms/step, ${values.amp} ${row.amp_ms.toFixed(1)} ms/step, speed-up ${row.speedup.toFixed(2)}x; CPU ms/step ${row.fp32_cpu_ms.toFixed(1)} / ${row.amp_cpu_ms.toFixed(1)}, ${row.cpu_speedup.toFixed(2)}x`,
+  );
 }
 mkdirSync('bench/results', { recursive: true });
 const machine = {
@@ -60,5 +68,10 @@ writeFileSync(
   'bench/results/amp.json',
   JSON.stringify({ machine, device: values.device, amp: values.amp, rounds: Number(values.rounds), steps: Number(values.steps), results }, null, 2),
 );
-console.log(`| model (1x208x176, batch 16, Adam, channels-last) | fp32 ms/step | ${values.amp} ms/step | speed-up |\n|---|---|---|---|`);
-for (const r of results) console.log(`| ${r.model} | ${r.fp32_ms.toFixed(1)} | ${r.amp_ms.toFixed(1)} | ${r.speedup.toFixed(2)}x |`);
+console.log(
+  `| model (1x208x176, batch 16, Adam, channels-last) | fp32 ms/step | ${values.amp} ms/step | speed-up | fp32 CPU ms/step | ${values.amp} CPU ms/step | CPU speed-up |\n|---|---|---|---|---|---|---|`,
+);
+for (const r of results)
+  console.log(
+    `| ${r.model} | ${r.fp32_ms.toFixed(1)} | ${r.amp_ms.toFixed(1)} | ${r.speedup.toFixed(2)}x | ${r.fp32_cpu_ms.toFixed(1)} | ${r.amp_cpu_ms.toFixed(1)} | ${r.cpu_speedup.toFixed(2)}x |`,
+  );

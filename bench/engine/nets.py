@@ -36,10 +36,12 @@ def mbconv_stack():
 def zoo(name, num_classes=2):
     import torchvision
     m = getattr(torchvision.models, name)(num_classes=num_classes)
-    first = m.features[0][0] if name.startswith("efficientnet") else m.layers[0]
-    stem = nn.Conv2d(1, first.out_channels, first.kernel_size, first.stride, first.padding, bias=False)
+    first = m.features[0][0] if name.startswith("efficientnet") else m.features[0] if name.startswith("vgg") else m.layers[0]
+    stem = nn.Conv2d(1, first.out_channels, first.kernel_size, first.stride, first.padding, bias=first.bias is not None)
     if name.startswith("efficientnet"):
         m.features[0][0] = stem
+    elif name.startswith("vgg"):
+        m.features[0] = stem
     else:
         m.layers[0] = stem
     return m

@@ -4,7 +4,7 @@
 // Writes bench/results/engine.json and prints a Markdown table for BENCHMARKS.md.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { allocatorEnv } from '../../dist/util/allocator-env.js';
@@ -23,10 +23,14 @@ const { values } = parseArgs({
 });
 const python = values.python;
 // alzbench runs as its launcher runs it (jemalloc); PyTorch both as installed (glibc) and under the same jemalloc.
-const ourEnv = allocatorEnv({ ...process.env, ALZBENCH_ALLOCATOR_SET: undefined }) ?? process.env;
+// Both sides with OMP_WAIT_POLICY=PASSIVE: OpenMP threads sleep instead of spinning when idle,
+// so per-step process CPU time (reported beside wall time) measures work, not waiting; on a
+// shared machine wall time swings with the other processes' load, CPU time much less.
+const base = { ...process.env, OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY ?? 'PASSIVE' };
+const ourEnv = allocatorEnv({ ...base, ALZBENCH_ALLOCATOR_SET: undefined }) ?? base;
 const theirEnvs = {
-  glibc: { ...process.env, LD_PRELOAD: '' },
-  jemalloc: { ...process.env, LD_PRELOAD: ourEnv.LD_PRELOAD ?? '', MALLOC_CONF: ourEnv.MALLOC_CONF ?? '' },
+  glibc: { ...base, LD_PRELOAD: '' },
+  jemalloc: { ...base, LD_PRELOAD: ourEnv.LD_PRELOAD ?? '', MALLOC_CONF: ourEnv.MALLOC_CONF ?? '' },
 };
 const hasTorch =
   existsSync(python) &&
@@ -50,13 +54,20 @@ for (const model of values.models.split(',')) {
   for (const layout of values.layouts.split(',')) {
     const ours = [],
       theirs = [],
-      theirsJemalloc = [];
+      theirsJemalloc = [],
+      oursCpu = [],
+      theirsJemallocCpu = [];
     for (let r = 0; r < Number(values.rounds); r++) {
       const args = [model, values.steps, values.threads, layout, values.device];
-      ours.push(...JSON.parse(execFileSync(process.execPath, ['bench/engine/step.mjs', ...args], { encoding: 'utf8', env: ourEnv })).ms);
+      const run = (cmd, script, env) => JSON.parse(execFileSync(cmd, [script, ...args], { encoding: 'utf8', env }));
+      const o = run(process.execPath, 'bench/engine/step.mjs', ourEnv);
+      ours.push(...o.ms);
+      oursCpu.push(...o.cpu_ms);
       if (hasTorch) {
-        theirs.push(...JSON.parse(execFileSync(python, ['bench/engine/step.py', ...args], { encoding: 'utf8', env: theirEnvs.glibc })).ms);
-        theirsJemalloc.push(...JSON.parse(execFileSync(python, ['bench/engine/step.py', ...args], { encoding: 'utf8', env: theirEnvs.jemalloc })).ms);
+        theirs.push(...run(python, 'bench/engine/step.py', theirEnvs.glibc).ms);
+        const t = run(python, 'bench/engine/step.py', theirEnvs.jemalloc);
+        theirsJemalloc.push(...t.ms);
+        theirsJemallocCpu.push(...t.cpu_ms);
       }
     }
     const row = {
@@ -65,14 +76,18 @@ for (const model of values.models.split(',')) {
       alzbench_ms: median(ours),
       pytorch_ms: hasTorch ? median(theirs) : null,
       pytorch_jemalloc_ms: hasTorch ? median(theirsJemalloc) : null,
+      alzbench_cpu_ms: median(oursCpu),
+      pytorch_jemalloc_cpu_ms: hasTorch ? median(theirsJemallocCpu) : null,
+      load_average: loadavg()[0],
     };
+    row.cpu_ratio_same_allocator = hasTorch ? row.alzbench_cpu_ms / row.pytorch_jemalloc_cpu_ms : null;
     row.ratio = hasTorch ? row.alzbench_ms / row.pytorch_ms : null;
     row.ratio_same_allocator = hasTorch ? row.alzbench_ms / row.pytorch_jemalloc_ms : null;
     results.push(row);
     console.error(
       `${model} ${layout}: alzbench ${row.alzbench_ms.toFixed(1)} ms/step` +
         (hasTorch
-          ? `, PyTorch ${row.pytorch_ms.toFixed(1)} (glibc) / ${row.pytorch_jemalloc_ms.toFixed(1)} (jemalloc) ms/step, ratio ${row.ratio.toFixed(3)} / ${row.ratio_same_allocator.toFixed(3)}`
+          ? `, PyTorch ${row.pytorch_ms.toFixed(1)} (glibc) / ${row.pytorch_jemalloc_ms.toFixed(1)} (jemalloc) ms/step, ratio ${row.ratio.toFixed(3)} / ${row.ratio_same_allocator.toFixed(3)}; CPU ms/step ${row.alzbench_cpu_ms.toFixed(1)} / ${row.pytorch_jemalloc_cpu_ms.toFixed(1)} (jemalloc), CPU ratio ${row.cpu_ratio_same_allocator.toFixed(3)}; load ${row.load_average.toFixed(1)}`
           : ''),
     );
   }
@@ -81,9 +96,9 @@ mkdirSync(dirname(values.out), { recursive: true });
 const machine = { cpu: cpus()[0]?.model, cores: availableParallelism(), threads: Number(values.threads), node: process.version };
 writeFileSync(values.out, JSON.stringify({ machine, device: values.device, rounds: Number(values.rounds), steps: Number(values.steps), results }, null, 2));
 console.log(
-  '| model (1x208x176, batch 16, Adam) | layout | alzbench ms/step | PyTorch ms/step (glibc) | ratio | PyTorch ms/step (jemalloc) | ratio, same allocator |\n|---|---|---|---|---|---|---|',
+  '| model (1x208x176, batch 16, Adam) | layout | alzbench ms/step | PyTorch ms/step (glibc) | ratio | PyTorch ms/step (jemalloc) | ratio, same allocator | CPU ms/step alzbench / PyTorch (jemalloc) | CPU ratio | load |\n|---|---|---|---|---|---|---|---|---|---|',
 );
 for (const r of results)
   console.log(
-    `| ${r.model} | ${r.layout} | ${r.alzbench_ms.toFixed(1)} | ${r.pytorch_ms?.toFixed(1) ?? '-'} | ${r.ratio?.toFixed(3) ?? '-'} | ${r.pytorch_jemalloc_ms?.toFixed(1) ?? '-'} | ${r.ratio_same_allocator?.toFixed(3) ?? '-'} |`,
+    `| ${r.model} | ${r.layout} | ${r.alzbench_ms.toFixed(1)} | ${r.pytorch_ms?.toFixed(1) ?? '-'} | ${r.ratio?.toFixed(3) ?? '-'} | ${r.pytorch_jemalloc_ms?.toFixed(1) ?? '-'} | ${r.ratio_same_allocator?.toFixed(3) ?? '-'} | ${r.alzbench_cpu_ms.toFixed(1)} / ${r.pytorch_jemalloc_cpu_ms?.toFixed(1) ?? '-'} | ${r.cpu_ratio_same_allocator?.toFixed(3) ?? '-'} | ${r.load_average.toFixed(1)} |`,
   );

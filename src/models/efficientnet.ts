@@ -143,7 +143,8 @@ export function conv2dNormActivation(
     new Conv2d(inChannels, outChannels, kernel, { stride: options.stride ?? 1, padding: (kernel - 1) >> 1, groups: options.groups ?? 1, bias: false }),
     new BatchNorm2d(outChannels, options.bn),
   ];
-  if (options.activation) layers.push(new SiLU());
+  // In place as torchvision's Conv2dNormActivation (batch norm's backward does not read its output).
+  if (options.activation) layers.push(new SiLU({ inplace: true }));
   return new Sequential(...layers);
 }
 
@@ -190,7 +191,8 @@ export class MBConv extends Module {
     const layers: Module[] = [];
     if (expanded !== config.inputChannels) layers.push(conv2dNormActivation(config.inputChannels, expanded, 1, { bn, activation: true }));
     layers.push(conv2dNormActivation(expanded, expanded, config.kernel, { stride: config.stride, groups: expanded, bn, activation: true }));
-    layers.push(new SqueezeExcitation(expanded, Math.max(1, Math.floor(config.inputChannels / 4)), new SiLU()));
+    // torchvision passes partial(nn.SiLU, inplace=True) to the SE block too.
+    layers.push(new SqueezeExcitation(expanded, Math.max(1, Math.floor(config.inputChannels / 4)), new SiLU({ inplace: true })));
     layers.push(conv2dNormActivation(expanded, config.outChannels, 1, { bn, activation: false }));
     this.block = this.registerModule('block', new Sequential(...layers));
     this.stochasticDepth = this.registerModule('stochastic_depth', new StochasticDepth(config.stochasticDepth));

@@ -73,10 +73,10 @@ export class InvertedResidual extends Module {
       new Sequential(
         new Conv2d(inCh, mid, 1, { bias: false }),
         bn(mid),
-        new ReLU(),
+        new ReLU({ inplace: true }),
         new Conv2d(mid, mid, kernel, { padding: kernel >> 1, stride, groups: mid, bias: false }),
         bn(mid),
-        new ReLU(),
+        new ReLU({ inplace: true }),
         new Conv2d(mid, outCh, 1, { bias: false }),
         bn(outCh),
       ),
@@ -122,10 +122,10 @@ export class MNASNet extends Module {
     const layers: Module[] = [
       new Conv2d(options.inChannels, depths[0]!, 3, { padding: 1, stride: 2, bias: false }),
       bn(depths[0]!),
-      new ReLU(),
+      new ReLU({ inplace: true }),
       new Conv2d(depths[0]!, depths[0]!, 3, { padding: 1, stride: 1, groups: depths[0]!, bias: false }),
       bn(depths[0]!),
-      new ReLU(),
+      new ReLU({ inplace: true }),
       new Conv2d(depths[0]!, depths[1]!, 1, { bias: false }),
       bn(depths[1]!),
     ];
@@ -134,7 +134,7 @@ export class MNASNet extends Module {
       for (let r = 1; r < s.repeats; r++) blocks.push(new InvertedResidual(depths[i + 2]!, depths[i + 2]!, s.kernel, 1, s.expansion));
       layers.push(new Sequential(...blocks));
     });
-    layers.push(new Conv2d(depths[7]!, LAST_CHANNELS, 1, { bias: false }), bn(LAST_CHANNELS), new ReLU());
+    layers.push(new Conv2d(depths[7]!, LAST_CHANNELS, 1, { bias: false }), bn(LAST_CHANNELS), new ReLU({ inplace: true }));
     this.layers = this.registerModule('layers', new Sequential(...layers));
     this.classifier = this.registerModule('classifier', new Sequential(new Dropout(options.dropout), new Linear(LAST_CHANNELS, options.numClasses)));
     if (options.initWeights) initMNASNet(this);

@@ -59,7 +59,7 @@ export class VGG extends Module {
       }
       layers.push(new Conv2d(channels, v, 3, { padding: 1 }));
       if (batchNorm) layers.push(new BatchNorm2d(v));
-      layers.push(new ReLU());
+      layers.push(new ReLU({ inplace: true }));
       channels = v;
     }
     this.features = this.registerModule('features', new Sequential(...layers));
@@ -68,10 +68,10 @@ export class VGG extends Module {
       'classifier',
       new Sequential(
         new Linear(POOLED, HIDDEN),
-        new ReLU(),
+        new ReLU({ inplace: true }),
         new Dropout(options.dropout),
         new Linear(HIDDEN, HIDDEN),
-        new ReLU(),
+        new ReLU({ inplace: true }),
         new Dropout(options.dropout),
         new Linear(HIDDEN, options.numClasses),
       ),

@@ -103,6 +103,20 @@ export function relu(x: Tensor): Tensor {
   return op('aten::relu', [x]);
 }
 /**
+ * In-place ReLU: overwrites `x` with `max(x, 0)` (no new tensor; autograd's version counter
+ * rejects it when `x` was saved for a backward that needs its old value).
+ *
+ * Source: PyTorch `torch.nn.functional.relu_` / `F.relu(x, inplace=True)`.
+ *
+ * @param x input of any shape; overwritten
+ * @returns `x` itself (`aten::relu_`)
+ * @throws Error `aten::relu_(<argument dtypes and shapes>) failed: <libtorch message>` when libtorch does not support `x`'s dtype, `x` is a leaf that requires grad, or `x` was disposed.
+ */
+export function relu_(x: Tensor): Tensor {
+  callOp('aten::relu_', [x]);
+  return x;
+}
+/**
  * min(max(x, 0), 6), as F.relu6 (hardtanh(0, 6)).
  *
  * Source: PyTorch `torch.nn.functional.relu6` (https://pytorch.org/docs/stable/generated/torch.nn.functional.relu6.html).
@@ -125,6 +139,19 @@ export function relu6(x: Tensor): Tensor {
  */
 export function silu(x: Tensor): Tensor {
   return op('aten::silu', [x]);
+}
+/**
+ * In-place SiLU: overwrites `x` with `x · sigmoid(x)`.
+ *
+ * Source: PyTorch `F.silu(x, inplace=True)`.
+ *
+ * @param x input of any shape; overwritten
+ * @returns `x` itself (`aten::silu_`)
+ * @throws Error `aten::silu_(<argument dtypes and shapes>) failed: <libtorch message>` when libtorch does not support `x`'s dtype, `x` is a leaf that requires grad, or `x` was disposed.
+ */
+export function silu_(x: Tensor): Tensor {
+  callOp('aten::silu_', [x]);
+  return x;
 }
 /**
  * Logistic sigmoid `1 / (1 + e^−x)`.

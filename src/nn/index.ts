@@ -9,7 +9,7 @@ export { BatchNorm, type BatchNormOptions } from './layers/batchnorm.js';
 export { BatchNorm2d } from './layers/batchnorm2d.js';
 export { BatchNorm3d } from './layers/batchnorm3d.js';
 export { Dropout, Dropout2d, Dropout3d } from './layers/dropout.js';
-export { Identity, ReLU, ReLU6, SiLU, Sigmoid, Hardswish, GELU } from './layers/activations.js';
+export { Identity, ReLU, ReLU6, SiLU, Sigmoid, Hardswish, GELU, type ActivationOptions } from './layers/activations.js';
 export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d } from './layers/pooling.js';
 export { MaxPool3d, AvgPool3d, AdaptiveAvgPool3d } from './layers/pooling3d.js';
 export { Flatten } from './layers/flatten.js';

@@ -9,3 +9,4 @@ export { autocast, type AutocastDtype } from './autocast.js';
 export { manualSeed, getRngState, setRngState } from './random.js';
 export { memoryStats, getNumThreads, setNumThreads, torchVersion, cudaDeviceCount, type MemoryStats } from './memory.js';
 export { tidy, keep } from './scope.js';
+export { traceOps, type OpTraceEvent } from './op-trace.js';

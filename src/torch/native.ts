@@ -8,6 +8,18 @@ export interface TensorHandle {
   readonly __brand: 'TensorHandle';
 }
 
+/** One op of a trace (see `traceOps` in op-trace.ts): nesting depth (0: called from JS or by autograd), wall and CPU time, tensor layouts (`f32[16,32,104,88]cl`). */
+export interface OpTraceEvent {
+  name: string;
+  depth: number;
+  startNs: number;
+  durationNs: number;
+  /** CPU time of the whole process (all threads) during the op. */
+  cpuNs: number;
+  inputs: string;
+  outputs: string;
+}
+
 /**
  * The whole native surface of `native/` as one interface (as tfjs-node declares its binding).
  * Everything else in alzbench is TypeScript over these functions.
@@ -46,6 +58,10 @@ export interface NativeBinding {
   version(): string;
   cudaDeviceCount(): number;
   parallelInfo(): string;
+  /** Starts recording every ATen op libtorch runs (RecordFunction, as torch.profiler); see op_trace.cc. */
+  traceStart(): void;
+  /** Stops the trace and returns its events, each op after the ops it called. */
+  traceStop(): OpTraceEvent[];
 }
 
 function load(): NativeBinding {
