@@ -9,6 +9,7 @@
         "src/tensor_io.cc",
         "src/autograd.cc",
         "src/runtime.cc",
+        "src/async_batch.cc",
         "<!@(node native-config.mjs sources)"
       ],
       "include_dirs": [

@@ -9,6 +9,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitOpCall(env, exports);
   InitAutograd(env, exports);
   InitRuntime(env, exports);
+  InitAsyncBatch(env, exports);
 #ifdef ALZ_WITH_OPENCV
   InitImageOps(env, exports);
 #endif

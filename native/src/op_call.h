@@ -8,4 +8,5 @@ void InitAutograd(Napi::Env env, Napi::Object exports);
 void InitRuntime(Napi::Env env, Napi::Object exports);
 void InitImageOps(Napi::Env env, Napi::Object exports);
 void InitImageDecode(Napi::Env env, Napi::Object exports);
+void InitAsyncBatch(Napi::Env env, Napi::Object exports);
 }  // namespace alz

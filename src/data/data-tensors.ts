@@ -1,3 +1,4 @@
+import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { Tensor } from '../torch/tensor.js';
 import { tensor } from '../torch/creation.js';
@@ -12,11 +13,19 @@ import type { Raster } from '../preprocess/raster.js';
 import { loadSlices, type PreprocessingRecord, type SliceInput } from './slice-loader.js';
 import { AlzbenchError } from '../util/errors.js';
 import { crossValidationSplits, type FoldChoice } from './stratified-group-kfold.js';
+import { DeviceBatches, type BatchSource } from './batch-prefetch.js';
+import { CacheFileBatches } from './cache-file-batches.js';
+import { sliceCacheIndex } from './slice-cache.js';
 
 /** One split as tensors on the device, with what each row is. */
 export interface SplitData {
-  /** uint8 [N, 1, H, W]: preprocessed, resized slices (8-bit keeps big sets small on the device). */
+  /**
+   * uint8 [N, 1, H, W]: preprocessed, resized slices (8-bit keeps big sets small on the device).
+   * For a training split streamed from the cache file (see `batches`) a tensor of 0 rows.
+   */
   readonly images: Tensor;
+  /** Where this split's batches come from (model input, float32 pixel / 255): the tensor above, or the slice-cache file. */
+  readonly batches: BatchSource;
   /** int64 [N] class indices. */
   readonly labels: Tensor;
   readonly labelList: number[];
@@ -102,6 +111,16 @@ export interface LoadDataOptions {
   readonly diagnosisColumn?: string | null;
   /** Cross-validation: train/val/test from this fold of a subject-grouped stratified K-fold. */
   readonly crossValidation?: FoldChoice;
+  /**
+   * Bytes of preprocessed slices to hold on the device (default {@link defaultMemoryBudget}); when
+   * all splits together need more, the training split streams from the slice-cache file.
+   */
+  readonly memoryBudgetBytes?: number | null;
+}
+
+/** The default memory budget for slices held on the device: a quarter of the machine's RAM. */
+export function defaultMemoryBudget(): number {
+  return Math.floor(totalmem() / 4);
 }
 
 /**
@@ -135,23 +154,36 @@ export async function loadTrainingData(options: LoadDataOptions): Promise<Traini
       `${preprocessing.cache ? ` (cache ${preprocessing.cache.hit ? 'hit' : 'miss'}, ${preprocessing.cache.file})` : ''} in ${preprocessing.seconds.toFixed(2)} s`,
   );
   const [h, w] = size;
+  const budget = options.memoryBudgetBytes ?? defaultMemoryBudget();
+  const stream = pixels.length > budget && preprocessing.cache !== null;
+  if (pixels.length > budget && !stream)
+    options.log?.(`data: ${pixels.length} bytes of slices exceed the memory budget of ${budget} but there is no slice cache to stream from; holding them in memory`);
+  const cacheRows = stream ? sliceCacheIndex(preprocessing.cache!.file) : null;
   const splits = {} as Record<SplitName, SplitData>;
   for (const split of ['train', 'val', 'test'] as const) {
     const indices = prepared.items.map((it, i) => (it.split === split ? i : -1)).filter((i) => i >= 0);
-    const buffer = new Uint8Array(indices.length * h * w);
-    indices.forEach((i, j) => buffer.set(pixels.subarray(i * h * w, (i + 1) * h * w), j * h * w));
     const items = indices.map((i) => prepared.items[i]!);
     const labelList = items.map((it) => it.label);
+    const ids = items.map((it) => it.item.id);
+    // Only the training split streams: validation and test are read whole every epoch anyway.
+    const streamed = cacheRows !== null && split === 'train';
+    const buffer = new Uint8Array(streamed ? 0 : indices.length * h * w);
+    if (!streamed) indices.forEach((i, j) => buffer.set(pixels.subarray(i * h * w, (i + 1) * h * w), j * h * w));
+    const images = tensor(buffer, { shape: [streamed ? 0 : indices.length, 1, h, w], device: options.device });
     splits[split] = {
-      images: tensor(buffer, { shape: [indices.length, 1, h, w], device: options.device }),
+      images,
+      batches: streamed ? new CacheFileBatches(preprocessing.cache!.file, ids.map((id) => cacheRows.get(id)!), size, options.device, resizeGray) : new DeviceBatches(images),
       labels: tensor(labelList, { dtype: 'int64', device: options.device }),
       labelList,
-      ids: items.map((it) => it.item.id),
+      ids,
       subjects: items.map((it) => it.item.subject),
       groups: items.map((it) => it.group),
     };
   }
-  return { prepared, splits, imageSize: size, chain, preprocessing };
+  const trainBytes = splits.train.labelList.length * h * w;
+  if (stream) options.log?.(`data: the training split (${trainBytes} bytes) streams from ${preprocessing.cache!.file}: all slices need ${pixels.length} bytes, over the memory budget of ${budget}`);
+  const record: PreprocessingRecord = { ...preprocessing, trainBatches: { source: stream ? 'cache-file' : 'device', bytes: trainBytes, memoryBudgetBytes: budget } };
+  return { prepared, splits, imageSize: size, chain, preprocessing: record };
 }
 
 /** The slice cache folder of a run: `cacheDir`, else `<runsDir>/.slice-cache`; null for `none`. */
@@ -163,6 +195,7 @@ export function sliceCacheDir(config: { cacheDir?: string | null; runsDir: strin
 /** Frees the split tensors. */
 export function disposeTrainingData(data: TrainingData): void {
   for (const s of Object.values(data.splits)) {
+    s.batches.dispose();
     s.images.dispose();
     s.labels.dispose();
   }

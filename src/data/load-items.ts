@@ -22,7 +22,12 @@ export interface LoadOptions {
   readonly onBad?: BadInputPolicy;
   /** Called every few hundred items (for progress on stderr). */
   readonly onProgress?: (done: number, total: number) => void;
+  /** Items read and decoded at once (default {@link DEFAULT_CONCURRENCY}); 1 = one after another. */
+  readonly concurrency?: number;
 }
+
+/** Items in flight in {@link loadItems}: enough to keep libuv's 4 pool threads busy while JS hashes. */
+export const DEFAULT_CONCURRENCY = 8;
 
 /** Reads an item's bytes and content hash without decoding (cache checks need only the hash). */
 export async function readItemBytes(item: DataItem): Promise<{ bytes?: Uint8Array; raster?: Raster; hash: string }> {
@@ -39,22 +44,46 @@ export async function readItemBytes(item: DataItem): Promise<{ bytes?: Uint8Arra
  */
 export async function loadItems(dataset: Dataset, options: LoadOptions = {}): Promise<{ loaded: LoadedItem[]; problems: Problem[]; notes: string[] }> {
   const problems: Problem[] = [...dataset.problems];
-  const loaded: LoadedItem[] = [];
-  const notes: string[] = [];
-  const onNote = (note: string) => notes.push(note);
+  const items = dataset.items;
+  // Up to `concurrency` items are read and decoded at once (reads and cv::imdecode run on libuv's
+  // thread pool); results, problems and notes are kept in listing order, as in a sequential pass.
+  const results: Array<{ loaded?: LoadedItem; problem?: Problem; notes: string[] }> = new Array(items.length);
+  const concurrency = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
+  let next = 0;
   let done = 0;
-  for (const item of dataset.items) {
+  let failed = false;
+  const loadOne = async (item: DataItem): Promise<{ loaded?: LoadedItem; problem?: Problem; notes: string[] }> => {
+    const notes: string[] = [];
     try {
       const { bytes, raster, hash } = await readItemBytes(item).catch((error: NodeJS.ErrnoException) => {
         throw new BadImageError('unreadable', item.id, error.code ?? error.message);
       });
-      const image = raster ?? (await decodeImage(bytes!, { name: item.id, onNote }));
-      loaded.push({ item, hash, image });
+      const image = raster ?? (await decodeImage(bytes!, { name: item.id, onNote: (note) => notes.push(note) }));
+      return { loaded: { item, hash, image }, notes };
     } catch (error) {
       if (!(error instanceof BadImageError)) throw error;
-      problems.push({ kind: error.kind, path: item.id, detail: error.detail });
+      return { problem: { kind: error.kind, path: item.id, detail: error.detail }, notes };
     }
-    if (++done % 500 === 0) options.onProgress?.(done, dataset.items.length);
+  };
+  const lane = async () => {
+    while (!failed && next < items.length) {
+      const i = next++;
+      try {
+        results[i] = await loadOne(items[i]!);
+      } catch (error) {
+        failed = true; // the other lanes stop taking items
+        throw error;
+      }
+      if (++done % 500 === 0) options.onProgress?.(done, items.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, lane));
+  const loaded: LoadedItem[] = [];
+  const notes: string[] = [];
+  for (const r of results) {
+    if (r.loaded) loaded.push(r.loaded);
+    if (r.problem) problems.push(r.problem);
+    notes.push(...r.notes);
   }
   // Volumes of different shapes give slices of different sizes by nature (training resizes them).
   if (!dataset.volumes) problems.push(...mixedSizeProblems(loaded));

@@ -211,4 +211,10 @@ export interface PreprocessingRecord {
   readonly slices: number;
   /** Wall time of preprocessing (or reading the cache), seconds. */
   readonly seconds: number;
+  /**
+   * Where training batches come from: `device` (slices held as one uint8 tensor) or `cache-file`
+   * (the training split exceeded the memory budget and streams from the cache file); absent
+   * outside training. `memoryBudgetBytes` is the budget it was decided by.
+   */
+  readonly trainBatches?: { readonly source: 'device' | 'cache-file'; readonly bytes: number; readonly memoryBudgetBytes: number };
 }

@@ -157,6 +157,12 @@ const SETTINGS = {
   ),
   cacheDir: setting(nullable(string({ maxLength: 4096 })), null, 'preprocessed-slice cache folder (default <runs-dir>/.slice-cache; none = no cache)'),
   logEvery: setting(int({ min: 1, max: 1_000_000 }), 10, 'batches between reading the training loss back from the device (progress, divergence check)'),
+  prefetch: setting(bool(), true, 'assemble the next training batch on the thread pool while the current one trains (false: in line; the same batches either way)'),
+  memoryBudget: setting(
+    nullable(number({ above: 0, max: 1_048_576 })),
+    null,
+    'MiB of preprocessed slices to hold in memory; a larger set streams its training batches from the slice-cache file (default: a quarter of RAM)',
+  ),
 };
 
 type Settings = typeof SETTINGS;

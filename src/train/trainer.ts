@@ -20,11 +20,11 @@ import { seededRandom } from '../data/seeded-shuffle.js';
 import { AlzbenchError, invalid } from '../util/errors.js';
 import { computeMetrics, headline, type Metrics } from '../eval/metrics.js';
 import { isCollapsed } from '../eval/collapse.js';
-import { toModelInput } from '../eval/model-input.js';
 import { augmentBatch } from './augment.js';
 import { resolveConfig, validateSettings, type TrainConfig, type TrainConfigInput } from './config.js';
 import { CheckpointError, copyCheckpoint, disposeCheckpoint, loadCheckpoint, saveCheckpoint, type TrainerState } from '../models/checkpoint.js';
 import { disposeTrainingData, loadTrainingData, sliceCacheDir, type TrainingData } from '../data/data-tensors.js';
+import { BatchPrefetcher } from '../data/batch-prefetch.js';
 import { readRunRecord } from '../run-folder/run-files.js';
 import { StopSignals } from './stop-signals.js';
 import type { EpochRecord, TrainEvent } from './events.js';
@@ -238,6 +238,7 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
     data = await loadTrainingData({
       ...given,
       cacheDir: sliceCacheDir(given),
+      memoryBudgetBytes: given.memoryBudget === null ? null : given.memoryBudget * 2 ** 20,
       log,
       ...(given.folds >= 2 ? { crossValidation: { folds: given.folds, fold: given.fold!, seed: given.splitSeed } } : {}),
     });
@@ -375,11 +376,14 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
       let seen = 0;
       // Losses and hits stay on the device until the logging interval ends (see BatchReadback).
       const readback = new BatchReadback();
+      // Batch b+1 is assembled on the thread pool while batch b trains (data/batch-prefetch.ts).
+      const prefetch = new BatchPrefetcher(train.batches, order, config.batchSize, { prefetch: config.prefetch });
       for (let b = 0; b < batches; b++) {
         const index = order.slice(b * config.batchSize, (b + 1) * config.batchSize);
+        const input = await prefetch.next();
         tidy(() => {
           const idx = tensor(index, { dtype: 'int64', device: config.device });
-          const x = augmentBatch(toModelInput(train.images.indexSelect(0, idx)), augmentSettings, seededRandom(config.seed, `augment:${epoch}:${b}`));
+          const x = augmentBatch(input, augmentSettings, seededRandom(config.seed, `augment:${epoch}:${b}`));
           const y = train.labels.indexSelect(0, idx);
           optimizer!.zeroGrad();
           // Forward and loss under autocast when asked (backward runs outside it, as in PyTorch).
@@ -398,6 +402,7 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
           ema?.update(model!);
           readback.push(lossTensor, logits.argmax(1).eq(y).sum(), index.length);
         });
+        input.dispose();
         if (readback.length < config.logEvery && b < batches - 1) continue;
         const first = b + 1 - readback.length;
         const { losses, hits, sizes } = readback.read();
@@ -430,6 +435,7 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
         });
       }
       readback.dispose();
+      await prefetch.dispose();
       if (diverged || signals?.received) break;
       const trainSeconds = (performance.now() - epochStart) / 1000;
       ema?.swapIn(model); // validate (and checkpoint) the averaged weights
@@ -442,7 +448,7 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
         if (groups.length > 1 && groups.at(-1)!.length < 2) groups[groups.length - 2]!.push(...groups.pop()!); // BN needs 2+ per batch
         recalibrateBatchNorm(
           model,
-          groups.map((g) => () => toModelInput(train.images.indexSelect(0, tensor(g, { dtype: 'int64', device: config.device })))),
+          groups.map((g) => () => train.batches.loadSync(g)),
         );
       }
 
