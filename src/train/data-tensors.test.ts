@@ -89,4 +89,40 @@ test('run.json records the preprocessing backend and the slice cache of a traini
   assert.equal(a.preprocessing?.cache?.hit, false);
   assert.equal(b.preprocessing?.cache?.hit, true);
   assert.equal(b.preprocessing?.cache?.key, a.preprocessing?.cache?.key);
+  assert.equal(a.preprocessing?.trainBatches?.source, 'device');
+});
+
+test('prefetched and cache-streamed batches train to the same losses as in-line loading (same seed); run.json says where batches came from', async () => {
+  const data = await writeToyDataset({ subjectsPerClass: 4, slices: 3, size: 24 });
+  const runsDir = await tempDir('alzbench-runs-');
+  const settings = {
+    data,
+    runsDir,
+    task: 'binary',
+    widths: [4],
+    epochs: 2,
+    batchSize: 4,
+    augment: ['zoom', 'flip'],
+    bootstrap: 0,
+    camSamples: 0,
+    seed: 5,
+    pipeline: 'clahe(clip=2,tile=4)',
+  };
+  const runs = await expectNoLeaksAsync(async () => [
+    await train({ ...settings, prefetch: false }, { runId: 'inline' }),
+    await train(settings, { runId: 'prefetch' }),
+    // 1 kB: far under the 24x24x24 bytes of slices, so the training split streams from the cache file.
+    await train({ ...settings, memoryBudget: 1 / 1024 }, { runId: 'stream' }),
+  ]);
+  const losses = runs.map((r) => r.history.map((e) => [e.trainLoss, e.trainAccuracy, e.val.loss]));
+  assert.ok(losses[0]!.flat().every(Number.isFinite));
+  assert.deepEqual(losses[1], losses[0]);
+  assert.deepEqual(losses[2], losses[0]);
+  const record = (id: string) => JSON.parse(readFileSync(join(runsDir, id, 'run.json'), 'utf8')) as RunRecord;
+  assert.deepEqual(record('prefetch').preprocessing?.trainBatches?.source, 'device');
+  const trainSlices = Object.values(record('stream').split!.counts.train!).reduce((a, b) => a + b, 0);
+  const streamed = record('stream').preprocessing!;
+  assert.deepEqual(streamed.trainBatches, { source: 'cache-file', bytes: trainSlices * 24 * 24, memoryBudgetBytes: 1024 });
+  assert.equal(streamed.backend, 'native');
+  assert.equal(streamed.cache?.hit, true);
 });
