@@ -116,6 +116,8 @@ export interface LoadDataOptions {
    * all splits together need more, the training split streams from the slice-cache file.
    */
   readonly memoryBudgetBytes?: number | null;
+  /** Slices read and decoded at once (default 8; 1 = one after another, for comparison). */
+  readonly loadConcurrency?: number;
 }
 
 /** The default memory budget for slices held on the device: a quarter of the machine's RAM. */
@@ -144,6 +146,7 @@ export async function loadTrainingData(options: LoadDataOptions): Promise<Traini
     seed: options.splitSeed,
     grouping: options.grouping,
     onBad: options.onBad,
+    ...(options.loadConcurrency ? { loadConcurrency: options.loadConcurrency } : {}),
     ...(options.crossValidation ? { assignSplits: crossValidationSplits(options.crossValidation) } : {}),
     onProgress: (m) => options.log?.(`data: ${m}`),
   });
