@@ -1,3 +1,4 @@
+import pMap from 'p-map';
 import type { Raster } from '../preprocess/raster.js';
 import { AlzbenchError } from '../util/errors.js';
 import { hashBytes, hashRaster } from './content-hash.js';
@@ -47,37 +48,26 @@ export async function loadItems(dataset: Dataset, options: LoadOptions = {}): Pr
   const items = dataset.items;
   // Up to `concurrency` items are read and decoded at once (reads and cv::imdecode run on libuv's
   // thread pool); results, problems and notes are kept in listing order, as in a sequential pass.
-  const results: Array<{ loaded?: LoadedItem; problem?: Problem; notes: string[] }> = new Array(items.length);
-  const concurrency = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
-  let next = 0;
   let done = 0;
-  let failed = false;
-  const loadOne = async (item: DataItem): Promise<{ loaded?: LoadedItem; problem?: Problem; notes: string[] }> => {
-    const notes: string[] = [];
-    try {
-      const { bytes, raster, hash } = await readItemBytes(item).catch((error: NodeJS.ErrnoException) => {
-        throw new BadImageError('unreadable', item.id, error.code ?? error.message);
-      });
-      const image = raster ?? (await decodeImage(bytes!, { name: item.id, onNote: (note) => notes.push(note) }));
-      return { loaded: { item, hash, image }, notes };
-    } catch (error) {
-      if (!(error instanceof BadImageError)) throw error;
-      return { problem: { kind: error.kind, path: item.id, detail: error.detail }, notes };
-    }
-  };
-  const lane = async () => {
-    while (!failed && next < items.length) {
-      const i = next++;
+  const results = await pMap(
+    items,
+    async (item): Promise<{ loaded?: LoadedItem; problem?: Problem; notes: string[] }> => {
+      const notes: string[] = [];
       try {
-        results[i] = await loadOne(items[i]!);
+        const { bytes, raster, hash } = await readItemBytes(item).catch((error: NodeJS.ErrnoException) => {
+          throw new BadImageError('unreadable', item.id, error.code ?? error.message);
+        });
+        const image = raster ?? (await decodeImage(bytes!, { name: item.id, onNote: (note) => notes.push(note) }));
+        return { loaded: { item, hash, image }, notes };
       } catch (error) {
-        failed = true; // the other lanes stop taking items
-        throw error;
+        if (!(error instanceof BadImageError)) throw error;
+        return { problem: { kind: error.kind, path: item.id, detail: error.detail }, notes };
+      } finally {
+        if (++done % 500 === 0) options.onProgress?.(done, items.length);
       }
-      if (++done % 500 === 0) options.onProgress?.(done, items.length);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, lane));
+    },
+    { concurrency: Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY) },
+  );
   const loaded: LoadedItem[] = [];
   const notes: string[] = [];
   for (const r of results) {
