@@ -80,7 +80,7 @@ export async function preprocessSlices(
   inputs: readonly (Raster | SliceInput)[],
   chain: Chain,
   size: [number, number] | 'auto',
-  options: { cacheDir?: string | null } = {},
+  options: { cacheDir?: string | null; concurrency?: number } = {},
 ): Promise<{ pixels: Uint8Array; size: [number, number]; preprocessing: PreprocessingRecord }> {
   const slices = inputs.map((input) => ('image' in input ? input : { image: input }));
   const { images: processed, record } = await loadSlices(slices, chain, options);
@@ -116,7 +116,7 @@ export interface LoadDataOptions {
    * all splits together need more, the training split streams from the slice-cache file.
    */
   readonly memoryBudgetBytes?: number | null;
-  /** Slices read and decoded at once (default 8; 1 = one after another, for comparison). */
+  /** Slices read, decoded and preprocessed at once (default 8; 1 = one after another, for comparison). */
   readonly loadConcurrency?: number;
 }
 
@@ -151,7 +151,10 @@ export async function loadTrainingData(options: LoadDataOptions): Promise<Traini
     onProgress: (m) => options.log?.(`data: ${m}`),
   });
   const inputs = prepared.items.map((it) => ({ image: it.image, id: it.item.id, hash: it.hash, sourceClass: it.item.sourceClass }));
-  const { pixels, size, preprocessing } = await preprocessSlices(inputs, chain, options.imageSize, { cacheDir: options.cacheDir ?? null });
+  const { pixels, size, preprocessing } = await preprocessSlices(inputs, chain, options.imageSize, {
+    cacheDir: options.cacheDir ?? null,
+    ...(options.loadConcurrency ? { concurrency: options.loadConcurrency } : {}),
+  });
   options.log?.(
     `data: preprocessed ${preprocessing.slices} slices with ${preprocessing.backend === 'native' ? `native OpenCV ${preprocessing.opencv}` : preprocessing.backend}` +
       `${preprocessing.cache ? ` (cache ${preprocessing.cache.hit ? 'hit' : 'miss'}, ${preprocessing.cache.file})` : ''} in ${preprocessing.seconds.toFixed(2)} s`,

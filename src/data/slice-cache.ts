@@ -168,7 +168,11 @@ async function writeCache(file: string, fingerprint: string, chain: Chain, ids: 
  * const inputs = await cacheInputs(await openDataset(dir));
  * const { images, hit } = await preprocessWithCache(inputs, parseChain('grayscale|clahe'), { cacheDir: '.cache' });
  */
-export async function preprocessWithCache(inputs: readonly CacheInput[], chain: Chain, options: { cacheDir: string; ops?: ImageOps }): Promise<CachedSlices> {
+export async function preprocessWithCache(
+  inputs: readonly CacheInput[],
+  chain: Chain,
+  options: { cacheDir: string; ops?: ImageOps; concurrency?: number },
+): Promise<CachedSlices> {
   const { key, fingerprint } = cacheKey(inputs, chain);
   const file = join(options.cacheDir, `${key.slice(0, 32)}.slices`);
   const ids = inputs.map((i) => i.id);
@@ -188,7 +192,7 @@ export async function preprocessWithCache(inputs: readonly CacheInput[], chain: 
         });
       return out;
     },
-    { concurrency: 8 },
+    { concurrency: options.concurrency ?? 8 },
   );
   await mkdir(options.cacheDir, { recursive: true });
   await writeCache(file, fingerprint, chain, ids, images);

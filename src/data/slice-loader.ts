@@ -26,6 +26,8 @@ export interface LoadSlicesOptions {
   readonly cacheDir?: string | null;
   /** Backend to use instead of {@link loadImageOps}'s choice (tests, benchmarks). */
   readonly ops?: ImageOps;
+  /** Slices preprocessed at once (default 8; 1 = one after another, for comparison). */
+  readonly concurrency?: number;
 }
 
 /**
@@ -60,7 +62,7 @@ export async function loadSlices(
     const cached = await preprocessWithCache(
       inputs.map((i) => ({ id: i.id!, hash: i.hash!, sourceClass: i.sourceClass ?? '', decode: async () => i.image })),
       chain,
-      { cacheDir: options.cacheDir, ops },
+      { cacheDir: options.cacheDir, ops, ...(options.concurrency ? { concurrency: options.concurrency } : {}) },
     );
     return {
       images: cached.images,
@@ -74,7 +76,7 @@ export async function loadSlices(
       },
     };
   }
-  const images = await pMap(inputs, async (input) => checkGray(await applyChainWith(chain, input.image, ops), chain, input.id), { concurrency: CHAIN_CONCURRENCY });
+  const images = await pMap(inputs, async (input) => checkGray(await applyChainWith(chain, input.image, ops), chain, input.id), { concurrency: options.concurrency ?? CHAIN_CONCURRENCY });
   return {
     images,
     record: { chain: chain.spec, backend: ops.backend, opencv, cache: null, slices: images.length, seconds: (performance.now() - start) / 1000 },
