@@ -61,9 +61,12 @@ test('batches streamed from the slice-cache file are byte-identical to those of 
       }
       // And the model's input is pixel / 255 of the resized slice (row 2 was 15x11).
       const x = streamed.loadSync([2]);
-      const row = tensor(resizeGray(makeRaster(11, 15, 1, readFileSync(file).subarray(index.get('s2.png')!.offset, index.get('s2.png')!.offset + 165)), 12, 10), {
-        shape: [1, 1, 12, 10],
-      });
+      const row = tensor(
+        resizeGray(makeRaster(11, 15, 1, readFileSync(file).subarray(index.get('s2.png')!.offset, index.get('s2.png')!.offset + 165)), 12, 10),
+        {
+          shape: [1, 1, 12, 10],
+        },
+      );
       const want = toModelInput(row);
       assert.deepEqual(x.toArray(), want.toArray());
       for (const t of [x, row, want]) t.dispose();
@@ -94,7 +97,10 @@ test('a slice-cache file cut short during a run is a BatchLoadError naming the f
       (await batches.next()).dispose();
       await assert.rejects(batches.next(), (error: Error) => error instanceof BatchLoadError && error.message === message);
       await batches.dispose();
-      assert.throws(() => streamed.loadSync([5]), (error: Error) => error instanceof BatchLoadError && error.message === message);
+      assert.throws(
+        () => streamed.loadSync([5]),
+        (error: Error) => error instanceof BatchLoadError && error.message === message,
+      );
     } finally {
       streamed.dispose();
     }

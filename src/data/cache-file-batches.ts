@@ -48,14 +48,21 @@ export class CacheFileBatches implements BatchSource {
 
   private check(row: CacheRow, got: number): void {
     const want = row.width * row.height;
-    if (got !== want) throw new BatchLoadError(`Slice-cache file ${this.file} ended at byte ${row.offset + got} while reading a slice of ${want} bytes at ${row.offset}`, { hint: HINT });
+    if (got !== want)
+      throw new BatchLoadError(`Slice-cache file ${this.file} ended at byte ${row.offset + got} while reading a slice of ${want} bytes at ${row.offset}`, {
+        hint: HINT,
+      });
   }
 
   private assemble(rows: readonly CacheRow[], pixels: readonly Uint8Array[]): Tensor {
     const [h, w] = this.size;
     const out = new Uint8Array(rows.length * h * w);
     rows.forEach((row, k) => out.set(this.resize(makeRaster(row.width, row.height, 1, pixels[k]!), h, w), k * h * w));
-    return tidy(() => tensor(out, { shape: [rows.length, 1, h, w], device: this.device }).to('float32').div_(255));
+    return tidy(() =>
+      tensor(out, { shape: [rows.length, 1, h, w], device: this.device })
+        .to('float32')
+        .div_(255),
+    );
   }
 
   async load(indices: readonly number[]): Promise<Tensor> {

@@ -163,7 +163,9 @@ export async function loadTrainingData(options: LoadDataOptions): Promise<Traini
   const budget = options.memoryBudgetBytes ?? defaultMemoryBudget();
   const stream = pixels.length > budget && preprocessing.cache !== null;
   if (pixels.length > budget && !stream)
-    options.log?.(`data: ${pixels.length} bytes of slices exceed the memory budget of ${budget} but there is no slice cache to stream from; holding them in memory`);
+    options.log?.(
+      `data: ${pixels.length} bytes of slices exceed the memory budget of ${budget} but there is no slice cache to stream from; holding them in memory`,
+    );
   const cacheRows = stream ? sliceCacheIndex(preprocessing.cache!.file) : null;
   const splits = {} as Record<SplitName, SplitData>;
   for (const split of ['train', 'val', 'test'] as const) {
@@ -178,7 +180,15 @@ export async function loadTrainingData(options: LoadDataOptions): Promise<Traini
     const images = tensor(buffer, { shape: [streamed ? 0 : indices.length, 1, h, w], device: options.device });
     splits[split] = {
       images,
-      batches: streamed ? new CacheFileBatches(preprocessing.cache!.file, ids.map((id) => cacheRows.get(id)!), size, options.device, resizeGray) : new DeviceBatches(images),
+      batches: streamed
+        ? new CacheFileBatches(
+            preprocessing.cache!.file,
+            ids.map((id) => cacheRows.get(id)!),
+            size,
+            options.device,
+            resizeGray,
+          )
+        : new DeviceBatches(images),
       labels: tensor(labelList, { dtype: 'int64', device: options.device }),
       labelList,
       ids,
@@ -187,8 +197,14 @@ export async function loadTrainingData(options: LoadDataOptions): Promise<Traini
     };
   }
   const trainBytes = splits.train.labelList.length * h * w;
-  if (stream) options.log?.(`data: the training split (${trainBytes} bytes) streams from ${preprocessing.cache!.file}: all slices need ${pixels.length} bytes, over the memory budget of ${budget}`);
-  const record: PreprocessingRecord = { ...preprocessing, trainBatches: { source: stream ? 'cache-file' : 'device', bytes: trainBytes, memoryBudgetBytes: budget } };
+  if (stream)
+    options.log?.(
+      `data: the training split (${trainBytes} bytes) streams from ${preprocessing.cache!.file}: all slices need ${pixels.length} bytes, over the memory budget of ${budget}`,
+    );
+  const record: PreprocessingRecord = {
+    ...preprocessing,
+    trainBatches: { source: stream ? 'cache-file' : 'device', bytes: trainBytes, memoryBudgetBytes: budget },
+  };
   return { prepared, splits, imageSize: size, chain, preprocessing: record };
 }
 

@@ -111,7 +111,8 @@ export interface CacheRow {
 function readExactly(fd: number, length: number, position: number, file: string): Buffer {
   const buffer = Buffer.alloc(length);
   const got = readSync(fd, buffer, 0, length, position);
-  if (got !== length) throw new AlzbenchError(`Slice-cache file ${file} ends at byte ${position + got}; expected ${length} bytes at ${position}`, { hint: CACHE_HINT });
+  if (got !== length)
+    throw new AlzbenchError(`Slice-cache file ${file} ends at byte ${position + got}; expected ${length} bytes at ${position}`, { hint: CACHE_HINT });
   return buffer;
 }
 

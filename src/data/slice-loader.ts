@@ -76,7 +76,9 @@ export async function loadSlices(
       },
     };
   }
-  const images = await pMap(inputs, async (input) => checkGray(await applyChainWith(chain, input.image, ops), chain, input.id), { concurrency: options.concurrency ?? CHAIN_CONCURRENCY });
+  const images = await pMap(inputs, async (input) => checkGray(await applyChainWith(chain, input.image, ops), chain, input.id), {
+    concurrency: options.concurrency ?? CHAIN_CONCURRENCY,
+  });
   return {
     images,
     record: { chain: chain.spec, backend: ops.backend, opencv, cache: null, slices: images.length, seconds: (performance.now() - start) / 1000 },

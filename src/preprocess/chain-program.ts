@@ -15,7 +15,13 @@ import { makeRaster, type Raster } from './raster.js';
 type Instruction = [op: string, args: number[], input: number, second: number];
 
 interface ProgramBinding {
-  imageProgramAsync(data: Uint8Array, width: number, height: number, channels: number, program: Instruction[]): Promise<{ width: number; height: number; channels: 1 | 3; data: Uint8Array }>;
+  imageProgramAsync(
+    data: Uint8Array,
+    width: number,
+    height: number,
+    channels: number,
+    program: Instruction[],
+  ): Promise<{ width: number; height: number; channels: 1 | 3; data: Uint8Array }>;
 }
 const imageProgramAsync = (native as unknown as Partial<ProgramBinding>).imageProgramAsync ?? null;
 

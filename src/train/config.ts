@@ -157,7 +157,11 @@ const SETTINGS = {
   ),
   cacheDir: setting(nullable(string({ maxLength: 4096 })), null, 'preprocessed-slice cache folder (default <runs-dir>/.slice-cache; none = no cache)'),
   logEvery: setting(int({ min: 1, max: 1_000_000 }), 10, 'batches between reading the training loss back from the device (progress, divergence check)'),
-  prefetch: setting(bool(), true, 'assemble the next training batch on the thread pool while the current one trains; the same batches either way (prefetch: false in a --config file loads in line)'),
+  prefetch: setting(
+    bool(),
+    true,
+    'assemble the next training batch on the thread pool while the current one trains; the same batches either way (prefetch: false in a --config file loads in line)',
+  ),
   memoryBudget: setting(
     nullable(number({ above: 0, max: 1_048_576 })),
     null,
