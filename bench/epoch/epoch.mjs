@@ -4,10 +4,13 @@
 // Adam, batch 16, loss read back every 10 batches). Writes the training split's files and labels
 // to <list.json> so that epoch.py trains on the same slices.
 // Batches come as the trainer gets them: batch i+1 assembled on the thread pool while batch i
-// trains (BatchPrefetcher), or in line with `inline` as the 7th argument.
-// usage: node bench/epoch/epoch.mjs <data> <model> <threads> <list.json> [cacheDir|none] [maxImages] [prefetch|inline]
+// trains (BatchPrefetcher), or in line with `inline` as the 7th argument; `stream` prefetches
+// from the slice-cache file (memory budget 1 byte; the cache in $TMPDIR when none is given).
+// usage: node bench/epoch/epoch.mjs <data> <model> <threads> <list.json> [cacheDir|none] [maxImages] [prefetch|inline|stream]
 // Prints one JSON line: {"impl":"alzbench", "loadSeconds", "trainSeconds", "images", "imagesPerSecond"}.
 import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { manualSeed, setNumThreads, tensor, tidy } from '../../dist/torch/index.js';
 import { F } from '../../dist/nn/index.js';
@@ -24,13 +27,15 @@ const t0 = performance.now();
 const data = await loadTrainingData({
   data: root,
   task: 'binary',
-  pipeline: 'none',
+  // The empty chain skips the slice cache; `grayscale` (a no-op on gray slices) goes through it, so `stream` can read from it.
+  pipeline: loading === 'stream' ? 'grayscale' : 'none',
   imageSize: 'auto',
   grouping: 'subject',
   splitSeed: 42,
   onBad: 'skip',
   device: 'cpu',
-  cacheDir: cache === 'none' ? null : cache,
+  cacheDir: cache !== 'none' ? cache : loading === 'stream' ? join(tmpdir(), 'alzbench-epoch-cache') : null,
+  ...(loading === 'stream' ? { memoryBudgetBytes: 1 } : {}),
 });
 const loadSeconds = (performance.now() - t0) / 1000;
 const train = data.splits.train;

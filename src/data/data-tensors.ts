@@ -1,4 +1,6 @@
-import { totalmem } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { Tensor } from '../torch/tensor.js';
 import { tensor } from '../torch/creation.js';
@@ -113,7 +115,8 @@ export interface LoadDataOptions {
   readonly crossValidation?: FoldChoice;
   /**
    * Bytes of preprocessed slices to hold on the device (default {@link defaultMemoryBudget}); when
-   * all splits together need more, the training split streams from the slice-cache file.
+   * all splits together need more, the training split streams from the slice-cache file (or, with
+   * no cache file, from a file of its pixels written for the run in `cacheDir` or the temp folder).
    */
   readonly memoryBudgetBytes?: number | null;
   /** Slices read, decoded and preprocessed at once (default 8; 1 = one after another, for comparison). */
@@ -161,12 +164,10 @@ export async function loadTrainingData(options: LoadDataOptions): Promise<Traini
   );
   const [h, w] = size;
   const budget = options.memoryBudgetBytes ?? defaultMemoryBudget();
-  const stream = pixels.length > budget && preprocessing.cache !== null;
-  if (pixels.length > budget && !stream)
-    options.log?.(
-      `data: ${pixels.length} bytes of slices exceed the memory budget of ${budget} but there is no slice cache to stream from; holding them in memory`,
-    );
-  const cacheRows = stream ? sliceCacheIndex(preprocessing.cache!.file) : null;
+  const stream = pixels.length > budget;
+  // Streamed from the slice-cache file when there is one; else from a file of the training
+  // split's pixels written for this run (unlinked once open: nothing is left behind).
+  const cacheRows = stream && preprocessing.cache ? sliceCacheIndex(preprocessing.cache.file) : null;
   const splits = {} as Record<SplitName, SplitData>;
   for (const split of ['train', 'val', 'test'] as const) {
     const indices = prepared.items.map((it, i) => (it.split === split ? i : -1)).filter((i) => i >= 0);
@@ -174,21 +175,23 @@ export async function loadTrainingData(options: LoadDataOptions): Promise<Traini
     const labelList = items.map((it) => it.label);
     const ids = items.map((it) => it.item.id);
     // Only the training split streams: validation and test are read whole every epoch anyway.
-    const streamed = cacheRows !== null && split === 'train';
-    const buffer = new Uint8Array(streamed ? 0 : indices.length * h * w);
-    if (!streamed) indices.forEach((i, j) => buffer.set(pixels.subarray(i * h * w, (i + 1) * h * w), j * h * w));
-    const images = tensor(buffer, { shape: [streamed ? 0 : indices.length, 1, h, w], device: options.device });
+    const streamed = stream && split === 'train';
+    const buffer = new Uint8Array(indices.length * h * w);
+    indices.forEach((i, j) => buffer.set(pixels.subarray(i * h * w, (i + 1) * h * w), j * h * w));
+    const images = tensor(streamed ? new Uint8Array(0) : buffer, { shape: [streamed ? 0 : indices.length, 1, h, w], device: options.device });
     splits[split] = {
       images,
-      batches: streamed
-        ? new CacheFileBatches(
-            preprocessing.cache!.file,
-            ids.map((id) => cacheRows.get(id)!),
-            size,
-            options.device,
-            resizeGray,
-          )
-        : new DeviceBatches(images),
+      batches: !streamed
+        ? new DeviceBatches(images)
+        : cacheRows
+          ? new CacheFileBatches(
+              preprocessing.cache!.file,
+              ids.map((id) => cacheRows.get(id)!),
+              size,
+              options.device,
+              resizeGray,
+            )
+          : spilledBatches(buffer, size, options.device, options.cacheDir ?? tmpdir()),
       labels: tensor(labelList, { dtype: 'int64', device: options.device }),
       labelList,
       ids,
@@ -197,15 +200,34 @@ export async function loadTrainingData(options: LoadDataOptions): Promise<Traini
     };
   }
   const trainBytes = splits.train.labelList.length * h * w;
+  const source = !stream ? 'device' : cacheRows ? 'cache-file' : 'spill-file';
   if (stream)
     options.log?.(
-      `data: the training split (${trainBytes} bytes) streams from ${preprocessing.cache!.file}: all slices need ${pixels.length} bytes, over the memory budget of ${budget}`,
+      `data: the training split (${trainBytes} bytes) streams from ${source === 'cache-file' ? preprocessing.cache!.file : 'a file of its pixels'}: all slices need ${pixels.length} bytes, over the memory budget of ${budget}`,
     );
   const record: PreprocessingRecord = {
     ...preprocessing,
-    trainBatches: { source: stream ? 'cache-file' : 'device', bytes: trainBytes, memoryBudgetBytes: budget },
+    trainBatches: { source, bytes: trainBytes, memoryBudgetBytes: budget },
   };
   return { prepared, splits, imageSize: size, chain, preprocessing: record };
+}
+
+/**
+ * Batches of a split streamed from a file of its pixels ([N, H, W] uint8, row after row) written
+ * in `dir` for this run: for sets over the memory budget with no slice-cache file to read (the
+ * empty chain, or `--cache-dir none`). The file is unlinked as soon as it is open.
+ */
+function spilledBatches(pixels: Uint8Array, size: [number, number], device: string, dir: string): CacheFileBatches {
+  const [h, w] = size;
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `alzbench-spill-${process.pid}-${randomUUID()}.pixels`);
+  writeFileSync(file, pixels);
+  try {
+    const rows = Array.from({ length: pixels.length / (h * w) }, (_, j) => ({ offset: j * h * w, width: w, height: h }));
+    return new CacheFileBatches(file, rows, size, device, resizeGray);
+  } finally {
+    unlinkSync(file);
+  }
 }
 
 /** The slice cache folder of a run: `cacheDir`, else `<runsDir>/.slice-cache`; null for `none`. */

@@ -212,9 +212,10 @@ export interface PreprocessingRecord {
   /** Wall time of preprocessing (or reading the cache), seconds. */
   readonly seconds: number;
   /**
-   * Where training batches come from: `device` (slices held as one uint8 tensor) or `cache-file`
-   * (the training split exceeded the memory budget and streams from the cache file); absent
-   * outside training. `memoryBudgetBytes` is the budget it was decided by.
+   * Where training batches come from: `device` (slices held as one uint8 tensor), `cache-file`
+   * (the slices exceeded the memory budget: the training split streams from the slice-cache
+   * file) or `spill-file` (the same, from a file of its pixels written for the run when there is
+   * no cache file); absent outside training. `memoryBudgetBytes` is the budget it was decided by.
    */
-  readonly trainBatches?: { readonly source: 'device' | 'cache-file'; readonly bytes: number; readonly memoryBudgetBytes: number };
+  readonly trainBatches?: { readonly source: 'device' | 'cache-file' | 'spill-file'; readonly bytes: number; readonly memoryBudgetBytes: number };
 }
