@@ -79,3 +79,23 @@ test('a batch that fails in the background rejects next() with a BatchLoadError,
     }
   });
 });
+
+test('disposing a source frees the batches it handed out and the one made ahead (a step that threw), and refuses later ones', async () => {
+  await expectNoLeaksAsync(async () => {
+    const images = slices();
+    try {
+      const source = new DeviceBatches(images);
+      const batches = new BatchPrefetcher(source, [0, 1, 2, 3, 4, 5], 2);
+      await batches.next(); // never disposed, as when the step using it throws
+      source.loadSync([3]); // nor this one
+      source.dispose(); // batch 1 is still being made on the thread pool
+      await assert.rejects(
+        batches.next(),
+        (error: Error) => error instanceof BatchLoadError && /was disposed while a batch was being made/.test(error.message),
+      );
+      await batches.dispose();
+    } finally {
+      images.dispose();
+    }
+  });
+});

@@ -22,7 +22,7 @@ export interface BatchSource {
   load(indices: readonly number[]): Promise<Tensor>;
   /** The same batch, made synchronously on the JS thread (in-line loading, batch-norm recalibration). */
   loadSync(indices: readonly number[]): Tensor;
-  /** Releases what the source holds open (a file); the slices' tensor belongs to its split. */
+  /** Frees the batches it handed out that are not disposed yet, and closes what it holds open (a file); the slices' tensor belongs to its split. */
   dispose(): void;
 }
 
@@ -37,6 +37,39 @@ function toInput(uint8: Tensor): Tensor {
 }
 
 /**
+ * The batches a source handed out and that are not disposed yet, freed when the source is: a
+ * step that threw leaves its batch (and the one made ahead) behind, and the trainer's cleanup
+ * frees the sources. A batch that arrives after the source was disposed is freed at once.
+ */
+export class IssuedBatches {
+  private readonly live = new Set<Tensor>();
+  private closed = false;
+
+  /**
+   * Records a batch just made.
+   *
+   * @returns the batch
+   * @throws BatchLoadError (after freeing the batch) when the source was disposed meanwhile
+   */
+  add(batch: Tensor, source: string): Tensor {
+    if (this.closed) {
+      batch.dispose();
+      throw new BatchLoadError(`The batch source ${source} was disposed while a batch was being made`);
+    }
+    for (const t of this.live) if (t.isDisposed) this.live.delete(t);
+    this.live.add(batch);
+    return batch;
+  }
+
+  /** Frees every batch handed out and not disposed; later batches are refused. */
+  dispose(): void {
+    this.closed = true;
+    for (const t of this.live) if (!t.isDisposed) t.dispose();
+    this.live.clear();
+  }
+}
+
+/**
  * Batches of slices held on the device as one uint8 [N, 1, H, W] tensor: `load` gathers and
  * converts the rows on libuv's thread pool (the addon's `batchAsync`, an AsyncWorker running
  * index_select and the cast), `loadSync` does the same two ATen calls on the JS thread; both give
@@ -44,6 +77,7 @@ function toInput(uint8: Tensor): Tensor {
  */
 export class DeviceBatches implements BatchSource {
   readonly kind = 'device' as const;
+  private readonly issued = new IssuedBatches();
   constructor(readonly images: Tensor) {}
 
   get rows(): number {
@@ -53,17 +87,21 @@ export class DeviceBatches implements BatchSource {
   load(indices: readonly number[]): Promise<Tensor> {
     if (!batchAsync) return Promise.resolve().then(() => this.loadSync(indices));
     return batchAsync(this.images.handle, indices).then(
-      (handle) => new Tensor(handle),
+      (handle) => this.issued.add(new Tensor(handle), 'of the device'),
       (error: Error) => {
         throw new BatchLoadError(`Cannot assemble a batch of ${indices.length} slices from the device: ${error.message}`, { cause: error });
       },
     );
   }
 
-  dispose(): void {}
+  /** Frees the batches handed out and not disposed (the slices' tensor belongs to the split). */
+  dispose(): void {
+    this.issued.dispose();
+  }
 
   loadSync(indices: readonly number[]): Tensor {
-    return tidy(() => toInput(this.images.indexSelect(0, tensor(indices as number[], { dtype: 'int64', device: this.images.device }))));
+    const batch = tidy(() => toInput(this.images.indexSelect(0, tensor(indices as number[], { dtype: 'int64', device: this.images.device }))));
+    return this.issued.add(batch, 'of the device');
   }
 }
 

@@ -3,7 +3,7 @@ import { tensor } from '../torch/creation.js';
 import type { Tensor } from '../torch/tensor.js';
 import { tidy } from '../torch/scope.js';
 import { makeRaster, type Raster } from '../preprocess/raster.js';
-import { BatchLoadError, type BatchSource } from './batch-prefetch.js';
+import { BatchLoadError, IssuedBatches, type BatchSource } from './batch-prefetch.js';
 import type { CacheRow } from './slice-cache.js';
 
 const HINT = 'the slice-cache file changed or was cut short during the run: delete it (it is rebuilt) and train again, or train with --cache-dir none';
@@ -19,6 +19,7 @@ export class CacheFileBatches implements BatchSource {
   readonly kind = 'cache-file' as const;
   private readonly fd: number;
   private closed = false;
+  private readonly issued = new IssuedBatches();
 
   /**
    * @param file the slice-cache file (held open until {@link dispose}: a file written over it later is not read)
@@ -87,7 +88,6 @@ export class CacheFileBatches implements BatchSource {
           }),
       ),
     );
-    if (this.closed) throw new BatchLoadError(`The batch source of ${this.file} was closed while a batch was being read`);
     return this.assemble(rows, pixels);
   }
 
@@ -101,7 +101,9 @@ export class CacheFileBatches implements BatchSource {
     return this.assemble(rows, pixels);
   }
 
+  /** Frees the batches handed out and not disposed, and closes the file. */
   dispose(): void {
+    this.issued.dispose();
     if (this.closed) return;
     this.closed = true;
     closeSync(this.fd);
