@@ -10,6 +10,7 @@
         "src/autograd.cc",
         "src/runtime.cc",
         "src/op_trace.cc",
+        "src/async_batch.cc",
         "<!@(node native-config.mjs sources)"
       ],
       "include_dirs": [

@@ -66,7 +66,7 @@ build_addon() {
   defines="-DNAPI_VERSION=8 -DNAPI_CPP_EXCEPTIONS -D_GLIBCXX_USE_CXX11_ABI=$abi"
   for d in $(cd native && node native-config.mjs defines); do case $d in _GLIBCXX*) ;; *) defines+=" -D$d" ;; esac; done
   libs=$(cd native && node native-config.mjs libraries)
-  sources="addon.cc handle.cc op_call.cc tensor_io.cc autograd.cc runtime.cc op_trace.cc $(cd native && node native-config.mjs sources | sed 's#src/##g')"
+  sources="addon.cc handle.cc op_call.cc tensor_io.cc autograd.cc runtime.cc op_trace.cc async_batch.cc $(cd native && node native-config.mjs sources | sed 's#src/##g')"
   mkdir -p "$dest/Release" "$dest/obj"
   # libtorch 2.x headers need C++17; newer ones C++20: try 17, fall back to 20.
   for std in c++17 c++20; do

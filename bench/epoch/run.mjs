@@ -1,13 +1,14 @@
 // bench/epoch: one epoch of training, data loading included, alzbench against a plain PyTorch
 // script with DataLoader(num_workers=2) reading the same JPEGs, same threads, alternating in one
 // run. Data: the generated (synth) set of 176x208 JPEG slices, 32 per subject.
-// usage: npm run build && node bench/epoch/run.mjs [--slices 6400] [--models small_cnn,efficientnet_b0] [--rounds 1] [--threads 2] [--max-images N]
-// (--max-images: train on the first N training slices only, both sides: a shorter "epoch").
+// usage: npm run build && node bench/epoch/run.mjs [--slices 6400] [--models small_cnn,efficientnet_b0] [--rounds 1] [--threads 2] [--max-images N] [--loading prefetch,inline]
+// (--max-images: train on the first N training slices only, both sides: a shorter "epoch";
+// --loading: alzbench's batch loading, each alternated with the others and PyTorch in every round).
 // Writes bench/results/epoch.json and prints a Markdown table for BENCHMARKS.md. images/s counts
 // the training split's slices over each process's whole wall time (start to exit).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -20,6 +21,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '1' },
     threads: { type: 'string', default: String(availableParallelism()) },
     'max-images': { type: 'string', default: 'all' },
+    loading: { type: 'string', default: 'prefetch' },
   },
 });
 const subjects = Math.ceil(Number(values.slices) / 32);
@@ -45,26 +47,38 @@ const median = (xs) => {
 };
 const results = [];
 for (const model of values.models.split(',')) {
-  const runs = { ours: [], theirs: [] };
+  const loadings = values.loading.split(',');
+  const runs = { theirs: [], ...Object.fromEntries(loadings.map((l) => [l, []])) };
+  const loads = [];
   for (let r = 0; r < Number(values.rounds); r++) {
-    runs.ours.push(timed(process.execPath, ['bench/epoch/epoch.mjs', data, model, values.threads, list, 'none', values['max-images']], { env }));
+    for (const loading of loadings) {
+      loads.push(loadavg()[0]);
+      runs[loading].push(timed(process.execPath, ['bench/epoch/epoch.mjs', data, model, values.threads, list, 'none', values['max-images'], loading], { env }));
+    }
+    loads.push(loadavg()[0]);
     runs.theirs.push(timed('/usr/bin/python3', ['bench/epoch/epoch.py', list, model, values.threads], { env: { ...process.env, LD_PRELOAD: '' } }));
   }
   const rate = (rs) => median(rs.map((x) => x.images / x.wallSeconds));
-  const row = {
-    model,
-    images: runs.ours[0].images,
-    alzbench_images_per_s: rate(runs.ours),
-    alzbench_load_s: median(runs.ours.map((x) => x.loadSeconds)),
-    alzbench_train_s: median(runs.ours.map((x) => x.trainSeconds)),
-    pytorch_images_per_s: rate(runs.theirs),
-    pytorch_train_s: median(runs.theirs.map((x) => x.trainSeconds)),
-  };
-  row.ratio = row.alzbench_images_per_s / row.pytorch_images_per_s;
-  results.push(row);
-  console.error(
-    `${model}: alzbench ${row.alzbench_images_per_s.toFixed(1)} img/s (load ${row.alzbench_load_s.toFixed(1)} s, train ${row.alzbench_train_s.toFixed(1)} s), PyTorch DataLoader ${row.pytorch_images_per_s.toFixed(1)} img/s (train loop ${row.pytorch_train_s.toFixed(1)} s), ratio ${row.ratio.toFixed(2)}`,
-  );
+  for (const loading of loadings) {
+    const ours = runs[loading];
+    const row = {
+      model,
+      loading,
+      images: ours[0].images,
+      alzbench_images_per_s: rate(ours),
+      alzbench_load_s: median(ours.map((x) => x.loadSeconds)),
+      alzbench_train_s: median(ours.map((x) => x.trainSeconds)),
+      pytorch_images_per_s: rate(runs.theirs),
+      pytorch_train_s: median(runs.theirs.map((x) => x.trainSeconds)),
+      // Per round: this loading's images/s over PyTorch's in the same round (alternated), then the median.
+      ratio: median(ours.map((x, r) => x.images / x.wallSeconds / (runs.theirs[r].images / runs.theirs[r].wallSeconds))),
+      load_average_1min: [Math.min(...loads), Math.max(...loads)],
+    };
+    results.push(row);
+    console.error(
+      `${model} (${loading}): alzbench ${row.alzbench_images_per_s.toFixed(2)} img/s (load ${row.alzbench_load_s.toFixed(1)} s, train ${row.alzbench_train_s.toFixed(1)} s), PyTorch DataLoader ${row.pytorch_images_per_s.toFixed(2)} img/s (train loop ${row.pytorch_train_s.toFixed(1)} s), ratio ${row.ratio.toFixed(2)}, load average ${row.load_average_1min.map((x) => x.toFixed(1)).join('-')}`,
+    );
+  }
 }
 mkdirSync('bench/results', { recursive: true });
 writeFileSync(
@@ -81,9 +95,9 @@ writeFileSync(
   ),
 );
 console.log(
-  '| model (binary, batch 16, Adam, channels-last) | training slices | alzbench img/s (whole process) | load s / train s | PyTorch + DataLoader(2) img/s (whole process) | its train loop s | ratio |\n|---|---|---|---|---|---|---|',
+  '| model (binary, batch 16, Adam, channels-last) | batches | training slices | alzbench img/s (whole process) | load s / train s | PyTorch + DataLoader(2) img/s (whole process) | its train loop s | ratio (median per round) | load average |\n|---|---|---|---|---|---|---|---|---|',
 );
 for (const r of results)
   console.log(
-    `| ${r.model} | ${r.images} | ${r.alzbench_images_per_s.toFixed(1)} | ${r.alzbench_load_s.toFixed(1)} / ${r.alzbench_train_s.toFixed(1)} | ${r.pytorch_images_per_s.toFixed(1)} | ${r.pytorch_train_s.toFixed(1)} | ${r.ratio.toFixed(2)} |`,
+    `| ${r.model} | ${r.loading} | ${r.images} | ${r.alzbench_images_per_s.toFixed(2)} | ${r.alzbench_load_s.toFixed(1)} / ${r.alzbench_train_s.toFixed(1)} | ${r.pytorch_images_per_s.toFixed(2)} | ${r.pytorch_train_s.toFixed(1)} | ${r.ratio.toFixed(2)} | ${r.load_average_1min.map((x) => x.toFixed(0)).join('-')} |`,
   );

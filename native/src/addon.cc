@@ -10,6 +10,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitAutograd(env, exports);
   InitRuntime(env, exports);
   InitOpTrace(env, exports);
+  InitAsyncBatch(env, exports);
 #ifdef ALZ_WITH_OPENCV
   InitImageOps(env, exports);
 #endif

@@ -9,4 +9,5 @@ void InitRuntime(Napi::Env env, Napi::Object exports);
 void InitOpTrace(Napi::Env env, Napi::Object exports);
 void InitImageOps(Napi::Env env, Napi::Object exports);
 void InitImageDecode(Napi::Env env, Napi::Object exports);
+void InitAsyncBatch(Napi::Env env, Napi::Object exports);
 }  // namespace alz

@@ -86,3 +86,26 @@ test('BMP files decode (24-bit colour to cv2 gray, 8-bit gray palette)', async (
   assert.deepEqual([...gray.data], [76, 150, 29, 255]);
   await assert.rejects(decodeImage(bmp.subarray(0, 60)), { kind: 'truncated' });
 });
+
+test('reading 8 items at once (decoding on the thread pool) gives the same items, problems and order as one at a time', async () => {
+  const root = await badDataset();
+  const dataset = await openDataset(root);
+  const parallel = await loadItems(dataset);
+  const sequential = await loadItems(dataset, { concurrency: 1 });
+  const view = (r: typeof parallel) => ({
+    loaded: r.loaded.map((l) => [l.item.id, l.hash, l.image.width, l.image.height, Buffer.from(l.image.data).toString('base64')]),
+    problems: r.problems.map((p) => [p.kind, p.path, p.detail]),
+    notes: r.notes,
+  });
+  assert.deepEqual(view(parallel), view(sequential));
+  assert.deepEqual(
+    parallel.loaded.map((l) => l.item.id),
+    dataset.items.map((i) => i.id).filter((id) => parallel.loaded.some((l) => l.item.id === id)),
+    'listing order',
+  );
+  // The thread-pool decoder is cv::imdecode itself: the same pixels as the synchronous call.
+  const bytes = await readFile(join(root, 'NonDemented', 'ok1.jpg'));
+  const { decodeImageCv, decodeImageCvAsync } = await import('./decode-cv.js');
+  assert.deepEqual(await decodeImageCvAsync!(bytes, 'gray'), decodeImageCv!(bytes, 'gray'));
+  assert.equal(await decodeImageCvAsync!(new Uint8Array([1, 2, 3]), 'gray'), null);
+});

@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { Tensor } from '../torch/tensor.js';
 import { tensor } from '../torch/creation.js';
@@ -12,11 +15,19 @@ import type { Raster } from '../preprocess/raster.js';
 import { loadSlices, type PreprocessingRecord, type SliceInput } from './slice-loader.js';
 import { AlzbenchError } from '../util/errors.js';
 import { crossValidationSplits, type FoldChoice } from './stratified-group-kfold.js';
+import { DeviceBatches, type BatchSource } from './batch-prefetch.js';
+import { CacheFileBatches } from './cache-file-batches.js';
+import { sliceCacheIndex } from './slice-cache.js';
 
 /** One split as tensors on the device, with what each row is. */
 export interface SplitData {
-  /** uint8 [N, 1, H, W]: preprocessed, resized slices (8-bit keeps big sets small on the device). */
+  /**
+   * uint8 [N, 1, H, W]: preprocessed, resized slices (8-bit keeps big sets small on the device).
+   * For a training split streamed from the cache file (see `batches`) a tensor of 0 rows.
+   */
   readonly images: Tensor;
+  /** Where this split's batches come from (model input, float32 pixel / 255): the tensor above, or the slice-cache file. */
+  readonly batches: BatchSource;
   /** int64 [N] class indices. */
   readonly labels: Tensor;
   readonly labelList: number[];
@@ -89,7 +100,7 @@ export async function preprocessSlices(
   inputs: readonly (Raster | SliceInput)[],
   chain: Chain,
   size: [number, number] | 'auto',
-  options: { cacheDir?: string | null } = {},
+  options: { cacheDir?: string | null; concurrency?: number } = {},
 ): Promise<{ pixels: Uint8Array; size: [number, number]; preprocessing: PreprocessingRecord }> {
   const slices = inputs.map((input) => ('image' in input ? input : { image: input }));
   const { images: processed, record } = await loadSlices(slices, chain, options);
@@ -120,6 +131,19 @@ export interface LoadDataOptions {
   readonly diagnosisColumn?: string | null;
   /** Cross-validation: train/val/test from this fold of a subject-grouped stratified K-fold. */
   readonly crossValidation?: FoldChoice;
+  /**
+   * Bytes of preprocessed slices to hold on the device (default {@link defaultMemoryBudget}); when
+   * all splits together need more, the training split streams from the slice-cache file (or, with
+   * no cache file, from a file of its pixels written for the run in `cacheDir` or the temp folder).
+   */
+  readonly memoryBudgetBytes?: number | null;
+  /** Slices read, decoded and preprocessed at once (default 8; 1 = one after another, for comparison). */
+  readonly loadConcurrency?: number;
+}
+
+/** The default memory budget for slices held on the device: a quarter of the machine's RAM. */
+export function defaultMemoryBudget(): number {
+  return Math.floor(totalmem() / 4);
 }
 
 /**
@@ -152,33 +176,85 @@ export async function loadTrainingData(options: LoadDataOptions): Promise<Traini
     seed: options.splitSeed,
     grouping: options.grouping,
     onBad: options.onBad,
+    ...(options.loadConcurrency ? { loadConcurrency: options.loadConcurrency } : {}),
     ...(options.crossValidation ? { assignSplits: crossValidationSplits(options.crossValidation) } : {}),
     onProgress: (m) => options.log?.(`data: ${m}`),
   });
   const inputs = prepared.items.map((it) => ({ image: it.image, id: it.item.id, hash: it.hash, sourceClass: it.item.sourceClass }));
-  const { pixels, size, preprocessing } = await preprocessSlices(inputs, chain, options.imageSize, { cacheDir: options.cacheDir ?? null });
+  const { pixels, size, preprocessing } = await preprocessSlices(inputs, chain, options.imageSize, {
+    cacheDir: options.cacheDir ?? null,
+    ...(options.loadConcurrency ? { concurrency: options.loadConcurrency } : {}),
+  });
   options.log?.(
     `data: preprocessed ${preprocessing.slices} slices with ${preprocessing.backend === 'native' ? `native OpenCV ${preprocessing.opencv}` : preprocessing.backend}` +
       `${preprocessing.cache ? ` (cache ${preprocessing.cache.hit ? 'hit' : 'miss'}, ${preprocessing.cache.file})` : ''} in ${preprocessing.seconds.toFixed(2)} s`,
   );
   const [h, w] = size;
+  const budget = options.memoryBudgetBytes ?? defaultMemoryBudget();
+  const stream = pixels.length > budget;
+  // Streamed from the slice-cache file when there is one; else from a file of the training
+  // split's pixels written for this run (unlinked once open: nothing is left behind).
+  const cacheRows = stream && preprocessing.cache ? sliceCacheIndex(preprocessing.cache.file) : null;
   const splits = {} as Record<SplitName, SplitData>;
   for (const split of ['train', 'val', 'test'] as const) {
     const indices = prepared.items.map((it, i) => (it.split === split ? i : -1)).filter((i) => i >= 0);
-    const buffer = new Uint8Array(indices.length * h * w);
-    indices.forEach((i, j) => buffer.set(pixels.subarray(i * h * w, (i + 1) * h * w), j * h * w));
     const items = indices.map((i) => prepared.items[i]!);
     const labelList = items.map((it) => it.label);
+    const ids = items.map((it) => it.item.id);
+    // Only the training split streams: validation and test are read whole every epoch anyway.
+    const streamed = stream && split === 'train';
+    const buffer = new Uint8Array(indices.length * h * w);
+    indices.forEach((i, j) => buffer.set(pixels.subarray(i * h * w, (i + 1) * h * w), j * h * w));
+    const images = tensor(streamed ? new Uint8Array(0) : buffer, { shape: [streamed ? 0 : indices.length, 1, h, w], device: options.device });
     splits[split] = {
-      images: tensor(buffer, { shape: [indices.length, 1, h, w], device: options.device }),
+      images,
+      batches: !streamed
+        ? new DeviceBatches(images)
+        : cacheRows
+          ? new CacheFileBatches(
+              preprocessing.cache!.file,
+              ids.map((id) => cacheRows.get(id)!),
+              size,
+              options.device,
+              resizeGray,
+            )
+          : spilledBatches(buffer, size, options.device, options.cacheDir ?? tmpdir()),
       labels: tensor(labelList, { dtype: 'int64', device: options.device }),
       labelList,
-      ids: items.map((it) => it.item.id),
+      ids,
       subjects: items.map((it) => it.item.subject),
       groups: items.map((it) => it.group),
     };
   }
-  return { prepared, splits, imageSize: size, chain, preprocessing };
+  const trainBytes = splits.train.labelList.length * h * w;
+  const source = !stream ? 'device' : cacheRows ? 'cache-file' : 'spill-file';
+  if (stream)
+    options.log?.(
+      `data: the training split (${trainBytes} bytes) streams from ${source === 'cache-file' ? preprocessing.cache!.file : 'a file of its pixels'}: all slices need ${pixels.length} bytes, over the memory budget of ${budget}`,
+    );
+  const record: PreprocessingRecord = {
+    ...preprocessing,
+    trainBatches: { source, bytes: trainBytes, memoryBudgetBytes: budget },
+  };
+  return { prepared, splits, imageSize: size, chain, preprocessing: record };
+}
+
+/**
+ * Batches of a split streamed from a file of its pixels ([N, H, W] uint8, row after row) written
+ * in `dir` for this run: for sets over the memory budget with no slice-cache file to read (the
+ * empty chain, or `--cache-dir none`). The file is unlinked as soon as it is open.
+ */
+function spilledBatches(pixels: Uint8Array, size: [number, number], device: string, dir: string): CacheFileBatches {
+  const [h, w] = size;
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `alzbench-spill-${process.pid}-${randomUUID()}.pixels`);
+  writeFileSync(file, pixels);
+  try {
+    const rows = Array.from({ length: pixels.length / (h * w) }, (_, j) => ({ offset: j * h * w, width: w, height: h }));
+    return new CacheFileBatches(file, rows, size, device, resizeGray);
+  } finally {
+    unlinkSync(file);
+  }
 }
 
 /**
@@ -199,6 +275,7 @@ export function sliceCacheDir(config: { cacheDir?: string | null; runsDir: strin
  */
 export function disposeTrainingData(data: TrainingData): void {
   for (const s of Object.values(data.splits)) {
+    s.batches.dispose();
     s.images.dispose();
     s.labels.dispose();
   }

@@ -14,6 +14,7 @@ export interface CvDecoded {
 
 interface CvBinding {
   decodeImageCv(bytes: Uint8Array, mode: 'gray' | 'color'): CvDecoded | null;
+  decodeImageCvAsync(bytes: Uint8Array, mode: 'gray' | 'color'): Promise<CvDecoded | null>;
 }
 
 /**
@@ -25,3 +26,10 @@ interface CvBinding {
  * the header first, see probeImage).
  */
 export const decodeImageCv: CvBinding['decodeImageCv'] | null = (native as unknown as Partial<CvBinding>).decodeImageCv ?? null;
+
+/**
+ * {@link decodeImageCv} on libuv's thread pool (an AsyncWorker in the addon): the same result as a
+ * Promise, so several slices decode at once while the JS thread hashes and checks the next files.
+ * Null when the addon predates it or has no imgcodecs.
+ */
+export const decodeImageCvAsync: CvBinding['decodeImageCvAsync'] | null = (native as unknown as Partial<CvBinding>).decodeImageCvAsync ?? null;

@@ -2,7 +2,7 @@ import { decode as decodeBmpLibrary } from '@cwasm/nsbmp';
 import sharp from 'sharp';
 import { makeRaster, type Raster } from '../preprocess/raster.js';
 import { BadImageError, type BadImageKind } from './bad-image-error.js';
-import { decodeImageCv, type CvDecoded } from './decode-cv.js';
+import { decodeImageCv, decodeImageCvAsync, type CvDecoded } from './decode-cv.js';
 import { declaredImageSize, probeImage, type ImageHeader } from './image-header.js';
 import { DEFAULT_IMAGE_LIMITS, imageSizeProblem, type ImageLimits } from './image-limits.js';
 import { INPUT_LIMITS, readInputFileSync } from '../util/read-input.js';
@@ -196,7 +196,9 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
   let data: Uint8Array;
   try {
     if (decodeImageCv && options.decoder !== 'fallback' && !needsBmpLibrary(header)) {
-      const decoded: CvDecoded | null = decodeImageCv(bytes, options.keepColor ? 'color' : 'gray');
+      const mode = options.keepColor ? 'color' : 'gray';
+      // Off the JS thread when the addon can: callers that start several decodes get them in parallel.
+      const decoded: CvDecoded | null = decodeImageCvAsync ? await decodeImageCvAsync(bytes, mode) : decodeImageCv(bytes, mode);
       if (!decoded) throw new BadImageError('unreadable', name, `OpenCV could not decode this ${header.format.toUpperCase()} file`);
       ({ width, height, channels, data } = decoded);
       if (decoded.data16) data = scale16To8(decoded.data, decoded.data16, name, options.onNote);

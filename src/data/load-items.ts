@@ -1,3 +1,4 @@
+import pMap from 'p-map';
 import type { Raster } from '../preprocess/raster.js';
 import { AlzbenchError } from '../util/errors.js';
 import { hashBytes, hashRaster } from './content-hash.js';
@@ -22,7 +23,12 @@ export interface LoadOptions {
   readonly onBad?: BadInputPolicy;
   /** Called every few hundred items (for progress on stderr). */
   readonly onProgress?: (done: number, total: number) => void;
+  /** Items read and decoded at once (default {@link DEFAULT_CONCURRENCY}); 1 = one after another. */
+  readonly concurrency?: number;
 }
+
+/** Items in flight in {@link loadItems}: enough to keep libuv's 4 pool threads busy while JS hashes. */
+export const DEFAULT_CONCURRENCY = 8;
 
 /**
  * Reads an item's bytes and content hash without decoding (cache checks need only the hash).
@@ -50,22 +56,35 @@ export async function readItemBytes(item: DataItem): Promise<{ bytes?: Uint8Arra
  */
 export async function loadItems(dataset: Dataset, options: LoadOptions = {}): Promise<{ loaded: LoadedItem[]; problems: Problem[]; notes: string[] }> {
   const problems: Problem[] = [...dataset.problems];
+  const items = dataset.items;
+  // Up to `concurrency` items are read and decoded at once (reads and cv::imdecode run on libuv's
+  // thread pool); results, problems and notes are kept in listing order, as in a sequential pass.
+  let done = 0;
+  const results = await pMap(
+    items,
+    async (item): Promise<{ loaded?: LoadedItem; problem?: Problem; notes: string[] }> => {
+      const notes: string[] = [];
+      try {
+        const { bytes, raster, hash } = await readItemBytes(item).catch((error: NodeJS.ErrnoException) => {
+          throw new BadImageError('unreadable', item.id, error.code ?? error.message);
+        });
+        const image = raster ?? (await decodeImage(bytes!, { name: item.id, onNote: (note) => notes.push(note) }));
+        return { loaded: { item, hash, image }, notes };
+      } catch (error) {
+        if (!(error instanceof BadImageError)) throw error;
+        return { problem: { kind: error.kind, path: item.id, detail: error.detail }, notes };
+      } finally {
+        if (++done % 500 === 0) options.onProgress?.(done, items.length);
+      }
+    },
+    { concurrency: Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY) },
+  );
   const loaded: LoadedItem[] = [];
   const notes: string[] = [];
-  const onNote = (note: string) => notes.push(note);
-  let done = 0;
-  for (const item of dataset.items) {
-    try {
-      const { bytes, raster, hash } = await readItemBytes(item).catch((error: NodeJS.ErrnoException) => {
-        throw new BadImageError('unreadable', item.id, error.code ?? error.message);
-      });
-      const image = raster ?? (await decodeImage(bytes!, { name: item.id, onNote }));
-      loaded.push({ item, hash, image });
-    } catch (error) {
-      if (!(error instanceof BadImageError)) throw error;
-      problems.push({ kind: error.kind, path: item.id, detail: error.detail });
-    }
-    if (++done % 500 === 0) options.onProgress?.(done, dataset.items.length);
+  for (const r of results) {
+    if (r.loaded) loaded.push(r.loaded);
+    if (r.problem) problems.push(r.problem);
+    notes.push(...r.notes);
   }
   // Volumes of different shapes give slices of different sizes by nature (training resizes them).
   if (!dataset.volumes) problems.push(...mixedSizeProblems(loaded));

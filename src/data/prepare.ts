@@ -31,6 +31,8 @@ export interface PrepareOptions extends SplitOptions {
   readonly slicesPerScan?: number;
   readonly onBad?: BadInputPolicy;
   readonly onProgress?: (message: string) => void;
+  /** Items read and decoded at once (loadItems' `concurrency`; default 8, 1 = one after another). */
+  readonly loadConcurrency?: number;
   /**
    * Accept a task whose classes are not all present (default false: an error). Evaluation sets
    * may hold one class only (e.g. the sensitivity on AD scans); a set with no slice is still an error.
@@ -103,6 +105,7 @@ export async function prepareDataset(dataset: Dataset, options: PrepareOptions =
     notes: decodeNotes,
   } = await loadItems(dataset, {
     ...(options.onBad ? { onBad: options.onBad } : {}),
+    ...(options.loadConcurrency ? { concurrency: options.loadConcurrency } : {}),
     onProgress: (done, total) => options.onProgress?.(`decoded ${done}/${total}`),
   });
   const task = resolveTask(options.task, [...new Set(dataset.items.map((i) => i.sourceClass))], dataset.defaultTask);

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { applyChain } from '../preprocess/chain.js';
+import pMap from 'p-map';
+import { applyChainWith } from '../preprocess/chain-program.js';
+import { resolveImageOps } from '../preprocess/load-image-ops.js';
 import type { Chain } from '../preprocess/chain-spec.js';
 import type { ImageOps } from '../preprocess/image-ops.js';
 import { makeRaster, type Raster } from '../preprocess/raster.js';
@@ -110,6 +112,55 @@ async function readCache(file: string, fingerprint: string, chain: Chain, ids: r
   return images.every((i) => i !== undefined) ? (images as Raster[]) : undefined;
 }
 
+/** Where one slice lies in a slice-cache file: byte offset of its pixels and its size. */
+export interface CacheRow {
+  readonly offset: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+function readExactly(fd: number, length: number, position: number, file: string): Buffer {
+  const buffer = Buffer.alloc(length);
+  const got = readSync(fd, buffer, 0, length, position);
+  if (got !== length)
+    throw new AlzbenchError(`Slice-cache file ${file} ends at byte ${position + got}; expected ${length} bytes at ${position}`, { hint: CACHE_HINT });
+  return buffer;
+}
+
+const CACHE_HINT = 'delete the file (it is rebuilt on the next run), or train with --cache-dir none';
+
+/**
+ * The row index of a slice-cache file, read from its header alone (not the pixels): id to byte
+ * offset and size, for reading slices one by one (streaming batches of sets over the memory budget).
+ *
+ * @throws AlzbenchError when the file is not a slice cache of this version or its header is damaged
+ */
+export function sliceCacheIndex(file: string): Map<string, CacheRow> {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const magic = readExactly(fd, MAGIC.length + 4, 0, file);
+    if (magic.toString('latin1', 0, MAGIC.length) !== MAGIC)
+      throw new AlzbenchError(`${file} is not a slice-cache file (expected it to start with ${JSON.stringify(MAGIC.trim())})`, { hint: CACHE_HINT });
+    const headerLength = magic.readUInt32LE(MAGIC.length);
+    const header = JSON.parse(readExactly(fd, headerLength, MAGIC.length + 4, file).toString('utf8')) as { ids?: string[]; sizes: Array<[number, number]> };
+    if (!Array.isArray(header.ids) || header.ids.length !== header.sizes.length)
+      throw new AlzbenchError(`Slice-cache file ${file} has a header without one id per slice`, { hint: CACHE_HINT });
+    const rows = new Map<string, CacheRow>();
+    let offset = MAGIC.length + 4 + headerLength;
+    for (const [k, [width, height]] of header.sizes.entries()) {
+      rows.set(header.ids[k]!, { offset, width, height });
+      offset += width * height;
+    }
+    return rows;
+  } catch (error) {
+    if (error instanceof AlzbenchError) throw error;
+    throw new AlzbenchError(`Cannot read the slice-cache file ${file}: ${(error as Error).message}`, { hint: CACHE_HINT, cause: error });
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 async function writeCache(file: string, fingerprint: string, chain: Chain, ids: readonly string[], images: readonly Raster[]): Promise<void> {
   const header = Buffer.from(JSON.stringify({ fingerprint, spec: chain.spec, ids, sizes: images.map((i) => [i.width, i.height]) }));
   const length = Buffer.alloc(4);
@@ -137,22 +188,32 @@ async function writeCache(file: string, fingerprint: string, chain: Chain, ids: 
  * const inputs = await cacheInputs(await openDataset(dir));
  * const { images, hit } = await preprocessWithCache(inputs, parseChain('grayscale|clahe'), { cacheDir: '.cache' });
  */
-export async function preprocessWithCache(inputs: readonly CacheInput[], chain: Chain, options: { cacheDir: string; ops?: ImageOps }): Promise<CachedSlices> {
+export async function preprocessWithCache(
+  inputs: readonly CacheInput[],
+  chain: Chain,
+  options: { cacheDir: string; ops?: ImageOps; concurrency?: number },
+): Promise<CachedSlices> {
   const { key, fingerprint } = cacheKey(inputs, chain);
   const file = join(options.cacheDir, `${key.slice(0, 32)}.slices`);
   const ids = inputs.map((i) => i.id);
   const cached = await readCache(file, fingerprint, chain, ids);
   if (cached) return { images: cached, hit: true, key, file };
-  const images: Raster[] = [];
-  for (const input of inputs) {
-    const out = applyChain(chain, await input.decode(), options.ops);
-    if (out.channels !== 1)
-      throw new AlzbenchError(`Expected 1-channel output of pipeline ${chain.spec} for ${input.id} but received ${out.channels} channels`, {
-        hint: 'start the pipeline with grayscale',
-        exitCode: 2,
-      });
-    images.push(out);
-  }
+  const ops = resolveImageOps(options.ops);
+  // Several slices at once (decoding and, with native OpenCV, the chain on libuv's thread pool); in input order.
+  const images = await pMap(
+    inputs,
+    async (input) => {
+      const image = await input.decode();
+      const out = await applyChainWith(chain, image, ops);
+      if (out.channels !== 1)
+        throw new AlzbenchError(`Expected 1-channel output of pipeline ${chain.spec} for ${input.id} but received ${out.channels} channels`, {
+          hint: 'start the pipeline with grayscale',
+          exitCode: 2,
+        });
+      return out;
+    },
+    { concurrency: options.concurrency ?? 8 },
+  );
   await mkdir(options.cacheDir, { recursive: true });
   await writeCache(file, fingerprint, chain, ids, images);
   return { images, hit: false, key, file };

@@ -2,7 +2,8 @@ import type { PreprocessingRecord } from '../run-folder/run-folder.js';
 
 export type { PreprocessingRecord } from '../run-folder/run-folder.js';
 import { performance } from 'node:perf_hooks';
-import { applyChain } from '../preprocess/chain.js';
+import pMap from 'p-map';
+import { applyChainWith } from '../preprocess/chain-program.js';
 import type { Chain } from '../preprocess/chain-spec.js';
 import type { ImageOps } from '../preprocess/image-ops.js';
 import { loadImageOps } from '../preprocess/load-image-ops.js';
@@ -25,6 +26,8 @@ export interface LoadSlicesOptions {
   readonly cacheDir?: string | null;
   /** Backend to use instead of `loadImageOps()`'s choice (tests, benchmarks). */
   readonly ops?: ImageOps;
+  /** Slices preprocessed at once (default 8; 1 = one after another, for comparison). */
+  readonly concurrency?: number;
 }
 
 /**
@@ -62,7 +65,7 @@ export async function loadSlices(
     const cached = await preprocessWithCache(
       inputs.map((i) => ({ id: i.id!, hash: i.hash!, sourceClass: i.sourceClass ?? '', decode: async () => i.image })),
       chain,
-      { cacheDir: options.cacheDir, ops },
+      { cacheDir: options.cacheDir, ops, ...(options.concurrency ? { concurrency: options.concurrency } : {}) },
     );
     return {
       images: cached.images,
@@ -76,12 +79,17 @@ export async function loadSlices(
       },
     };
   }
-  const images = inputs.map((input) => checkGray(applyChain(chain, input.image, ops), chain, input.id));
+  const images = await pMap(inputs, async (input) => checkGray(await applyChainWith(chain, input.image, ops), chain, input.id), {
+    concurrency: options.concurrency ?? CHAIN_CONCURRENCY,
+  });
   return {
     images,
     record: { chain: chain.spec, backend: ops.backend, opencv, cache: null, slices: images.length, seconds: (performance.now() - start) / 1000 },
   };
 }
+
+/** Slices preprocessed at once: enough to keep libuv's 4 pool threads busy. */
+const CHAIN_CONCURRENCY = 8;
 
 function checkGray(image: Raster, chain: Chain, id: string | undefined): Raster {
   if (image.channels !== 1) {

@@ -20,18 +20,28 @@ function run(op: string, image: Raster, args: number[], width = image.width, hei
   return makeRaster(width, height, channels, binding.imageOp!(op, image.data, image.width, image.height, image.channels, args, second?.data));
 }
 
+/** Runs one addon image operation: name, input, numeric arguments, output size, the merges' second image. */
+export type NativeOpRunner = (op: string, image: Raster, args: number[], width: number, height: number, channels: 1 | 3, second?: Raster) => Raster;
+
+/**
+ * The preprocessing operations as calls of the addon's `imageOp` (names and argument codes),
+ * through `runner`: the addon itself ({@link nativeImageOps}), or a recorder that turns a chain
+ * into one program for the thread pool (preprocess/chain-program.ts).
+ */
+export function nativeOpsOver(runner: NativeOpRunner): ImageOps {
+  return {
+    backend: 'native',
+    rgbToGray: (image) => runner('rgb2gray', image, [], image.width, image.height, 1),
+    morphOpen: (image, shape, k, iterations) => runner('open', image, [SHAPES[shape], k, iterations], image.width, image.height, image.channels),
+    clahe: (image, clip, tiles) => runner('clahe', image, [clip, tiles], image.width, image.height, image.channels),
+    blur: (image, method, k) => runner('blur', image, [BLURS[method], k], image.width, image.height, image.channels),
+    resize: (image, width, height) => runner('resize', image, [width, height], width, height, image.channels),
+    normalize: (image, min, max) => runner('normalize', image, [min, max], image.width, image.height, image.channels),
+    invert: (image) => runner('invert', image, [], image.width, image.height, image.channels),
+    multiplyMerge: (image, smoothed) => runner('multiply', image, [1 / 255], image.width, image.height, image.channels, smoothed),
+    overlapMerge: (image, smoothed, w1, w2, offset) => runner('addWeighted', image, [w1, w2, offset], image.width, image.height, image.channels, smoothed),
+  };
+}
+
 /** Preprocessing operations through Debian's OpenCV in the native addon (null when absent). */
-export const nativeImageOps: ImageOps | null = binding.imageOp
-  ? {
-      backend: 'native',
-      rgbToGray: (image) => run('rgb2gray', image, [], image.width, image.height, 1),
-      morphOpen: (image, shape, k, iterations) => run('open', image, [SHAPES[shape], k, iterations]),
-      clahe: (image, clip, tiles) => run('clahe', image, [clip, tiles]),
-      blur: (image, method, k) => run('blur', image, [BLURS[method], k]),
-      resize: (image, width, height) => run('resize', image, [width, height], width, height),
-      normalize: (image, min, max) => run('normalize', image, [min, max]),
-      invert: (image) => run('invert', image, []),
-      multiplyMerge: (image, smoothed) => run('multiply', image, [1 / 255], image.width, image.height, image.channels, smoothed),
-      overlapMerge: (image, smoothed, w1, w2, offset) => run('addWeighted', image, [w1, w2, offset], image.width, image.height, image.channels, smoothed),
-    }
-  : null;
+export const nativeImageOps: ImageOps | null = binding.imageOp ? nativeOpsOver(run) : null;

@@ -216,4 +216,11 @@ export interface PreprocessingRecord {
   readonly seconds: number;
   /** Volume runs: the voxel spacing, shape and transform chain each volume went through (data/volume-dataset.ts). */
   readonly volume?: { readonly spacing: number | null; readonly shape: readonly number[]; readonly chain: string };
+  /**
+   * Where training batches come from: `device` (slices held as one uint8 tensor), `cache-file`
+   * (the slices exceeded the memory budget: the training split streams from the slice-cache
+   * file) or `spill-file` (the same, from a file of its pixels written for the run when there is
+   * no cache file); absent outside training. `memoryBudgetBytes` is the budget it was decided by.
+   */
+  readonly trainBatches?: { readonly source: 'device' | 'cache-file' | 'spill-file'; readonly bytes: number; readonly memoryBudgetBytes: number };
 }

@@ -169,6 +169,16 @@ const SETTINGS = {
     "volumes: voxels XxYxZ (RAS+) each volume is cropped or padded to after cropping to the brain (default the model's input size)",
   ),
   volumeAugment: setting(bool(), false, 'volumes: random 3-D rotation, scaling, left-right flip and intensity jitter on the device'),
+  prefetch: setting(
+    bool(),
+    true,
+    'assemble the next training batch on the thread pool while the current one trains; the same batches either way (prefetch: false in a --config file loads in line)',
+  ),
+  memoryBudget: setting(
+    nullable(number({ above: 0, max: 1_048_576 })),
+    null,
+    'MiB of preprocessed slices to hold in memory; a larger set streams its training batches from the slice-cache file (default: a quarter of RAM)',
+  ),
 };
 
 type Settings = typeof SETTINGS;

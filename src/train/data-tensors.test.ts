@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tempDir } from '../testing/data-helpers.js';
 import { nativeOpenCvVersion } from '../preprocess/native-image-ops.js';
@@ -89,4 +90,50 @@ test('run.json records the preprocessing backend and the slice cache of a traini
   assert.equal(a.preprocessing?.cache?.hit, false);
   assert.equal(b.preprocessing?.cache?.hit, true);
   assert.equal(b.preprocessing?.cache?.key, a.preprocessing?.cache?.key);
+  assert.equal(a.preprocessing?.trainBatches?.source, 'device');
+});
+
+test('prefetched, cache-streamed and spill-streamed batches train to the same losses as in-line loading (same seed); run.json says where batches came from', async () => {
+  const data = await writeToyDataset({ subjectsPerClass: 4, slices: 3, size: 24 });
+  const runsDir = await tempDir('alzbench-runs-');
+  const settings = {
+    data,
+    runsDir,
+    task: 'binary',
+    widths: [4],
+    epochs: 2,
+    batchSize: 4,
+    augment: ['zoom', 'flip'],
+    bootstrap: 0,
+    camSamples: 0,
+    seed: 5,
+    pipeline: 'clahe(clip=2,tile=4)',
+  };
+  const runs = await expectNoLeaksAsync(async () => [
+    await train({ ...settings, prefetch: false }, { runId: 'inline' }),
+    await train(settings, { runId: 'prefetch' }),
+    // 1 kB: far under the 24x24x24 bytes of slices, so the training split streams from the cache file.
+    await train({ ...settings, memoryBudget: 1 / 1024 }, { runId: 'stream' }),
+    // No cache file to read: the training split's pixels are written to a file for the run.
+    await train({ ...settings, memoryBudget: 1 / 1024, cacheDir: 'none' }, { runId: 'spill' }),
+  ]);
+  const losses = runs.map((r) => r.history.map((e) => [e.trainLoss, e.trainAccuracy, e.val.loss]));
+  assert.ok(losses[0]!.flat().every(Number.isFinite));
+  assert.deepEqual(losses[1], losses[0]);
+  assert.deepEqual(losses[2], losses[0]);
+  assert.deepEqual(losses[3], losses[0]);
+  const record = (id: string) => JSON.parse(readFileSync(join(runsDir, id, 'run.json'), 'utf8')) as RunRecord;
+  assert.deepEqual(record('prefetch').preprocessing?.trainBatches?.source, 'device');
+  const trainSlices = Object.values(record('stream').split!.counts.train!).reduce((a, b) => a + b, 0);
+  const streamed = record('stream').preprocessing!;
+  assert.deepEqual(streamed.trainBatches, { source: 'cache-file', bytes: trainSlices * 24 * 24, memoryBudgetBytes: 1024 });
+  assert.equal(streamed.backend, 'native');
+  assert.deepEqual(record('spill').preprocessing?.trainBatches, { ...streamed.trainBatches, source: 'spill-file' });
+  assert.equal(record('spill').preprocessing?.cache, null);
+  assert.deepEqual(
+    readdirSync(tmpdir()).filter((f) => f.startsWith(`alzbench-spill-${process.pid}-`)),
+    [],
+    'the spill file is unlinked once open',
+  );
+  assert.equal(streamed.cache?.hit, true);
 });

@@ -19,11 +19,11 @@ import { seededRandom } from '../data/seeded-shuffle.js';
 import { AlzbenchError, invalid } from '../util/errors.js';
 import { computeMetrics, headline, type Metrics } from '../eval/metrics.js';
 import { isCollapsed } from '../eval/collapse.js';
-import { toModelInput } from '../eval/model-input.js';
 import { augmentBatch } from './augment.js';
 import { resolveConfig, validateSettings, type TrainConfig, type TrainConfigInput } from './config.js';
 import { CheckpointError, disposeCheckpoint, loadCheckpoint, type TrainerState } from '../models/checkpoint.js';
 import { disposeTrainingData, loadTrainingData, sliceCacheDir, type TrainingData } from '../data/data-tensors.js';
+import { BatchPrefetcher, type BatchSource } from '../data/batch-prefetch.js';
 import { StopSignals } from './stop-signals.js';
 import type { EpochRecord, TrainEvent } from './events.js';
 import { makeOptimizer, makeSchedule, resolvedLr, resolvedWeightDecay } from './optimizer-factory.js';
@@ -165,6 +165,7 @@ async function runTraining(run: RunRecorder, given: TrainConfig, resuming: boole
     data = await loadTrainingData({
       ...given,
       cacheDir: sliceCacheDir(given),
+      memoryBudgetBytes: given.memoryBudget === null ? null : given.memoryBudget * 2 ** 20,
       log,
       ...(given.folds >= 2 ? { crossValidation: { folds: given.folds, fold: given.fold!, seed: given.splitSeed } } : {}),
     });
@@ -224,11 +225,14 @@ async function runTraining(run: RunRecorder, given: TrainConfig, resuming: boole
       let seen = 0;
       // Losses and hits stay on the device until the logging interval ends (see BatchReadback).
       const readback = new BatchReadback();
+      // Batch b+1 is assembled on the thread pool while batch b trains (data/batch-prefetch.ts).
+      const prefetch = new BatchPrefetcher(train.batches, order, config.batchSize, { prefetch: config.prefetch });
       for (let b = 0; b < batches; b++) {
         const index = order.slice(b * config.batchSize, (b + 1) * config.batchSize);
+        const input = await prefetch.next();
         tidy(() => {
           const idx = tensor(index, { dtype: 'int64', device: config.device });
-          const x = augmentBatch(toModelInput(train.images.indexSelect(0, idx)), augmentSettings, seededRandom(config.seed, `augment:${epoch}:${b}`));
+          const x = augmentBatch(input, augmentSettings, seededRandom(config.seed, `augment:${epoch}:${b}`));
           const y = train.labels.indexSelect(0, idx);
           optimizer!.zeroGrad();
           // Forward and loss under autocast when asked (backward runs outside it, as in PyTorch).
@@ -247,6 +251,7 @@ async function runTraining(run: RunRecorder, given: TrainConfig, resuming: boole
           ema?.update(model!);
           readback.push(lossTensor, logits.argmax(1).eq(y).sum(), index.length);
         });
+        input.dispose();
         if (readback.length < config.logEvery && b < batches - 1) continue;
         const first = b + 1 - readback.length;
         const { losses, hits, sizes } = readback.read();
@@ -279,12 +284,13 @@ async function runTraining(run: RunRecorder, given: TrainConfig, resuming: boole
         });
       }
       readback.dispose();
+      await prefetch.dispose();
       if (diverged || signals?.received) break;
       const trainSeconds = (performance.now() - epochStart) / 1000;
 
       // Validate (and checkpoint) the averaged weights, after fresh batch-norm statistics if asked.
       ema?.swapIn(model);
-      if (config.bnRecalibration > 0) recalibrate(model, train.images, order, config);
+      if (config.bnRecalibration > 0) recalibrate(model, train.batches, order, config);
       const val = inferWithTta(model, splits.val.images, splits.val.labels, Math.max(64, config.batchSize), config.tta, splits.val.labelList);
       const valMetrics = computeMetrics(splits.val.labelList, val.probabilities, classes, { loss: val.loss });
       const collapsed = isCollapsed(valMetrics, config.collapseThreshold);
@@ -534,13 +540,13 @@ function restoreTraining(
  * Fresh batch-norm statistics for this epoch's weights, from up to `config.bnRecalibration`
  * un-augmented training slices in this epoch's shuffled order (a class-sorted prefix would bias them).
  */
-function recalibrate(model: Module, images: Tensor, order: readonly number[], config: TrainConfig): void {
+function recalibrate(model: Module, batches: BatchSource, order: readonly number[], config: TrainConfig): void {
   const chosen = order.slice(0, Math.min(order.length, config.bnRecalibration));
   const groups: number[][] = [];
   for (let s = 0; s < chosen.length; s += config.batchSize) groups.push(chosen.slice(s, s + config.batchSize));
   if (groups.length > 1 && groups.at(-1)!.length < 2) groups[groups.length - 2]!.push(...groups.pop()!); // BN needs 2+ per batch
   recalibrateBatchNorm(
     model,
-    groups.map((g) => () => toModelInput(images.indexSelect(0, tensor(g, { dtype: 'int64', device: config.device })))),
+    groups.map((g) => () => batches.loadSync(g)),
   );
 }

@@ -41,7 +41,7 @@ set with the run's task, preprocessing chain and input size: loss, accuracy, bal
 sensitivity, specificity, precision, F1, ROC AUC (per class and macro for more than two classes),
 the confusion matrix, and 95 % bootstrap CIs (by subject when the data set has subject IDs).
 
-Volume runs (train --input volume): --data is a BIDS folder; one sample per session, prepared
+Volume runs (trained on whole volumes): --data is a BIDS folder; one sample per session, prepared
 with the run's recorded volume transforms; --split train|val|test picks the run's own split of
 that folder (the same people, drawn with the run's split seed); --aggregate and --grouping do
 not apply (sessions are pooled per person by mean probability).`,

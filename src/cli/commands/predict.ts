@@ -34,7 +34,7 @@ mirror). With --cam, writes the Grad-CAM heat map of the predicted class over ea
 itself, not its mirror; at the model's registered target layer); with several images the files
 are numbered: out-1.png, out-2.png, ...
 
-Volume runs (train --input volume) take whole volumes instead: NIfTI .nii / .nii.gz or Analyze
+Volume runs (trained on whole volumes) take whole volumes instead: NIfTI .nii / .nii.gz or Analyze
 .hdr/.img, read in RAS+ and prepared with the run's recorded volume transforms (spacing, crop to
 the brain, z-score, crop/pad to its shape); --cam then writes the 3-D Grad-CAM as the axial,
 coronal and sagittal planes through its peak, side by side in one PNG.`,

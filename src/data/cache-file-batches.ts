@@ -1,0 +1,111 @@
+import { closeSync, openSync, read, readSync } from 'node:fs';
+import { tensor } from '../torch/creation.js';
+import type { Tensor } from '../torch/tensor.js';
+import { tidy } from '../torch/scope.js';
+import { makeRaster, type Raster } from '../preprocess/raster.js';
+import { BatchLoadError, IssuedBatches, type BatchSource } from './batch-prefetch.js';
+import type { CacheRow } from './slice-cache.js';
+
+const HINT = 'the slice-cache file changed or was cut short during the run: delete it (it is rebuilt) and train again, or train with --cache-dir none';
+
+/**
+ * Batches read from the slice-cache file instead of held in memory (a split larger than the
+ * memory budget): each batch reads its rows' pixels with positioned reads (`load` on libuv's
+ * thread pool, so the read overlaps the step; `loadSync` in line), resizes a slice whose size is
+ * not the training size with the same `resize` as the in-memory path, and converts to float32
+ * pixel / 255 on `device`. Gives byte-identical batches to {@link DeviceBatches} on the same slices.
+ */
+export class CacheFileBatches implements BatchSource {
+  readonly kind = 'cache-file' as const;
+  private readonly fd: number;
+  private closed = false;
+  private readonly issued = new IssuedBatches();
+
+  /**
+   * @param file the slice-cache file (held open until {@link dispose}: a file written over it later is not read)
+   * @param rowList each row's place in the file, in split order
+   * @param size [height, width] of a training slice
+   * @param resize how a slice of another size is brought to `size` (data-tensors' resizeGray)
+   */
+  constructor(
+    readonly file: string,
+    private readonly rowList: readonly CacheRow[],
+    private readonly size: readonly [number, number],
+    private readonly device: string,
+    private readonly resize: (raster: Raster, height: number, width: number) => Uint8Array,
+  ) {
+    this.fd = openSync(file, 'r');
+  }
+
+  get rows(): number {
+    return this.rowList.length;
+  }
+
+  private rowOf(index: number): CacheRow {
+    const row = this.rowList[index];
+    if (!row) throw new BatchLoadError(`Row ${index} is outside the ${this.rowList.length} slices streamed from ${this.file}`);
+    return row;
+  }
+
+  private check(row: CacheRow, got: number): void {
+    const want = row.width * row.height;
+    if (got !== want)
+      throw new BatchLoadError(`Slice-cache file ${this.file} ended at byte ${row.offset + got} while reading a slice of ${want} bytes at ${row.offset}`, {
+        hint: HINT,
+      });
+  }
+
+  private assemble(rows: readonly CacheRow[], pixels: readonly Uint8Array[]): Tensor {
+    const [h, w] = this.size;
+    const out = new Uint8Array(rows.length * h * w);
+    rows.forEach((row, k) => out.set(this.resize(makeRaster(row.width, row.height, 1, pixels[k]!), h, w), k * h * w));
+    return tidy(() =>
+      tensor(out, { shape: [rows.length, 1, h, w], device: this.device })
+        .to('float32')
+        .div_(255),
+    );
+  }
+
+  async load(indices: readonly number[]): Promise<Tensor> {
+    const rows = indices.map((i) => this.rowOf(i));
+    // Positioned reads of the one descriptor opened at the start, on libuv's thread pool.
+    const pixels = await Promise.all(
+      rows.map(
+        (row) =>
+          new Promise<Uint8Array>((resolve, reject) => {
+            const buffer = new Uint8Array(row.width * row.height);
+            read(this.fd, buffer, 0, buffer.length, row.offset, (error, bytesRead) => {
+              if (error) reject(new BatchLoadError(`Cannot read the slice-cache file ${this.file}: ${error.message}`, { hint: HINT, cause: error }));
+              else {
+                try {
+                  this.check(row, bytesRead);
+                  resolve(buffer);
+                } catch (short) {
+                  reject(short);
+                }
+              }
+            });
+          }),
+      ),
+    );
+    return this.assemble(rows, pixels);
+  }
+
+  loadSync(indices: readonly number[]): Tensor {
+    const rows = indices.map((i) => this.rowOf(i));
+    const pixels = rows.map((row) => {
+      const buffer = new Uint8Array(row.width * row.height);
+      this.check(row, readSync(this.fd, buffer, 0, buffer.length, row.offset));
+      return buffer;
+    });
+    return this.assemble(rows, pixels);
+  }
+
+  /** Frees the batches handed out and not disposed, and closes the file. */
+  dispose(): void {
+    this.issued.dispose();
+    if (this.closed) return;
+    this.closed = true;
+    closeSync(this.fd);
+  }
+}
