@@ -37,6 +37,26 @@ export interface RunSummary {
   readonly flags: readonly string[];
   /** Whether a checkpoint exists, so the predict page can use the run. */
   readonly hasCheckpoint: boolean;
+  /** What one sample is: a 2-D slice, or a person's whole 3-D volume (config `input`). */
+  readonly input: InputKind;
+  /** What the headline test figures count: slices, or subjects (a volume run's samples are people). */
+  readonly unit: FigureUnit;
+}
+
+/** A run's sample: a 2-D slice or a whole 3-D volume. */
+export type InputKind = 'slice' | 'volume';
+/** What a figure counts: each test slice, or each test subject once. */
+export type FigureUnit = 'slice' | 'subject';
+
+/** The volume settings of a volume run (run page). */
+export interface VolumeSettings {
+  /** Voxels [x, y, z] every volume was cropped or padded to. */
+  readonly shape: readonly number[] | null;
+  /** Voxel size in mm the volumes were resampled to; null: kept as stored. */
+  readonly spacing: number | readonly number[] | null;
+  readonly model: string | null;
+  /** Other volume-specific settings as recorded (augmentation, ...). */
+  readonly other: Record<string, unknown>;
 }
 
 /** `GET /api/runs`. */
@@ -46,7 +66,11 @@ export interface RunsResponse {
   readonly store: { readonly kind: string };
 }
 
-/** One Grad-CAM image of the run's test phase (image at `/api/runs/<id>/cam/<index>`). */
+/**
+ * One Grad-CAM image of the run's test phase (image at `/api/runs/<id>/cam/<index>`): a slice with
+ * its heat map, or for a volume run the axial, coronal and sagittal planes through the 3-D map's
+ * peak, side by side.
+ */
 export interface CamEntry {
   readonly index: number;
   readonly trueClass: string;
@@ -113,6 +137,8 @@ export interface RunDetail extends RunSummary {
   readonly confusion: readonly (readonly number[])[] | null;
   readonly roc: readonly RocCurve[];
   readonly cam: readonly CamEntry[];
+  /** Volume runs: the volume settings; null for slice runs. */
+  readonly volume: VolumeSettings | null;
   /** Run folder files that `GET /api/runs/<id>/files/<path>` serves (plots, config, metrics). */
   readonly files: readonly string[];
 }
@@ -142,6 +168,9 @@ export interface CompareResponse {
       readonly samples: number;
     } | null;
     readonly verdict: string;
+    /** Slice or volume run, and what its headline (best/last/ci) figures count. */
+    readonly input: InputKind;
+    readonly unit: FigureUnit;
     /** Subject-level figures (report/compare.ts SubjectRowMetrics); null without subjects. */
     readonly subject: {
       readonly subjects: number;

@@ -22,7 +22,7 @@ import { DataRoots } from './data-roots.js';
 import { camParams, compareQuery, fileParams, parseRoute, predictQuery, preprocessSliceQuery, preprocessUploadQuery, runParams } from './route-schemas.js';
 import { containedFile, isInside } from './safe-path.js';
 import { contentType, DEFAULT_WEB_DIR, readWebFile } from './static-files.js';
-import { camEntries, hasCheckpoint, isServedFile, runDetail, runSummary } from './views.js';
+import { camEntries, figureUnit, hasCheckpoint, inputKind, isServedFile, runDetail, runSummary } from './views.js';
 import { decodeImage } from '../data/decode-image.js';
 import { UPLOAD_IMAGE_LIMITS } from '../data/image-limits.js';
 
@@ -325,11 +325,18 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
         })),
       };
     }
+    // Each row says whether it is a slice or a volume run and what its figures count.
+    const rows = await Promise.all(
+      comparison.rows.map(async (row) => {
+        const stored = await store.getRun(row.id);
+        return { ...row, input: stored ? inputKind(stored) : 'slice', unit: stored ? figureUnit(stored) : 'slice' };
+      }),
+    );
     return {
       title: comparison.title,
       baseline: comparison.baseline,
       columns: comparison.columns,
-      rows: comparison.rows as unknown as CompareResponse['rows'],
+      rows: rows as unknown as CompareResponse['rows'],
       notes: comparison.notes,
       curves,
       parameters: comparison.columns,
