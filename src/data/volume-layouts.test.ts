@@ -68,7 +68,10 @@ test('BIDS: a split column in participants.tsv fixes who is held out (the split 
   await put('int16_le.nii', join(root, 'sub-01/anat/sub-01_T1w.nii'));
   await put('int16_le.nii', join(root, 'sub-02/anat/sub-02_T1w.nii'));
   await put('int16_le.nii', join(root, 'sub-03/anat/sub-03_T1w.nii'));
-  await writeFile(join(root, 'participants.tsv'), 'participant_id\tgroup\tsplit\nsub-01\tNonDemented\ttrain\nsub-02\tMildDemented\tTest\nsub-03\tNonDemented\tn/a\n');
+  await writeFile(
+    join(root, 'participants.tsv'),
+    'participant_id\tgroup\tsplit\nsub-01\tNonDemented\ttrain\nsub-02\tMildDemented\tTest\nsub-03\tNonDemented\tn/a\n',
+  );
   const dataset = await openDataset(root);
   assert.deepEqual(
     dataset.items.map((i) => [i.subject, i.sourceSplit]),
@@ -78,7 +81,10 @@ test('BIDS: a split column in participants.tsv fixes who is held out (the split 
       ['sub-03', undefined],
     ],
   );
-  await writeFile(join(root, 'participants.tsv'), 'participant_id\tgroup\tsplit\nsub-01\tNonDemented\ttrain\nsub-02\tMildDemented\tholdout\nsub-03\tNonDemented\ttest\n');
+  await writeFile(
+    join(root, 'participants.tsv'),
+    'participant_id\tgroup\tsplit\nsub-01\tNonDemented\ttrain\nsub-02\tMildDemented\tholdout\nsub-03\tNonDemented\ttest\n',
+  );
   await assert.rejects(openDataset(root), /Expected train, val, test or n\/a in the split column of .*participants\.tsv for sub-02 but received "holdout"/);
 });
 
