@@ -40,7 +40,10 @@ export interface RunRecord {
   device?: string;
   task?: string;
   classes?: readonly string[];
-  dataset?: { root: string; layout: string; fingerprint: string; slices: number };
+  /** What one sample was: `slice` (absent in older runs) or `volume` (one whole scan per session, `--input volume`). */
+  input?: 'slice' | 'volume';
+  /** `volumes`: sessions read, for volume runs (their `slices` is 0). */
+  dataset?: { root: string; layout: string; fingerprint: string; slices: number; volumes?: number };
   /** Which OpenCV backend and slice cache preprocessed the data (see src/data/slice-loader.ts). */
   preprocessing?: PreprocessingRecord;
   split?: { grouping: string; seed: number; counts: Record<string, Record<string, number>>; groups: unknown };
@@ -211,4 +214,6 @@ export interface PreprocessingRecord {
   readonly slices: number;
   /** Wall time of preprocessing (or reading the cache), seconds. */
   readonly seconds: number;
+  /** Volume runs: the voxel spacing, shape and transform chain each volume went through (data/volume-dataset.ts). */
+  readonly volume?: { readonly spacing: number | null; readonly shape: readonly number[]; readonly chain: string };
 }

@@ -157,6 +157,17 @@ const SETTINGS = {
   ),
   cacheDir: setting(nullable(string({ maxLength: 4096 })), null, 'preprocessed-slice cache folder (default <runs-dir>/.slice-cache; none = no cache)'),
   logEvery: setting(int({ min: 1, max: 1_000_000 }), 10, 'batches between reading the training loss back from the device (progress, divergence check)'),
+  input: setting(
+    oneOf(['slice', 'volume'] as const),
+    'slice',
+    'what one sample is: slice (2-D slices of a data set) or volume (one whole 3-D scan per session of a BIDS folder, split by person; README "Whole volumes")',
+  ),
+  volumeShape: setting(
+    nullable(string({ pattern: /^\s*\d{1,4}\s*x\s*\d{1,4}\s*x\s*\d{1,4}\s*$/, expected: 'XxYxZ voxels, e.g. 96x112x96' })),
+    null,
+    "volumes: voxels XxYxZ (RAS+) each volume is cropped or padded to after cropping to the brain (default the model's input size)",
+  ),
+  volumeAugment: setting(bool(), false, 'volumes: random 3-D rotation, scaling, left-right flip and intensity jitter on the device'),
 };
 
 type Settings = typeof SETTINGS;

@@ -1,4 +1,7 @@
 /** Small dependency-free SVG line charts of a run's curves (plots/*.svg), rewritten after each epoch. */
+import { join } from 'node:path';
+import { writeFileAtomic, type RunPaths } from '../run-folder/run-folder.js';
+import type { EpochRecord } from './events.js';
 
 /** One line of a chart. */
 export interface Series {
@@ -46,4 +49,23 @@ export function lineChartSvg(title: string, xLabel: string, series: readonly Ser
   });
   out.push('</svg>');
   return `${out.join('\n')}\n`;
+}
+
+/** Writes plots/loss.svg and plots/val-metrics.svg of a run from its epoch records so far. */
+export function writePlots(paths: RunPaths, history: readonly EpochRecord[]): void {
+  const series = (label: string, pick: (r: EpochRecord) => number) => ({ label, points: history.map((r) => [r.epoch, pick(r)] as const) });
+  writeFileAtomic(
+    join(paths.plots, 'loss.svg'),
+    lineChartSvg('loss', 'epoch', [series('train loss', (r) => r.trainLoss), series('val loss', (r) => r.val.loss)]),
+  );
+  writeFileAtomic(
+    join(paths.plots, 'val-metrics.svg'),
+    lineChartSvg('validation metrics', 'epoch', [
+      series('accuracy', (r) => r.val.accuracy),
+      series('balanced acc.', (r) => r.val.balancedAccuracy),
+      series('sensitivity', (r) => r.val.sensitivity),
+      series('specificity', (r) => r.val.specificity),
+      series('AUC', (r) => r.val.auc),
+    ]),
+  );
 }

@@ -29,7 +29,8 @@ import { readRunRecord } from '../run-folder/run-files.js';
 import { StopSignals } from './stop-signals.js';
 import type { EpochRecord, TrainEvent } from './events.js';
 import { makeOptimizer, makeSchedule, resolvedLr, resolvedWeightDecay } from './optimizer-factory.js';
-import { lineChartSvg } from './plots.js';
+import { writePlots } from './plots.js';
+import { checkVolumeSettings, runVolumeTraining } from './volume-run.js';
 import {
   appendMetricsLine,
   codeVersion,
@@ -105,7 +106,7 @@ function selectionScore(config: TrainConfig, m: Metrics): number {
  */
 export async function train(settings: TrainConfigInput, options: TrainOptions = {}): Promise<TrainResult> {
   const validated = validateSettings(settings as Record<string, unknown>);
-  const config = resolveConfig(applyRecipe(validated));
+  const config = checkVolumeSettings(validated, resolveConfig(applyRecipe(validated)));
   const recipe = recipeRecord(validated, config as unknown as Record<string, unknown>);
   if (config.folds >= 2 && config.fold === null)
     throw invalid(`a test fold 0..${config.folds - 1} for one run (train --folds and sweeps make one run per fold)`, 'fold', null);
@@ -127,7 +128,7 @@ export async function train(settings: TrainConfigInput, options: TrainOptions = 
   writeJsonAtomic(paths.record, record);
   writeJsonAtomic(paths.config, config);
   writeFileSync(paths.metrics, '');
-  return runTraining(paths, config, false, options);
+  return config.input === 'volume' ? runVolumeTraining(paths, config, false, options) : runTraining(paths, config, false, options);
 }
 
 /**
@@ -175,29 +176,11 @@ export async function resumeRun(ref: string, options: TrainOptions & { runsDir?:
       throw error;
     }
   }
-  return runTraining(paths, config, true, options);
+  return config.input === 'volume' ? runVolumeTraining(paths, config, true, options) : runTraining(paths, config, true, options);
 }
 
 function emit(options: TrainOptions, event: TrainEvent): void {
   options.onEvent?.(event);
-}
-
-function writePlots(paths: RunPaths, history: readonly EpochRecord[]): void {
-  const series = (label: string, pick: (r: EpochRecord) => number) => ({ label, points: history.map((r) => [r.epoch, pick(r)] as const) });
-  writeFileAtomic(
-    join(paths.plots, 'loss.svg'),
-    lineChartSvg('loss', 'epoch', [series('train loss', (r) => r.trainLoss), series('val loss', (r) => r.val.loss)]),
-  );
-  writeFileAtomic(
-    join(paths.plots, 'val-metrics.svg'),
-    lineChartSvg('validation metrics', 'epoch', [
-      series('accuracy', (r) => r.val.accuracy),
-      series('balanced acc.', (r) => r.val.balancedAccuracy),
-      series('sensitivity', (r) => r.val.sensitivity),
-      series('specificity', (r) => r.val.specificity),
-      series('AUC', (r) => r.val.auc),
-    ]),
-  );
 }
 
 async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolean, options: TrainOptions): Promise<TrainResult> {
@@ -232,7 +215,7 @@ async function runTraining(paths: RunPaths, given: TrainConfig, resuming: boolea
         'a slice model (this trainer feeds 2-D slices)',
         'model',
         given.model,
-        `${given.model} takes whole 3-D volumes; see README "Whole volumes" for what exists for volume training`,
+        `${given.model} takes whole 3-D volumes: train it with --input volume (README "Whole volumes")`,
       );
     }
     data = await loadTrainingData({

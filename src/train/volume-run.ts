@@ -1,0 +1,474 @@
+/**
+ * `alzbench train --input volume`: the run-folder training loop for whole volumes, one sample per
+ * scan session of a BIDS folder, split by person (data/volume-dataset.ts). It writes the same run
+ * folder as slice runs (run.json, config.json, split.json, metrics.jsonl, checkpoints with their
+ * checksums, test.json with subject-bootstrap CIs, predictions.csv per session, plots, Grad-CAM),
+ * so `runs`, `show`, `compare`, the store and the dashboard read it unchanged. In the order things
+ * happen: settings, data, model/optimizer/schedule (or their checkpointed state on resume), then
+ * per epoch shuffle, augment, step, recompute batch-norm statistics, validate, select, checkpoint
+ * and log; at the end the test evaluation of the best and last epochs.
+ */
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Tensor } from '../torch/tensor.js';
+import { tensor } from '../torch/creation.js';
+import { tidy } from '../torch/scope.js';
+import { manualSeed, setRngState } from '../torch/random.js';
+import { cudaDeviceCount, getNumThreads, setNumThreads, torchVersion } from '../torch/memory.js';
+import { crossEntropy } from '../nn/functional.js';
+import type { Module } from '../nn/module.js';
+import { getModel, getModelSpec, resolveModelOptions } from '../models/registry.js';
+import { writeManifest } from '../data/manifest.js';
+import { createRng } from '../data/synth/rng.js';
+import { RandVolumeAugment } from '../data/volume-transforms/index.js';
+import {
+  loadVolumeSplit,
+  openVolumeDataset,
+  parseVolumeShape,
+  volumeManifest,
+  volumePipeline,
+  volumePreprocessing,
+  type VolumeDataset,
+} from '../data/volume-dataset.js';
+import { AlzbenchError, invalid } from '../util/errors.js';
+import { flagName } from '../util/schema.js';
+import { computeMetrics, headline, type Metrics } from '../eval/metrics.js';
+import { isCollapsed } from '../eval/collapse.js';
+import { inferVolumes } from '../eval/infer-volumes.js';
+import type { TrainConfig, TrainConfigInput } from './config.js';
+import { copyCheckpoint, disposeCheckpoint, loadCheckpoint, saveCheckpoint, type TrainerState } from '../models/checkpoint.js';
+import { readRunRecord } from '../run-folder/run-files.js';
+import { StopSignals } from './stop-signals.js';
+import type { EpochRecord } from './events.js';
+import type { TrainOptions, TrainResult } from './trainer.js';
+import { makeOptimizer, makeSchedule, resolvedLr, resolvedWeightDecay } from './optimizer-factory.js';
+import { writePlots } from './plots.js';
+import { appendMetricsLine, machineInfo, updateRunRecord, writeFileAtomic, writeJsonAtomic, type RunPaths, type RunStatus } from '../run-folder/run-folder.js';
+import { balancedClassWeights, epochOrder } from './sampling.js';
+import { recalibrateBatchNorm } from './recalibrate-bn.js';
+import { checkSplitUnchanged } from './check-split.js';
+import { writeVolumeTestArtifacts, type VolumeSplits } from './volume-test-phase.js';
+import type { TestReport } from './test-phase.js';
+
+/** Settings that only mean something for 2-D slices: given with `--input volume`, a named error. */
+const SLICE_ONLY = [
+  'pipeline',
+  'imageSize',
+  'augment',
+  'zoom',
+  'rotate',
+  'shift',
+  'flipProbability',
+  'grouping',
+  'subjectPattern',
+  'slices',
+  'aggregate',
+  'tta',
+  'channelsLast',
+  'cacheDir',
+  'recipe',
+] as const;
+
+/** Settings of slice runs that volume runs do not support yet: a named error rather than a silent no-op. */
+const NOT_YET = ['folds', 'fold', 'calibrate', 'ema', 'amp'] as const;
+
+/** Settings that only mean something for volumes. */
+const VOLUME_ONLY = ['volumeShape', 'volumeAugment'] as const;
+
+/** Defaults that differ for volumes when the user gave none. */
+const VOLUME_DEFAULT_MODEL = 'simple_cnn_3d';
+
+/**
+ * Checks the settings as given against the run's input and returns the config to run with: a
+ * volume run takes no slice-only setting (`--pipeline`, `--image-size`, ...), needs a volume model
+ * (default simple_cnn_3d) and a valid `--volume-shape`; a slice run takes no volume-only setting.
+ *
+ * @throws AlzbenchError (exit 2) naming the flag, the input and what to do instead
+ */
+export function checkVolumeSettings(given: TrainConfigInput, config: TrainConfig): TrainConfig {
+  const named = (keys: readonly string[]) => keys.filter((k) => given[k as keyof TrainConfigInput] !== undefined);
+  if (config.input !== 'volume') {
+    const extra = named(VOLUME_ONLY);
+    if (extra.length > 0) {
+      throw new AlzbenchError(
+        `${extra.map((k) => `--${flagName(k)}`).join(', ')} ${extra.length > 1 ? 'are settings' : 'is a setting'} of --input volume; this run's input is slice`,
+        {
+          exitCode: 2,
+          hint: 'add --input volume to train on whole volumes, or drop the flag',
+        },
+      );
+    }
+    return config;
+  }
+  const sliceOnly = named(SLICE_ONLY);
+  if (sliceOnly.length > 0) {
+    throw new AlzbenchError(
+      `${sliceOnly.map((k) => `--${flagName(k)}`).join(', ')} ${sliceOnly.length > 1 ? 'are slice settings' : 'is a slice setting'}; --input volume does not take ${sliceOnly.length > 1 ? 'them' : 'it'}`,
+      {
+        exitCode: 2,
+        hint: 'volumes are prepared by --spacing and --volume-shape (crop to the brain, z-score, crop/pad) and augmented by --volume-augment',
+      },
+    );
+  }
+  const notYet = named(NOT_YET).filter((k) => !(k === 'amp' && given.amp === 'none') && !(k === 'folds' && given.folds === 0));
+  if (notYet.length > 0) {
+    throw new AlzbenchError(`${notYet.map((k) => `--${flagName(k)}`).join(', ')}: not yet for --input volume`, {
+      exitCode: 2,
+      hint: 'train volume runs without it (repeats with --repeats work), or use --input slice',
+    });
+  }
+  const resolved = { ...config, model: given.model === undefined ? VOLUME_DEFAULT_MODEL : config.model };
+  if (getModelSpec(resolved.model).input !== 'volume') {
+    throw invalid(
+      'a volume model for --input volume (alzbench models marks them)',
+      'model',
+      resolved.model,
+      'e.g. --model simple_cnn_3d, resnet18_3d, conv5_fc3',
+    );
+  }
+  if (resolved.volumeShape !== null) parseVolumeShape(resolved.volumeShape, '--volume-shape');
+  return resolved;
+}
+
+/** Value of the selection metric, oriented so that larger is better. */
+function selectionScore(config: TrainConfig, m: Metrics): number {
+  const value = config.selectMetric === 'loss' ? -m.loss : m[config.selectMetric];
+  return Number.isFinite(value) ? value : -Infinity;
+}
+
+/** Random augmentation of one batch, drawn from a stream keyed by (seed, epoch, batch) so that resume repeats it. */
+function batchAugment(seed: number, epoch: number, batch: number): RandVolumeAugment {
+  const state = Math.floor(createRng(seed, 'volume-augment', epoch, batch).next() * 0x100000000);
+  return new RandVolumeAugment({ rotateRange: [0.05, 0.05, 0.05], scaleRange: 0.05, flipProb: [0.5, 0, 0] }).setRandomState(state);
+}
+
+/**
+ * Trains a volume run in an existing run folder (fresh or resumed): the volume counterpart of the
+ * slice trainer's loop, called by `train()` and `resumeRun()` when `config.input` is `volume`.
+ */
+export async function runVolumeTraining(paths: RunPaths, given: TrainConfig, resuming: boolean, options: TrainOptions): Promise<TrainResult> {
+  const now = () => new Date().toISOString();
+  const before = readRunRecord(paths.record);
+  updateRunRecord(paths, { status: 'running', pid: process.pid, started: before.started ?? now() });
+  const signals = options.handleSignals === false ? null : new StopSignals();
+  const emit = options.onEvent ?? (() => undefined);
+  const log = (text: string) => emit({ type: 'message', text });
+  let sets: VolumeSplits | undefined;
+  let model: Module | undefined;
+  let optimizer: ReturnType<typeof makeOptimizer> | undefined;
+  let classWeights: Tensor | null = null;
+  try {
+    // ---- settings that need the machine or the data ------------------------------------------
+    if (given.threads !== null) setNumThreads(given.threads);
+    if (given.device.startsWith('cuda') && cudaDeviceCount() === 0) {
+      throw invalid(
+        'a device this libtorch has (cpu; no CUDA device found)',
+        'device',
+        given.device,
+        'build the addon against a CUDA libtorch (README "Another libtorch")',
+      );
+    }
+    const spec = getModelSpec(given.model);
+    const shape = given.volumeShape === null ? (spec.defaultInputSize as [number, number, number]) : parseVolumeShape(given.volumeShape, 'volumeShape');
+    const preprocessing = volumePreprocessing(shape, given.spacing);
+    const started = performance.now();
+    const data: VolumeDataset = openVolumeDataset(given.data, {
+      ...(given.task === 'auto' ? {} : { task: given.task }),
+      diagnosisColumn: given.diagnosisColumn,
+      splitSeed: given.splitSeed,
+    });
+    for (const note of data.notes) log(`data: ${note}`);
+    const classes = data.classes;
+    const bySplit = (split: 'train' | 'val' | 'test') => data.samples.filter((s) => s.split === split);
+    const samples = { train: bySplit('train'), val: bySplit('val'), test: bySplit('test') };
+    for (const split of ['train', 'val', 'test'] as const) {
+      if (samples[split].length === 0)
+        throw new AlzbenchError(`The split of ${given.data} left no person in ${split} (${data.splitSource} split)`, {
+          exitCode: 2,
+          hint: 'more people are needed: validation selects the epoch and test is held out',
+        });
+    }
+    if (resuming && before.dataset && before.dataset.fingerprint !== data.fingerprint) {
+      throw new AlzbenchError(
+        `The data set changed since run ${before.id} started (fingerprint ${data.fingerprint.slice(0, 12)} vs ${before.dataset.fingerprint.slice(0, 12)})`,
+        { hint: 'resume needs the same files; start a new run instead' },
+      );
+    }
+    const manifest = volumeManifest(data, given.splitSeed);
+    if (resuming) await checkSplitUnchanged(paths.split, manifest, before.id);
+    const pipeline = volumePipeline(preprocessing);
+    sets = {
+      train: await loadVolumeSplit(samples.train, pipeline),
+      val: await loadVolumeSplit(samples.val, pipeline),
+      test: await loadVolumeSplit(samples.test, pipeline),
+    };
+    const seconds = (performance.now() - started) / 1000;
+    const modelRequest = {
+      inChannels: 1,
+      numClasses: classes.length,
+      inputShape: shape,
+      ...(given.dropout === null ? {} : { dropout: given.dropout }),
+      ...(given.widths === null ? {} : { widths: given.widths }),
+    };
+    const modelOptions = resolveModelOptions(given.model, modelRequest);
+    const config: TrainConfig = {
+      ...given,
+      task: data.task,
+      volumeShape: shape.join('x'),
+      lr: resolvedLr(given),
+      weightDecay: resolvedWeightDecay(given),
+      dropout: modelOptions.dropout,
+      widths: spec.family === 'simple_cnn_3d' ? modelOptions.widths : null,
+      threads: getNumThreads(),
+      channelsLast: false,
+    };
+    writeJsonAtomic(paths.config, config);
+    await writeManifest(paths.split, manifest);
+    const counts: Record<string, Record<string, number>> = {};
+    for (const split of ['train', 'val', 'test'] as const) {
+      counts[split] = Object.fromEntries(classes.map((c, k) => [c, samples[split].filter((s) => s.label === k).length]));
+    }
+    const people = (split: 'train' | 'val' | 'test') => new Set(samples[split].map((s) => s.subject)).size;
+    updateRunRecord(paths, {
+      input: 'volume',
+      device: config.device,
+      task: config.task,
+      classes,
+      machine: { ...machineInfo(), threads: config.threads!, libtorch: torchVersion() },
+      dataset: { root: data.root, layout: 'bids-volumes', fingerprint: data.fingerprint, slices: 0, volumes: data.samples.length },
+      preprocessing: { chain: preprocessing.chain, backend: 'none', opencv: null, cache: null, slices: 0, seconds, volume: preprocessing },
+      split: {
+        grouping: 'subject',
+        seed: config.splitSeed,
+        counts,
+        groups: { unit: 'session', source: data.splitSource, people: { train: people('train'), val: people('val'), test: people('test') } },
+      },
+    });
+    log(
+      `run ${before.id}: ${config.model} on ${config.task} (${classes.join(', ')}), volumes ${shape.join('x')}${config.spacing === null ? '' : ` at ${config.spacing} mm`}, ` +
+        `train ${samples.train.length} / val ${samples.val.length} / test ${samples.test.length} sessions (split by person, ${data.splitSource}), ${config.threads} threads, ${config.device}`,
+    );
+
+    // ---- model, optimizer, schedule: fresh, or as checkpointed --------------------------------
+    manualSeed(config.seed);
+    model = getModel(config.model, { ...modelRequest, ...(config.weights ? { weights: config.weights } : {}) });
+    if (config.device !== 'cpu') {
+      model.to(config.device);
+      for (const set of Object.values(sets)) {
+        const [x, y] = [set.x.to(config.device), set.y.to(config.device)];
+        set.x.dispose();
+        set.y.dispose();
+        set.x = x;
+        set.y = y;
+      }
+    }
+    optimizer = makeOptimizer(config, model.parameters());
+    const schedule = makeSchedule(config, optimizer);
+    const trainLabels = samples.train.map((s) => s.label);
+    if (config.balance === 'weights') classWeights = tensor(balancedClassWeights(trainLabels, classes.length), { device: config.device });
+    let state: TrainerState = { epoch: 0, best: null, badEpochs: 0, history: [] };
+    if (resuming && existsSync(paths.last)) {
+      const checkpoint = loadCheckpoint(paths.last);
+      try {
+        model.loadStateDict(checkpoint.model);
+        if (checkpoint.optimizer) optimizer.loadStateDict(checkpoint.optimizer);
+        if (schedule && checkpoint.scheduler) schedule.loadStateDict(checkpoint.scheduler);
+        for (const [device, rng] of checkpoint.rng) setRngState(rng, device);
+        state = checkpoint.trainer;
+      } finally {
+        disposeCheckpoint(checkpoint);
+      }
+      log(`resuming after epoch ${state.epoch}`);
+    }
+    if (resuming) updateRunRecord(paths, { resumed: [...(before.resumed ?? []), { at: now(), fromEpoch: state.epoch, pid: process.pid }] });
+    writeFileAtomic(paths.metrics, state.history.map((r) => `${JSON.stringify(r)}\n`).join(''));
+    const history = [...state.history] as unknown as EpochRecord[];
+    const collapsedEpochs = history.filter((r) => r.collapsed).map((r) => r.epoch);
+
+    // ---- epochs -------------------------------------------------------------------------------
+    const train = sets.train;
+    const nTrain = trainLabels.length;
+    const batches = Math.ceil(nTrain / config.batchSize);
+    const inferBatch = Math.max(1, Math.min(config.batchSize, 8));
+    let diverged: string | undefined;
+    let stoppedEarly = false;
+    for (let epoch = state.epoch + 1; epoch <= config.epochs; epoch++) {
+      if (signals?.received) break;
+      if (config.patience > 0 && state.badEpochs >= config.patience) {
+        stoppedEarly = true;
+        break;
+      }
+      const epochStart = performance.now();
+      const lr = optimizer.paramGroups[0]!.lr;
+      const order = epochOrder(trainLabels, epoch, config.seed, config.balance === 'sampling' ? 'sampling' : 'shuffle');
+      model.train();
+      let lossSum = 0;
+      let correct = 0;
+      let seen = 0;
+      for (let b = 0; b < batches; b++) {
+        const index = order.slice(b * config.batchSize, (b + 1) * config.batchSize);
+        const [loss, hits] = tidy(() => {
+          const idx = tensor(index, { dtype: 'int64', device: config.device });
+          const x0 = train.x.indexSelect(0, idx);
+          const x = config.volumeAugment ? batchAugment(config.seed, epoch, b).apply(x0) : x0;
+          const y = train.y.indexSelect(0, idx);
+          optimizer!.zeroGrad();
+          const logits = model!.forward(x);
+          const lossTensor = crossEntropy(logits, y, { weight: classWeights, labelSmoothing: config.labelSmoothing });
+          lossTensor.backward();
+          optimizer!.step();
+          return [lossTensor.item(), logits.argmax(1).eq(y).sum().item()];
+        });
+        if (!Number.isFinite(loss)) {
+          diverged = `training loss was ${loss} at epoch ${epoch}, batch ${b + 1} of ${batches} (lr ${lr})`;
+          break;
+        }
+        if (signals) await signals.poll();
+        if (signals?.received) break;
+        lossSum += loss * index.length;
+        correct += hits;
+        seen += index.length;
+        const rate = seen / ((performance.now() - epochStart) / 1000);
+        emit({
+          type: 'batch',
+          epoch,
+          epochs: config.epochs,
+          done: seen,
+          total: nTrain,
+          imagesPerSecond: rate,
+          etaSeconds: (nTrain - seen) / rate + (config.epochs - epoch) * (nTrain / rate),
+          loss: lossSum / seen,
+        });
+      }
+      if (diverged || signals?.received) break;
+      const trainSeconds = (performance.now() - epochStart) / 1000;
+      if (config.bnRecalibration > 0) {
+        // Fresh batch-norm statistics for this epoch's weights from un-augmented training volumes
+        // (few volumes per batch make the running averages lag; see the slice trainer).
+        const chosen = order.slice(0, Math.min(nTrain, config.bnRecalibration));
+        const groups: number[][] = [];
+        for (let s = 0; s < chosen.length; s += config.batchSize) groups.push(chosen.slice(s, s + config.batchSize));
+        if (groups.length > 1 && groups.at(-1)!.length < 2) groups[groups.length - 2]!.push(...groups.pop()!);
+        recalibrateBatchNorm(
+          model,
+          groups.map((g) => () => train.x.indexSelect(0, tensor(g, { dtype: 'int64', device: config.device }))),
+        );
+      }
+      const valLabels = samples.val.map((s) => s.label);
+      const val = inferVolumes(model, sets.val.x, sets.val.y, inferBatch);
+      const valMetrics = computeMetrics(valLabels, val.probabilities, classes, { loss: val.loss });
+      const collapsed = isCollapsed(valMetrics, config.collapseThreshold);
+      if (collapsed) collapsedEpochs.push(epoch);
+      schedule?.step(val.loss);
+      const score = selectionScore(config, valMetrics);
+      const isBest = state.best === null || score > state.best.value;
+      const record: EpochRecord = {
+        epoch,
+        lr,
+        trainLoss: lossSum / seen,
+        trainAccuracy: correct / seen,
+        val: { ...headline(valMetrics), confusion: valMetrics.confusion, predictedShare: classes.map((c) => valMetrics.perClass[c]!.predictedShare) },
+        collapsed,
+        best: isBest,
+        seconds: (performance.now() - epochStart) / 1000,
+        trainSeconds,
+        imagesPerSecond: seen / trainSeconds,
+        valSeconds: val.seconds,
+      };
+      state = {
+        epoch,
+        best: isBest ? { epoch, value: score } : state.best,
+        badEpochs: isBest ? 0 : state.badEpochs + 1,
+        history: [...history, record],
+      };
+      saveCheckpoint(paths.last, {
+        model,
+        optimizer,
+        scheduler: schedule,
+        config: { ...config, classes },
+        trainer: state,
+        rngDevices: config.device === 'cpu' ? ['cpu'] : ['cpu', config.device],
+      });
+      if (isBest) copyCheckpoint(paths.last, paths.best);
+      history.push(record);
+      appendMetricsLine(paths, record);
+      writePlots(paths, history);
+      updateRunRecord(paths, { epochsDone: epoch, bestEpoch: state.best?.epoch ?? null, collapse: { epochs: collapsedEpochs, final: false } });
+      emit({ type: 'epoch', epochs: config.epochs, record });
+      if (options.haltAfterEpoch === epoch) {
+        return { id: before.id, dir: paths.dir, status: 'running', epochsDone: epoch, bestEpoch: state.best?.epoch ?? null, history, test: null };
+      }
+    }
+    if (signals?.received) {
+      const interrupted = `stopped by ${signals.received} after epoch ${state.epoch} (its last checkpoint)`;
+      updateRunRecord(paths, { status: 'interrupted', pid: undefined, reason: interrupted });
+      log(`INTERRUPTED: ${interrupted}; continue with: alzbench train --resume ${before.id} --runs-dir ${dirname(paths.dir)}`);
+      return {
+        id: before.id,
+        dir: paths.dir,
+        status: 'interrupted',
+        reason: interrupted,
+        epochsDone: state.epoch,
+        bestEpoch: state.best?.epoch ?? null,
+        history,
+        test: null,
+      };
+    }
+    if (stoppedEarly) log(`early stopping: no improvement of ${config.selectMetric} for ${config.patience} epochs (best epoch ${state.best?.epoch})`);
+    if (diverged) log(`DIVERGED: ${diverged}`);
+
+    // ---- test ---------------------------------------------------------------------------------
+    let test: TestReport | null = null;
+    if (existsSync(paths.best)) {
+      test = await writeVolumeTestArtifacts({
+        paths,
+        config,
+        model,
+        classes,
+        sets,
+        test: samples.test,
+        lastEpoch: diverged ? null : (history.at(-1)?.epoch ?? null),
+        batchSize: inferBatch,
+        log,
+      });
+    }
+    const finalCollapsed = test?.best.collapsed ?? false;
+    const status: RunStatus = diverged ? 'diverged' : finalCollapsed ? 'collapsed' : 'done';
+    const reason =
+      diverged ??
+      (finalCollapsed
+        ? `the selected model (epoch ${state.best?.epoch}) predicts one class for at least ${config.collapseThreshold * 100} % of test sessions`
+        : undefined);
+    updateRunRecord(paths, {
+      status,
+      pid: undefined,
+      finished: now(),
+      collapse: { epochs: collapsedEpochs, final: finalCollapsed },
+      ...(reason ? { reason } : {}),
+      ...(test ? { test: test.best.headline } : {}),
+    });
+    if (finalCollapsed) log(`COLLAPSED: ${reason}`);
+    return {
+      id: before.id,
+      dir: paths.dir,
+      status,
+      ...(reason ? { reason } : {}),
+      epochsDone: history.at(-1)?.epoch ?? 0,
+      bestEpoch: state.best?.epoch ?? null,
+      history,
+      test,
+    };
+  } catch (error) {
+    updateRunRecord(paths, { status: 'failed', pid: undefined, finished: now(), reason: (error as Error).message });
+    throw error;
+  } finally {
+    signals?.dispose();
+    classWeights?.dispose();
+    optimizer?.disposeState();
+    model?.dispose();
+    for (const set of Object.values(sets ?? {})) {
+      set.x.dispose();
+      set.y.dispose();
+    }
+  }
+}
