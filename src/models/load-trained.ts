@@ -4,6 +4,7 @@ import { parseChain, type Chain } from '../preprocess/chain-spec.js';
 import { AlzbenchError } from '../util/errors.js';
 import { disposeCheckpoint, loadCheckpoint } from './checkpoint.js';
 import { resolveCheckpointPath } from '../run-folder/run-folder.js';
+import { parseVolumeShape, volumePreprocessing, type VolumePreprocessing } from '../data/volume-dataset.js';
 
 /**
  * The settings a checkpoint records that loading and evaluating need (a subset of the trainer's
@@ -30,6 +31,10 @@ export interface TrainedModel {
   readonly imageSize: [number, number];
   readonly checkpoint: string;
   readonly epoch: number;
+  /** What one sample is: a 2-D slice, or a whole volume (`train --input volume`). */
+  readonly input: 'slice' | 'volume';
+  /** Volume runs: the spacing, shape and chain each volume goes through before the model; null for slice runs. */
+  readonly volume: VolumePreprocessing | null;
 }
 
 /**
@@ -44,14 +49,26 @@ export function loadTrainedModel(ref: string, options: { runsDir?: string; devic
   const checkpoint = loadCheckpoint(path);
   try {
     const config = checkpoint.config as unknown as TrainedModelConfig;
-    if (!config.model || !Array.isArray(config.classes) || !Array.isArray(config.imageSize)) {
-      throw new AlzbenchError(`Checkpoint ${path} does not record its model, classes and image size`, { exitCode: 2 });
+    const input = config.input === 'volume' ? 'volume' : 'slice';
+    if (!config.model || !Array.isArray(config.classes) || (input === 'slice' ? !Array.isArray(config.imageSize) : typeof config.volumeShape !== 'string')) {
+      throw new AlzbenchError(`Checkpoint ${path} does not record its model, classes and ${input === 'slice' ? 'image size' : 'volume shape'}`, {
+        exitCode: 2,
+      });
     }
+    // Volume runs: the shape and spacing the run prepared its volumes with (eval and predict repeat them).
+    const volume =
+      input === 'volume'
+        ? volumePreprocessing(
+            parseVolumeShape(config.volumeShape as string, `volumeShape in ${path}`),
+            typeof config.spacing === 'number' ? config.spacing : null,
+          )
+        : null;
     const model = getModel(config.model, {
       inChannels: 1,
       numClasses: config.classes.length,
       ...(config.dropout === null ? {} : { dropout: config.dropout }),
       ...(config.widths === null ? {} : { widths: [...config.widths] }),
+      ...(volume ? { inputShape: volume.shape } : {}),
     });
     model.loadStateDict(checkpoint.model);
     if (options.device && options.device !== 'cpu') model.to(options.device);
@@ -61,9 +78,11 @@ export function loadTrainedModel(ref: string, options: { runsDir?: string; devic
       config,
       classes: config.classes,
       chain: parseChain(config.pipeline),
-      imageSize: config.imageSize as [number, number],
+      imageSize: (volume ? [0, 0] : config.imageSize) as [number, number],
       checkpoint: path,
       epoch: checkpoint.trainer.epoch,
+      input,
+      volume,
     };
   } finally {
     disposeCheckpoint(checkpoint);

@@ -95,6 +95,12 @@ async function pngDataUrl(data: Uint8Array, width: number, height: number, chann
  * run's own preprocessing chain at its input size (what `alzbench predict` does).
  */
 export async function predictSlice(trained: TrainedModel, runId: string, slice: Raster): Promise<PredictResponse> {
+  if (trained.input === 'volume') {
+    throw new AlzbenchError(`Run ${runId} was trained on whole volumes (--input volume); it cannot classify a single slice`, {
+      exitCode: 2,
+      hint: 'use alzbench predict <run> <file.nii.gz> for volume runs',
+    });
+  }
   const { pixels, size } = await preprocessSlices([slice], trained.chain, trained.imageSize);
   const [h, w] = size;
   const layer = getModelSpec(trained.config.model).gradCamLayer;

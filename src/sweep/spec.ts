@@ -19,7 +19,8 @@
  *   small: {base: {model: simple_cnn, imageSize: 64x56, epochs: 3}}
  * ```
  */
-import { FIELDS, validateSettings, type TrainConfigInput } from '../train/config.js';
+import { FIELDS, resolveConfig, validateSettings, type TrainConfigInput } from '../train/config.js';
+import { checkVolumeSettings } from '../train/volume-settings.js';
 import { AlzbenchError, describeValue } from '../util/errors.js';
 import { expandRuns } from '../train/expand-runs.js';
 import { readYamlFile } from '../util/read-input.js';
@@ -140,6 +141,13 @@ export function parseSweep(doc: unknown, options: { file?: string; scale?: strin
   }
   for (const p of points) {
     if (p.settings.data === undefined) throw fail(`Point ${pointKey(p.point)} has no data setting`, 'put "data: <dir>" in base, or pass --set data=<dir>');
+    // input: volume takes no slice settings (and slices no volume ones): fail here, before any run.
+    try {
+      checkVolumeSettings(p.settings, resolveConfig(p.settings));
+    } catch (error) {
+      if (error instanceof AlzbenchError) throw fail(`Point ${pointKey(p.point) || 'base'}: ${error.message}`, error.hint);
+      throw error;
+    }
   }
   const name = scale === 'full' ? top.name : `${top.name}-${scale}`;
   // folds / repeats: one run per (fold, seed) of each configuration, linked by a runGroup named

@@ -30,7 +30,8 @@ import { StopSignals } from './stop-signals.js';
 import type { EpochRecord, TrainEvent } from './events.js';
 import { makeOptimizer, makeSchedule, resolvedLr, resolvedWeightDecay } from './optimizer-factory.js';
 import { writePlots } from './plots.js';
-import { checkVolumeSettings, runVolumeTraining } from './volume-run.js';
+import { runVolumeTraining } from './volume-run.js';
+import { checkVolumeSettings } from './volume-settings.js';
 import {
   appendMetricsLine,
   codeVersion,

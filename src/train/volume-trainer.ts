@@ -3,11 +3,11 @@
  * BIDS folder, prepares every volume with the volume transforms, trains a registered volume model
  * with Adam and random 3-D augmentation on the device, picks the epoch with the best validation
  * balanced accuracy, ties to the lower validation loss (BN statistics recomputed on the training people first), and reports the held-out
- * people's metrics with subject-level bootstrap CIs. The CLI's `train` is slice-based; this is the
- * library path for volumes (README "Whole volumes").
+ * people's metrics with subject-level bootstrap CIs, without a run folder. `alzbench train --input
+ * volume` (volume-run.ts) is the run-folder path over the same data set code (README "Whole volumes").
  */
 import type { Tensor } from '../torch/tensor.js';
-import { stack, tensor } from '../torch/creation.js';
+import { tensor } from '../torch/creation.js';
 import { tidy } from '../torch/scope.js';
 import { noGrad } from '../torch/autograd.js';
 import { manualSeed } from '../torch/random.js';
@@ -15,20 +15,9 @@ import { crossEntropy } from '../nn/functional.js';
 import type { Module } from '../nn/module.js';
 import { Adam } from '../optim/index.js';
 import { getModel, getModelSpec } from '../models/registry.js';
-import { readBidsVolumes, type VolumeSession } from '../data/bids-volumes.js';
-import { readVolume } from '../data/volume/read-volume.js';
 import { createRng } from '../data/synth/rng.js';
-import {
-  Compose,
-  CropForeground,
-  NormalizeIntensity,
-  RandVolumeAugment,
-  ResizeWithPadOrCrop,
-  Spacing,
-  volumeToSample,
-  type VolumeAugmentSettings,
-  type VolumeTransform,
-} from '../data/volume-transforms/index.js';
+import { RandVolumeAugment, type VolumeAugmentSettings } from '../data/volume-transforms/index.js';
+import { loadVolumeSplit, openVolumeDataset, volumePipeline, volumePreprocessing } from '../data/volume-dataset.js';
 import { computeMetrics, headline } from '../eval/metrics.js';
 import { bootstrapMetrics, type BootstrapResult } from '../eval/bootstrap.js';
 import { invalid } from '../util/errors.js';
@@ -75,29 +64,6 @@ export interface VolumeTrainResult {
   readonly test: { metrics: ReturnType<typeof headline>; intervals: BootstrapResult; probabilities: number[]; labels: number[]; subjects: string[] };
 }
 
-async function loadSplit(sessions: VolumeSession[], pipeline: VolumeTransform): Promise<{ x: Tensor; y: Tensor }> {
-  const images: Tensor[] = [];
-  try {
-    for (const s of sessions) {
-      const input = volumeToSample(await readVolume(s.path));
-      try {
-        images.push(pipeline.apply(input).image);
-      } finally {
-        input.image.dispose();
-      }
-    }
-    return {
-      x: stack(images, 0),
-      y: tensor(
-        sessions.map((s) => s.label),
-        { dtype: 'int64' },
-      ),
-    };
-  } finally {
-    for (const image of images) image.dispose();
-  }
-}
-
 function probabilitiesOf(model: Module, x: Tensor, batchSize: number): number[] {
   const out: number[] = [];
   for (let i = 0; i < x.size(0); i += batchSize) {
@@ -130,21 +96,16 @@ export async function trainVolumeModel(options: VolumeTrainOptions): Promise<Vol
   const epochs = options.epochs ?? 10;
   const batchSize = options.batchSize ?? 4;
   const log = options.log ?? (() => undefined);
-  const data = readBidsVolumes(options.data, { seed, ...(options.classes ? { classes: options.classes } : {}) });
-  let train = data.sessions.filter((s) => s.split === 'train');
-  let val = data.sessions.filter((s) => s.split === 'val');
-  const test = data.sessions.filter((s) => s.split === 'test');
-  if (val.length === 0) {
-    // No validation people given: draw them from the training people (stratified), never from test.
-    const rng = createRng(seed, 'volume-val');
-    const valPeople = new Set<string>();
-    for (let k = 0; k < data.classes.length; k++) {
-      const people = rng.shuffle([...new Set(train.filter((s) => s.label === k).map((s) => s.subject))].sort());
-      for (const p of people.slice(0, Math.round(people.length * (options.valFraction ?? 0.2)))) valPeople.add(p);
-    }
-    val = train.filter((s) => valPeople.has(s.subject));
-    train = train.filter((s) => !valPeople.has(s.subject));
-  }
+  // The data set as `train --input volume` reads it: one sample per session, split by person,
+  // validation people drawn from the training people (data/volume-dataset.ts).
+  const data = openVolumeDataset(options.data, {
+    task: options.classes ? `map:${options.classes.map((c) => `${c}=${c}`).join(',')}` : 'folders',
+    splitSeed: seed,
+    ...(options.valFraction === undefined ? {} : { valFraction: options.valFraction }),
+  });
+  const train = data.samples.filter((s) => s.split === 'train');
+  const val = data.samples.filter((s) => s.split === 'val');
+  const test = data.samples.filter((s) => s.split === 'test');
   for (const [name, split] of [
     ['train', train],
     ['val', val],
@@ -153,12 +114,9 @@ export async function trainVolumeModel(options: VolumeTrainOptions): Promise<Vol
     if (split.length === 0)
       throw invalid(`people in the ${name} split`, `data set ${options.data}`, 0, 'more people are needed (validation picks the epoch, test is held out)');
   }
-  const steps: VolumeTransform[] = [];
-  if (options.spacing !== undefined) steps.push(new Spacing(options.spacing));
-  steps.push(new CropForeground(), new NormalizeIntensity(), new ResizeWithPadOrCrop(options.inputShape));
-  const pipeline = new Compose(steps);
+  const pipeline = volumePipeline(volumePreprocessing(options.inputShape, options.spacing ?? null));
   log(`volumes: ${train.length} train / ${val.length} val / ${test.length} test people (${data.splitSource} split), ${data.classes.join(' vs ')}`);
-  const sets = { train: await loadSplit(train, pipeline), val: await loadSplit(val, pipeline), test: await loadSplit(test, pipeline) };
+  const sets = { train: await loadVolumeSplit(train, pipeline), val: await loadVolumeSplit(val, pipeline), test: await loadVolumeSplit(test, pipeline) };
   manualSeed(seed);
   const model = getModel(options.model, {
     numClasses: data.classes.length,
@@ -224,7 +182,7 @@ export async function trainVolumeModel(options: VolumeTrainOptions): Promise<Vol
     const metrics = headline(computeMetrics(labels, probabilities, data.classes));
     const intervals = bootstrapMetrics(labels, probabilities, data.classes, { seed, groups: subjects });
     return {
-      classes: data.classes,
+      classes: [...data.classes],
       counts: { train: n, val: val.length, test: test.length },
       splitSource: data.splitSource,
       history,

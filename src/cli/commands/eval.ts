@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { evaluateDataset } from '../../eval/evaluate-dataset.js';
+import { evaluateVolumeDataset } from '../../eval/evaluate-volumes.js';
+import { AlzbenchError } from '../../util/errors.js';
 import { formatPredictionsCsv } from '../../run-folder/predictions-csv.js';
 import { loadTrainedModel } from '../../models/load-trained.js';
 import { invalid } from '../../util/errors.js';
@@ -26,6 +28,11 @@ flags:
   --grouping G          none (default: subject IDs of the data set only) or pseudo
                         (reconstruct subjects from the images when the data set has no IDs)
   --predictions FILE    also write per-slice predictions (CSV)
+
+Volume runs (train --input volume): --data is a BIDS folder; one sample per session, prepared
+with the run's recorded volume transforms; --split train|val|test picks the run's own split of
+that folder (the same people, drawn with the run's split seed); --aggregate and --grouping do
+not apply (sessions are pooled per person by mean probability).
   --runs-dir DIR        where run ids are looked up (default runs)
   --json                print one JSON document on stdout`;
 
@@ -61,14 +68,25 @@ export const evalCommand: Command = {
     if (values.grouping !== undefined && !['none', 'pseudo'].includes(values.grouping)) throw invalid('none or pseudo', '--grouping', values.grouping);
     const trained = loadTrainedModel(positionals[0]!, values['runs-dir'] ? { runsDir: values['runs-dir'] } : {});
     try {
-      const result = await evaluateDataset(trained, resolve(values.data), {
-        split,
-        bootstrap,
-        seed,
-        ...(values.aggregate ? { aggregate: values.aggregate as AggregateRule } : {}),
-        ...(values.grouping ? { grouping: values.grouping as 'none' | 'pseudo' } : {}),
-        log: (m) => process.stderr.write(`eval: ${m}\n`),
-      });
+      const volume = trained.input === 'volume';
+      if (volume && (values.aggregate !== undefined || values.grouping !== undefined)) {
+        throw new AlzbenchError(`${values.aggregate !== undefined ? '--aggregate' : '--grouping'} is a slice setting; ${positionals[0]} is a volume run`, {
+          exitCode: 2,
+          hint: 'volume runs have one sample per session and pool sessions per person by mean probability',
+        });
+      }
+      const unit = volume ? 'session' : 'slice';
+      const log = (m: string) => process.stderr.write(`eval: ${m}\n`);
+      const result = volume
+        ? await evaluateVolumeDataset(trained, resolve(values.data), { split, bootstrap, seed, log })
+        : await evaluateDataset(trained, resolve(values.data), {
+            split,
+            bootstrap,
+            seed,
+            ...(values.aggregate ? { aggregate: values.aggregate as AggregateRule } : {}),
+            ...(values.grouping ? { grouping: values.grouping as 'none' | 'pseudo' } : {}),
+            log,
+          });
       if (values.predictions) writeFileSync(values.predictions, formatPredictionsCsv(result.predictions, trained.classes));
       const { predictions: _omitted, ...report } = result;
       if (values.json) {
@@ -81,9 +99,9 @@ export const evalCommand: Command = {
       const ci = result.ci;
       const interval = (x: { low: number; high: number } | undefined) => (x ? ` [${x.low.toFixed(3)}, ${x.high.toFixed(3)}]` : '');
       console.log(
-        `model ${trained.config.model} (${trained.checkpoint}, epoch ${trained.epoch}) on ${result.data} (${result.split}, ${result.samples} slices)`,
+        `model ${trained.config.model} (${trained.checkpoint}, epoch ${trained.epoch}) on ${result.data} (${result.split}, ${result.samples} ${unit}s)`,
       );
-      console.log(`  per slice:`);
+      console.log(`  per ${unit}:`);
       console.log(
         `  loss ${m.loss.toFixed(4)}  accuracy ${m.accuracy.toFixed(3)}${interval(ci?.accuracy)}  balanced accuracy ${m.balancedAccuracy.toFixed(3)}${interval(ci?.balancedAccuracy)}`,
       );
@@ -95,7 +113,7 @@ export const evalCommand: Command = {
       if (sl) {
         const sci = sl.ci;
         console.log(
-          `  per subject (${sl.subjects} ${sl.reconstructed ? 'pseudo-subjects reconstructed from the images' : 'subjects'}, ${sl.rule} of slice probabilities; 95 % CIs by subject bootstrap):`,
+          `  per subject (${sl.subjects} ${sl.reconstructed ? 'pseudo-subjects reconstructed from the images' : 'subjects'}, ${sl.rule} of ${unit} probabilities; 95 % CIs by subject bootstrap):`,
         );
         console.log(
           `  accuracy ${sl.metrics.accuracy.toFixed(3)}${interval(sci?.accuracy)}  balanced accuracy ${sl.metrics.balancedAccuracy.toFixed(3)}${interval(sci?.balancedAccuracy)}  sensitivity ${sl.metrics.sensitivity.toFixed(3)}${interval(sci?.sensitivity)}  specificity ${sl.metrics.specificity.toFixed(3)}${interval(sci?.specificity)}  AUC ${sl.metrics.auc.toFixed(3)}${interval(sci?.auc)}`,
@@ -106,7 +124,7 @@ export const evalCommand: Command = {
       console.log(`  confusion (rows true, columns predicted):`);
       console.log(`  ${''.padEnd(width)} ${trained.classes.map((c) => c.padStart(width)).join(' ')}`);
       m.confusion.forEach((row, k) => console.log(`  ${trained.classes[k]!.padEnd(width)} ${row.map((v) => String(v).padStart(width)).join(' ')}`));
-      if (result.collapsed) console.log('  COLLAPSED: the model predicts one class for (nearly) every slice');
+      if (result.collapsed) console.log(`  COLLAPSED: the model predicts one class for (nearly) every ${unit}`);
       return 0;
     } finally {
       trained.model.dispose();

@@ -1,4 +1,5 @@
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
+import { readRunRecord } from '../../run-folder/run-files.js';
 import { readConfigFile, settingsFromFlags, settingsHelp, trainFlagOptions } from '../../train/config.js';
 import { resumeRun, train, type TrainResult } from '../../train/trainer.js';
 import { stderrReporter } from '../../train/progress.js';
@@ -18,6 +19,10 @@ default, split.json, metrics.jsonl, checkpoints/last.ckpt and best.ckpt after ev
 test.json with 95 % bootstrap CIs, predictions.csv, plots/, cam/). Progress goes to stderr: a bar
 with images/s and ETA on a terminal, and one summary line per epoch. A NaN/inf loss stops the run
 as "diverged"; a model predicting one class for (nearly) all slices is flagged "collapsed".
+
+--input volume trains on whole volumes (one per scan session of a BIDS folder, split by person)
+with a volume model (default simple_cnn_3d): see --volume-shape, --volume-augment, --spacing and
+README "Whole volumes"; slice settings such as --pipeline are then an error.
 
 Settings come from --config (YAML: the keys below in camelCase or kebab-case) and flags; flags win.
 
@@ -147,10 +152,11 @@ export const trainCommand: Command = {
     if (json) process.stdout.write(`${JSON.stringify(resultJson(result))}\n`);
     else {
       const test = result.test?.best;
+      const unit = readRunRecord(join(result.dir, 'run.json')).input === 'volume' ? 'session' : 'slice';
       console.log(`run ${result.id}: ${result.status}${result.reason ? ` (${result.reason})` : ''}`);
       if (test)
         console.log(
-          `  test per slice, best epoch ${test.epoch}: accuracy ${test.metrics.accuracy.toFixed(3)}, balanced accuracy ${test.metrics.balancedAccuracy.toFixed(3)}, sensitivity ${test.metrics.sensitivity.toFixed(3)}, specificity ${test.metrics.specificity.toFixed(3)}, AUC ${test.metrics.auc.toFixed(3)}`,
+          `  test per ${unit}, best epoch ${test.epoch}: accuracy ${test.metrics.accuracy.toFixed(3)}, balanced accuracy ${test.metrics.balancedAccuracy.toFixed(3)}, sensitivity ${test.metrics.sensitivity.toFixed(3)}, specificity ${test.metrics.specificity.toFixed(3)}, AUC ${test.metrics.auc.toFixed(3)}`,
         );
       const subject = test?.subject;
       if (subject)

@@ -1,0 +1,80 @@
+import type { SplitName } from '../data/dataset.js';
+import { loadVolumeSplit, openVolumeDataset, volumePipeline } from '../data/volume-dataset.js';
+import type { TrainedModel } from '../models/load-trained.js';
+import { AlzbenchError } from '../util/errors.js';
+import { bootstrapMetrics } from './bootstrap.js';
+import { calibration, ECE_METHOD } from './calibration.js';
+import { isCollapsed } from './collapse.js';
+import type { DatasetEvaluation } from './evaluate-dataset.js';
+import { inferVolumes } from './infer-volumes.js';
+import { computeMetrics } from './metrics.js';
+import { subjectLevelReport } from './subject-aggregate.js';
+
+/**
+ * Re-evaluates a trained volume model (`train --input volume`) on a BIDS volume folder: reads it
+ * with the run's task, label column and split seed (so `split: 'test'` on the run's own data set
+ * is the run's held-out people), prepares every session with the run's recorded volume
+ * transforms, and computes every metric with bootstrap CIs over people. One sample per session;
+ * `subject` pools a person's sessions by mean probability.
+ *
+ * @throws AlzbenchError when the model is a slice model, the classes differ, or the split is empty
+ * @example
+ * const result = await evaluateVolumeDataset(loadTrainedModel('runs/x'), 'demo-volumes', { split: 'test' });
+ */
+export async function evaluateVolumeDataset(
+  trained: TrainedModel,
+  dir: string,
+  options: { split?: SplitName | 'all'; bootstrap?: number; seed?: number; batchSize?: number; log?: (m: string) => void } = {},
+): Promise<DatasetEvaluation> {
+  if (!trained.volume)
+    throw new AlzbenchError(`${trained.checkpoint} is a slice model; volume evaluation needs a run trained with --input volume`, { exitCode: 2 });
+  const split = options.split ?? 'all';
+  const config = trained.config as { task: string; diagnosisColumn?: string | null; splitSeed?: number; seed?: number };
+  const data = openVolumeDataset(dir, {
+    task: config.task,
+    diagnosisColumn: config.diagnosisColumn ?? null,
+    ...(config.splitSeed === undefined ? {} : { splitSeed: config.splitSeed }),
+    allowMissingClasses: true,
+  });
+  for (const note of data.notes) options.log?.(note);
+  if (data.classes.join(',') !== trained.classes.join(',')) {
+    throw new AlzbenchError(
+      `The data set's classes under task ${config.task} (${data.classes.join(', ')}) differ from the model's (${trained.classes.join(', ')})`,
+      { exitCode: 2 },
+    );
+  }
+  const samples = data.samples.filter((s) => split === 'all' || s.split === split);
+  if (samples.length === 0)
+    throw new AlzbenchError(`No volumes to evaluate in ${dir}${split === 'all' ? '' : ` (no session in the ${split} split)`}`, { exitCode: 2 });
+  options.log?.(`preparing ${samples.length} volume(s): ${trained.volume.chain}`);
+  const { x, y } = await loadVolumeSplit(samples, volumePipeline(trained.volume));
+  try {
+    const labels = samples.map((s) => s.label);
+    const subjects = samples.map((s) => s.subject);
+    const inference = inferVolumes(trained.model, x, y, options.batchSize ?? 4);
+    const metrics = computeMetrics(labels, inference.probabilities, trained.classes, { loss: inference.loss });
+    const resamples = options.bootstrap ?? 1000;
+    const seed = options.seed ?? 0;
+    const ci = resamples > 0 ? bootstrapMetrics(labels, inference.probabilities, trained.classes, { resamples, seed, groups: subjects }) : null;
+    const c = trained.classes.length;
+    return {
+      data: dir,
+      split,
+      samples: samples.length,
+      metrics,
+      ci,
+      collapsed: isCollapsed(metrics, trained.config.collapseThreshold ?? 0.95),
+      subject: subjectLevelReport(labels, inference.probabilities, subjects, trained.classes, { rule: 'mean', resamples, seed }),
+      calibration: { method: ECE_METHOD, ...calibration(labels, inference.probabilities, c) },
+      predictions: samples.map((s, i) => ({
+        file: s.id,
+        subject: s.subject,
+        label: s.label,
+        probabilities: Array.from(inference.probabilities.subarray(i * c, (i + 1) * c)),
+      })),
+    };
+  } finally {
+    x.dispose();
+    y.dispose();
+  }
+}
