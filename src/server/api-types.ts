@@ -209,6 +209,10 @@ export interface ModelChoice {
   readonly imageSize: readonly number[] | null;
   readonly pipeline: string | null;
   readonly status: string;
+  /** Slice runs take an image upload, volume runs a `.nii`/`.nii.gz` volume. */
+  readonly input: InputKind;
+  /** Volume runs: voxels [x, y, z] the volume is prepared to. */
+  readonly volumeShape: readonly number[] | null;
 }
 
 /** `POST /api/predict`. */
@@ -224,6 +228,12 @@ export interface PredictResponse {
   readonly overlay: string;
   readonly width: number;
   readonly height: number;
+  /**
+   * Volume runs (a `.nii`/`.nii.gz` upload): the prepared volume's shape [x, y, z] and the
+   * Grad-CAM peak voxel; `input` and `overlay` then show the axial, coronal and sagittal planes
+   * through the peak, side by side. Absent for slice runs.
+   */
+  readonly volume?: { readonly shape: readonly number[]; readonly peak: readonly number[] };
 }
 
 /** `POST /api/preprocess`: the slice after each step. */
