@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { readSweepFile } from './spec.js';
 import { resolveConfig } from '../train/config.js';
-import { checkVolumeSettings } from '../train/volume-run.js';
+import { checkVolumeSettings } from '../train/volume-settings.js';
 
 const FILE = fileURLToPath(new URL('../../experiments/slices-vs-volumes.yaml', import.meta.url));
 
