@@ -292,6 +292,12 @@ export async function compareRuns(store: RunStore, refs: readonly string[], opti
       `"per subject": each test subject${reconstructed ? ' (or pseudo-subject reconstructed from the images)' : ''} counts once, its slices pooled by ${rules} of probabilities; its 95 % CIs resample subjects. "per slice" counts every slice, as most published tables do.`,
     );
   }
+  // Volume runs (train --input volume) have one sample per scan session, not per slice.
+  const volumeRuns = runs.filter((r) => (r.config as Record<string, unknown>).input === 'volume').length;
+  if (volumeRuns > 0)
+    notes.push(
+      `${volumeRuns} volume run(s) (input: volume): their "per slice" columns count whole volumes, one per scan session (= per subject with one session each); their split is by subject by construction.`,
+    );
   const groups = compareGroups(runs, values);
   const units = [...new Set(rows.map((r) => r.ci?.unit).filter(Boolean))];
   if (units.length)

@@ -99,9 +99,10 @@ test('train --input volume writes a normal run folder that runs, compare, eval a
     JSON.parse(listed.stdout).runs.map((r: { id: string }) => r.id),
     [result.id],
   );
-  const compared = cli('compare', result.id, '--runs-dir', runsDir, '--db', db, '--format', 'csv');
+  const compared = cli('compare', result.id, '--runs-dir', runsDir, '--db', db);
   assert.equal(compared.status, 0, compared.stderr);
   assert.match(compared.stdout, new RegExp(result.id));
+  assert.match(compared.stdout, /1 volume run\(s\) \(input: volume\): their "per slice" columns count whole volumes, one per scan session/);
 
   // eval on the run's own test split reproduces test.json.
   const evaluated = cli('eval', result.dir, '--data', data, '--split', 'test', '--bootstrap', '50', '--json');
