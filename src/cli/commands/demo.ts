@@ -208,8 +208,9 @@ export const demoCommand: Command = {
     const volumes = await slicesVsVolumesOf(dir, values.smallest ? 'smallest' : 'demo', volumeData, workers, log);
     log(`\n${slicesVsVolumesMarkdown(volumes)}`);
     log(
-      'Rows 2 and 3 count the same held-out people once each. At this size the CIs are wide: the demo shows\n' +
-        'the path; experiments/slices-vs-volumes.yaml (BENCHMARKS.md) is the comparison at a useful size.',
+      'Rows 2 and 3 count the same held-out people once each. At this size the CIs are wide and the 3-D model\n' +
+        'has too few people to learn from (it may stay near chance): the demo shows the path and the per-slice vs\n' +
+        'per-subject gap; experiments/slices-vs-volumes.yaml (BENCHMARKS.md) is the comparison at a useful size.',
     );
 
     const report = join(dir, 'report.html');
