@@ -28,7 +28,17 @@ if (!existsSync(join(data, 'participants.tsv')))
 const synthSeconds = (performance.now() - t0) / 1000;
 const t1 = performance.now();
 const summary = JSON.parse(
-  alzbench(['sweep', join(root, 'experiments', 'slices-vs-volumes.yaml'), '--scale', values.scale, '--set', `data=${data}`, '--workers', values.workers, '--json']),
+  alzbench([
+    'sweep',
+    join(root, 'experiments', 'slices-vs-volumes.yaml'),
+    '--scale',
+    values.scale,
+    '--set',
+    `data=${data}`,
+    '--workers',
+    values.workers,
+    '--json',
+  ]),
 );
 const sweepSeconds = (performance.now() - t1) / 1000;
 const store = await openStore(join(dir, 'alzbench.db'));
@@ -38,4 +48,7 @@ const cpu = `${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores)`;
 console.log(`${cpu}; data ${synthSeconds.toFixed(0)} s, sweep ${sweepSeconds.toFixed(0)} s (${values.workers} workers)\n`);
 console.log(slicesVsVolumesMarkdown(table));
 mkdirSync(join(root, 'bench', 'results'), { recursive: true });
-writeFileSync(join(root, 'bench', 'results', 'slices-vs-volumes.json'), `${JSON.stringify({ cpu, synthSeconds, sweepSeconds, sweep: summary.sweep, table }, null, 2)}\n`);
+writeFileSync(
+  join(root, 'bench', 'results', 'slices-vs-volumes.json'),
+  `${JSON.stringify({ cpu, synthSeconds, sweepSeconds, sweep: summary.sweep, table }, null, 2)}\n`,
+);

@@ -71,7 +71,7 @@ export function volumeSettings(run: StoredRun): VolumeSettings | null {
         : null;
   const spacing = c.spacing;
   return {
-    shape: shape && shape.every(Number.isFinite) ? shape : null,
+    shape: shape?.every(Number.isFinite) ? shape : null,
     spacing: typeof spacing === 'number' || Array.isArray(spacing) ? (spacing as number | number[]) : null,
     model: run.model,
     other: Object.fromEntries(OTHER_VOLUME_KEYS.filter((k) => c[k] !== undefined && c[k] !== null).map((k) => [k, c[k]])),

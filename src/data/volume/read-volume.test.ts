@@ -82,7 +82,10 @@ test('readVolumeBytes (an upload in memory) gives what nibabel reads from the sa
     readVolumeBytes(await readFile(join(FIXTURES, 'int16_le.nii')), 'the upload', { limits: { maxSide: 4, maxVoxels: 1000 } }),
     (e: VolumeError) => e.code === 'too-large' && /the limit is 4 per axis and 1000 voxels/.test(e.message),
   );
-  await assert.rejects(readVolumeBytes(Buffer.from('not a volume at all'), 'the upload'), /VolumeError: not-a-volume: the upload: not a NIfTI or Analyze volume: it is a text file/);
+  await assert.rejects(
+    readVolumeBytes(Buffer.from('not a volume at all'), 'the upload'),
+    /VolumeError: not-a-volume: the upload: not a NIfTI or Analyze volume: it is a text file/,
+  );
 });
 
 test('canonical: false keeps the stored voxel order and affine', async () => {
