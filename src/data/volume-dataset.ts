@@ -16,6 +16,7 @@ import { hashBytes } from './content-hash.js';
 import { datasetFingerprint } from './fingerprint.js';
 import type { SplitManifest } from './manifest.js';
 import { createRng } from './synth/rng.js';
+import { crossValidationSplits, type FoldChoice } from './stratified-group-kfold.js';
 import { readVolume } from './volume/read-volume.js';
 import { Compose, CropForeground, NormalizeIntensity, ResizeWithPadOrCrop, Spacing, volumeToSample, type VolumeTransform } from './volume-transforms/index.js';
 
@@ -35,8 +36,8 @@ export interface VolumeDataset {
   readonly task: string;
   readonly classes: readonly string[];
   readonly samples: VolumeSample[];
-  /** Where the test split came from: participants.tsv's `split` column, or drawn by person here. */
-  readonly splitSource: 'participants.tsv' | 'drawn';
+  /** Where the test split came from: participants.tsv's `split` column, drawn by person here, or a cross-validation fold (`fold 0 of 5`). */
+  readonly splitSource: 'participants.tsv' | 'drawn' | `fold ${number} of ${number}`;
   readonly fingerprint: string;
   /** Sessions whose class the task leaves out, by source class. */
   readonly excluded: Record<string, number>;
@@ -55,6 +56,11 @@ export interface OpenVolumeOptions {
   readonly valFraction?: number;
   /** Evaluation: keep the task's classes even when some have no session (default false: an error for a requested task). */
   readonly allowMissingClasses?: boolean;
+  /**
+   * Cross-validation: all sessions pooled, test = fold `fold` of a person-grouped stratified
+   * K-fold, validation = an inner fold of the rest (data/stratified-group-kfold.ts, as slice runs).
+   */
+  readonly crossValidation?: FoldChoice;
 }
 
 /**
@@ -96,7 +102,10 @@ export function openVolumeDataset(root: string, options: OpenVolumeOptions = {})
 
   // Validation people: drawn from the training people, stratified by class, never from test.
   let split = new Map(kept.map((k) => [k.session.path, k.session.split]));
-  if (!kept.some((k) => k.session.split === 'val')) {
+  if (options.crossValidation) {
+    const assigned = crossValidationSplits(options.crossValidation)(kept.map((k) => ({ label: task.classes[k.label]!, group: k.session.subject })));
+    split = new Map(kept.map((k, i) => [k.session.path, assigned[i]!]));
+  } else if (!kept.some((k) => k.session.split === 'val')) {
     const rng = createRng(seed, 'volume-val');
     const valPeople = new Set<string>();
     for (let c = 0; c < task.classes.length; c++) {
@@ -113,7 +122,8 @@ export function openVolumeDataset(root: string, options: OpenVolumeOptions = {})
     hash: hashBytes(readFileSync(session.path)),
   }));
   const fingerprint = datasetFingerprint(samples.map((s) => ({ id: s.id, hash: s.hash, label: task.classes[s.label]! })));
-  return { root, task: task.name, classes: task.classes, samples, splitSource: bids.splitSource, fingerprint, excluded, notes };
+  const splitSource = options.crossValidation ? (`fold ${options.crossValidation.fold} of ${options.crossValidation.folds}` as const) : bids.splitSource;
+  return { root, task: task.name, classes: task.classes, samples, splitSource, fingerprint, excluded, notes };
 }
 
 /**

@@ -151,6 +151,27 @@ test('a volume run resumed after a kill equals the uninterrupted run, epoch for 
   });
 });
 
+test('cross-validation folds of volume runs hold out disjoint people; no person is on two sides of a fold', async () => {
+  const runsDir = await tempDir('alzbench-volume-folds-');
+  await expectNoLeaksAsync(async () => {
+    const testPeople: string[][] = [];
+    for (const fold of [0, 1, 2]) {
+      const result = await train(
+        { ...tiny, data, runsDir, epochs: 1, bootstrap: 0, camSamples: 0, folds: 3, fold },
+        { runId: `fold${fold}`, handleSignals: false },
+      );
+      assert.equal(result.epochsDone, 1);
+      const split = JSON.parse(readFileSync(join(runsDir, `fold${fold}`, 'split.json'), 'utf8')) as { entries: { subject: string; split: string }[] };
+      assert.deepEqual([...new Set(split.entries.map((e) => e.split))].sort(), ['test', 'train', 'val']);
+      testPeople.push(split.entries.filter((e) => e.split === 'test').map((e) => e.subject));
+      assert.equal((readRunRecord(join(runsDir, `fold${fold}`, 'run.json')).split?.groups as { source: string }).source, `fold ${fold} of 3`);
+    }
+    const all = testPeople.flat();
+    assert.equal(all.length, 12, 'every person is tested once over the 3 folds');
+    assert.equal(new Set(all).size, 12);
+  });
+});
+
 test('slice settings with --input volume, volume settings with slices, and unsupported ones are named errors', async () => {
   const runsDir = await tempDir('alzbench-volume-errors-');
   await assert.rejects(train({ ...tiny, data, runsDir, pipeline: 'grayscale' }), {
@@ -162,9 +183,13 @@ test('slice settings with --input volume, volume settings with slices, and unsup
   await assert.rejects(train({ data, runsDir, volumeShape: '32x40x16' }), {
     message: "--volume-shape is a setting of --input volume; this run's input is slice",
   });
-  await assert.rejects(train({ ...tiny, data, runsDir, folds: 5 }), { message: '--folds: not yet for --input volume' });
+  await assert.rejects(train({ ...tiny, data, runsDir, ema: 0.99, calibrate: 'temperature' }), { message: '--calibrate, --ema: not yet for --input volume' });
   await assert.rejects(train({ ...tiny, data, runsDir, model: 'simple_cnn' }), {
     message: 'Expected a volume model for --input volume (alzbench models marks them) for model but received "simple_cnn" of type string',
+  });
+  await assert.rejects(train({ ...tiny, data, runsDir, model: 'densenet121_3d', volumeShape: '28x40x40' }), {
+    message:
+      'Expected [depth, height, width] of integers >= 29 for input shape of densenet121_3d but received [28 of type number, 40 of type number, 40 of type number] of type array',
   });
   await assert.rejects(train({ ...tiny, data, runsDir, volumeShape: '32x40' }), {
     message: /Expected XxYxZ voxels, e\.g\. 96x112x96 for volumeShape but received "32x40"/,

@@ -95,6 +95,7 @@ export async function runVolumeTraining(paths: RunPaths, given: TrainConfig, res
       ...(given.task === 'auto' ? {} : { task: given.task }),
       diagnosisColumn: given.diagnosisColumn,
       splitSeed: given.splitSeed,
+      ...(given.folds >= 2 ? { crossValidation: { folds: given.folds, fold: given.fold!, seed: given.splitSeed } } : {}),
     });
     for (const note of data.notes) log(`data: ${note}`);
     const classes = data.classes;

@@ -2,7 +2,7 @@
  * Which settings go with which input: a volume run (`--input volume`) takes no slice-only setting
  * and a slice run no volume-only one, so a flag that would be silently ignored is a named error.
  */
-import { getModelSpec } from '../models/registry.js';
+import { getModelSpec, resolveModelOptions } from '../models/registry.js';
 import { parseVolumeShape } from '../data/volume-dataset.js';
 import { AlzbenchError, invalid } from '../util/errors.js';
 import { flagName } from '../util/schema.js';
@@ -28,7 +28,7 @@ const SLICE_ONLY = [
 ] as const;
 
 /** Settings of slice runs that volume runs do not support yet: a named error rather than a silent no-op. */
-const NOT_YET = ['folds', 'fold', 'calibrate', 'ema', 'amp'] as const;
+const NOT_YET = ['calibrate', 'ema', 'amp'] as const;
 
 /** Settings that only mean something for volumes. */
 const VOLUME_ONLY = ['volumeShape', 'volumeAugment'] as const;
@@ -68,11 +68,11 @@ export function checkVolumeSettings(given: TrainConfigInput, config: TrainConfig
       },
     );
   }
-  const notYet = named(NOT_YET).filter((k) => !(k === 'amp' && given.amp === 'none') && !(k === 'folds' && given.folds === 0));
+  const notYet = named(NOT_YET).filter((k) => !(k === 'amp' && given.amp === 'none'));
   if (notYet.length > 0) {
     throw new AlzbenchError(`${notYet.map((k) => `--${flagName(k)}`).join(', ')}: not yet for --input volume`, {
       exitCode: 2,
-      hint: 'train volume runs without it (repeats with --repeats work), or use --input slice',
+      hint: 'train volume runs without it (--folds and --repeats work), or use --input slice',
     });
   }
   const resolved = { ...config, model: given.model === undefined ? VOLUME_DEFAULT_MODEL : config.model };
@@ -84,6 +84,7 @@ export function checkVolumeSettings(given: TrainConfigInput, config: TrainConfig
       'e.g. --model simple_cnn_3d, resnet18_3d, conv5_fc3',
     );
   }
-  if (resolved.volumeShape !== null) parseVolumeShape(resolved.volumeShape, '--volume-shape');
+  // The shape must suit the model (DenseNet needs 29 voxels per axis): said before any data is read.
+  if (resolved.volumeShape !== null) resolveModelOptions(resolved.model, { inputShape: parseVolumeShape(resolved.volumeShape, '--volume-shape') });
   return resolved;
 }

@@ -17,7 +17,7 @@ import { Adam } from '../optim/index.js';
 import { getModel, getModelSpec } from '../models/registry.js';
 import { createRng } from '../data/synth/rng.js';
 import { RandVolumeAugment, type VolumeAugmentSettings } from '../data/volume-transforms/index.js';
-import { loadVolumeSplit, openVolumeDataset, volumePipeline, volumePreprocessing } from '../data/volume-dataset.js';
+import { loadVolumeSplit, openVolumeDataset, volumePipeline, volumePreprocessing, type VolumeDataset } from '../data/volume-dataset.js';
 import { computeMetrics, headline } from '../eval/metrics.js';
 import { bootstrapMetrics, type BootstrapResult } from '../eval/bootstrap.js';
 import { invalid } from '../util/errors.js';
@@ -57,7 +57,7 @@ export interface VolumeTrainResult {
   readonly classes: string[];
   /** People (= volumes here, one session each) per split. */
   readonly counts: { train: number; val: number; test: number };
-  readonly splitSource: 'participants.tsv' | 'drawn';
+  readonly splitSource: VolumeDataset['splitSource'];
   readonly history: { epoch: number; trainLoss: number; valBalancedAccuracy: number; valLoss: number }[];
   readonly bestEpoch: number;
   /** Held-out people: headline metrics and subject-level 95 % bootstrap intervals. */
