@@ -94,6 +94,8 @@ export interface RunDetail extends RunSummary {
   readonly dataset: {
     readonly layout: string | null;
     readonly slices: number | null;
+    /** Volume runs: scan sessions read (one volume each). */
+    readonly volumes: number | null;
     readonly fingerprint: string | null;
     readonly root: string | null;
   } | null;

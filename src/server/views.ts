@@ -160,6 +160,7 @@ export function runDetail(run: StoredRun, epochs: readonly StoredEpoch[], predic
       ? {
           layout: typeof dataset.layout === 'string' ? dataset.layout : null,
           slices: num(dataset.slices),
+          volumes: num(dataset.volumes),
           fingerprint: run.datasetFingerprint,
           root: typeof dataset.root === 'string' ? dataset.root : null,
         }

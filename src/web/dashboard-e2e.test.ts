@@ -225,6 +225,7 @@ test('the dashboard in a browser: runs table, run page, compare, predict, prepro
     assert.match(settings, /modelsimple_cnn_3d/);
     assert.match((await page.locator('[data-testid=test-metrics] thead').textContent()) ?? '', /per subject \(one volume each\), best epoch/);
     assert.match((await page.getByTestId('subject-note').textContent()) ?? '', /^per subject: 6 subjects, each counted once/);
+    assert.match((await page.getByTestId('data-split').textContent()) ?? '', /layout bids-volumes, 18 volumes,/);
     assert.match((await page.locator('h2', { hasText: '3-D Grad-CAM' }).textContent()) ?? '', /axial, coronal and sagittal planes through the peak/);
     // The run folder's 3-D Grad-CAM images: three planes side by side, so three times as wide as high (plus gaps).
     const cams = page.locator('[data-testid=cam] img');

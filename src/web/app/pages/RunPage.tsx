@@ -177,8 +177,8 @@ function DataAndSplit(props: { run: RunDetail }) {
   return (
     <div data-testid="data-split">
       <p>
-        layout <b>{dataset?.layout ?? '–'}</b>, {dataset?.slices ?? '–'} slices, fingerprint <code>{dataset?.fingerprint?.slice(0, 16) ?? '–'}</code>; split
-        grouped by <b>{split?.grouping ?? '–'}</b> (seed {split?.seed ?? '–'}
+        layout <b>{dataset?.layout ?? '–'}</b>, {props.run.input === 'volume' ? `${dataset?.volumes ?? '–'} volumes` : `${dataset?.slices ?? '–'} slices`},
+        fingerprint <code>{dataset?.fingerprint?.slice(0, 16) ?? '–'}</code>; split grouped by <b>{split?.grouping ?? '–'}</b> (seed {split?.seed ?? '–'}
         {split?.groups !== null && split?.groups !== undefined ? `, groups ${show(split.groups)}` : ''})
       </p>
       {splits.length > 0 && (
