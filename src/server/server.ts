@@ -2,7 +2,8 @@
  * The dashboard's HTTP server: a JSON API over the run store (`/api/...`) and the built web app,
  * in one Fastify process. Safety rules live here: loopback by default, a bearer token for every
  * request but the web app's own files when one is set (required beyond loopback; decided on the
- * routed path), uploads kept in memory with a size, type and declared-pixel limit, run files
+ * routed path), uploads kept in memory with a size, type and declared-pixel limit (NIfTI volumes,
+ * for volume runs only: their own size limit and a declared-voxel limit), run files
  * served only from an allow-list inside their run folder, test slices only from allowed data
  * roots with their recorded content hash, and no request logging (URLs and bodies never reach a
  * log; a 5xx writes one line naming the route pattern and the error).
