@@ -31,6 +31,8 @@ export function renderCardHtml(card: RunCard): string {
     calibration?: CalibrationReport;
   } | null;
   const subject = test?.best?.subject ?? null;
+  // Volume runs (train --input volume) have one sample per scan session.
+  const unit = run.config.input === 'volume' ? 'session (whole volume)' : 'slice';
   const metrics = ['sensitivity', 'specificity', 'accuracy', 'balancedAccuracy', 'auc', 'loss'];
   const rows = metrics.map((k) => {
     const ci = test?.best?.ci?.[k];
@@ -85,7 +87,7 @@ export function renderCardHtml(card: RunCard): string {
 <style>body{font-family:system-ui,sans-serif;margin:24px;color:#222}table{border-collapse:collapse;font-size:13px;margin-bottom:16px}th,td{border:1px solid #ccc;padding:3px 6px;text-align:left}th{background:#f3f3f3}</style></head><body>
 <h1>Run ${escapeXml(run.id)}${run.name ? ` — ${escapeXml(run.name)}` : ''}</h1>
 <p>Status <b>${escapeXml(run.status)}</b>${run.reason ? ` (${escapeXml(run.reason)})` : ''}; model ${escapeXml(run.model ?? '-')}, task ${escapeXml(run.task ?? '-')}; data set fingerprint ${escapeXml(run.datasetFingerprint ?? '-')}; code ${escapeXml(run.codeVersion ?? '-')}; created ${escapeXml(run.createdAt)}.</p>
-<h2>Test metrics</h2><table><tr><th></th><th>per slice, best epoch ${test?.best?.epoch ?? '-'} [95 % CI]</th><th>per slice, last epoch ${test?.last?.epoch ?? '-'}</th>${subject ? `<th>per subject, best epoch [95 % CI by subject]</th><th>per subject, last epoch</th>` : ''}</tr>${rows.join('')}</table>
+<h2>Test metrics</h2><table><tr><th></th><th>per ${unit}, best epoch ${test?.best?.epoch ?? '-'} [95 % CI]</th><th>per ${unit}, last epoch ${test?.last?.epoch ?? '-'}</th>${subject ? `<th>per subject, best epoch [95 % CI by subject]</th><th>per subject, last epoch</th>` : ''}</tr>${rows.join('')}</table>
 <p>${subject ? `Per subject: ${subject.subjects ?? '-'} ${subject.reconstructed ? 'pseudo-subjects reconstructed from the images' : 'subjects'}, slice probabilities pooled by ${escapeXml(subject.rule ?? 'mean')}; each counts once.` : 'No per-subject figures: the test slices have no subjects (slice-level grouping).'}
 ${calib?.test ? ` Calibration: ${escapeXml(calib.method)} ${f3(calib.test.ece)}${calib.temperature ? `; after temperature scaling (T=${f3(calib.temperature.value)}, fitted on validation) ${f3(calib.temperature.test.ece)}` : ''}.` : ''}</p>
 <div>${curves}${roc}${confusion}${reliability}</div>

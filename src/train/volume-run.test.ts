@@ -164,7 +164,7 @@ test('cross-validation folds of volume runs hold out disjoint people; no person 
       const split = JSON.parse(readFileSync(join(runsDir, `fold${fold}`, 'split.json'), 'utf8')) as { entries: { subject: string; split: string }[] };
       assert.deepEqual([...new Set(split.entries.map((e) => e.split))].sort(), ['test', 'train', 'val']);
       testPeople.push(split.entries.filter((e) => e.split === 'test').map((e) => e.subject));
-      assert.equal((readRunRecord(join(runsDir, `fold${fold}`, 'run.json')).split?.groups as { source: string }).source, `fold ${fold} of 3`);
+      assert.equal((readRunRecord(join(runsDir, `fold${fold}`, 'run.json')).split!.groups as { source: string }).source, `fold ${fold} of 3`);
     }
     const all = testPeople.flat();
     assert.equal(all.length, 12, 'every person is tested once over the 3 folds');

@@ -66,7 +66,7 @@ export const showCommand: Command = {
       if (test?.best?.metrics) {
         lines.push(
           '',
-          `test per slice (best epoch ${test.best.epoch}${test.best.ci ? `, 95 % CI by ${test.best.ci.unit ?? 'slice'}` : ''}; last epoch ${test.last?.epoch ?? '-'}):`,
+          `test per ${run.config.input === 'volume' ? 'session (whole volume)' : 'slice'} (best epoch ${test.best.epoch}${test.best.ci ? `, 95 % CI by ${test.best.ci.unit ?? 'slice'}` : ''}; last epoch ${test.last?.epoch ?? '-'}):`,
         );
         for (const k of ['sensitivity', 'specificity', 'accuracy', 'balancedAccuracy', 'auc', 'loss']) {
           const ci = test.best.ci?.[k];
@@ -85,7 +85,7 @@ export const showCommand: Command = {
         ).subject;
         if (subject?.metrics) {
           lines.push(
-            `test per subject (${subject.subjects} ${subject.reconstructed ? 'pseudo-subjects' : 'subjects'}, ${subject.rule ?? 'mean'} of slice probabilities; 95 % CI by subject bootstrap):`,
+            `test per subject (${subject.subjects} ${subject.reconstructed ? 'pseudo-subjects' : 'subjects'}, ${subject.rule ?? 'mean'} of ${run.config.input === 'volume' ? 'session' : 'slice'} probabilities; 95 % CI by subject bootstrap):`,
           );
           for (const k of ['sensitivity', 'specificity', 'accuracy', 'balancedAccuracy', 'auc']) {
             const ci = subject.ci?.[k];
