@@ -50,7 +50,7 @@ test('three rows: slice per slice, slice pooled per subject, 3-D per subject, fr
     [
       ['2-D simple_cnn, per slice', 'slice', 'slice', 2, 0, 1, 290, 29],
       ['2-D simple_cnn, per subject (mean of slice probabilities)', 'subject', 'slice', 2, 0, 1, 290, 29],
-      ['3-D simple_cnn_3d, per subject (one volume each)', 'subject', 'volume', 2, 1, 1, 29, 29],
+      ['3-D simple_cnn_3d, per subject (whole volumes)', 'subject', 'volume', 2, 1, 1, 29, 29],
     ],
   );
   const [perSlice, perSubject, volume] = table.rows;
@@ -72,7 +72,7 @@ test('three rows: slice per slice, slice pooled per subject, 3-D per subject, fr
   assert.equal(md[2], '| 2-D simple_cnn, per slice | 0.600 [0.500, 0.700] | 0.650 [0.550, 0.750] | 0.650 ± 0.071 | 0.700 ± 0.071 | 2 | 29 | 290 slices | 50 |');
   assert.match(
     md[4]!,
-    /^\| 3-D simple_cnn_3d, per subject \(one volume each\) \| 0\.850 \[0\.750, 0\.950\] .* \| 2 \(1 collapsed\) \| 29 \| 29 volumes \| 150 \|$/,
+    /^\| 3-D simple_cnn_3d, per subject \(whole volumes\) \| 0\.850 \[0\.750, 0\.950\] .* \| 2 \(1 collapsed\) \| 29 \| 29 volumes \| 150 \|$/,
   );
   assert.throws(
     () => slicesVsVolumesTable(runs.filter((r) => r.config.input === 'slice')),

@@ -4,7 +4,7 @@
  *   1. the 2-D slice model per slice (every test slice counts; its CI still resamples subjects);
  *   2. the same runs per subject (a person's slice probabilities pooled by the run's rule, mean by
  *      default; each test person counts once);
- *   3. the 3-D volume model per subject (one volume per person).
+ *   3. the 3-D volume model per subject (a person's volumes pooled the same way; one each here).
  * Each row gives the first run's (lowest seed's) value with its 95 % subject-bootstrap CI, the mean
  * ± SD over all its runs (seeds or folds), the test people and samples, and the mean run time.
  * Rows 2 and 3 count the same people and are the comparable pair (Wen et al. 2020); row 1 is what
@@ -67,10 +67,11 @@ const secondsOf = (run: StoredRun): number | null => (run.startedAt && run.finis
 
 function row(label: string, input: 'slice' | 'volume', unit: 'slice' | 'subject', runs: readonly StoredRun[]): SlicesVsVolumesRow {
   const sorted = [...runs].sort((a, b) => (seedOf(a) ?? 0) - (seedOf(b) ?? 0));
-  // Per subject: a slice run's pooled subject figures; a volume run's own figures are per person.
+  // Per subject: the run's subject-level figures (a slice run's slices, or a volume run's sessions,
+  // pooled per person); a volume run without them has one volume per person, its own figures.
   const figures = (run: StoredRun) => {
     const best = bestOf(run);
-    const pooled = unit === 'subject' && input === 'slice';
+    const pooled = unit === 'subject' && (input === 'slice' || !!best?.subject?.metrics);
     return {
       balancedAccuracy: pooled ? best?.subject?.metrics?.balancedAccuracy : best?.metrics?.balancedAccuracy,
       auc: pooled ? best?.subject?.metrics?.auc : best?.metrics?.auc,
@@ -121,7 +122,7 @@ export function slicesVsVolumesTable(runs: readonly StoredRun[]): SlicesVsVolume
   const rows = [
     row(`2-D ${slices[0]!.model ?? 'slice model'}, per slice`, 'slice', 'slice', slices),
     row(`2-D ${slices[0]!.model ?? 'slice model'}, per subject (${rule} of slice probabilities)`, 'slice', 'subject', slices),
-    row(`3-D ${volumes[0]!.model ?? 'volume model'}, per subject (one volume each)`, 'volume', 'subject', volumes),
+    row(`3-D ${volumes[0]!.model ?? 'volume model'}, per subject (whole volumes)`, 'volume', 'subject', volumes),
   ];
   const notes = [
     'CIs: 95 % percentile bootstrap over test subjects (a slice row resamples people with all their slices), for the lowest seed; "over runs" is mean ± SD over seeds or folds.',

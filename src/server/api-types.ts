@@ -39,14 +39,14 @@ export interface RunSummary {
   readonly hasCheckpoint: boolean;
   /** What one sample is: a 2-D slice, or a person's whole 3-D volume (config `input`). */
   readonly input: InputKind;
-  /** What the headline test figures count: slices, or subjects (a volume run's samples are people). */
+  /** What the headline test figures count: slices; scan sessions (a volume run's samples); subjects when each test person has one session. */
   readonly unit: FigureUnit;
 }
 
 /** A run's sample: a 2-D slice or a whole 3-D volume. */
 export type InputKind = 'slice' | 'volume';
-/** What a figure counts: each test slice, or each test subject once. */
-export type FigureUnit = 'slice' | 'subject';
+/** What a figure counts: each test slice, each test scan session (one volume), or each test subject once. */
+export type FigureUnit = 'slice' | 'session' | 'subject';
 
 /** The volume settings of a volume run (run page). */
 export interface VolumeSettings {

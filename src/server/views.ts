@@ -51,9 +51,16 @@ export function inputKind(run: StoredRun): InputKind {
   return run.config.input === 'volume' ? 'volume' : 'slice';
 }
 
-/** What a run's headline test figures count: a volume is one person's scan, so volume runs count subjects. */
+/**
+ * What a run's headline test figures count: slices for a slice run; for a volume run its samples,
+ * scan sessions, which are subjects when every test person has one session (test.json: as many
+ * samples as subjects).
+ */
 export function figureUnit(run: StoredRun): FigureUnit {
-  return inputKind(run) === 'volume' ? 'subject' : 'slice';
+  if (inputKind(run) !== 'volume') return 'slice';
+  const test = run.test as TestJson | null;
+  const subjects = test?.best?.subject?.subjects;
+  return typeof subjects === 'number' && subjects === test?.samples ? 'subject' : 'session';
 }
 
 /** Volume-only settings shown beside shape and spacing (train/config.ts). */

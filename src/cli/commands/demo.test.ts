@@ -78,7 +78,7 @@ test('alzbench demo --smallest runs the whole path and a second run reuses every
     [
       ['2-D simple_cnn, per slice', 'slice', 'slice', 1],
       ['2-D simple_cnn, per subject (mean of slice probabilities)', 'slice', 'subject', 1],
-      ['3-D simple_cnn_3d, per subject (one volume each)', 'volume', 'subject', 1],
+      ['3-D simple_cnn_3d, per subject (whole volumes)', 'volume', 'subject', 1],
     ],
   );
   const [perSlice, perSubject, volume] = first.volumes.rows;

@@ -36,7 +36,7 @@ function Picker() {
  */
 function perSubject(r: CompareResponse['rows'][number]): { balancedAccuracy: string; auc: string } {
   if (r.subject) return { balancedAccuracy: withCi(r.subject.balancedAccuracy, r.subject.ci?.balancedAccuracy), auc: f3(r.subject.auc) };
-  if (r.unit === 'subject') return { balancedAccuracy: withCi(r.best.balancedAccuracy, r.ci?.balancedAccuracy), auc: f3(r.best.auc) };
+  if (r.unit === 'subject' && r.input === 'volume') return { balancedAccuracy: withCi(r.best.balancedAccuracy, r.ci?.balancedAccuracy), auc: f3(r.best.auc) };
   return { balancedAccuracy: '–', auc: '–' };
 }
 

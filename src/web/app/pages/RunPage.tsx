@@ -109,7 +109,7 @@ function TestMetrics(props: { run: RunDetail }) {
   const lastSubject = (report.last?.subject?.metrics ?? {}) as Record<string, unknown>;
   const calib = report.calibration;
   // A volume run's samples are people: its own figures are the per-subject ones.
-  const unit = props.run.unit === 'subject' ? 'per subject (one volume each)' : 'per slice';
+  const unit = { slice: 'per slice', session: 'per scan session (one volume each)', subject: 'per subject (one volume each)' }[props.run.unit];
   return (
     <>
       <table data-testid="test-metrics">
@@ -145,7 +145,7 @@ function TestMetrics(props: { run: RunDetail }) {
       </p>
       <p className="note" data-testid="subject-note">
         {subject
-          ? `per subject: ${show(subject.subjects)} ${subject.reconstructed ? 'pseudo-subjects reconstructed from the images' : 'subjects'}, each counted once (slice probabilities pooled by ${subject.rule ?? 'mean'})`
+          ? `per subject: ${show(subject.subjects)} ${subject.reconstructed ? 'pseudo-subjects reconstructed from the images' : 'subjects'}, each counted once (${props.run.input === 'volume' ? 'the probabilities of their sessions’ volumes' : 'slice probabilities'} pooled by ${subject.rule ?? 'mean'})`
           : props.run.input === 'volume'
             ? 'per subject: each test sample is one person’s whole volume, so every figure above counts people'
             : 'no per-subject figures: the test slices have no subjects (slice-level grouping)'}
