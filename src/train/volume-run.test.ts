@@ -21,6 +21,8 @@ import { readPredictionsCsv } from '../run-folder/predictions-csv.js';
 import { readRunRecord, parseMetricsText } from '../run-folder/run-files.js';
 import { loadCheckpoint, disposeCheckpoint } from '../models/checkpoint.js';
 import { resumeRun, train } from './trainer.js';
+import { loadTrainedModel } from '../models/load-trained.js';
+import { predictSlice } from '../server/inference.js';
 import type { TrainEvent } from './events.js';
 
 const bin = fileURLToPath(new URL('../../bin/alzbench.js', import.meta.url));
@@ -125,6 +127,17 @@ test('train --input volume writes a normal run folder that runs, compare, eval a
   assert.ok(Math.abs(probabilities[0]! + probabilities[1]! - 1) < 1e-6);
   probabilities.forEach((v, k) => assert.ok(Math.abs(v - row.probabilities[k]!) < 1e-5, `p_${predictions.classes[k]} ${v} vs ${row.probabilities[k]}`));
   assert.equal((await sharp(camPng).metadata()).width, 108);
+
+  // The dashboard's single-slice predict refuses a volume run by name.
+  const trained = loadTrainedModel(result.dir);
+  try {
+    assert.equal(trained.input, 'volume');
+    await assert.rejects(predictSlice(trained, result.id, { width: 8, height: 8, channels: 1, data: new Uint8Array(64) }), {
+      message: `Run ${result.id} was trained on whole volumes (--input volume); it cannot classify a single slice`,
+    });
+  } finally {
+    trained.model.dispose();
+  }
 
   // A file that is not a volume: the volume reader's named error.
   const notVolume = cli('predict', result.dir, join(result.dir, 'run.json'));
