@@ -1,7 +1,7 @@
 /**
  * The BIDS layout (https://bids-specification.readthedocs.io): `sub-<label>/[ses-<label>/]anat/
  * sub-<label>[_ses-<label>]_..._T1w.nii[.gz]`, with `participants.tsv` (participant_id and a
- * diagnosis column) and optionally `sub-<label>/sub-<label>_sessions.tsv` (session_id and a
+ * diagnosis column, optionally `split`: train, val or test) and optionally `sub-<label>/sub-<label>_sessions.tsv` (session_id and a
  * per-session diagnosis, as ClinicaDL writes for ADNI). Subject and session come from the folders.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
@@ -10,7 +10,7 @@ import { AlzbenchError } from '../util/errors.js';
 import { cdrClass } from './cdr-class.js';
 import { canonicalClass } from './classes.js';
 import { parseDecimal, parseTable } from '../util/csv.js';
-import type { DataItem, Dataset, Problem, VolumeSummary } from './dataset.js';
+import type { DataItem, Dataset, Problem, SplitName, VolumeSummary } from './dataset.js';
 import { volumeDefaultTask } from './nifti-reader.js';
 import { collectVolumeSlices, type VolumeSliceOptions } from './volume-slices.js';
 
@@ -111,6 +111,19 @@ export async function readBidsDataset(root: string, options: BidsOptions = {}): 
     const index = table?.header.indexOf(column) ?? -1;
     return index < 0 ? undefined : table!.rows.get(key)?.[index];
   };
+  // A `split` column (train/val/test, as `alzbench synth --volumes` and readBidsVolumes use it)
+  // fixes who is held out, so slice runs and volume runs on one folder test the same people.
+  const splitIndex = participants.header.findIndex((h) => h.trim().toLowerCase() === 'split');
+  const splitOf = (sub: string): SplitName | undefined => {
+    if (splitIndex < 0) return undefined;
+    const value = (participants.rows.get(sub) ?? participants.rows.get(sub.slice(4)))?.[splitIndex]?.trim().toLowerCase() ?? '';
+    if (value === 'train' || value === 'val' || value === 'test') return value;
+    if (value === '' || value === 'n/a') return undefined;
+    throw new AlzbenchError(`Expected train, val, test or n/a in the split column of ${join(root, 'participants.tsv')} for ${sub} but received "${value}"`, {
+      hint: 'fix the value, or remove the split column to let the trainer draw a subject-grouped split',
+      exitCode: 2,
+    });
+  };
   const items: DataItem[] = [];
   const problems: Problem[] = [];
   const volumes: VolumeSummary[] = [];
@@ -131,7 +144,14 @@ export async function readBidsDataset(root: string, options: BidsOptions = {}): 
           problems.push({ kind: 'unlabelled', path: relative(root, path), detail: why });
           continue;
         }
-        await collectVolumeSlices(root, path, options, { sourceClass: label, subject: sub, ...(ses ? { session: ses } : {}) }, { items, problems, volumes });
+        const sourceSplit = splitOf(sub);
+        await collectVolumeSlices(
+          root,
+          path,
+          options,
+          { sourceClass: label, subject: sub, ...(ses ? { session: ses } : {}), ...(sourceSplit ? { sourceSplit } : {}) },
+          { items, problems, volumes },
+        );
       }
     }
   }

@@ -36,6 +36,11 @@ export interface VolumeLimits {
  * ~256 x 256 x 170 = 11 M). A volume at the limit takes 1 GiB as float64 while being windowed.
  */
 export const DEFAULT_VOLUME_LIMITS: VolumeLimits = { maxSide: 2048, maxVoxels: 2 ** 28 };
+/**
+ * The dashboard's volume uploads: 512 voxels per axis and 2^25 voxels (a 1 mm 256 x 256 x 256 T1
+ * is 2^24), so one request cannot make the server hold more than 128 MiB of float32 voxels.
+ */
+export const UPLOAD_VOLUME_LIMITS: VolumeLimits = { maxSide: 512, maxVoxels: 2 ** 25 };
 
 /**
  * Why a declared size is refused (`expected ... but the header declares ...`), or null when it

@@ -63,6 +63,31 @@ test('BIDS: subject and session from the folders, diagnosis from participants.ts
   );
 });
 
+test('BIDS: a split column in participants.tsv fixes who is held out (the split readBidsVolumes uses), a bad value is named', async () => {
+  const root = await tempDir();
+  await put('int16_le.nii', join(root, 'sub-01/anat/sub-01_T1w.nii'));
+  await put('int16_le.nii', join(root, 'sub-02/anat/sub-02_T1w.nii'));
+  await put('int16_le.nii', join(root, 'sub-03/anat/sub-03_T1w.nii'));
+  await writeFile(
+    join(root, 'participants.tsv'),
+    'participant_id\tgroup\tsplit\nsub-01\tNonDemented\ttrain\nsub-02\tMildDemented\tTest\nsub-03\tNonDemented\tn/a\n',
+  );
+  const dataset = await openDataset(root);
+  assert.deepEqual(
+    dataset.items.map((i) => [i.subject, i.sourceSplit]),
+    [
+      ['sub-01', 'train'],
+      ['sub-02', 'test'],
+      ['sub-03', undefined],
+    ],
+  );
+  await writeFile(
+    join(root, 'participants.tsv'),
+    'participant_id\tgroup\tsplit\nsub-01\tNonDemented\ttrain\nsub-02\tMildDemented\tholdout\nsub-03\tNonDemented\ttest\n',
+  );
+  await assert.rejects(openDataset(root), /Expected train, val, test or n\/a in the split column of .*participants\.tsv for sub-02 but received "holdout"/);
+});
+
 test('OASIS-1: one image per session (the masked atlas image), CDR from oasis_cross-sectional.csv, subject and session from the names', async () => {
   const root = await tempDir();
   for (const s of ['OAS1_0001_MR1', 'OAS1_0002_MR1', 'OAS1_0002_MR2', 'OAS1_0003_MR1']) {

@@ -1,21 +1,26 @@
 import type { GradCam3dResult } from './grad-cam-3d.js';
 import { writeCamPng } from './cam-overlay.js';
 
+/** The three planes of a 3-D Grad-CAM laid out side by side: gray (0-255) and heat (0-1), row-major. */
+export interface Cam3dPicture {
+  readonly gray: Uint8Array;
+  readonly heat: Float32Array;
+  readonly width: number;
+  readonly height: number;
+}
+
 /**
- * Writes a 3-D Grad-CAM as one PNG: the axial, coronal and sagittal planes through the heat map's
- * peak, side by side (left to right), each the volume's plane in gray with the heat map blended
- * over it as {@link writeCamPng} does for a 2-D slice. Planes are shown as a radiologist looks at
- * RAS+ volumes: superior (axial: anterior) at the top. Gray is the volume's intensity scaled from
- * its minimum to its maximum over the three planes.
+ * Lays out a 3-D Grad-CAM as one picture: the axial, coronal and sagittal planes through the heat
+ * map's peak, side by side (left to right), each the volume's plane in gray with its heat map.
+ * Planes are shown as a radiologist looks at RAS+ volumes: superior (axial: anterior) at the top.
+ * Gray is the volume's intensity scaled from its minimum to its maximum over the three planes.
  *
- * @param path the PNG file (parent folders are created)
  * @param volume the model's input volume, C-order [X, Y, Z] (as `cam.shape`), any intensity scale
  * @param cam the result of `gradCam3d` on that volume
- * @returns the PNG's size in pixels
  * @example
- * await writeCam3dPng('cam.png', voxels, gradCam3d(model, layer, input));
+ * const { gray, heat, width, height } = cam3dPicture(voxels, gradCam3d(model, layer, input));
  */
-export async function writeCam3dPng(path: string, volume: ArrayLike<number>, cam: GradCam3dResult): Promise<{ width: number; height: number }> {
+export function cam3dPicture(volume: ArrayLike<number>, cam: GradCam3dResult): Cam3dPicture {
   const [, ny, nz] = cam.shape;
   const [px, py, pz] = cam.peak;
   const at = (x: number, y: number, z: number) => volume[(x * ny + y) * nz + z]!;
@@ -55,6 +60,23 @@ export async function writeCam3dPng(path: string, volume: ArrayLike<number>, cam
     }
     left += plane.rows + gap;
   }
+  return { gray, heat, width, height };
+}
+
+/**
+ * Writes a 3-D Grad-CAM as one PNG ({@link cam3dPicture}: axial, coronal and sagittal planes
+ * through the peak, side by side), the heat map blended over the gray planes as
+ * {@link writeCamPng} does for a 2-D slice.
+ *
+ * @param path the PNG file (parent folders are created)
+ * @param volume the model's input volume, C-order [X, Y, Z] (as `cam.shape`), any intensity scale
+ * @param cam the result of `gradCam3d` on that volume
+ * @returns the PNG's size in pixels
+ * @example
+ * await writeCam3dPng('cam.png', voxels, gradCam3d(model, layer, input));
+ */
+export async function writeCam3dPng(path: string, volume: ArrayLike<number>, cam: GradCam3dResult): Promise<{ width: number; height: number }> {
+  const { gray, heat, width, height } = cam3dPicture(volume, cam);
   await writeCamPng(path, gray, heat, width, height);
   return { width, height };
 }

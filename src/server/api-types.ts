@@ -38,6 +38,26 @@ export interface RunSummary {
   readonly flags: readonly string[];
   /** Whether a checkpoint exists, so the predict page can use the run. */
   readonly hasCheckpoint: boolean;
+  /** What one sample is: a 2-D slice, or a person's whole 3-D volume (config `input`). */
+  readonly input: InputKind;
+  /** What the headline test figures count: slices; scan sessions (a volume run's samples); subjects when each test person has one session. */
+  readonly unit: FigureUnit;
+}
+
+/** A run's sample: a 2-D slice or a whole 3-D volume. */
+export type InputKind = 'slice' | 'volume';
+/** What a figure counts: each test slice, each test scan session (one volume), or each test subject once. */
+export type FigureUnit = 'slice' | 'session' | 'subject';
+
+/** The volume settings of a volume run (run page). */
+export interface VolumeSettings {
+  /** Voxels [x, y, z] every volume was cropped or padded to. */
+  readonly shape: readonly number[] | null;
+  /** Voxel size in mm the volumes were resampled to; null: kept as stored. */
+  readonly spacing: number | readonly number[] | null;
+  readonly model: string | null;
+  /** Other volume-specific settings as recorded (augmentation, ...). */
+  readonly other: Record<string, unknown>;
 }
 
 /** `GET /api/runs`. */
@@ -47,7 +67,11 @@ export interface RunsResponse {
   readonly store: { readonly kind: string };
 }
 
-/** One Grad-CAM image of the run's test phase (image at `/api/runs/<id>/cam/<index>`). */
+/**
+ * One Grad-CAM image of the run's test phase (image at `/api/runs/<id>/cam/<index>`): a slice with
+ * its heat map, or for a volume run the axial, coronal and sagittal planes through the 3-D map's
+ * peak, side by side.
+ */
 export interface CamEntry {
   readonly index: number;
   readonly trueClass: string;
@@ -71,6 +95,8 @@ export interface RunDetail extends RunSummary {
   readonly dataset: {
     readonly layout: string | null;
     readonly slices: number | null;
+    /** Volume runs: scan sessions read (one volume each). */
+    readonly volumes: number | null;
     readonly fingerprint: string | null;
     readonly root: string | null;
   } | null;
@@ -114,6 +140,8 @@ export interface RunDetail extends RunSummary {
   readonly confusion: readonly (readonly number[])[] | null;
   readonly roc: readonly RocCurve[];
   readonly cam: readonly CamEntry[];
+  /** Volume runs: the volume settings; null for slice runs. */
+  readonly volume: VolumeSettings | null;
   /** Run folder files that `GET /api/runs/<id>/files/<path>` serves (plots, config, metrics). */
   readonly files: readonly string[];
 }
@@ -123,7 +151,8 @@ export interface CompareResponse {
   readonly title: string;
   readonly baseline: string | null;
   readonly columns: readonly string[];
-  readonly rows: readonly ComparisonRow[];
+  /** Each run's comparison row, with whether it is a slice or a volume run and what its headline (best/last/ci) figures count. */
+  readonly rows: readonly (ComparisonRow & { readonly input: InputKind; readonly unit: FigureUnit })[];
   readonly notes: readonly string[];
   /** Per run: label and per-epoch curves. */
   readonly curves: Record<
@@ -153,6 +182,10 @@ export interface ModelChoice {
   readonly imageSize: readonly number[] | null;
   readonly pipeline: string | null;
   readonly status: string;
+  /** Slice runs take an image upload, volume runs a `.nii`/`.nii.gz` volume. */
+  readonly input: InputKind;
+  /** Volume runs: voxels [x, y, z] the volume is prepared to. */
+  readonly volumeShape: readonly number[] | null;
 }
 
 /** `POST /api/predict`. */
@@ -168,6 +201,12 @@ export interface PredictResponse {
   readonly overlay: string;
   readonly width: number;
   readonly height: number;
+  /**
+   * Volume runs (a `.nii`/`.nii.gz` upload): the prepared volume's shape [x, y, z] and the
+   * Grad-CAM peak voxel; `input` and `overlay` then show the axial, coronal and sagittal planes
+   * through the peak, side by side. Absent for slice runs.
+   */
+  readonly volume?: { readonly shape: readonly number[]; readonly peak: readonly number[] };
 }
 
 /** `POST /api/preprocess`: the slice after each step. */

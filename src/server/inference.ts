@@ -21,6 +21,15 @@ import { preprocessSlices } from '../data/data-tensors.js';
 import { loadTrainedModel, type TrainedModel } from '../models/load-trained.js';
 import { AlzbenchError, invalid } from '../util/errors.js';
 import type { PredictResponse, PreprocessResponse } from './api-types.js';
+import { UPLOAD_VOLUME_LIMITS, volumeSizeProblem } from '../data/image-limits.js';
+import { readVolumeBytes } from '../data/volume/read-volume.js';
+import { VolumeError } from '../data/volume/volume-error.js';
+import type { Volume } from '../data/volume/read-volume.js';
+import { volumePipeline } from '../data/volume-dataset.js';
+import { volumeToSample } from '../data/volume-transforms/index.js';
+import { inferVolumes } from '../eval/infer-volumes.js';
+import { gradCam3d } from '../eval/grad-cam-3d.js';
+import { cam3dPicture } from '../eval/cam-overlay-3d.js';
 import { HttpError } from './http-error.js';
 
 /** Image formats an upload may be (by its header, whatever its Content-Type says). */
@@ -150,4 +159,89 @@ export async function preprocessSteps(spec: string, image: Raster): Promise<Prep
       })),
     ),
   };
+}
+
+/**
+ * Reads an uploaded NIfTI volume (`.nii` or `.nii.gz`) in memory, refusing one whose header
+ * declares more than {@link UPLOAD_VOLUME_LIMITS} before any voxel buffer is allocated (a gzip
+ * bomb stops at the declared size), and one that resampling to the run's spacing would grow
+ * beyond those limits.
+ *
+ * @param spacing the run's voxel size in mm (null: kept as stored)
+ * @throws HttpError 413 for a volume too large; AlzbenchError (answered 400) naming what the bytes are otherwise
+ */
+export async function decodeVolumeUpload(bytes: Uint8Array, spacing: number | null): Promise<Volume> {
+  let volume: Volume;
+  try {
+    volume = await readVolumeBytes(bytes, 'the upload', { limits: UPLOAD_VOLUME_LIMITS });
+  } catch (error) {
+    if (error instanceof VolumeError && error.code === 'too-large')
+      throw new HttpError(
+        413,
+        error.message,
+        `upload one 3-D volume of at most ${UPLOAD_VOLUME_LIMITS.maxSide} voxels per axis and ${UPLOAD_VOLUME_LIMITS.maxVoxels} voxels`,
+      );
+    if (error instanceof AlzbenchError)
+      throw new AlzbenchError(error.message, { hint: error.hint ?? 'upload one NIfTI volume (.nii or .nii.gz)', exitCode: 2 });
+    throw error;
+  }
+  if (spacing !== null) {
+    // Resampling makes shape * voxel size / spacing voxels: a header declaring huge voxels could ask for gigabytes.
+    const resampled = volume.shape.map((n, i) => Math.ceil((n * volume.spacing[i]!) / spacing));
+    const problem = volumeSizeProblem(resampled, UPLOAD_VOLUME_LIMITS);
+    if (problem)
+      throw new HttpError(
+        413,
+        `the upload resampled to the run's ${spacing} mm voxels would be ${resampled.join('x')}: ${problem.replace(/^the header declares [^;]*; /, '')}`,
+        'upload a volume of ordinary brain size (its header voxel sizes in mm)',
+      );
+  }
+  return volume;
+}
+
+/**
+ * Class probabilities of one volume and its 3-D Grad-CAM (predicted class) as the axial, coronal
+ * and sagittal planes through the peak, after the run's own volume preparation (what
+ * `alzbench predict` does for a volume run).
+ */
+export async function predictVolume(trained: TrainedModel, runId: string, volume: Volume): Promise<PredictResponse> {
+  if (trained.input !== 'volume' || !trained.volume)
+    throw new AlzbenchError(`Run ${runId} was trained on 2-D slices; it cannot classify a whole volume`, {
+      exitCode: 2,
+      hint: 'upload one slice image, or pick a volume run',
+    });
+  const sample = volumeToSample(volume);
+  const prepared = (() => {
+    try {
+      return volumePipeline(trained.volume).apply(sample).image;
+    } finally {
+      sample.image.dispose();
+    }
+  })();
+  try {
+    const input = prepared.unsqueeze(0);
+    try {
+      const probabilities = Array.from(inferVolumes(trained.model, input, null, 1).probabilities);
+      const predicted = probabilities.indexOf(Math.max(...probabilities));
+      const cam = tidy(() => gradCam3d(trained.model, getModelSpec(trained.config.model).gradCamLayer, input, predicted));
+      const picture = cam3dPicture(input.toArray() as Float32Array, cam);
+      const { gray, heat, width, height } = picture;
+      return {
+        run: runId,
+        model: trained.config.model,
+        checkpointEpoch: trained.epoch,
+        predicted: trained.classes[predicted]!,
+        probabilities: Object.fromEntries(trained.classes.map((c, k) => [c, probabilities[k]!])),
+        input: await pngDataUrl(gray, width, height, 1),
+        overlay: await pngDataUrl(overlayHeatmap(gray, heat), width, height, 3),
+        width,
+        height,
+        volume: { shape: cam.shape, peak: cam.peak },
+      };
+    } finally {
+      input.dispose();
+    }
+  } finally {
+    prepared.dispose();
+  }
 }

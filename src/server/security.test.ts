@@ -184,6 +184,39 @@ test('uploads: a non-image type is 415, non-image bytes 400, an oversized body 4
   assert.match(JSON.parse(empty.text).error.message, /Expected an image as the request body/);
 });
 
+test('volume uploads: only predict with a volume run takes them; a slice run and the preprocessing page say so; the volume body limit', async () => {
+  const id = fixture.ids.sgd;
+  const gz = await raw(open.url, `/api/predict?run=${id}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/gzip' },
+    body: Buffer.from([0x1f, 0x8b, 8, 0]),
+  });
+  assert.equal(gz.status, 415);
+  assert.equal(
+    JSON.parse(gz.text).error.message,
+    `Expected an image upload (Content-Type image/png, image/jpeg, image/bmp, image/tiff, image/webp) for run ${id}, a slice run, but received Content-Type application/gzip`,
+  );
+  const pre = await raw(open.url, '/api/preprocess?chain=invert', {
+    method: 'POST',
+    headers: { 'content-type': 'application/octet-stream' },
+    body: Buffer.alloc(400),
+  });
+  assert.equal(pre.status, 415);
+  assert.equal(JSON.parse(pre.text).error.hint, 'the preprocessing page runs 2-D chains on one slice');
+  const small = await startServer({ store: fixture.store, runsDir: fixture.runsDir, port: 0, volumeUploadLimit: 4096 });
+  try {
+    const big = await raw(small.url, `/api/predict?run=${id}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream', 'content-length': '5000' },
+      body: Buffer.alloc(5000),
+    });
+    assert.equal(big.status, 413);
+    assert.match(JSON.parse(big.text).error.message, /^Expected a volume upload of at most 4096 bytes \(0\.0 MiB\) but received more/);
+  } finally {
+    await small.close();
+  }
+});
+
 test('loopback without a token: requests naming a foreign Host are refused (DNS rebinding)', async () => {
   const foreign = await raw(open.url, '/api/runs', { headers: { host: 'attacker.example:8765' } });
   assert.equal(foreign.status, 403);

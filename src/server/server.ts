@@ -2,7 +2,8 @@
  * The dashboard's HTTP server: a JSON API over the run store (`/api/...`) and the built web app,
  * in one Fastify process. Safety rules live here: loopback by default, a bearer token for every
  * request but the web app's own files when one is set (required beyond loopback; decided on the
- * routed path), uploads kept in memory with a size, type and declared-pixel limit, run files
+ * routed path), uploads kept in memory with a size, type and declared-pixel limit (NIfTI volumes,
+ * for volume runs only: their own size limit and a declared-voxel limit), run files
  * served only from an allow-list inside their run folder, test slices only from allowed data
  * roots with their recorded content hash, and no request logging (URLs and bodies never reach a
  * log; a 5xx writes one line naming the route pattern and the error).
@@ -17,13 +18,13 @@ import { AlzbenchError } from '../util/errors.js';
 import type { ApiError, ChainsResponse, CompareResponse, ModelChoice, RunsResponse, TestSlicesResponse } from './api-types.js';
 import { checkBindSafety, isLoopbackHost, tokenMatches } from './auth.js';
 import { HttpError, notFound } from './http-error.js';
-import { decodeUpload, ModelCache, predictSlice, preprocessSteps } from './inference.js';
+import { decodeUpload, decodeVolumeUpload, ModelCache, predictSlice, predictVolume, preprocessSteps } from './inference.js';
 import { DataRoots } from './data-roots.js';
 import { camParams, compareQuery, fileParams, parseRoute, predictQuery, preprocessSliceQuery, preprocessUploadQuery, runParams } from './route-schemas.js';
 import { containedFile } from './safe-path.js';
 import { isInside } from '../util/is-inside.js';
 import { contentType, DEFAULT_WEB_DIR, readWebFile } from './static-files.js';
-import { camEntries, hasCheckpoint, isServedFile, runDetail, runSummary } from './views.js';
+import { camEntries, figureUnit, hasCheckpoint, inputKind, isServedFile, runDetail, runSummary, volumeSettings } from './views.js';
 import { decodeImage } from '../data/decode-image.js';
 import { UPLOAD_IMAGE_LIMITS } from '../data/image-limits.js';
 
@@ -31,6 +32,10 @@ import { UPLOAD_IMAGE_LIMITS } from '../data/image-limits.js';
 export const UPLOAD_TYPES = ['image/png', 'image/jpeg', 'image/bmp', 'image/tiff', 'image/webp'] as const;
 /** Default upload limit: 5 MiB (a slice is tens of kB). */
 export const DEFAULT_UPLOAD_LIMIT = 5 * 1024 * 1024;
+/** Content types a volume upload (`.nii` as octet-stream, `.nii.gz` as gzip) may have; only predict with a volume run takes them. */
+export const VOLUME_UPLOAD_TYPES = ['application/gzip', 'application/x-gzip', 'application/octet-stream'] as const;
+/** Default volume upload limit: 64 MiB (a 1 mm T1 is ~10-30 MB as .nii.gz, 32 MB as int16 .nii). */
+export const DEFAULT_VOLUME_UPLOAD_LIMIT = 64 * 1024 * 1024;
 
 /** Options of {@link createServer}. */
 export interface ServerOptions {
@@ -43,6 +48,8 @@ export interface ServerOptions {
   readonly token?: string;
   /** Largest upload in bytes (default {@link DEFAULT_UPLOAD_LIMIT}). */
   readonly uploadLimit?: number;
+  /** Largest volume upload in bytes (default {@link DEFAULT_VOLUME_UPLOAD_LIMIT}). */
+  readonly volumeUploadLimit?: number;
   /** The built web app (default `dist/dashboard`). */
   readonly webDir?: string;
   /**
@@ -92,6 +99,9 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   const { store } = options;
   const runsDir = options.runsDir === undefined ? 'runs' : options.runsDir;
   const uploadLimit = options.uploadLimit ?? DEFAULT_UPLOAD_LIMIT;
+  const volumeUploadLimit = options.volumeUploadLimit ?? DEFAULT_VOLUME_UPLOAD_LIMIT;
+  const isVolumeUpload = (request: FastifyRequest) =>
+    (VOLUME_UPLOAD_TYPES as readonly string[]).includes((request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase());
   const webDir = options.webDir ?? DEFAULT_WEB_DIR;
   const models = new ModelCache(2);
   const dataRoots = new DataRoots(options.dataRoots);
@@ -161,9 +171,21 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   // JSON or text bodies, so Fastify's default parsers go: any other type is a 415.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser([...UPLOAD_TYPES], { parseAs: 'buffer', bodyLimit: uploadLimit }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser([...VOLUME_UPLOAD_TYPES], { parseAs: 'buffer', bodyLimit: volumeUploadLimit }, (_request, body, done) => done(null, body));
 
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
     if (error instanceof HttpError) return reply.code(error.status).send(errorBody(error.status, error.message, error.hint));
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' && isVolumeUpload(request)) {
+      return reply
+        .code(413)
+        .send(
+          errorBody(
+            413,
+            `Expected a volume upload of at most ${volumeUploadLimit} bytes (${(volumeUploadLimit / 1048576).toFixed(1)} MiB) but received more`,
+            'upload one 3-D volume (.nii.gz)',
+          ),
+        );
+    }
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       return reply
         .code(413)
@@ -179,7 +201,13 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
       const type = request.headers['content-type'] ?? 'none';
       return reply
         .code(415)
-        .send(errorBody(415, `Expected an image upload (Content-Type ${UPLOAD_TYPES.join(', ')}) but received Content-Type ${JSON.stringify(type)}`));
+        .send(
+          errorBody(
+            415,
+            `Expected an image upload (Content-Type ${UPLOAD_TYPES.join(', ')}) but received Content-Type ${JSON.stringify(type)}`,
+            `a volume run takes a NIfTI volume as ${VOLUME_UPLOAD_TYPES.join(', ')}`,
+          ),
+        );
     }
     if (error instanceof AlzbenchError) return reply.code(400).send(errorBody(400, error.message, error.hint));
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
@@ -326,11 +354,18 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
         })),
       };
     }
+    // Each row says whether it is a slice or a volume run and what its figures count.
+    const rows = await Promise.all(
+      comparison.rows.map(async (row) => {
+        const stored = await store.getRun(row.id);
+        return { ...row, input: stored ? inputKind(stored) : 'slice', unit: stored ? figureUnit(stored) : 'slice' };
+      }),
+    );
     return {
       title: comparison.title,
       baseline: comparison.baseline,
       columns: comparison.columns,
-      rows: comparison.rows,
+      rows,
       notes: comparison.notes,
       curves,
       parameters: comparison.columns,
@@ -349,6 +384,8 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
         imageSize: Array.isArray(r.config.imageSize) ? (r.config.imageSize as number[]) : null,
         pipeline: typeof r.config.pipeline === 'string' ? r.config.pipeline : null,
         status: r.status,
+        input: inputKind(r),
+        volumeShape: volumeSettings(r)?.shape ?? null,
       })),
     };
   });
@@ -359,6 +396,15 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     const bytes = uploadOf(request);
     const run = await getRun(q.run);
     const trained = modelOf(run);
+    // A volume run takes one NIfTI volume, read in memory within the volume upload limits; a
+    // slice run one image. The run decides, not the Content-Type.
+    if (trained.input === 'volume') return predictVolume(trained, run.id, await decodeVolumeUpload(bytes, trained.volume?.spacing ?? null));
+    if (isVolumeUpload(request))
+      throw new HttpError(
+        415,
+        `Expected an image upload (Content-Type ${UPLOAD_TYPES.join(', ')}) for run ${run.id}, a slice run, but received Content-Type ${request.headers['content-type']}`,
+        'volumes go to volume runs',
+      );
     const slice = await decodeUpload(bytes, false);
     return predictSlice(trained, run.id, slice);
   });
@@ -366,6 +412,12 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   app.get('/api/chains', async (): Promise<ChainsResponse> => ({ presets: CHAIN_PRESETS, modules: MODULE_HELP }));
 
   app.post('/api/preprocess', async (request) => {
+    if (isVolumeUpload(request))
+      throw new HttpError(
+        415,
+        `Expected an image upload (Content-Type ${UPLOAD_TYPES.join(', ')}) but received Content-Type ${request.headers['content-type']}`,
+        'the preprocessing page runs 2-D chains on one slice',
+      );
     const bytes = uploadOf(request);
     const image = await decodeUpload(bytes, true);
     return preprocessSteps(parseRoute(preprocessUploadQuery, request.query).chain ?? '', image);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { leakFinding } from '../report/leak-flag.js';
 import { rocPoints } from '../report/svg.js';
 import type { StoredEpoch, StoredPrediction, StoredRun } from '../store/types.js';
-import type { CamEntry, HeadlineMetrics, RocCurve, RunDetail, RunSummary, SubjectView } from './api-types.js';
+import type { CamEntry, FigureUnit, HeadlineMetrics, InputKind, RocCurve, RunDetail, RunSummary, SubjectView, VolumeSettings } from './api-types.js';
 import { finiteOrNull } from '../util/finite-or-null.js';
 
 const obj = (v: unknown): Record<string, unknown> | null => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null);
@@ -46,6 +46,45 @@ export function hasCheckpoint(run: StoredRun): boolean {
   return run.dir !== null && (existsSync(join(run.dir, 'checkpoints', 'best.ckpt')) || existsSync(join(run.dir, 'checkpoints', 'last.ckpt')));
 }
 
+/** A run's sample kind: `volume` when its config says `input: volume`, else `slice` (runs before volumes existed). */
+export function inputKind(run: StoredRun): InputKind {
+  return run.config.input === 'volume' ? 'volume' : 'slice';
+}
+
+/**
+ * What a run's headline test figures count: slices for a slice run; for a volume run its samples,
+ * scan sessions, which are subjects when every test person has one session (test.json: as many
+ * samples as subjects).
+ */
+export function figureUnit(run: StoredRun): FigureUnit {
+  if (inputKind(run) !== 'volume') return 'slice';
+  const test = run.test as TestJson | null;
+  const subjects = test?.best?.subject?.subjects;
+  return typeof subjects === 'number' && subjects === test?.samples ? 'subject' : 'session';
+}
+
+/** Volume-only settings shown beside shape and spacing (train/config.ts). */
+const OTHER_VOLUME_KEYS = ['volumeAugment', 'widths', 'dropout'];
+
+/** The volume settings of a volume run (null for a slice run): `volumeShape` is recorded as `XxYxZ`. */
+export function volumeSettings(run: StoredRun): VolumeSettings | null {
+  if (inputKind(run) !== 'volume') return null;
+  const c = run.config;
+  const shape =
+    typeof c.volumeShape === 'string'
+      ? c.volumeShape.split('x').map((v) => Number(v.trim()))
+      : Array.isArray(c.volumeShape)
+        ? (c.volumeShape as number[])
+        : null;
+  const spacing = c.spacing;
+  return {
+    shape: shape?.every(Number.isFinite) ? shape : null,
+    spacing: typeof spacing === 'number' || Array.isArray(spacing) ? (spacing as number | number[]) : null,
+    model: run.model,
+    other: Object.fromEntries(OTHER_VOLUME_KEYS.filter((k) => c[k] !== undefined && c[k] !== null).map((k) => [k, c[k]])),
+  };
+}
+
 /** The runs-table row of a run. */
 export function runSummary(run: StoredRun): RunSummary {
   const test: HeadlineMetrics = {
@@ -75,6 +114,8 @@ export function runSummary(run: StoredRun): RunSummary {
     test,
     flags: runFlags(run),
     hasCheckpoint: hasCheckpoint(run),
+    input: inputKind(run),
+    unit: figureUnit(run),
   };
 }
 
@@ -126,6 +167,7 @@ export function runDetail(run: StoredRun, epochs: readonly StoredEpoch[], predic
       ? {
           layout: typeof dataset.layout === 'string' ? dataset.layout : null,
           slices: finiteOrNull(dataset.slices),
+          volumes: finiteOrNull(dataset.volumes),
           fingerprint: run.datasetFingerprint,
           root: typeof dataset.root === 'string' ? dataset.root : null,
         }
@@ -172,6 +214,7 @@ export function runDetail(run: StoredRun, epochs: readonly StoredEpoch[], predic
     confusion: Array.isArray(bestMetrics?.confusion) ? (bestMetrics.confusion as number[][]) : null,
     roc: rocCurves(run.classes, predictions, obj(bestMetrics?.perClass)),
     cam: camEntries(run),
+    volume: volumeSettings(run),
     files: files.filter(isServedFile),
   };
 }

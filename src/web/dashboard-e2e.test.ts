@@ -13,7 +13,9 @@ import { SAMPLE_DIR, hasSample } from '../testing/data-helpers.js';
 import { startServer, type RunningServer } from '../server/server.js';
 import { makeDashboardFixture, type DashboardFixture } from '../testing/server-fixture.js';
 import { DEFAULT_WEB_DIR } from '../server/static-files.js';
-import { resumeRun } from '../train/trainer.js';
+import { resumeRun, train } from '../train/trainer.js';
+import { syncRunsDir } from '../store/sync.js';
+import { writeToyVolumeDataset } from '../testing/toy-volumes.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = fileURLToPath(new URL('../../test-output/dashboard/', import.meta.url));
@@ -27,6 +29,9 @@ const missing = !existsSync(CHROMIUM)
       : false;
 
 let fixture: DashboardFixture;
+/** A volume run (train --input volume) beside the fixture's slice runs. */
+const VOLUME = '20250101-000004-simple_cnn_3d-vol004';
+let volumeData = '';
 let server: RunningServer;
 let context: BrowserContext;
 let userDataDir: string;
@@ -52,6 +57,27 @@ before(async () => {
   if (missing) return;
   mkdirSync(SHOTS, { recursive: true });
   fixture = await makeDashboardFixture();
+  volumeData = await writeToyVolumeDataset();
+  await train(
+    {
+      input: 'volume',
+      data: volumeData,
+      task: 'binary',
+      model: 'simple_cnn_3d',
+      widths: [4, 8],
+      volumeShape: '16x16x16',
+      epochs: 2,
+      batchSize: 4,
+      optimizer: 'adam',
+      lr: 0.01,
+      bootstrap: 50,
+      camSamples: 2,
+      seed: 3,
+      runsDir: fixture.runsDir,
+    },
+    { runId: VOLUME },
+  );
+  await syncRunsDir(fixture.store, fixture.runsDir);
   server = await startServer({ store: fixture.store, runsDir: fixture.runsDir, port: 0 });
   userDataDir = mkdtempSync(join(tmpdir(), 'alzbench-chromium-'));
   context = await chromium.launchPersistentContext(userDataDir, {
@@ -79,6 +105,7 @@ after(async () => {
   await server?.close();
   await fixture?.store.close();
   if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  if (volumeData) rmSync(volumeData, { recursive: true, force: true });
 });
 
 test('the dashboard in a browser: runs table, run page, compare, predict, preprocessing, live run, token', { skip: missing }, async (t) => {
@@ -88,15 +115,28 @@ test('the dashboard in a browser: runs table, run page, compare, predict, prepro
     await page.goto(`${server.url}/#/runs`);
     const rows = page.locator('[data-testid=runs-table] tbody tr');
     await rows.first().waitFor();
-    assert.equal(await rows.count(), 3);
+    assert.equal(await rows.count(), 4);
     await page.getByRole('columnheader', { name: /^run/ }).click(); // ascending by name/id
     const order = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-run')));
-    assert.equal(order[2], sgd, 'named "sgd-baseline" sorts after the bare ids');
+    assert.equal(order[3], sgd, 'named "sgd-baseline" sorts after the bare ids');
     await page.getByLabel('filter status').selectOption('running');
     assert.equal(await rows.count(), 1);
     assert.equal(await rows.first().getAttribute('data-run'), live);
     await page.getByLabel('filter status').selectOption('');
-    assert.equal(await rows.count(), 3);
+    assert.equal(await rows.count(), 4);
+    // Each row says what one sample was and what its test figures count.
+    const shown = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-run')));
+    assert.deepEqual(
+      await page.getByTestId('input-kind').allTextContents(),
+      shown.map((id) => (id === VOLUME ? 'volume' : 'slice')),
+    );
+    await page.getByLabel('filter input').selectOption('volume');
+    assert.equal(await rows.count(), 1);
+    assert.equal(await rows.first().getAttribute('data-run'), VOLUME);
+    assert.equal(await page.getByTestId('figure-unit').textContent(), 'subject');
+    await page.getByLabel('filter input').selectOption('slice');
+    assert.deepEqual(await page.getByTestId('figure-unit').allTextContents(), ['slice', 'slice', 'slice']);
+    await page.getByLabel('filter input').selectOption('');
     await shot('runs');
   });
 
@@ -140,7 +180,8 @@ test('the dashboard in a browser: runs table, run page, compare, predict, prepro
     assert.equal(await rows.count(), 2);
     const header = await page.locator('[data-testid=compare-table] thead').textContent();
     assert.match(header ?? '', /optimizer.*lr/);
-    assert.match(header ?? '', /bal\. acc\. per slice.*bal\. acc\. per subject \(95 % CI\)/);
+    assert.match(header ?? '', /input.*figures per.*bal\. acc\..*bal\. acc\. per subject \(95 % CI\)/);
+    assert.deepEqual(await page.getByTestId('compare-unit').allTextContents(), ['slice', 'slice']);
     const perSubject = await page.getByTestId('subject-bal-acc').allTextContents();
     assert.ok(perSubject.length === 2 && perSubject.every((v) => /^\d\.\d{3} \[\d\.\d{3}, \d\.\d{3}\]$/.test(v)), `per-subject cells: ${perSubject}`);
     const pValues = await page.getByTestId('mcnemar').allTextContents();
@@ -171,6 +212,66 @@ test('the dashboard in a browser: runs table, run page, compare, predict, prepro
     );
     assert.match((await page.getByTestId('predicted').textContent()) ?? '', /^(Alzheimer|NonAlzheimer)$/);
     await shot('predict');
+  });
+
+  await t.test('volume run: input kind in table and compare, volume settings and 3-D Grad-CAM on its page, predict with a .nii upload', async () => {
+    const testJson = readJson(join(runDir(VOLUME), 'test.json'));
+    await page.goto(`${server.url}/#/runs/${VOLUME}`);
+    await page.getByTestId('volume-settings').waitFor();
+    assert.equal(await page.getByTestId('run-input').textContent(), '3-D volumes');
+    const settings = (await page.getByTestId('volume-settings').textContent()) ?? '';
+    assert.match(settings, /shape \(voxels x, y, z\)16x16x16/);
+    assert.match(settings, /spacing \(mm\)as stored/);
+    assert.match(settings, /modelsimple_cnn_3d/);
+    assert.match((await page.locator('[data-testid=test-metrics] thead').textContent()) ?? '', /per subject \(one volume each\), best epoch/);
+    assert.match((await page.getByTestId('subject-note').textContent()) ?? '', /^per subject: 6 subjects, each counted once/);
+    assert.match((await page.getByTestId('data-split').textContent()) ?? '', /layout bids-volumes, 18 volumes,/);
+    assert.match((await page.locator('h2', { hasText: '3-D Grad-CAM' }).textContent()) ?? '', /axial, coronal and sagittal planes through the peak/);
+    // The run folder's 3-D Grad-CAM images: three planes side by side, so three times as wide as high (plus gaps).
+    const cams = page.locator('[data-testid=cam] img');
+    await until(() => cams.evaluateAll((imgs) => imgs.length > 0 && imgs.every((img) => (img as unknown as { naturalWidth: number }).naturalWidth > 0)));
+    assert.equal(await cams.count(), testJson.cam.length);
+    const [w, h] = await cams
+      .first()
+      .evaluate((img) => [(img as unknown as { naturalWidth: number }).naturalWidth, (img as unknown as { naturalHeight: number }).naturalHeight]);
+    assert.deepEqual([w, h], [3 * 16 + 2 * 2, 16]);
+    await shot('volume-run');
+
+    // Compare a slice run with the volume run: each row says what it counts; both have per-subject figures.
+    await page.goto(`${server.url}/#/compare?runs=${fixture.ids.sgd},${VOLUME}`);
+    await page.locator('[data-testid=compare-table] tbody tr').first().waitFor();
+    const byRun = async (testId: string) =>
+      Object.fromEntries(
+        await page
+          .locator('[data-testid=compare-table] tbody tr')
+          .evaluateAll((trs, id) => trs.map((tr) => [tr.getAttribute('data-run'), tr.querySelector(`[data-testid=${id}]`)?.textContent ?? '']), testId),
+      );
+    assert.deepEqual(await byRun('compare-input'), { [fixture.ids.sgd]: 'slice', [VOLUME]: 'volume' });
+    assert.deepEqual(await byRun('compare-unit'), { [fixture.ids.sgd]: 'slice', [VOLUME]: 'subject' });
+    assert.match((await byRun('subject-bal-acc'))[VOLUME], /^\d\.\d{3} \[\d\.\d{3}, \d\.\d{3}\]$/);
+    await shot('compare-volume');
+
+    // Predict with the volume run: a .nii of a test person, probabilities and the three-plane heat map.
+    await page.goto(`${server.url}/#/predict?run=${VOLUME}`);
+    await page.getByLabel('upload volume').setInputFiles(join(volumeData, 'sub-01', 'anat', 'sub-01_T1w.nii'));
+    await page.getByTestId('heatmap').waitFor();
+    const probabilities = await page.locator('[data-testid=probabilities] tr td:last-child').allTextContents();
+    assert.equal(probabilities.length, 2);
+    assert.ok(Math.abs(probabilities.reduce((s, p) => s + Number(p), 0) - 1) < 0.002, probabilities.join(' '));
+    assert.match((await page.getByTestId('predicted').textContent()) ?? '', /^(Alzheimer|NonAlzheimer)$/);
+    assert.match(
+      (await page.getByTestId('prediction').textContent()) ?? '',
+      /16x16x16 voxels; axial, coronal, sagittal.*3-D Grad-CAM of \w+: planes through the peak at voxel \(\d+, \d+, \d+\)/,
+    );
+    const size = await page
+      .getByTestId('heatmap')
+      .evaluate((img) => [(img as unknown as { naturalWidth: number }).naturalWidth, (img as unknown as { naturalHeight: number }).naturalHeight]);
+    assert.deepEqual(size, [3 * 16 + 2 * 2, 16]);
+    await shot('predict-volume');
+    // A slice image sent to a volume run is named for what it is.
+    const slice = join(SAMPLE_DIR, 'MildDemented', readdirSync(join(SAMPLE_DIR, 'MildDemented')).sort()[0]!);
+    await page.getByLabel('upload volume').setInputFiles(slice);
+    await page.getByText(/not-a-volume: the upload: not a NIfTI or Analyze volume: it is a JPEG image/).waitFor();
   });
 
   await t.test('preprocessing: a study chain on an uploaded slice, every step shown', async () => {

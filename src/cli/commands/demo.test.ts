@@ -35,6 +35,17 @@ test('alzbench demo --smallest runs the whole path and a second run reuses every
       leakageReport: string;
       chains: { rows: Row[] };
       leakage: { rows: Row[]; groups: Group[] | null };
+      volumes: {
+        rows: {
+          label: string;
+          unit: string;
+          input: string;
+          runs: number;
+          subjects: number | null;
+          samples: number | null;
+          balancedAccuracy: { value: number; low: number; high: number } | null;
+        }[];
+      };
     };
   const first = run();
   assert.equal(first.chains.rows.length, 4, 'one row per preprocessing chain');
@@ -61,6 +72,22 @@ test('alzbench demo --smallest runs the whole path and a second run reuses every
   assert.match(readFileSync(first.leakageReport, 'utf8'), /<h2>Configurations over folds and seeds<\/h2>/);
   assert.ok(existsSync(first.leakageReport));
   assert.ok(existsSync(join(dir, 'data', 'subjects.csv')) && existsSync(join(dir, 'data-pooled', 'subjects.csv')));
+  // Part 4: slices vs whole volumes on the same generated people, three rows with subject-bootstrap CIs.
+  assert.deepEqual(
+    first.volumes.rows.map((r) => [r.label, r.input, r.unit, r.runs]),
+    [
+      ['2-D simple_cnn, per slice', 'slice', 'slice', 1],
+      ['2-D simple_cnn, per subject (mean of slice probabilities)', 'slice', 'subject', 1],
+      ['3-D simple_cnn_3d, per subject (whole volumes)', 'volume', 'subject', 1],
+    ],
+  );
+  const [perSlice, perSubject, volume] = first.volumes.rows;
+  assert.equal(perSubject!.subjects, volume!.subjects, 'the same held-out people on both paths');
+  assert.equal(volume!.samples, volume!.subjects, 'one volume per person');
+  assert.ok(perSlice!.samples! > perSlice!.subjects!, 'several slices per person');
+  for (const r of first.volumes.rows)
+    assert.ok(r.balancedAccuracy && r.balancedAccuracy.low <= r.balancedAccuracy.value && r.balancedAccuracy.value <= r.balancedAccuracy.high, r.label);
+  assert.ok(existsSync(join(dir, 'volumes', 'participants.tsv')));
   const second = run();
   assert.deepEqual(
     second.chains.rows.map((r) => r.id),

@@ -130,3 +130,21 @@ export async function openByteSource(path: string): Promise<ByteSource> {
   }
   return isGzip(first) ? gzipSource(path, await readWhole(path)) : plainSource(path, first);
 }
+
+/**
+ * A byte source over bytes already in memory (an upload): gzip by its magic bytes, as
+ * {@link openByteSource}. `name` stands for the path in errors.
+ */
+export function memoryByteSource(name: string, bytes: Buffer): ByteSource {
+  if (isGzip(bytes)) return gzipSource(name, bytes);
+  return {
+    path: name,
+    gzip: false,
+    head: async (n) => bytes.subarray(0, n),
+    async range(start, length, needed) {
+      const available = Math.min(bytes.length, needed);
+      if (bytes.length < start + length) return { bytes: Buffer.alloc(0), available };
+      return { bytes: bytes.subarray(start, start + length), available };
+    },
+  };
+}

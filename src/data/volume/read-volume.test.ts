@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { test } from 'node:test';
-import { readVolume } from './read-volume.js';
+import { readVolume, readVolumeBytes } from './read-volume.js';
 import type { VolumeError } from './volume-error.js';
 import { tempDir } from '../../testing/data-helpers.js';
 import { niftiBytes } from '../../testing/test-volumes.js';
@@ -56,6 +56,37 @@ for (const [name, want] of Object.entries(expected.files)) {
     assertClose(v.spacing, spacing, 1e-5, 'spacing');
   });
 }
+
+test('readVolumeBytes (an upload in memory) gives what nibabel reads from the same .nii and .nii.gz files; pairs and oversized headers are named', async () => {
+  for (const name of Object.keys(expected.files).filter((n) => /\.nii(\.gz)?$/.test(n))) {
+    const want = expected.files[name]!;
+    const v = await readVolumeBytes(
+      await readFile(join(FIXTURES, name)),
+      'the upload',
+      want.volume_index === undefined ? {} : { volumeIndex: want.volume_index },
+    );
+    assert.deepEqual(v.shape, want.shape, name);
+    assert.equal(v.sourceAxcodes, want.axcodes, name);
+    assert.deepEqual(
+      Array.from(v.data),
+      want.data.map((x) => (x === null ? 0 : Math.fround(x))),
+      name,
+    );
+  }
+  await assert.rejects(
+    readVolumeBytes(await readFile(join(FIXTURES, 'pair.hdr')), 'the upload'),
+    (e: VolumeError) =>
+      e.code === 'not-a-volume' && /^not-a-volume: the upload: .*separate \.img file/.test(e.message) && /one \.nii or \.nii\.gz/.test(e.hint ?? ''),
+  );
+  await assert.rejects(
+    readVolumeBytes(await readFile(join(FIXTURES, 'int16_le.nii')), 'the upload', { limits: { maxSide: 4, maxVoxels: 1000 } }),
+    (e: VolumeError) => e.code === 'too-large' && /the limit is 4 per axis and 1000 voxels/.test(e.message),
+  );
+  await assert.rejects(
+    readVolumeBytes(Buffer.from('not a volume at all'), 'the upload'),
+    /VolumeError: not-a-volume: the upload: not a NIfTI or Analyze volume: it is a text file/,
+  );
+});
 
 test('canonical: false keeps the stored voxel order and affine', async () => {
   const want = expected.files['qform_only.nii']!;

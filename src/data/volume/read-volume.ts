@@ -3,12 +3,12 @@
  * (`nib.as_closest_canonical(nib.load(path)).get_fdata()`), as float32 in RAS+ voxel order.
  */
 import { existsSync } from 'node:fs';
-import { openByteSource, type ByteSource } from './byte-source.js';
+import { memoryByteSource, openByteSource, type ByteSource } from './byte-source.js';
 import { datatypeName, SUPPORTED_TYPE_NAMES, voxelType } from './datatypes.js';
 import { decodeVoxels, type Scaling } from './decode-voxels.js';
 import { headerAffine, type AffineSource } from './affine.js';
 import { parseHeader, type VolumeFormat, type VolumeHeader } from './header.js';
-import { volumeSizeProblem } from '../image-limits.js';
+import { DEFAULT_VOLUME_LIMITS, volumeSizeProblem, type VolumeLimits } from '../image-limits.js';
 import { MAX_VOLUME_FILE_DATA_BYTES, MAX_VOLUME_VOXELS } from './limits.js';
 import { axcodes, ioOrientation, RAS, reorientation, reorientedAffine, type Orientation } from './orientation.js';
 import { guessContent } from './sniff.js';
@@ -50,6 +50,8 @@ export interface ReadVolumeOptions {
   volumeIndex?: number;
   /** Reorient to RAS+ closest canonical (default true); false keeps the stored voxel order and affine. */
   canonical?: boolean;
+  /** Largest volume accepted, checked on the header before any voxel buffer (default `DEFAULT_VOLUME_LIMITS`). */
+  limits?: VolumeLimits;
 }
 
 const PAIR_EXTENSIONS = /\.(hdr|img)(\.gz)?$/i;
@@ -179,7 +181,42 @@ export async function readVolume(path: string, options: ReadVolumeOptions = {}):
   const headerSource = await openByteSource(headerPath);
   const header = await readHeader(headerSource, isPair);
   const dataPath = imagePath(header);
-  const single = dataPath === headerPath;
+  return decodeVolume(path, header, headerSource, dataPath === headerPath ? null : await openByteSource(dataPath), options);
+}
+
+/**
+ * Reads a single-file NIfTI-1/NIfTI-2 volume (`.nii`, or gzipped `.nii.gz`) held in memory, e.g.
+ * an upload, exactly as {@link readVolume} reads the same file: nothing is written to disk. An
+ * Analyze/NIfTI pair cannot be one buffer and is refused by its missing NIfTI magic.
+ *
+ * @param name what to call the bytes in errors (e.g. `the upload`)
+ * @throws VolumeError as {@link readVolume}; `too-large` beyond `options.limits`
+ * @example
+ * const v = await readVolumeBytes(body, 'the upload', { limits: UPLOAD_VOLUME_LIMITS });
+ */
+export async function readVolumeBytes(bytes: Uint8Array, name: string, options: ReadVolumeOptions = {}): Promise<Volume> {
+  const source = memoryByteSource(name, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  const header = await readHeader(source, false);
+  if (header.magic !== 'n+1' && header.magic !== 'n+2')
+    throw new VolumeError(
+      'not-a-volume',
+      name,
+      `a NIfTI header whose voxels live in a separate .img file (magic ${JSON.stringify(header.magic)})`,
+      'send one .nii or .nii.gz file',
+    );
+  return decodeVolume(name, header, source, null, options);
+}
+
+/** The voxels of a volume whose header is read: from the header's own file, or from the pair's `.img` (`dataSource`). */
+async function decodeVolume(
+  path: string,
+  header: VolumeHeader,
+  headerSource: ByteSource,
+  dataSource: ByteSource | null,
+  options: ReadVolumeOptions,
+): Promise<Volume> {
+  const single = dataSource === null;
+  const dataPath = dataSource?.path ?? headerSource.path;
   const type = voxelType(header.datatype);
   if (!type) {
     throw new VolumeError(
@@ -191,7 +228,7 @@ export async function readVolume(path: string, options: ReadVolumeOptions = {}):
   }
   const { shape3, volumes, sourceShape } = checkedShape(header, path);
   const voxels = shape3[0]! * shape3[1]! * shape3[2]!;
-  const tooLarge = volumeSizeProblem(shape3);
+  const tooLarge = volumeSizeProblem(shape3, options.limits ?? DEFAULT_VOLUME_LIMITS);
   if (tooLarge) throw new VolumeError('too-large', path, tooLarge);
   const volumeBytes = voxels * type.bytes;
   const dataBytes = volumeBytes * volumes;
@@ -214,7 +251,7 @@ export async function readVolume(path: string, options: ReadVolumeOptions = {}):
   const minimum = header.sizeofHdr + 4;
   const offset = single ? Math.max(Math.floor(header.voxOffset), minimum) : Math.max(0, Math.floor(header.voxOffset));
   const needed = offset + dataBytes;
-  const source = single ? headerSource : await openByteSource(dataPath);
+  const source = dataSource ?? headerSource;
   const range = await source.range(offset + volumeIndex * volumeBytes, volumeBytes, needed);
   if (range.available < needed) {
     throw new VolumeError(

@@ -1,5 +1,6 @@
 // Compare runs or a sweep: the study-shaped table (only differing parameters), CIs, McNemar
-// against a pinned baseline, overlaid curves, and parallel coordinates over the parameters.
+// against a pinned baseline, overlaid curves, and parallel coordinates over the parameters. Each
+// row says whether it is a slice or a volume run and whether its figures count slices or subjects.
 import type { CompareResponse, RunsResponse } from '../../../server/api-types';
 import { useApi } from '../api';
 import { LineChart, ParallelCoordinates } from '../charts';
@@ -27,6 +28,16 @@ function Picker() {
       </ul>
     </>
   );
+}
+
+/**
+ * A row's per-subject figures: a slice run's pooled subject figures, or a volume run's own
+ * figures (its samples are people), so slice and volume runs line up in these columns.
+ */
+function perSubject(r: CompareResponse['rows'][number]): { balancedAccuracy: string; auc: string } {
+  if (r.subject) return { balancedAccuracy: withCi(r.subject.balancedAccuracy, r.subject.ci?.balancedAccuracy), auc: f3(r.subject.auc) };
+  if (r.unit === 'subject' && r.input === 'volume') return { balancedAccuracy: withCi(r.best.balancedAccuracy, r.ci?.balancedAccuracy), auc: f3(r.best.auc) };
+  return { balancedAccuracy: '–', auc: '–' };
 }
 
 export function ComparePage(props: { query: URLSearchParams }) {
@@ -70,11 +81,13 @@ export function ComparePage(props: { query: URLSearchParams }) {
                 <th key={c}>{c}</th>
               ))}
               <th>status</th>
-              <th>sensitivity per slice (95 % CI)</th>
-              <th>specificity per slice</th>
-              <th>accuracy per slice (95 % CI)</th>
-              <th>bal. acc. per slice</th>
-              <th>AUC per slice</th>
+              <th>input</th>
+              <th>figures per</th>
+              <th>sensitivity (95 % CI)</th>
+              <th>specificity</th>
+              <th>accuracy (95 % CI)</th>
+              <th>bal. acc.</th>
+              <th>AUC</th>
               <th>bal. acc. per subject (95 % CI)</th>
               <th>AUC per subject</th>
               <th>loss</th>
@@ -107,13 +120,15 @@ export function ComparePage(props: { query: URLSearchParams }) {
                 <td>
                   <StatusBadges status={r.status} flags={r.flags} />
                 </td>
+                <td data-testid="compare-input">{r.input}</td>
+                <td data-testid="compare-unit">{r.unit}</td>
                 <td>{withCi(r.best.sensitivity, r.ci?.sensitivity)}</td>
                 <td>{f3(r.best.specificity)}</td>
                 <td>{withCi(r.best.accuracy, r.ci?.accuracy)}</td>
                 <td>{f3(r.best.balancedAccuracy)}</td>
                 <td>{f3(r.best.auc)}</td>
-                <td data-testid="subject-bal-acc">{r.subject ? withCi(r.subject.balancedAccuracy, r.subject.ci?.balancedAccuracy) : '–'}</td>
-                <td>{r.subject ? f3(r.subject.auc) : '–'}</td>
+                <td data-testid="subject-bal-acc">{perSubject(r).balancedAccuracy}</td>
+                <td>{perSubject(r).auc}</td>
                 <td>{f3(r.best.loss)}</td>
                 <td>{r.secondsPerEpoch === null ? '–' : r.secondsPerEpoch.toFixed(1)}</td>
                 <td>{f3(r.last?.balancedAccuracy)}</td>

@@ -1,5 +1,6 @@
-// Predict: upload a slice, pick a trained run's model, see class probabilities and the Grad-CAM
-// heat map of the predicted class. The upload goes to the server's memory only.
+// Predict: pick a trained run's model, upload a slice (slice runs) or a NIfTI volume (volume runs),
+// see class probabilities and the Grad-CAM heat map of the predicted class (for a volume, three
+// orthogonal planes through the 3-D map's peak). The upload goes to the server's memory only.
 import { useState, type ChangeEvent } from 'react';
 import type { ModelChoice, PredictResponse } from '../../../server/api-types';
 import { postFile, useApi } from '../api';
@@ -40,24 +41,37 @@ export function PredictPage(props: { query: URLSearchParams }) {
             <select value={runId} onChange={(e) => setChosen(e.target.value)} aria-label="model">
               {data.models.map((m) => (
                 <option key={m.id} value={m.id}>
-                  {m.name ?? m.id} ({m.model}, {m.status})
+                  {m.name ?? m.id} ({m.model}, {m.input}, {m.status})
                 </option>
               ))}
             </select>
           </label>
-          <label>
-            slice (PNG, JPEG, BMP, TIFF or WebP; at most 5 MiB)
-            <input
-              type="file"
-              accept="image/png,image/jpeg,image/bmp,image/tiff,image/webp"
-              onChange={upload}
-              disabled={!runId || busy}
-              aria-label="upload slice"
-            />
-          </label>
+          {model?.input === 'volume' ? (
+            <label>
+              volume (NIfTI .nii or .nii.gz; at most 64 MiB, 512 voxels per axis)
+              <input type="file" accept=".nii,.gz,application/gzip" onChange={upload} disabled={!runId || busy} aria-label="upload volume" />
+            </label>
+          ) : (
+            <label>
+              slice (PNG, JPEG, BMP, TIFF or WebP; at most 5 MiB)
+              <input
+                type="file"
+                accept="image/png,image/jpeg,image/bmp,image/tiff,image/webp"
+                onChange={upload}
+                disabled={!runId || busy}
+                aria-label="upload slice"
+              />
+            </label>
+          )}
         </div>
-        {model && (
-          <p className="note">
+        {model && model.input === 'volume' && (
+          <p className="note" data-testid="predict-input">
+            whole 3-D volume: reoriented to RAS+, cropped to the brain, z-scored, cropped or padded to {model.volumeShape?.join('x') ?? 'the model input'}{' '}
+            voxels; classes {model.classes.join(', ')}
+          </p>
+        )}
+        {model && model.input !== 'volume' && (
+          <p className="note" data-testid="predict-input">
             input {model.imageSize?.join('x') ?? 'auto'} after <code>{model.pipeline ?? 'none'}</code>; classes {model.classes.join(', ')}
           </p>
         )}
@@ -88,12 +102,16 @@ export function PredictPage(props: { query: URLSearchParams }) {
             <figure>
               <img src={result.input} width={Math.max(160, result.width)} alt="model input" />
               <figcaption>
-                model input ({result.width}x{result.height})
+                model input ({result.volume ? `${result.volume.shape.join('x')} voxels; axial, coronal, sagittal` : `${result.width}x${result.height}`})
               </figcaption>
             </figure>
             <figure>
               <img src={result.overlay} width={Math.max(160, result.width)} alt="Grad-CAM heat map" data-testid="heatmap" />
-              <figcaption>Grad-CAM of {result.predicted}</figcaption>
+              <figcaption>
+                {result.volume
+                  ? `3-D Grad-CAM of ${result.predicted}: planes through the peak at voxel (${result.volume.peak.join(', ')})`
+                  : `Grad-CAM of ${result.predicted}`}
+              </figcaption>
             </figure>
           </div>
           <p className="note">

@@ -1,5 +1,6 @@
-// One run: status, test metrics with CIs, curves, confusion matrix, ROC, Grad-CAM gallery, data
-// set and split with the leakage audit, and the full config. Follows a running run live.
+// One run: status, test metrics with CIs, curves, confusion matrix, ROC, Grad-CAM gallery (for a
+// volume run: its volume settings and 3-D Grad-CAM as three planes through the peak), data set
+// and split with the leakage audit, and the full config. Follows a running run live.
 import type { CamEntry, RunDetail } from '../../../server/api-types';
 import { useApi, useImage } from '../api';
 import { ConfusionMatrix, LineChart } from '../charts';
@@ -10,15 +11,66 @@ import { StatusBadges } from './RunsPage';
 const LIVE = new Set(['running', 'queued']);
 const num = (v: unknown): number => (typeof v === 'number' ? v : NaN);
 
-function CamFigure(props: { runId: string; cam: CamEntry }) {
+function CamFigure(props: { runId: string; cam: CamEntry; volume: boolean }) {
   const url = useImage(`/api/runs/${encodeURIComponent(props.runId)}/cam/${props.cam.index}`);
+  // A volume's image holds three planes side by side: keep its aspect, three times as wide.
+  const size = props.volume ? { height: 128 } : { width: 128, height: 128 };
   return (
     <figure data-testid="cam">
-      {url ? <img src={url} width={128} height={128} alt={`Grad-CAM of test slice ${props.cam.index}`} /> : <div style={{ width: 128, height: 128 }} />}
+      {url ? (
+        <img src={url} {...size} alt={`Grad-CAM of test ${props.volume ? 'volume' : 'slice'} ${props.cam.index}`} />
+      ) : (
+        <div style={{ width: props.volume ? 384 : 128, height: 128 }} />
+      )}
       <figcaption>
         true {props.cam.trueClass}, predicted {props.cam.predictedClass}
+        {props.volume ? ' (axial · coronal · sagittal)' : ''}
       </figcaption>
     </figure>
+  );
+}
+
+function VolumeSettingsTable(props: { run: RunDetail }) {
+  const volume = props.run.volume;
+  if (!volume) return null;
+  return (
+    <section>
+      <h2>Volume settings</h2>
+      <table data-testid="volume-settings">
+        <tbody>
+          <tr>
+            <td>input</td>
+            <td>whole 3-D volume, one per scan session; split by person</td>
+          </tr>
+          <tr>
+            <td>shape (voxels x, y, z)</td>
+            <td>
+              <code>{show(volume.shape)}</code>
+            </td>
+          </tr>
+          <tr>
+            <td>spacing (mm)</td>
+            <td>
+              <code>{volume.spacing === null ? 'as stored' : show(volume.spacing)}</code>
+            </td>
+          </tr>
+          <tr>
+            <td>model</td>
+            <td>
+              <code>{volume.model ?? '–'}</code>
+            </td>
+          </tr>
+          {Object.entries(volume.other).map(([k, v]) => (
+            <tr key={k}>
+              <td>{k}</td>
+              <td>
+                <code>{show(v)}</code>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
   );
 }
 
@@ -56,14 +108,20 @@ function TestMetrics(props: { run: RunDetail }) {
   const sci = (subject?.ci ?? {}) as Record<string, unknown>;
   const lastSubject = (report.last?.subject?.metrics ?? {}) as Record<string, unknown>;
   const calib = report.calibration;
+  // A volume run's samples are people: its own figures are the per-subject ones.
+  const unit = { slice: 'per slice', session: 'per scan session (one volume each)', subject: 'per subject (one volume each)' }[props.run.unit];
   return (
     <>
       <table data-testid="test-metrics">
         <thead>
           <tr>
             <th>metric</th>
-            <th>per slice, best epoch {report.best.epoch} (95 % CI)</th>
-            <th>per slice, last epoch {report.last?.epoch ?? '–'}</th>
+            <th>
+              {unit}, best epoch {report.best.epoch} (95 % CI)
+            </th>
+            <th>
+              {unit}, last epoch {report.last?.epoch ?? '–'}
+            </th>
             {subject && <th>per subject, best epoch (95 % CI by subject)</th>}
             {subject && <th>per subject, last epoch</th>}
           </tr>
@@ -81,14 +139,16 @@ function TestMetrics(props: { run: RunDetail }) {
         </tbody>
       </table>
       <p className="note">
-        {report.samples} test slices; selected by {report.selectedBy};{' '}
+        {report.samples} test {props.run.input === 'volume' ? 'volumes' : 'slices'}; selected by {report.selectedBy};{' '}
         {typeof ci.unit === 'string' ? `percentile bootstrap over ${ci.unit}s (${show(ci.resamples)} resamples)` : 'no bootstrap CI'}
         {report.best.collapsed ? '; the selected model collapsed to one class' : ''}
       </p>
       <p className="note" data-testid="subject-note">
         {subject
-          ? `per subject: ${show(subject.subjects)} ${subject.reconstructed ? 'pseudo-subjects reconstructed from the images' : 'subjects'}, each counted once (slice probabilities pooled by ${subject.rule ?? 'mean'})`
-          : 'no per-subject figures: the test slices have no subjects (slice-level grouping)'}
+          ? `per subject: ${show(subject.subjects)} ${subject.reconstructed ? 'pseudo-subjects reconstructed from the images' : 'subjects'}, each counted once (${props.run.input === 'volume' ? 'the probabilities of their sessions’ volumes' : 'slice probabilities'} pooled by ${subject.rule ?? 'mean'})`
+          : props.run.input === 'volume'
+            ? 'per subject: each test sample is one person’s whole volume, so every figure above counts people'
+            : 'no per-subject figures: the test slices have no subjects (slice-level grouping)'}
       </p>
       {calib?.test && (
         <p className="note" data-testid="calibration">
@@ -117,8 +177,8 @@ function DataAndSplit(props: { run: RunDetail }) {
   return (
     <div data-testid="data-split">
       <p>
-        layout <b>{dataset?.layout ?? '–'}</b>, {dataset?.slices ?? '–'} slices, fingerprint <code>{dataset?.fingerprint?.slice(0, 16) ?? '–'}</code>; split
-        grouped by <b>{split?.grouping ?? '–'}</b> (seed {split?.seed ?? '–'}
+        layout <b>{dataset?.layout ?? '–'}</b>, {props.run.input === 'volume' ? `${dataset?.volumes ?? '–'} volumes` : `${dataset?.slices ?? '–'} slices`},
+        fingerprint <code>{dataset?.fingerprint?.slice(0, 16) ?? '–'}</code>; split grouped by <b>{split?.grouping ?? '–'}</b> (seed {split?.seed ?? '–'}
         {split?.groups !== null && split?.groups !== undefined ? `, groups ${show(split.groups)}` : ''})
       </p>
       {splits.length > 0 && (
@@ -212,7 +272,8 @@ export function RunPage(props: { id: string }) {
         {run.name ?? run.id} <StatusBadges status={run.status} flags={run.flags} />
       </h1>
       <p>
-        <code>{run.id}</code> · {run.model} · {run.task} ({run.classes.join(', ')}) · epochs <span data-testid="epochs-done">{run.epochsDone}</span>
+        <code>{run.id}</code> · {run.model} · <span data-testid="run-input">{run.input === 'volume' ? '3-D volumes' : '2-D slices'}</span> · {run.task} (
+        {run.classes.join(', ')}) · epochs <span data-testid="epochs-done">{run.epochsDone}</span>
         {run.epochs ? ` / ${run.epochs}` : ''} · best epoch {run.bestEpoch ?? '–'}
         {LIVE.has(run.status) && <span className="live"> · live: updating every 2 s</span>}
       </p>
@@ -251,26 +312,27 @@ export function RunPage(props: { id: string }) {
           </div>
         </section>
       </div>
+      <VolumeSettingsTable run={run} />
       <section>
         <h2>Learning curves</h2>
         <Curves run={run} />
       </section>
       <section>
-        <h2>Grad-CAM of test slices</h2>
+        <h2>{run.input === 'volume' ? '3-D Grad-CAM of test volumes: axial, coronal and sagittal planes through the peak' : 'Grad-CAM of test slices'}</h2>
         {run.cam.length === 0 && <p>No Grad-CAM images (the test phase has not run, or camSamples was 0).</p>}
         {run.cam.length > 0 && (
           <>
             <h3>Correct ({correct.length})</h3>
             <div className="gallery" data-testid="cam-correct">
               {correct.map((c) => (
-                <CamFigure key={c.index} runId={run.id} cam={c} />
+                <CamFigure key={c.index} runId={run.id} cam={c} volume={run.input === 'volume'} />
               ))}
               {correct.length === 0 && <p>none</p>}
             </div>
             <h3>Wrong ({wrong.length})</h3>
             <div className="gallery" data-testid="cam-wrong">
               {wrong.map((c) => (
-                <CamFigure key={c.index} runId={run.id} cam={c} />
+                <CamFigure key={c.index} runId={run.id} cam={c} volume={run.input === 'volume'} />
               ))}
               {wrong.length === 0 && <p>none</p>}
             </div>

@@ -1,18 +1,19 @@
-// The runs table: every stored run, sortable, filtered by status, tag, model and sweep, with a
-// selection to compare.
+// The runs table: every stored run, sortable, filtered by status, tag, model, input (slice or
+// volume) and sweep, with a selection to compare. Each row says what its test figures count.
 import { useMemo, useState } from 'react';
 import type { RunSummary, RunsResponse } from '../../../server/api-types';
 import { useApi } from '../api';
 import { f3 } from '../format';
 import { Failure, go } from '../ui';
 
-type SortKey = 'created' | 'name' | 'status' | 'model' | 'epochs' | 'balancedAccuracy' | 'sensitivity' | 'accuracy' | 'auc';
+type SortKey = 'created' | 'name' | 'status' | 'model' | 'input' | 'epochs' | 'balancedAccuracy' | 'sensitivity' | 'accuracy' | 'auc';
 
 const COLUMNS: { key: SortKey; label: string; value: (r: RunSummary) => string | number | null }[] = [
   { key: 'created', label: 'created', value: (r) => r.createdAt },
   { key: 'name', label: 'run', value: (r) => r.name ?? r.id },
   { key: 'status', label: 'status', value: (r) => r.status },
   { key: 'model', label: 'model', value: (r) => r.model },
+  { key: 'input', label: 'input', value: (r) => r.input },
   { key: 'epochs', label: 'epochs', value: (r) => r.epochsDone },
   { key: 'balancedAccuracy', label: 'test bal. acc.', value: (r) => r.test.balancedAccuracy },
   { key: 'sensitivity', label: 'sensitivity', value: (r) => r.test.sensitivity },
@@ -42,7 +43,7 @@ export function RunsPage() {
   // Polled, so new runs and status changes appear without a reload.
   const { data, error } = useApi<RunsResponse>('/api/runs', { pollMs: 5000 });
   const [sort, setSort] = useState<{ key: SortKey; descending: boolean }>({ key: 'created', descending: true });
-  const [filter, setFilter] = useState({ status: '', tag: '', model: '', sweep: '', text: '' });
+  const [filter, setFilter] = useState({ status: '', tag: '', model: '', input: '', sweep: '', text: '' });
   const [selected, setSelected] = useState<Set<string>>(new Set());
 
   const runs = useMemo(() => {
@@ -55,6 +56,7 @@ export function RunsPage() {
           (!filter.status || r.status === filter.status) &&
           (!filter.tag || r.tags.includes(filter.tag)) &&
           (!filter.model || r.model === filter.model) &&
+          (!filter.input || r.input === filter.input) &&
           (!filter.sweep || r.sweepId === filter.sweep),
       )
       .filter((r) => !text || `${r.id} ${r.name ?? ''} ${r.pipeline ?? ''}`.toLowerCase().includes(text))
@@ -99,6 +101,7 @@ export function RunsPage() {
         {pick('status', 'status', options(data.runs.map((r) => r.status)))}
         {pick('tag', 'tag', options(data.runs.flatMap((r) => [...r.tags])))}
         {pick('model', 'model', options(data.runs.map((r) => r.model)))}
+        {pick('input', 'input', options(data.runs.map((r) => r.input)))}
         {pick('sweep', 'sweep', options(data.runs.map((r) => r.sweepId)))}
         <label>
           search
@@ -140,6 +143,7 @@ export function RunsPage() {
                   {sort.key === c.key ? (sort.descending ? ' ▼' : ' ▲') : ''}
                 </th>
               ))}
+              <th>figures per</th>
               <th>pipeline</th>
               <th>tags / sweep</th>
             </tr>
@@ -159,6 +163,7 @@ export function RunsPage() {
                   <StatusBadges status={r.status} flags={r.flags} />
                 </td>
                 <td>{r.model ?? '–'}</td>
+                <td data-testid="input-kind">{r.input}</td>
                 <td>
                   {r.epochsDone}
                   {r.epochs ? ` / ${r.epochs}` : ''}
@@ -167,6 +172,7 @@ export function RunsPage() {
                 <td>{f3(r.test.sensitivity)}</td>
                 <td>{f3(r.test.accuracy)}</td>
                 <td>{f3(r.test.auc)}</td>
+                <td data-testid="figure-unit">{r.unit}</td>
                 <td>
                   <code>{r.pipeline ?? '–'}</code>
                 </td>
