@@ -164,7 +164,7 @@ test('the dashboard in a browser: runs table, run page, compare, predict, prepro
     assert.match((await page.locator('[data-testid=data-split]').textContent()) ?? '', /grouped by subject/);
     assert.match(
       (await page.locator('[data-testid=twins-test]').textContent()) ?? '',
-      /^test: \d+ of \d+ subjects have a twin in train \(the same person at full resolution, distance ≤ [\d.]+\)$/,
+      /^test: \d+ of \d+ subjects have a twin in train \(the same person at full resolution: at least 50 % of its slices \(and ≥ 2\) within [\d.]+ of one train person, each at most [\d.]+ × as far as from any other train person; a one-slice unit, a train slice within [\d.]+; an identical file, always\)$/,
     );
     assert.match((await page.locator('[data-testid=config]').textContent()) ?? '', /optimizer\s*sgd/);
     await shot('run');

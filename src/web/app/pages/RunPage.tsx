@@ -165,6 +165,16 @@ function Reliability(props: { runId: string }) {
   return url ? <img data-testid="reliability" src={url} alt="reliability diagram (test, best epoch)" style={{ maxWidth: '100%' }} /> : null;
 }
 
+/**
+ * The twin rule in words, as the audit applied it (data/leakage-audit.ts): the same person at full
+ * resolution, not a similar brain. Older runs recorded only the slice distance.
+ */
+function twinRule(t: { twinDistance: number; minTwinSlices?: number; consistentDistance?: number; consistentShare?: number; distinctRatio?: number }): string {
+  if (t.consistentDistance === undefined || t.consistentShare === undefined) return `the same person at full resolution, distance ≤ ${t.twinDistance}`;
+  const ratio = t.distinctRatio === undefined ? '' : `, each at most ${t.distinctRatio} × as far as from any other train person`;
+  return `the same person at full resolution: at least ${Math.round(t.consistentShare * 100)} % of its slices (and ≥ ${t.minTwinSlices ?? 2}) within ${t.consistentDistance} of one train person${ratio}; a one-slice unit, a train slice within ${t.twinDistance}; an identical file, always`;
+}
+
 function DataAndSplit(props: { run: RunDetail }) {
   const { dataset, split, leakage } = props.run;
   const splits = split ? Object.keys(split.counts) : [];
@@ -173,7 +183,17 @@ function DataAndSplit(props: { run: RunDetail }) {
   const near = (leakage?.nearAcrossSplits ?? {}) as Record<string, number>;
   const close = (leakage?.closeToTrain ?? []) as { split: string; items: number; withCloseTrainItem: number; share: number }[];
   // The per-subject twin check (the API sends its counts, never subject IDs or file names).
-  const twins = leakage?.twins as { unit: string; twinDistance: number; bySplit: { split: string; subjects: number; withTwinInTrain: number }[] } | undefined;
+  const twins = leakage?.twins as
+    | {
+        unit: string;
+        twinDistance: number;
+        minTwinSlices?: number;
+        consistentDistance?: number;
+        consistentShare?: number;
+        distinctRatio?: number;
+        bySplit: { split: string; subjects: number; withTwinInTrain: number }[];
+      }
+    | undefined;
   return (
     <div data-testid="data-split">
       <p>
@@ -229,8 +249,7 @@ function DataAndSplit(props: { run: RunDetail }) {
           ))}
           {twins?.bySplit.map((b) => (
             <li key={`twins-${b.split}`} data-testid={`twins-${b.split}`}>
-              {b.split}: {b.withTwinInTrain} of {b.subjects} {twins.unit}s have a twin in train (the same person at full resolution, distance ≤{' '}
-              {twins.twinDistance})
+              {b.split}: {b.withTwinInTrain} of {b.subjects} {twins.unit}s have a twin in train ({twinRule(twins)})
             </li>
           ))}
         </ul>
