@@ -46,10 +46,14 @@ export class IssuedBatches {
   private closed = false;
 
   /**
-   * Records a batch just made.
+   * Records a batch just made, so that {@link dispose} frees it if the caller never does. Batches
+   * already disposed by their callers are dropped from the record here.
    *
-   * @returns the batch
-   * @throws BatchLoadError (after freeing the batch) when the source was disposed meanwhile
+   * @param batch the new batch tensor (float32 [n, 1, H, W]); owned by the caller from now on
+   * @param source what made it, for the error message (e.g. `of the device`)
+   * @returns `batch` itself
+   * @throws BatchLoadError `The batch source <source> was disposed while a batch was being made` (after freeing
+   *   the batch) when {@link dispose} ran meanwhile
    */
   add(batch: Tensor, source: string): Tensor {
     if (this.closed) {
@@ -78,12 +82,27 @@ export class IssuedBatches {
 export class DeviceBatches implements BatchSource {
   readonly kind = 'device' as const;
   private readonly issued = new IssuedBatches();
+  /**
+   * @param images uint8 [N, 1, H, W] slices (pixels 0..255) of one split, on the training device; owned by the
+   *   split, not by this source ({@link dispose} leaves it alone)
+   */
   constructor(readonly images: Tensor) {}
 
   get rows(): number {
     return this.images.shape[0]!;
   }
 
+  /**
+   * Gathers rows `indices` and converts them to the model's input on libuv's thread pool (the
+   * addon's `batchAsync`); falls back to {@link loadSync} on the next microtask when the addon
+   * was built without it.
+   *
+   * @param indices row numbers into `images` (0-based, each < N; repeats allowed), in batch order
+   * @returns a new float32 [indices.length, 1, H, W] tensor (pixel / 255) on `images`' device, disposed by the caller
+   * @throws BatchLoadError `Cannot assemble a batch of <n> slices from the device: <libtorch message>` (as a
+   *   rejection) for an index out of range or a disposed `images`; `The batch source of the device was disposed
+   *   while a batch was being made` when {@link dispose} ran meanwhile
+   */
   load(indices: readonly number[]): Promise<Tensor> {
     if (!batchAsync) return Promise.resolve().then(() => this.loadSync(indices));
     return batchAsync(this.images.handle, indices).then(
@@ -99,6 +118,15 @@ export class DeviceBatches implements BatchSource {
     this.issued.dispose();
   }
 
+  /**
+   * {@link load} on the JS thread: `index_select` along dim 0, then cast to float32 and divide by 255.
+   *
+   * @param indices row numbers into `images` (0-based, each < N), in batch order
+   * @returns a new float32 [indices.length, 1, H, W] tensor (pixel / 255), bit-identical to {@link load}'s
+   * @throws Error `aten::index_select(<arguments>) failed: <libtorch message>` for an index out of range
+   * @throws BatchLoadError `The batch source of the device was disposed while a batch was being made` after
+   *   {@link dispose}
+   */
   loadSync(indices: readonly number[]): Tensor {
     const batch = tidy(() => toInput(this.images.indexSelect(0, tensor(indices as number[], { dtype: 'int64', device: this.images.device }))));
     return this.issued.add(batch, 'of the device');
@@ -128,6 +156,15 @@ export class BatchPrefetcher {
   private nextBatch = 0;
   private pending: Promise<Tensor> | null = null;
 
+  /**
+   * Nothing is loaded yet: the first {@link next} starts batch 0 (and batch 1 behind it).
+   *
+   * @param source where the rows come from ({@link DeviceBatches} or a slice-cache file's batches); not disposed here
+   * @param order the epoch's row order (indices into `source`, e.g. a seeded shuffle of 0..rows-1)
+   * @param batchSize rows per batch (positive integer); the last batch holds the `order.length % batchSize` left over
+   * @param options `prefetch` (default true: one batch assembled ahead, like a PyTorch DataLoader with one worker and
+   *   `prefetch_factor=1`; false: each batch made in line by `loadSync` when asked for)
+   */
   constructor(
     private readonly source: BatchSource,
     private readonly order: readonly number[],
@@ -148,7 +185,14 @@ export class BatchPrefetcher {
     return promise;
   }
 
-  /** The next batch (float32 [n, 1, H, W]); throws once all {@link count} batches were taken. */
+  /**
+   * Hands out the next batch of the epoch and starts assembling the one after it (with `prefetch`).
+   *
+   * @returns a new float32 [n, 1, H, W] tensor (pixel / 255), n = `batchSize` except for a shorter last batch;
+   *   disposed by the caller
+   * @throws BatchLoadError `All <count> batches of this epoch were taken already` once {@link count} batches were
+   *   handed out, or the source's BatchLoadError when this batch failed in the background
+   */
   async next(): Promise<Tensor> {
     const b = this.nextBatch;
     if (b >= this.count) throw new BatchLoadError(`All ${this.count} batches of this epoch were taken already`);

@@ -13,7 +13,7 @@ const HINT = 'the slice-cache file changed or was cut short during the run: dele
  * memory budget): each batch reads its rows' pixels with positioned reads (`load` on libuv's
  * thread pool, so the read overlaps the step; `loadSync` in line), resizes a slice whose size is
  * not the training size with the same `resize` as the in-memory path, and converts to float32
- * pixel / 255 on `device`. Gives byte-identical batches to {@link DeviceBatches} on the same slices.
+ * pixel / 255 on `device`. Gives byte-identical batches to {@link "data/batch-prefetch"!DeviceBatches | DeviceBatches} on the same slices.
  */
 export class CacheFileBatches implements BatchSource {
   readonly kind = 'cache-file' as const;
@@ -25,7 +25,9 @@ export class CacheFileBatches implements BatchSource {
    * @param file the slice-cache file (held open until {@link dispose}: a file written over it later is not read)
    * @param rowList each row's place in the file, in split order
    * @param size [height, width] of a training slice
+   * @param device where the batches are made, as a torch device string (`cpu`, `cuda`, `cuda:1`)
    * @param resize how a slice of another size is brought to `size` (data-tensors' resizeGray)
+   * @throws Error from Node's `fs.openSync` (code `ENOENT`, `EACCES`, ...) when the file cannot be opened
    */
   constructor(
     readonly file: string,
@@ -66,6 +68,16 @@ export class CacheFileBatches implements BatchSource {
     );
   }
 
+  /**
+   * Reads rows `indices` with one positioned `fs.read` each on libuv's thread pool (all in flight
+   * at once), resizes any slice that is not `size`, and converts the batch to float32 on `device`.
+   *
+   * @param indices row numbers into the row list (0-based), in batch order
+   * @returns a new float32 [indices.length, 1, height, width] tensor (pixel / 255) on `device`, disposed by the caller
+   * @throws BatchLoadError `Row <i> is outside the <n> slices streamed from <file>` for an index out of range;
+   *   as a rejection, `Cannot read the slice-cache file <file>: <message>` when a read fails, or `Slice-cache file
+   *   <file> ended at byte <b> while reading a slice of <bytes> bytes at <offset>` when the file was cut short
+   */
   async load(indices: readonly number[]): Promise<Tensor> {
     const rows = indices.map((i) => this.rowOf(i));
     // Positioned reads of the one descriptor opened at the start, on libuv's thread pool.
@@ -91,6 +103,15 @@ export class CacheFileBatches implements BatchSource {
     return this.assemble(rows, pixels);
   }
 
+  /**
+   * {@link load} with `fs.readSync` on the JS thread; the same bytes, so the same tensor.
+   *
+   * @param indices row numbers into the row list (0-based), in batch order
+   * @returns a new float32 [indices.length, 1, height, width] tensor (pixel / 255) on `device`, disposed by the caller
+   * @throws BatchLoadError `Row <i> is outside the <n> slices streamed from <file>`, or `Slice-cache file <file>
+   *   ended at byte <b> while reading a slice of <bytes> bytes at <offset>` when the file was cut short
+   * @throws Error from Node's `fs.readSync` when a read fails (e.g. `EBADF` after {@link dispose})
+   */
   loadSync(indices: readonly number[]): Tensor {
     const rows = indices.map((i) => this.rowOf(i));
     const pixels = rows.map((row) => {

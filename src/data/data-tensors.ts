@@ -141,7 +141,12 @@ export interface LoadDataOptions {
   readonly loadConcurrency?: number;
 }
 
-/** The default memory budget for slices held on the device: a quarter of the machine's RAM. */
+/**
+ * The default memory budget for slices held on the device: a quarter of the machine's RAM
+ * (`os.totalmem()`); training's `--memory-budget` (MiB) overrides it.
+ *
+ * @returns bytes, rounded down (e.g. 4294967296 = 4 GiB on a 16 GiB machine)
+ */
 export function defaultMemoryBudget(): number {
   return Math.floor(totalmem() / 4);
 }

@@ -31,6 +31,10 @@ export const LATERAL_SHIFT_WEIGHT = 3.5;
  * scan, one pixel frame) plus {@link LATERAL_SHIFT_WEIGHT} times the difference of their head
  * centroids' columns, as a share of the image width.
  *
+ * @param a the first slice's signature (see `sliceSignature`)
+ * @param b the second slice's signature; another size is resampled to `a`'s, as {@link sameFrameDistance}
+ * @returns the cost (unitless, >= 0): 0 for identical slices; at most {@link LATERAL_SHIFT_WEIGHT} more than
+ *   {@link sameFrameDistance}
  * @example
  * scanLinkCost(sliceSignature(a), sliceSignature(a)); // 0
  */

@@ -133,7 +133,14 @@ const CACHE_HINT = 'delete the file (it is rebuilt on the next run), or train wi
  * The row index of a slice-cache file, read from its header alone (not the pixels): id to byte
  * offset and size, for reading slices one by one (streaming batches of sets over the memory budget).
  *
- * @throws AlzbenchError when the file is not a slice cache of this version or its header is damaged
+ * @param file path of a slice-cache file (`ALZBENCH-SLICES-2` magic, uint32 LE header length, JSON header,
+ *   then each slice's uint8 pixels row-major, in header order)
+ * @returns slice id to its row: byte `offset` of its first pixel from the start of the file, `width` and `height`
+ *   in pixels (`width * height` bytes)
+ * @throws AlzbenchError `<file> is not a slice-cache file (expected it to start with "ALZBENCH-SLICES-2")`,
+ *   `Slice-cache file <file> ends at byte <b>; expected <n> bytes at <offset>`, `Slice-cache file <file> has a
+ *   header without one id per slice`, or `Cannot read the slice-cache file <file>: <message>` (cannot open it,
+ *   header not JSON); the hint says to delete the file or train with `--cache-dir none`
  */
 export function sliceCacheIndex(file: string): Map<string, CacheRow> {
   let fd: number | undefined;

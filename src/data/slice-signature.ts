@@ -144,6 +144,8 @@ export function sliceDistance(a: SliceSignature, b: SliceSignature): number {
  * term alone; bench/grouping/run.mjs, BENCHMARKS.md). The leakage audit keeps the alignment: it
  * compares different scans, possibly of the same person in another session.
  *
+ * @param a the first slice's signature (its size is the comparison's)
+ * @param b the second slice's signature (resampled bilinearly to `a`'s size when it differs)
  * @returns 0 for identical slices; about 0.1 for neighbouring slices of one scan 2.6 mm apart
  */
 export function sameFrameDistance(a: SliceSignature, b: SliceSignature): number {

@@ -64,10 +64,21 @@ export interface OpenVolumeOptions {
 }
 
 /**
- * Reads a BIDS volume folder (see {@link readBidsVolumes}) as a subject-level data set.
+ * Reads a BIDS volume folder (see {@link readBidsVolumes}) as a subject-level data set. Every
+ * kept file is read once to hash it (SHA-256), so the fingerprint changes when any voxel does.
  *
- * @throws AlzbenchError naming the folder when the task keeps fewer than two classes, a requested
- *   task has no session of one of its classes, or a split has no person
+ * @param root the BIDS folder (participants.tsv, `sub-<label>/[ses-<label>/]anat/<name>_T1w.nii[.gz]`)
+ * @param options `task` (default `auto`), `diagnosisColumn` (default `group`, else `diagnosis`), `splitSeed`
+ *   (default 42), `valFraction` (default 0.2), `allowMissingClasses` (default false), `crossValidation` (default
+ *   none: the split of participants.tsv or drawn by person)
+ * @returns the samples (one per session: path, id relative to `root`, subject, session, class index, split,
+ *   SHA-256), the task and its classes, where the split came from, the fingerprint over (id, hash, class), the
+ *   sessions left out by class and notes for the log
+ * @throws AlzbenchError (exit 2) `Task <task> keeps <n> class(es) in <root>; ...` or `Task <task> keeps no session
+ *   of <classes> in <root>; ...` (a requested task without `allowMissingClasses`), with a hint naming `--task`
+ * @throws AlzbenchError (exit 2) `BIDS volume data set <root>: ...` from {@link readBidsVolumes} (no
+ *   participants.tsv, a row without a label, a scan of an unlisted person, a person without a T1w scan), and
+ *   `Expected ...` for a task or cross-validation fold that does not parse
  * @example
  * const data = openVolumeDataset('demo-volumes', { task: 'binary', splitSeed: 42 });
  * data.samples.filter((s) => s.split === 'test').length;
@@ -129,6 +140,11 @@ export function openVolumeDataset(root: string, options: OpenVolumeOptions = {})
 /**
  * The split manifest (split.json) of a volume data set: one entry per session, subject = person.
  * `resume` compares it with the data as it is then (train/check-split.ts).
+ *
+ * @param data the data set as {@link openVolumeDataset} returned it
+ * @param seed the split seed the run used (recorded, so a resumed run can redraw the same split)
+ * @returns the manifest (`format: 'alzbench-split-manifest'`, version 1, layout `bids-volumes`, grouping `subject`)
+ *   with one entry (file id, SHA-256, class name, subject, split) per sample in `data.samples` order
  */
 export function volumeManifest(data: VolumeDataset, seed: number): SplitManifest {
   return {
@@ -154,7 +170,15 @@ export interface VolumePreprocessing {
   readonly chain: string;
 }
 
-/** The preprocessing record of a volume run with these settings. */
+/**
+ * The preprocessing record of a volume run with these settings; {@link volumePipeline} turns it
+ * back into transforms, so eval and predict repeat exactly what training did.
+ *
+ * @param shape voxels [X, Y, Z] (RAS+) to crop or pad to, e.g. [96, 112, 96]
+ * @param spacing isotropic voxel size in mm to resample to first, or null to keep each volume's own
+ * @returns the record: `spacing`, a copy of `shape` and the chain text, e.g.
+ *   `Spacing(1.5)|CropForeground|NormalizeIntensity(nonzero)|ResizeWithPadOrCrop(96x112x96)`
+ */
 export function volumePreprocessing(shape: readonly [number, number, number], spacing: number | null): VolumePreprocessing {
   const steps = [
     ...(spacing === null ? [] : [`Spacing(${spacing})`]),
@@ -167,7 +191,11 @@ export function volumePreprocessing(shape: readonly [number, number, number], sp
 
 /**
  * The volume transforms of a preprocessing record, in order: resample (when asked), crop to the
- * brain's bounding box, z-score over non-zero voxels, crop or pad to the shape.
+ * brain's bounding box, z-score over non-zero voxels, crop or pad to the shape. Source: MONAI
+ * `Spacing`, `CropForeground`, `NormalizeIntensity(nonzero=True)`, `ResizeWithPadOrCrop` in a `Compose`.
+ *
+ * @param preprocessing a record from {@link volumePreprocessing} (or read back from run.json)
+ * @returns one transform running the steps in order on a channel-first sample [1, X, Y, Z]
  */
 export function volumePipeline(preprocessing: VolumePreprocessing): VolumeTransform {
   const steps: VolumeTransform[] = [];
@@ -176,7 +204,14 @@ export function volumePipeline(preprocessing: VolumePreprocessing): VolumeTransf
   return new Compose(steps);
 }
 
-/** Parses a volume shape `XxYxZ` (e.g. `96x112x96`). */
+/**
+ * Parses a volume shape `XxYxZ` (e.g. `96x112x96`; case-insensitive `x`, spaces allowed around numbers).
+ *
+ * @param text the text given, e.g. a `--volume-shape` value
+ * @param name what to call it in the error (e.g. `--volume-shape`)
+ * @returns voxels [X, Y, Z] as non-negative integers
+ * @throws AlzbenchError (exit 2) `Expected XxYxZ voxels, e.g. 96x112x96 for <name> but received "<text>" of type string`
+ */
 export function parseVolumeShape(text: string, name: string): [number, number, number] {
   const m = /^\s*(\d+)\s*x\s*(\d+)\s*x\s*(\d+)\s*$/i.exec(text);
   if (!m) throw invalid('XxYxZ voxels, e.g. 96x112x96', name, text);
@@ -186,6 +221,14 @@ export function parseVolumeShape(text: string, name: string): [number, number, n
 /**
  * Reads volume files through a pipeline into one float32 tensor [N, 1, X, Y, Z] (CPU). Errors
  * are the volume reader's (named by file) and the transforms' (named by transform and shape).
+ * Files are read one after another, each volume freed once transformed.
+ *
+ * @param paths volume files (any format {@link readVolume} reads), one sample each, in output order
+ * @param pipeline the transforms (e.g. {@link volumePipeline}); must give every volume the same shape [1, X, Y, Z]
+ * @returns a new float32 [paths.length, 1, X, Y, Z] tensor on the CPU, disposed by the caller
+ * @throws VolumeError `<code>: <path>: ...` when a file cannot be read as a volume
+ * @throws VolumeTransformError `applying transform <name> to an image of shape [...]: ...` when a transform fails
+ * @throws Error `aten::stack(<arguments>) failed: ...` when `paths` is empty or the transformed shapes differ
  */
 export async function loadVolumeTensor(paths: readonly string[], pipeline: VolumeTransform): Promise<Tensor> {
   const images: Tensor[] = [];
@@ -204,7 +247,14 @@ export async function loadVolumeTensor(paths: readonly string[], pipeline: Volum
   }
 }
 
-/** Samples of one split as tensors: volumes [N, 1, X, Y, Z] and labels int64 [N]. */
+/**
+ * Samples of one split as tensors: volumes [N, 1, X, Y, Z] and labels int64 [N].
+ *
+ * @param samples the split's samples (e.g. `data.samples.filter((s) => s.split === 'test')`), in output order
+ * @param pipeline the run's volume transforms ({@link volumePipeline})
+ * @returns `x`: float32 [N, 1, X, Y, Z] volumes (CPU), `y`: int64 [N] class indices; both disposed by the caller
+ * @throws VolumeError, VolumeTransformError or Error as {@link loadVolumeTensor}
+ */
 export async function loadVolumeSplit(samples: readonly VolumeSample[], pipeline: VolumeTransform): Promise<{ x: Tensor; y: Tensor }> {
   const x = await loadVolumeTensor(
     samples.map((s) => s.path),

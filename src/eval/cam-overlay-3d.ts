@@ -17,6 +17,8 @@ export interface Cam3dPicture {
  *
  * @param volume the model's input volume, C-order [X, Y, Z] (as `cam.shape`), any intensity scale
  * @param cam the result of `gradCam3d` on that volume
+ * @returns gray (uint8) and heat (float32, 0-1) pictures of `width x height` pixels, row-major: the three planes
+ *   bottom-aligned; the 2-pixel gaps between them and the space above a shorter plane are 0 in both
  * @example
  * const { gray, heat, width, height } = cam3dPicture(voxels, gradCam3d(model, layer, input));
  */

@@ -17,7 +17,19 @@ import { subjectLevelReport } from './subject-aggregate.js';
  * transforms, and computes every metric with bootstrap CIs over people. One sample per session;
  * `subject` pools a person's sessions by mean probability.
  *
- * @throws AlzbenchError when the model is a slice model, the classes differ, or the split is empty
+ * @param trained a model from `loadTrainedModel` (models/load-trained) of a volume run: its config gives the task,
+ *   label column, split seed and collapse threshold, its `volume` record the transforms
+ * @param dir the BIDS volume folder (as `openVolumeDataset` reads it)
+ * @param options `split` (`train`, `val`, `test` or default `all`), `bootstrap` resamples (default 1000; 0 = no CIs),
+ *   `seed` of the bootstrap (default 0), `batchSize` volumes per forward pass (default 4), `log` for progress lines
+ * @returns per-session metrics with bootstrap CIs resampling people, collapse flag (threshold the run's
+ *   `collapseThreshold`, default 0.95), subject-level report (sessions pooled by mean probability), calibration
+ *   (ECE) and one prediction per session
+ * @throws AlzbenchError (exit 2) `<checkpoint> is a slice model; volume evaluation needs a run trained with --input
+ *   volume`, `The data set's classes under task <task> (...) differ from the model's (...)`, or `No volumes to
+ *   evaluate in <dir> ...` when the split is empty
+ * @throws AlzbenchError, VolumeError or VolumeTransformError from opening the folder and preparing the volumes, as
+ *   `openVolumeDataset` and `loadVolumeSplit`
  * @example
  * const result = await evaluateVolumeDataset(loadTrainedModel('runs/x'), 'demo-volumes', { split: 'test' });
  */

@@ -58,9 +58,14 @@ export function inferWithTta(
  * phase and `eval` compute them: what `predict` and the dashboard's upload show, so that a slice
  * gets the same numbers everywhere.
  *
+ * @param model the run's slice classifier (float [B, 1, H, W] in [0, 1] to logits [B, C]), run in eval mode
  * @param pixels `count` gray slices of `height x width`, row-major, uint8 (the run's preprocessing applied)
+ * @param count slices in `pixels` (`pixels.length` must be `count * height * width`)
+ * @param size [height, width] of each slice in pixels: the model's input size
  * @param tta the run's `tta` setting (`none` for runs made before it existed)
- * @returns per slice: its class probabilities (a view into one buffer) and the index of the largest
+ * @returns per slice: its class probabilities (a view into one buffer) and the index of the largest (the first
+ *   among ties); forward passes of 64 slices
+ * @throws Error naming the op and the argument shapes when libtorch rejects the input, as {@link inferProbabilities}
  */
 export function predictSlices(
   model: Module,

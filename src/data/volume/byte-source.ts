@@ -134,6 +134,11 @@ export async function openByteSource(path: string): Promise<ByteSource> {
 /**
  * A byte source over bytes already in memory (an upload): gzip by its magic bytes, as
  * {@link openByteSource}. `name` stands for the path in errors.
+ *
+ * @param name what to call the bytes in errors (e.g. `the upload`); becomes the source's `path`
+ * @param bytes the file's bytes, plain or gzip-compressed; not copied, so they must not change while the source is used
+ * @returns a source of byte ranges (gzip: decompressed on demand, as {@link openByteSource}); a range past the end
+ *   gives no bytes and the `available` count, from which the reader reports `truncated`
  */
 export function memoryByteSource(name: string, bytes: Buffer): ByteSource {
   if (isGzip(bytes)) return gzipSource(name, bytes);

@@ -189,8 +189,14 @@ export async function readVolume(path: string, options: ReadVolumeOptions = {}):
  * an upload, exactly as {@link readVolume} reads the same file: nothing is written to disk. An
  * Analyze/NIfTI pair cannot be one buffer and is refused by its missing NIfTI magic.
  *
+ * @param bytes the whole file, `.nii` or gzipped `.nii.gz` (gzip recognised by its magic bytes, not a name)
  * @param name what to call the bytes in errors (e.g. `the upload`)
- * @throws VolumeError as {@link readVolume}; `too-large` beyond `options.limits`
+ * @param options `volumeIndex` of a 4-D file (default 0), `canonical` reorientation to RAS+ (default true),
+ *   `limits` on the volume's size (default `DEFAULT_VOLUME_LIMITS`; uploads pass the smaller `UPLOAD_VOLUME_LIMITS`)
+ * @returns the volume as {@link readVolume} returns it: float32 voxels (x fastest), shape [X, Y, Z] in voxels,
+ *   affine and voxel sizes in mm, stored axis codes and header facts (source: nibabel's NIfTI reading)
+ * @throws VolumeError `not-a-volume: <name>: a NIfTI header whose voxels live in a separate .img file ...` for an
+ *   Analyze/NIfTI pair header; otherwise as {@link readVolume}, with `too-large` beyond `options.limits`
  * @example
  * const v = await readVolumeBytes(body, 'the upload', { limits: UPLOAD_VOLUME_LIMITS });
  */
