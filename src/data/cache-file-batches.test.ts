@@ -107,3 +107,27 @@ test('a slice-cache file cut short during a run is a BatchLoadError naming the f
   });
   assert.throws(() => sliceCacheIndex(join(copy, '..', 'missing.slices')), /Cannot read the slice-cache file .*missing\.slices: ENOENT/);
 });
+
+test('a streamed batch left undisposed is freed by dispose, and a read after dispose is a BatchLoadError, not a read of a reused descriptor', async () => {
+  const { file } = await cachedSlices();
+  const index = sliceCacheIndex(file);
+  await expectNoLeaksAsync(async () => {
+    const streamed = new CacheFileBatches(
+      file,
+      inputs.map((i) => index.get(i.id)!),
+      [12, 10],
+      'cpu',
+      resizeGray,
+    );
+    const left = streamed.loadSync([0, 1]); // as a step that threw would leave it
+    const leftAsync = await streamed.load([2]);
+    streamed.dispose();
+    assert.ok(left.isDisposed && leftAsync.isDisposed);
+    const message = `The batch source of the slice-cache file ${file} was disposed; no more batches can be read from it`;
+    assert.throws(
+      () => streamed.loadSync([0]),
+      (error: Error) => error instanceof BatchLoadError && error.message === message,
+    );
+    await assert.rejects(streamed.load([0]), (error: Error) => error instanceof BatchLoadError && error.message === message);
+  });
+});

@@ -61,11 +61,18 @@ export class CacheFileBatches implements BatchSource {
     const [h, w] = this.size;
     const out = new Uint8Array(rows.length * h * w);
     rows.forEach((row, k) => out.set(this.resize(makeRaster(row.width, row.height, 1, pixels[k]!), h, w), k * h * w));
-    return tidy(() =>
+    const batch = tidy(() =>
       tensor(out, { shape: [rows.length, 1, h, w], device: this.device })
         .to('float32')
         .div_(255),
     );
+    // Recorded so that dispose() frees a batch a failed step left behind (the BatchSource contract).
+    return this.issued.add(batch, `of the slice-cache file ${this.file}`);
+  }
+
+  /** Refuses reads once the file is closed: its descriptor number may belong to another file by then. */
+  private checkOpen(): void {
+    if (this.closed) throw new BatchLoadError(`The batch source of the slice-cache file ${this.file} was disposed; no more batches can be read from it`);
   }
 
   /**
@@ -79,6 +86,7 @@ export class CacheFileBatches implements BatchSource {
    *   <file> ended at byte <b> while reading a slice of <bytes> bytes at <offset>` when the file was cut short
    */
   async load(indices: readonly number[]): Promise<Tensor> {
+    this.checkOpen();
     const rows = indices.map((i) => this.rowOf(i));
     // Positioned reads of the one descriptor opened at the start, on libuv's thread pool.
     const pixels = await Promise.all(
@@ -110,9 +118,11 @@ export class CacheFileBatches implements BatchSource {
    * @returns a new float32 [indices.length, 1, height, width] tensor (pixel / 255) on `device`, disposed by the caller
    * @throws BatchLoadError `Row <i> is outside the <n> slices streamed from <file>`, or `Slice-cache file <file>
    *   ended at byte <b> while reading a slice of <bytes> bytes at <offset>` when the file was cut short
-   * @throws Error from Node's `fs.readSync` when a read fails (e.g. `EBADF` after {@link dispose})
+   * @throws BatchLoadError `The batch source of the slice-cache file <file> was disposed; ...` after {@link dispose}
+   * @throws Error from Node's `fs.readSync` when a read fails
    */
   loadSync(indices: readonly number[]): Tensor {
+    this.checkOpen();
     const rows = indices.map((i) => this.rowOf(i));
     const pixels = rows.map((row) => {
       const buffer = new Uint8Array(row.width * row.height);
