@@ -23,12 +23,35 @@ import {
   FINISHED_STATUSES,
 } from './types.js';
 import { finiteOrNull } from '../util/finite-or-null.js';
+import { checkTestReport, type TestReportRead } from '../run-folder/test-report.js';
 
 const json = (value: unknown) => JSON.stringify(value ?? null);
 const jsonOrNull = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
 function parse<T>(text: string | null): T | null {
   return text === null ? null : (JSON.parse(text) as T);
 }
+/**
+ * The stored copy of a run's test.json, checked by the same schema as the file. A damaged copy
+ * (the database edited by hand) does not break listing: the run reads without a test report and
+ * its reason carries the named error.
+ */
+function storedTest(row: { id: string; test: string | null; reason: string | null }): { test: TestReportRead | null; reason: string | null } {
+  if (row.test === null) return { test: null, reason: row.reason };
+  try {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(row.test);
+    } catch (error) {
+      throw new AlzbenchError(`Cannot parse the stored test report of run ${row.id}: ${(error as Error).message}`);
+    }
+    return { test: checkTestReport(doc, `the stored test report of run ${row.id}`), reason: row.reason };
+  } catch (error) {
+    if (!(error instanceof AlzbenchError)) throw error;
+    const problem = `${error.message} (the store's copy was edited or damaged; it is stored again from the run folder when the folder's test.json changes)`;
+    return { test: null, reason: row.reason === null ? problem : `${row.reason}; ${problem}` };
+  }
+}
+
 /** PostgreSQL returns float8 as number but a `count(*)` or int8 as string; normalize. */
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
@@ -46,8 +69,8 @@ function snapshotColumns(
   s: RunSnapshot,
   now: string,
 ): Omit<RunsTable, 'id' | 'name' | 'sweep_id' | 'point' | 'point_index' | 'owner' | 'attempts' | 'heartbeat_at' | 'worker' | 'job_id'> {
-  const best = (s.test?.best ?? null) as { metrics?: Record<string, number> } | null;
-  const metric = (key: string) => finiteOrNull(best?.metrics?.[key]);
+  const metrics = s.test?.best.metrics;
+  const metric = (key: 'accuracy' | 'balancedAccuracy' | 'sensitivity' | 'specificity' | 'auc' | 'loss') => finiteOrNull(metrics?.[key]);
   return {
     status: s.status,
     reason: s.reason,
@@ -147,11 +170,12 @@ const RUN_COLUMNS = [
 type RunRow = Pick<Selectable<RunsTable>, (typeof RUN_COLUMNS)[number]>;
 
 function toRun(row: RunRow, tags: readonly string[]): StoredRun {
+  const { test, reason } = storedTest(row);
   return {
     id: row.id,
     name: row.name,
     status: row.status as RunStatus,
-    reason: row.reason,
+    reason,
     sweepId: row.sweep_id,
     point: parse<Record<string, string>>(row.point) ?? {},
     pointIndex: num(row.point_index),
@@ -173,7 +197,7 @@ function toRun(row: RunRow, tags: readonly string[]): StoredRun {
     updatedAt: row.updated_at,
     epochsDone: num(row.epochs_done) ?? 0,
     bestEpoch: num(row.best_epoch),
-    test: parse(row.test),
+    test,
     testAccuracy: num(row.test_accuracy),
     testBalancedAccuracy: num(row.test_balanced_accuracy),
     testSensitivity: num(row.test_sensitivity),
