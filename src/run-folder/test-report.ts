@@ -126,7 +126,7 @@ const TEST_REPORT = v.looseObject(
     ),
     cam: v.optional(v.array(text, 'list of image paths')),
   },
-  'test report (a JSON object)',
+  'a test report (a JSON object)',
 );
 
 /** test.json as readers see it: every field that earlier versions did not write is optional. */
@@ -137,7 +137,7 @@ type Written<T> = T extends (infer U)[] ? readonly Written<U>[] : T extends obje
 
 /**
  * What the test phase may write as test.json: what the schema accepts (readonly lists allowed;
- * extra fields are allowed by the schema but not by this type, so a new field is added here first).
+ * a field the writer renames or retypes fails to compile until the schema follows).
  */
 export type TestReportWrite = Written<v.InferInput<typeof TEST_REPORT>>;
 
@@ -168,11 +168,15 @@ function wordsAt(keys: readonly PropertyKey[]): string | undefined {
  * @throws AlzbenchError (exit 2): `Expected number or null for best.metrics.accuracy in runs/x/test.json but received "high" of type string`.
  */
 export function checkTestReport(value: unknown, where: string): TestReportRead {
+  // valibot takes an array for an object (its entries then read as missing): say what it is.
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new AlzbenchError(`Expected a test report (a JSON object) in ${where} but received ${describeValue(value)}`, { exitCode: 2, hint: TEST_REPORT_HINT });
+  }
   const result = v.safeParse(TEST_REPORT, value);
   if (result.success) return result.output;
   const issue = result.issues[0];
   const keys = (issue.path ?? []).map((p) => p.key as PropertyKey);
-  const field = keys.length > 0 ? keys.map(String).join('.') : 'test report';
+  const field = keys.map(String).join('.');
   // A missing required field is reported by its mapping; its own words come from the schema.
   const missing = issue.input === undefined && issue.type === 'loose_object';
   const expected = (missing ? wordsAt(keys) : undefined) ?? issue.message;
