@@ -164,7 +164,8 @@ export async function compareRuns(store: RunStore, refs: readonly string[], opti
     let verdict = '';
     if (baseline && run.id === baseline.id) verdict = 'baseline';
     else if (flags.includes('collapsed')) verdict = 'collapsed to one class: its accuracy is the class share, not skill';
-    else if (!test) verdict = 'no test result';
+    // A finished run without a test report: its reason says why (e.g. a damaged test.json).
+    else if (!test) verdict = flags.includes('no-test') && run.reason ? `no test result: ${run.reason}` : 'no test result';
     else if (mcnemar && baseBest?.balancedAccuracy !== null && baseBest?.balancedAccuracy !== undefined) {
       const diff = (best.balancedAccuracy ?? NaN) - baseBest.balancedAccuracy;
       const inCi = ci?.balancedAccuracy ? baseBest.balancedAccuracy >= (ci.balancedAccuracy.low ?? NaN) && baseBest.balancedAccuracy <= (ci.balancedAccuracy.high ?? NaN) : false;
