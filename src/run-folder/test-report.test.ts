@@ -63,5 +63,5 @@ test('a damaged test.json is a named error: field path, where, expected, receive
   assert.equal(message(null), 'Expected a test report (a JSON object) in runs/x/test.json but received null');
   const path = join(tmp(), 'test.json');
   writeFileSync(path, '{"best": {"epoch": 1, "metr');
-  assert.throws(() => readTestReport(path), (error: AlzbenchError) => error.message.startsWith(`Cannot parse test report ${path}: `) && error.hint === TEST_REPORT_HINT);
+  assert.throws(() => readTestReport(path), (error: AlzbenchError) => error.message.startsWith(`Cannot parse ${path}: `) && error.hint === TEST_REPORT_HINT);
 });

@@ -8,7 +8,7 @@
  * further on or a silent null. Numbers that were NaN when written are stored as null by JSON.
  */
 import * as v from 'valibot';
-import { AlzbenchError, describeValue } from '../util/errors.js';
+import { checkStoredJson, parseStoredJson } from '../util/stored-json.js';
 import { INPUT_LIMITS, readInputText } from '../util/read-input.js';
 
 /** What the hint says when test.json does not read. */
@@ -129,6 +129,8 @@ const TEST_REPORT = v.looseObject(
   'a test report (a JSON object)',
 );
 
+const DOC = { what: 'a test report (a JSON object)', hint: TEST_REPORT_HINT };
+
 /** test.json as readers see it: every field that earlier versions did not write is optional. */
 export type TestReportRead = v.InferOutput<typeof TEST_REPORT>;
 
@@ -141,26 +143,6 @@ type Written<T> = T extends (infer U)[] ? readonly Written<U>[] : T extends obje
  */
 export type TestReportWrite = Written<v.InferInput<typeof TEST_REPORT>>;
 
-type AnySchema = { message?: unknown; wrapped?: AnySchema; entries?: Record<string, AnySchema>; item?: AnySchema; value?: AnySchema; pipe?: AnySchema[] };
-
-/** The schema under optional/nullable wrappers and the first item of a pipe. */
-function unwrap(schema: AnySchema | undefined): AnySchema | undefined {
-  let s = schema;
-  while (s?.wrapped) s = s.wrapped;
-  return s?.pipe?.[0] && s.pipe[0] !== s ? unwrap(s.pipe[0]) : s;
-}
-
-/** The words of the schema at `keys` (for a missing required field, whose issue names only its mapping). */
-function wordsAt(keys: readonly PropertyKey[]): string | undefined {
-  let s: AnySchema | undefined = TEST_REPORT as unknown as AnySchema;
-  for (const key of keys) {
-    s = unwrap(s);
-    s = s?.entries?.[String(key)] ?? s?.item ?? s?.value;
-  }
-  const message = unwrap(s)?.message;
-  return typeof message === 'string' ? message : undefined;
-}
-
 /**
  * Checks a parsed test.json. `where` names it in the message (a file path, or the store's copy).
  *
@@ -168,33 +150,19 @@ function wordsAt(keys: readonly PropertyKey[]): string | undefined {
  * @throws AlzbenchError (exit 2): `Expected number or null for best.metrics.accuracy in runs/x/test.json but received "high" of type string`.
  */
 export function checkTestReport(value: unknown, where: string): TestReportRead {
-  // valibot takes an array for an object (its entries then read as missing): say what it is.
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new AlzbenchError(`Expected a test report (a JSON object) in ${where} but received ${describeValue(value)}`, { exitCode: 2, hint: TEST_REPORT_HINT });
-  }
-  const result = v.safeParse(TEST_REPORT, value);
-  if (result.success) return result.output;
-  const issue = result.issues[0];
-  const keys = (issue.path ?? []).map((p) => p.key as PropertyKey);
-  const field = keys.map(String).join('.');
-  // A missing required field is reported by its mapping; its own words come from the schema.
-  const missing = issue.input === undefined && issue.type === 'loose_object';
-  const expected = (missing ? wordsAt(keys) : undefined) ?? issue.message;
-  throw new AlzbenchError(`Expected ${expected} for ${field} in ${where} but received ${describeValue(issue.input)}`, { exitCode: 2, hint: TEST_REPORT_HINT });
+  return checkStoredJson(TEST_REPORT, value, where, DOC);
+}
+
+/** Parses and checks test.json text (the store's copy), as {@link checkTestReport}; text that is not JSON: `Cannot parse <where>: ...`. */
+export function parseTestReport(text: string, where: string): TestReportRead {
+  return parseStoredJson(TEST_REPORT, text, where, DOC);
 }
 
 /**
  * Reads and checks test.json (a regular file of at most the config cap).
  *
- * @throws AlzbenchError (exit 2) when the file is not JSON or not a test report, as {@link checkTestReport}.
+ * @throws AlzbenchError (exit 2) `Cannot parse runs/x/test.json: ...` when the file is not JSON, or as {@link checkTestReport}.
  */
 export function readTestReport(path: string): TestReportRead {
-  const content = readInputText(path, 'test report', INPUT_LIMITS.config);
-  let doc: unknown;
-  try {
-    doc = JSON.parse(content);
-  } catch (error) {
-    throw new AlzbenchError(`Cannot parse test report ${path}: ${(error as Error).message}`, { exitCode: 2, hint: TEST_REPORT_HINT });
-  }
-  return checkTestReport(doc, path);
+  return parseStoredJson(TEST_REPORT, readInputText(path, 'test report', INPUT_LIMITS.config), path, DOC);
 }

@@ -23,7 +23,7 @@ import {
   FINISHED_STATUSES,
 } from './types.js';
 import { finiteOrNull } from '../util/finite-or-null.js';
-import { checkTestReport, type TestReportRead } from '../run-folder/test-report.js';
+import { parseTestReport, type TestReportRead } from '../run-folder/test-report.js';
 
 const json = (value: unknown) => JSON.stringify(value ?? null);
 const jsonOrNull = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
@@ -38,13 +38,7 @@ function parse<T>(text: string | null): T | null {
 function storedTest(row: { id: string; test: string | null; reason: string | null }): { test: TestReportRead | null; reason: string | null } {
   if (row.test === null) return { test: null, reason: row.reason };
   try {
-    let doc: unknown;
-    try {
-      doc = JSON.parse(row.test);
-    } catch (error) {
-      throw new AlzbenchError(`Cannot parse the stored test report of run ${row.id}: ${(error as Error).message}`);
-    }
-    return { test: checkTestReport(doc, `the stored test report of run ${row.id}`), reason: row.reason };
+    return { test: parseTestReport(row.test, `the stored test report of run ${row.id}`), reason: row.reason };
   } catch (error) {
     if (!(error instanceof AlzbenchError)) throw error;
     const problem = `${error.message} (the store's copy was edited or damaged; it is stored again from the run folder when the folder's test.json changes)`;
