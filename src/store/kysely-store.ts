@@ -24,12 +24,10 @@ import {
 } from './types.js';
 import { finiteOrNull } from '../util/finite-or-null.js';
 import { parseTestReport, type TestReportRead } from '../run-folder/test-report.js';
+import { storedColumn } from './stored-columns.js';
 
 const json = (value: unknown) => JSON.stringify(value ?? null);
 const jsonOrNull = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
-function parse<T>(text: string | null): T | null {
-  return text === null ? null : (JSON.parse(text) as T);
-}
 /**
  * The stored copy of a run's test.json, checked by the same schema as the file. A damaged copy
  * (the database edited by hand) does not break listing: the run reads without a test report and
@@ -165,25 +163,26 @@ type RunRow = Pick<Selectable<RunsTable>, (typeof RUN_COLUMNS)[number]>;
 
 function toRun(row: RunRow, tags: readonly string[]): StoredRun {
   const { test, reason } = storedTest(row);
+  const owner = `run ${row.id}`;
   return {
     id: row.id,
     name: row.name,
     status: row.status as RunStatus,
     reason,
     sweepId: row.sweep_id,
-    point: parse<Record<string, string>>(row.point) ?? {},
+    point: storedColumn('point', row.point, owner) ?? {},
     pointIndex: num(row.point_index),
-    config: parse<Record<string, unknown>>(row.config) ?? {},
-    flags: parse<Record<string, unknown>>(row.flags) ?? {},
+    config: storedColumn('config', row.config, owner) ?? {},
+    flags: storedColumn('flags', row.flags, owner) ?? {},
     model: row.model,
     task: row.task,
-    classes: parse<string[]>(row.classes) ?? [],
+    classes: storedColumn('classes', row.classes, owner) ?? [],
     datasetFingerprint: row.dataset_fingerprint,
-    dataset: parse(row.dataset),
-    split: parse(row.split),
-    leakage: parse(row.leakage),
+    dataset: storedColumn('dataset', row.dataset, owner),
+    split: storedColumn('split', row.split, owner),
+    leakage: storedColumn('leakage', row.leakage, owner),
     codeVersion: row.code_version,
-    machine: parse(row.machine),
+    machine: storedColumn('machine', row.machine, owner),
     device: row.device,
     createdAt: row.created_at,
     startedAt: row.started_at,
@@ -481,7 +480,7 @@ export class KyselyRunStore implements RunStore {
       collapsed: Number(r.collapsed) === 1,
       best: Number(r.best) === 1,
       seconds: num(r.seconds),
-      record: JSON.parse(r.record) as Record<string, unknown>,
+      record: storedColumn('epoch record', r.record, `run ${id}`),
     }));
   }
 
@@ -493,7 +492,7 @@ export class KyselyRunStore implements RunStore {
       subject: r.subject,
       label: Number(r.label),
       predicted: Number(r.predicted),
-      probabilities: JSON.parse(r.probabilities) as number[],
+      probabilities: storedColumn('probabilities', r.probabilities, `run ${id}`),
     }));
   }
 
@@ -553,7 +552,7 @@ export class KyselyRunStore implements RunStore {
       (await this.db.selectFrom('sweeps').selectAll().where('id', '=', idOrName).executeTakeFirst()) ??
       (await this.db.selectFrom('sweeps').selectAll().where('name', '=', idOrName).orderBy('created_at', 'desc').executeTakeFirst());
     return row
-      ? { id: row.id, name: row.name, scale: row.scale, file: row.file, spec: JSON.parse(row.spec) as Record<string, unknown>, createdAt: row.created_at }
+      ? { id: row.id, name: row.name, scale: row.scale, file: row.file, spec: storedColumn('sweep spec', row.spec, `sweep ${row.id}`), createdAt: row.created_at }
       : undefined;
   }
 
@@ -564,7 +563,7 @@ export class KyselyRunStore implements RunStore {
       name: row.name,
       scale: row.scale,
       file: row.file,
-      spec: JSON.parse(row.spec) as Record<string, unknown>,
+      spec: storedColumn('sweep spec', row.spec, `sweep ${row.id}`),
       createdAt: row.created_at,
     }));
   }

@@ -45,7 +45,8 @@ function wordsAt(root: AnySchema, keys: readonly PropertyKey[]): string | undefi
  */
 export function checkStoredJson<S extends v.GenericSchema>(schema: S, value: unknown, where: string, doc: StoredDoc): v.InferOutput<S> {
   // valibot takes an array for an object (its entries then read as missing): say what it is.
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+  const wantsMapping = ['object', 'loose_object', 'strict_object', 'record'].includes((schema as { type?: string }).type ?? '');
+  if (wantsMapping && (typeof value !== 'object' || value === null || Array.isArray(value))) {
     throw new AlzbenchError(`Expected ${doc.what} in ${where} but received ${describeValue(value)}`, { exitCode: 2, hint: doc.hint });
   }
   const result = v.safeParse(schema, value);
@@ -54,10 +55,8 @@ export function checkStoredJson<S extends v.GenericSchema>(schema: S, value: unk
   const keys = (issue.path ?? []).map((p) => p.key as PropertyKey);
   const missing = issue.input === undefined && (issue.type === 'loose_object' || issue.type === 'object');
   const expected = (missing ? wordsAt(schema as unknown as AnySchema, keys) : undefined) ?? issue.message;
-  throw new AlzbenchError(`Expected ${expected} for ${keys.map(String).join('.')} in ${where} but received ${describeValue(issue.input)}`, {
-    exitCode: 2,
-    hint: doc.hint,
-  });
+  const field = keys.length > 0 ? ` for ${keys.map(String).join('.')}` : '';
+  throw new AlzbenchError(`Expected ${expected}${field} in ${where} but received ${describeValue(issue.input)}`, { exitCode: 2, hint: doc.hint });
 }
 
 /**
