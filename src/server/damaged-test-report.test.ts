@@ -1,6 +1,6 @@
 // A run folder whose test.json was damaged after training: the store, the dashboard, compare and
 // show keep the run listed, without test figures, with the named error as its reason (no 5xx,
-// no crash, no silent nulls).
+// no crash, no silent nulls). Last, the store's own JSON columns damaged by hand.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
+import Database from 'better-sqlite3';
+import { AlzbenchError } from '../util/errors.js';
 import { writeFixtureRun } from '../testing/fixture-run.js';
 import { openStore } from '../store/open-store.js';
 import { syncRunsDir } from '../store/sync.js';
@@ -87,4 +89,29 @@ test('show: prints the run and its problem, exit 0', () => {
   assert.equal(result.status, 0, result.stderr);
   assert.match(result.stdout, /^run damaged: done — Expected number or null for best\.metrics\.accuracy in /);
   assert.doesNotMatch(result.stdout, /test per slice/);
+});
+
+test("the store's JSON columns damaged by hand: test.json's copy leaves the run listed; others are named errors", async () => {
+  const db = new Database(join(dir, 'store.sqlite'));
+  try {
+    db.prepare('UPDATE runs SET test = ? WHERE id = ?').run('{"best": {"epoch": 0, "metrics": {}}}', 'good');
+    const good = (await store.getRun('good'))!;
+    assert.equal(good.test, null);
+    assert.equal(
+      good.reason,
+      "Expected positive integer for best.epoch in the stored test report of run good but received 0 of type number (the store's copy was edited or damaged; it is stored again from the run folder when the folder's test.json changes)",
+    );
+    db.prepare('UPDATE runs SET classes = ? WHERE id = ?').run('["NonDemented", 3]', 'good');
+    await assert.rejects(store.getRun('good'), (error: AlzbenchError) => {
+      assert.equal(error.message, 'Expected string for 1 in the stored classes of run good but received 3 of type number');
+      assert.equal(error.hint, "the store's copy was edited or damaged: remove the run from the store (alzbench runs delete good --keep-files); the next listing reads its run folder again");
+      return true;
+    });
+    db.prepare('UPDATE runs SET config = ? WHERE id = ?').run('[1]', 'damaged');
+    await assert.rejects(store.getRun('damaged'), { message: 'Expected a mapping (a JSON object) in the stored config of run damaged but received [1 of type number] of type array' });
+    db.prepare('UPDATE predictions SET probabilities = ? WHERE run_id = ? AND idx = 0').run('[0.5, "x"]', 'damaged');
+    await assert.rejects(store.getPredictions('damaged'), { message: 'Expected number or null for 1 in the stored probabilities of run damaged but received "x" of type string' });
+  } finally {
+    db.close();
+  }
 });
