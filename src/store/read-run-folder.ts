@@ -9,8 +9,8 @@ import { hostname } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { argmax } from '../util/argmax.js';
 import { readPredictionsCsv } from '../run-folder/predictions-csv.js';
-import { readJson, runPaths, type RunRecord } from '../run-folder/run-folder.js';
-import { parseMetricsText, readRunRecord } from '../run-folder/run-files.js';
+import { runPaths, type RunRecord } from '../run-folder/run-folder.js';
+import { parseMetricsText, readRunConfig, readRunRecord } from '../run-folder/run-files.js';
 import { readTestReport, type TestReportRead } from '../run-folder/test-report.js';
 import { warn } from '../util/warn.js';
 import { processRunning } from './process-running.js';
@@ -18,10 +18,6 @@ import { AlzbenchError } from '../util/errors.js';
 import type { RunSnapshot, StoredArtifact, StoredEpoch, StoredPrediction } from './types.js';
 import { finiteOrNull } from '../util/finite-or-null.js';
 
-/** A JSON file of the run folder, or null when the folder has none yet (errors as {@link readJson}'s). */
-function readJsonFile<T>(path: string): T | null {
-  return existsSync(path) ? readJson<T>(path) : null;
-}
 
 /**
  * The run's test.json, or null when there is none yet. A damaged one is not thrown (the run is
@@ -135,7 +131,7 @@ export function readRunFolder(dirGiven: string): RunSnapshot {
   const stamp = folderStamp(dir);
   if (!existsSync(paths.record)) throw new AlzbenchError(`${dir} is not a run folder (no run.json)`, { exitCode: 2 });
   const record = readRunRecord(paths.record);
-  const config = readJsonFile<Record<string, unknown>>(paths.config) ?? {};
+  const config = existsSync(paths.config) ? readRunConfig(paths.config) : {};
   const { test, problem } = readTestFile(paths.test);
   const epochs = existsSync(paths.metrics) ? parseMetricsLines(readFileSync(paths.metrics, 'utf8'), paths.metrics) : [];
   let predictions: StoredPrediction[] = [];
