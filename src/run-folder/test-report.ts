@@ -105,8 +105,8 @@ const CALIBRATION = v.looseObject(
   'mapping of calibration figures',
 );
 
-/** The whole of test.json. */
-const TEST_REPORT = v.looseObject(
+/** The whole of test.json (also the `test` of a run card, store/run-card.ts). */
+export const TEST_REPORT = v.looseObject(
   {
     selectedBy: v.optional(text),
     samples: v.optional(count),
