@@ -93,7 +93,10 @@ const SPLIT_MANIFEST = v.looseObject(
 
 /** Checks that SplitManifest (what the writer writes) is what the schema reads, at compile time. */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const sameShape: Same<{ -readonly [K in keyof SplitManifest]: unknown }, { -readonly [K in keyof v.InferOutput<typeof SPLIT_MANIFEST> as string extends K ? never : K]: unknown }> = true;
+const sameShape: Same<
+  { -readonly [K in keyof SplitManifest]: unknown },
+  { -readonly [K in keyof v.InferOutput<typeof SPLIT_MANIFEST> as string extends K ? never : K]: unknown }
+> = true;
 void sameShape;
 
 /**

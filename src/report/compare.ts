@@ -168,7 +168,9 @@ export async function compareRuns(store: RunStore, refs: readonly string[], opti
     else if (!test) verdict = flags.includes('no-test') && run.reason ? `no test result: ${run.reason}` : 'no test result';
     else if (mcnemar && baseBest?.balancedAccuracy !== null && baseBest?.balancedAccuracy !== undefined) {
       const diff = (best.balancedAccuracy ?? NaN) - baseBest.balancedAccuracy;
-      const inCi = ci?.balancedAccuracy ? baseBest.balancedAccuracy >= (ci.balancedAccuracy.low ?? NaN) && baseBest.balancedAccuracy <= (ci.balancedAccuracy.high ?? NaN) : false;
+      const inCi = ci?.balancedAccuracy
+        ? baseBest.balancedAccuracy >= (ci.balancedAccuracy.low ?? NaN) && baseBest.balancedAccuracy <= (ci.balancedAccuracy.high ?? NaN)
+        : false;
       const sig = mcnemar.pHolm < 0.05;
       verdict = sig
         ? `${diff >= 0 ? 'better' : 'worse'} than the baseline (McNemar p=${fmtP(mcnemar.pValue)}, Holm ${fmtP(mcnemar.pHolm)})`

@@ -44,7 +44,6 @@ export interface SlicesVsVolumesTable {
   readonly notes: string[];
 }
 
-
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 const interval = (value: unknown, ci: { low: number | null; high: number | null } | undefined): Interval | null => {
   const v = num(value);

@@ -69,13 +69,21 @@ test('config.json is validated when read: the fields readers use are of their ki
   const settings = { model: 'simple_cnn', task: 'binary', epochs: 3, lr: 0.01, pipeline: 'none', device: 'cpu' };
   assert.deepEqual(readRunConfig(write('config-old.json', JSON.stringify(settings))), settings, 'a config of before volumes (no input) reads unchanged');
   const bad = write('config-bad.json', JSON.stringify({ ...settings, input: '3d' }));
-  assert.throws(() => readRunConfig(bad), (error: AlzbenchError) => {
-    assert.equal(error.message, `Expected slice or volume for input in ${bad} but received "3d" of type string`);
-    assert.equal(error.hint, configHint);
-    return true;
-  });
+  assert.throws(
+    () => readRunConfig(bad),
+    (error: AlzbenchError) => {
+      assert.equal(error.message, `Expected slice or volume for input in ${bad} but received "3d" of type string`);
+      assert.equal(error.hint, configHint);
+      return true;
+    },
+  );
   const list = write('config-list.json', '["simple_cnn"]');
-  assert.throws(() => readRunConfig(list), { message: `Expected the run settings (a JSON object) in ${list} but received ["simple_cnn" of type string] of type array` });
+  assert.throws(() => readRunConfig(list), {
+    message: `Expected the run settings (a JSON object) in ${list} but received ["simple_cnn" of type string] of type array`,
+  });
   const cut = write('config-cut.json', '{"model": "simple_');
-  assert.throws(() => readRunConfig(cut), (error: AlzbenchError) => error.message.startsWith(`Cannot parse ${cut}: `) && error.hint === configHint);
+  assert.throws(
+    () => readRunConfig(cut),
+    (error: AlzbenchError) => error.message.startsWith(`Cannot parse ${cut}: `) && error.hint === configHint,
+  );
 });

@@ -26,7 +26,21 @@ test('test.json of earlier versions reads: no headline, subject, calibration or 
   const first = {
     selectedBy: 'balancedAccuracy',
     samples: 4,
-    best: { epoch: 3, metrics: { accuracy: 0.75, balancedAccuracy: 0.5, auc: null, loss: null, confusion: [[2, 0], [1, 1]] }, collapsed: false, ci: null },
+    best: {
+      epoch: 3,
+      metrics: {
+        accuracy: 0.75,
+        balancedAccuracy: 0.5,
+        auc: null,
+        loss: null,
+        confusion: [
+          [2, 0],
+          [1, 1],
+        ],
+      },
+      collapsed: false,
+      ci: null,
+    },
     last: null,
   };
   const read = checkTestReport(first, 'runs/old/test.json');
@@ -58,10 +72,16 @@ test('a damaged test.json is a named error: field path, where, expected, receive
   assert.equal(message({ samples: 4 }), 'Expected mapping (the best epoch) for best in runs/x/test.json but received undefined');
   assert.equal(message({ best: { metrics: {} } }), 'Expected positive integer for best.epoch in runs/x/test.json but received undefined');
   assert.equal(message({ ...base, cam: ['cam/a.png', 7] }), 'Expected string for cam.1 in runs/x/test.json but received 7 of type number');
-  assert.equal(message({ ...base, best: { ...base.best, ci: { unit: 'person' } } }), 'Expected subject or slice for best.ci.unit in runs/x/test.json but received "person" of type string');
+  assert.equal(
+    message({ ...base, best: { ...base.best, ci: { unit: 'person' } } }),
+    'Expected subject or slice for best.ci.unit in runs/x/test.json but received "person" of type string',
+  );
   assert.equal(message([1]), 'Expected a test report (a JSON object) in runs/x/test.json but received [1 of type number] of type array');
   assert.equal(message(null), 'Expected a test report (a JSON object) in runs/x/test.json but received null');
   const path = join(tmp(), 'test.json');
   writeFileSync(path, '{"best": {"epoch": 1, "metr');
-  assert.throws(() => readTestReport(path), (error: AlzbenchError) => error.message.startsWith(`Cannot parse ${path}: `) && error.hint === TEST_REPORT_HINT);
+  assert.throws(
+    () => readTestReport(path),
+    (error: AlzbenchError) => error.message.startsWith(`Cannot parse ${path}: `) && error.hint === TEST_REPORT_HINT,
+  );
 });

@@ -98,7 +98,10 @@ const CALIBRATION = v.looseObject(
     mce: v.optional(num),
     bins: v.optional(count),
     reliability: v.optional(
-      v.array(v.looseObject({ low: num, high: num, count, confidence: num, accuracy: num }, 'reliability bin {low, high, count, confidence, accuracy}'), 'list of reliability bins'),
+      v.array(
+        v.looseObject({ low: num, high: num, count, confidence: num, accuracy: num }, 'reliability bin {low, high, count, confidence, accuracy}'),
+        'list of reliability bins',
+      ),
     ),
     n: v.optional(count),
   },
@@ -118,7 +121,10 @@ export const TEST_REPORT = v.looseObject(
           method: text,
           test: CALIBRATION,
           temperature: v.optional(
-            v.looseObject({ value: num, fittedOn: v.optional(text), valNllBefore: v.optional(num), valNllAfter: v.optional(num), test: CALIBRATION }, 'mapping of temperature scaling'),
+            v.looseObject(
+              { value: num, fittedOn: v.optional(text), valNllBefore: v.optional(num), valNllAfter: v.optional(num), test: CALIBRATION },
+              'mapping of temperature scaling',
+            ),
           ),
         },
         'mapping of calibration',
@@ -135,7 +141,11 @@ const DOC = { what: 'a test report (a JSON object)', hint: TEST_REPORT_HINT };
 export type TestReportRead = v.InferOutput<typeof TEST_REPORT>;
 
 /** Readonly all the way down, without the loose objects' `[key: string]: unknown` (interfaces have none). */
-type Written<T> = T extends (infer U)[] ? readonly Written<U>[] : T extends object ? { readonly [K in keyof T as string extends K ? never : K]: Written<T[K]> } : T;
+type Written<T> = T extends (infer U)[]
+  ? readonly Written<U>[]
+  : T extends object
+    ? { readonly [K in keyof T as string extends K ? never : K]: Written<T[K]> }
+    : T;
 
 /**
  * What the test phase may write as test.json: what the schema accepts (readonly lists allowed;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { AlzbenchError } from '../util/errors.js';
+import type { AlzbenchError } from '../util/errors.js';
 import { writeFixtureRun } from '../testing/fixture-run.js';
 import { openStore } from '../store/open-store.js';
 import { syncRunsDir } from '../store/sync.js';
@@ -104,13 +104,20 @@ test("the store's JSON columns damaged by hand: test.json's copy leaves the run 
     db.prepare('UPDATE runs SET classes = ? WHERE id = ?').run('["NonDemented", 3]', 'good');
     await assert.rejects(store.getRun('good'), (error: AlzbenchError) => {
       assert.equal(error.message, 'Expected string for 1 in the stored classes of run good but received 3 of type number');
-      assert.equal(error.hint, "the store's copy was edited or damaged: remove the run from the store (alzbench runs delete good --keep-files); the next listing reads its run folder again");
+      assert.equal(
+        error.hint,
+        "the store's copy was edited or damaged: remove the run from the store (alzbench runs delete good --keep-files); the next listing reads its run folder again",
+      );
       return true;
     });
     db.prepare('UPDATE runs SET config = ? WHERE id = ?').run('[1]', 'damaged');
-    await assert.rejects(store.getRun('damaged'), { message: 'Expected a mapping (a JSON object) in the stored config of run damaged but received [1 of type number] of type array' });
+    await assert.rejects(store.getRun('damaged'), {
+      message: 'Expected a mapping (a JSON object) in the stored config of run damaged but received [1 of type number] of type array',
+    });
     db.prepare('UPDATE predictions SET probabilities = ? WHERE run_id = ? AND idx = 0').run('[0.5, "x"]', 'damaged');
-    await assert.rejects(store.getPredictions('damaged'), { message: 'Expected number or null for 1 in the stored probabilities of run damaged but received "x" of type string' });
+    await assert.rejects(store.getPredictions('damaged'), {
+      message: 'Expected number or null for 1 in the stored probabilities of run damaged but received "x" of type string',
+    });
   } finally {
     db.close();
   }

@@ -119,7 +119,10 @@ export async function importRun(store: RunStore, archive: string, options: Impor
     try {
       doc = JSON.parse(readFileSync(cardPath, 'utf8')) as { format?: unknown; version?: unknown } | null;
     } catch (error) {
-      throw new AlzbenchError(`Cannot parse ${cardPath}: ${(error as Error).message}`, { exitCode: 2, hint: 'the archive was edited or damaged: export the run again' });
+      throw new AlzbenchError(`Cannot parse ${cardPath}: ${(error as Error).message}`, {
+        exitCode: 2,
+        hint: 'the archive was edited or damaged: export the run again',
+      });
     }
     if (doc?.format !== 'alzbench-run-card') throw new AlzbenchError(`${cardPath} is not a run card (format ${JSON.stringify(doc?.format)})`, { exitCode: 2 });
     if (typeof doc.version === 'number' && doc.version > 1)

@@ -552,7 +552,14 @@ export class KyselyRunStore implements RunStore {
       (await this.db.selectFrom('sweeps').selectAll().where('id', '=', idOrName).executeTakeFirst()) ??
       (await this.db.selectFrom('sweeps').selectAll().where('name', '=', idOrName).orderBy('created_at', 'desc').executeTakeFirst());
     return row
-      ? { id: row.id, name: row.name, scale: row.scale, file: row.file, spec: storedColumn('sweep spec', row.spec, `sweep ${row.id}`), createdAt: row.created_at }
+      ? {
+          id: row.id,
+          name: row.name,
+          scale: row.scale,
+          file: row.file,
+          spec: storedColumn('sweep spec', row.spec, `sweep ${row.id}`),
+          createdAt: row.created_at,
+        }
       : undefined;
   }
 

@@ -18,7 +18,6 @@ import { AlzbenchError } from '../util/errors.js';
 import type { RunSnapshot, StoredArtifact, StoredEpoch, StoredPrediction } from './types.js';
 import { finiteOrNull } from '../util/finite-or-null.js';
 
-
 /**
  * The run's test.json, or null when there is none yet. A damaged one is not thrown (the run is
  * still listed): its named error comes back as `problem`, and a warning says it.

@@ -58,5 +58,8 @@ test('resume: a damaged split.json is a named error (field path, expected, recei
   writeFileSync(path, JSON.stringify({ ...saved, entries: undefined }));
   await assert.rejects(checkSplitUnchanged(path, saved, 'r3'), { message: `Expected list of manifest entries for entries in ${path} but received undefined` });
   writeFileSync(path, '{"format": "alzbench-split-manifest", "entr');
-  await assert.rejects(checkSplitUnchanged(path, saved, 'r3'), (error: Error & { hint?: string }) => error.message.startsWith(`Cannot parse ${path}: `) && error.hint === hint);
+  await assert.rejects(
+    checkSplitUnchanged(path, saved, 'r3'),
+    (error: Error & { hint?: string }) => error.message.startsWith(`Cannot parse ${path}: `) && error.hint === hint,
+  );
 });
