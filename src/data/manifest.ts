@@ -100,9 +100,12 @@ const sameShape: Same<
 void sameShape;
 
 /**
- * Parses and checks split.json text: the file, or the store's copy (`where` names it).
+ * Parses and checks split.json text: the file, or the store's copy.
  *
- * @throws AlzbenchError (exit 2) `Cannot parse <where>: ...` or `Expected content hash (non-empty string) for entries.3.hash in <where> but received ...`
+ * @param content the JSON text
+ * @param where names it in messages (a path)
+ * @returns the manifest
+ * @throws AlzbenchError (exit 2) `Cannot parse <where>: ...` or `Expected train, val or test for entries.3.split in <where> but received ...`
  */
 export function parseManifest(content: string, where: string): SplitManifest {
   return parseStoredJson(SPLIT_MANIFEST, content, where, {
