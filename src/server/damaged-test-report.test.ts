@@ -3,7 +3,7 @@
 // no crash, no silent nulls). Last, the store's own JSON columns damaged by hand.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,9 +12,9 @@ import Database from 'better-sqlite3';
 import type { AlzbenchError } from '../util/errors.js';
 import { writeFixtureRun } from '../testing/fixture-run.js';
 import { openStore } from '../store/open-store.js';
-import { syncRunsDir } from '../store/sync.js';
+import { deleteRunWithArtifacts, syncRunsDir } from '../store/sync.js';
 import { readRunFolder } from '../store/read-run-folder.js';
-import type { RunStore } from '../store/types.js';
+import type { RunStore, StoredRun } from '../store/types.js';
 import { compareRuns } from '../report/compare.js';
 import { captureWarnings } from '../util/warn.js';
 import { startServer, type RunningServer } from './server.js';
@@ -121,4 +121,13 @@ test("the store's JSON columns damaged by hand: test.json's copy leaves the run 
   } finally {
     db.close();
   }
+});
+
+test('deleting a run whose run.json was damaged names the problem and deletes nothing', async () => {
+  const runDir = join(runsDir, 'damaged');
+  writeFileSync(join(runDir, 'run.json'), '{"format": "alzbench-run", "version": 1, "id": "damaged", "status": "paused"');
+  await assert.rejects(deleteRunWithArtifacts(store, { id: 'damaged', dir: runDir } as StoredRun), (error: AlzbenchError) =>
+    error.message.startsWith(`Cannot parse run record ${join(runDir, 'run.json')}: `),
+  );
+  assert.equal(existsSync(runDir), true);
 });
