@@ -1,5 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
+import * as v from 'valibot';
 import { AlzbenchError } from '../util/errors.js';
+import { parseStoredJson } from '../util/stored-json.js';
 import type { SplitName } from './dataset.js';
 
 /** One line of a split manifest. */
@@ -50,16 +52,66 @@ export async function writeManifest(path: string, manifest: SplitManifest): Prom
  *   split manifest (version 1)`
  */
 export async function readManifest(path: string): Promise<SplitManifest> {
-  let doc: SplitManifest;
+  let text: string;
   try {
-    doc = JSON.parse(await readFile(path, 'utf8')) as SplitManifest;
+    text = await readFile(path, 'utf8');
   } catch (error) {
     throw new AlzbenchError(`Cannot read split manifest ${path}: ${(error as Error).message}`);
   }
-  if (doc?.format !== 'alzbench-split-manifest' || doc.version !== 1 || !Array.isArray(doc.entries)) {
-    throw new AlzbenchError(`${path} is not an alzbench split manifest (version 1)`);
-  }
-  return doc;
+  return parseManifest(text, path);
+}
+
+const text = v.string('string');
+
+/** split.json as {@link writeManifest} writes it (format unchanged since version 1). */
+const SPLIT_MANIFEST = v.looseObject(
+  {
+    format: v.literal('alzbench-split-manifest', '"alzbench-split-manifest"'),
+    version: v.literal(1, '1'),
+    layout: text,
+    task: text,
+    classes: v.array(text, 'list of class names'),
+    seed: v.number('number'),
+    grouping: text,
+    fingerprint: text,
+    entries: v.array(
+      v.looseObject(
+        {
+          file: text,
+          hash: v.pipe(v.string('content hash (non-empty string)'), v.minLength(1, 'content hash (non-empty string)')),
+          class: text,
+          subject: v.nullable(v.string('string or null')),
+          split: v.picklist(['train', 'val', 'test'] as const satisfies readonly SplitName[], 'train, val or test'),
+        },
+        'manifest entry {file, hash, class, subject, split}',
+      ),
+      'list of manifest entries',
+    ),
+  },
+  'an alzbench split manifest (a JSON object)',
+);
+
+/** Checks that SplitManifest (what the writer writes) is what the schema reads, at compile time. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const sameShape: Same<
+  { -readonly [K in keyof SplitManifest]: unknown },
+  { -readonly [K in keyof v.InferOutput<typeof SPLIT_MANIFEST> as string extends K ? never : K]: unknown }
+> = true;
+void sameShape;
+
+/**
+ * Parses and checks split.json text: the file, or the store's copy.
+ *
+ * @param content the JSON text
+ * @param where names it in messages (a path)
+ * @returns the manifest
+ * @throws AlzbenchError (exit 2) `Cannot parse <where>: ...` or `Expected train, val or test for entries.3.split in <where> but received ...`
+ */
+export function parseManifest(content: string, where: string): SplitManifest {
+  return parseStoredJson(SPLIT_MANIFEST, content, where, {
+    what: 'an alzbench split manifest (a JSON object)',
+    hint: 'split.json is written by alzbench train when a run starts; the file was edited or damaged: restore it, or start a new run',
+  });
 }
 
 /**

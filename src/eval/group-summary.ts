@@ -98,12 +98,10 @@ export function correctedResampledTTest(differences: readonly number[], testTrai
   };
 }
 
-/** What a run's test.json offers to a group summary. */
+/** What a run's test.json offers to a group summary (test.json as read back, or the test phase's report). */
+type Figures = { readonly balancedAccuracy?: number | null; readonly accuracy?: number | null; readonly auc?: number | null };
 interface TestLike {
-  readonly best: {
-    readonly metrics: { readonly balancedAccuracy: number; readonly accuracy: number; readonly auc: number };
-    readonly subject?: { readonly metrics: { readonly balancedAccuracy: number; readonly accuracy: number; readonly auc: number } } | null;
-  };
+  readonly best: { readonly metrics: Figures; readonly subject?: { readonly metrics: Figures } | null };
 }
 
 /** Spread over the runs of a group, per slice and per subject. */

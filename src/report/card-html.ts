@@ -13,36 +13,21 @@ import type { CalibrationReport } from '../eval/calibration.js';
 /** Renders a run card as a self-contained HTML page. */
 export function renderCardHtml(card: RunCard): string {
   const run = card.run;
-  type Subject = {
-    rule?: string;
-    subjects?: number;
-    reconstructed?: boolean;
-    metrics?: Record<string, unknown>;
-    ci?: Record<string, { low: number; high: number }> | null;
-  } | null;
-  const test = run.test as {
-    best?: {
-      epoch?: number;
-      metrics?: Record<string, unknown> & { confusion?: number[][] };
-      ci?: Record<string, { low: number; high: number }>;
-      subject?: Subject;
-    };
-    last?: { epoch?: number; metrics?: Record<string, unknown>; subject?: Subject };
-    calibration?: CalibrationReport;
-  } | null;
-  const subject = test?.best?.subject ?? null;
+  const test = run.test;
+  const subject = test?.best.subject ?? null;
   // Volume runs (train --input volume) have one sample per scan session.
   const unit = run.config.input === 'volume' ? 'session (whole volume)' : 'slice';
-  const metrics = ['sensitivity', 'specificity', 'accuracy', 'balancedAccuracy', 'auc', 'loss'];
+  const metrics = ['sensitivity', 'specificity', 'accuracy', 'balancedAccuracy', 'auc', 'loss'] as const;
   const rows = metrics.map((k) => {
-    const ci = test?.best?.ci?.[k];
-    const sci = subject?.ci?.[k];
+    const ci = k === 'loss' ? undefined : test?.best.ci?.[k];
+    const sci = k === 'loss' ? undefined : subject?.ci?.[k];
     const perSubject = subject
-      ? `<td>${f3(subject.metrics?.[k])}${sci ? ` [${f3(sci.low)}, ${f3(sci.high)}]` : ''}</td><td>${f3(test?.last?.subject?.metrics?.[k])}</td>`
+      ? `<td>${f3(subject.metrics[k])}${sci ? ` [${f3(sci.low)}, ${f3(sci.high)}]` : ''}</td><td>${f3(test?.last?.subject?.metrics[k])}</td>`
       : '';
-    return `<tr><th>${k}</th><td>${f3(test?.best?.metrics?.[k])}${ci ? ` [${f3(ci.low)}, ${f3(ci.high)}]` : ''}</td><td>${f3(test?.last?.metrics?.[k])}</td>${perSubject}</tr>`;
+    return `<tr><th>${k}</th><td>${f3(test?.best.metrics[k])}${ci ? ` [${f3(ci.low)}, ${f3(ci.high)}]` : ''}</td><td>${f3(test?.last?.metrics[k])}</td>${perSubject}</tr>`;
   });
-  const calib = test?.calibration;
+  // NaN figures were stored as null; the diagram leaves them out as it does NaN.
+  const calib = test?.calibration as CalibrationReport | undefined;
   const reliability = calib?.test?.reliability
     ? reliabilityDiagramSvg([
         { label: 'test, best epoch', calibration: calib.test },
@@ -62,7 +47,7 @@ export function renderCardHtml(card: RunCard): string {
     ? lineChart(
         [
           {
-            label: `AUC ${f3(test?.best?.metrics?.auc)}`,
+            label: `AUC ${f3(test?.best.metrics.auc)}`,
             points: rocPoints(
               card.predictions.map((p) => p.probabilities[positive] ?? NaN),
               card.predictions.map((p) => p.label === positive),
@@ -79,7 +64,7 @@ export function renderCardHtml(card: RunCard): string {
         },
       )
     : '';
-  const confusion = test?.best?.metrics?.confusion ? confusionMatrixSvg(test.best.metrics.confusion, run.classes, 'confusion (test, best epoch)') : '';
+  const confusion = test?.best.metrics.confusion ? confusionMatrixSvg(test.best.metrics.confusion, run.classes, 'confusion (test, best epoch)') : '';
   const config = Object.entries(run.config)
     .map(([k, v]) => `<tr><th>${escapeXml(k)}</th><td>${escapeXml(JSON.stringify(v))}</td></tr>`)
     .join('');
@@ -87,7 +72,7 @@ export function renderCardHtml(card: RunCard): string {
 <style>body{font-family:system-ui,sans-serif;margin:24px;color:#222}table{border-collapse:collapse;font-size:13px;margin-bottom:16px}th,td{border:1px solid #ccc;padding:3px 6px;text-align:left}th{background:#f3f3f3}</style></head><body>
 <h1>Run ${escapeXml(run.id)}${run.name ? ` — ${escapeXml(run.name)}` : ''}</h1>
 <p>Status <b>${escapeXml(run.status)}</b>${run.reason ? ` (${escapeXml(run.reason)})` : ''}; model ${escapeXml(run.model ?? '-')}, task ${escapeXml(run.task ?? '-')}; data set fingerprint ${escapeXml(run.datasetFingerprint ?? '-')}; code ${escapeXml(run.codeVersion ?? '-')}; created ${escapeXml(run.createdAt)}.</p>
-<h2>Test metrics</h2><table><tr><th></th><th>per ${unit}, best epoch ${test?.best?.epoch ?? '-'} [95 % CI]</th><th>per ${unit}, last epoch ${test?.last?.epoch ?? '-'}</th>${subject ? `<th>per subject, best epoch [95 % CI by subject]</th><th>per subject, last epoch</th>` : ''}</tr>${rows.join('')}</table>
+<h2>Test metrics</h2><table><tr><th></th><th>per ${unit}, best epoch ${test?.best.epoch ?? '-'} [95 % CI]</th><th>per ${unit}, last epoch ${test?.last?.epoch ?? '-'}</th>${subject ? `<th>per subject, best epoch [95 % CI by subject]</th><th>per subject, last epoch</th>` : ''}</tr>${rows.join('')}</table>
 <p>${subject ? `Per subject: ${subject.subjects ?? '-'} ${subject.reconstructed ? 'pseudo-subjects reconstructed from the images' : 'subjects'}, slice probabilities pooled by ${escapeXml(subject.rule ?? 'mean')}; each counts once.` : 'No per-subject figures: the test slices have no subjects (slice-level grouping).'}
 ${calib?.test ? ` Calibration: ${escapeXml(calib.method)} ${f3(calib.test.ece)}${calib.temperature ? `; after temperature scaling (T=${f3(calib.temperature.value)}, fitted on validation) ${f3(calib.temperature.test.ece)}` : ''}.` : ''}</p>
 <div>${curves}${roc}${confusion}${reliability}</div>

@@ -35,16 +35,8 @@ export interface GroupRow {
   readonly verdict: string;
 }
 
-type TestJson = {
-  best?: {
-    metrics?: { balancedAccuracy?: number; auc?: number };
-    subject?: { metrics?: { balancedAccuracy?: number; auc?: number } } | null;
-    collapsed?: boolean;
-  };
-};
-
 const balanced = (r: StoredRun, unit: 'subject' | 'slice'): number | null => {
-  const best = (r.test as TestJson | null)?.best;
+  const best = r.test?.best;
   const v = unit === 'subject' ? best?.subject?.metrics?.balancedAccuracy : best?.metrics?.balancedAccuracy;
   return finiteOrNull(v);
 };
@@ -79,7 +71,7 @@ export function compareGroups(runs: readonly StoredRun[], params: readonly Recor
     const pick = (unit: 'subject' | 'slice', metric: 'balancedAccuracy' | 'auc') =>
       spread(
         tested.map((r) => {
-          const best = (r.test as TestJson).best;
+          const best = r.test?.best;
           return (unit === 'subject' ? best?.subject?.metrics?.[metric] : best?.metrics?.[metric]) ?? null;
         }),
       );
@@ -90,7 +82,7 @@ export function compareGroups(runs: readonly StoredRun[], params: readonly Recor
       runs: members.length,
       folds: new Set(members.map((r) => r.config.fold)).size,
       seeds: [...new Set(members.map((r) => (r.config.seed as number | undefined) ?? 0))].sort((a, b) => a - b),
-      flagged: members.filter((r) => r.status !== 'done' || (r.test as TestJson | null)?.best?.collapsed).length,
+      flagged: members.filter((r) => r.status !== 'done' || r.test?.best.collapsed).length,
       perSlice: { balancedAccuracy: pick('slice', 'balancedAccuracy'), auc: pick('slice', 'auc') },
       perSubject: subjectLevel ? { balancedAccuracy: pick('subject', 'balancedAccuracy'), auc: pick('subject', 'auc') } : null,
     };

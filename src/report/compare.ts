@@ -47,7 +47,7 @@ function display(value: unknown): string {
   return String(value);
 }
 
-function metricsOf(entry: { epoch?: number; metrics?: Record<string, unknown> } | null | undefined): RowMetrics | null {
+function metricsOf(entry: { epoch: number; metrics: Record<string, unknown> } | null | undefined): RowMetrics | null {
   if (!entry?.metrics) return null;
   const m = entry.metrics;
   return {
@@ -105,12 +105,11 @@ export async function compareRuns(store: RunStore, refs: readonly string[], opti
   if (runs.length === 0) throw new AlzbenchError(`Nothing to compare: ${refs.join(', ')} has no runs`, { exitCode: 2 });
   const details: Comparison['details'] = {};
   for (const run of runs) {
-    const test = run.test as { best?: { metrics?: { confusion?: number[][] } } } | null;
     details[run.id] = {
       epochs: await store.getEpochs(run.id),
       predictions: await store.getPredictions(run.id),
       classes: run.classes,
-      confusion: test?.best?.metrics?.confusion ?? null,
+      confusion: run.test?.best.metrics.confusion ?? null,
       label: '',
     };
   }
@@ -144,20 +143,17 @@ export async function compareRuns(store: RunStore, refs: readonly string[], opti
   const adjusted = holm(tested.map((r) => r.p!));
   const pHolm = new Map(tested.map((r, i) => [r.id, adjusted[i]!]));
 
-  const baseBest = baseline ? metricsOf((baseline.test as { best?: { epoch?: number; metrics?: Record<string, unknown> } } | null)?.best) : null;
+  const baseBest = baseline ? metricsOf(baseline.test?.best) : null;
   const rows: ComparisonRow[] = runs.map((run, i) => {
-    const test = run.test as {
-      best?: { epoch?: number; metrics?: Record<string, unknown>; ci?: ComparisonRow['ci']; collapsed?: boolean };
-      last?: { epoch?: number; metrics?: Record<string, unknown> };
-    } | null;
+    const test = run.test;
     const best = metricsOf(test?.best) ?? { epoch: null, sensitivity: null, specificity: null, accuracy: null, balancedAccuracy: null, auc: null, loss: null };
     const last = metricsOf(test?.last);
-    const ci = test?.best?.ci ?? null;
+    const ci = test?.best.ci ?? null;
     const epochs = details[run.id]!.epochs;
     const seconds = epochs.map((e) => e.seconds).filter((s): s is number => s !== null);
     const flags: string[] = [];
     if (run.status !== 'done') flags.push(run.status);
-    if (run.status !== 'collapsed' && test?.best?.collapsed) flags.push('collapsed');
+    if (run.status !== 'collapsed' && test?.best.collapsed) flags.push('collapsed');
     if (leakFinding(run.leakage)) flags.push('leak');
     if (!test && (run.status === 'done' || run.status === 'collapsed')) flags.push('no-test');
     const m = raw[i]!;
@@ -168,18 +164,19 @@ export async function compareRuns(store: RunStore, refs: readonly string[], opti
     let verdict = '';
     if (baseline && run.id === baseline.id) verdict = 'baseline';
     else if (flags.includes('collapsed')) verdict = 'collapsed to one class: its accuracy is the class share, not skill';
-    else if (!test) verdict = 'no test result';
+    // A finished run without a test report: its reason says why (e.g. a damaged test.json).
+    else if (!test) verdict = flags.includes('no-test') && run.reason ? `no test result: ${run.reason}` : 'no test result';
     else if (mcnemar && baseBest?.balancedAccuracy !== null && baseBest?.balancedAccuracy !== undefined) {
       const diff = (best.balancedAccuracy ?? NaN) - baseBest.balancedAccuracy;
-      const inCi = ci?.balancedAccuracy ? baseBest.balancedAccuracy >= ci.balancedAccuracy.low && baseBest.balancedAccuracy <= ci.balancedAccuracy.high : false;
+      const inCi = ci?.balancedAccuracy
+        ? baseBest.balancedAccuracy >= (ci.balancedAccuracy.low ?? NaN) && baseBest.balancedAccuracy <= (ci.balancedAccuracy.high ?? NaN)
+        : false;
       const sig = mcnemar.pHolm < 0.05;
       verdict = sig
         ? `${diff >= 0 ? 'better' : 'worse'} than the baseline (McNemar p=${fmtP(mcnemar.pValue)}, Holm ${fmtP(mcnemar.pHolm)})`
         : `not significantly different from the baseline (McNemar p=${fmtP(mcnemar.pValue)}${mcnemar.pHolm !== mcnemar.pValue ? `, Holm ${fmtP(mcnemar.pHolm)}` : ''})${inCi ? '; the baseline lies within its 95 % CI' : ''}`;
     } else if (m.method === 'unpaired') verdict = 'not on the same test slices as the baseline: no paired test';
-    const sub = test?.best as
-      | { subject?: { rule?: string; subjects?: number; reconstructed?: boolean; metrics?: Record<string, unknown>; ci?: SubjectRowMetrics['ci'] } | null }
-      | undefined;
+    const sub = test?.best;
     const subject: SubjectRowMetrics | null = sub?.subject?.metrics
       ? {
           rule: sub.subject.rule ?? 'mean',

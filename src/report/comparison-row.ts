@@ -3,7 +3,8 @@
 // follow it without pulling in the report code.
 
 /** A value with its 95 % interval. */
-type Interval = { value: number; low: number; high: number };
+/** A bootstrap interval as test.json stores it (a NaN bound is stored as null). */
+type Interval = { readonly value: number | null; readonly low: number | null; readonly high: number | null };
 
 /** Metrics of one evaluated model (best or last epoch) on the test split. */
 export interface RowMetrics {

@@ -65,7 +65,7 @@ test('compare: only differing settings as columns, CIs, McNemar vs the baseline,
     assert.equal(a!.mcnemar!.onlyThis, expected.table.onlyA);
     assert.equal(a!.mcnemar!.pHolm, holm([a!.mcnemar!.pValue, cc!.mcnemar!.pValue])[0]);
     assert.ok(a!.best.accuracy! > b!.best.accuracy!);
-    assert.ok(a!.ci!.accuracy!.low <= a!.best.accuracy! && a!.best.accuracy! <= a!.ci!.accuracy!.high);
+    assert.ok(a!.ci!.accuracy!.low! <= a!.best.accuracy! && a!.best.accuracy! <= a!.ci!.accuracy!.high!);
     assert.deepEqual(cc!.flags, ['collapsed']);
     assert.match(cc!.verdict, /collapsed to one class/);
     assert.ok(c.notes.some((n) => /percentile bootstrap over test subjects \(200 resamples\)/.test(n)));

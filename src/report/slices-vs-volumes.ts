@@ -12,6 +12,7 @@
  */
 import { spread, type Spread } from '../eval/group-summary.js';
 import type { StoredRun } from '../store/types.js';
+import type { TestReportRead } from '../run-folder/test-report.js';
 
 type Interval = { readonly value: number; readonly low: number; readonly high: number };
 
@@ -43,25 +44,15 @@ export interface SlicesVsVolumesTable {
   readonly notes: string[];
 }
 
-interface TestEntry {
-  metrics?: { balancedAccuracy?: number; auc?: number };
-  collapsed?: boolean;
-  ci?: { balancedAccuracy?: Interval; auc?: Interval; unit?: string } | null;
-  subject?: {
-    rule?: string;
-    subjects?: number;
-    metrics?: { balancedAccuracy?: number; auc?: number };
-    ci?: { balancedAccuracy?: Interval; auc?: Interval } | null;
-  } | null;
-}
-
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-const interval = (value: unknown, ci: Interval | undefined): Interval | null => {
+const interval = (value: unknown, ci: { low: number | null; high: number | null } | undefined): Interval | null => {
   const v = num(value);
   if (v === null) return null;
-  return ci && Number.isFinite(ci.low) && Number.isFinite(ci.high) ? { value: v, low: ci.low, high: ci.high } : { value: v, low: NaN, high: NaN };
+  const low = num(ci?.low);
+  const high = num(ci?.high);
+  return low !== null && high !== null ? { value: v, low, high } : { value: v, low: NaN, high: NaN };
 };
-const bestOf = (run: StoredRun): TestEntry | null => ((run.test as { best?: TestEntry } | null)?.best ?? null) as TestEntry | null;
+const bestOf = (run: StoredRun): TestReportRead['best'] | null => run.test?.best ?? null;
 const seedOf = (run: StoredRun): number | null => num(run.config.seed);
 const secondsOf = (run: StoredRun): number | null => (run.startedAt && run.finishedAt ? (Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000 : null);
 
@@ -81,7 +72,7 @@ function row(label: string, input: 'slice' | 'volume', unit: 'slice' | 'subject'
   const first = sorted[0];
   const f = first ? figures(first) : null;
   const times = sorted.map(secondsOf).filter((s): s is number => s !== null);
-  const firstTest = first?.test as { samples?: number } | null | undefined;
+  const firstTest = first?.test;
   return {
     label,
     unit,

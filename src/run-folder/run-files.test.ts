@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { captureWarnings } from '../util/warn.js';
-import { parseMetricsText, readRunRecord } from './run-files.js';
+import { parseMetricsText, readRunConfig, readRunRecord } from './run-files.js';
+import type { AlzbenchError } from '../util/errors.js';
 import { parseMetricsLines } from '../store/read-run-folder.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'alzbench-run-files-'));
@@ -61,4 +62,28 @@ test('damaged metrics lines are skipped with one warning that counts them, never
   ]);
   const clean = captureWarnings(() => parseMetricsLines('{"epoch":1}\n\n{"epoch":2}\n', 'm.jsonl'));
   assert.deepEqual([clean.result.length, clean.warnings], [2, []]);
+});
+
+test('config.json is validated when read: the fields readers use are of their kind, a damaged file is a named error', () => {
+  const configHint = 'config.json is written by alzbench train with every setting; the file was edited or damaged: restore it, or train the run again';
+  const settings = { model: 'simple_cnn', task: 'binary', epochs: 3, lr: 0.01, pipeline: 'none', device: 'cpu' };
+  assert.deepEqual(readRunConfig(write('config-old.json', JSON.stringify(settings))), settings, 'a config of before volumes (no input) reads unchanged');
+  const bad = write('config-bad.json', JSON.stringify({ ...settings, input: '3d' }));
+  assert.throws(
+    () => readRunConfig(bad),
+    (error: AlzbenchError) => {
+      assert.equal(error.message, `Expected slice or volume for input in ${bad} but received "3d" of type string`);
+      assert.equal(error.hint, configHint);
+      return true;
+    },
+  );
+  const list = write('config-list.json', '["simple_cnn"]');
+  assert.throws(() => readRunConfig(list), {
+    message: `Expected the run settings (a JSON object) in ${list} but received ["simple_cnn" of type string] of type array`,
+  });
+  const cut = write('config-cut.json', '{"model": "simple_');
+  assert.throws(
+    () => readRunConfig(cut),
+    (error: AlzbenchError) => error.message.startsWith(`Cannot parse ${cut}: `) && error.hint === configHint,
+  );
 });

@@ -8,6 +8,7 @@ import * as v from 'valibot';
 import { AlzbenchError, describeValue } from '../util/errors.js';
 import { INPUT_LIMITS, readInputText } from '../util/read-input.js';
 import { warn } from '../util/warn.js';
+import { parseStoredJson } from '../util/stored-json.js';
 import type { RunRecord, RunStatus } from './run-folder.js';
 
 /** Every status a run record may hold. */
@@ -119,4 +120,38 @@ export function parseMetricsText(text: string, source: string): Record<string, u
     );
   }
   return out;
+}
+
+/**
+ * config.json as the store and its readers use it: a mapping whose fields that listing, compare
+ * and the dashboard read are of their kind; the others pass through (a resume checks every
+ * setting with the settings table, train/config.ts).
+ */
+const RUN_CONFIG = v.looseObject(
+  {
+    model: v.optional(v.string('string (a registered model)')),
+    task: v.optional(v.string('string')),
+    input: v.optional(v.picklist(['slice', 'volume'], 'slice or volume')),
+    pipeline: v.optional(v.string('string')),
+    epochs: v.optional(v.pipe(v.number('positive integer'), v.safeInteger('positive integer'), v.minValue(1, 'positive integer'))),
+    device: v.optional(v.string('string')),
+  },
+  'the run settings (a JSON object)',
+);
+
+/**
+ * Parses config.json text (the resolved settings of a run).
+ *
+ * @throws AlzbenchError (exit 2) `Expected slice or volume for input in runs/x/config.json but received "3d" of type string`, or `Cannot parse ...`.
+ */
+export function parseRunConfig(text: string, where: string): Record<string, unknown> {
+  return parseStoredJson(RUN_CONFIG, text, where, {
+    what: 'the run settings (a JSON object)',
+    hint: 'config.json is written by alzbench train with every setting; the file was edited or damaged: restore it, or train the run again',
+  });
+}
+
+/** Reads and checks config.json (a regular file of at most the config cap), as {@link parseRunConfig}. */
+export function readRunConfig(path: string): Record<string, unknown> {
+  return parseRunConfig(readInputText(path, 'run settings', INPUT_LIMITS.config), path);
 }

@@ -15,22 +15,20 @@
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { hashBytes } from '../data/content-hash.js';
+import { parseManifest } from '../data/manifest.js';
 import { containedFile } from './safe-path.js';
 import { isInside } from '../util/is-inside.js';
 
 /** Largest data set file opened for a test slice (a slice is tens of kB). */
 export const MAX_SLICE_FILE_BYTES = 64 * 1024 * 1024;
 
-/** The content hash a split manifest (split.json text) recorded for `file`, or null. */
+/**
+ * The content hash a split manifest (split.json text, the store's copy) recorded for `file`, or
+ * null. A damaged manifest is the named error of its schema (the API answers it with 400).
+ */
 export function manifestHash(manifest: string | null, file: string): string | null {
   if (!manifest) return null;
-  try {
-    const entries = (JSON.parse(manifest) as { entries?: Array<{ file?: unknown; hash?: unknown }> }).entries;
-    const entry = Array.isArray(entries) ? entries.find((e) => e.file === file) : undefined;
-    return typeof entry?.hash === 'string' ? entry.hash : null;
-  } catch {
-    return null;
-  }
+  return parseManifest(manifest, 'the stored split manifest').entries.find((e) => e.file === file)?.hash ?? null;
 }
 
 /** The data roots the server was told to trust (`serve --data-root`), realpath-resolved. */

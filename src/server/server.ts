@@ -300,7 +300,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   app.get('/api/runs/:id/cam/:index', async (request, reply: FastifyReply) => {
     const { id = '', index = '' } = parseRoute(camParams, request.params);
     const run = await getRun(id);
-    const paths = (run.test as { cam?: string[] } | null)?.cam ?? [];
+    const paths = run.test?.cam ?? [];
     const k = /^\d{1,4}$/.test(index) ? Number(index) : -1;
     const file = k >= 0 && k < paths.length && run.dir ? containedFile(run.dir, paths[k]!) : null;
     if (!file?.endsWith('.png') || k >= camEntries(run).length) throw notFound(`Grad-CAM image ${index} of run ${run.id}`);

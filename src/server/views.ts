@@ -8,20 +8,10 @@ import { join } from 'node:path';
 import { leakFinding } from '../report/leak-flag.js';
 import { rocPoints } from '../report/svg.js';
 import type { StoredEpoch, StoredPrediction, StoredRun } from '../store/types.js';
-import type { CamEntry, FigureUnit, HeadlineMetrics, InputKind, RocCurve, RunDetail, RunSummary, SubjectView, VolumeSettings } from './api-types.js';
+import type { CamEntry, FigureUnit, HeadlineMetrics, InputKind, RocCurve, RunDetail, RunSummary, VolumeSettings } from './api-types.js';
 import { finiteOrNull } from '../util/finite-or-null.js';
 
 const obj = (v: unknown): Record<string, unknown> | null => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null);
-
-/** test.json as stored, loosely typed. */
-interface TestJson {
-  selectedBy?: string;
-  samples?: number;
-  best?: { epoch?: number; metrics?: Record<string, unknown>; collapsed?: boolean; ci?: Record<string, unknown> | null; subject?: SubjectView | null };
-  last?: { epoch?: number; metrics?: Record<string, unknown>; collapsed?: boolean; subject?: SubjectView | null } | null;
-  calibration?: NonNullable<RunDetail['testReport']>['calibration'];
-  cam?: string[];
-}
 
 /** Files of a run folder the API serves: plots and the settings/metrics files, nothing naming slices. */
 const SERVED_FILES = /^(plots\/[\w.-]+\.svg|config\.json|metrics\.jsonl)$/;
@@ -34,8 +24,8 @@ export function isServedFile(path: string): boolean {
 /** Warning flags of a run, in the compare command's words (collapsed, leak, no-test). */
 export function runFlags(run: StoredRun): string[] {
   const flags: string[] = [];
-  const test = run.test as TestJson | null;
-  if (run.status === 'collapsed' || test?.best?.collapsed) flags.push('collapsed');
+  const test = run.test;
+  if (run.status === 'collapsed' || test?.best.collapsed) flags.push('collapsed');
   if (leakFinding(run.leakage)) flags.push('leak');
   if (!test && (run.status === 'done' || run.status === 'collapsed')) flags.push('no-test');
   return flags;
@@ -58,8 +48,8 @@ export function inputKind(run: StoredRun): InputKind {
  */
 export function figureUnit(run: StoredRun): FigureUnit {
   if (inputKind(run) !== 'volume') return 'slice';
-  const test = run.test as TestJson | null;
-  const subjects = test?.best?.subject?.subjects;
+  const test = run.test;
+  const subjects = test?.best.subject?.subjects;
   return typeof subjects === 'number' && subjects === test?.samples ? 'subject' : 'session';
 }
 
@@ -125,7 +115,7 @@ export function runSummary(run: StoredRun): RunSummary {
  * class names (which may hold dashes), and the file part is dropped.
  */
 export function camEntries(run: StoredRun): CamEntry[] {
-  const paths = (run.test as TestJson | null)?.cam ?? [];
+  const paths = run.test?.cam ?? [];
   return paths.map((path, index) => {
     const name = path.replace(/^cam\//, '').replace(/^\d+-/, '');
     let trueClass = '?';
@@ -154,10 +144,10 @@ export function rocCurves(classes: readonly string[], predictions: readonly Stor
 
 /** Everything the run page shows. */
 export function runDetail(run: StoredRun, epochs: readonly StoredEpoch[], predictions: readonly StoredPrediction[], files: readonly string[]): RunDetail {
-  const test = run.test as TestJson | null;
+  const test = run.test;
   const dataset = obj(run.dataset);
   const split = obj(run.split);
-  const bestMetrics = test?.best?.metrics ?? null;
+  const bestMetrics = test?.best.metrics ?? null;
   return {
     ...runSummary(run),
     classes: run.classes,
@@ -191,27 +181,26 @@ export function runDetail(run: StoredRun, epochs: readonly StoredEpoch[], predic
       ? {
           selectedBy: test.selectedBy ?? null,
           samples: finiteOrNull(test.samples),
-          best: test.best
-            ? {
-                epoch: finiteOrNull(test.best.epoch),
-                metrics: test.best.metrics ?? null,
-                collapsed: test.best.collapsed === true,
-                ci: test.best.ci ?? null,
-                subject: test.best.subject ?? null,
-              }
-            : null,
+          best: {
+            epoch: test.best.epoch,
+            metrics: test.best.metrics,
+            collapsed: test.best.collapsed === true,
+            ci: test.best.ci ?? null,
+            subject: test.best.subject ?? null,
+          },
           last: test.last
             ? {
-                epoch: finiteOrNull(test.last.epoch),
-                metrics: test.last.metrics ?? null,
+                epoch: test.last.epoch,
+                metrics: test.last.metrics,
                 collapsed: test.last.collapsed === true,
                 subject: test.last.subject ?? null,
               }
             : null,
-          calibration: test.calibration ?? null,
+          // NaN figures were stored as null; the page shows a missing figure as '-'.
+          calibration: (test.calibration ?? null) as NonNullable<RunDetail['testReport']>['calibration'],
         }
       : null,
-    confusion: Array.isArray(bestMetrics?.confusion) ? (bestMetrics.confusion as number[][]) : null,
+    confusion: bestMetrics?.confusion ?? null,
     roc: rocCurves(run.classes, predictions, obj(bestMetrics?.perClass)),
     cam: camEntries(run),
     volume: volumeSettings(run),

@@ -64,6 +64,18 @@ test('export then import round-trips rows and files into another store', async (
     writeFileSync(join(damaged, 'card-run', 'files', 'test.json'), '{}');
     execFileSync('tar', ['czf', join(dir, 'damaged.tar.gz'), '-C', damaged, 'card-run']);
     await assert.rejects(importRun(b, join(dir, 'damaged.tar.gz'), { runsDir: join(dir, 'runs-c'), replace: true }), /test.json is missing or damaged/);
+    // card.json edited after export: its schema names the field before anything is written.
+    execFileSync('tar', ['xzf', small.path, '-C', damaged]);
+    const cardPath = join(damaged, 'card-run', 'card.json');
+    const saved = JSON.parse(readFileSync(cardPath, 'utf8'));
+    writeFileSync(cardPath, JSON.stringify({ ...saved, run: { ...saved.run, test: { ...saved.run.test, best: { ...saved.run.test.best, epoch: '2' } } } }));
+    execFileSync('tar', ['czf', join(dir, 'edited.tar.gz'), '-C', damaged, 'card-run']);
+    await assert.rejects(importRun(b, join(dir, 'edited.tar.gz'), { runsDir: join(dir, 'runs-d'), replace: true }), (error: Error & { hint?: string }) => {
+      assert.equal(error.message, 'Expected positive integer for run.test.best.epoch in edited.tar.gz: card.json but received "2" of type string');
+      assert.equal(error.hint, 'card.json is written by alzbench runs export; the archive was edited or damaged: export the run again');
+      return true;
+    });
+    assert.equal(existsSync(join(dir, 'runs-d', 'card-run')), false, 'nothing written');
     writeFileSync(join(dir, 'junk.tar.gz'), 'not an archive');
     await assert.rejects(importRun(b, join(dir, 'junk.tar.gz')), /Cannot read .* as a run card archive|not a run card archive/);
   } finally {

@@ -13,6 +13,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import * as tar from 'tar';
 import { AlzbenchError } from '../util/errors.js';
 import { listFiles, artifactKind, folderStamp } from './read-run-folder.js';
+import { checkRunCard } from './run-card.js';
 import type { RunSnapshot, RunStore, StoredEpoch, StoredPrediction, StoredRun } from './types.js';
 
 /** card.json. */
@@ -114,10 +115,19 @@ export async function importRun(store: RunStore, archive: string, options: Impor
       throw new AlzbenchError(`${archive} is not a run card archive (expected one folder with card.json, found ${tops.join(', ') || 'nothing'})`, {
         exitCode: 2,
       });
-    const card = JSON.parse(readFileSync(cardPath, 'utf8')) as RunCard;
-    if (card.format !== 'alzbench-run-card') throw new AlzbenchError(`${cardPath} is not a run card (format ${JSON.stringify(card.format)})`, { exitCode: 2 });
-    if (card.version > 1)
-      throw new AlzbenchError(`${archive} is a version ${card.version} run card; this alzbench reads version 1`, { hint: 'upgrade alzbench' });
+    let doc: { format?: unknown; version?: unknown } | null;
+    try {
+      doc = JSON.parse(readFileSync(cardPath, 'utf8')) as { format?: unknown; version?: unknown } | null;
+    } catch (error) {
+      throw new AlzbenchError(`Cannot parse ${cardPath}: ${(error as Error).message}`, {
+        exitCode: 2,
+        hint: 'the archive was edited or damaged: export the run again',
+      });
+    }
+    if (doc?.format !== 'alzbench-run-card') throw new AlzbenchError(`${cardPath} is not a run card (format ${JSON.stringify(doc?.format)})`, { exitCode: 2 });
+    if (typeof doc.version === 'number' && doc.version > 1)
+      throw new AlzbenchError(`${archive} is a version ${doc.version} run card; this alzbench reads version 1`, { hint: 'upgrade alzbench' });
+    const card = checkRunCard(doc, `${basename(archive)}: card.json`);
     const filesDir = join(staging, tops[0]!, 'files');
     for (const file of card.files) {
       const path = join(filesDir, file.path);

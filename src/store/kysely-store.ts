@@ -23,12 +23,27 @@ import {
   FINISHED_STATUSES,
 } from './types.js';
 import { finiteOrNull } from '../util/finite-or-null.js';
+import { parseTestReport, type TestReportRead } from '../run-folder/test-report.js';
+import { storedColumn } from './stored-columns.js';
 
 const json = (value: unknown) => JSON.stringify(value ?? null);
 const jsonOrNull = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
-function parse<T>(text: string | null): T | null {
-  return text === null ? null : (JSON.parse(text) as T);
+/**
+ * The stored copy of a run's test.json, checked by the same schema as the file. A damaged copy
+ * (the database edited by hand) does not break listing: the run reads without a test report and
+ * its reason carries the named error.
+ */
+function storedTest(row: { id: string; test: string | null; reason: string | null }): { test: TestReportRead | null; reason: string | null } {
+  if (row.test === null) return { test: null, reason: row.reason };
+  try {
+    return { test: parseTestReport(row.test, `the stored test report of run ${row.id}`), reason: row.reason };
+  } catch (error) {
+    if (!(error instanceof AlzbenchError)) throw error;
+    const problem = `${error.message} (the store's copy was edited or damaged; it is stored again from the run folder when the folder's test.json changes)`;
+    return { test: null, reason: row.reason === null ? problem : `${row.reason}; ${problem}` };
+  }
 }
+
 /** PostgreSQL returns float8 as number but a `count(*)` or int8 as string; normalize. */
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
@@ -46,8 +61,8 @@ function snapshotColumns(
   s: RunSnapshot,
   now: string,
 ): Omit<RunsTable, 'id' | 'name' | 'sweep_id' | 'point' | 'point_index' | 'owner' | 'attempts' | 'heartbeat_at' | 'worker' | 'job_id'> {
-  const best = (s.test?.best ?? null) as { metrics?: Record<string, number> } | null;
-  const metric = (key: string) => finiteOrNull(best?.metrics?.[key]);
+  const metrics = s.test?.best.metrics;
+  const metric = (key: 'accuracy' | 'balancedAccuracy' | 'sensitivity' | 'specificity' | 'auc' | 'loss') => finiteOrNull(metrics?.[key]);
   return {
     status: s.status,
     reason: s.reason,
@@ -147,25 +162,27 @@ const RUN_COLUMNS = [
 type RunRow = Pick<Selectable<RunsTable>, (typeof RUN_COLUMNS)[number]>;
 
 function toRun(row: RunRow, tags: readonly string[]): StoredRun {
+  const { test, reason } = storedTest(row);
+  const owner = `run ${row.id}`;
   return {
     id: row.id,
     name: row.name,
     status: row.status as RunStatus,
-    reason: row.reason,
+    reason,
     sweepId: row.sweep_id,
-    point: parse<Record<string, string>>(row.point) ?? {},
+    point: storedColumn('point', row.point, owner) ?? {},
     pointIndex: num(row.point_index),
-    config: parse<Record<string, unknown>>(row.config) ?? {},
-    flags: parse<Record<string, unknown>>(row.flags) ?? {},
+    config: storedColumn('config', row.config, owner) ?? {},
+    flags: storedColumn('flags', row.flags, owner) ?? {},
     model: row.model,
     task: row.task,
-    classes: parse<string[]>(row.classes) ?? [],
+    classes: storedColumn('classes', row.classes, owner) ?? [],
     datasetFingerprint: row.dataset_fingerprint,
-    dataset: parse(row.dataset),
-    split: parse(row.split),
-    leakage: parse(row.leakage),
+    dataset: storedColumn('dataset', row.dataset, owner),
+    split: storedColumn('split', row.split, owner),
+    leakage: storedColumn('leakage', row.leakage, owner),
     codeVersion: row.code_version,
-    machine: parse(row.machine),
+    machine: storedColumn('machine', row.machine, owner),
     device: row.device,
     createdAt: row.created_at,
     startedAt: row.started_at,
@@ -173,7 +190,7 @@ function toRun(row: RunRow, tags: readonly string[]): StoredRun {
     updatedAt: row.updated_at,
     epochsDone: num(row.epochs_done) ?? 0,
     bestEpoch: num(row.best_epoch),
-    test: parse(row.test),
+    test,
     testAccuracy: num(row.test_accuracy),
     testBalancedAccuracy: num(row.test_balanced_accuracy),
     testSensitivity: num(row.test_sensitivity),
@@ -463,7 +480,7 @@ export class KyselyRunStore implements RunStore {
       collapsed: Number(r.collapsed) === 1,
       best: Number(r.best) === 1,
       seconds: num(r.seconds),
-      record: JSON.parse(r.record) as Record<string, unknown>,
+      record: storedColumn('epoch record', r.record, `run ${id}`),
     }));
   }
 
@@ -475,7 +492,7 @@ export class KyselyRunStore implements RunStore {
       subject: r.subject,
       label: Number(r.label),
       predicted: Number(r.predicted),
-      probabilities: JSON.parse(r.probabilities) as number[],
+      probabilities: storedColumn('probabilities', r.probabilities, `run ${id}`),
     }));
   }
 
@@ -535,7 +552,14 @@ export class KyselyRunStore implements RunStore {
       (await this.db.selectFrom('sweeps').selectAll().where('id', '=', idOrName).executeTakeFirst()) ??
       (await this.db.selectFrom('sweeps').selectAll().where('name', '=', idOrName).orderBy('created_at', 'desc').executeTakeFirst());
     return row
-      ? { id: row.id, name: row.name, scale: row.scale, file: row.file, spec: JSON.parse(row.spec) as Record<string, unknown>, createdAt: row.created_at }
+      ? {
+          id: row.id,
+          name: row.name,
+          scale: row.scale,
+          file: row.file,
+          spec: storedColumn('sweep spec', row.spec, `sweep ${row.id}`),
+          createdAt: row.created_at,
+        }
       : undefined;
   }
 
@@ -546,7 +570,7 @@ export class KyselyRunStore implements RunStore {
       name: row.name,
       scale: row.scale,
       file: row.file,
-      spec: JSON.parse(row.spec) as Record<string, unknown>,
+      spec: storedColumn('sweep spec', row.spec, `sweep ${row.id}`),
       createdAt: row.created_at,
     }));
   }

@@ -9,16 +9,29 @@ import { hostname } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { argmax } from '../util/argmax.js';
 import { readPredictionsCsv } from '../run-folder/predictions-csv.js';
-import { readJson, runPaths, type RunRecord } from '../run-folder/run-folder.js';
-import { parseMetricsText, readRunRecord } from '../run-folder/run-files.js';
+import { runPaths, type RunRecord } from '../run-folder/run-folder.js';
+import { parseMetricsText, readRunConfig, readRunRecord } from '../run-folder/run-files.js';
+import { readTestReport, type TestReportRead } from '../run-folder/test-report.js';
+import { warn } from '../util/warn.js';
 import { processRunning } from './process-running.js';
 import { AlzbenchError } from '../util/errors.js';
 import type { RunSnapshot, StoredArtifact, StoredEpoch, StoredPrediction } from './types.js';
 import { finiteOrNull } from '../util/finite-or-null.js';
 
-/** A JSON file of the run folder, or null when the folder has none yet (errors as {@link readJson}'s). */
-function readJsonFile<T>(path: string): T | null {
-  return existsSync(path) ? readJson<T>(path) : null;
+/**
+ * The run's test.json, or null when there is none yet. A damaged one is not thrown (the run is
+ * still listed): its named error comes back as `problem`, and a warning says it.
+ */
+function readTestFile(path: string): { test: TestReportRead | null; problem: string | null } {
+  if (!existsSync(path)) return { test: null, problem: null };
+  try {
+    return { test: readTestReport(path), problem: null };
+  } catch (error) {
+    if (!(error instanceof AlzbenchError)) throw error;
+    const problem = error.hint ? `${error.message} (${error.hint})` : error.message;
+    warn(`${problem}; the run is listed without test results`);
+    return { test: null, problem };
+  }
 }
 
 /** One metrics.jsonl line (the trainer's EpochRecord) as a stored epoch. */
@@ -117,8 +130,8 @@ export function readRunFolder(dirGiven: string): RunSnapshot {
   const stamp = folderStamp(dir);
   if (!existsSync(paths.record)) throw new AlzbenchError(`${dir} is not a run folder (no run.json)`, { exitCode: 2 });
   const record = readRunRecord(paths.record);
-  const config = readJsonFile<Record<string, unknown>>(paths.config) ?? {};
-  const test = readJsonFile<Record<string, unknown>>(paths.test);
+  const config = existsSync(paths.config) ? readRunConfig(paths.config) : {};
+  const { test, problem } = readTestFile(paths.test);
   const epochs = existsSync(paths.metrics) ? parseMetricsLines(readFileSync(paths.metrics, 'utf8'), paths.metrics) : [];
   let predictions: StoredPrediction[] = [];
   let classes = record.classes ?? [];
@@ -137,9 +150,10 @@ export function readRunFolder(dirGiven: string): RunSnapshot {
   const artifacts: StoredArtifact[] = listFiles(dir).map((path) => ({ path, kind: artifactKind(path), bytes: statSync(join(dir, path)).size }));
   const stale = isStaleRunning(record);
   const status = stale ? 'failed' : record.status;
-  const reason = stale
+  const ownReason = stale
     ? `process ${record.pid} on ${record.machine.hostname} ended while the run was running (killed?); resume it with: alzbench train --resume ${record.id}`
     : (record.reason ?? null);
+  const reason = problem === null ? ownReason : ownReason === null ? problem : `${ownReason}; ${problem}`;
   return {
     id: record.id,
     name: record.name ?? null,

@@ -3,7 +3,7 @@
  * showing or comparing runs first reads the folders that changed since they were stored. Also
  * deleting a run together with its folder.
  */
-import { existsSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AlzbenchError } from '../util/errors.js';
 import { isInside } from '../util/is-inside.js';
@@ -76,7 +76,8 @@ export async function deleteRunWithArtifacts(
   let removedFolder: string | null = null;
   if (!options.keepFiles && run.dir && existsSync(run.dir)) {
     const recordPath = join(run.dir, 'run.json');
-    const ownId = existsSync(recordPath) ? (JSON.parse(readFileSync(recordPath, 'utf8')) as { id?: string }).id : undefined;
+    // Through run.json's schema: a damaged record names its problem and deletes nothing.
+    const ownId = existsSync(recordPath) ? readRunRecord(recordPath).id : undefined;
     if (ownId !== run.id) {
       throw new AlzbenchError(`Refusing to delete ${run.dir}: its run.json names ${ownId === undefined ? 'no run' : `run ${ownId}`}, not ${run.id}`, {
         hint: 'pass --keep-files to delete only the stored rows',

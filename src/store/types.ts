@@ -4,6 +4,7 @@
  * the rows make runs listable, comparable and shareable without reading every folder.
  */
 import type { RunStatus } from '../run-folder/run-folder.js';
+import type { TestReportRead } from '../run-folder/test-report.js';
 
 export type { RunStatus };
 
@@ -85,8 +86,11 @@ export interface StoredRun {
   readonly updatedAt: string;
   readonly epochsDone: number;
   readonly bestEpoch: number | null;
-  /** test.json: best epoch with CIs, last epoch beside it. Null until the test phase ran. */
-  readonly test: Record<string, unknown> | null;
+  /**
+   * test.json, checked by its schema: best epoch with CIs, last epoch beside it. Null until the
+   * test phase ran, or when the file does not read (then `reason` says why).
+   */
+  readonly test: TestReportRead | null;
   /** Headline test metrics of the selected model (null until tested). */
   readonly testAccuracy: number | null;
   readonly testBalancedAccuracy: number | null;

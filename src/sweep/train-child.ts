@@ -5,11 +5,13 @@
  * last checkpoint). Progress lines go to stderr; the exit code says how it ended (0: the run
  * ended, done, collapsed or diverged; 1: it failed).
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { TrainConfigInput } from '../train/config.js';
 import type { TrainOptions, TrainResult } from '../train/trainer.js';
+import type { RunRecord } from '../run-folder/run-folder.js';
+import { readRunRecord } from '../run-folder/run-files.js';
 
 /** What the worker passes. */
 export interface TrainJob {
@@ -39,8 +41,9 @@ const onEvent = stderrReporter(process.stderr, { bar: false });
 const dir = resolve(job.runsDir, job.runId);
 try {
   let result: TrainResult;
-  let record = existsSync(join(dir, 'run.json')) ? (JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as { status?: string; device?: string }) : null;
-  if (record && ['done', 'diverged', 'collapsed'].includes(record.status ?? '')) {
+  // run.json through its schema: a damaged one fails this attempt with the named error.
+  let record: RunRecord | null = existsSync(join(dir, 'run.json')) ? readRunRecord(join(dir, 'run.json')) : null;
+  if (record && ['done', 'diverged', 'collapsed'].includes(record.status)) {
     // Finished by an earlier attempt whose worker was lost before it told the store: never again.
     process.stderr.write(`run ${job.runId}: already ${record.status} in its folder\n`);
     process.exit(0);

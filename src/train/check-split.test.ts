@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -43,4 +43,23 @@ test('resume: a moved, changed, missing or added file is a named error with coun
     assert.equal(error.exitCode, 2);
     return true;
   });
+});
+
+test('resume: a damaged split.json is a named error (field path, expected, received, hint), not a crash', async () => {
+  const path = join(dir, 'damaged.json');
+  writeFileSync(path, JSON.stringify({ ...saved, entries: [saved.entries[0], { ...saved.entries[1], split: 'holdout' }] }));
+  const hint = 'split.json is written by alzbench train when a run starts; the file was edited or damaged: restore it, or start a new run';
+  await assert.rejects(checkSplitUnchanged(path, saved, 'r3'), (error: Error & { hint?: string; exitCode?: number }) => {
+    assert.equal(error.message, `Expected train, val or test for entries.1.split in ${path} but received "holdout" of type string`);
+    assert.equal(error.hint, hint);
+    assert.equal(error.exitCode, 2);
+    return true;
+  });
+  writeFileSync(path, JSON.stringify({ ...saved, entries: undefined }));
+  await assert.rejects(checkSplitUnchanged(path, saved, 'r3'), { message: `Expected list of manifest entries for entries in ${path} but received undefined` });
+  writeFileSync(path, '{"format": "alzbench-split-manifest", "entr');
+  await assert.rejects(
+    checkSplitUnchanged(path, saved, 'r3'),
+    (error: Error & { hint?: string }) => error.message.startsWith(`Cannot parse ${path}: `) && error.hint === hint,
+  );
 });

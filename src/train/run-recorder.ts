@@ -25,6 +25,7 @@ import {
 import { AlzbenchError } from '../util/errors.js';
 import type { EpochRecord } from './events.js';
 import { lineChartSvg } from './plots.js';
+import type { TestReportWrite } from '../run-folder/test-report.js';
 
 /** What a new run's run.json starts with (the rest is filled in as the run learns it). */
 export interface NewRun {
@@ -257,7 +258,7 @@ export class RunRecorder {
   }
 
   /** Writes test.json (the test phase's report). */
-  writeTestReport(report: object): void {
+  writeTestReport(report: TestReportWrite): void {
     writeJsonAtomic(this.paths.test, report);
   }
 

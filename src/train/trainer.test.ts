@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { readTestReport } from '../run-folder/test-report.js';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -82,6 +83,8 @@ test('a resumed run equals the uninterrupted one bit for bit (same seed); the ru
     assert.equal(config.dropout, 0.2, "the model's default dropout written out");
     assert.equal(readJson(join(dir, 'split.json')).format, 'alzbench-split-manifest');
     const testReport = readJson(join(dir, 'test.json'));
+    // Round trip: what the test phase writes is what the readers' schema reads, unchanged.
+    assert.deepEqual(readTestReport(join(dir, 'test.json')), testReport);
     assert.equal(testReport.best.epoch, full.bestEpoch);
     assert.equal(testReport.last.epoch, 3);
     assert.equal(testReport.best.ci.unit, 'subject');

@@ -6,6 +6,7 @@
  * exactly, and slice settings or a non-volume file are named errors. The CLI is run as a user
  * runs it (a process per command) where its output is checked.
  */
+import { readTestReport } from '../run-folder/test-report.js';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -84,6 +85,7 @@ test('train --input volume writes a normal run folder that runs, compare, eval a
   disposeCheckpoint(checkpoint);
   // test.json: one sample per held-out session, CIs over people; predictions.csv one row each.
   const testJson = JSON.parse(readFileSync(join(result.dir, 'test.json'), 'utf8'));
+  assert.deepEqual(readTestReport(join(result.dir, 'test.json')), testJson, 'the test phase writes what the schema reads');
   assert.equal(testJson.samples, 4);
   assert.equal(testJson.best.ci.unit, 'subject');
   assert.equal(testJson.best.ci.units, 4);

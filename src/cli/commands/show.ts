@@ -37,10 +37,7 @@ export const showCommand: Command = {
         process.stdout.write(`${JSON.stringify({ run, epochs: epochs.map((e) => e.record), artifacts })}\n`);
         return;
       }
-      const test = run.test as {
-        best?: { epoch?: number; metrics?: Record<string, number>; ci?: Record<string, { low: number; high: number }> & { unit?: string } };
-        last?: { epoch?: number; metrics?: Record<string, number> };
-      } | null;
+      const test = run.test;
       const lines = [
         `run ${run.id}${run.name ? ` (${run.name})` : ''}: ${run.status}${run.reason ? ` — ${run.reason}` : ''}`,
         `  model ${run.model ?? '-'}, task ${run.task ?? '-'} (${run.classes.join(', ')}), device ${run.device ?? '-'}`,
@@ -68,31 +65,21 @@ export const showCommand: Command = {
             `  ${String(e.epoch).padStart(5)}  ${f3(e.trainLoss).padStart(10)}  ${f3(e.valLoss).padStart(8)}  ${f3(e.valAccuracy).padStart(7)}  ${f3(e.valBalancedAccuracy).padStart(11)}  ${f3(e.valSensitivity).padStart(8)}  ${f3(e.valSpecificity).padStart(8)}  ${(e.seconds ?? NaN).toFixed(1).padStart(7)}  ${[e.best ? 'best' : '', e.collapsed ? 'collapsed' : ''].filter(Boolean).join(' ')}`,
         ),
       ];
-      if (test?.best?.metrics) {
+      if (test) {
         lines.push(
           '',
           `test per ${run.config.input === 'volume' ? 'session (whole volume)' : 'slice'} (best epoch ${test.best.epoch}${test.best.ci ? `, 95 % CI by ${test.best.ci.unit ?? 'slice'}` : ''}; last epoch ${test.last?.epoch ?? '-'}):`,
         );
-        for (const k of ['sensitivity', 'specificity', 'accuracy', 'balancedAccuracy', 'auc', 'loss']) {
-          const ci = test.best.ci?.[k];
-          lines.push(`  ${k.padEnd(16)} ${f3(test.best.metrics[k])}${ci ? ` [${f3(ci.low)}, ${f3(ci.high)}]` : ''}   last ${f3(test.last?.metrics?.[k])}`);
+        for (const k of ['sensitivity', 'specificity', 'accuracy', 'balancedAccuracy', 'auc', 'loss'] as const) {
+          const ci = k === 'loss' ? undefined : test.best.ci?.[k];
+          lines.push(`  ${k.padEnd(16)} ${f3(test.best.metrics[k])}${ci ? ` [${f3(ci.low)}, ${f3(ci.high)}]` : ''}   last ${f3(test.last?.metrics[k])}`);
         }
-        const subject = (
-          test.best as {
-            subject?: {
-              rule?: string;
-              subjects?: number;
-              reconstructed?: boolean;
-              metrics?: Record<string, number>;
-              ci?: Record<string, { low: number; high: number }> | null;
-            } | null;
-          }
-        ).subject;
-        if (subject?.metrics) {
+        const subject = test.best.subject;
+        if (subject) {
           lines.push(
             `test per subject (${subject.subjects} ${subject.reconstructed ? 'pseudo-subjects' : 'subjects'}, ${subject.rule ?? 'mean'} of ${run.config.input === 'volume' ? 'session' : 'slice'} probabilities; 95 % CI by subject bootstrap):`,
           );
-          for (const k of ['sensitivity', 'specificity', 'accuracy', 'balancedAccuracy', 'auc']) {
+          for (const k of ['sensitivity', 'specificity', 'accuracy', 'balancedAccuracy', 'auc'] as const) {
             const ci = subject.ci?.[k];
             lines.push(`  ${k.padEnd(16)} ${f3(subject.metrics[k])}${ci ? ` [${f3(ci.low)}, ${f3(ci.high)}]` : ''}`);
           }
