@@ -114,6 +114,18 @@ test("the store's JSON columns damaged by hand: test.json's copy leaves the run 
     await assert.rejects(store.getRun('damaged'), {
       message: 'Expected a mapping (a JSON object) in the stored config of run damaged but received [1 of type number] of type array',
     });
+    // A listing still shows every run: the damaged ones with empty columns and the named errors as their reason.
+    const listed = await store.listRuns();
+    assert.deepEqual(listed.map((r) => r.id).sort(), ['damaged', 'good']);
+    const damaged = listed.find((r) => r.id === 'damaged')!;
+    assert.deepEqual(damaged.config, {});
+    assert.ok(
+      damaged.reason?.includes(
+        "Expected a mapping (a JSON object) in the stored config of run damaged but received [1 of type number] of type array (the store's copy was edited or damaged: remove the run from the store (alzbench runs delete damaged --keep-files); the next listing reads its run folder again)",
+      ),
+      damaged.reason ?? 'no reason',
+    );
+    assert.deepEqual(listed.find((r) => r.id === 'good')!.classes, []);
     db.prepare('UPDATE predictions SET probabilities = ? WHERE run_id = ? AND idx = 0').run('[0.5, "x"]', 'damaged');
     await assert.rejects(store.getPredictions('damaged'), {
       message: 'Expected number or null for 1 in the stored probabilities of run damaged but received "x" of type string',

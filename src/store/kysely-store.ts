@@ -208,6 +208,26 @@ function toRun(row: RunRow, tags: readonly string[]): StoredRun {
   };
 }
 
+const RUN_JSON_COLUMNS = ['point', 'config', 'flags', 'classes', 'dataset', 'split', 'leakage', 'machine'] as const;
+
+/** {@link toRun} for a row with damaged JSON columns: each damaged one read as empty, its named error added to `reason`. */
+function toRunWithDamagedColumns(row: RunRow, tags: readonly string[]): StoredRun {
+  const problems: string[] = [];
+  const cleaned: Record<string, unknown> = { ...row };
+  for (const column of RUN_JSON_COLUMNS) {
+    try {
+      storedColumn(column, row[column], `run ${row.id}`);
+    } catch (error) {
+      if (!(error instanceof AlzbenchError)) throw error;
+      problems.push(error.hint ? `${error.message} (${error.hint})` : error.message);
+      // The non-null columns read back as their empty value ({} or []), the others as null.
+      cleaned[column] = column === 'classes' ? '[]' : column === 'point' || column === 'config' || column === 'flags' ? '{}' : null;
+    }
+  }
+  const run = toRun(cleaned as RunRow, tags);
+  return { ...run, reason: [run.reason, ...problems].filter((r) => r).join('; ') };
+}
+
 function patchColumns(patch: RunPatch): Partial<RunsTable> {
   const out: Partial<RunsTable> = {};
   if (patch.status !== undefined) out.status = patch.status;
@@ -361,14 +381,26 @@ export class KyselyRunStore implements RunStore {
     });
   }
 
-  private async withTags(rows: RunRow[]): Promise<StoredRun[]> {
+  /**
+   * Rows as runs with their tags. `listing`: a row whose stored JSON is damaged is still listed
+   * (the damaged columns read as empty, the named errors in its `reason`), so one edited row
+   * cannot hide every other run; a single run asked for by id gets the named error instead.
+   */
+  private async withTags(rows: RunRow[], listing = false): Promise<StoredRun[]> {
     if (rows.length === 0) return [];
     const tags = new Map<string, string[]>();
     for (const part of chunks(rows.map((r) => r.id))) {
       const found = await this.db.selectFrom('tags').select(['run_id', 'tag']).where('run_id', 'in', part).orderBy('tag').execute();
       for (const t of found) (tags.get(t.run_id) ?? tags.set(t.run_id, []).get(t.run_id)!).push(t.tag);
     }
-    return rows.map((r) => toRun(r, tags.get(r.id) ?? []));
+    return rows.map((r) => {
+      try {
+        return toRun(r, tags.get(r.id) ?? []);
+      } catch (error) {
+        if (!listing || !(error instanceof AlzbenchError)) throw error;
+        return toRunWithDamagedColumns(r, tags.get(r.id) ?? []);
+      }
+    });
   }
 
   async getRun(id: string): Promise<StoredRun | undefined> {
@@ -414,7 +446,7 @@ export class KyselyRunStore implements RunStore {
     }
     if (filter.tag !== undefined) query = query.where('id', 'in', this.db.selectFrom('tags').select('run_id').where('tag', '=', filter.tag));
     query = filter.sweepId !== undefined ? query.orderBy('point_index').orderBy('id') : query.orderBy('created_at', 'desc').orderBy('id', 'desc');
-    return this.withTags(await query.execute());
+    return this.withTags(await query.execute(), true);
   }
 
   async updateRun(id: string, patch: RunPatch, expect?: { status?: readonly RunStatus[]; owner?: string | null }): Promise<boolean> {
