@@ -58,3 +58,14 @@ test('decodeVolumeUpload: a gzip bomb behind a 60 KB FNAME field is read only as
   assert.deepEqual((await decodeVolumeUpload(small, null)).shape, [16, 16, 16]);
   assert.ok(process.memoryUsage().rss - before < 256 * 2 ** 20, 'the bomb was inflated');
 });
+
+test('decodeVolumeUpload: a small 4-D gzip declaring 4000 volumes is a 413 before anything is inflated', async () => {
+  const bomb = gzipBomb(niftiBytes({ shape: [64, 64, 64, 4000], data: [], affine: diag(1) }), 8);
+  await assert.rejects(
+    decodeVolumeUpload(bomb, null),
+    (e: HttpError) =>
+      e instanceof HttpError &&
+      e.status === 413 &&
+      e.message === 'too-large: the upload: 64x64x64x4000 float32 = 4194304000 bytes of voxels, more than the limit 268435456',
+  );
+});
