@@ -6,6 +6,11 @@ import { constants, deflateRawSync } from 'node:zlib';
  * built without ever holding the inflated bytes: one sync-flushed deflate block of 16 MiB of zeros
  * (about 16 KB) is repeated, which is valid because each such block references nothing before it.
  * The trailer's CRC is not that of the data (a reader that inflates everything fails at the very end).
+ *
+ * @param prefix the first inflated bytes (e.g. a NIfTI header)
+ * @param zeroGiB GiB of zeros after the prefix (in steps of 16 MiB)
+ * @param nameBytes length of the FNAME field (default 60,000)
+ * @returns the gzip bytes (about 1 MB per GiB of zeros)
  */
 export function gzipBomb(prefix: Buffer, zeroGiB: number, nameBytes = 60_000): Buffer {
   const header = Buffer.from([0x1f, 0x8b, 8, 0x08, 0, 0, 0, 0, 0, 3]);
