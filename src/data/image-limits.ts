@@ -29,6 +29,12 @@ export interface VolumeLimits {
   readonly maxSide: number;
   /** Largest nx * ny * nz. */
   readonly maxVoxels: number;
+  /**
+   * Most bytes of voxel data a file may declare, all volumes of a 4-D file together (the reader
+   * checks the file holds them, inflating a gzipped one that far); default 4 GiB
+   * (`MAX_VOLUME_FILE_DATA_BYTES` of volume/limits.ts).
+   */
+  readonly maxDataBytes?: number;
 }
 
 /**
@@ -38,9 +44,11 @@ export interface VolumeLimits {
 export const DEFAULT_VOLUME_LIMITS: VolumeLimits = { maxSide: 2048, maxVoxels: 2 ** 28 };
 /**
  * The dashboard's volume uploads: 512 voxels per axis and 2^25 voxels (a 1 mm 256 x 256 x 256 T1
- * is 2^24), so one request cannot make the server hold more than 128 MiB of float32 voxels.
+ * is 2^24), so one request cannot make the server hold more than 128 MiB of float32 voxels; and
+ * 256 MiB of voxel data in all (one such volume as float64), so a small 4-D upload declaring
+ * thousands of volumes cannot make the server inflate gigabytes to check the file is whole.
  */
-export const UPLOAD_VOLUME_LIMITS: VolumeLimits = { maxSide: 512, maxVoxels: 2 ** 25 };
+export const UPLOAD_VOLUME_LIMITS: VolumeLimits = { maxSide: 512, maxVoxels: 2 ** 25, maxDataBytes: 2 ** 28 };
 
 /**
  * Why a declared size is refused (`expected ... but the header declares ...`), or null when it

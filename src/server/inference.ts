@@ -55,15 +55,49 @@ export async function decodeUpload(bytes: Uint8Array, keepColor: boolean): Promi
   }
 }
 
-/** Trained models kept in memory between requests (loading one reads its checkpoint). */
+/**
+ * Trained models kept in memory between requests (loading one reads its checkpoint). A model in
+ * use by a request is counted: evicting it (a newer model pushed it out, its checkpoint changed,
+ * the server closes) only drops it from the cache, and its tensors are freed when its last user
+ * is done, so a prediction that awaits (decoding, preprocessing) never runs on freed tensors.
+ */
 export class ModelCache {
   private readonly entries = new Map<string, TrainedModel>();
+  private readonly users = new Map<TrainedModel, number>();
 
-  /** @param capacity models kept (the least recently used is freed beyond it) */
+  /** @param capacity models kept (the least recently used is dropped beyond it, freed once unused) */
   constructor(private readonly capacity = 2) {}
 
-  /** The model of a run folder (its best checkpoint), loaded once. */
-  get(key: string, runDir: string): TrainedModel {
+  /**
+   * Runs `work` with the model of a run folder (its best checkpoint, loaded once); the model stays
+   * alive until `work` settles even if it is evicted meanwhile.
+   *
+   * @param key names the model (run id and checkpoint epoch)
+   * @param runDir the run folder whose checkpoint is loaded on a miss
+   * @param work what to do with the model
+   * @returns what `work` returns
+   */
+  async use<T>(key: string, runDir: string, work: (trained: TrainedModel) => Promise<T>): Promise<T> {
+    const trained = this.get(key, runDir);
+    this.users.set(trained, (this.users.get(trained) ?? 0) + 1);
+    try {
+      return await work(trained);
+    } finally {
+      const left = this.users.get(trained)! - 1;
+      if (left > 0) this.users.set(trained, left);
+      else {
+        this.users.delete(trained);
+        if (![...this.entries.values()].includes(trained)) trained.model.dispose();
+      }
+    }
+  }
+
+  /** Models alive now: cached, or evicted but still in use. */
+  get size(): number {
+    return new Set([...this.entries.values(), ...this.users.keys()]).size;
+  }
+
+  private get(key: string, runDir: string): TrainedModel {
     const hit = this.entries.get(key);
     if (hit) {
       this.entries.delete(key);
@@ -74,22 +108,26 @@ export class ModelCache {
     this.entries.set(key, trained);
     while (this.entries.size > this.capacity) {
       const [oldest, model] = this.entries.entries().next().value as [string, TrainedModel];
-      this.entries.delete(oldest);
-      model.model.dispose();
+      this.drop(oldest, model);
     }
     return trained;
   }
 
-  /** Forgets a run's model (its checkpoint changed). */
-  evict(key: string): void {
-    this.entries.get(key)?.model.dispose();
+  /** Drops a model from the cache; frees it now unless a request still uses it. */
+  private drop(key: string, trained: TrainedModel): void {
     this.entries.delete(key);
+    if (!this.users.has(trained)) trained.model.dispose();
   }
 
-  /** Frees every model's tensors. */
+  /** Forgets a run's model (its checkpoint changed). */
+  evict(key: string): void {
+    const trained = this.entries.get(key);
+    if (trained) this.drop(key, trained);
+  }
+
+  /** Frees every model's tensors (those still in use when their request is done). */
   clear(): void {
-    for (const trained of this.entries.values()) trained.model.dispose();
-    this.entries.clear();
+    for (const [key, trained] of [...this.entries]) this.drop(key, trained);
   }
 }
 

@@ -215,6 +215,33 @@ test('volume uploads: only predict with a volume run takes them; a slice run and
   } finally {
     await small.close();
   }
+  // Only /api/predict takes volume bodies up to the volume limit; other routes keep the image limit.
+  const split = await startServer({ store: fixture.store, runsDir: fixture.runsDir, port: 0, uploadLimit: 4096, volumeUploadLimit: 65536 });
+  try {
+    const body = Buffer.alloc(5000);
+    const pre = await raw(split.url, '/api/preprocess?chain=invert', {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream', 'content-length': '5000' },
+      body,
+    });
+    assert.equal(pre.status, 413);
+    assert.equal(JSON.parse(pre.text).error.message, 'Expected an upload of at most 4096 bytes (0.0 MiB) but received more');
+    const predict = await raw(split.url, `/api/predict?run=${id}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream', 'content-length': '5000' },
+      body,
+    });
+    assert.equal(predict.status, 415, 'read within the volume limit, then refused for the slice run');
+    const image = await raw(split.url, `/api/predict?run=${id}`, {
+      method: 'POST',
+      headers: { 'content-type': 'image/png', 'content-length': '5000' },
+      body,
+    });
+    assert.equal(image.status, 413, 'images keep the image limit on predict too');
+    assert.equal(JSON.parse(image.text).error.message, 'Expected an upload of at most 4096 bytes (0.0 MiB) but received more');
+  } finally {
+    await split.close();
+  }
 });
 
 test('loopback without a token: requests naming a foreign Host are refused (DNS rebinding)', async () => {

@@ -20,6 +20,7 @@ import { loadTrainedModel } from '../models/load-trained.js';
 import { resumeRun } from '../train/trainer.js';
 import type { CompareResponse, ModelChoice, PredictResponse, PreprocessResponse, RunDetail, RunsResponse, TestSlicesResponse } from './api-types.js';
 import { startServer, type RunningServer } from './server.js';
+import { ModelCache, predictSlice } from './inference.js';
 import { makeDashboardFixture, type DashboardFixture } from '../testing/server-fixture.js';
 
 let fixture: DashboardFixture;
@@ -249,4 +250,28 @@ test('the server keeps at most two models for predictions and frees them when it
   assert.ok(held > before, 'models are cached between requests');
   await own.close();
   assert.ok(memoryStats().tensors <= before, `${memoryStats().tensors} live tensors after close, ${before} before the server loaded any model`);
+});
+
+test('ModelCache: a model evicted while a request still uses it stays alive until that request is done', { skip: !hasSample && 'no sample' }, async () => {
+  const before = memoryStats().tensors;
+  const cache = new ModelCache(1);
+  const slice = await decodeImage(readFileSync(sampleSlice()), { name: 'slice' });
+  let evicted!: () => void;
+  const evictedNow = new Promise<void>((resolve) => (evicted = resolve));
+  const first = cache.use('sgd', runDir(fixture.ids.sgd), async (trained) => {
+    await evictedNow;
+    // Two other runs' models pushed this one out of the one-model cache meanwhile.
+    assert.equal(cache.size, 2, 'the evicted model is still alive');
+    return predictSlice(trained, fixture.ids.sgd, slice);
+  });
+  await cache.use('adam', runDir(fixture.ids.adam), async () => undefined);
+  await cache.use('live', runDir(fixture.ids.live), async () => undefined);
+  evicted();
+  const response = await first;
+  assert.equal(response.run, fixture.ids.sgd);
+  assert.ok(Math.abs(Object.values(response.probabilities).reduce((a, b) => a + b, 0) - 1) < 1e-5);
+  assert.equal(cache.size, 1, 'freed once its request is done');
+  cache.clear();
+  assert.equal(cache.size, 0);
+  assert.ok(memoryStats().tensors <= before, `${memoryStats().tensors} live tensors, ${before} before`);
 });

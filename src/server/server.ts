@@ -20,6 +20,8 @@ import { checkBindSafety, isLoopbackHost, tokenMatches } from './auth.js';
 import { HttpError, notFound } from './http-error.js';
 import { decodeUpload, decodeVolumeUpload, ModelCache, predictSlice, predictVolume, preprocessSteps } from './inference.js';
 import { DataRoots } from './data-roots.js';
+import { SerialQueue } from './serial-queue.js';
+import type { TrainedModel } from '../models/load-trained.js';
 import { camParams, compareQuery, fileParams, parseRoute, predictQuery, preprocessSliceQuery, preprocessUploadQuery, runParams } from './route-schemas.js';
 import { containedFile } from './safe-path.js';
 import { isInside } from '../util/is-inside.js';
@@ -36,6 +38,8 @@ export const DEFAULT_UPLOAD_LIMIT = 5 * 1024 * 1024;
 export const VOLUME_UPLOAD_TYPES = ['application/gzip', 'application/x-gzip', 'application/octet-stream'] as const;
 /** Default volume upload limit: 64 MiB (a 1 mm T1 is ~10-30 MB as .nii.gz, 32 MB as int16 .nii). */
 export const DEFAULT_VOLUME_UPLOAD_LIMIT = 64 * 1024 * 1024;
+/** Volume predictions that may wait while one runs; more are answered 503. */
+export const MAX_WAITING_VOLUME_PREDICTIONS = 3;
 
 /** Options of {@link createServer}. */
 export interface ServerOptions {
@@ -104,6 +108,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     (VOLUME_UPLOAD_TYPES as readonly string[]).includes((request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase());
   const webDir = options.webDir ?? DEFAULT_WEB_DIR;
   const models = new ModelCache(2);
+  const volumePredictions = new SerialQueue(MAX_WAITING_VOLUME_PREDICTIONS, 'volume predictions');
   const dataRoots = new DataRoots(options.dataRoots);
 
   // No logger: request URLs and upload names must not end up in logs.
@@ -171,11 +176,13 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   // JSON or text bodies, so Fastify's default parsers go: any other type is a 415.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser([...UPLOAD_TYPES], { parseAs: 'buffer', bodyLimit: uploadLimit }, (_request, body, done) => done(null, body));
-  app.addContentTypeParser([...VOLUME_UPLOAD_TYPES], { parseAs: 'buffer', bodyLimit: volumeUploadLimit }, (_request, body, done) => done(null, body));
+  // Volume types are parsed everywhere (so other routes can say they take none, 415) within the
+  // image limit; only /api/predict (registered in its own scope below) takes them up to volumeUploadLimit.
+  app.addContentTypeParser([...VOLUME_UPLOAD_TYPES], { parseAs: 'buffer', bodyLimit: uploadLimit }, (_request, body, done) => done(null, body));
 
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
     if (error instanceof HttpError) return reply.code(error.status).send(errorBody(error.status, error.message, error.hint));
-    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' && isVolumeUpload(request)) {
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' && isVolumeUpload(request) && request.routeOptions.url === '/api/predict') {
       return reply
         .code(413)
         .send(
@@ -263,12 +270,16 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     }
     return run;
   };
-  const modelOf = (run: StoredRun) => {
+  /** The run folder holding a checkpoint to predict with (409 when there is none). */
+  const checkpointOf = (run: StoredRun): string => {
     if (!run.dir || !hasCheckpoint(run))
       throw new HttpError(409, `Run ${run.id} has no checkpoint to predict with`, 'pick a run that finished at least one epoch');
-    // The key changes when a new best epoch is checkpointed, so a running run's model stays current.
-    return models.get(`${run.id}@${run.bestEpoch ?? 0}/${run.epochsDone}`, run.dir);
+    return run.dir;
   };
+  /** Runs `work` with the run's model, which stays alive until `work` settles even if evicted meanwhile. */
+  const withModel = <T>(run: StoredRun, work: (trained: TrainedModel) => Promise<T>): Promise<T> =>
+    // The key changes when a new best epoch is checkpointed, so a running run's model stays current.
+    models.use(`${run.id}@${run.bestEpoch ?? 0}/${run.epochsDone}`, checkpointOf(run), work);
   const uploadOf = (request: FastifyRequest): Buffer => {
     const body = request.body;
     if (!Buffer.isBuffer(body) || body.length === 0)
@@ -390,23 +401,36 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     };
   });
 
-  app.post('/api/predict', async (request) => {
-    const q = parseRoute(predictQuery, request.query);
-    if (!q.run) throw new HttpError(400, 'Expected run=<id> (the model to predict with) but received none');
-    const bytes = uploadOf(request);
-    const run = await getRun(q.run);
-    const trained = modelOf(run);
-    // A volume run takes one NIfTI volume, read in memory within the volume upload limits; a
-    // slice run one image. The run decides, not the Content-Type.
-    if (trained.input === 'volume') return predictVolume(trained, run.id, await decodeVolumeUpload(bytes, trained.volume?.spacing ?? null));
-    if (isVolumeUpload(request))
-      throw new HttpError(
-        415,
-        `Expected an image upload (Content-Type ${UPLOAD_TYPES.join(', ')}) for run ${run.id}, a slice run, but received Content-Type ${request.headers['content-type']}`,
-        'volumes go to volume runs',
-      );
-    const slice = await decodeUpload(bytes, false);
-    return predictSlice(trained, run.id, slice);
+  // The predict route in its own scope: the only one whose volume bodies may reach volumeUploadLimit.
+  await app.register(async (scope) => {
+    scope.removeContentTypeParser([...VOLUME_UPLOAD_TYPES]);
+    scope.addContentTypeParser([...VOLUME_UPLOAD_TYPES], { parseAs: 'buffer', bodyLimit: volumeUploadLimit }, (_request, body, done) => done(null, body));
+    scope.post('/api/predict', async (request) => {
+      const q = parseRoute(predictQuery, request.query);
+      if (!q.run) throw new HttpError(400, 'Expected run=<id> (the model to predict with) but received none');
+      const bytes = uploadOf(request);
+      const run = await getRun(q.run);
+      // Everything the stored run can tell is checked before its checkpoint is loaded, and the
+      // upload is decoded before the model is taken from the cache (which keeps it alive until
+      // the prediction is done). The run decides slice or volume, not the Content-Type.
+      checkpointOf(run);
+      if (inputKind(run) === 'volume') {
+        // One volume prediction at a time: each decodes up to 256 MiB of voxels and runs a 3-D model.
+        return volumePredictions.run(async () => {
+          const spacing = run.config.spacing;
+          const volume = await decodeVolumeUpload(bytes, typeof spacing === 'number' ? spacing : null);
+          return withModel(run, (trained) => predictVolume(trained, run.id, volume));
+        });
+      }
+      if (isVolumeUpload(request))
+        throw new HttpError(
+          415,
+          `Expected an image upload (Content-Type ${UPLOAD_TYPES.join(', ')}) for run ${run.id}, a slice run, but received Content-Type ${request.headers['content-type']}`,
+          'volumes go to volume runs',
+        );
+      const slice = await decodeUpload(bytes, false);
+      return withModel(run, (trained) => predictSlice(trained, run.id, slice));
+    });
   });
 
   app.get('/api/chains', async (): Promise<ChainsResponse> => ({ presets: CHAIN_PRESETS, modules: MODULE_HELP }));

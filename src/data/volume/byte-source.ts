@@ -1,5 +1,5 @@
 import { open, readFile } from 'node:fs/promises';
-import { constants, createGunzip, gunzipSync } from 'node:zlib';
+import { createGunzip } from 'node:zlib';
 import { isGzip } from './sniff.js';
 import { VolumeError } from './volume-error.js';
 
@@ -58,18 +58,37 @@ function gzipSource(path: string, compressed: Buffer): ByteSource {
   return {
     path,
     gzip: true,
-    async head(n) {
-      // A prefix of the compressed stream, flushed without requiring its end, holds the header.
-      for (const take of [4096, compressed.length]) {
-        let out: Buffer;
-        try {
-          out = gunzipSync(compressed.subarray(0, take), { finishFlush: constants.Z_SYNC_FLUSH });
-        } catch (error) {
-          throw new VolumeError('corrupt-gzip', path, `gzip data cannot be decompressed (${(error as Error).message})`);
-        }
-        if (out.length >= n || take >= compressed.length) return out.subarray(0, n);
-      }
-      return Buffer.alloc(0);
+    head(n) {
+      // Inflated as a stream that stops at n bytes: a gzip header with a long FNAME/FEXTRA field
+      // followed by a deflate bomb must not be inflated whole (tens of GiB) to find the first bytes.
+      return new Promise((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        let position = 0;
+        let finished = false;
+        const gunzip = createGunzip({ chunkSize: 64 * 1024 });
+        const finish = (error?: Error) => {
+          if (finished) return;
+          finished = true;
+          gunzip.removeAllListeners('data');
+          // A stream cut short still gives its first bytes (the reader then reports `truncated`).
+          if (error && !/unexpected end of file/i.test(error.message)) {
+            reject(new VolumeError('corrupt-gzip', path, `gzip data cannot be decompressed (${error.message})`));
+            return;
+          }
+          resolve(Buffer.concat(chunks).subarray(0, n));
+        };
+        gunzip.on('data', (chunk: Buffer) => {
+          chunks.push(chunk);
+          position += chunk.length;
+          if (position >= n) {
+            finish();
+            gunzip.destroy();
+          }
+        });
+        gunzip.on('error', (error) => finish(error));
+        gunzip.on('end', () => finish());
+        gunzip.end(compressed);
+      });
     },
     range(start, length, needed) {
       return new Promise((resolve, reject) => {

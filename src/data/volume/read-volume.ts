@@ -238,12 +238,10 @@ async function decodeVolume(
   if (tooLarge) throw new VolumeError('too-large', path, tooLarge);
   const volumeBytes = voxels * type.bytes;
   const dataBytes = volumeBytes * volumes;
-  if (dataBytes > MAX_VOLUME_FILE_DATA_BYTES)
-    throw new VolumeError(
-      'too-large',
-      path,
-      `${sourceShape.join('x')} ${type.name} = ${dataBytes} bytes of voxels, more than the limit ${MAX_VOLUME_FILE_DATA_BYTES}`,
-    );
+  // Checked before any byte is inflated: the truncation check below reads (inflates) all of them.
+  const maxDataBytes = Math.min(options.limits?.maxDataBytes ?? MAX_VOLUME_FILE_DATA_BYTES, MAX_VOLUME_FILE_DATA_BYTES);
+  if (dataBytes > maxDataBytes)
+    throw new VolumeError('too-large', path, `${sourceShape.join('x')} ${type.name} = ${dataBytes} bytes of voxels, more than the limit ${maxDataBytes}`);
   const volumeIndex = options.volumeIndex ?? 0;
   if (!Number.isSafeInteger(volumeIndex) || volumeIndex < 0 || volumeIndex >= volumes) {
     throw new VolumeError(
