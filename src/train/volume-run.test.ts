@@ -10,7 +10,7 @@ import { readTestReport } from '../run-folder/test-report.js';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
@@ -211,6 +211,28 @@ test('cross-validation folds of volume runs hold out disjoint people; no person 
       trained.model.dispose();
     }
   });
+});
+
+test('a split that fails to load after the others frees the volumes already prepared (no tensor leaks)', async () => {
+  const copy = await tempDir('alzbench-volume-damaged-');
+  const runsDir = await tempDir('alzbench-volume-damaged-runs-');
+  cpSync(data, copy, { recursive: true });
+  // The test split is loaded last: cut one of its volumes short, so train and val are in memory when it fails.
+  const rows = readFileSync(join(copy, 'participants.tsv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => line.split('\t'));
+  const subject = rows.find((row) => row[2] === 'test')![0]!;
+  const file = join(copy, subject, 'anat', `${subject}_T1w.nii.gz`);
+  const bytes = readFileSync(file);
+  writeFileSync(file, bytes.subarray(0, Math.floor(bytes.length / 2)));
+  await expectNoLeaksAsync(async () => {
+    await assert.rejects(train({ ...tiny, data: copy, runsDir, epochs: 1, bootstrap: 0, camSamples: 0 }, { handleSignals: false }), (error: Error) =>
+      error.message.includes(subject),
+    );
+  });
+  rmSync(copy, { recursive: true, force: true });
 });
 
 test('slice settings with --input volume, volume settings with slices, and unsupported ones are named errors', async () => {
