@@ -247,6 +247,10 @@ test('slice settings with --input volume, volume settings with slices, and unsup
     message: "--volume-shape is a setting of --input volume; this run's input is slice",
   });
   await assert.rejects(train({ ...tiny, data, runsDir, ema: 0.99, calibrate: 'temperature' }), { message: '--calibrate, --ema: not yet for --input volume' });
+  // The slice trainer's batch-loading settings: given, a named error; their defaults (not given) pass, as every run above shows.
+  await assert.rejects(train({ ...tiny, data, runsDir, prefetch: false, logEvery: 2, memoryBudget: 64 }), {
+    message: '--prefetch, --log-every, --memory-budget: not yet for --input volume',
+  });
   await assert.rejects(train({ ...tiny, data, runsDir, model: 'simple_cnn' }), {
     message: 'Expected a volume model for --input volume (alzbench models marks them) for model but received "simple_cnn" of type string',
   });
