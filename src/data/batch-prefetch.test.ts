@@ -87,8 +87,15 @@ test('disposing a source frees the batches it handed out and the one made ahead 
       const source = new DeviceBatches(images);
       const batches = new BatchPrefetcher(source, [0, 1, 2, 3, 4, 5], 2);
       await batches.next(); // never disposed, as when the step using it throws
-      source.loadSync([3]); // nor this one
-      source.dispose(); // batch 1 is still being made on the thread pool
+      // Batch 1 may be made already (it started with batch 0); taking it starts batch 2, which
+      // dispose below surely finds in flight (no callback runs before it).
+      const second = batches.next();
+      source.loadSync([3]); // never disposed either
+      source.dispose(); // batch 2 is still being made on the thread pool
+      await second.then(
+        () => undefined,
+        () => undefined,
+      );
       await assert.rejects(
         batches.next(),
         (error: Error) => error instanceof BatchLoadError && /was disposed while a batch was being made/.test(error.message),

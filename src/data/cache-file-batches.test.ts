@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tensor } from '../torch/creation.js';
 import { parseChain } from '../preprocess/chain-spec.js';
@@ -129,5 +129,40 @@ test('a streamed batch left undisposed is freed by dispose, and a read after dis
       (error: Error) => error instanceof BatchLoadError && error.message === message,
     );
     await assert.rejects(streamed.load([0]), (error: Error) => error instanceof BatchLoadError && error.message === message);
+  });
+});
+
+/** How many of this process's descriptors are open on `file` (Linux: /proc/self/fd). */
+function descriptorsOn(file: string): number {
+  return readdirSync('/proc/self/fd').filter((fd) => {
+    try {
+      return readlinkSync(`/proc/self/fd/${fd}`) === file;
+    } catch {
+      return false; // the descriptor readdir itself used, closed by now
+    }
+  }).length;
+}
+
+test('dispose while a prefetched batch is being read keeps the descriptor open until the reads end, then closes it', async () => {
+  const { file } = await cachedSlices();
+  const index = sliceCacheIndex(file);
+  await expectNoLeaksAsync(async () => {
+    const before = descriptorsOn(file);
+    const streamed = new CacheFileBatches(
+      file,
+      inputs.map((i) => index.get(i.id)!),
+      [12, 10],
+      'cpu',
+      resizeGray,
+    );
+    assert.equal(descriptorsOn(file), before + 1);
+    const pending = streamed.load([0, 1, 2]); // the reads are on the thread pool now
+    streamed.dispose();
+    assert.equal(descriptorsOn(file), before + 1, 'closed under reads in flight');
+    // The reads end on the file (not EBADF, not another file), and the batch is refused and freed.
+    await assert.rejects(pending, {
+      message: `The batch source of the slice-cache file ${file} was disposed while a batch was being made`,
+    });
+    assert.equal(descriptorsOn(file), before, 'closed once the last read called back');
   });
 });

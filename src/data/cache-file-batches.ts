@@ -19,6 +19,8 @@ export class CacheFileBatches implements BatchSource {
   readonly kind = 'cache-file' as const;
   private readonly fd: number;
   private closed = false;
+  /** Positioned reads on the thread pool not yet called back: the descriptor is closed only when none is left. */
+  private readsInFlight = 0;
   private readonly issued = new IssuedBatches();
 
   /**
@@ -94,7 +96,9 @@ export class CacheFileBatches implements BatchSource {
         (row) =>
           new Promise<Uint8Array>((resolve, reject) => {
             const buffer = new Uint8Array(row.width * row.height);
+            this.readsInFlight++;
             read(this.fd, buffer, 0, buffer.length, row.offset, (error, bytesRead) => {
+              this.readDone();
               if (error) reject(new BatchLoadError(`Cannot read the slice-cache file ${this.file}: ${error.message}`, { hint: HINT, cause: error }));
               else {
                 try {
@@ -132,11 +136,22 @@ export class CacheFileBatches implements BatchSource {
     return this.assemble(rows, pixels);
   }
 
-  /** Frees the batches handed out and not disposed, and closes the file. */
+  /** Closes the descriptor once disposed and the last read in flight has called back. */
+  private readDone(): void {
+    this.readsInFlight--;
+    if (this.closed && this.readsInFlight === 0) closeSync(this.fd);
+  }
+
+  /**
+   * Frees the batches handed out and not disposed, and closes the file: at once, or, while reads of
+   * a prefetched batch are in flight, when the last of them calls back (closing earlier could hand
+   * their descriptor number to another file they would then read). A batch those reads finish is
+   * refused (`... was disposed while a batch was being made`) and freed.
+   */
   dispose(): void {
     this.issued.dispose();
     if (this.closed) return;
     this.closed = true;
-    closeSync(this.fd);
+    if (this.readsInFlight === 0) closeSync(this.fd);
   }
 }

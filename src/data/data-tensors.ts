@@ -208,9 +208,11 @@ export async function loadTrainingData(options: LoadDataOptions): Promise<Traini
     const ids = items.map((it) => it.item.id);
     // Only the training split streams: validation and test are read whole every epoch anyway.
     const streamed = stream && split === 'train';
-    const buffer = new Uint8Array(indices.length * h * w);
-    indices.forEach((i, j) => buffer.set(pixels.subarray(i * h * w, (i + 1) * h * w), j * h * w));
-    const images = tensor(streamed ? new Uint8Array(0) : buffer, { shape: [streamed ? 0 : indices.length, 1, h, w], device: options.device });
+    // The split's pixels gathered into one buffer: for the device tensor, or the spill file. A
+    // split streamed from the slice-cache file never needs them: no second copy of its pixels.
+    const buffer = streamed && cacheRows ? null : new Uint8Array(indices.length * h * w);
+    indices.forEach((i, j) => buffer?.set(pixels.subarray(i * h * w, (i + 1) * h * w), j * h * w));
+    const images = tensor(streamed ? new Uint8Array(0) : buffer!, { shape: [streamed ? 0 : indices.length, 1, h, w], device: options.device });
     splits[split] = {
       images,
       batches: !streamed
@@ -223,7 +225,7 @@ export async function loadTrainingData(options: LoadDataOptions): Promise<Traini
               options.device,
               resizeGray,
             )
-          : spilledBatches(buffer, size, options.device, options.cacheDir ?? tmpdir()),
+          : spilledBatches(buffer!, size, options.device, options.cacheDir ?? tmpdir()),
       labels: tensor(labelList, { dtype: 'int64', device: options.device }),
       labelList,
       ids,

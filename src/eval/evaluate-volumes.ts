@@ -1,6 +1,10 @@
 import type { SplitName } from '../data/dataset.js';
 import { loadVolumeSplit, openVolumeDataset, volumePipeline } from '../data/volume-dataset.js';
 import type { TrainedModel } from '../models/load-trained.js';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { readManifest } from '../data/manifest.js';
+import type { VolumeSample } from '../data/volume-dataset.js';
 import { AlzbenchError } from '../util/errors.js';
 import { bootstrapMetrics } from './bootstrap.js';
 import { calibration, ECE_METHOD } from './calibration.js';
@@ -41,11 +45,22 @@ export async function evaluateVolumeDataset(
   if (!trained.volume)
     throw new AlzbenchError(`${trained.checkpoint} is a slice model; volume evaluation needs a run trained with --input volume`, { exitCode: 2 });
   const split = options.split ?? 'all';
-  const config = trained.config as { task: string; diagnosisColumn?: string | null; splitSeed?: number; seed?: number };
+  const config = trained.config as {
+    task: string;
+    diagnosisColumn?: string | null;
+    splitSeed?: number;
+    seed?: number;
+    folds?: number;
+    fold?: number | null;
+  };
+  // A cross-validation run held out fold F of K: without the same folds, `--split test` would be
+  // the data set's own test split, people the model trained on.
+  const folds = config.folds ?? 0;
   const data = openVolumeDataset(dir, {
     task: config.task,
     diagnosisColumn: config.diagnosisColumn ?? null,
     ...(config.splitSeed === undefined ? {} : { splitSeed: config.splitSeed }),
+    ...(folds >= 2 ? { crossValidation: { folds, fold: config.fold ?? 0, seed: config.splitSeed ?? 42 } } : {}),
     allowMissingClasses: true,
   });
   for (const note of data.notes) options.log?.(note);
@@ -56,6 +71,7 @@ export async function evaluateVolumeDataset(
     );
   }
   const samples = data.samples.filter((s) => split === 'all' || s.split === split);
+  if (split !== 'all') await checkRunSplit(trained.checkpoint, samples, split);
   if (samples.length === 0)
     throw new AlzbenchError(`No volumes to evaluate in ${dir}${split === 'all' ? '' : ` (no session in the ${split} split)`}`, { exitCode: 2 });
   options.log?.(`preparing ${samples.length} volume(s): ${trained.volume.chain}`);
@@ -89,4 +105,28 @@ export async function evaluateVolumeDataset(
     x.dispose();
     y.dispose();
   }
+}
+
+/**
+ * Checks that the sessions chosen for `split` are in that split of the run's saved `split.json`
+ * (`<run>/split.json`, beside `checkpoints/`): a session the run trained or selected on must not
+ * be scored as held out. Sessions the run never saw (another data set) are not checked; a run
+ * folder without split.json (a bare checkpoint) has nothing to compare.
+ *
+ * @throws AlzbenchError (exit 2) naming how many sessions were in another split of the run, with the first few
+ */
+async function checkRunSplit(checkpoint: string, samples: readonly VolumeSample[], split: SplitName): Promise<void> {
+  const path = join(dirname(dirname(checkpoint)), 'split.json');
+  if (!existsSync(path)) return;
+  const saved = new Map((await readManifest(path)).entries.map((e) => [`${e.file}\0${e.hash}`, e.split]));
+  const moved = samples.filter((s) => {
+    const was = saved.get(`${s.id}\0${s.hash}`);
+    return was !== undefined && was !== split;
+  });
+  if (moved.length === 0) return;
+  const first = moved.slice(0, 3).map((s) => `${s.id} (${saved.get(`${s.id}\0${s.hash}`)})`);
+  throw new AlzbenchError(
+    `${moved.length} session(s) of the ${split} split were in another split of the run (${path}): ${first.join(', ')}${moved.length > 3 ? ', ...' : ''}`,
+    { hint: "eval reads the data with the run's task, split seed and folds; a changed participants.tsv or data set moves people", exitCode: 2 },
+  );
 }

@@ -92,6 +92,7 @@ test('a run folder goes queued -> running -> interrupted -> running -> done thro
   // Resume: the checkpoint's history becomes metrics.jsonl again, run.json notes the resume.
   const again = RunRecorder.reopen('r1', runsDir);
   again.start();
+  assert.equal(readRunRecord(again.paths.record).reason, undefined, "the interruption's reason is not how the resumed run ends");
   const checkpoint = loadCheckpoint(again.paths.last);
   try {
     again.restoreMetrics(checkpoint.trainer.history);
@@ -110,6 +111,7 @@ test('a run folder goes queued -> running -> interrupted -> running -> done thro
   again.finish({ status: 'done', collapsedEpochs: [], finalCollapsed: false, test: { accuracy: 0.5 } });
   const done = readRunRecord(again.paths.record);
   assert.equal(done.status, 'done');
+  assert.equal(done.reason, undefined);
   assert.deepEqual(done.test, { accuracy: 0.5 });
   assert.deepEqual(done.collapse, { epochs: [], final: false });
   assert.throws(() => RunRecorder.reopen('r1', runsDir), { message: 'Run r1 has already ended (status done); nothing to resume' });
@@ -128,4 +130,12 @@ test('a failed run keeps the error as its reason; from scratch drops both checkp
   again.dropCheckpoints();
   assert.equal(again.record.epochsDone, 0);
   assert.ok(!again.hasLastCheckpoint());
+  // Resumed after the failure and finished: done, with neither the old reason nor the old end time.
+  again.start();
+  const running = readRunRecord(again.paths.record);
+  assert.equal(running.status, 'running');
+  assert.equal(running.reason, undefined);
+  assert.equal(running.finished, undefined);
+  again.finish({ status: 'done', collapsedEpochs: [], finalCollapsed: false });
+  assert.equal(readRunRecord(again.paths.record).reason, undefined);
 });

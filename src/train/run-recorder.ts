@@ -168,10 +168,19 @@ export class RunRecorder {
     this.startRecord = updateRunRecord(this.paths, { epochsDone: 0, bestEpoch: null });
   }
 
-  /** Marks the run `running` in this process (keeping the first start time). */
+  /**
+   * Marks the run `running` in this process (keeping the first start time). A resumed run's old
+   * end (`reason` of the interruption or failure, `finished`) is cleared: it is no longer how the run ended.
+   */
   start(): void {
     this.startRecord = readRunRecord(this.paths.record);
-    updateRunRecord(this.paths, { status: 'running', pid: process.pid, started: this.startRecord.started ?? new Date().toISOString() });
+    updateRunRecord(this.paths, {
+      status: 'running',
+      pid: process.pid,
+      started: this.startRecord.started ?? new Date().toISOString(),
+      reason: undefined,
+      finished: undefined,
+    });
   }
 
   /**

@@ -227,64 +227,73 @@ async function runTraining(run: RunRecorder, given: TrainConfig, resuming: boole
       const readback = new BatchReadback();
       // Batch b+1 is assembled on the thread pool while batch b trains (data/batch-prefetch.ts).
       const prefetch = new BatchPrefetcher(train.batches, order, config.batchSize, { prefetch: config.prefetch });
-      for (let b = 0; b < batches; b++) {
-        const index = order.slice(b * config.batchSize, (b + 1) * config.batchSize);
-        const input = await prefetch.next();
-        tidy(() => {
-          const idx = tensor(index, { dtype: 'int64', device: config.device });
-          const x = augmentBatch(input, augmentSettings, seededRandom(config.seed, `augment:${epoch}:${b}`));
-          const y = train.labels.indexSelect(0, idx);
-          optimizer!.zeroGrad();
-          // Forward and loss under autocast when asked (backward runs outside it, as in PyTorch).
-          const forward = () => {
-            const out = model!.forward(x);
-            return { logits: out, lossTensor: crossEntropy(out, y, { weight: classWeights, labelSmoothing: config.labelSmoothing }) };
-          };
-          const { logits, lossTensor } = config.amp === 'none' ? forward() : autocast(autocastType, config.amp === 'bf16' ? 'bfloat16' : 'float16', forward);
-          if (scaler) {
-            scaler.scaleLoss(lossTensor).backward();
-            if (scaler.unscaleAndUpdate(model!.parameters())) optimizer!.step(); // an overflowed step is skipped
-          } else {
-            lossTensor.backward();
-            optimizer!.step();
+      // The readback's device tensors and the prefetched batches are freed however the loop ends
+      // (a step or a batch read that throws included).
+      try {
+        for (let b = 0; b < batches; b++) {
+          const index = order.slice(b * config.batchSize, (b + 1) * config.batchSize);
+          const input = await prefetch.next();
+          try {
+            tidy(() => {
+              const idx = tensor(index, { dtype: 'int64', device: config.device });
+              const x = augmentBatch(input, augmentSettings, seededRandom(config.seed, `augment:${epoch}:${b}`));
+              const y = train.labels.indexSelect(0, idx);
+              optimizer!.zeroGrad();
+              // Forward and loss under autocast when asked (backward runs outside it, as in PyTorch).
+              const forward = () => {
+                const out = model!.forward(x);
+                return { logits: out, lossTensor: crossEntropy(out, y, { weight: classWeights, labelSmoothing: config.labelSmoothing }) };
+              };
+              const { logits, lossTensor } =
+                config.amp === 'none' ? forward() : autocast(autocastType, config.amp === 'bf16' ? 'bfloat16' : 'float16', forward);
+              if (scaler) {
+                scaler.scaleLoss(lossTensor).backward();
+                if (scaler.unscaleAndUpdate(model!.parameters())) optimizer!.step(); // an overflowed step is skipped
+              } else {
+                lossTensor.backward();
+                optimizer!.step();
+              }
+              ema?.update(model!);
+              readback.push(lossTensor, logits.argmax(1).eq(y).sum(), index.length);
+            });
+          } finally {
+            input.dispose();
           }
-          ema?.update(model!);
-          readback.push(lossTensor, logits.argmax(1).eq(y).sum(), index.length);
-        });
-        input.dispose();
-        if (readback.length < config.logEvery && b < batches - 1) continue;
-        const first = b + 1 - readback.length;
-        const { losses, hits, sizes } = readback.read();
-        const bad = losses.findIndex((loss) => !Number.isFinite(loss));
-        if (bad >= 0) {
-          // Read back at the end of the interval: later batches of it have stepped already, but
-          // a non-finite loss ends the run as diverged either way.
-          diverged = `training loss was ${losses[bad]} at epoch ${epoch}, batch ${first + bad + 1} of ${batches} (lr ${lr})`;
-          break;
+          if (readback.length < config.logEvery && b < batches - 1) continue;
+          const first = b + 1 - readback.length;
+          const { losses, hits, sizes } = readback.read();
+          const bad = losses.findIndex((loss) => !Number.isFinite(loss));
+          if (bad >= 0) {
+            // Read back at the end of the interval: later batches of it have stepped already, but
+            // a non-finite loss ends the run as diverged either way.
+            diverged = `training loss was ${losses[bad]} at epoch ${epoch}, batch ${first + bad + 1} of ${batches} (lr ${lr})`;
+            break;
+          }
+          // Let a pending SIGINT/SIGTERM handler run (the batch loop is otherwise synchronous).
+          if (signals) await signals.poll();
+          if (signals?.received) break;
+          losses.forEach((loss, k) => {
+            lossSum += loss * sizes[k]!;
+            correct += hits[k]!;
+            seen += sizes[k]!;
+          });
+          const elapsed = (performance.now() - epochStart) / 1000;
+          const rate = seen / elapsed;
+          emit(options, {
+            type: 'batch',
+            epoch,
+            epochs: config.epochs,
+            done: seen,
+            total: nTrain,
+            imagesPerSecond: rate,
+            etaSeconds: (nTrain - seen) / rate + (config.epochs - epoch) * (nTrain / rate),
+            loss: lossSum / seen,
+          });
         }
-        // Let a pending SIGINT/SIGTERM handler run (the batch loop is otherwise synchronous).
-        if (signals) await signals.poll();
-        if (signals?.received) break;
-        losses.forEach((loss, k) => {
-          lossSum += loss * sizes[k]!;
-          correct += hits[k]!;
-          seen += sizes[k]!;
-        });
-        const elapsed = (performance.now() - epochStart) / 1000;
-        const rate = seen / elapsed;
-        emit(options, {
-          type: 'batch',
-          epoch,
-          epochs: config.epochs,
-          done: seen,
-          total: nTrain,
-          imagesPerSecond: rate,
-          etaSeconds: (nTrain - seen) / rate + (config.epochs - epoch) * (nTrain / rate),
-          loss: lossSum / seen,
-        });
+      } finally {
+        readback.dispose();
+        await prefetch.dispose();
       }
-      readback.dispose();
-      await prefetch.dispose();
       if (diverged || signals?.received) break;
       const trainSeconds = (performance.now() - epochStart) / 1000;
 

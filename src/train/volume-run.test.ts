@@ -10,7 +10,7 @@ import { readTestReport } from '../run-folder/test-report.js';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
@@ -23,6 +23,7 @@ import { readRunRecord, parseMetricsText } from '../run-folder/run-files.js';
 import { loadCheckpoint, disposeCheckpoint } from '../models/checkpoint.js';
 import { resumeRun, train } from './trainer.js';
 import { loadTrainedModel } from '../models/load-trained.js';
+import { evaluateVolumeDataset } from '../eval/evaluate-volumes.js';
 import { predictSlice } from '../server/inference.js';
 import type { TrainEvent } from './events.js';
 
@@ -184,7 +185,54 @@ test('cross-validation folds of volume runs hold out disjoint people; no person 
     const all = testPeople.flat();
     assert.equal(all.length, 12, 'every person is tested once over the 3 folds');
     assert.equal(new Set(all).size, 12);
+
+    // eval --split test of a fold run scores that fold's held-out people: its test.json, exactly.
+    const foldDir = join(runsDir, 'fold1');
+    const testJson = readTestReport(join(foldDir, 'test.json'));
+    const trained = loadTrainedModel(foldDir);
+    try {
+      const report = await evaluateVolumeDataset(trained, data, { split: 'test', bootstrap: 0 });
+      assert.deepEqual([...new Set(report.predictions.map((p) => p.subject))].sort(), [...new Set(testPeople[1])].sort());
+      for (const key of ['accuracy', 'balancedAccuracy', 'auc', 'loss'] as const)
+        assert.ok(
+          Math.abs((report.metrics[key] as number) - (testJson.best.metrics[key] as number)) < 1e-6,
+          `${key}: eval ${report.metrics[key]}, test.json ${testJson.best.metrics[key]}`,
+        );
+      // A split.json whose test people differ (the data moved under the run) is a named error.
+      const splitPath = join(foldDir, 'split.json');
+      const manifest = JSON.parse(readFileSync(splitPath, 'utf8')) as { entries: { file: string; split: string }[] };
+      const moved = manifest.entries.find((e) => e.split === 'test')!;
+      moved.split = 'train';
+      writeFileSync(splitPath, JSON.stringify(manifest));
+      await assert.rejects(evaluateVolumeDataset(trained, data, { split: 'test', bootstrap: 0 }), {
+        message: `1 session(s) of the test split were in another split of the run (${splitPath}): ${moved.file} (train)`,
+      });
+    } finally {
+      trained.model.dispose();
+    }
   });
+});
+
+test('a split that fails to load after the others frees the volumes already prepared (no tensor leaks)', async () => {
+  const copy = await tempDir('alzbench-volume-damaged-');
+  const runsDir = await tempDir('alzbench-volume-damaged-runs-');
+  cpSync(data, copy, { recursive: true });
+  // The test split is loaded last: cut one of its volumes short, so train and val are in memory when it fails.
+  const rows = readFileSync(join(copy, 'participants.tsv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => line.split('\t'));
+  const subject = rows.find((row) => row[2] === 'test')![0]!;
+  const file = join(copy, subject, 'anat', `${subject}_T1w.nii.gz`);
+  const bytes = readFileSync(file);
+  writeFileSync(file, bytes.subarray(0, Math.floor(bytes.length / 2)));
+  await expectNoLeaksAsync(async () => {
+    await assert.rejects(train({ ...tiny, data: copy, runsDir, epochs: 1, bootstrap: 0, camSamples: 0 }, { handleSignals: false }), (error: Error) =>
+      error.message.includes(subject),
+    );
+  });
+  rmSync(copy, { recursive: true, force: true });
 });
 
 test('slice settings with --input volume, volume settings with slices, and unsupported ones are named errors', async () => {
@@ -199,6 +247,10 @@ test('slice settings with --input volume, volume settings with slices, and unsup
     message: "--volume-shape is a setting of --input volume; this run's input is slice",
   });
   await assert.rejects(train({ ...tiny, data, runsDir, ema: 0.99, calibrate: 'temperature' }), { message: '--calibrate, --ema: not yet for --input volume' });
+  // The slice trainer's batch-loading settings: given, a named error; their defaults (not given) pass, as every run above shows.
+  await assert.rejects(train({ ...tiny, data, runsDir, prefetch: false, logEvery: 2, memoryBudget: 64 }), {
+    message: '--prefetch, --log-every, --memory-budget: not yet for --input volume',
+  });
   await assert.rejects(train({ ...tiny, data, runsDir, model: 'simple_cnn' }), {
     message: 'Expected a volume model for --input volume (alzbench models marks them) for model but received "simple_cnn" of type string',
   });

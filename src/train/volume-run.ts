@@ -67,6 +67,9 @@ export async function runVolumeTraining(run: RunRecorder, given: TrainConfig, re
   const signals = options.handleSignals === false ? null : new StopSignals();
   const emit = options.onEvent ?? (() => undefined);
   const log = (text: string) => emit({ type: 'message', text });
+  // Each split's tensors as soon as they exist, so the finally block frees them when a later split
+  // fails to load or a move to the device fails part way.
+  const loaded: Partial<VolumeSplits> = {};
   let sets: VolumeSplits | undefined;
   let model: Module | undefined;
   let optimizer: ReturnType<typeof makeOptimizer> | undefined;
@@ -112,11 +115,8 @@ export async function runVolumeTraining(run: RunRecorder, given: TrainConfig, re
     const manifest = volumeManifest(data, given.splitSeed);
     if (resuming) await checkSplitUnchanged(paths.split, manifest, before.id);
     const pipeline = volumePipeline(preprocessing);
-    sets = {
-      train: await loadVolumeSplit(samples.train, pipeline),
-      val: await loadVolumeSplit(samples.val, pipeline),
-      test: await loadVolumeSplit(samples.test, pipeline),
-    };
+    for (const split of ['train', 'val', 'test'] as const) loaded[split] = await loadVolumeSplit(samples[split], pipeline);
+    sets = loaded as VolumeSplits;
     const seconds = (performance.now() - started) / 1000;
     const modelRequest = {
       inChannels: 1,
@@ -167,11 +167,14 @@ export async function runVolumeTraining(run: RunRecorder, given: TrainConfig, re
     model = getModel(config.model, { ...modelRequest, ...(config.weights ? { weights: config.weights } : {}) });
     if (config.device !== 'cpu') {
       model.to(config.device);
+      // One tensor at a time, each replaced as soon as it is moved: a failed move leaves every
+      // tensor once in `loaded`, for the finally block.
       for (const set of Object.values(sets)) {
-        const [x, y] = [set.x.to(config.device), set.y.to(config.device)];
+        const x = set.x.to(config.device);
         set.x.dispose();
-        set.y.dispose();
         set.x = x;
+        const y = set.y.to(config.device);
+        set.y.dispose();
         set.y = y;
       }
     }
@@ -371,7 +374,7 @@ export async function runVolumeTraining(run: RunRecorder, given: TrainConfig, re
     classWeights?.dispose();
     optimizer?.disposeState();
     model?.dispose();
-    for (const set of Object.values(sets ?? {})) {
+    for (const set of Object.values(loaded)) {
       set.x.dispose();
       set.y.dispose();
     }

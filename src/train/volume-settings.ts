@@ -27,8 +27,11 @@ const SLICE_ONLY = [
   'recipe',
 ] as const;
 
-/** Settings of slice runs that volume runs do not support yet: a named error rather than a silent no-op. */
-const NOT_YET = ['calibrate', 'ema', 'amp'] as const;
+/**
+ * Settings of slice runs that volume runs do not support yet: a named error rather than a silent
+ * no-op. Only when given: their defaults (absent from the settings as given) pass.
+ */
+const NOT_YET = ['calibrate', 'ema', 'amp', 'prefetch', 'logEvery', 'memoryBudget'] as const;
 
 /** Settings that only mean something for volumes. */
 const VOLUME_ONLY = ['volumeShape', 'volumeAugment'] as const;
@@ -68,7 +71,7 @@ export function checkVolumeSettings(given: TrainConfigInput, config: TrainConfig
       },
     );
   }
-  const notYet = named(NOT_YET).filter((k) => !(k === 'amp' && given.amp === 'none'));
+  const notYet = named(NOT_YET).filter((k) => !(k === 'amp' && given.amp === 'none') && given[k as keyof TrainConfigInput] !== null);
   if (notYet.length > 0) {
     throw new AlzbenchError(`${notYet.map((k) => `--${flagName(k)}`).join(', ')}: not yet for --input volume`, {
       exitCode: 2,
