@@ -17,14 +17,14 @@ import { getModel, getModelSpec, resolveModelOptions } from '../models/registry.
 import { checkSplitUnchanged } from './check-split.js';
 import { seededRandom } from '../data/seeded-shuffle.js';
 import { AlzbenchError, invalid } from '../util/errors.js';
-import { computeMetrics, headline, type Metrics } from '../eval/metrics.js';
-import { isCollapsed } from '../eval/collapse.js';
+import { computeMetrics } from '../eval/metrics.js';
 import { augmentBatch } from './augment.js';
 import { resolveConfig, validateSettings, type TrainConfig, type TrainConfigInput } from './config.js';
 import { CheckpointError, disposeCheckpoint, loadCheckpoint, type TrainerState } from '../models/checkpoint.js';
 import { disposeTrainingData, loadTrainingData, sliceCacheDir, type TrainingData } from '../data/data-tensors.js';
 import { BatchPrefetcher, type BatchSource } from '../data/batch-prefetch.js';
 import { StopSignals } from './stop-signals.js';
+import { validatedEpoch } from './validated-epoch.js';
 import type { EpochRecord, TrainEvent } from './events.js';
 import { makeOptimizer, makeSchedule, resolvedLr, resolvedWeightDecay } from './optimizer-factory.js';
 import { machineInfo, newRunId, readJson, type RunRecord, type RunStatus } from '../run-folder/run-folder.js';
@@ -71,12 +71,6 @@ export interface TrainResult {
   readonly bestEpoch: number | null;
   readonly history: readonly EpochRecord[];
   readonly test: TestReport | null;
-}
-
-/** Value of the selection metric, oriented so that larger is better. */
-function selectionScore(config: TrainConfig, m: Metrics): number {
-  const value = config.selectMetric === 'loss' ? -m.loss : m[config.selectMetric];
-  return Number.isFinite(value) ? value : -Infinity;
 }
 
 /**
@@ -302,32 +296,18 @@ async function runTraining(run: RunRecorder, given: TrainConfig, resuming: boole
       if (config.bnRecalibration > 0) recalibrate(model, train.batches, order, config);
       const val = inferWithTta(model, splits.val.images, splits.val.labels, Math.max(64, config.batchSize), config.tta, splits.val.labelList);
       const valMetrics = computeMetrics(splits.val.labelList, val.probabilities, classes, { loss: val.loss });
-      const collapsed = isCollapsed(valMetrics, config.collapseThreshold);
+      const closed = validatedEpoch(
+        config,
+        classes,
+        { epoch, lr, lossSum, correct, seen, started: epochStart, trainSeconds },
+        { metrics: valMetrics, seconds: val.seconds },
+        state,
+      );
+      const { record, collapsed } = closed;
+      const isBest = record.best;
       if (collapsed) collapsedEpochs.push(epoch);
       schedule?.step(val.loss);
-      const score = selectionScore(config, valMetrics);
-      const isBest = state.best === null || score > state.best.value;
-      const record: EpochRecord = {
-        epoch,
-        lr,
-        trainLoss: lossSum / seen,
-        trainAccuracy: correct / seen,
-        val: { ...headline(valMetrics), confusion: valMetrics.confusion, predictedShare: classes.map((c) => valMetrics.perClass[c]!.predictedShare) },
-        collapsed,
-        best: isBest,
-        // Training and validation; the checkpoint write after this is not counted.
-        seconds: (performance.now() - epochStart) / 1000,
-        trainSeconds,
-        imagesPerSecond: seen / trainSeconds,
-        valSeconds: val.seconds,
-      };
-      state = {
-        epoch,
-        best: isBest ? { epoch, value: score } : state.best,
-        badEpochs: isBest ? 0 : state.badEpochs + 1,
-        history: [...history, record],
-        ...(scaler ? { scaler: scaler.stateDict() } : {}),
-      };
+      state = scaler ? { ...closed.state, scaler: scaler.stateDict() } : closed.state;
 
       // Checkpoint, then log: metrics.jsonl never holds an epoch the checkpoint lacks.
       const rngDevices = config.device === 'cpu' ? ['cpu'] : ['cpu', config.device];

@@ -28,12 +28,12 @@ import {
   type VolumeDataset,
 } from '../data/volume-dataset.js';
 import { AlzbenchError, invalid } from '../util/errors.js';
-import { computeMetrics, headline, type Metrics } from '../eval/metrics.js';
-import { isCollapsed } from '../eval/collapse.js';
+import { computeMetrics } from '../eval/metrics.js';
 import { inferVolumes } from '../eval/infer-volumes.js';
 import type { TrainConfig } from './config.js';
 import { disposeCheckpoint, loadCheckpoint, type TrainerState } from '../models/checkpoint.js';
 import { StopSignals } from './stop-signals.js';
+import { validatedEpoch } from './validated-epoch.js';
 import type { EpochRecord } from './events.js';
 import type { TrainOptions, TrainResult } from './trainer.js';
 import { makeOptimizer, makeSchedule, resolvedLr, resolvedWeightDecay } from './optimizer-factory.js';
@@ -44,12 +44,6 @@ import { recalibrateBatchNorm } from './recalibrate-bn.js';
 import { checkSplitUnchanged } from './check-split.js';
 import { writeVolumeTestArtifacts, type VolumeSplits } from './volume-test-phase.js';
 import type { TestReport } from './test-phase.js';
-
-/** Value of the selection metric, oriented so that larger is better. */
-function selectionScore(config: TrainConfig, m: Metrics): number {
-  const value = config.selectMetric === 'loss' ? -m.loss : m[config.selectMetric];
-  return Number.isFinite(value) ? value : -Infinity;
-}
 
 /** Random augmentation of one batch, drawn from a stream keyed by (seed, epoch, batch) so that resume repeats it. */
 function batchAugment(seed: number, epoch: number, batch: number): RandVolumeAugment {
@@ -273,30 +267,18 @@ export async function runVolumeTraining(run: RunRecorder, given: TrainConfig, re
       const valLabels = samples.val.map((s) => s.label);
       const val = inferVolumes(model, sets.val.x, sets.val.y, inferBatch);
       const valMetrics = computeMetrics(valLabels, val.probabilities, classes, { loss: val.loss });
-      const collapsed = isCollapsed(valMetrics, config.collapseThreshold);
+      const closed = validatedEpoch(
+        config,
+        classes,
+        { epoch, lr, lossSum, correct, seen, started: epochStart, trainSeconds },
+        { metrics: valMetrics, seconds: val.seconds },
+        state,
+      );
+      const { record, collapsed } = closed;
+      const isBest = record.best;
       if (collapsed) collapsedEpochs.push(epoch);
       schedule?.step(val.loss);
-      const score = selectionScore(config, valMetrics);
-      const isBest = state.best === null || score > state.best.value;
-      const record: EpochRecord = {
-        epoch,
-        lr,
-        trainLoss: lossSum / seen,
-        trainAccuracy: correct / seen,
-        val: { ...headline(valMetrics), confusion: valMetrics.confusion, predictedShare: classes.map((c) => valMetrics.perClass[c]!.predictedShare) },
-        collapsed,
-        best: isBest,
-        seconds: (performance.now() - epochStart) / 1000,
-        trainSeconds,
-        imagesPerSecond: seen / trainSeconds,
-        valSeconds: val.seconds,
-      };
-      state = {
-        epoch,
-        best: isBest ? { epoch, value: score } : state.best,
-        badEpochs: isBest ? 0 : state.badEpochs + 1,
-        history: [...history, record],
-      };
+      state = closed.state;
       run.saveCheckpoint(
         {
           model,
