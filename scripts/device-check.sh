@@ -29,9 +29,12 @@ PYTHON=${PYTHON:-python3}
 
 # npm packages that dist/ loads on the device-check path (build: node-addon-api; data: sharp and
 # its libvips under @img, nifti-reader-js/fflate and hyparquet(-writer) for the data readers,
-# @techstark/opencv-js for the preprocessing fallback (no native OpenCV there); config files:
-# yaml). Everything else in node_modules stays behind.
-SLIM_PACKAGES=(node-addon-api sharp @img yaml detect-libc semver nifti-reader-js fflate hyparquet hyparquet-writer @techstark)
+# @cwasm/nsbmp (+ @canvas/image-data) for BMP, p-map for loading beside compute,
+# @techstark/opencv-js for the preprocessing fallback (no native OpenCV there); settings and stored
+# JSON: yaml, valibot; metrics: ml-matrix). Everything else in node_modules stays behind. Checked
+# by importing dist/train/trainer.js and running bench/device/cuda-check.mjs with
+# ALZBENCH_CHECK_DEVICE=cpu in a copy holding only these packages.
+SLIM_PACKAGES=(node-addon-api sharp @img yaml detect-libc semver nifti-reader-js fflate hyparquet hyparquet-writer @techstark valibot p-map ml-matrix @cwasm @canvas)
 
 pack() {
   set -e
