@@ -25,6 +25,7 @@ import { disposeTrainingData, loadTrainingData, sliceCacheDir, type TrainingData
 import { BatchPrefetcher, type BatchSource } from '../data/batch-prefetch.js';
 import { StopSignals } from './stop-signals.js';
 import { validatedEpoch } from './validated-epoch.js';
+import { endedRun, interruptedRun } from './run-end.js';
 import type { EpochRecord, TrainEvent } from './events.js';
 import { makeOptimizer, makeSchedule, resolvedLr, resolvedWeightDecay } from './optimizer-factory.js';
 import { machineInfo, newRunId, readJson, type RunRecord, type RunStatus } from '../run-folder/run-folder.js';
@@ -322,20 +323,7 @@ async function runTraining(run: RunRecorder, given: TrainConfig, resuming: boole
     }
 
     // ---- finish: interrupted, or the test phase and the run's end -----------------------------
-    if (signals?.received) {
-      const interrupted = run.interrupt(signals.received, state.epoch);
-      log(`INTERRUPTED: ${interrupted}; continue with: ${run.resumeCommand}`);
-      return {
-        id: run.id,
-        dir: run.paths.dir,
-        status: 'interrupted',
-        reason: interrupted,
-        epochsDone: state.epoch,
-        bestEpoch: state.best?.epoch ?? null,
-        history,
-        test: null,
-      };
-    }
+    if (signals?.received) return interruptedRun(run, signals.received, state, history, log);
     if (stoppedEarly) log(`early stopping: no improvement of ${config.selectMetric} for ${config.patience} epochs (best epoch ${state.best?.epoch})`);
     if (diverged) log(`DIVERGED: ${diverged}`);
     let test: TestReport | null = null;
@@ -353,24 +341,13 @@ async function runTraining(run: RunRecorder, given: TrainConfig, resuming: boole
     }
     if (splits.test.labelList.length === 0) log('no test slices in the split: test metrics, predictions and Grad-CAM skipped');
     const finalCollapsed = test?.best.collapsed ?? history.find((r) => r.epoch === state.best?.epoch)?.collapsed ?? false;
-    const status = diverged ? 'diverged' : finalCollapsed ? 'collapsed' : 'done';
-    const reason =
-      diverged ??
-      (finalCollapsed
-        ? `the selected model (epoch ${state.best?.epoch}) predicts one class for at least ${config.collapseThreshold * 100} % of ${test ? 'test' : 'validation'} slices`
-        : undefined);
-    run.finish({ status, collapsedEpochs, finalCollapsed, ...(reason ? { reason } : {}), ...(test ? { test: test.best.headline } : {}) });
-    if (finalCollapsed) log(`COLLAPSED: ${reason}`);
-    return {
-      id: run.id,
-      dir: run.paths.dir,
-      status,
-      ...(reason ? { reason } : {}),
-      epochsDone: history.at(-1)?.epoch ?? 0,
-      bestEpoch: state.best?.epoch ?? null,
+    return endedRun(
+      run,
+      { diverged, finalCollapsed, collapsedEpochs, test, samples: 'slices', collapseThreshold: config.collapseThreshold },
+      state,
       history,
-      test,
-    };
+      log,
+    );
   } catch (error) {
     run.fail(error);
     throw error;

@@ -34,10 +34,11 @@ import type { TrainConfig } from './config.js';
 import { disposeCheckpoint, loadCheckpoint, type TrainerState } from '../models/checkpoint.js';
 import { StopSignals } from './stop-signals.js';
 import { validatedEpoch } from './validated-epoch.js';
+import { endedRun, interruptedRun } from './run-end.js';
 import type { EpochRecord } from './events.js';
 import type { TrainOptions, TrainResult } from './trainer.js';
 import { makeOptimizer, makeSchedule, resolvedLr, resolvedWeightDecay } from './optimizer-factory.js';
-import { machineInfo, type RunStatus } from '../run-folder/run-folder.js';
+import { machineInfo } from '../run-folder/run-folder.js';
 import type { RunRecorder } from './run-recorder.js';
 import { balancedClassWeights, epochOrder } from './sampling.js';
 import { recalibrateBatchNorm } from './recalibrate-bn.js';
@@ -297,20 +298,7 @@ export async function runVolumeTraining(run: RunRecorder, given: TrainConfig, re
         return { id: before.id, dir: paths.dir, status: 'running', epochsDone: epoch, bestEpoch: state.best?.epoch ?? null, history, test: null };
       }
     }
-    if (signals?.received) {
-      const interrupted = run.interrupt(signals.received, state.epoch);
-      log(`INTERRUPTED: ${interrupted}; continue with: ${run.resumeCommand}`);
-      return {
-        id: before.id,
-        dir: paths.dir,
-        status: 'interrupted',
-        reason: interrupted,
-        epochsDone: state.epoch,
-        bestEpoch: state.best?.epoch ?? null,
-        history,
-        test: null,
-      };
-    }
+    if (signals?.received) return interruptedRun(run, signals.received, state, history, log);
     if (stoppedEarly) log(`early stopping: no improvement of ${config.selectMetric} for ${config.patience} epochs (best epoch ${state.best?.epoch})`);
     if (diverged) log(`DIVERGED: ${diverged}`);
 
@@ -330,24 +318,13 @@ export async function runVolumeTraining(run: RunRecorder, given: TrainConfig, re
       });
     }
     const finalCollapsed = test?.best.collapsed ?? false;
-    const status: RunStatus = diverged ? 'diverged' : finalCollapsed ? 'collapsed' : 'done';
-    const reason =
-      diverged ??
-      (finalCollapsed
-        ? `the selected model (epoch ${state.best?.epoch}) predicts one class for at least ${config.collapseThreshold * 100} % of test sessions`
-        : undefined);
-    run.finish({ status, collapsedEpochs, finalCollapsed, ...(reason ? { reason } : {}), ...(test ? { test: test.best.headline } : {}) });
-    if (finalCollapsed) log(`COLLAPSED: ${reason}`);
-    return {
-      id: before.id,
-      dir: paths.dir,
-      status,
-      ...(reason ? { reason } : {}),
-      epochsDone: history.at(-1)?.epoch ?? 0,
-      bestEpoch: state.best?.epoch ?? null,
+    return endedRun(
+      run,
+      { diverged, finalCollapsed, collapsedEpochs, test, samples: 'sessions', collapseThreshold: config.collapseThreshold },
+      state,
       history,
-      test,
-    };
+      log,
+    );
   } catch (error) {
     run.fail(error);
     throw error;
