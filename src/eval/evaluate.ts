@@ -32,8 +32,26 @@ export interface Inference {
  * const { probabilities, loss } = inferProbabilities(model, images, labels, 64);
  */
 export function inferProbabilities(model: Module, images: Tensor, labels: Tensor | null, batchSize = 64): Inference {
+  return inferInBatches(model, images, labels, batchSize, toModelInput);
+}
+
+/**
+ * The batch loop under {@link inferProbabilities} and `inferVolumes`: eval mode and no gradients,
+ * `batchSize` samples per forward pass, each batch passed through `prepare` first; the model's
+ * train/eval mode is restored afterwards.
+ *
+ * @param model a classifier mapping a prepared batch [B, ...] to logits [B, C]
+ * @param inputs [N, ...] samples on the model's device
+ * @param labels int64 [N] class indices for the loss, or null for none
+ * @param batchSize samples per forward pass
+ * @param prepare turns a batch of `inputs` into the model's input (e.g. {@link toModelInput} for 8-bit slices)
+ * @returns row-major N x C float32 softmax probabilities, the mean cross-entropy (nats; NaN without labels or for
+ *   N = 0) and the wall time in seconds
+ * @throws Error naming the op and the argument shapes when libtorch rejects the input
+ */
+export function inferInBatches(model: Module, inputs: Tensor, labels: Tensor | null, batchSize: number, prepare: (batch: Tensor) => Tensor): Inference {
   const start = performance.now();
-  const n = images.size(0);
+  const n = inputs.size(0);
   const wasTraining = model.training;
   model.eval();
   const chunks: Float32Array[] = [];
@@ -43,8 +61,8 @@ export function inferProbabilities(model: Module, images: Tensor, labels: Tensor
       for (let i = 0; i < n; i += batchSize) {
         const size = Math.min(batchSize, n - i);
         tidy(() => {
-          const logits = model.forward(toModelInput(images.narrow(0, i, size)));
-          chunks.push(logits.softmax(1).to('cpu').toArray() as Float32Array);
+          const logits = model.forward(prepare(inputs.narrow(0, i, size)));
+          chunks.push(logits.softmax(1).to('cpu').to('float32').toArray() as Float32Array);
           if (labels) lossSum += crossEntropy(logits, labels.narrow(0, i, size), { reduction: 'sum' }).item();
         });
       }

@@ -1,9 +1,6 @@
 import type { Tensor } from '../torch/tensor.js';
-import { noGrad } from '../torch/autograd.js';
-import { tidy } from '../torch/scope.js';
 import type { Module } from '../nn/module.js';
-import { crossEntropy } from '../nn/functional.js';
-import type { Inference } from './evaluate.js';
+import { inferInBatches, type Inference } from './evaluate.js';
 
 /**
  * Runs a volume model in eval mode without gradients over prepared volumes [N, 1, X, Y, Z]
@@ -23,31 +20,5 @@ import type { Inference } from './evaluate.js';
  * const { probabilities, loss } = inferVolumes(model, volumes, labels, 4);
  */
 export function inferVolumes(model: Module, volumes: Tensor, labels: Tensor | null, batchSize = 4): Inference {
-  const start = performance.now();
-  const n = volumes.size(0);
-  const wasTraining = model.training;
-  model.eval();
-  const chunks: Float32Array[] = [];
-  let lossSum = 0;
-  try {
-    noGrad(() => {
-      for (let i = 0; i < n; i += batchSize) {
-        const size = Math.min(batchSize, n - i);
-        tidy(() => {
-          const logits = model.forward(volumes.narrow(0, i, size));
-          chunks.push(logits.softmax(1).to('cpu').to('float32').toArray() as Float32Array);
-          if (labels) lossSum += crossEntropy(logits, labels.narrow(0, i, size), { reduction: 'sum' }).item();
-        });
-      }
-    });
-  } finally {
-    model.train(wasTraining);
-  }
-  const probabilities = new Float32Array(chunks.reduce((s, c) => s + c.length, 0));
-  let offset = 0;
-  for (const c of chunks) {
-    probabilities.set(c, offset);
-    offset += c.length;
-  }
-  return { probabilities, loss: labels && n > 0 ? lossSum / n : NaN, seconds: (performance.now() - start) / 1000 };
+  return inferInBatches(model, volumes, labels, batchSize, (batch) => batch);
 }
