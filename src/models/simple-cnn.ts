@@ -16,38 +16,6 @@ export interface SimpleCNNOptions {
 }
 
 /**
- * The conv blocks, each block's max pool run before its ReLU. Max pooling and ReLU are both
- * monotone, so relu(maxpool(x)) equals maxpool(relu(x)) exactly, and the gradients are equal too
- * (the same first-maximum index per window; zero where the window's maximum is not positive). The
- * ReLU and its backward then touch a quarter of the pixels (small_cnn at 1x208x176: about 6 % of
- * a training step's CPU time, bench/engine/op-trace.mjs), and run in place on the pool's output,
- * which max pooling's backward does not read. Modules, names and state dict are Sequential's.
- */
-class ConvBlocks extends Sequential {
-  /**
-   * Runs the layers in order, except that a ReLU followed by a MaxPool2d runs after it.
-   *
-   * @param x `[N, C, H, W]`
-   * @returns the last block's output
-   * @throws whatever a layer throws (e.g. Error from libtorch naming the op and shapes).
-   */
-  override forward(x: Tensor): Tensor {
-    return tidy(() => {
-      let out = x;
-      for (let i = 0; i < this.length; i++) {
-        const layer = this.at(i);
-        const next = i + 1 < this.length ? this.at(i + 1) : undefined;
-        if (layer instanceof ReLU && next instanceof MaxPool2d) {
-          out = layer.forward(next.forward(out));
-          i++;
-        } else out = layer.forward(out);
-      }
-      return out;
-    });
-  }
-}
-
-/**
  * A small, fast baseline CNN for CPU: blocks of 3x3 conv - batch norm - ReLU - 2x2 max pool,
  * global average pooling, dropout and a linear classifier. Any input size of at least
  * 2^blocks pixels per side works.
@@ -75,7 +43,7 @@ export class SimpleCNN extends Module {
       layers.push(new Conv2d(channels, width, 3, { padding: 1, bias: false }), new BatchNorm2d(width), new ReLU({ inplace: true }), new MaxPool2d(2));
       channels = width;
     }
-    this.features = this.registerModule('features', new ConvBlocks(...layers));
+    this.features = this.registerModule('features', new Sequential(...layers));
     this.registerModule('avgpool', this.pool);
     this.classifier = this.registerModule(
       'classifier',

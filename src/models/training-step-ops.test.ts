@@ -1,10 +1,22 @@
 // The training step's ATen ops, traced (traceOps): the in-place activations torchvision uses, and
-// simple_cnn's pool-before-ReLU order, with gradients equal to the plain layer order's.
+// simple_cnn's pool-before-ReLU order, with gradients equal to the plain layer order's. The fused
+// batch-norm kernels (src/nn/fused.ts, tested in fused.test.ts) are turned off here where a test
+// checks the op-level match with torchvision, and on where it checks what the trainer runs.
+
+/** Runs `fn` with the fused batch-norm kernels off. */
+function unfused<T>(fn: () => T): T {
+  const previous = setFusedKernels(false);
+  try {
+    return fn();
+  } finally {
+    setFusedKernels(previous);
+  }
+}
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { manualSeed, randn, tensor, traceOps, type OpTraceEvent, type Tensor } from '../torch/index.js';
 import { expectNoLeaks } from '../testing/tensor-helpers.js';
-import { BatchNorm2d, Conv2d, F, MaxPool2d, ReLU, Sequential, SiLU, type Module } from '../nn/index.js';
+import { BatchNorm2d, Conv2d, F, MaxPool2d, ReLU, Sequential, SiLU, setFusedKernels, type Module } from '../nn/index.js';
 import { getModel } from './registry.js';
 import { SimpleCNN } from './simple-cnn.js';
 
@@ -24,67 +36,96 @@ function step(model: Module, x: Tensor): { events: OpTraceEvent[]; loss: Tensor;
 }
 
 test('simple_cnn runs each max pool before its in-place ReLU: a quarter of the ReLU work, the same loss and gradients as conv-BN-ReLU-pool', () => {
-  expectNoLeaks(() => {
-    manualSeed(5);
-    const model = new SimpleCNN({ inChannels: 1, numClasses: 2, widths: [4, 8], dropout: 0 }).toMemoryFormat('channelsLast');
-    // The same layers in the plain order with out-of-place ReLU: what PyTorch's nn.Sequential runs.
-    const plain = new Sequential(
-      new Conv2d(1, 4, 3, { padding: 1, bias: false }),
-      new BatchNorm2d(4),
-      new ReLU(),
-      new MaxPool2d(2),
-      new Conv2d(4, 8, 3, { padding: 1, bias: false }),
-      new BatchNorm2d(8),
-      new ReLU(),
-      new MaxPool2d(2),
-    ).toMemoryFormat('channelsLast');
-    plain.loadStateDict(new Map([...model.features.stateDict()]));
-    const reference = {
-      forward: (x: Tensor) => model.classifier.forward(model.pool.forward(plain.forward(x))),
-      parameters: () => [...plain.parameters(), ...model.classifier.parameters()],
-      train: () => plain.train(),
-    } as unknown as Module;
-    const x = randn([2, 1, 16, 12]).toMemoryFormat('channelsLast');
+  expectNoLeaks(() =>
+    unfused(() => {
+      manualSeed(5);
+      const model = new SimpleCNN({ inChannels: 1, numClasses: 2, widths: [4, 8], dropout: 0 }).toMemoryFormat('channelsLast');
+      // The same layers in the plain order with out-of-place ReLU: what PyTorch's nn.Sequential runs.
+      const plain = new Sequential(
+        new Conv2d(1, 4, 3, { padding: 1, bias: false }),
+        new BatchNorm2d(4),
+        new ReLU(),
+        new MaxPool2d(2),
+        new Conv2d(4, 8, 3, { padding: 1, bias: false }),
+        new BatchNorm2d(8),
+        new ReLU(),
+        new MaxPool2d(2),
+      ).toMemoryFormat('channelsLast');
+      plain.loadStateDict(new Map([...model.features.stateDict()]));
+      const reference = {
+        // Layer by layer, not through Sequential.forward, which runs ReLU -> max pool as pool -> ReLU too.
+        forward: (x: Tensor) => {
+          let out = x;
+          for (let i = 0; i < plain.length; i++) out = plain.at(i).forward(out);
+          return model.classifier.forward(model.pool.forward(out));
+        },
+        parameters: () => [...plain.parameters(), ...model.classifier.parameters()],
+        train: () => plain.train(),
+      } as unknown as Module;
+      const x = randn([2, 1, 16, 12]).toMemoryFormat('channelsLast');
 
-    const ours = step(model, x);
-    // Pool first: the ReLUs run in place on the pooled [2,4,8,6] and [2,8,4,3] tensors.
-    assert.equal(count(ours.events, 'aten::relu'), 0);
-    assert.deepEqual(inputsOf(ours.events, 'aten::relu_'), ['Float[2,4,8,6]cl', 'Float[2,8,4,3]cl']);
-    assert.deepEqual(
-      inputsOf(ours.events, 'aten::threshold_backward').map((s) => s.split(' ')[1]),
-      ['Float[2,8,4,3]cl', 'Float[2,4,8,6]cl'],
-    );
-    const oursGrads = ours.grads.map((g) => g.clone());
-    const theirs = step(reference, x);
-    assert.deepEqual(inputsOf(theirs.events, 'aten::relu'), ['Float[2,4,16,12]cl', 'Float[2,8,8,6]cl']);
-    // Exactly equal: max and ReLU commute, and each window's gradient goes to the same element.
-    assert.equal(ours.loss.item(), theirs.loss.item());
-    oursGrads.forEach((g, i) => assert.ok(g.eq(theirs.grads[i]!).all().item(), `gradient ${i} differs`));
-    model.dispose();
-    plain.dispose();
-  });
+      const ours = step(model, x);
+      // Pool first: the ReLUs run in place on the pooled [2,4,8,6] and [2,8,4,3] tensors.
+      assert.equal(count(ours.events, 'aten::relu'), 0);
+      assert.deepEqual(inputsOf(ours.events, 'aten::relu_'), ['Float[2,4,8,6]cl', 'Float[2,8,4,3]cl']);
+      assert.deepEqual(
+        inputsOf(ours.events, 'aten::threshold_backward').map((s) => s.split(' ')[1]),
+        ['Float[2,8,4,3]cl', 'Float[2,4,8,6]cl'],
+      );
+      const oursGrads = ours.grads.map((g) => g.clone());
+      const theirs = step(reference, x);
+      assert.deepEqual(inputsOf(theirs.events, 'aten::relu'), ['Float[2,4,16,12]cl', 'Float[2,8,8,6]cl']);
+      // Exactly equal: max and ReLU commute, and each window's gradient goes to the same element.
+      assert.equal(ours.loss.item(), theirs.loss.item());
+      oursGrads.forEach((g, i) => assert.ok(g.eq(theirs.grads[i]!).all().item(), `gradient ${i} differs`));
+      model.dispose();
+      plain.dispose();
+    }),
+  );
 });
 
 test("mnasnet1_0's training step makes torchvision's in-place ReLUs, in channels-last", () => {
+  expectNoLeaks(() =>
+    unfused(() => {
+      manualSeed(0);
+      const model = getModel('mnasnet1_0', { inChannels: 1, numClasses: 2 }).toMemoryFormat('channelsLast');
+      const { events, grads } = step(model, randn([2, 1, 64, 64]).toMemoryFormat('channelsLast'));
+      // torchvision's MNASNet: 35 ReLU(inplace=True) -> 35 aten::relu_ (bench/engine/op_trace.py counts them in PyTorch).
+      assert.equal(count(events, 'aten::relu_'), 35);
+      assert.equal(count(events, 'aten::relu'), 0);
+      // Every 4-d conv and batch-norm input is channels-last (or a 1-channel/1x1 tensor that is both).
+      for (const name of ['aten::mkldnn_convolution', 'aten::native_batch_norm', 'aten::convolution_backward', 'aten::native_batch_norm_backward']) {
+        for (const inputs of inputsOf(events, name)) {
+          const fourD = inputs.split(' ').filter((t) => (t.match(/,/g) ?? []).length === 3);
+          assert.ok(
+            fourD.every((t) => t.endsWith('cl') || t.endsWith('cl=cf')),
+            `${name}(${inputs})`,
+          );
+        }
+      }
+      assert.ok(grads.every((g) => g.isfinite().all().item()));
+      model.dispose();
+    }),
+  );
+});
+
+test('with the fused kernels, simple_cnn and mnasnet1_0 run each batch norm -> ReLU (-> 2x2 pool) as one op on channels-last tensors', () => {
   expectNoLeaks(() => {
     manualSeed(0);
-    const model = getModel('mnasnet1_0', { inChannels: 1, numClasses: 2 }).toMemoryFormat('channelsLast');
-    const { events, grads } = step(model, randn([2, 1, 64, 64]).toMemoryFormat('channelsLast'));
-    // torchvision's MNASNet: 35 ReLU(inplace=True) -> 35 aten::relu_ (bench/engine/op_trace.py counts them in PyTorch).
-    assert.equal(count(events, 'aten::relu_'), 35);
-    assert.equal(count(events, 'aten::relu'), 0);
-    // Every 4-d conv and batch-norm input is channels-last (or a 1-channel/1x1 tensor that is both).
-    for (const name of ['aten::mkldnn_convolution', 'aten::native_batch_norm', 'aten::convolution_backward', 'aten::native_batch_norm_backward']) {
-      for (const inputs of inputsOf(events, name)) {
-        const fourD = inputs.split(' ').filter((t) => (t.match(/,/g) ?? []).length === 3);
-        assert.ok(
-          fourD.every((t) => t.endsWith('cl') || t.endsWith('cl=cf')),
-          `${name}(${inputs})`,
-        );
-      }
+    for (const [name, fused, unfusedNorms, shape] of [
+      ['simple_cnn', 4, 0, [2, 1, 32, 32]],
+      // torchvision's 35 ReLUs all follow a batch norm; the 17 batch norms before a projection or residual do not fuse.
+      ['mnasnet1_0', 35, 17, [2, 1, 64, 64]],
+    ] as const) {
+      const model = getModel(name, { inChannels: 1, numClasses: 2 }).toMemoryFormat('channelsLast');
+      const { events, grads } = step(model, randn([...shape]).toMemoryFormat('channelsLast'));
+      assert.equal(count(events, 'alzbench::batch_norm_relu_max_pool2d'), fused, name);
+      assert.equal(count(events, 'aten::relu_') + count(events, 'aten::relu'), 0, name);
+      assert.equal(count(events, 'aten::native_batch_norm'), unfusedNorms, name);
+      for (const inputs of inputsOf(events, 'alzbench::batch_norm_relu_max_pool2d')) assert.match(inputs.split(' ')[0]!, /cl$|cl=cf$/, `${name}: ${inputs}`);
+      assert.ok(grads.every((g) => g.isfinite().all().item()));
+      model.dispose();
     }
-    assert.ok(grads.every((g) => g.isfinite().all().item()));
-    model.dispose();
   });
 });
 

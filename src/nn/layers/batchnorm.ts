@@ -13,6 +13,17 @@ export interface BatchNormOptions {
   trackRunningStats?: boolean;
 }
 
+/** What {@link BatchNorm.batchArguments} returns: the arguments of `F.batchNorm` after the input. */
+export interface BatchNormArguments {
+  runningMean: Tensor | null;
+  runningVar: Tensor | null;
+  weight: Tensor | null;
+  bias: Tensor | null;
+  training: boolean;
+  momentum: number;
+  eps: number;
+}
+
 /**
  * What BatchNorm2d and BatchNorm3d share (PyTorch's `_BatchNorm`): `weight`, `bias`, and buffers
  * `running_mean`, `running_var`, `num_batches_tracked` (int64), under PyTorch's names. Subclasses
@@ -65,22 +76,37 @@ export abstract class BatchNorm extends Module {
    */
   forward(x: Tensor): Tensor {
     if (x.ndim !== this.inputRank) throw new RangeError(`${this.typeName}: expected ${this.inputRank}D input (got ${x.describe()})`);
+    const a = this.batchArguments();
+    return batchNorm(x, a.runningMean, a.runningVar, a.weight, a.bias, a.training, a.momentum, a.eps);
+  }
+
+  /**
+   * The arguments of {@link batchNorm} for this layer's next batch, as `forward` passes them; in
+   * train mode it counts the batch in `num_batches_tracked` first, so call it once per batch (the
+   * fused kernels of `src/nn/fused.ts` call it instead of `forward`).
+   *
+   * Source: PyTorch `_BatchNorm.forward` (`exponential_average_factor`, `bn_training`).
+   *
+   * @returns the running statistics to read or update (null: none), `weight`, `bias`, whether to
+   *   normalize with the batch's statistics (`training`: train mode, or eval mode without running
+   *   statistics), the running-average factor (`momentum`, or 1 / batches so far when it is null)
+   *   and `eps`
+   */
+  batchArguments(): BatchNormArguments {
     let factor = this.momentum ?? 0;
     if (this.training && this.numBatchesTracked) {
       noGrad(() => this.numBatchesTracked!.add_(1));
       if (this.momentum === null) factor = 1 / this.numBatchesTracked.item();
     }
-    // Without running statistics, eval mode normalizes with batch statistics too (as PyTorch).
-    const useBatchStats = this.training || this.runningMean === null;
-    return batchNorm(
-      x,
-      !this.training || this.runningMean ? this.runningMean : null,
-      !this.training || this.runningVar ? this.runningVar : null,
-      this.weight,
-      this.bias,
-      useBatchStats,
-      factor,
-      this.eps,
-    );
+    return {
+      // Without running statistics, eval mode normalizes with batch statistics too (as PyTorch).
+      runningMean: !this.training || this.runningMean ? this.runningMean : null,
+      runningVar: !this.training || this.runningVar ? this.runningVar : null,
+      weight: this.weight,
+      bias: this.bias,
+      training: this.training || this.runningMean === null,
+      momentum: factor,
+      eps: this.eps,
+    };
   }
 }

@@ -1,6 +1,7 @@
 import { Module } from '../module.js';
 import type { Tensor } from '../../torch/tensor.js';
 import { tidy } from '../../torch/scope.js';
+import { runFrom } from '../fused.js';
 
 /** torch.nn.Sequential: children named "0", "1", ...; forward chains them, freeing intermediates. */
 export class Sequential extends Module {
@@ -35,7 +36,9 @@ export class Sequential extends Module {
   }
 
   /**
-   * Runs the layers in order, freeing the intermediate outputs.
+   * Runs the layers in order, freeing the intermediate outputs. Batch norm → ReLU (→ 2x2 max pool)
+   * runs as one fused kernel on float32 CPU inputs, and ReLU → max pool as pool → ReLU, with the
+   * same values and gradients (`src/nn/fused.ts`; `setFusedKernels(false)` turns the kernel off).
    *
    * @param x the first layer's input
    * @returns the last layer's output (`x` itself when there are no layers)
@@ -44,7 +47,11 @@ export class Sequential extends Module {
   forward(x: Tensor): Tensor {
     return tidy(() => {
       let out = x;
-      for (const layer of this.layers) out = layer.forward(out);
+      for (let i = 0; i < this.layers.length; ) {
+        const run = runFrom(this.layers, i, out);
+        out = run.output;
+        i += run.consumed;
+      }
       return out;
     });
   }
