@@ -26,6 +26,7 @@ import { BatchPrefetcher, type BatchSource } from '../data/batch-prefetch.js';
 import { StopSignals } from './stop-signals.js';
 import { validatedEpoch } from './validated-epoch.js';
 import { endedRun, interruptedRun } from './run-end.js';
+import { checkSplitSizes, type SplitSizes } from './split-sizes.js';
 import type { EpochRecord, TrainEvent } from './events.js';
 import { makeOptimizer, makeSchedule, resolvedLr, resolvedWeightDecay } from './optimizer-factory.js';
 import { machineInfo, newRunId, readJson, type RunRecord, type RunStatus } from '../run-folder/run-folder.js';
@@ -167,9 +168,10 @@ async function runTraining(run: RunRecorder, given: TrainConfig, resuming: boole
     const { prepared, splits } = data;
     const classes = prepared.task.classes;
     if (resuming) await checkSameData(run, data);
-    const { config, modelRequest } = resolveForData(given, data);
+    const { config, modelRequest, noTest } = resolveForData(given, data);
     await run.describe(config, prepared.manifest, dataFields(config, data));
     logSetup(log, run.id, config, data);
+    if (noTest) log(noTest);
 
     // ---- model, optimizer, schedule: fresh, or as checkpointed --------------------------------
     manualSeed(config.seed);
@@ -328,7 +330,7 @@ async function runTraining(run: RunRecorder, given: TrainConfig, resuming: boole
     if (diverged) log(`DIVERGED: ${diverged}`);
     let test: TestReport | null = null;
     ema?.swapIn(model); // the last epoch is evaluated with its averaged weights, as validated
-    if (run.hasBestCheckpoint() && splits.test.labelList.length > 0) {
+    if (run.hasBestCheckpoint() && !noTest) {
       test = await writeTestArtifacts({
         run,
         config,
@@ -339,15 +341,7 @@ async function runTraining(run: RunRecorder, given: TrainConfig, resuming: boole
         log,
       });
     }
-    if (splits.test.labelList.length === 0) log('no test slices in the split: test metrics, predictions and Grad-CAM skipped');
-    const finalCollapsed = test?.best.collapsed ?? history.find((r) => r.epoch === state.best?.epoch)?.collapsed ?? false;
-    return endedRun(
-      run,
-      { diverged, finalCollapsed, collapsedEpochs, test, samples: 'slices', collapseThreshold: config.collapseThreshold },
-      state,
-      history,
-      log,
-    );
+    return endedRun(run, { diverged, collapsedEpochs, test, noTest, samples: 'slices', collapseThreshold: config.collapseThreshold }, state, history, log);
   } catch (error) {
     run.fail(error);
     throw error;
@@ -404,11 +398,11 @@ async function checkSameData(run: RunRecorder, data: TrainingData): Promise<void
 /**
  * The settings as this run uses them (task, image size, learning rate, weight decay, dropout,
  * widths and threads resolved against the data and the model) and the model's constructor
- * options; refuses images too small for the model, one-class tasks and empty training or
- * validation splits.
+ * options, and the note that the split has no test slices (null when it has); refuses images too
+ * small for the model, one-class tasks and empty training or validation splits (split-sizes.ts).
  */
 function resolveForData(given: TrainConfig, data: TrainingData) {
-  const { prepared, splits } = data;
+  const { prepared } = data;
   const classes = prepared.task.classes;
   const spec = getModelSpec(given.model);
   const modelRequest = {
@@ -433,13 +427,23 @@ function resolveForData(given: TrainConfig, data: TrainingData) {
     throw invalid(`image size of at least ${spec.minInputSize} pixels per side for ${config.model}`, 'imageSize', `${h}x${w}`);
   if (classes.length < 2)
     throw new AlzbenchError(`Task ${config.task} has ${classes.length} class(es) in this data set; training needs at least 2`, { exitCode: 2 });
-  if (splits.train.labelList.length === 0 || splits.val.labelList.length === 0) {
-    throw new AlzbenchError(`The split left ${splits.train.labelList.length} training and ${splits.val.labelList.length} validation slices`, {
-      hint: 'a larger data set is needed (validation selects the best epoch)',
-      exitCode: 2,
-    });
-  }
-  return { config, modelRequest };
+  const noTest = checkSplitSizes(sliceSplitSizes(data));
+  return { config, modelRequest, noTest };
+}
+
+/** The slice run's split sizes for {@link checkSplitSizes}: slices, and the units of its grouping (subjects, pseudo-subjects, or the slices). */
+function sliceSplitSizes(data: TrainingData): SplitSizes {
+  const { prepared, splits } = data;
+  const units = (split: 'train' | 'val' | 'test') => new Set(prepared.items.filter((it) => it.split === split).map((it) => it.group ?? it.item.id)).size;
+  const samples = { train: splits.train.labelList.length, val: splits.val.labelList.length, test: splits.test.labelList.length };
+  const groupNoun = { subject: 'subjects', pseudo: 'pseudo-subjects', none: 'slices' }[prepared.grouping];
+  return {
+    samples,
+    groups: { train: units('train'), val: units('val'), test: units('test') },
+    sampleNoun: 'slices',
+    groupNoun,
+    source: `${prepared.grouping} grouping`,
+  };
 }
 
 /** run.json's fields about the data: device, task, machine, data set, preprocessing, split counts, leakage audit. */

@@ -9,7 +9,7 @@
  * and log; at the end the test evaluation of the best and last epochs.
  */
 import type { Tensor } from '../torch/tensor.js';
-import { tensor } from '../torch/creation.js';
+import { tensor, zeros } from '../torch/creation.js';
 import { tidy } from '../torch/scope.js';
 import { manualSeed, setRngState } from '../torch/random.js';
 import { cudaDeviceCount, getNumThreads, setNumThreads, torchVersion } from '../torch/memory.js';
@@ -34,6 +34,7 @@ import type { TrainConfig } from './config.js';
 import { disposeCheckpoint, loadCheckpoint, type TrainerState } from '../models/checkpoint.js';
 import { StopSignals } from './stop-signals.js';
 import { validatedEpoch } from './validated-epoch.js';
+import { checkSplitSizes } from './split-sizes.js';
 import { endedRun, interruptedRun } from './run-end.js';
 import type { EpochRecord } from './events.js';
 import type { TrainOptions, TrainResult } from './trainer.js';
@@ -94,13 +95,14 @@ export async function runVolumeTraining(run: RunRecorder, given: TrainConfig, re
     const classes = data.classes;
     const bySplit = (split: 'train' | 'val' | 'test') => data.samples.filter((s) => s.split === split);
     const samples = { train: bySplit('train'), val: bySplit('val'), test: bySplit('test') };
-    for (const split of ['train', 'val', 'test'] as const) {
-      if (samples[split].length === 0)
-        throw new AlzbenchError(`The split of ${given.data} left no person in ${split} (${data.splitSource} split)`, {
-          exitCode: 2,
-          hint: 'more people are needed: validation selects the epoch and test is held out',
-        });
-    }
+    const people = (split: 'train' | 'val' | 'test') => new Set(samples[split].map((s) => s.subject)).size;
+    const noTest = checkSplitSizes({
+      samples: { train: samples.train.length, val: samples.val.length, test: samples.test.length },
+      groups: { train: people('train'), val: people('val'), test: people('test') },
+      sampleNoun: 'sessions',
+      groupNoun: 'people',
+      source: data.splitSource,
+    });
     if (resuming && before.dataset && before.dataset.fingerprint !== data.fingerprint) {
       throw new AlzbenchError(
         `The data set changed since run ${before.id} started (fingerprint ${data.fingerprint.slice(0, 12)} vs ${before.dataset.fingerprint.slice(0, 12)})`,
@@ -110,7 +112,13 @@ export async function runVolumeTraining(run: RunRecorder, given: TrainConfig, re
     const manifest = volumeManifest(data, given.splitSeed);
     if (resuming) await checkSplitUnchanged(paths.split, manifest, before.id);
     const pipeline = volumePipeline(preprocessing);
-    for (const split of ['train', 'val', 'test'] as const) loaded[split] = await loadVolumeSplit(samples[split], pipeline);
+    for (const split of ['train', 'val', 'test'] as const) {
+      // An empty test split (allowed, split-sizes.ts) is an empty batch of the prepared shape.
+      loaded[split] =
+        samples[split].length === 0
+          ? { x: zeros([0, 1, ...preprocessing.shape]), y: tensor([], { dtype: 'int64' }) }
+          : await loadVolumeSplit(samples[split], pipeline);
+    }
     sets = loaded as VolumeSplits;
     const seconds = (performance.now() - started) / 1000;
     const modelRequest = {
@@ -136,7 +144,6 @@ export async function runVolumeTraining(run: RunRecorder, given: TrainConfig, re
     for (const split of ['train', 'val', 'test'] as const) {
       counts[split] = Object.fromEntries(classes.map((c, k) => [c, samples[split].filter((s) => s.label === k).length]));
     }
-    const people = (split: 'train' | 'val' | 'test') => new Set(samples[split].map((s) => s.subject)).size;
     await run.describe(config, manifest, {
       input: 'volume',
       device: config.device,
@@ -156,6 +163,7 @@ export async function runVolumeTraining(run: RunRecorder, given: TrainConfig, re
       `run ${before.id}: ${config.model} on ${config.task} (${classes.join(', ')}), volumes ${shape.join('x')}${config.spacing === null ? '' : ` at ${config.spacing} mm`}, ` +
         `train ${samples.train.length} / val ${samples.val.length} / test ${samples.test.length} sessions (split by person, ${data.splitSource}), ${config.threads} threads, ${config.device}`,
     );
+    if (noTest) log(noTest);
 
     // ---- model, optimizer, schedule: fresh, or as checkpointed --------------------------------
     manualSeed(config.seed);
@@ -304,7 +312,7 @@ export async function runVolumeTraining(run: RunRecorder, given: TrainConfig, re
 
     // ---- test ---------------------------------------------------------------------------------
     let test: TestReport | null = null;
-    if (run.hasBestCheckpoint()) {
+    if (run.hasBestCheckpoint() && !noTest) {
       test = await writeVolumeTestArtifacts({
         run,
         config,
@@ -317,14 +325,7 @@ export async function runVolumeTraining(run: RunRecorder, given: TrainConfig, re
         log,
       });
     }
-    const finalCollapsed = test?.best.collapsed ?? false;
-    return endedRun(
-      run,
-      { diverged, finalCollapsed, collapsedEpochs, test, samples: 'sessions', collapseThreshold: config.collapseThreshold },
-      state,
-      history,
-      log,
-    );
+    return endedRun(run, { diverged, collapsedEpochs, test, noTest, samples: 'sessions', collapseThreshold: config.collapseThreshold }, state, history, log);
   } catch (error) {
     run.fail(error);
     throw error;
