@@ -37,7 +37,7 @@ import { balancedClassWeights, epochOrder } from './sampling.js';
 import { writeTestArtifacts, type TestReport } from './test-phase.js';
 import { recalibrateBatchNorm } from './recalibrate-bn.js';
 import { GradScaler } from '../optim/grad-scaler.js';
-import { BatchReadback } from './batch-readback.js';
+import { trainEpochBatches, type EpochBatchesResult } from './epoch-batches.js';
 import { autocast } from '../torch/autocast.js';
 import { applyRecipe, recipeRecord } from './recipe.js';
 import { WeightEma } from './ema.js';
@@ -202,8 +202,6 @@ async function runTraining(run: RunRecorder, given: TrainConfig, resuming: boole
 
     // ---- epochs: train, validate, checkpoint, log ---------------------------------------------
     const train = splits.train;
-    const nTrain = train.labelList.length;
-    const batches = Math.ceil(nTrain / config.batchSize);
     const augmentSettings = config;
     let diverged: string | undefined;
     let stoppedEarly = false;
@@ -217,80 +215,58 @@ async function runTraining(run: RunRecorder, given: TrainConfig, resuming: boole
       const lr = optimizer.paramGroups[0]!.lr;
       const order = epochOrder(train.labelList, epoch, config.seed, config.balance === 'sampling' ? 'sampling' : 'shuffle');
       model.train();
-      let lossSum = 0;
-      let correct = 0;
-      let seen = 0;
-      // Losses and hits stay on the device until the logging interval ends (see BatchReadback).
-      const readback = new BatchReadback();
       // Batch b+1 is assembled on the thread pool while batch b trains (data/batch-prefetch.ts).
       const prefetch = new BatchPrefetcher(train.batches, order, config.batchSize, { prefetch: config.prefetch });
-      // The readback's device tensors and the prefetched batches are freed however the loop ends
-      // (a step or a batch read that throws included).
+      let batches: EpochBatchesResult;
+      // The prefetched batches are freed however the loop ends (a step or a batch read that throws included).
       try {
-        for (let b = 0; b < batches; b++) {
-          const index = order.slice(b * config.batchSize, (b + 1) * config.batchSize);
-          const input = await prefetch.next();
-          try {
-            tidy(() => {
-              const idx = tensor(index, { dtype: 'int64', device: config.device });
-              const x = augmentBatch(input, augmentSettings, seededRandom(config.seed, `augment:${epoch}:${b}`));
-              const y = train.labels.indexSelect(0, idx);
-              optimizer!.zeroGrad();
-              // Forward and loss under autocast when asked (backward runs outside it, as in PyTorch).
-              const forward = () => {
-                const out = model!.forward(x);
-                return { logits: out, lossTensor: crossEntropy(out, y, { weight: classWeights, labelSmoothing: config.labelSmoothing }) };
-              };
-              const { logits, lossTensor } =
-                config.amp === 'none' ? forward() : autocast(autocastType, config.amp === 'bf16' ? 'bfloat16' : 'float16', forward);
-              if (scaler) {
-                scaler.scaleLoss(lossTensor).backward();
-                if (scaler.unscaleAndUpdate(model!.parameters())) optimizer!.step(); // an overflowed step is skipped
-              } else {
-                lossTensor.backward();
-                optimizer!.step();
-              }
-              ema?.update(model!);
-              readback.push(lossTensor, logits.argmax(1).eq(y).sum(), index.length);
-            });
-          } finally {
-            input.dispose();
-          }
-          if (readback.length < config.logEvery && b < batches - 1) continue;
-          const first = b + 1 - readback.length;
-          const { losses, hits, sizes } = readback.read();
-          const bad = losses.findIndex((loss) => !Number.isFinite(loss));
-          if (bad >= 0) {
-            // Read back at the end of the interval: later batches of it have stepped already, but
-            // a non-finite loss ends the run as diverged either way.
-            diverged = `training loss was ${losses[bad]} at epoch ${epoch}, batch ${first + bad + 1} of ${batches} (lr ${lr})`;
-            break;
-          }
-          // Let a pending SIGINT/SIGTERM handler run (the batch loop is otherwise synchronous).
-          if (signals) await signals.poll();
-          if (signals?.received) break;
-          losses.forEach((loss, k) => {
-            lossSum += loss * sizes[k]!;
-            correct += hits[k]!;
-            seen += sizes[k]!;
-          });
-          const elapsed = (performance.now() - epochStart) / 1000;
-          const rate = seen / elapsed;
-          emit(options, {
-            type: 'batch',
+        batches = await trainEpochBatches(
+          {
             epoch,
             epochs: config.epochs,
-            done: seen,
-            total: nTrain,
-            imagesPerSecond: rate,
-            etaSeconds: (nTrain - seen) / rate + (config.epochs - epoch) * (nTrain / rate),
-            loss: lossSum / seen,
-          });
-        }
+            order,
+            batchSize: config.batchSize,
+            logEvery: config.logEvery,
+            lr,
+            started: epochStart,
+            signals,
+            emit: (e) => emit(options, e),
+          },
+          async (b, index, readback) => {
+            const input = await prefetch.next();
+            try {
+              tidy(() => {
+                const idx = tensor(index, { dtype: 'int64', device: config.device });
+                const x = augmentBatch(input, augmentSettings, seededRandom(config.seed, `augment:${epoch}:${b}`));
+                const y = train.labels.indexSelect(0, idx);
+                optimizer!.zeroGrad();
+                // Forward and loss under autocast when asked (backward runs outside it, as in PyTorch).
+                const forward = () => {
+                  const out = model!.forward(x);
+                  return { logits: out, lossTensor: crossEntropy(out, y, { weight: classWeights, labelSmoothing: config.labelSmoothing }) };
+                };
+                const { logits, lossTensor } =
+                  config.amp === 'none' ? forward() : autocast(autocastType, config.amp === 'bf16' ? 'bfloat16' : 'float16', forward);
+                if (scaler) {
+                  scaler.scaleLoss(lossTensor).backward();
+                  if (scaler.unscaleAndUpdate(model!.parameters())) optimizer!.step(); // an overflowed step is skipped
+                } else {
+                  lossTensor.backward();
+                  optimizer!.step();
+                }
+                ema?.update(model!);
+                readback.push(lossTensor, logits.argmax(1).eq(y).sum(), index.length);
+              });
+            } finally {
+              input.dispose();
+            }
+          },
+        );
       } finally {
-        readback.dispose();
         await prefetch.dispose();
       }
+      const { lossSum, correct, seen } = batches;
+      diverged = batches.diverged;
       if (diverged || signals?.received) break;
       const trainSeconds = (performance.now() - epochStart) / 1000;
 

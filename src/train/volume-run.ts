@@ -34,6 +34,7 @@ import type { TrainConfig } from './config.js';
 import { disposeCheckpoint, loadCheckpoint, type TrainerState } from '../models/checkpoint.js';
 import { StopSignals } from './stop-signals.js';
 import { validatedEpoch } from './validated-epoch.js';
+import { trainEpochBatches } from './epoch-batches.js';
 import { checkSplitSizes } from './split-sizes.js';
 import { endedRun, interruptedRun } from './run-end.js';
 import type { EpochRecord } from './events.js';
@@ -207,7 +208,6 @@ export async function runVolumeTraining(run: RunRecorder, given: TrainConfig, re
     // ---- epochs -------------------------------------------------------------------------------
     const train = sets.train;
     const nTrain = trainLabels.length;
-    const batches = Math.ceil(nTrain / config.batchSize);
     const inferBatch = Math.max(1, Math.min(config.batchSize, 8));
     let diverged: string | undefined;
     let stoppedEarly = false;
@@ -221,44 +221,25 @@ export async function runVolumeTraining(run: RunRecorder, given: TrainConfig, re
       const lr = optimizer.paramGroups[0]!.lr;
       const order = epochOrder(trainLabels, epoch, config.seed, config.balance === 'sampling' ? 'sampling' : 'shuffle');
       model.train();
-      let lossSum = 0;
-      let correct = 0;
-      let seen = 0;
-      for (let b = 0; b < batches; b++) {
-        const index = order.slice(b * config.batchSize, (b + 1) * config.batchSize);
-        const [loss, hits] = tidy(() => {
-          const idx = tensor(index, { dtype: 'int64', device: config.device });
-          const x0 = train.x.indexSelect(0, idx);
-          const x = config.volumeAugment ? batchAugment(config.seed, epoch, b).apply(x0) : x0;
-          const y = train.y.indexSelect(0, idx);
-          optimizer!.zeroGrad();
-          const logits = model!.forward(x);
-          const lossTensor = crossEntropy(logits, y, { weight: classWeights, labelSmoothing: config.labelSmoothing });
-          lossTensor.backward();
-          optimizer!.step();
-          return [lossTensor.item(), logits.argmax(1).eq(y).sum().item()];
-        });
-        if (!Number.isFinite(loss)) {
-          diverged = `training loss was ${loss} at epoch ${epoch}, batch ${b + 1} of ${batches} (lr ${lr})`;
-          break;
-        }
-        if (signals) await signals.poll();
-        if (signals?.received) break;
-        lossSum += loss * index.length;
-        correct += hits;
-        seen += index.length;
-        const rate = seen / ((performance.now() - epochStart) / 1000);
-        emit({
-          type: 'batch',
-          epoch,
-          epochs: config.epochs,
-          done: seen,
-          total: nTrain,
-          imagesPerSecond: rate,
-          etaSeconds: (nTrain - seen) / rate + (config.epochs - epoch) * (nTrain / rate),
-          loss: lossSum / seen,
-        });
-      }
+      const batches = await trainEpochBatches(
+        // The loss is read back every batch (--log-every is not yet for volume runs).
+        { epoch, epochs: config.epochs, order, batchSize: config.batchSize, logEvery: 1, lr, started: epochStart, signals, emit },
+        (b, index, readback) =>
+          tidy(() => {
+            const idx = tensor(index, { dtype: 'int64', device: config.device });
+            const x0 = train.x.indexSelect(0, idx);
+            const x = config.volumeAugment ? batchAugment(config.seed, epoch, b).apply(x0) : x0;
+            const y = train.y.indexSelect(0, idx);
+            optimizer!.zeroGrad();
+            const logits = model!.forward(x);
+            const lossTensor = crossEntropy(logits, y, { weight: classWeights, labelSmoothing: config.labelSmoothing });
+            lossTensor.backward();
+            optimizer!.step();
+            readback.push(lossTensor, logits.argmax(1).eq(y).sum(), index.length);
+          }),
+      );
+      const { lossSum, correct, seen } = batches;
+      diverged = batches.diverged;
       if (diverged || signals?.received) break;
       const trainSeconds = (performance.now() - epochStart) / 1000;
       if (config.bnRecalibration > 0) {
