@@ -35,14 +35,30 @@ export function interruptedRun(
 }
 
 /**
+ * Whether the selected model collapsed onto one class: on the test split when the test phase ran,
+ * else on the validation split of the selected epoch (its record's `collapsed`). One rule for
+ * slice and volume runs, so a run without test data is flagged as one with it would be.
+ *
+ * @param test the test report, or null when no test phase ran (no test split, or no best checkpoint)
+ * @param history every finished epoch's record
+ * @param bestEpoch the selected epoch, or null before any
+ * @returns true when the selected model predicts one class for at least the collapse threshold's share
+ */
+export function selectedCollapsed(test: TestReport | null, history: readonly EpochRecord[], bestEpoch: number | null): boolean {
+  return test ? test.best.collapsed : (history.find((r) => r.epoch === bestEpoch)?.collapsed ?? false);
+}
+
+/**
  * Ends a run that trained to its end: `diverged` when the loss went non-finite, else `collapsed`
- * when the selected model predicts one class (`finalCollapsed`), else `done`; writes run.json's end
- * and logs the COLLAPSED line when it collapsed.
+ * when the selected model predicts one class ({@link selectedCollapsed}), else `done`; writes
+ * run.json's end and logs the COLLAPSED line when it collapsed. A run without a test split says so
+ * in its `reason` (after the collapse, when both).
  *
  * @param run the run's recorder
- * @param end why it may have stopped (`diverged`: the reason, or undefined), whether the selected model
- *   collapsed, every collapsed epoch, the test report (null when no test phase ran), the samples
- *   the collapse share counts (`slices`, `sessions`) and the share that counts as collapsed (0-1)
+ * @param end why it may have stopped (`diverged`: the reason, or undefined), every collapsed
+ *   epoch, the test report (null when no test phase ran), the note that the split has no test
+ *   samples (null when it has; split-sizes.ts), the samples the collapse share counts (`slices`,
+ *   `sessions`) and the share that counts as collapsed (0-1)
  * @param state the trainer state after the last epoch
  * @param history every finished epoch's record
  * @param log where the COLLAPSED line goes
@@ -52,9 +68,9 @@ export function endedRun(
   run: RunRecorder,
   end: {
     readonly diverged: string | undefined;
-    readonly finalCollapsed: boolean;
     readonly collapsedEpochs: readonly number[];
     readonly test: TestReport | null;
+    readonly noTest: string | null;
     readonly samples: string;
     readonly collapseThreshold: number;
   },
@@ -62,13 +78,13 @@ export function endedRun(
   history: readonly EpochRecord[],
   log: (text: string) => void,
 ): TrainResult {
-  const { diverged, finalCollapsed, test } = end;
+  const { diverged, test } = end;
+  const finalCollapsed = selectedCollapsed(test, history, state.best?.epoch ?? null);
   const status: RunStatus = diverged ? 'diverged' : finalCollapsed ? 'collapsed' : 'done';
-  const reason =
-    diverged ??
-    (finalCollapsed
-      ? `the selected model (epoch ${state.best?.epoch}) predicts one class for at least ${end.collapseThreshold * 100} % of ${test ? 'test' : 'validation'} ${end.samples}`
-      : undefined);
+  const collapse = finalCollapsed
+    ? `the selected model (epoch ${state.best?.epoch}) predicts one class for at least ${end.collapseThreshold * 100} % of ${test ? 'test' : 'validation'} ${end.samples}`
+    : undefined;
+  const reason = [diverged ?? collapse, end.noTest].filter((r) => r).join('; ') || undefined;
   run.finish({
     status,
     collapsedEpochs: end.collapsedEpochs,
@@ -76,7 +92,7 @@ export function endedRun(
     ...(reason ? { reason } : {}),
     ...(test ? { test: test.best.headline } : {}),
   });
-  if (finalCollapsed) log(`COLLAPSED: ${reason}`);
+  if (collapse) log(`COLLAPSED: ${collapse}`);
   return {
     id: run.id,
     dir: run.paths.dir,

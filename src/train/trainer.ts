@@ -26,6 +26,7 @@ import { BatchPrefetcher, type BatchSource } from '../data/batch-prefetch.js';
 import { StopSignals } from './stop-signals.js';
 import { validatedEpoch } from './validated-epoch.js';
 import { endedRun, interruptedRun } from './run-end.js';
+import { checkSplitSizes, type SplitSizes } from './split-sizes.js';
 import type { EpochRecord, TrainEvent } from './events.js';
 import { makeOptimizer, makeSchedule, resolvedLr, resolvedWeightDecay } from './optimizer-factory.js';
 import { machineInfo, newRunId, readJson, type RunRecord, type RunStatus } from '../run-folder/run-folder.js';
@@ -36,7 +37,7 @@ import { balancedClassWeights, epochOrder } from './sampling.js';
 import { writeTestArtifacts, type TestReport } from './test-phase.js';
 import { recalibrateBatchNorm } from './recalibrate-bn.js';
 import { GradScaler } from '../optim/grad-scaler.js';
-import { BatchReadback } from './batch-readback.js';
+import { trainEpochBatches, type EpochBatchesResult } from './epoch-batches.js';
 import { autocast } from '../torch/autocast.js';
 import { applyRecipe, recipeRecord } from './recipe.js';
 import { WeightEma } from './ema.js';
@@ -167,9 +168,10 @@ async function runTraining(run: RunRecorder, given: TrainConfig, resuming: boole
     const { prepared, splits } = data;
     const classes = prepared.task.classes;
     if (resuming) await checkSameData(run, data);
-    const { config, modelRequest } = resolveForData(given, data);
+    const { config, modelRequest, noTest } = resolveForData(given, data);
     await run.describe(config, prepared.manifest, dataFields(config, data));
     logSetup(log, run.id, config, data);
+    if (noTest) log(noTest);
 
     // ---- model, optimizer, schedule: fresh, or as checkpointed --------------------------------
     manualSeed(config.seed);
@@ -200,8 +202,6 @@ async function runTraining(run: RunRecorder, given: TrainConfig, resuming: boole
 
     // ---- epochs: train, validate, checkpoint, log ---------------------------------------------
     const train = splits.train;
-    const nTrain = train.labelList.length;
-    const batches = Math.ceil(nTrain / config.batchSize);
     const augmentSettings = config;
     let diverged: string | undefined;
     let stoppedEarly = false;
@@ -215,80 +215,58 @@ async function runTraining(run: RunRecorder, given: TrainConfig, resuming: boole
       const lr = optimizer.paramGroups[0]!.lr;
       const order = epochOrder(train.labelList, epoch, config.seed, config.balance === 'sampling' ? 'sampling' : 'shuffle');
       model.train();
-      let lossSum = 0;
-      let correct = 0;
-      let seen = 0;
-      // Losses and hits stay on the device until the logging interval ends (see BatchReadback).
-      const readback = new BatchReadback();
       // Batch b+1 is assembled on the thread pool while batch b trains (data/batch-prefetch.ts).
       const prefetch = new BatchPrefetcher(train.batches, order, config.batchSize, { prefetch: config.prefetch });
-      // The readback's device tensors and the prefetched batches are freed however the loop ends
-      // (a step or a batch read that throws included).
+      let batches: EpochBatchesResult;
+      // The prefetched batches are freed however the loop ends (a step or a batch read that throws included).
       try {
-        for (let b = 0; b < batches; b++) {
-          const index = order.slice(b * config.batchSize, (b + 1) * config.batchSize);
-          const input = await prefetch.next();
-          try {
-            tidy(() => {
-              const idx = tensor(index, { dtype: 'int64', device: config.device });
-              const x = augmentBatch(input, augmentSettings, seededRandom(config.seed, `augment:${epoch}:${b}`));
-              const y = train.labels.indexSelect(0, idx);
-              optimizer!.zeroGrad();
-              // Forward and loss under autocast when asked (backward runs outside it, as in PyTorch).
-              const forward = () => {
-                const out = model!.forward(x);
-                return { logits: out, lossTensor: crossEntropy(out, y, { weight: classWeights, labelSmoothing: config.labelSmoothing }) };
-              };
-              const { logits, lossTensor } =
-                config.amp === 'none' ? forward() : autocast(autocastType, config.amp === 'bf16' ? 'bfloat16' : 'float16', forward);
-              if (scaler) {
-                scaler.scaleLoss(lossTensor).backward();
-                if (scaler.unscaleAndUpdate(model!.parameters())) optimizer!.step(); // an overflowed step is skipped
-              } else {
-                lossTensor.backward();
-                optimizer!.step();
-              }
-              ema?.update(model!);
-              readback.push(lossTensor, logits.argmax(1).eq(y).sum(), index.length);
-            });
-          } finally {
-            input.dispose();
-          }
-          if (readback.length < config.logEvery && b < batches - 1) continue;
-          const first = b + 1 - readback.length;
-          const { losses, hits, sizes } = readback.read();
-          const bad = losses.findIndex((loss) => !Number.isFinite(loss));
-          if (bad >= 0) {
-            // Read back at the end of the interval: later batches of it have stepped already, but
-            // a non-finite loss ends the run as diverged either way.
-            diverged = `training loss was ${losses[bad]} at epoch ${epoch}, batch ${first + bad + 1} of ${batches} (lr ${lr})`;
-            break;
-          }
-          // Let a pending SIGINT/SIGTERM handler run (the batch loop is otherwise synchronous).
-          if (signals) await signals.poll();
-          if (signals?.received) break;
-          losses.forEach((loss, k) => {
-            lossSum += loss * sizes[k]!;
-            correct += hits[k]!;
-            seen += sizes[k]!;
-          });
-          const elapsed = (performance.now() - epochStart) / 1000;
-          const rate = seen / elapsed;
-          emit(options, {
-            type: 'batch',
+        batches = await trainEpochBatches(
+          {
             epoch,
             epochs: config.epochs,
-            done: seen,
-            total: nTrain,
-            imagesPerSecond: rate,
-            etaSeconds: (nTrain - seen) / rate + (config.epochs - epoch) * (nTrain / rate),
-            loss: lossSum / seen,
-          });
-        }
+            order,
+            batchSize: config.batchSize,
+            logEvery: config.logEvery,
+            lr,
+            started: epochStart,
+            signals,
+            emit: (e) => emit(options, e),
+          },
+          async (b, index, readback) => {
+            const input = await prefetch.next();
+            try {
+              tidy(() => {
+                const idx = tensor(index, { dtype: 'int64', device: config.device });
+                const x = augmentBatch(input, augmentSettings, seededRandom(config.seed, `augment:${epoch}:${b}`));
+                const y = train.labels.indexSelect(0, idx);
+                optimizer!.zeroGrad();
+                // Forward and loss under autocast when asked (backward runs outside it, as in PyTorch).
+                const forward = () => {
+                  const out = model!.forward(x);
+                  return { logits: out, lossTensor: crossEntropy(out, y, { weight: classWeights, labelSmoothing: config.labelSmoothing }) };
+                };
+                const { logits, lossTensor } =
+                  config.amp === 'none' ? forward() : autocast(autocastType, config.amp === 'bf16' ? 'bfloat16' : 'float16', forward);
+                if (scaler) {
+                  scaler.scaleLoss(lossTensor).backward();
+                  if (scaler.unscaleAndUpdate(model!.parameters())) optimizer!.step(); // an overflowed step is skipped
+                } else {
+                  lossTensor.backward();
+                  optimizer!.step();
+                }
+                ema?.update(model!);
+                readback.push(lossTensor, logits.argmax(1).eq(y).sum(), index.length);
+              });
+            } finally {
+              input.dispose();
+            }
+          },
+        );
       } finally {
-        readback.dispose();
         await prefetch.dispose();
       }
+      const { lossSum, correct, seen } = batches;
+      diverged = batches.diverged;
       if (diverged || signals?.received) break;
       const trainSeconds = (performance.now() - epochStart) / 1000;
 
@@ -328,7 +306,7 @@ async function runTraining(run: RunRecorder, given: TrainConfig, resuming: boole
     if (diverged) log(`DIVERGED: ${diverged}`);
     let test: TestReport | null = null;
     ema?.swapIn(model); // the last epoch is evaluated with its averaged weights, as validated
-    if (run.hasBestCheckpoint() && splits.test.labelList.length > 0) {
+    if (run.hasBestCheckpoint() && !noTest) {
       test = await writeTestArtifacts({
         run,
         config,
@@ -339,15 +317,7 @@ async function runTraining(run: RunRecorder, given: TrainConfig, resuming: boole
         log,
       });
     }
-    if (splits.test.labelList.length === 0) log('no test slices in the split: test metrics, predictions and Grad-CAM skipped');
-    const finalCollapsed = test?.best.collapsed ?? history.find((r) => r.epoch === state.best?.epoch)?.collapsed ?? false;
-    return endedRun(
-      run,
-      { diverged, finalCollapsed, collapsedEpochs, test, samples: 'slices', collapseThreshold: config.collapseThreshold },
-      state,
-      history,
-      log,
-    );
+    return endedRun(run, { diverged, collapsedEpochs, test, noTest, samples: 'slices', collapseThreshold: config.collapseThreshold }, state, history, log);
   } catch (error) {
     run.fail(error);
     throw error;
@@ -404,11 +374,11 @@ async function checkSameData(run: RunRecorder, data: TrainingData): Promise<void
 /**
  * The settings as this run uses them (task, image size, learning rate, weight decay, dropout,
  * widths and threads resolved against the data and the model) and the model's constructor
- * options; refuses images too small for the model, one-class tasks and empty training or
- * validation splits.
+ * options, and the note that the split has no test slices (null when it has); refuses images too
+ * small for the model, one-class tasks and empty training or validation splits (split-sizes.ts).
  */
 function resolveForData(given: TrainConfig, data: TrainingData) {
-  const { prepared, splits } = data;
+  const { prepared } = data;
   const classes = prepared.task.classes;
   const spec = getModelSpec(given.model);
   const modelRequest = {
@@ -433,13 +403,23 @@ function resolveForData(given: TrainConfig, data: TrainingData) {
     throw invalid(`image size of at least ${spec.minInputSize} pixels per side for ${config.model}`, 'imageSize', `${h}x${w}`);
   if (classes.length < 2)
     throw new AlzbenchError(`Task ${config.task} has ${classes.length} class(es) in this data set; training needs at least 2`, { exitCode: 2 });
-  if (splits.train.labelList.length === 0 || splits.val.labelList.length === 0) {
-    throw new AlzbenchError(`The split left ${splits.train.labelList.length} training and ${splits.val.labelList.length} validation slices`, {
-      hint: 'a larger data set is needed (validation selects the best epoch)',
-      exitCode: 2,
-    });
-  }
-  return { config, modelRequest };
+  const noTest = checkSplitSizes(sliceSplitSizes(data));
+  return { config, modelRequest, noTest };
+}
+
+/** The slice run's split sizes for {@link checkSplitSizes}: slices, and the units of its grouping (subjects, pseudo-subjects, or the slices). */
+function sliceSplitSizes(data: TrainingData): SplitSizes {
+  const { prepared, splits } = data;
+  const units = (split: 'train' | 'val' | 'test') => new Set(prepared.items.filter((it) => it.split === split).map((it) => it.group ?? it.item.id)).size;
+  const samples = { train: splits.train.labelList.length, val: splits.val.labelList.length, test: splits.test.labelList.length };
+  const groupNoun = { subject: 'subjects', pseudo: 'pseudo-subjects', none: 'slices' }[prepared.grouping];
+  return {
+    samples,
+    groups: { train: units('train'), val: units('val'), test: units('test') },
+    sampleNoun: 'slices',
+    groupNoun,
+    source: `${prepared.grouping} grouping`,
+  };
 }
 
 /** run.json's fields about the data: device, task, machine, data set, preprocessing, split counts, leakage audit. */

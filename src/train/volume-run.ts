@@ -9,7 +9,7 @@
  * and log; at the end the test evaluation of the best and last epochs.
  */
 import type { Tensor } from '../torch/tensor.js';
-import { tensor } from '../torch/creation.js';
+import { tensor, zeros } from '../torch/creation.js';
 import { tidy } from '../torch/scope.js';
 import { manualSeed, setRngState } from '../torch/random.js';
 import { cudaDeviceCount, getNumThreads, setNumThreads, torchVersion } from '../torch/memory.js';
@@ -34,6 +34,8 @@ import type { TrainConfig } from './config.js';
 import { disposeCheckpoint, loadCheckpoint, type TrainerState } from '../models/checkpoint.js';
 import { StopSignals } from './stop-signals.js';
 import { validatedEpoch } from './validated-epoch.js';
+import { trainEpochBatches } from './epoch-batches.js';
+import { checkSplitSizes } from './split-sizes.js';
 import { endedRun, interruptedRun } from './run-end.js';
 import type { EpochRecord } from './events.js';
 import type { TrainOptions, TrainResult } from './trainer.js';
@@ -94,13 +96,14 @@ export async function runVolumeTraining(run: RunRecorder, given: TrainConfig, re
     const classes = data.classes;
     const bySplit = (split: 'train' | 'val' | 'test') => data.samples.filter((s) => s.split === split);
     const samples = { train: bySplit('train'), val: bySplit('val'), test: bySplit('test') };
-    for (const split of ['train', 'val', 'test'] as const) {
-      if (samples[split].length === 0)
-        throw new AlzbenchError(`The split of ${given.data} left no person in ${split} (${data.splitSource} split)`, {
-          exitCode: 2,
-          hint: 'more people are needed: validation selects the epoch and test is held out',
-        });
-    }
+    const people = (split: 'train' | 'val' | 'test') => new Set(samples[split].map((s) => s.subject)).size;
+    const noTest = checkSplitSizes({
+      samples: { train: samples.train.length, val: samples.val.length, test: samples.test.length },
+      groups: { train: people('train'), val: people('val'), test: people('test') },
+      sampleNoun: 'sessions',
+      groupNoun: 'people',
+      source: data.splitSource,
+    });
     if (resuming && before.dataset && before.dataset.fingerprint !== data.fingerprint) {
       throw new AlzbenchError(
         `The data set changed since run ${before.id} started (fingerprint ${data.fingerprint.slice(0, 12)} vs ${before.dataset.fingerprint.slice(0, 12)})`,
@@ -110,7 +113,13 @@ export async function runVolumeTraining(run: RunRecorder, given: TrainConfig, re
     const manifest = volumeManifest(data, given.splitSeed);
     if (resuming) await checkSplitUnchanged(paths.split, manifest, before.id);
     const pipeline = volumePipeline(preprocessing);
-    for (const split of ['train', 'val', 'test'] as const) loaded[split] = await loadVolumeSplit(samples[split], pipeline);
+    for (const split of ['train', 'val', 'test'] as const) {
+      // An empty test split (allowed, split-sizes.ts) is an empty batch of the prepared shape.
+      loaded[split] =
+        samples[split].length === 0
+          ? { x: zeros([0, 1, ...preprocessing.shape]), y: tensor([], { dtype: 'int64' }) }
+          : await loadVolumeSplit(samples[split], pipeline);
+    }
     sets = loaded as VolumeSplits;
     const seconds = (performance.now() - started) / 1000;
     const modelRequest = {
@@ -136,7 +145,6 @@ export async function runVolumeTraining(run: RunRecorder, given: TrainConfig, re
     for (const split of ['train', 'val', 'test'] as const) {
       counts[split] = Object.fromEntries(classes.map((c, k) => [c, samples[split].filter((s) => s.label === k).length]));
     }
-    const people = (split: 'train' | 'val' | 'test') => new Set(samples[split].map((s) => s.subject)).size;
     await run.describe(config, manifest, {
       input: 'volume',
       device: config.device,
@@ -156,6 +164,7 @@ export async function runVolumeTraining(run: RunRecorder, given: TrainConfig, re
       `run ${before.id}: ${config.model} on ${config.task} (${classes.join(', ')}), volumes ${shape.join('x')}${config.spacing === null ? '' : ` at ${config.spacing} mm`}, ` +
         `train ${samples.train.length} / val ${samples.val.length} / test ${samples.test.length} sessions (split by person, ${data.splitSource}), ${config.threads} threads, ${config.device}`,
     );
+    if (noTest) log(noTest);
 
     // ---- model, optimizer, schedule: fresh, or as checkpointed --------------------------------
     manualSeed(config.seed);
@@ -199,7 +208,6 @@ export async function runVolumeTraining(run: RunRecorder, given: TrainConfig, re
     // ---- epochs -------------------------------------------------------------------------------
     const train = sets.train;
     const nTrain = trainLabels.length;
-    const batches = Math.ceil(nTrain / config.batchSize);
     const inferBatch = Math.max(1, Math.min(config.batchSize, 8));
     let diverged: string | undefined;
     let stoppedEarly = false;
@@ -213,44 +221,25 @@ export async function runVolumeTraining(run: RunRecorder, given: TrainConfig, re
       const lr = optimizer.paramGroups[0]!.lr;
       const order = epochOrder(trainLabels, epoch, config.seed, config.balance === 'sampling' ? 'sampling' : 'shuffle');
       model.train();
-      let lossSum = 0;
-      let correct = 0;
-      let seen = 0;
-      for (let b = 0; b < batches; b++) {
-        const index = order.slice(b * config.batchSize, (b + 1) * config.batchSize);
-        const [loss, hits] = tidy(() => {
-          const idx = tensor(index, { dtype: 'int64', device: config.device });
-          const x0 = train.x.indexSelect(0, idx);
-          const x = config.volumeAugment ? batchAugment(config.seed, epoch, b).apply(x0) : x0;
-          const y = train.y.indexSelect(0, idx);
-          optimizer!.zeroGrad();
-          const logits = model!.forward(x);
-          const lossTensor = crossEntropy(logits, y, { weight: classWeights, labelSmoothing: config.labelSmoothing });
-          lossTensor.backward();
-          optimizer!.step();
-          return [lossTensor.item(), logits.argmax(1).eq(y).sum().item()];
-        });
-        if (!Number.isFinite(loss)) {
-          diverged = `training loss was ${loss} at epoch ${epoch}, batch ${b + 1} of ${batches} (lr ${lr})`;
-          break;
-        }
-        if (signals) await signals.poll();
-        if (signals?.received) break;
-        lossSum += loss * index.length;
-        correct += hits;
-        seen += index.length;
-        const rate = seen / ((performance.now() - epochStart) / 1000);
-        emit({
-          type: 'batch',
-          epoch,
-          epochs: config.epochs,
-          done: seen,
-          total: nTrain,
-          imagesPerSecond: rate,
-          etaSeconds: (nTrain - seen) / rate + (config.epochs - epoch) * (nTrain / rate),
-          loss: lossSum / seen,
-        });
-      }
+      const batches = await trainEpochBatches(
+        // The loss is read back every batch (--log-every is not yet for volume runs).
+        { epoch, epochs: config.epochs, order, batchSize: config.batchSize, logEvery: 1, lr, started: epochStart, signals, emit },
+        (b, index, readback) =>
+          tidy(() => {
+            const idx = tensor(index, { dtype: 'int64', device: config.device });
+            const x0 = train.x.indexSelect(0, idx);
+            const x = config.volumeAugment ? batchAugment(config.seed, epoch, b).apply(x0) : x0;
+            const y = train.y.indexSelect(0, idx);
+            optimizer!.zeroGrad();
+            const logits = model!.forward(x);
+            const lossTensor = crossEntropy(logits, y, { weight: classWeights, labelSmoothing: config.labelSmoothing });
+            lossTensor.backward();
+            optimizer!.step();
+            readback.push(lossTensor, logits.argmax(1).eq(y).sum(), index.length);
+          }),
+      );
+      const { lossSum, correct, seen } = batches;
+      diverged = batches.diverged;
       if (diverged || signals?.received) break;
       const trainSeconds = (performance.now() - epochStart) / 1000;
       if (config.bnRecalibration > 0) {
@@ -304,7 +293,7 @@ export async function runVolumeTraining(run: RunRecorder, given: TrainConfig, re
 
     // ---- test ---------------------------------------------------------------------------------
     let test: TestReport | null = null;
-    if (run.hasBestCheckpoint()) {
+    if (run.hasBestCheckpoint() && !noTest) {
       test = await writeVolumeTestArtifacts({
         run,
         config,
@@ -317,14 +306,7 @@ export async function runVolumeTraining(run: RunRecorder, given: TrainConfig, re
         log,
       });
     }
-    const finalCollapsed = test?.best.collapsed ?? false;
-    return endedRun(
-      run,
-      { diverged, finalCollapsed, collapsedEpochs, test, samples: 'sessions', collapseThreshold: config.collapseThreshold },
-      state,
-      history,
-      log,
-    );
+    return endedRun(run, { diverged, collapsedEpochs, test, noTest, samples: 'sessions', collapseThreshold: config.collapseThreshold }, state, history, log);
   } catch (error) {
     run.fail(error);
     throw error;
