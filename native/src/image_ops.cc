@@ -111,15 +111,17 @@ struct Instruction {
 
 class ProgramWorker : public Napi::AsyncWorker {
  public:
+  // Copies the slice here, on the JS thread: JS may detach, transfer or refill its buffer while
+  // the pool thread runs the program, so the pool must never read JS memory (one slice is KBs).
   ProgramWorker(Napi::Env env, Napi::Uint8Array data, int width, int height, int channels, std::vector<Instruction> program)
-      : Napi::AsyncWorker(env), data_(Napi::Persistent(data)), bytes_(data.Data()), width_(width), height_(height), channels_(channels),
+      : Napi::AsyncWorker(env), bytes_(data.Data(), data.Data() + data.ByteLength()), width_(width), height_(height), channels_(channels),
         program_(std::move(program)), deferred_(Napi::Promise::Deferred::New(env)) {}
 
   Napi::Promise Promise() { return deferred_.Promise(); }
 
   void Execute() override {
     std::vector<cv::Mat> images;
-    images.emplace_back(height_, width_, channels_ == 3 ? CV_8UC3 : CV_8UC1, const_cast<uint8_t*>(bytes_));
+    images.emplace_back(height_, width_, channels_ == 3 ? CV_8UC3 : CV_8UC1, bytes_.data());
     for (size_t i = 0; i < program_.size(); ++i) {
       const Instruction& step = program_[i];
       const cv::Mat& src = images[static_cast<size_t>(step.input)];
@@ -148,8 +150,7 @@ class ProgramWorker : public Napi::AsyncWorker {
   void OnError(const Napi::Error& error) override { deferred_.Reject(error.Value()); }
 
  private:
-  Napi::Reference<Napi::Uint8Array> data_;  // keeps the JS bytes alive while the pool reads them
-  const uint8_t* bytes_;
+  std::vector<uint8_t> bytes_;  // the worker's own copy of the source image
   int width_, height_, channels_;
   std::vector<Instruction> program_;
   cv::Mat result_;

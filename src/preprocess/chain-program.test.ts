@@ -50,3 +50,25 @@ test('a chain that passes the image through returns it; a step check fails as in
   await assert.rejects(applyChainAsync(chain, rgb), { name: inline.name, message: inline.message });
   assert.match(inline.message, /Expected 1-channel image for step clahe but received 3 channels/);
 });
+
+test('the thread-pool program reads its own copy: the caller transferring and zeroing the slice right after the call changes nothing', async () => {
+  assert.ok(nativeImageOps, 'the addon has OpenCV');
+  const chain = parseChain(chains[0]!);
+  const source = makeRaster(176, 208, 1, syntheticPixels(21, 176, 208));
+  const want = applyChain(chain, source, nativeImageOps);
+  // Big programs queued first keep every pool thread busy, so the programs under test are still
+  // waiting in the queue when their slices are zeroed (without them a pool thread could finish first).
+  const big = makeRaster(1024, 1024, 1, syntheticPixels(22, 1024, 1024));
+  const poolSize = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
+  const blockers = Array.from({ length: poolSize }, () => applyChainAsync(chain, big));
+  const images = Array.from({ length: 3 }, () => makeRaster(176, 208, 1, new Uint8Array(source.data)));
+  const pending = images.map((image) => applyChainAsync(chain, image)); // each records and queues its program at once
+  for (const image of images) {
+    // As postMessage(data.buffer, [data.buffer]) does: the buffer moves and its new owner refills it.
+    const moved = structuredClone(image.data.buffer as ArrayBuffer, { transfer: [image.data.buffer as ArrayBuffer] });
+    new Uint8Array(moved).fill(0);
+    assert.equal(image.data.byteLength, 0, 'detached');
+  }
+  for (const [i, got] of (await Promise.all(pending)).entries()) assert.deepEqual(got.data, want.data, `copy ${i}`);
+  await Promise.all(blockers);
+});
