@@ -128,9 +128,11 @@ class ProgramWorker : public Napi::AsyncWorker {
       try {
         images.push_back(RunImageOp(step.op, src, step.args, step.second >= 0 ? &images[static_cast<size_t>(step.second)] : nullptr));
       } catch (const std::invalid_argument& e) {
+        failed_ = static_cast<int>(i);
         SetError(e.what());
         return;
       } catch (const cv::Exception& e) {
+        failed_ = static_cast<int>(i);
         SetError("OpenCV " + step.op + " on a " + SizeText(src.cols, src.rows, src.channels()) + " image failed: " + e.what());
         return;
       }
@@ -147,9 +149,15 @@ class ProgramWorker : public Napi::AsyncWorker {
     out.Set("data", ToBytes(env, result_.isContinuous() ? result_ : result_.clone()));
     deferred_.Resolve(out);
   }
-  void OnError(const Napi::Error& error) override { deferred_.Reject(error.Value()); }
+  // The error says which instruction failed (`instruction`), so JS can name the chain step it
+  // belongs to exactly as the in-line chain does.
+  void OnError(const Napi::Error& error) override {
+    if (failed_ >= 0) error.Value().Set("instruction", failed_);
+    deferred_.Reject(error.Value());
+  }
 
  private:
+  int failed_ = -1;
   std::vector<uint8_t> bytes_;  // the worker's own copy of the source image
   int width_, height_, channels_;
   std::vector<Instruction> program_;
@@ -165,7 +173,9 @@ Napi::Value ImageProgramAsync(const Napi::CallbackInfo& info) {
   int width = info[1].As<Napi::Number>().Int32Value();
   int height = info[2].As<Napi::Number>().Int32Value();
   int channels = info[3].As<Napi::Number>().Int32Value();
-  if ((channels != 1 && channels != 3) || width <= 0 || height <= 0 || static_cast<size_t>(width) * height * channels != data.ByteLength()) {
+  // An empty image (0 wide or high) is let through: OpenCV then refuses it in Execute with the
+  // same error as the in-line imageOp gives, so both paths report bad input alike.
+  if ((channels != 1 && channels != 3) || width < 0 || height < 0 || static_cast<size_t>(width) * height * channels != data.ByteLength()) {
     throw Napi::RangeError::New(env, "imageProgramAsync: data does not hold width x height x channels bytes");
   }
   Napi::Array list = info[4].As<Napi::Array>();

@@ -72,3 +72,38 @@ test('the thread-pool program reads its own copy: the caller transferring and ze
   for (const [i, got] of (await Promise.all(pending)).entries()) assert.deepEqual(got.data, want.data, `copy ${i}`);
   await Promise.all(blockers);
 });
+
+test('an operation OpenCV refuses rejects with the in-line error naming the step; nothing is retried in line', async () => {
+  assert.ok(nativeImageOps, 'the addon has OpenCV');
+  const empty = makeRaster(0, 0, 1, new Uint8Array(0));
+  const cases: [spec: string, start: string, opencv: RegExp][] = [
+    ['smooth(median,k=5)', 'applying step 1 (smooth(method=median,k=5)) to a 0x0x1 image: OpenCV blur on a 0x0x1 image failed: ', /!_src0\.empty\(\) in function 'medianBlur'/],
+    ['resize(4,4)', 'applying step 1 (resize(width=4,height=4)) to a 0x0x1 image: OpenCV resize on a 0x0x1 image failed: ', /!ssize\.empty\(\) in function 'resize'/],
+    // The second step fails: the error names it, not the first.
+    [
+      'invert|merge(overlap,smooth=gaussian,k=5)',
+      'applying step 2 (merge(mode=overlap,smooth=gaussian,k=5,w1=4,w2=-4,offset=128)) to a 0x0x1 image: OpenCV blur on a 0x0x1 image failed: ',
+      /!_src\.empty\(\) in function 'GaussianBlur'/,
+    ],
+  ];
+  for (const [spec, start, opencv] of cases) {
+    const chain = parseChain(spec);
+    const inline = (() => {
+      try {
+        applyChain(chain, empty, nativeImageOps);
+      } catch (error) {
+        return error as Error;
+      }
+    })();
+    assert.ok(inline, spec);
+    assert.equal(inline.name, 'AlzbenchError', spec);
+    assert.equal(inline.message.slice(0, start.length), start, spec);
+    assert.match(inline.message, opencv, spec);
+    await assert.rejects(applyChainAsync(chain, empty), (error: Error) => {
+      assert.equal(error.name, 'AlzbenchError', spec);
+      assert.equal(error.message, inline.message, spec);
+      assert.equal((error.cause as { instruction?: number }).instruction, spec.startsWith('invert') ? 1 : 0, 'failed on the pool, not retried in line');
+      return true;
+    });
+  }
+});
