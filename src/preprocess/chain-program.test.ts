@@ -77,8 +77,16 @@ test('an operation OpenCV refuses rejects with the in-line error naming the step
   assert.ok(nativeImageOps, 'the addon has OpenCV');
   const empty = makeRaster(0, 0, 1, new Uint8Array(0));
   const cases: [spec: string, start: string, opencv: RegExp][] = [
-    ['smooth(median,k=5)', 'applying step 1 (smooth(method=median,k=5)) to a 0x0x1 image: OpenCV blur on a 0x0x1 image failed: ', /!_src0\.empty\(\) in function 'medianBlur'/],
-    ['resize(4,4)', 'applying step 1 (resize(width=4,height=4)) to a 0x0x1 image: OpenCV resize on a 0x0x1 image failed: ', /!ssize\.empty\(\) in function 'resize'/],
+    [
+      'smooth(median,k=5)',
+      'applying step 1 (smooth(method=median,k=5)) to a 0x0x1 image: OpenCV blur on a 0x0x1 image failed: ',
+      /!_src0\.empty\(\) in function 'medianBlur'/,
+    ],
+    [
+      'resize(4,4)',
+      'applying step 1 (resize(width=4,height=4)) to a 0x0x1 image: OpenCV resize on a 0x0x1 image failed: ',
+      /!ssize\.empty\(\) in function 'resize'/,
+    ],
     // The second step fails: the error names it, not the first.
     [
       'invert|merge(overlap,smooth=gaussian,k=5)',
