@@ -30,6 +30,9 @@ cv::Mat RunImageOp(const std::string& op, const cv::Mat& src, const std::vector<
     cv::Mat kernel = cv::getStructuringElement(shapes[static_cast<int>(arg(0))], cv::Size(k, k));
     cv::morphologyEx(src, dst, cv::MORPH_OPEN, kernel, cv::Point(-1, -1), static_cast<int>(arg(2)));
   } else if (op == "clahe") {
+    // OpenCV 4.6's CLAHE loops forever on a 0xN or Nx0 image (and passes 0x0 through); refuse
+    // empty images as every other operation here does.
+    CV_Assert(!src.empty());
     int tile = static_cast<int>(arg(1));
     cv::createCLAHE(arg(0), cv::Size(tile, tile))->apply(src, dst);
   } else if (op == "blur") {

@@ -6,6 +6,7 @@ import { applyChainAsync } from './chain-program.js';
 import { parseChain } from './chain-spec.js';
 import { nativeImageOps } from './native-image-ops.js';
 import { makeRaster } from './raster.js';
+import { loadImageOps } from './load-image-ops.js';
 
 const gray = makeRaster(40, 36, 1, syntheticPixels(3, 40, 36));
 const rgb = makeRaster(40, 36, 3, new Uint8Array([...syntheticPixels(4, 40, 36 * 3)]));
@@ -113,5 +114,23 @@ test('an operation OpenCV refuses rejects with the in-line error naming the step
       assert.equal((error.cause as { instruction?: number }).instruction, spec.startsWith('invert') ? 1 : 0, 'failed on the pool, not retried in line');
       return true;
     });
+  }
+});
+
+test('clahe refuses an image without rows or columns on every path (OpenCV 4.6 and opencv.js never return on one)', async () => {
+  assert.ok(nativeImageOps, 'the addon has OpenCV');
+  const openCvJs = await loadImageOps('opencv.js');
+  const chain = parseChain('grayscale|clahe(clip=2,tile=8)');
+  for (const [width, height] of [
+    [0, 5],
+    [5, 0],
+    [0, 0],
+  ] as const) {
+    const image = makeRaster(width, height, 1, new Uint8Array(0));
+    const message = `Expected an image with rows and columns for step clahe but received a ${width}x${height} image`;
+    const error = { name: 'AlzbenchError', message, hint: 'an image with no pixels cannot be equalized' };
+    assert.throws(() => applyChain(chain, image, nativeImageOps), error);
+    assert.throws(() => applyChain(chain, image, openCvJs), error);
+    await assert.rejects(applyChainAsync(chain, image), error);
   }
 });
