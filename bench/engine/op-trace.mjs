@@ -7,8 +7,10 @@
 // CPU time much less than wall time. Run it as bench:engine runs alzbench (jemalloc via
 // LD_PRELOAD, OMP_WAIT_POLICY=PASSIVE); the PyTorch process inherits the environment.
 // usage: node bench/engine/op-trace.mjs <model> [--batch 16 --height 208 --width 176 --threads 2 --top 25 --out DIR]
-// Prints: wall and process-CPU time per phase, ops per name that differ in count, the 4-d input
-// layouts that differ, and the ops with the largest self CPU-time gap (self: less its children).
+// Prints: wall and process-CPU time per phase (the top-level ops of the thread that traced: JS's,
+// Python's), a line for the ops other threads ran (libuv's pool, OpenMP workers), ops per name that
+// differ in count, the 4-d input layouts that differ, and the ops with the largest self CPU-time
+// gap (self: less its children).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -61,11 +63,16 @@ const theirs = readFileSync(theirFile, 'utf8')
   .map((line) => JSON.parse(line));
 writeFileSync(join(values.out, `${name}-alzbench.json`), JSON.stringify(ours));
 
-// Self time per event: its duration less that of its direct children (events end after their children).
+// Events of older trace files carry no thread: they were all taken as the tracing thread's.
+const threadOf = (e) => e.thread ?? 0;
+// Self time per event: its duration less that of its direct children (events end after their
+// children on their own thread: depth is counted per thread, so each thread has its own stack).
 function summarize(events) {
   const byName = new Map();
-  const stack = [];
+  const stacks = new Map();
   for (const e of events) {
+    const stack = stacks.get(threadOf(e)) ?? [];
+    stacks.set(threadOf(e), stack);
     let children = 0;
     let childrenCpu = 0;
     while (stack.length && stack[stack.length - 1].depth > e.depth) {
@@ -92,15 +99,25 @@ const a = summarize(ours);
 const b = summarize(theirs);
 const names = [...new Set([...a.keys(), ...b.keys()])];
 const ms = (ns) => (ns / 1e6).toFixed(2);
-// Phases from the top-level ops: forward + loss before autograd's first node, backward, then the optimizer.
+// Phases from the tracing thread's top-level ops: forward + loss before autograd's first node,
+// backward, then the optimizer. Other threads' ops overlap those in time, so they are not added in.
 function phases(events) {
-  const top = events.filter((e) => e.depth === 0).sort((p, q) => p.startNs - q.startNs);
+  const top = events.filter((e) => e.depth === 0 && threadOf(e) === 0).sort((p, q) => p.startNs - q.startNs);
   const isBackward = (e) => e.name.startsWith('autograd::engine::evaluate_function');
   const first = top.findIndex(isBackward);
   const last = top.length - 1 - [...top].reverse().findIndex(isBackward);
   const sum = (xs, k) => xs.reduce((t, e) => t + e[k], 0);
   const parts = { forward: top.slice(0, first), backward: top.slice(first, last + 1), optimizer: top.slice(last + 1) };
   return Object.fromEntries(Object.entries(parts).map(([k, xs]) => [k, { ops: xs.length, wallNs: sum(xs, 'durationNs'), cpuNs: sum(xs, 'cpuNs') }]));
+}
+// The other threads' top-level ops, in one line per side: how many threads, ops and how much wall time.
+function otherThreads(events) {
+  const top = events.filter((e) => e.depth === 0 && threadOf(e) !== 0);
+  const threads = new Set(top.map(threadOf)).size;
+  const names = new Map();
+  for (const e of top) names.set(e.name, (names.get(e.name) ?? 0) + 1);
+  const most = [...names].sort((p, q) => q[1] - p[1]).slice(0, 3);
+  return `${threads} threads, ${top.length} top-level ops, ${ms(top.reduce((t, e) => t + e.durationNs, 0))} ms wall${most.length ? ` (${most.map(([n, c]) => `${n} x${c}`).join(', ')})` : ''}`;
 }
 const [pa, pb] = [phases(ours), phases(theirs)];
 console.log(`${name}, batch ${batch}, 1x${height}x${width}, channels-last, ${threads} threads: ${ours.length} ops (alzbench) vs ${theirs.length} (PyTorch)`);
@@ -109,6 +126,7 @@ for (const k of Object.keys(pa))
   console.log(
     `  ${k}: ${ms(pa[k].wallNs)} / ${ms(pa[k].cpuNs)} (${pa[k].ops}) | ${ms(pb[k].wallNs)} / ${ms(pb[k].cpuNs)} (${pb[k].ops}) | ${(pa[k].cpuNs / pb[k].cpuNs).toFixed(2)}`,
   );
+console.log(`  other threads: alzbench ${otherThreads(ours)} | PyTorch ${otherThreads(theirs)}`);
 console.log('\nops whose count differs (name: alzbench / PyTorch):');
 for (const n of names) {
   const [ca, cb] = [a.get(n)?.count ?? 0, b.get(n)?.count ?? 0];

@@ -29,8 +29,9 @@ def step():
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 LIB = os.environ.get("ALZ_TRACE_LIB", os.path.join(HERE, "..", "results", "op_trace_lib.so"))
-if not os.path.exists(LIB):
-    # The addon's tracer (native/src/op_trace.h) against the same libtorch; ~30 s once.
+SOURCES = [os.path.join(HERE, "op_trace_lib.cc"), os.path.join(HERE, "..", "..", "native", "src", "op_trace.h")]
+if not os.path.exists(LIB) or os.path.getmtime(LIB) < max(os.path.getmtime(p) for p in SOURCES):
+    # The addon's tracer (native/src/op_trace.h) against the same libtorch; ~30 s, again when the tracer changes.
     os.makedirs(os.path.dirname(LIB), exist_ok=True)
     subprocess.run(["g++", "-std=c++17", "-O2", "-shared", "-fPIC", "-D_GLIBCXX_USE_CXX11_ABI=1", "-I/usr/include/torch/csrc/api/include",
                     os.path.join(HERE, "op_trace_lib.cc"), "-o", LIB, "-ltorch_cpu", "-lc10"], check=True)

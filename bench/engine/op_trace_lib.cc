@@ -25,8 +25,8 @@ extern "C" int alz_trace_stop(const char* path) {
   FILE* f = std::fopen(path, "w");
   if (!f) return 2;
   for (const auto& e : events) {
-    std::fprintf(f, "{\"name\":\"%s\",\"depth\":%d,\"startNs\":%lld,\"durationNs\":%lld,\"cpuNs\":%lld,\"inputs\":\"%s\",\"outputs\":\"%s\"}\n",
-                 Escape(e.name).c_str(), e.depth, static_cast<long long>(e.startNs), static_cast<long long>(e.durationNs),
+    std::fprintf(f, "{\"name\":\"%s\",\"thread\":%d,\"depth\":%d,\"startNs\":%lld,\"durationNs\":%lld,\"cpuNs\":%lld,\"inputs\":\"%s\",\"outputs\":\"%s\"}\n",
+                 Escape(e.name).c_str(), e.thread, e.depth, static_cast<long long>(e.startNs), static_cast<long long>(e.durationNs),
                  static_cast<long long>(e.cpuNs), Escape(e.inputs).c_str(), Escape(e.outputs).c_str());
   }
   std::fclose(f);

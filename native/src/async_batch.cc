@@ -1,7 +1,9 @@
 // Batch assembly off the JS thread: gathers the rows of a uint8 [N, 1, H, W] slice tensor and
 // makes the model's float input (pixel / 255, as eval/model-input.ts) on libuv's thread pool, so
 // the next batch is made while the current one trains. The result is wrapped into a handle on
-// the JS thread (OnOK): handles are counted there only.
+// the JS thread (OnOK): handles are counted there only. The pool reads no JS memory: the images
+// are a libtorch tensor (fromBytes copies JS bytes into libtorch's own storage, and the worker's
+// at::Tensor keeps that storage alive) and the indices are copied into a vector on the JS thread.
 #include <ATen/ATen.h>
 
 #include <string>

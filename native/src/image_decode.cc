@@ -9,6 +9,7 @@
 
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "op_call.h"
 
@@ -102,15 +103,18 @@ Napi::Value DecodeImage(const Napi::CallbackInfo& info) {
 
 class DecodeWorker : public Napi::AsyncWorker {
  public:
+  // Copies the bytes here, on the JS thread: JS may detach, transfer or refill its buffer (a
+  // transferred ArrayBuffer, a reused Buffer pool slice) while the pool thread decodes, so the
+  // pool must never read JS memory. A file is a few KB to a few MB; the copy costs microseconds.
   DecodeWorker(Napi::Env env, Napi::Uint8Array bytes, bool color)
-      : Napi::AsyncWorker(env), bytes_(Napi::Persistent(bytes)), data_(bytes.Data()), length_(bytes.ByteLength()), color_(color),
+      : Napi::AsyncWorker(env), bytes_(bytes.Data(), bytes.Data() + bytes.ByteLength()), color_(color),
         deferred_(Napi::Promise::Deferred::New(env)) {}
 
   Napi::Promise Promise() { return deferred_.Promise(); }
 
   void Execute() override {
     try {
-      decoded_ = Decode(data_, length_, color_);
+      decoded_ = Decode(bytes_.data(), bytes_.size(), color_);
     } catch (const cv::Exception& e) {
       SetError(std::string("image decoding failed: ") + e.msg);
     }
@@ -119,9 +123,7 @@ class DecodeWorker : public Napi::AsyncWorker {
   void OnError(const Napi::Error& error) override { deferred_.Reject(error.Value()); }
 
  private:
-  Napi::Reference<Napi::Uint8Array> bytes_;  // keeps the JS bytes alive while the pool reads them
-  const uint8_t* data_;
-  size_t length_;
+  std::vector<uint8_t> bytes_;  // the worker's own copy of the file
   bool color_;
   Decoded decoded_;
   Napi::Promise::Deferred deferred_;

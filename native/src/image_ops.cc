@@ -30,6 +30,9 @@ cv::Mat RunImageOp(const std::string& op, const cv::Mat& src, const std::vector<
     cv::Mat kernel = cv::getStructuringElement(shapes[static_cast<int>(arg(0))], cv::Size(k, k));
     cv::morphologyEx(src, dst, cv::MORPH_OPEN, kernel, cv::Point(-1, -1), static_cast<int>(arg(2)));
   } else if (op == "clahe") {
+    // OpenCV 4.6's CLAHE loops forever on a 0xN or Nx0 image (and passes 0x0 through); refuse
+    // empty images as every other operation here does.
+    CV_Assert(!src.empty());
     int tile = static_cast<int>(arg(1));
     cv::createCLAHE(arg(0), cv::Size(tile, tile))->apply(src, dst);
   } else if (op == "blur") {
@@ -111,24 +114,28 @@ struct Instruction {
 
 class ProgramWorker : public Napi::AsyncWorker {
  public:
+  // Copies the slice here, on the JS thread: JS may detach, transfer or refill its buffer while
+  // the pool thread runs the program, so the pool must never read JS memory (one slice is KBs).
   ProgramWorker(Napi::Env env, Napi::Uint8Array data, int width, int height, int channels, std::vector<Instruction> program)
-      : Napi::AsyncWorker(env), data_(Napi::Persistent(data)), bytes_(data.Data()), width_(width), height_(height), channels_(channels),
+      : Napi::AsyncWorker(env), bytes_(data.Data(), data.Data() + data.ByteLength()), width_(width), height_(height), channels_(channels),
         program_(std::move(program)), deferred_(Napi::Promise::Deferred::New(env)) {}
 
   Napi::Promise Promise() { return deferred_.Promise(); }
 
   void Execute() override {
     std::vector<cv::Mat> images;
-    images.emplace_back(height_, width_, channels_ == 3 ? CV_8UC3 : CV_8UC1, const_cast<uint8_t*>(bytes_));
+    images.emplace_back(height_, width_, channels_ == 3 ? CV_8UC3 : CV_8UC1, bytes_.data());
     for (size_t i = 0; i < program_.size(); ++i) {
       const Instruction& step = program_[i];
       const cv::Mat& src = images[static_cast<size_t>(step.input)];
       try {
         images.push_back(RunImageOp(step.op, src, step.args, step.second >= 0 ? &images[static_cast<size_t>(step.second)] : nullptr));
       } catch (const std::invalid_argument& e) {
+        failed_ = static_cast<int>(i);
         SetError(e.what());
         return;
       } catch (const cv::Exception& e) {
+        failed_ = static_cast<int>(i);
         SetError("OpenCV " + step.op + " on a " + SizeText(src.cols, src.rows, src.channels()) + " image failed: " + e.what());
         return;
       }
@@ -145,11 +152,16 @@ class ProgramWorker : public Napi::AsyncWorker {
     out.Set("data", ToBytes(env, result_.isContinuous() ? result_ : result_.clone()));
     deferred_.Resolve(out);
   }
-  void OnError(const Napi::Error& error) override { deferred_.Reject(error.Value()); }
+  // The error says which instruction failed (`instruction`), so JS can name the chain step it
+  // belongs to exactly as the in-line chain does.
+  void OnError(const Napi::Error& error) override {
+    if (failed_ >= 0) error.Value().Set("instruction", failed_);
+    deferred_.Reject(error.Value());
+  }
 
  private:
-  Napi::Reference<Napi::Uint8Array> data_;  // keeps the JS bytes alive while the pool reads them
-  const uint8_t* bytes_;
+  int failed_ = -1;
+  std::vector<uint8_t> bytes_;  // the worker's own copy of the source image
   int width_, height_, channels_;
   std::vector<Instruction> program_;
   cv::Mat result_;
@@ -164,7 +176,9 @@ Napi::Value ImageProgramAsync(const Napi::CallbackInfo& info) {
   int width = info[1].As<Napi::Number>().Int32Value();
   int height = info[2].As<Napi::Number>().Int32Value();
   int channels = info[3].As<Napi::Number>().Int32Value();
-  if ((channels != 1 && channels != 3) || width <= 0 || height <= 0 || static_cast<size_t>(width) * height * channels != data.ByteLength()) {
+  // An empty image (0 wide or high) is let through: OpenCV then refuses it in Execute with the
+  // same error as the in-line imageOp gives, so both paths report bad input alike.
+  if ((channels != 1 && channels != 3) || width < 0 || height < 0 || static_cast<size_t>(width) * height * channels != data.ByteLength()) {
     throw Napi::RangeError::New(env, "imageProgramAsync: data does not hold width x height x channels bytes");
   }
   Napi::Array list = info[4].As<Napi::Array>();

@@ -14,7 +14,8 @@ Napi::Value TraceStart(const Napi::CallbackInfo& info) {
 }
 
 // Returns the events in the order they ended (a parent after its children), each
-// {name, depth, startNs, durationNs, cpuNs, inputs, outputs}.
+// {name, thread, depth, startNs, durationNs, cpuNs, inputs, outputs}; thread 0 is the JS thread
+// (the one that called traceStart), others are numbered in the order they first ran an op.
 Napi::Value TraceStop(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::vector<trace::Event> events;
@@ -24,6 +25,7 @@ Napi::Value TraceStop(const Napi::CallbackInfo& info) {
     const trace::Event& e = events[i];
     Napi::Object o = Napi::Object::New(env);
     o.Set("name", e.name);
+    o.Set("thread", e.thread);
     o.Set("depth", e.depth);
     o.Set("startNs", static_cast<double>(e.startNs));
     o.Set("durationNs", static_cast<double>(e.durationNs));

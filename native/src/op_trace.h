@@ -4,7 +4,9 @@
 // callback (the hook torch.profiler uses) records every ATen op at every nesting depth, the
 // backward ops libtorch's autograd runs included, with its wall time, the CPU time the whole
 // process spent during it (all threads: a measure that the machine's load inflates far less
-// than wall time), and the layout of its tensor inputs and outputs.
+// than wall time), the layout of its tensor inputs and outputs, and the thread that ran it: ops
+// come from every thread (libuv's pool making the next batch, OpenMP workers), and a small id per
+// thread (0 = the one that started the trace) keeps them apart.
 #pragma once
 // RecordFunction::inputs() asserts, in builds without NDEBUG, that it is called from a start
 // callback; ours is, but ops that the dispatcher records without boxing their arguments (resize_
@@ -15,6 +17,7 @@
 #include <ATen/record_function.h>
 #include <time.h>
 
+#include <atomic>
 #include <chrono>
 #include <mutex>
 #include <string>
@@ -24,7 +27,8 @@ namespace alz::trace {
 
 struct Event {
   std::string name;
-  int depth;
+  int thread;  // 0: the thread that called Start; 1, 2, ...: others, in the order they first ran an op
+  int depth;   // nesting on its own thread (0: called from outside libtorch)
   int64_t startNs;
   int64_t durationNs;
   int64_t cpuNs;
@@ -47,6 +51,34 @@ inline at::CallbackHandle& Handle() {
 inline int& Depth() {
   thread_local int depth = 0;
   return depth;
+}
+
+// Thread ids are per trace: each Start begins a new generation, and a thread takes the next id
+// the first time it records an op in that generation (no lock: one atomic add per thread).
+inline std::atomic<int>& Generation() {
+  static std::atomic<int> generation{0};
+  return generation;
+}
+inline std::atomic<int>& NextThread() {
+  static std::atomic<int> next{0};
+  return next;
+}
+struct ThreadId {
+  int generation = -1;
+  int id = 0;
+};
+inline ThreadId& OwnThreadId() {
+  thread_local ThreadId own;
+  return own;
+}
+inline int ThreadOf() {
+  ThreadId& own = OwnThreadId();
+  int generation = Generation().load(std::memory_order_acquire);
+  if (own.generation != generation) {
+    own.generation = generation;
+    own.id = NextThread().fetch_add(1, std::memory_order_relaxed);
+  }
+  return own.id;
 }
 
 inline int64_t NowNs() {
@@ -111,8 +143,9 @@ inline void OnEnd(const at::RecordFunction& fn, at::ObserverContext* base) {
   auto* ctx = static_cast<Context*>(base);
   std::string outputs;
   for (const c10::IValue& v : fn.outputs()) Describe(v, outputs);
+  int thread = ThreadOf();
   std::lock_guard<std::mutex> lock(Mutex());
-  Events().push_back({fn.name(), Depth(), ctx->startNs, end - ctx->startNs, endCpu - ctx->startCpuNs, std::move(ctx->inputs), std::move(outputs)});
+  Events().push_back({fn.name(), thread, Depth(), ctx->startNs, end - ctx->startNs, endCpu - ctx->startCpuNs, std::move(ctx->inputs), std::move(outputs)});
 }
 
 /** Starts recording; false when a trace is already running. */
@@ -122,6 +155,12 @@ inline bool Start() {
     std::lock_guard<std::mutex> lock(Mutex());
     Events().clear();
   }
+  // A new generation of thread ids: the calling thread is 0, every other thread numbers itself
+  // on its first op (set before the generation is published, so no other thread can take 0).
+  int generation = Generation().load() + 1;
+  OwnThreadId() = {generation, 0};
+  NextThread().store(1);
+  Generation().store(generation, std::memory_order_release);
   Handle() = at::addGlobalCallback(at::RecordFunctionCallback(OnStart, OnEnd)
                                        .needsInputs(true)
                                        .needsOutputs(true)

@@ -109,3 +109,31 @@ test('reading 8 items at once (decoding on the thread pool) gives the same items
   assert.deepEqual(await decodeImageCvAsync!(bytes, 'gray'), decodeImageCv!(bytes, 'gray'));
   assert.equal(await decodeImageCvAsync!(new Uint8Array([1, 2, 3]), 'gray'), null);
 });
+
+test('the thread-pool decoder reads its own copy: the caller transferring and zeroing its buffer right after the call changes nothing', async () => {
+  const root = await tempDir();
+  await writeImage(join(root, 'a.jpg'), syntheticPixels(7));
+  await writeImage(join(root, 'a.png'), syntheticPixels(8));
+  const { decodeImageCv, decodeImageCvAsync } = await import('./decode-cv.js');
+  // Big decodes queued first keep every pool thread busy, so the decodes under test are still
+  // waiting in the queue when their buffers are zeroed (without them a pool thread could finish first).
+  await writeImage(join(root, 'big.png'), syntheticPixels(9, 1024, 1024), 1024, 1024);
+  const big = await readFile(join(root, 'big.png'));
+  const poolSize = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
+  for (const name of ['a.jpg', 'a.png']) {
+    const file = await readFile(join(root, name));
+    const want = decodeImageCv!(file, 'gray');
+    assert.ok(want, name);
+    const blockers = Array.from({ length: poolSize }, () => decodeImageCvAsync!(big, 'gray'));
+    const copies = Array.from({ length: 3 }, () => new Uint8Array(file)); // each its own ArrayBuffer
+    const pending = copies.map((bytes) => decodeImageCvAsync!(bytes, 'gray'));
+    for (const bytes of copies) {
+      // As postMessage(bytes.buffer, [bytes.buffer]) does: the buffer moves and its new owner refills it.
+      const moved = structuredClone(bytes.buffer, { transfer: [bytes.buffer] });
+      new Uint8Array(moved).fill(0);
+      assert.equal(bytes.byteLength, 0, 'detached');
+    }
+    for (const [i, result] of (await Promise.all(pending)).entries()) assert.deepEqual(result, want, `${name} copy ${i}`);
+    await Promise.all(blockers);
+  }
+});

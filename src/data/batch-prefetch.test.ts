@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { tensor } from '../torch/creation.js';
+import { native, type OpTraceEvent } from '../torch/native.js';
 import type { Tensor } from '../torch/tensor.js';
 import { toModelInput } from '../eval/model-input.js';
 import { expectNoLeaksAsync } from '../testing/train-helpers.js';
@@ -51,6 +52,37 @@ test('prefetched batches (made on the thread pool) equal in-line ones and toMode
     } finally {
       images.dispose();
     }
+  });
+});
+
+test("an op trace taken while a batch is made on the thread pool shows the pool thread's ops under their own thread id", async () => {
+  await expectNoLeaksAsync(async () => {
+    const images = slices();
+    const source = new DeviceBatches(images);
+    let events: OpTraceEvent[] = [];
+    native.traceStart();
+    try {
+      const pending = source.load([3, 1, 4]); // index_select and the cast on libuv's pool
+      const inline = source.loadSync([3, 1, 4]); // the same ops on this (the JS) thread meanwhile
+      const ahead = await pending;
+      assert.deepEqual(ahead.toArray(), inline.toArray());
+      ahead.dispose();
+      inline.dispose();
+    } finally {
+      events = native.traceStop();
+      source.dispose();
+      images.dispose();
+    }
+    const topLevel = (pick: (thread: number) => boolean) => events.filter((e) => e.depth === 0 && pick(e.thread)).map((e) => e.name);
+    const js = topLevel((t) => t === 0);
+    const pool = topLevel((t) => t !== 0);
+    for (const op of ['aten::index_select', 'aten::div_']) {
+      assert.ok(js.includes(op), `${op} on the JS thread (0): ${js.join(' ')}`);
+      assert.ok(pool.includes(op), `${op} on the pool thread: ${pool.join(' ')}`);
+    }
+    // One pool thread made the batch: one id besides 0 (ops of a thread ended in its own order).
+    assert.deepEqual([...new Set(events.filter((e) => e.thread !== 0 && e.name === 'aten::index_select').map((e) => e.thread))].length, 1);
+    assert.ok(events.every((e) => Number.isInteger(e.thread) && e.thread >= 0));
   });
 });
 

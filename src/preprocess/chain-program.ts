@@ -6,7 +6,7 @@
  * operations are the same native OpenCV calls as {@link applyChain} makes, so the pixels are too.
  */
 import { native } from '../torch/native.js';
-import { applyChain } from './chain.js';
+import { applyChain, stepError } from './chain.js';
 import type { Chain } from './chain-spec.js';
 import type { ImageOps } from './image-ops.js';
 import { nativeImageOps, nativeOpsOver } from './native-image-ops.js';
@@ -39,10 +39,18 @@ function standIn(width: number, height: number, channels: 1 | 3): Raster {
   };
 }
 
-/** The chain as one addon program for `image`, or null when a step needs pixels to decide. */
-function record(chain: Chain, image: Raster): { program: Instruction[]; output: number } | null {
+/**
+ * The chain as one addon program for `image`, or null when a step needs pixels to decide. With
+ * each instruction's step (`owner`, 0-based) and each step's input image (only its size is real),
+ * so a failure on the pool is reported naming the step as in line.
+ *
+ * @throws AlzbenchError as applyChain: a step's own check (e.g. gray input required)
+ */
+function record(chain: Chain, image: Raster): { program: Instruction[]; output: number; owner: number[]; inputs: Raster[] } | null {
   const refs = new Map<Raster, number>([[image, 0]]);
   const program: Instruction[] = [];
+  const owner: number[] = [];
+  const inputs: Raster[] = [];
   const refOf = (r: Raster) => {
     const ref = refs.get(r);
     if (ref === undefined) throw new PixelsNeeded('a step made an image without the operations');
@@ -50,25 +58,30 @@ function record(chain: Chain, image: Raster): { program: Instruction[]; output: 
   };
   const ops = nativeOpsOver((op, input, args, width, height, channels, second) => {
     program.push([op, args, refOf(input), second ? refOf(second) : -1]);
+    owner.push(inputs.length - 1);
     const out = standIn(width, height, channels);
     refs.set(out, program.length);
     return out;
   });
   let current = image;
-  try {
-    for (const step of chain.steps) current = step.definition.apply(current, step.params, ops);
-  } catch (error) {
-    if (error instanceof PixelsNeeded || (error as Error).cause instanceof PixelsNeeded) return null;
-    throw error; // a step's own check (e.g. gray input required): the same error as in line
+  for (const [index, step] of chain.steps.entries()) {
+    inputs.push(current);
+    try {
+      current = step.definition.apply(current, step.params, ops);
+    } catch (error) {
+      if (error instanceof PixelsNeeded || (error as Error).cause instanceof PixelsNeeded) return null;
+      throw stepError(step, index, current, error); // a step's own check: the same error as in line
+    }
   }
-  return { program, output: refOf(current) };
+  return { program, output: refOf(current), owner, inputs };
 }
 
 /**
  * Runs a chain on one image on libuv's thread pool through the addon's native OpenCV, resolving
  * to the same pixels as `applyChain(chain, image)` with the native backend. In line (and
- * synchronously) when the addon has no `imageProgramAsync` or no OpenCV, or a step needs pixels
- * to decide what to do.
+ * synchronously) when the addon has no `imageProgramAsync` or no OpenCV (decided once, when this
+ * module loads), or a step needs pixels to decide what to do. Failures are never retried in line:
+ * an operation OpenCV refuses rejects with the error the in-line chain throws.
  *
  * @throws AlzbenchError as applyChain: naming the step and image size when OpenCV fails, or a step's own check
  * @example
@@ -79,17 +92,21 @@ export async function applyChainAsync(chain: Chain, image: Raster): Promise<Rast
   if (!imageProgramAsync || !nativeImageOps) return applyChain(chain, image);
   const recorded = record(chain, image);
   if (!recorded) return applyChain(chain, image, nativeImageOps);
-  const { program, output } = recorded;
+  const { program, output, owner, inputs } = recorded;
   if (output === 0) return image; // every step passed the image through (e.g. grayscale on gray)
   // The program's last image is the output unless a step returned an earlier one: run up to it.
+  let out: Awaited<ReturnType<ProgramBinding['imageProgramAsync']>>;
   try {
-    const out = await imageProgramAsync(image.data, image.width, image.height, image.channels, program.slice(0, output));
-    return makeRaster(out.width, out.height, out.channels, out.data);
-  } catch {
-    // OpenCV refused an operation: the same chain in line throws the error that names the step
-    // and the image it failed on, exactly as without the thread pool.
-    return applyChain(chain, image, nativeImageOps);
+    out = await imageProgramAsync(image.data, image.width, image.height, image.channels, program.slice(0, output));
+  } catch (error) {
+    // OpenCV refused an instruction: the addon says which, so the error names its step and the
+    // step's input size exactly as in line. Anything else is a bug and goes up as it is.
+    const at = (error as { instruction?: unknown } | null)?.instruction;
+    const index = typeof at === 'number' ? owner[at] : undefined;
+    if (index === undefined) throw error;
+    throw stepError(chain.steps[index]!, index, inputs[index]!, error);
   }
+  return makeRaster(out.width, out.height, out.channels, out.data);
 }
 
 /**

@@ -11,16 +11,28 @@ export interface StepOutput {
   readonly image: Raster;
 }
 
+/**
+ * The error a chain step's failure becomes: an AlzbenchError as it is (a step's own check),
+ * anything else wrapped in one naming the step (1-based index, canonical text) and the size of
+ * the image it got. Shared with the thread-pool path (chain-program.ts) so both say the same.
+ *
+ * @param index - 0-based position of the step in the chain
+ * @param image - the step's input image (only its size is read)
+ */
+export function stepError(step: Step, index: number, image: Pick<Raster, 'width' | 'height' | 'channels'>, error: unknown): AlzbenchError {
+  if (error instanceof AlzbenchError) return error;
+  // opencv.js throws bare numbers (C++ exception pointers) for its own errors.
+  const detail = error instanceof Error ? error.message : `OpenCV exception ${String(error)}`;
+  return new AlzbenchError(`applying step ${index + 1} (${formatStep(step)}) to a ${image.width}x${image.height}x${image.channels} image: ${detail}`, {
+    cause: error,
+  });
+}
+
 function applyStep(step: Step, index: number, image: Raster, ops: ImageOps): Raster {
   try {
     return step.definition.apply(image, step.params, ops);
   } catch (error) {
-    if (error instanceof AlzbenchError) throw error;
-    // opencv.js throws bare numbers (C++ exception pointers) for its own errors.
-    const detail = error instanceof Error ? error.message : `OpenCV exception ${String(error)}`;
-    throw new AlzbenchError(`applying step ${index + 1} (${formatStep(step)}) to a ${image.width}x${image.height}x${image.channels} image: ${detail}`, {
-      cause: error,
-    });
+    throw stepError(step, index, image, error);
   }
 }
 

@@ -2,8 +2,8 @@ import { HttpError } from './http-error.js';
 
 /**
  * Runs jobs one at a time, in arrival order, with at most `maxWaiting` waiting: the dashboard's
- * volume predictions each decode up to 256 MiB of voxels and run a 3-D model, so several at once
- * would pile up memory on a small server; beyond the queue a request is told to retry (503).
+ * predictions each load and run a model (a volume one decodes up to 256 MiB of voxels), so several
+ * at once would pile up memory on a small server; beyond the queue a request is told to retry (503).
  */
 export class SerialQueue {
   private tail: Promise<unknown> = Promise.resolve();
@@ -18,6 +18,11 @@ export class SerialQueue {
     private readonly maxWaiting: number,
     private readonly what: string,
   ) {}
+
+  /** Jobs admitted and waiting for the running one (0 when at most one job is queued). */
+  get waiting(): number {
+    return Math.max(0, this.pending - 1);
+  }
 
   /**
    * Runs `job` after every job queued before it has settled.

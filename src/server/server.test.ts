@@ -19,7 +19,8 @@ import { preprocessSlices } from '../data/data-tensors.js';
 import { loadTrainedModel } from '../models/load-trained.js';
 import { resumeRun } from '../train/trainer.js';
 import type { CompareResponse, ModelChoice, PredictResponse, PreprocessResponse, RunDetail, RunsResponse, TestSlicesResponse } from './api-types.js';
-import { startServer, type RunningServer } from './server.js';
+import { MAX_WAITING_PREDICTIONS, startServer, type RunningServer } from './server.js';
+import { SerialQueue } from './serial-queue.js';
 import { ModelCache, predictSlice } from './inference.js';
 import { makeDashboardFixture, type DashboardFixture } from '../testing/server-fixture.js';
 
@@ -250,6 +251,54 @@ test('the server keeps at most two models for predictions and frees them when it
   assert.ok(held > before, 'models are cached between requests');
   await own.close();
   assert.ok(memoryStats().tensors <= before, `${memoryStats().tensors} live tensors after close, ${before} before the server loaded any model`);
+});
+
+test('slice predictions run one at a time: beyond the waiting room /api/predict answers 503, the admitted ones succeed', {
+  skip: !hasSample && 'no sample',
+}, async () => {
+  const predictions = new SerialQueue(MAX_WAITING_PREDICTIONS, 'predictions');
+  const own = await startServer({ store: fixture.store, runsDir: fixture.runsDir, port: 0, predictions });
+  const before = memoryStats().tensors;
+  // A job the test holds is the running prediction, so every request below either waits or is refused.
+  let release!: () => void;
+  const running = predictions.run(() => new Promise<void>((resolve) => (release = resolve)));
+  const bytes = readFileSync(sampleSlice());
+  const fired = 8;
+  let answered = 0;
+  const responses = Promise.all(
+    Array.from({ length: fired }, async () => {
+      const response = await fetch(`${own.url}/api/predict?run=${fixture.ids.sgd}`, { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body: bytes });
+      const body = (await response.json()) as PredictResponse & { error?: { status: number; message: string; hint?: string } };
+      answered++;
+      return { status: response.status, body };
+    }),
+  );
+  const refused = fired - MAX_WAITING_PREDICTIONS;
+  for (let waited = 0; !(predictions.waiting === MAX_WAITING_PREDICTIONS && answered === refused); waited += 10) {
+    assert.ok(waited < 20_000, `${predictions.waiting} waiting and ${answered} answered after ${waited} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  release();
+  await running;
+  const all = await responses;
+  const busy = all.filter((r) => r.status === 503);
+  assert.equal(busy.length, refused);
+  for (const r of busy)
+    assert.deepEqual(r.body, {
+      error: {
+        status: 503,
+        message: `The server is busy: one of its predictions is running and ${MAX_WAITING_PREDICTIONS} more are waiting (at most ${MAX_WAITING_PREDICTIONS})`,
+        hint: 'try again in a minute',
+      },
+    });
+  const ok = all.filter((r) => r.status === 200);
+  assert.equal(ok.length, MAX_WAITING_PREDICTIONS);
+  // The admitted ones ran in turn on the same model: the same probabilities each time.
+  for (const r of ok) assert.deepEqual(r.body.probabilities, ok[0]!.body.probabilities);
+  assert.deepEqual(Object.keys(ok[0]!.body.probabilities), ['Alzheimer', 'NonAlzheimer']);
+  assert.equal(predictions.waiting, 0);
+  await own.close();
+  assert.ok(memoryStats().tensors <= before, `${memoryStats().tensors} live tensors after close, ${before} before`);
 });
 
 test('ModelCache: a model evicted while a request still uses it stays alive until that request is done', { skip: !hasSample && 'no sample' }, async () => {

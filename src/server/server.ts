@@ -38,8 +38,11 @@ export const DEFAULT_UPLOAD_LIMIT = 5 * 1024 * 1024;
 export const VOLUME_UPLOAD_TYPES = ['application/gzip', 'application/x-gzip', 'application/octet-stream'] as const;
 /** Default volume upload limit: 64 MiB (a 1 mm T1 is ~10-30 MB as .nii.gz, 32 MB as int16 .nii). */
 export const DEFAULT_VOLUME_UPLOAD_LIMIT = 64 * 1024 * 1024;
-/** Volume predictions that may wait while one runs; more are answered 503. */
-export const MAX_WAITING_VOLUME_PREDICTIONS = 3;
+/**
+ * Predictions (slice or volume) that may wait while one runs; more are answered 503. Waiting
+ * requests hold only their upload (at most the upload limit each).
+ */
+export const MAX_WAITING_PREDICTIONS = 3;
 
 /** Options of {@link createServer}. */
 export interface ServerOptions {
@@ -62,6 +65,12 @@ export interface ServerOptions {
    * the run recorded (see data-roots.ts).
    */
   readonly dataRoots?: readonly string[];
+  /**
+   * The queue every model prediction runs through, one at a time (default: a new one admitting
+   * {@link MAX_WAITING_PREDICTIONS} waiting). Servers in one process may share one: they share
+   * the cores.
+   */
+  readonly predictions?: SerialQueue;
 }
 
 /** Study chains offered on the preprocessing page (SEED.md chains (a) and (b)). */
@@ -108,7 +117,12 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     (VOLUME_UPLOAD_TYPES as readonly string[]).includes((request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase());
   const webDir = options.webDir ?? DEFAULT_WEB_DIR;
   const models = new ModelCache(2);
-  const volumePredictions = new SerialQueue(MAX_WAITING_VOLUME_PREDICTIONS, 'volume predictions');
+  // One queue for slice and volume predictions alike. libtorch already spreads one forward pass
+  // (and Grad-CAM's backward) over every core, so on a 2-core server two predictions at once do
+  // not finish sooner in total: each takes about twice as long, and each holds a model, its
+  // activations and (for a volume) up to 256 MiB of voxels. One at a time, every answer comes as
+  // early as it can and memory stays bounded; a slice waits behind a volume for a few seconds.
+  const predictions = options.predictions ?? new SerialQueue(MAX_WAITING_PREDICTIONS, 'predictions');
   const dataRoots = new DataRoots(options.dataRoots);
 
   // No logger: request URLs and upload names must not end up in logs.
@@ -415,8 +429,8 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
       // the prediction is done). The run decides slice or volume, not the Content-Type.
       checkpointOf(run);
       if (inputKind(run) === 'volume') {
-        // One volume prediction at a time: each decodes up to 256 MiB of voxels and runs a 3-D model.
-        return volumePredictions.run(async () => {
+        // In the prediction queue: each decodes up to 256 MiB of voxels and runs a 3-D model.
+        return predictions.run(async () => {
           const spacing = run.config.spacing;
           const volume = await decodeVolumeUpload(bytes, typeof spacing === 'number' ? spacing : null);
           return withModel(run, (trained) => predictVolume(trained, run.id, volume));
@@ -428,8 +442,11 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
           `Expected an image upload (Content-Type ${UPLOAD_TYPES.join(', ')}) for run ${run.id}, a slice run, but received Content-Type ${request.headers['content-type']}`,
           'volumes go to volume runs',
         );
-      const slice = await decodeUpload(bytes, false);
-      return withModel(run, (trained) => predictSlice(trained, run.id, slice));
+      // In the prediction queue too: many uploads at once would each load and run a model at once.
+      return predictions.run(async () => {
+        const slice = await decodeUpload(bytes, false);
+        return withModel(run, (trained) => predictSlice(trained, run.id, slice));
+      });
     });
   });
 

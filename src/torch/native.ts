@@ -11,6 +11,9 @@ export interface TensorHandle {
 /** One op of a trace (see `traceOps` in op-trace.ts): nesting depth (0: called from JS or by autograd), wall and CPU time, tensor layouts (`f32[16,32,104,88]cl`). */
 export interface OpTraceEvent {
   name: string;
+  /** The thread that ran the op: 0 the one that started the trace (JS), 1, 2, ... others (libuv's pool, OpenMP) in the order they first ran an op. */
+  thread: number;
+  /** Nesting on its own thread: 0 called from outside libtorch (JS, a pool job) or an autograd node in `backward()`. */
   depth: number;
   startNs: number;
   durationNs: number;

@@ -12,7 +12,9 @@ export type { OpTraceEvent };
  * Runs `fn` with the op trace on and returns its result with the events: every ATen op at every
  * nesting depth (depth 0: called from JS, or a node libtorch's autograd runs in `backward()`),
  * each after the ops it called, with wall and process CPU time and its tensors as
- * `Float[16,32,104,88]cl` (`cl` channels-last, `cf` contiguous, `cl=cf` both, `strided`).
+ * `Float[16,32,104,88]cl` (`cl` channels-last, `cf` contiguous, `cl=cf` both, `strided`). Ops of
+ * every thread are recorded, each with its `thread` (0: this JS thread; others, such as libuv's
+ * pool making a prefetched batch meanwhile, 1, 2, ...), depth counted per thread.
  *
  * Source: PyTorch `torch.profiler.profile(record_shapes=True)` (same hook, fewer fields).
  *

@@ -1,3 +1,4 @@
+import { AlzbenchError } from '../../util/errors.js';
 import { requireGray } from '../raster.js';
 import type { StepDefinition } from '../step.js';
 
@@ -16,6 +17,13 @@ export const clahe: StepDefinition = {
   ],
   apply(image, params, ops) {
     requireGray(image, 'clahe');
+    // OpenCV's CLAHE (native 4.6 and opencv.js alike) never returns on an image with no rows or
+    // no columns: refuse it here, for every backend, rather than hang the process.
+    if (image.width === 0 || image.height === 0) {
+      throw new AlzbenchError(`Expected an image with rows and columns for step clahe but received a ${image.width}x${image.height} image`, {
+        hint: 'an image with no pixels cannot be equalized',
+      });
+    }
     return ops.clahe(image, params.clip as number, params.tile as number);
   },
 };
