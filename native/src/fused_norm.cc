@@ -1,30 +1,33 @@
-// A fused CPU training kernel for the block every CNN of the zoo repeats: batch norm, then ReLU,
-// then (optionally) a 2x2 max pool of stride 2:
+// Fused CPU training kernels for the blocks every CNN of the zoo repeats: batch norm, then ReLU,
+// then (optionally) a 2x2 max pool of stride 2 (VGG, simple_cnn, MNASNet, Inception-ResNet), or
+// batch norm, then SiLU (EfficientNet):
 //
-//   alzbench::batch_norm_relu_max_pool2d(input, weight, bias, running_mean, running_var,
-//                                        training, momentum, eps, kernel_size) -> Tensor
+//   alzbench::batch_norm_activation(input, weight, bias, running_mean, running_var, training,
+//                                   momentum, eps, activation, kernel_size) -> Tensor
 //
-// equal to max_pool2d(relu(batch_norm(input, ...)), kernel_size) for kernel_size 2, and to
-// relu(batch_norm(input, ...)) for kernel_size 1, with the running statistics updated as
-// aten::batch_norm updates them. Why: libtorch 1.13 runs these as three kernels, each streaming
-// the full-resolution activation through memory (batch norm's output written and read back by the
-// pool, a float pool output and int64 indices, a full-size zero-filled gradient scattered into by
-// the pool's backward and read twice by batch norm's backward). Here the forward reads the input
-// twice (statistics, then normalize-pool-ReLU in one pass) and writes only the pooled output, a
-// byte per output element (which of the 4 window positions was the maximum, or 255 where ReLU cut
-// it) and, for the pool, the input value at the maximum; the backward reads those quarter-size
-// tensors once for the per-channel sums and then writes the input gradient in one pass over the
-// input. The same idea as the fused batch norm + activation kernels of oneDNN and TensorRT.
+// equal to max_pool2d(relu(batch_norm(input, ...)), 2) for ("relu", 2), relu(batch_norm(...))
+// for ("relu", 1) and silu(batch_norm(...)) for ("silu", 1), with the running statistics updated
+// as aten::batch_norm updates them. Why: libtorch 1.13 runs these as two or three kernels, each
+// streaming the full-resolution activation through memory (batch norm's output written and read
+// back, a float pool output and int64 indices, a full-size zero-filled gradient scattered into by
+// the pool's backward and read twice by batch norm's backward, the activation's own gradient
+// tensor). Here the forward reads the input twice (statistics, then normalize-activate-pool in
+// one pass) and writes the output; ReLU adds a byte per output element (which of the 4 window
+// positions was the maximum, or 255 where ReLU cut it) and, for the pool, the input value at the
+// maximum; SiLU saves nothing but the input and recomputes. The backward reads those once for
+// the per-channel sums and then writes the input gradient in one pass over the input. The same
+// idea as the fused batch norm + activation kernels of oneDNN and TensorRT.
 //
 // The arithmetic follows ATen's CPU batch norm (aten/src/ATen/native/batch_norm.cpp,
 // cpu/batch_norm_kernel.cpp): statistics in double, y = x * (weight * invstd) + (bias - mean *
 // weight * invstd), the running variance updated with the unbiased batch variance; the pool keeps
 // the first maximum in row-major window order and lets NaN through as aten::max_pool2d does; ReLU
-// passes the gradient where its output is > 0 or NaN, as aten::threshold_backward does.
+// passes the gradient where its output is > 0 or NaN, as aten::threshold_backward does; SiLU is
+// y / (1 + e^-y) and its derivative ATen's silu_backward formula.
 //
 // Supported: float32 CPU tensors, 4-D, contiguous (NCHW) or channels-last (NHWC). Other inputs are
 // a TORCH_CHECK error naming what is wrong; the JS caller (src/nn/fused.ts) only calls this op on
-// supported inputs and composes the three ATen ops otherwise.
+// supported inputs and runs the ATen ops one by one otherwise.
 #include <ATen/Parallel.h>
 #include <ATen/ATen.h>
 #include <torch/csrc/autograd/custom_function.h>
@@ -245,6 +248,116 @@ ALZ_CLONES void GradInputRowCF(const float* __restrict__ x, const float* __restr
   for (; w < W; ++w) dx[w] = a + b * (x[w] - mean);
 }
 
+// e^x in a form the loops below vectorize (glibc's expf is one call per element): Cody-Waite
+// range reduction x = n ln2 + r and Cephes expf's degree-6 polynomial for e^r (about 1 ulp, as
+// the Sleef expf ATen's SiLU uses). x is clamped to [-87, 88], where 2^n stays a normal float;
+// the SiLU rows only use it in 1 / (1 + e^-y), where that clamp does not change the float result.
+__attribute__((always_inline)) inline float ExpF(float x) {
+  x = x < 88.f ? x : 88.f;
+  x = x > -87.f ? x : -87.f;
+  // n = round(x / ln2) by adding and subtracting 1.5 * 2^23 (no call to floor, which the baseline
+  // x86-64 clone would make per element, keeping the loop scalar).
+  float n = (x * 1.44269504088896341f + 12582912.f) - 12582912.f;
+  float r = x - n * 0.693359375f - n * -2.12194440e-4f;
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  p = p * r * r + r + 1.f;
+  int32_t bits = (static_cast<int32_t>(n) + 127) << 23;
+  float two_n;
+  __builtin_memcpy(&two_n, &bits, sizeof two_n);
+  return p * two_n;
+}
+
+// SiLU of the normalized value y = x * scale + shift: y * sigmoid(y), as ATen's silu
+// (x / (1 + e^-x)); its derivative as ATen's silu_backward: sigmoid(y) * (1 + y * (1 - sigmoid(y))).
+__attribute__((always_inline)) inline float SiluOf(float y) { return y / (1.f + ExpF(-y)); }
+__attribute__((always_inline)) inline float SiluSlope(float y) {
+  float s = 1.f / (1.f + ExpF(-y));
+  return s * (1.f + y * (1.f - s));
+}
+
+// Forward, SiLU: W pixels of C channels (CL), or n values of one channel (CF).
+ALZ_CLONES void SiluRowCL(const float* __restrict__ x, int64_t W, int64_t C, const float* __restrict__ scale, const float* __restrict__ shift,
+                          float* __restrict__ out) {
+  for (int64_t w = 0; w < W; ++w) {
+    const float* __restrict__ xw = x + w * C;
+    float* __restrict__ ow = out + w * C;
+    Channels(C, [=](int64_t c) { ow[c] = SiluOf(xw[c] * scale[c] + shift[c]); });
+  }
+}
+
+ALZ_CLONES void SiluRunCF(const float* __restrict__ x, int64_t n, float scale, float shift, float* __restrict__ out) {
+  for (int64_t i = 0; i < n; ++i) out[i] = SiluOf(x[i] * scale + shift);
+}
+
+// ReLU of the same, one channel's run (CF, kernel 1).
+ALZ_CLONES void ReluRunCF(const float* __restrict__ x, int64_t n, float scale, float shift, float* __restrict__ out, uint8_t* __restrict__ code) {
+  for (int64_t i = 0; i < n; ++i) {
+    float y = x[i] * scale + shift;
+    bool live = !(y <= 0.f);
+    out[i] = live ? y : 0.f;
+    code[i] = static_cast<uint8_t>(live ? 0 : kCut);
+  }
+}
+
+// Backward pass 1, SiLU: over one row, adds d = g * silu'(y) and d * (x - mean) into sg[c], sgx[c].
+ALZ_CLONES void SiluGradSumRowCL(const float* __restrict__ g, const float* __restrict__ x, int64_t W, int64_t C, const float* __restrict__ scale,
+                                 const float* __restrict__ shift, const float* __restrict__ mean, float* __restrict__ sg, float* __restrict__ sgx) {
+  for (int64_t w = 0; w < W; ++w) {
+    const float* __restrict__ gw = g + w * C;
+    const float* __restrict__ xw = x + w * C;
+    Channels(C, [=](int64_t c) {
+      float d = gw[c] * SiluSlope(xw[c] * scale[c] + shift[c]);
+      sg[c] += d;
+      sgx[c] += d * (xw[c] - mean[c]);
+    });
+  }
+}
+
+ALZ_CLONES void SiluGradSumRunCF(const float* __restrict__ g, const float* __restrict__ x, int64_t n, float scale, float shift, float mean, double& sg,
+                                 double& sgx) {
+  float a[16] = {0}, b[16] = {0};
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16)
+    for (int j = 0; j < 16; ++j) {
+      float d = g[i + j] * SiluSlope(x[i + j] * scale + shift);
+      a[j] += d;
+      b[j] += d * (x[i + j] - mean);
+    }
+  double s = 0, t = 0;
+  for (int j = 0; j < 16; ++j) s += a[j], t += b[j];
+  for (; i < n; ++i) {
+    double d = g[i] * SiluSlope(x[i] * scale + shift);
+    s += d;
+    t += d * (static_cast<double>(x[i]) - mean);
+  }
+  sg += s;
+  sgx += t;
+}
+
+// Backward pass 2, SiLU: dx = k * g * silu'(y) + a + b * (x - mean).
+ALZ_CLONES void SiluGradInputRowCL(const float* __restrict__ g, const float* __restrict__ x, int64_t W, int64_t C, const float* __restrict__ scale,
+                                   const float* __restrict__ shift, const float* __restrict__ mean, const float* __restrict__ a,
+                                   const float* __restrict__ b, const float* __restrict__ k, float* __restrict__ dx) {
+  for (int64_t w = 0; w < W; ++w) {
+    const float* __restrict__ gw = g + w * C;
+    const float* __restrict__ xw = x + w * C;
+    float* __restrict__ dw = dx + w * C;
+    Channels(C, [=](int64_t c) {
+      dw[c] = k[c] * gw[c] * SiluSlope(xw[c] * scale[c] + shift[c]) + a[c] + b[c] * (xw[c] - mean[c]);
+    });
+  }
+}
+
+ALZ_CLONES void SiluGradInputRunCF(const float* __restrict__ g, const float* __restrict__ x, int64_t n, float scale, float shift, float mean, float a,
+                                   float b, float k, float* __restrict__ dx) {
+  for (int64_t i = 0; i < n; ++i) dx[i] = k * g[i] * SiluSlope(x[i] * scale + shift) + a + b * (x[i] - mean);
+}
+
 // Where the tensors' elements are: the layout both passes use.
 struct Geometry {
   int64_t n, c, h, w, hp, wp;
@@ -315,6 +428,66 @@ void BatchMoments(const at::Tensor& x, const Geometry& g, std::vector<double>& m
 
 const float* DataOrNull(const at::Tensor& t) { return t.defined() ? t.data_ptr<float>() : nullptr; }
 
+// Batch norm as y = x * scale + shift per channel: scale = weight * invstd, shift = bias - mean *
+// scale (ATen's batch_norm_cpu_collect_linear_and_constant_terms).
+void ScaleShift(const at::Tensor& mean, const at::Tensor& invstd, const at::Tensor& w, const at::Tensor& b, std::vector<float>& scale,
+                std::vector<float>& shift) {
+  const int64_t C = mean.size(0);
+  const float *pm = mean.data_ptr<float>(), *pi = invstd.data_ptr<float>(), *pw = DataOrNull(w), *pb = DataOrNull(b);
+  scale.resize(C);
+  shift.resize(C);
+  for (int64_t c = 0; c < C; ++c) {
+    scale[c] = (pw ? pw[c] : 1.f) * pi[c];
+    shift[c] = (pb ? pb[c] : 0.f) - pm[c] * scale[c];
+  }
+}
+
+// The input gradient's per-channel terms, dx = k * d + a + b * (x - mean) with d the gradient
+// reaching the normalized value: k = weight * invstd; with batch statistics a = -k * mean(d),
+// b = -k * invstd^2 * mean(d * (x - mean)) (Ioffe & Szegedy 2015, the backward pass; ATen's
+// batch_norm_backward); with running statistics a = b = 0. Also the weight and bias gradients.
+struct NormGradTerms {
+  std::vector<float> k, a, b;
+  at::Tensor dweight, dbias;
+};
+
+NormGradTerms GradTerms(AutogradContext* ctx, const at::Tensor& x, const at::Tensor& w, const at::Tensor& invstd, const std::vector<double>& sg,
+                        const std::vector<double>& sgx, bool training, double count) {
+  const int64_t C = static_cast<int64_t>(sg.size());
+  const float *pi = invstd.data_ptr<float>(), *pw = DataOrNull(w);
+  NormGradTerms t;
+  if (ctx->needs_input_grad(1)) {
+    t.dweight = at::empty({C}, x.options().memory_format(at::MemoryFormat::Contiguous));
+    float* p = t.dweight.data_ptr<float>();
+    for (int64_t c = 0; c < C; ++c) p[c] = static_cast<float>(sgx[c] * pi[c]);
+  }
+  if (ctx->needs_input_grad(2)) {
+    t.dbias = at::empty({C}, x.options().memory_format(at::MemoryFormat::Contiguous));
+    float* p = t.dbias.data_ptr<float>();
+    for (int64_t c = 0; c < C; ++c) p[c] = static_cast<float>(sg[c]);
+  }
+  t.k.assign(C, 0.f);
+  t.a.assign(C, 0.f);
+  t.b.assign(C, 0.f);
+  for (int64_t c = 0; c < C; ++c) {
+    double k = (pw ? pw[c] : 1.0) * pi[c];
+    t.k[c] = static_cast<float>(k);
+    if (training) {
+      t.a[c] = static_cast<float>(-k * sg[c] / count);
+      t.b[c] = static_cast<float>(-k * pi[c] * pi[c] * sgx[c] / count);
+    }
+  }
+  return t;
+}
+
+// Sums of the per-chunk accumulators [chunk][2][C] into sg[c], sgx[c].
+void SumChunks(const std::vector<double>& acc, int64_t chunks, int64_t C, std::vector<double>& sg, std::vector<double>& sgx) {
+  sg.assign(C, 0.0);
+  sgx.assign(C, 0.0);
+  for (int64_t k = 0; k < chunks; ++k)
+    for (int64_t c = 0; c < C; ++c) sg[c] += acc[2 * k * C + c], sgx[c] += acc[2 * k * C + C + c];
+}
+
 // The autograd node: normalize (with the given per-channel mean and invstd), ReLU, pool. The
 // statistics are inputs that do not take a gradient; `training` says whether they were the
 // batch's own, in which case the backward adds the terms of their dependence on the input.
@@ -325,12 +498,8 @@ struct NormReluPool : public torch::autograd::Function<NormReluPool> {
     const Geometry g = GeometryOf(x, kernel);
     const int64_t C = g.c;
     at::Tensor w = weight.value_or(at::Tensor()), b = bias.value_or(at::Tensor());
-    std::vector<float> scale(C), shift(C);
-    const float *pm = mean.data_ptr<float>(), *pi = invstd.data_ptr<float>(), *pw = DataOrNull(w), *pb = DataOrNull(b);
-    for (int64_t c = 0; c < C; ++c) {
-      scale[c] = (pw ? pw[c] : 1.f) * pi[c];
-      shift[c] = (pb ? pb[c] : 0.f) - pm[c] * scale[c];
-    }
+    std::vector<float> scale, shift;
+    ScaleShift(mean, invstd, w, b, scale, shift);
     auto format = g.cl ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous;
     at::Tensor out = at::empty({g.n, C, g.hp, g.wp}, x.options().memory_format(format));
     at::Tensor code = at::empty({g.n, C, g.hp, g.wp}, x.options().dtype(at::kByte).memory_format(format));
@@ -359,7 +528,7 @@ struct NormReluPool : public torch::autograd::Function<NormReluPool> {
             const float* r0 = px + (plane * g.h + 2 * hp) * g.w;
             PoolRowCF(r0, r0 + g.w, g.wp, scale[c], shift[c], po + o, pk + o, ps + o);
           } else {
-            ReluRowCL(px + o, g.w, 1, &scale[c], &shift[c], po + o, pk + o);
+            ReluRunCF(px + o, g.w, scale[c], shift[c], po + o, pk + o);
           }
         }
       });
@@ -384,9 +553,8 @@ struct NormReluPool : public torch::autograd::Function<NormReluPool> {
     const int64_t C = g.c;
     // The gradient arrives in whatever layout the next layer's backward made; read it in ours.
     at::Tensor go = grads[0].contiguous(g.cl ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous);
-    const float *pg = go.data_ptr<float>(), *ps = xsel.data_ptr<float>(), *pm = mean.data_ptr<float>(), *pi = invstd.data_ptr<float>();
+    const float *pg = go.data_ptr<float>(), *ps = xsel.data_ptr<float>(), *pm = mean.data_ptr<float>();
     const uint8_t* pk = code.data_ptr<uint8_t>();
-    const float* pw = DataOrNull(w);
 
     // Pass 1: per channel, the sum of the live gradient and of gradient * (x at the maximum - mean).
     int64_t chunks = std::max<int64_t>(1, at::get_num_threads());
@@ -414,35 +582,12 @@ struct NormReluPool : public torch::autograd::Function<NormReluPool> {
         }
       });
     }
-    std::vector<double> sg(C, 0.0), sgx(C, 0.0);
-    for (int64_t k = 0; k < chunks; ++k)
-      for (int64_t c = 0; c < C; ++c) sg[c] += acc[2 * k * C + c], sgx[c] += acc[2 * k * C + C + c];
-
-    at::Tensor dweight, dbias, dx;
-    if (ctx->needs_input_grad(1)) {
-      dweight = at::empty({C}, x.options().memory_format(at::MemoryFormat::Contiguous));
-      float* p = dweight.data_ptr<float>();
-      for (int64_t c = 0; c < C; ++c) p[c] = static_cast<float>(sgx[c] * pi[c]);
-    }
-    if (ctx->needs_input_grad(2)) {
-      dbias = at::empty({C}, x.options().memory_format(at::MemoryFormat::Contiguous));
-      float* p = dbias.data_ptr<float>();
-      for (int64_t c = 0; c < C; ++c) p[c] = static_cast<float>(sg[c]);
-    }
+    std::vector<double> sg, sgx;
+    SumChunks(acc, chunks, C, sg, sgx);
+    NormGradTerms t = GradTerms(ctx, x, w, invstd, sg, sgx, training, static_cast<double>(g.n * g.h * g.w));
+    const std::vector<float>&kk = t.k, &a = t.a, &b = t.b;
+    at::Tensor dx;
     if (ctx->needs_input_grad(0)) {
-      // dx = k * dy + a + b * (x - mean), k = weight * invstd; with batch statistics
-      // a = -k * mean(dy), b = -k * invstd^2 * mean(dy * (x - mean)) (Ioffe & Szegedy 2015, eq. of
-      // the backward pass; ATen's batch_norm_backward); with running statistics a = b = 0.
-      const double count = static_cast<double>(g.n * g.h * g.w);
-      std::vector<float> kk(C), a(C, 0.f), b(C, 0.f);
-      for (int64_t c = 0; c < C; ++c) {
-        double k = (pw ? pw[c] : 1.0) * pi[c];
-        kk[c] = static_cast<float>(k);
-        if (training) {
-          a[c] = static_cast<float>(-k * sg[c] / count);
-          b[c] = static_cast<float>(-k * pi[c] * pi[c] * sgx[c] / count);
-        }
-      }
       dx = at::empty_like(x, g.cl ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous);
       const float* px = x.data_ptr<float>();
       float* pd = dx.data_ptr<float>();
@@ -469,36 +614,133 @@ struct NormReluPool : public torch::autograd::Function<NormReluPool> {
         });
       }
     }
-    return {dx, dweight, dbias, at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor()};
+    return {dx, t.dweight, t.dbias, at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor()};
+  }
+};
+
+// The autograd node for batch norm -> SiLU: saves only the input (and the statistics) and
+// recomputes y and sigmoid(y) in the backward, which reads the input and the gradient twice
+// (sums, then the input gradient) and writes one tensor.
+struct NormSilu : public torch::autograd::Function<NormSilu> {
+  static at::Tensor forward(AutogradContext* ctx, const at::Tensor& x, const c10::optional<at::Tensor>& weight,
+                            const c10::optional<at::Tensor>& bias, const at::Tensor& mean, const at::Tensor& invstd, bool training) {
+    const Geometry g = GeometryOf(x, 1);
+    const int64_t C = g.c;
+    at::Tensor w = weight.value_or(at::Tensor()), b = bias.value_or(at::Tensor());
+    std::vector<float> scale, shift;
+    ScaleShift(mean, invstd, w, b, scale, shift);
+    at::Tensor out = at::empty_like(x, g.cl ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous);
+    const float* px = x.data_ptr<float>();
+    float* po = out.data_ptr<float>();
+    if (g.cl) {
+      ForChunks(g.n * g.h, [&](int64_t, int64_t b0, int64_t e0) {
+        for (int64_t r = b0; r < e0; ++r) SiluRowCL(px + r * g.w * C, g.w, C, scale.data(), shift.data(), po + r * g.w * C);
+      });
+    } else {
+      ForChunks(g.n * C * g.h, [&](int64_t, int64_t b0, int64_t e0) {
+        for (int64_t r = b0; r < e0; ++r) {
+          int64_t c = (r / g.h) % C;
+          SiluRunCF(px + r * g.w, g.w, scale[c], shift[c], po + r * g.w);
+        }
+      });
+    }
+    ctx->save_for_backward({x, w, b, mean, invstd});
+    ctx->saved_data["training"] = training;
+    return out;
+  }
+
+  static variable_list backward(AutogradContext* ctx, variable_list grads) {
+    if (!grads[0].defined()) return {at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor()};
+    variable_list saved = ctx->get_saved_variables();
+    const at::Tensor &x = saved[0], &w = saved[1], &bias = saved[2], &mean = saved[3], &invstd = saved[4];
+    const bool training = ctx->saved_data["training"].toBool();
+    const Geometry g = GeometryOf(x, 1);
+    const int64_t C = g.c;
+    std::vector<float> scale, shift;
+    ScaleShift(mean, invstd, w, bias, scale, shift);
+    at::Tensor go = grads[0].contiguous(g.cl ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous);
+    const float *pg = go.data_ptr<float>(), *px = x.data_ptr<float>(), *pm = mean.data_ptr<float>();
+
+    int64_t chunks = std::max<int64_t>(1, at::get_num_threads());
+    std::vector<double> acc(static_cast<size_t>(2 * chunks * C), 0.0);
+    if (g.cl) {
+      ForChunks(g.n * g.h, [&](int64_t k, int64_t b0, int64_t e0) {
+        double* s = &acc[2 * k * C];
+        double* t = s + C;
+        std::vector<float> rs(C), rt(C);
+        for (int64_t r = b0; r < e0; ++r) {
+          std::fill(rs.begin(), rs.end(), 0.f);
+          std::fill(rt.begin(), rt.end(), 0.f);
+          int64_t o = r * g.w * C;
+          SiluGradSumRowCL(pg + o, px + o, g.w, C, scale.data(), shift.data(), pm, rs.data(), rt.data());
+          for (int64_t c = 0; c < C; ++c) s[c] += rs[c], t[c] += rt[c];
+        }
+      });
+    } else {
+      ForChunks(g.n * C * g.h, [&](int64_t k, int64_t b0, int64_t e0) {
+        double* s = &acc[2 * k * C];
+        double* t = s + C;
+        for (int64_t r = b0; r < e0; ++r) {
+          int64_t c = (r / g.h) % C, o = r * g.w;
+          SiluGradSumRunCF(pg + o, px + o, g.w, scale[c], shift[c], pm[c], s[c], t[c]);
+        }
+      });
+    }
+    std::vector<double> sg, sgx;
+    SumChunks(acc, chunks, C, sg, sgx);
+    NormGradTerms t = GradTerms(ctx, x, w, invstd, sg, sgx, training, static_cast<double>(g.n * g.h * g.w));
+    at::Tensor dx;
+    if (ctx->needs_input_grad(0)) {
+      dx = at::empty_like(x, g.cl ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous);
+      float* pd = dx.data_ptr<float>();
+      if (g.cl) {
+        ForChunks(g.n * g.h, [&](int64_t, int64_t b0, int64_t e0) {
+          for (int64_t r = b0; r < e0; ++r) {
+            int64_t o = r * g.w * C;
+            SiluGradInputRowCL(pg + o, px + o, g.w, C, scale.data(), shift.data(), pm, t.a.data(), t.b.data(), t.k.data(), pd + o);
+          }
+        });
+      } else {
+        ForChunks(g.n * C * g.h, [&](int64_t, int64_t b0, int64_t e0) {
+          for (int64_t r = b0; r < e0; ++r) {
+            int64_t c = (r / g.h) % C, o = r * g.w;
+            SiluGradInputRunCF(pg + o, px + o, g.w, scale[c], shift[c], pm[c], t.a[c], t.b[c], t.k[c], pd + o);
+          }
+        });
+      }
+    }
+    return {dx, t.dweight, t.dbias, at::Tensor(), at::Tensor(), at::Tensor()};
   }
 };
 
 void CheckChannelVector(const c10::optional<at::Tensor>& t, const char* name, int64_t C) {
   if (!t.has_value() || !t->defined()) return;
   TORCH_CHECK(t->device().is_cpu() && t->scalar_type() == at::kFloat && t->dim() == 1 && t->size(0) == C && t->is_contiguous(),
-              "alzbench::batch_norm_relu_max_pool2d: ", name, " must be a contiguous float32 CPU tensor of shape [", C, "], got ",
+              "alzbench::batch_norm_activation: ", name, " must be a contiguous float32 CPU tensor of shape [", C, "], got ",
               t->scalar_type(), " ", t->sizes(), " on ", t->device());
 }
 
-at::Tensor BatchNormReluMaxPool2d(const at::Tensor& input, const c10::optional<at::Tensor>& weight, const c10::optional<at::Tensor>& bias,
-                                  const c10::optional<at::Tensor>& running_mean, const c10::optional<at::Tensor>& running_var, bool training,
-                                  double momentum, double eps, int64_t kernel_size) {
-  TORCH_CHECK(kernel_size == 1 || kernel_size == 2, "alzbench::batch_norm_relu_max_pool2d: kernel_size must be 1 (no pooling) or 2, got ",
-              kernel_size);
+at::Tensor BatchNormActivation(const at::Tensor& input, const c10::optional<at::Tensor>& weight, const c10::optional<at::Tensor>& bias,
+                               const c10::optional<at::Tensor>& running_mean, const c10::optional<at::Tensor>& running_var, bool training,
+                               double momentum, double eps, c10::string_view activation, int64_t kernel_size) {
+  const bool silu = activation == "silu";
+  TORCH_CHECK(silu || activation == "relu", "alzbench::batch_norm_activation: activation must be \"relu\" or \"silu\", got \"", activation, "\"");
+  TORCH_CHECK(kernel_size == 1 || (kernel_size == 2 && !silu),
+              "alzbench::batch_norm_activation: kernel_size must be 1 (no pooling) or, after ReLU, 2, got ", kernel_size, " after ", activation);
   TORCH_CHECK(input.device().is_cpu() && input.scalar_type() == at::kFloat && input.dim() == 4,
-              "alzbench::batch_norm_relu_max_pool2d: input must be a 4-D float32 CPU tensor, got ", input.scalar_type(), " ", input.sizes(),
+              "alzbench::batch_norm_activation: input must be a 4-D float32 CPU tensor, got ", input.scalar_type(), " ", input.sizes(),
               " on ", input.device());
   TORCH_CHECK(input.is_contiguous() || input.is_contiguous(at::MemoryFormat::ChannelsLast),
-              "alzbench::batch_norm_relu_max_pool2d: input must be contiguous or channels-last, got strides ", input.strides());
+              "alzbench::batch_norm_activation: input must be contiguous or channels-last, got strides ", input.strides());
   TORCH_CHECK(input.size(2) >= kernel_size && input.size(3) >= kernel_size && input.numel() > 0,
-              "alzbench::batch_norm_relu_max_pool2d: input ", input.sizes(), " is smaller than the ", kernel_size, "x", kernel_size, " window");
+              "alzbench::batch_norm_activation: input ", input.sizes(), " is smaller than the ", kernel_size, "x", kernel_size, " window");
   const int64_t C = input.size(1);
   CheckChannelVector(weight, "weight", C);
   CheckChannelVector(bias, "bias", C);
   CheckChannelVector(running_mean, "running_mean", C);
   CheckChannelVector(running_var, "running_var", C);
   const bool hasRunning = running_mean.has_value() && running_mean->defined() && running_var.has_value() && running_var->defined();
-  TORCH_CHECK(training || hasRunning, "alzbench::batch_norm_relu_max_pool2d: running_mean and running_var are needed when training is false");
+  TORCH_CHECK(training || hasRunning, "alzbench::batch_norm_activation: running_mean and running_var are needed when training is false");
 
   at::Tensor mean = at::empty({C}, input.options().memory_format(at::MemoryFormat::Contiguous));
   at::Tensor invstd = at::empty({C}, input.options().memory_format(at::MemoryFormat::Contiguous));
@@ -530,6 +772,7 @@ at::Tensor BatchNormReluMaxPool2d(const at::Tensor& input, const c10::optional<a
       pi[c] = static_cast<float>(1.0 / std::sqrt(static_cast<double>(rv[c]) + eps));
     }
   }
+  if (silu) return NormSilu::apply(input, weight, bias, mean, invstd, training);
   return NormReluPool::apply(input, weight, bias, mean, invstd, training, kernel_size);
 }
 
@@ -537,10 +780,10 @@ at::Tensor BatchNormReluMaxPool2d(const at::Tensor& input, const c10::optional<a
 
 TORCH_LIBRARY(alzbench, m) {
   m.def(
-      "batch_norm_relu_max_pool2d(Tensor input, Tensor? weight, Tensor? bias, Tensor(a!)? running_mean, Tensor(b!)? running_var, "
-      "bool training, float momentum, float eps, int kernel_size) -> Tensor");
+      "batch_norm_activation(Tensor input, Tensor? weight, Tensor? bias, Tensor(a!)? running_mean, Tensor(b!)? running_var, "
+      "bool training, float momentum, float eps, str activation, int kernel_size) -> Tensor");
 }
 
-TORCH_LIBRARY_IMPL(alzbench, CompositeImplicitAutograd, m) { m.impl("batch_norm_relu_max_pool2d", TORCH_FN(BatchNormReluMaxPool2d)); }
+TORCH_LIBRARY_IMPL(alzbench, CompositeImplicitAutograd, m) { m.impl("batch_norm_activation", TORCH_FN(BatchNormActivation)); }
 
 }  // namespace alz

@@ -13,7 +13,7 @@ import type { Tensor } from '../torch/tensor.js';
 import { tidy } from '../torch/scope.js';
 import { cat } from '../torch/creation.js';
 import { Module } from '../nn/module.js';
-import { AdaptiveAvgPool2d, AvgPool2d, BatchNorm2d, Conv2d, Dropout, Flatten, Linear, MaxPool2d, ReLU, Sequential } from '../nn/index.js';
+import { AdaptiveAvgPool2d, AvgPool2d, BatchNorm2d, Conv2d, Dropout, Flatten, Linear, MaxPool2d, ReLU, Sequential, runLayers } from '../nn/index.js';
 import type { Size2 } from '../nn/functional.js';
 import type { ResolvedModelOptions } from './common.js';
 
@@ -40,14 +40,14 @@ export class BasicConv2d extends Module {
   }
 
   /**
-   * conv, batch norm, ReLU.
+   * conv, batch norm, ReLU (batch norm and ReLU as one fused kernel where `runLayers` can).
    *
    * @param x `[N, inPlanes, H, W]`
    * @returns `[N, outPlanes, H', W']` with the conv's output size
    * @throws Error `aten::conv2d(<argument shapes>) failed: ...` when `x` does not have `inPlanes` channels or is smaller than the kernel.
    */
   forward(x: Tensor): Tensor {
-    return tidy(() => this.relu.forward(this.bn.forward(this.conv.forward(x))));
+    return tidy(() => runLayers([this.conv, this.bn, this.relu], x));
   }
 }
 

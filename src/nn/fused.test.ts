@@ -1,5 +1,6 @@
-// The fused batch norm -> ReLU (-> 2x2 max pool) kernel against the same layers run one by one
-// through ATen (aten::batch_norm, aten::relu, aten::max_pool2d: PyTorch's own kernels): outputs,
+// The fused batch norm -> ReLU (-> 2x2 max pool) and batch norm -> SiLU kernels against the same
+// layers run one by one through ATen (aten::batch_norm, aten::relu, aten::max_pool2d, aten::silu:
+// PyTorch's own kernels): outputs,
 // input/weight/bias gradients, running statistics and num_batches_tracked, in both layouts, in
 // train and eval mode, for channel counts that fill whole 16-lane vectors and ones that do not,
 // and odd sizes whose last row and column no window covers.
@@ -7,9 +8,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { autocast, callTensorOp, manualSeed, noGrad, randn, tensor, traceOps, type Tensor } from '../torch/index.js';
 import { assertClose, expectNoLeaks } from '../testing/tensor-helpers.js';
-import { BatchNorm2d, Conv2d, MaxPool2d, ReLU, Sequential, setFusedKernels, type BatchNormOptions, type Module } from './index.js';
+import { BatchNorm2d, Conv2d, MaxPool2d, ReLU, Sequential, SiLU, setFusedKernels, type BatchNormOptions, type Module } from './index.js';
 
-const FUSED = 'alzbench::batch_norm_relu_max_pool2d';
+const FUSED = 'alzbench::batch_norm_activation';
 
 /** Runs `fn` with the fused kernels on or off, restoring the setting. */
 function withFused<T>(on: boolean, fn: () => T): T {
@@ -25,6 +26,8 @@ interface Case {
   channels: number;
   size: [number, number];
   pool: boolean;
+  /** Default ReLU. */
+  silu?: boolean;
   channelsLast: boolean;
   train: boolean;
   bn?: BatchNormOptions;
@@ -34,7 +37,7 @@ interface Case {
 function runCase(c: Case, fused: boolean) {
   return withFused(fused, () => {
     manualSeed(11);
-    const layers: Module[] = [new BatchNorm2d(c.channels, c.bn), new ReLU({ inplace: true })];
+    const layers: Module[] = [new BatchNorm2d(c.channels, c.bn), c.silu ? new SiLU({ inplace: true }) : new ReLU({ inplace: true })];
     if (c.pool) layers.push(new MaxPool2d(2));
     const net = new Sequential(...layers);
     const bn = layers[0] as BatchNorm2d;
@@ -77,17 +80,21 @@ function assertSame(label: string, fused: ReturnType<typeof runCase>, plain: Ret
   fused.state.forEach((t, i) => close(t, plain.state[i]!, `state ${i}`));
 }
 
-test('fused batch norm -> ReLU -> max pool equals the ATen layers: outputs, gradients, running statistics, in both layouts and modes', () => {
+test('fused batch norm -> ReLU (-> max pool) and -> SiLU equal the ATen layers: outputs, gradients, running statistics, in both layouts and modes', () => {
   expectNoLeaks(() => {
     for (const channelsLast of [true, false])
       for (const train of [true, false])
-        for (const pool of [true, false])
+        for (const [pool, silu] of [
+          [true, false],
+          [false, false],
+          [false, true],
+        ])
           for (const [channels, size] of [
             [16, [6, 8]],
             [37, [7, 9]],
             [3, [5, 4]],
           ] as const) {
-            const c: Case = { channels, size: [...size], pool, channelsLast, train };
+            const c: Case = { channels, size: [...size], pool: pool!, silu: silu!, channelsLast, train };
             const label = JSON.stringify(c);
             const fused = runCase(c, true);
             const plain = runCase(c, false);
@@ -101,13 +108,30 @@ test('fused batch norm -> ReLU -> max pool equals the ATen layers: outputs, grad
 test('fused kernel: no affine parameters, a cumulative running average (momentum null), no running statistics', () => {
   expectNoLeaks(() => {
     for (const bn of [{ affine: false }, { momentum: null }, { trackRunningStats: false }] as BatchNormOptions[]) {
-      for (const train of [true, false]) {
-        const c: Case = { channels: 5, size: [6, 6], pool: true, channelsLast: true, train, bn };
+      for (const [train, silu] of [
+        [true, false],
+        [false, false],
+        [true, true],
+      ]) {
+        const c: Case = { channels: 5, size: [6, 6], pool: !silu, silu: silu!, channelsLast: true, train: train!, bn };
         const fused = runCase(c, true);
         assert.equal(fused.fusedCalls, 2);
         assertSame(JSON.stringify(c), fused, runCase(c, false));
       }
     }
+  });
+});
+
+test('fused kernels: SiLU saturates as ATen silu does far out, NaN passes through max pool and ReLU as in ATen', () => {
+  expectNoLeaks(() => {
+    // Outside the exp's clamp: silu(y) is y for large y and -0 (or a denormal) for very negative y.
+    const x = tensor([-200, -90, -30, -5, 0, 5, 30, 90, 200], { shape: [1, 1, 3, 3] });
+    const bn = new BatchNorm2d(1);
+    bn.eval();
+    const fused = callTensorOp(FUSED, [x, bn.weight, bn.bias, bn.runningMean, bn.runningVar, false, 0.1, 0, 'silu', 1]);
+    const reference = withFused(false, () => new SiLU().forward(x));
+    assertClose(fused, { shape: [1, 1, 3, 3], data: reference.toNumbers() }, 1e-6, 1e-6, 'silu far out');
+    bn.dispose();
   });
 });
 
@@ -120,7 +144,7 @@ test('fused kernel: NaN passes through max pool and ReLU as in ATen', () => {
     const values = x.toNumbers();
     values[5] = Number.NaN;
     const withNaN = tensor(values, { shape: [1, 2, 4, 4] });
-    const args = [withNaN, bn.weight, bn.bias, bn.runningMean, bn.runningVar, false, 0.1, 1e-5, 2];
+    const args = [withNaN, bn.weight, bn.bias, bn.runningMean, bn.runningVar, false, 0.1, 1e-5, 'relu', 2];
     const out = callTensorOp(FUSED, args).toNumbers();
     const reference = withFused(false, () => new Sequential(bn, new ReLU(), new MaxPool2d(2)).forward(withNaN)).toNumbers();
     assert.ok(Number.isNaN(out[0]!) && Number.isNaN(reference[0]!), 'the window holding the NaN is NaN');
@@ -174,19 +198,21 @@ test('the fused op names what it does not take', () => {
   expectNoLeaks(() => {
     const c = randn([4]);
     const run =
-      (x: Tensor, training = true, kernel = 2) =>
+      (x: Tensor, training = true, kernel = 2, activation = 'relu') =>
       () =>
-        callTensorOp(FUSED, [x, c, c, c, c.abs(), training, 0.1, 1e-5, kernel]);
+        callTensorOp(FUSED, [x, c, c, c, c.abs(), training, 0.1, 1e-5, activation, kernel]);
     assert.throws(run(randn([1, 4, 4, 4]).to('bfloat16')), /input must be a 4-D float32 CPU tensor, got BFloat16 \[1, 4, 4, 4\] on cpu/);
-    assert.throws(run(randn([1, 4, 4, 4]), true, 3), /kernel_size must be 1 \(no pooling\) or 2, got 3/);
+    assert.throws(run(randn([1, 4, 4, 4]), true, 3), /kernel_size must be 1 \(no pooling\) or, after ReLU, 2, got 3 after relu/);
+    assert.throws(run(randn([1, 4, 4, 4]), true, 2, 'silu'), /kernel_size must be 1 \(no pooling\) or, after ReLU, 2, got 2 after silu/);
+    assert.throws(run(randn([1, 4, 4, 4]), true, 1, 'gelu'), /activation must be "relu" or "silu", got "gelu"/);
     assert.throws(run(randn([1, 4, 1, 4])), /input \[1, 4, 1, 4\] is smaller than the 2x2 window/);
     assert.throws(run(randn([1, 4, 4, 8]).transpose(2, 3)), /input must be contiguous or channels-last, got strides \[128, 32, 1, 8\]/);
     assert.throws(
-      () => callTensorOp(FUSED, [randn([1, 3, 4, 4]), c, null, null, null, true, 0.1, 1e-5, 2]),
+      () => callTensorOp(FUSED, [randn([1, 3, 4, 4]), c, null, null, null, true, 0.1, 1e-5, 'relu', 2]),
       /weight must be a contiguous float32 CPU tensor of shape \[3\], got Float \[4\] on cpu/,
     );
     assert.throws(
-      () => callTensorOp(FUSED, [randn([1, 4, 4, 4]), null, null, null, null, false, 0.1, 1e-5, 2]),
+      () => callTensorOp(FUSED, [randn([1, 4, 4, 4]), null, null, null, null, false, 0.1, 1e-5, 'relu', 2]),
       /running_mean and running_var are needed when training is false/,
     );
   });

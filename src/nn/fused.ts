@@ -1,13 +1,13 @@
 /**
- * Fused layer runs for `Sequential`: batch norm → ReLU (→ 2x2 max pool) as one native kernel
- * (`alzbench::batch_norm_relu_max_pool2d`, native/src/fused_norm.cc) on float32 CPU inputs, and
- * ReLU → max pool run as pool → ReLU everywhere. Both give the values and gradients of the layers
- * run one by one (tested against them in fused.test.ts); they only move less memory.
+ * Fused layer runs for `Sequential`: batch norm → ReLU (→ 2x2 max pool) and batch norm → SiLU as
+ * one native kernel (`alzbench::batch_norm_activation`, native/src/fused_norm.cc) on float32 CPU
+ * inputs, and ReLU → max pool run as pool → ReLU everywhere. They give the values and gradients of
+ * the layers run one by one (tested against them in fused.test.ts); they only move less memory.
  */
 import type { Tensor } from '../torch/tensor.js';
 import { callTensorOp } from '../torch/tensor.js';
 import type { Module } from './module.js';
-import { ReLU } from './layers/activations.js';
+import { ReLU, SiLU } from './layers/activations.js';
 import { BatchNorm2d } from './layers/batchnorm2d.js';
 import { MaxPool2d } from './layers/pooling.js';
 
@@ -28,11 +28,12 @@ export function setFusedKernels(on: boolean): boolean {
 }
 
 /**
- * Batch norm → ReLU → max pool (kernel 2, stride 2) or batch norm → ReLU (kernel 1) as one
- * kernel, with the running statistics updated as `F.batchNorm` updates them.
+ * Batch norm → ReLU → max pool (kernel 2, stride 2), batch norm → ReLU or batch norm → SiLU
+ * (kernel 1) as one kernel, with the running statistics updated as `F.batchNorm` updates them.
  *
- * Source: the composition `max_pool2d(relu(batch_norm(x)), 2)` of PyTorch's functions; ATen's CPU
- * batch norm arithmetic (statistics in double); fused as oneDNN's batch norm + ReLU primitive.
+ * Source: the compositions `max_pool2d(relu(batch_norm(x)), 2)`, `relu(batch_norm(x))`,
+ * `silu(batch_norm(x))` of PyTorch's functions; ATen's CPU batch norm arithmetic (statistics in
+ * double) and silu formulas; fused as oneDNN's batch norm + activation primitive.
  *
  * @param input `[N, C, H, W]` float32 on the CPU, contiguous or channels-last, H and W at least `kernelSize`
  * @param runningMean `[C]`, updated in place when `training`; null for none
@@ -42,12 +43,13 @@ export function setFusedKernels(on: boolean): boolean {
  * @param training normalize with the batch's statistics (true) or the running ones (false)
  * @param momentum weight of this batch in the running update
  * @param eps added to the variance
- * @param kernelSize 2: pool 2x2 with stride 2 (floor: an odd last row or column is dropped); 1: no pooling
+ * @param activation `relu` or `silu`
+ * @param kernelSize 2 (ReLU only): pool 2x2 with stride 2 (floor: an odd last row or column is dropped); 1: no pooling (default)
  * @returns `[N, C, floor(H / k), floor(W / k)]` in `input`'s memory format
- * @throws Error `alzbench::batch_norm_relu_max_pool2d(...) failed: alzbench::batch_norm_relu_max_pool2d: input must be a 4-D float32 CPU tensor, ...`
- *   (and similar texts for the layout, the window, the `[C]` tensors, and missing running statistics in eval).
+ * @throws Error `alzbench::batch_norm_activation(...) failed: alzbench::batch_norm_activation: input must be a 4-D float32 CPU tensor, ...`
+ *   (and similar texts for the activation, the layout, the window, the `[C]` tensors, and missing running statistics in eval).
  */
-export function batchNormReluMaxPool2d(
+export function batchNormActivation(
   input: Tensor,
   runningMean: Tensor | null,
   runningVar: Tensor | null,
@@ -56,9 +58,10 @@ export function batchNormReluMaxPool2d(
   training: boolean,
   momentum: number,
   eps: number,
-  kernelSize: 1 | 2,
+  activation: 'relu' | 'silu',
+  kernelSize: 1 | 2 = 1,
 ): Tensor {
-  return callTensorOp('alzbench::batch_norm_relu_max_pool2d', [input, weight, bias, runningMean, runningVar, training, momentum, eps, kernelSize]);
+  return callTensorOp('alzbench::batch_norm_activation', [input, weight, bias, runningMean, runningVar, training, momentum, eps, activation, kernelSize]);
 }
 
 /** Whether `m` runs its class's own forward: Grad-CAM and users wrap a layer's `forward` to see its output, and a fused run would skip it. */
@@ -86,7 +89,7 @@ function fusable(x: Tensor, kernel: number): boolean {
 /**
  * Runs `layers[i]` and, where they make a fusable run, the layers after it:
  * - BatchNorm2d, ReLU, MaxPool2d(2): one fused kernel (3 layers);
- * - BatchNorm2d, ReLU: one fused kernel (2 layers);
+ * - BatchNorm2d, ReLU or SiLU: one fused kernel (2 layers);
  * - ReLU, MaxPool2d (any window): the pool first, then the ReLU on a quarter of the pixels (2
  *   layers). ReLU and max are both monotone, so `relu(maxpool(x)) = maxpool(relu(x))` exactly, and
  *   the gradients are equal too (the same first-maximum index per window; zero where the window's
@@ -103,12 +106,13 @@ export function runFrom(layers: readonly Module[], i: number, x: Tensor): { outp
   const layer = layers[i]!;
   const next = layers[i + 1];
   const third = layers[i + 2];
-  if (enabled && layer instanceof BatchNorm2d && next instanceof ReLU && unwrapped(layer) && unwrapped(next)) {
-    const pool = third !== undefined && isPool2(third) && unwrapped(third);
+  const activation = next instanceof ReLU ? 'relu' : next instanceof SiLU ? 'silu' : null;
+  if (enabled && activation && layer instanceof BatchNorm2d && unwrapped(layer) && unwrapped(next!)) {
+    const pool = activation === 'relu' && third !== undefined && isPool2(third) && unwrapped(third);
     const kernel = pool ? 2 : 1;
     if (fusable(x, kernel) && [layer.weight, layer.bias, layer.runningMean, layer.runningVar].every((t) => t === null || t.dtype === 'float32')) {
       const a = layer.batchArguments();
-      const output = batchNormReluMaxPool2d(x, a.runningMean, a.runningVar, a.weight, a.bias, a.training, a.momentum, a.eps, kernel);
+      const output = batchNormActivation(x, a.runningMean, a.runningVar, a.weight, a.bias, a.training, a.momentum, a.eps, activation, kernel);
       return { output, consumed: pool ? 3 : 2 };
     }
   }
@@ -116,4 +120,24 @@ export function runFrom(layers: readonly Module[], i: number, x: Tensor): { outp
     return { output: layer.forward(next.forward(x)), consumed: 2 };
   }
   return { output: layer.forward(x), consumed: 1 };
+}
+
+/**
+ * Runs `layers` in order as `Sequential` does, fusing where {@link runFrom} can: for modules that
+ * hold conv, batch norm and activation as named children rather than in a Sequential (e.g.
+ * Inception-ResNet's BasicConv2d).
+ *
+ * @param layers the layers in order
+ * @param x the first layer's input
+ * @returns the last layer's output (`x` itself when there are no layers)
+ * @throws whatever the layers throw
+ */
+export function runLayers(layers: readonly Module[], x: Tensor): Tensor {
+  let out = x;
+  for (let i = 0; i < layers.length; ) {
+    const run = runFrom(layers, i, out);
+    out = run.output;
+    i += run.consumed;
+  }
+  return out;
 }

@@ -1,7 +1,7 @@
 import { Module } from '../module.js';
 import type { Tensor } from '../../torch/tensor.js';
 import { tidy } from '../../torch/scope.js';
-import { runFrom } from '../fused.js';
+import { runLayers } from '../fused.js';
 
 /** torch.nn.Sequential: children named "0", "1", ...; forward chains them, freeing intermediates. */
 export class Sequential extends Module {
@@ -45,15 +45,7 @@ export class Sequential extends Module {
    * @throws whatever a layer throws (e.g. Error from libtorch naming the op and shapes).
    */
   forward(x: Tensor): Tensor {
-    return tidy(() => {
-      let out = x;
-      for (let i = 0; i < this.layers.length; ) {
-        const run = runFrom(this.layers, i, out);
-        out = run.output;
-        i += run.consumed;
-      }
-      return out;
-    });
+    return tidy(() => runLayers(this.layers, x));
   }
 }
 
