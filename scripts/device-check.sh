@@ -69,7 +69,7 @@ build_addon() {
   defines="-DNAPI_VERSION=8 -DNAPI_CPP_EXCEPTIONS -D_GLIBCXX_USE_CXX11_ABI=$abi"
   for d in $(cd native && node native-config.mjs defines); do case $d in _GLIBCXX*) ;; *) defines+=" -D$d" ;; esac; done
   libs=$(cd native && node native-config.mjs libraries)
-  sources="addon.cc handle.cc op_call.cc tensor_io.cc autograd.cc runtime.cc op_trace.cc async_batch.cc $(cd native && node native-config.mjs sources | sed 's#src/##g')"
+  sources="addon.cc handle.cc op_call.cc tensor_io.cc autograd.cc runtime.cc op_trace.cc async_batch.cc fused_norm.cc $(cd native && node native-config.mjs sources | sed 's#src/##g')"
   mkdir -p "$dest/Release" "$dest/obj"
   # libtorch 2.x headers need C++17; newer ones C++20: try 17, fall back to 20.
   for std in c++17 c++20; do
@@ -78,14 +78,14 @@ build_addon() {
       obj="$dest/obj/${s%.cc}.o"
       objs+=("$obj")
       # shellcheck disable=SC2086 # flag lists are meant to split
-      "$cxx" -std=$std -O2 -fPIC -fexceptions -frtti -Wno-unused-parameter -Wno-deprecated-declarations $defines $includes -c "native/src/$s" -o "$obj" &
+      "$cxx" -std=$std -O2 -fopenmp -fPIC -fexceptions -frtti -Wno-unused-parameter -Wno-deprecated-declarations $defines $includes -c "native/src/$s" -o "$obj" &
       pids+=($!)
     done
     local failed=0
     for p in "${pids[@]}"; do wait "$p" || failed=1; done
     if [ $failed = 0 ]; then
       # shellcheck disable=SC2086
-      "$cxx" -shared -o "$dest/Release/alzbench_native.node" "${objs[@]}" $libs && return 0
+      "$cxx" -shared -fopenmp -o "$dest/Release/alzbench_native.node" "${objs[@]}" $libs && return 0
     fi
     echo "build with -std=$std failed; $([ $std = c++17 ] && echo 'trying c++20' || echo 'giving up')"
   done
