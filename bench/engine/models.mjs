@@ -1,7 +1,8 @@
 // The networks the engine benchmark trains, built from alzbench layers; step.py builds the same
 // ones in PyTorch. `small_cnn` is the SimpleCNN baseline; `mbconv_stack` is EfficientNet-B0's stem
-// and first three stages (depthwise convs, squeeze-excitation, SiLU); `efficientnet_b0` and
-// `mnasnet1_0` are the zoo's full networks.
+// and first three stages (depthwise convs, squeeze-excitation, SiLU); any registered 2-D model
+// (efficientnet_b0, mnasnet1_0, vgg19, inception_resnet_v2, ...) is the zoo's full network.
+// nets-check.mjs checks that nets.py builds each the same.
 import { Module, Sequential, Conv2d, BatchNorm2d, SiLU, SqueezeExcitation, AdaptiveAvgPool2d, Flatten, Linear } from '../../dist/nn/index.js';
 import { tidy } from '../../dist/torch/index.js';
 import { SimpleCNN } from '../../dist/models/simple-cnn.js';

@@ -66,7 +66,8 @@ try {
       const x = randn([2, 1, h, w]);
       const logits = noGrad(() => model.forward(x));
       saveSafetensors(join(dir, 'weights.safetensors'), model.stateDict());
-      saveSafetensors(join(dir, 'io.safetensors'), new Map([['input', x], ['logits', logits]]), { parameters: String(model.numParameters()) });
+      const io = new Map(Object.entries({ input: x, logits }));
+      saveSafetensors(join(dir, 'io.safetensors'), io, { parameters: String(model.numParameters()) });
     });
     model.dispose();
     const run = spawnSync(values.python, ['bench/engine/nets_check.py', name, dir], { encoding: 'utf8' });

@@ -4,6 +4,7 @@ the alzbench model that nets-check.mjs saved in DIR (weights.safetensors: its st
 io.safetensors: an input, alzbench's eval-mode logits and its parameter count).
 usage: /usr/bin/python3 bench/engine/nets_check.py NAME DIR
 Prints one line; exits 1 naming the first difference (count, keys, shapes, logits)."""
+import collections
 import json
 import os
 import struct
@@ -57,6 +58,9 @@ if missing or unexpected:
 shapes = [f"{k} {list(state[k].shape)} vs {list(weights[k].shape)}" for k in state if state[k].shape != weights[k].shape]
 if shapes:
     fail(f"{len(shapes)} shapes differ: {shapes[:5]}")
+# PyTorch's state dicts carry each module's version (torchvision's MNASNet refuses one without it).
+weights = collections.OrderedDict(weights)
+weights._metadata = state._metadata
 model.load_state_dict(weights, strict=True)
 model.eval()
 with torch.no_grad():
