@@ -1,12 +1,14 @@
 // bench/engine/amp: alzbench's training step in float32 and under bf16 autocast, alternating in
 // one run, per zoo model (channels-last, batch 16, 1x208x176, Adam); median ms/step of all rounds.
-// usage: node bench/engine/amp.mjs [--models simple_cnn,efficientnet_b0,...] [--rounds 2] [--steps 3] [--device cpu]
+// usage: node bench/engine/amp.mjs [--models simple_cnn,efficientnet_b0,...|zoo] [--rounds 2] [--steps 3] [--device cpu]
+// (`zoo`: every registered 2-D model, expandModels in models.mjs)
 // Writes bench/results/amp.json and prints a Markdown table for BENCHMARKS.md.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { allocatorEnv } from '../../dist/util/allocator-env.js';
+import { expandModels } from './models.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -33,7 +35,7 @@ const flags =
     .trim()
     .split(/\s+/) ?? [];
 const results = [];
-for (const model of values.models.split(',')) {
+for (const model of expandModels(values.models)) {
   const ms = { none: [], [values.amp]: [] };
   const cpu = { none: [], [values.amp]: [] };
   for (let r = 0; r < Number(values.rounds); r++) {

@@ -1,11 +1,12 @@
 // The networks the engine benchmark trains, built from alzbench layers; step.py builds the same
 // ones in PyTorch. `small_cnn` is the SimpleCNN baseline; `mbconv_stack` is EfficientNet-B0's stem
-// and first three stages (depthwise convs, squeeze-excitation, SiLU); `efficientnet_b0` and
-// `mnasnet1_0` are the zoo's full networks.
+// and first three stages (depthwise convs, squeeze-excitation, SiLU); any registered 2-D model
+// (efficientnet_b0, mnasnet1_0, vgg19, inception_resnet_v2, ...) is the zoo's full network.
+// nets-check.mjs checks that nets.py builds each the same.
 import { Module, Sequential, Conv2d, BatchNorm2d, SiLU, SqueezeExcitation, AdaptiveAvgPool2d, Flatten, Linear } from '../../dist/nn/index.js';
 import { tidy } from '../../dist/torch/index.js';
 import { SimpleCNN } from '../../dist/models/simple-cnn.js';
-import { getModel } from '../../dist/models/registry.js';
+import { getModel, getModelSpec, listModels } from '../../dist/models/registry.js';
 
 class MBConv extends Module {
   constructor(cin, cout, expand, kernel, stride) {
@@ -50,4 +51,16 @@ export function makeModel(name) {
   // Any other registered name (vgg19, efficientnet_b1..b7, inception_resnet_v2, ...) for the
   // alzbench-only benchmarks (amp.mjs); getModel names the registered ones when it is unknown.
   return getModel(name, { inChannels: 1, numClasses: 2 });
+}
+
+/**
+ * The names in a comma-separated `--models` list, with `zoo` standing for every registered 2-D
+ * model (slice input; the 3-D ones are bench/engine/run3d.mjs's), read from the registry so a
+ * newly registered model is timed without editing the benchmarks; duplicates dropped.
+ * @param {string} list e.g. `small_cnn,zoo` or `efficientnet_b0,vgg19`
+ * @returns {string[]}
+ */
+export function expandModels(list) {
+  const zoo = listModels().filter((name) => getModelSpec(name).input !== 'volume');
+  return [...new Set(list.split(',').flatMap((name) => (name === 'zoo' ? zoo : [name])))];
 }

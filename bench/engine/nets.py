@@ -1,14 +1,21 @@
-"""The benchmark networks in PyTorch: the same as bench/engine/models.mjs builds in alzbench."""
+"""The benchmark networks in PyTorch: the same as bench/engine/models.mjs builds in alzbench.
+`node bench/engine/nets-check.mjs` proves it per model (weights copied from alzbench, same logits)."""
+import os
+import sys
+
+import torch
 import torch.nn as nn
 from torchvision.ops import SqueezeExcitation
 
+# Inception-ResNet-v2 (timm's, not in torchvision) and the registry's simple_cnn: the PyTorch
+# transcriptions the zoo's parity test already checks (scripts/fixtures/make_zoo_reference.py,
+# timm's module names, eps-1e-3 batch norms, non-inplace ReLUs as timm and alzbench). That module
+# sets the thread count when imported; callers set theirs, so keep it.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts", "fixtures"))
+_threads = torch.get_num_threads()
+import make_zoo_reference as zoo_reference  # noqa: E402
 
-def simple_cnn(widths=(16, 32, 64, 128)):
-    layers, c = [], 1
-    for w in widths:
-        layers += [nn.Conv2d(c, w, 3, padding=1, bias=False), nn.BatchNorm2d(w), nn.ReLU(), nn.MaxPool2d(2)]
-        c = w
-    return nn.Sequential(nn.Sequential(*layers), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Dropout(0.2), nn.Linear(c, 2))
+torch.set_num_threads(_threads)
 
 
 class MBConv(nn.Module):
@@ -34,6 +41,11 @@ def mbconv_stack():
 
 
 def zoo(name, num_classes=2):
+    """A registered 2-D zoo model with 1 input channel, as alzbench's getModel(name, {inChannels: 1})."""
+    if name == "inception_resnet_v2":
+        return zoo_reference.InceptionResnetV2(num_classes=num_classes, in_chans=1)
+    if name == "simple_cnn":
+        return zoo_reference.SimpleCNN(in_channels=1, num_classes=num_classes)
     import torchvision
     m = getattr(torchvision.models, name)(num_classes=num_classes)
     first = m.features[0][0] if name.startswith("efficientnet") else m.features[0] if name.startswith("vgg") else m.layers[0]
@@ -49,10 +61,8 @@ def zoo(name, num_classes=2):
 
 def make_model(name, num_classes=2):
     if name == "small_cnn":
-        m = simple_cnn()
-        if num_classes != 2:
-            m[-1] = nn.Linear(m[-1].in_features, num_classes)
-        return m
+        # alzbench's SimpleCNN (widths 16-32-64-128, dropout 0.2) with its module names.
+        return zoo_reference.SimpleCNN(in_channels=1, num_classes=num_classes)
     if name == "mbconv_stack":
         return mbconv_stack()
     return zoo(name, num_classes)

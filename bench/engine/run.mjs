@@ -1,6 +1,7 @@
 // bench/engine: alzbench vs PyTorch on the same training step, same libtorch, same threads, run
 // alternately (so machine load hits both alike), median of the per-step times over all rounds.
 // usage: npm run bench:engine [-- --rounds 3 --steps 8 --threads 2 --device cpu|cuda --python /usr/bin/python3]
+//        [--models small_cnn,zoo]: `zoo` is every registered 2-D model (expandModels in models.mjs)
 // Writes bench/results/engine.json and prints a Markdown table for BENCHMARKS.md.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -8,6 +9,7 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { allocatorEnv } from '../../dist/util/allocator-env.js';
+import { expandModels } from './models.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -50,7 +52,7 @@ const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 const results = [];
-for (const model of values.models.split(',')) {
+for (const model of expandModels(values.models)) {
   for (const layout of values.layouts.split(',')) {
     const ours = [],
       theirs = [],

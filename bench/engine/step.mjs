@@ -1,5 +1,5 @@
 // One training step (forward, cross-entropy, backward, Adam) timed in alzbench.
-// usage: node bench/engine/step.mjs <small_cnn|mbconv_stack> <steps> <threads> [channels_last] [cpu|cuda] [none|bf16|fp16]
+// usage: node bench/engine/step.mjs <small_cnn|mbconv_stack|a registered 2-D model> <steps> <threads> [channels_last] [cpu|cuda] [none|bf16|fp16]
 // Prints one JSON line: {"impl":"alzbench", "ms": [per-step milliseconds], "cpu_ms": [per-step process CPU ms], "rss_mb": ...}.
 import { performance } from 'node:perf_hooks';
 import { autocast, manualSeed, randn, randint, setNumThreads, tidy } from '../../dist/torch/index.js';

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """The same training step as step.mjs in PyTorch (Debian's python3-torch, same libtorch).
-usage: /usr/bin/python3 bench/engine/step.py <small_cnn|mbconv_stack> <steps> <threads> [channels_last] [cpu|cuda]"""
+usage: /usr/bin/python3 bench/engine/step.py <small_cnn|mbconv_stack|a registered 2-D model> <steps> <threads> [channels_last] [cpu|cuda]"""
 import json, resource, sys, time
 import torch
 import torch.nn.functional as F
