@@ -1,6 +1,7 @@
 // bench/engine: alzbench vs PyTorch on the same training step, same libtorch, same threads, run
 // alternately (so machine load hits both alike), median of the per-step times over all rounds.
-// usage: npm run bench:engine [-- --rounds 3 --steps 8 --threads 2 --device cpu|cuda --python /usr/bin/python3]
+// usage: npm run bench:engine [-- --rounds 3 --steps 8 --threads 2 --device cpu|cuda --python /usr/bin/python3 --glibc yes|no]
+// (--glibc no: PyTorch under jemalloc only, the same-allocator comparison, a third less time)
 //        [--models small_cnn,zoo]: `zoo` is every registered 2-D model (expandModels in models.mjs)
 // Writes bench/results/engine.json and prints a Markdown table for BENCHMARKS.md.
 import { execFileSync } from 'node:child_process';
@@ -20,6 +21,7 @@ const { values } = parseArgs({
     layouts: { type: 'string', default: 'contiguous,channels_last' },
     device: { type: 'string', default: 'cpu' },
     python: { type: 'string', default: '/usr/bin/python3' },
+    glibc: { type: 'string', default: 'yes' },
     out: { type: 'string', default: 'bench/results/engine.json' },
   },
 });
@@ -66,7 +68,7 @@ for (const model of expandModels(values.models)) {
       ours.push(...o.ms);
       oursCpu.push(...o.cpu_ms);
       if (hasTorch) {
-        theirs.push(...run(python, 'bench/engine/step.py', theirEnvs.glibc).ms);
+        if (values.glibc !== 'no') theirs.push(...run(python, 'bench/engine/step.py', theirEnvs.glibc).ms);
         const t = run(python, 'bench/engine/step.py', theirEnvs.jemalloc);
         theirsJemalloc.push(...t.ms);
         theirsJemallocCpu.push(...t.cpu_ms);
@@ -76,20 +78,20 @@ for (const model of expandModels(values.models)) {
       model,
       layout,
       alzbench_ms: median(ours),
-      pytorch_ms: hasTorch ? median(theirs) : null,
+      pytorch_ms: theirs.length ? median(theirs) : null,
       pytorch_jemalloc_ms: hasTorch ? median(theirsJemalloc) : null,
       alzbench_cpu_ms: median(oursCpu),
       pytorch_jemalloc_cpu_ms: hasTorch ? median(theirsJemallocCpu) : null,
       load_average: loadavg()[0],
     };
     row.cpu_ratio_same_allocator = hasTorch ? row.alzbench_cpu_ms / row.pytorch_jemalloc_cpu_ms : null;
-    row.ratio = hasTorch ? row.alzbench_ms / row.pytorch_ms : null;
+    row.ratio = row.pytorch_ms !== null ? row.alzbench_ms / row.pytorch_ms : null;
     row.ratio_same_allocator = hasTorch ? row.alzbench_ms / row.pytorch_jemalloc_ms : null;
     results.push(row);
     console.error(
       `${model} ${layout}: alzbench ${row.alzbench_ms.toFixed(1)} ms/step` +
         (hasTorch
-          ? `, PyTorch ${row.pytorch_ms.toFixed(1)} (glibc) / ${row.pytorch_jemalloc_ms.toFixed(1)} (jemalloc) ms/step, ratio ${row.ratio.toFixed(3)} / ${row.ratio_same_allocator.toFixed(3)}; CPU ms/step ${row.alzbench_cpu_ms.toFixed(1)} / ${row.pytorch_jemalloc_cpu_ms.toFixed(1)} (jemalloc), CPU ratio ${row.cpu_ratio_same_allocator.toFixed(3)}; load ${row.load_average.toFixed(1)}`
+          ? `, PyTorch ${row.pytorch_ms?.toFixed(1) ?? '-'} (glibc) / ${row.pytorch_jemalloc_ms.toFixed(1)} (jemalloc) ms/step, ratio ${row.ratio?.toFixed(3) ?? '-'} / ${row.ratio_same_allocator.toFixed(3)}; CPU ms/step ${row.alzbench_cpu_ms.toFixed(1)} / ${row.pytorch_jemalloc_cpu_ms.toFixed(1)} (jemalloc), CPU ratio ${row.cpu_ratio_same_allocator.toFixed(3)}; load ${row.load_average.toFixed(1)}`
           : ''),
     );
   }

@@ -46,10 +46,10 @@ using torch::autograd::variable_list;
 // Code of an output element whose window maximum was <= 0: ReLU gave 0 and passes no gradient.
 constexpr uint8_t kCut = 255;
 
-// The hot loops, compiled for x86-64-v4 (AVX-512 with byte ops), v3 (AVX2 + FMA) and baseline x86-64 and picked at load time (GCC's
-// function multiversioning), because the addon is built without -march so that one build runs on
-// every x86-64. Each works on one row of the input or output, so the callers can split rows
-// across threads. `CL` rows are NHWC pixels of C channels each; `CF` rows are one channel's W values.
+// The hot loops, compiled for x86-64-v4 (AVX-512 with byte ops), v3 (AVX2 + FMA) and baseline
+// x86-64 and picked at load time (GCC's function multiversioning), because the addon is built
+// without -march so that one build runs on every x86-64. Each works on one row of the input or
+// output, so the callers can split rows across threads. `CL` rows are NHWC pixels of C channels each; `CF` rows are one channel's W values.
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 // -O3's cost model: the addon's -O2 vectorizes only loops whose trip count is a known multiple of
 // the vector width, and these loops run over a runtime channel count.
@@ -166,13 +166,14 @@ ALZ_CLONES void ReluRowCL(const float* __restrict__ x, int64_t W, int64_t C, con
 }
 
 // Backward pass 1: over one output row, adds the live gradient g and g * (x at the maximum - mean)
-// into sg[c], sgx[c].
-ALZ_CLONES void GradSumRowCL(const float* __restrict__ g, const uint8_t* __restrict__ code, const float* __restrict__ xsel, int64_t Wp, int64_t C, const float* __restrict__ mean, float* __restrict__ sg,
-                             float* __restrict__ sgx) {
+// into sg[c], sgx[c]. In the CL rows the gradient's pixels are `gs` floats apart (C when it is
+// dense; more when it is a channel slice of a wider tensor, as torch.cat's backward gives).
+ALZ_CLONES void GradSumRowCL(const float* __restrict__ g, int64_t gs, const uint8_t* __restrict__ code, const float* __restrict__ xsel, int64_t Wp,
+                             int64_t C, const float* __restrict__ mean, float* __restrict__ sg, float* __restrict__ sgx) {
   for (int64_t wp = 0; wp < Wp; ++wp)
     Channels(C, [=](int64_t c) {
       int64_t i = wp * C + c;
-      float gv = g[i];
+      float gv = g[wp * gs + c];
       float gi = static_cast<int>(code[i]) != kCut ? gv : 0.f;
       sg[c] += gi;
       sgx[c] += gi * (xsel[i] - mean[c]);
@@ -204,18 +205,19 @@ ALZ_CLONES void GradSumRunCF(const float* __restrict__ g, const uint8_t* __restr
 // a + b * (x - mean). `g`/`code` are the output row whose windows cover this input row (null for
 // a trailing row no window covers); `pos0` is 2 * (row parity) for kernel 2, 0 for kernel 1;
 // `covered` is the number of leading pixels inside windows (2 * Wp or W).
-ALZ_CLONES void GradInputRowCL(const float* __restrict__ x, const float* __restrict__ g, const uint8_t* __restrict__ code, int64_t W, int64_t covered, int64_t C, int kernel,
+ALZ_CLONES void GradInputRowCL(const float* __restrict__ x, const float* __restrict__ g, int64_t gs, const uint8_t* __restrict__ code, int64_t W,
+                               int64_t covered, int64_t C, int kernel,
                                int pos0, const float* __restrict__ mean, const float* __restrict__ a, const float* __restrict__ b, const float* __restrict__ k, float* __restrict__ dx) {
   for (int64_t w = 0; w < W; ++w) {
     const float* __restrict__ xw = x + w * C;
     float* __restrict__ dw = dx + w * C;
     if (g && w < covered) {
-      int64_t o = (kernel == 2 ? w >> 1 : w) * C;
+      int64_t wp = kernel == 2 ? w >> 1 : w, o = wp * C, og = wp * gs;
       int pos = pos0 + (kernel == 2 ? static_cast<int>(w & 1) : 0);
       Channels(C, [=](int64_t c) {
         float v = a[c] + b[c] * (xw[c] - mean[c]);
         // Unconditional loads: the vectorizer does not speculate a load under a condition.
-        float gv = g[o + c];
+        float gv = g[og + c];
         dw[c] = v + (code[o + c] == pos ? k[c] * gv : 0.f);
       });
     } else {
@@ -305,10 +307,10 @@ ALZ_CLONES void ReluRunCF(const float* __restrict__ x, int64_t n, float scale, f
 }
 
 // Backward pass 1, SiLU: over one row, adds d = g * silu'(y) and d * (x - mean) into sg[c], sgx[c].
-ALZ_CLONES void SiluGradSumRowCL(const float* __restrict__ g, const float* __restrict__ x, int64_t W, int64_t C, const float* __restrict__ scale,
+ALZ_CLONES void SiluGradSumRowCL(const float* __restrict__ g, int64_t gs, const float* __restrict__ x, int64_t W, int64_t C, const float* __restrict__ scale,
                                  const float* __restrict__ shift, const float* __restrict__ mean, float* __restrict__ sg, float* __restrict__ sgx) {
   for (int64_t w = 0; w < W; ++w) {
-    const float* __restrict__ gw = g + w * C;
+    const float* __restrict__ gw = g + w * gs;
     const float* __restrict__ xw = x + w * C;
     Channels(C, [=](int64_t c) {
       float d = gw[c] * SiluSlope(xw[c] * scale[c] + shift[c]);
@@ -340,11 +342,11 @@ ALZ_CLONES void SiluGradSumRunCF(const float* __restrict__ g, const float* __res
 }
 
 // Backward pass 2, SiLU: dx = k * g * silu'(y) + a + b * (x - mean).
-ALZ_CLONES void SiluGradInputRowCL(const float* __restrict__ g, const float* __restrict__ x, int64_t W, int64_t C, const float* __restrict__ scale,
+ALZ_CLONES void SiluGradInputRowCL(const float* __restrict__ g, int64_t gs, const float* __restrict__ x, int64_t W, int64_t C, const float* __restrict__ scale,
                                    const float* __restrict__ shift, const float* __restrict__ mean, const float* __restrict__ a,
                                    const float* __restrict__ b, const float* __restrict__ k, float* __restrict__ dx) {
   for (int64_t w = 0; w < W; ++w) {
-    const float* __restrict__ gw = g + w * C;
+    const float* __restrict__ gw = g + w * gs;
     const float* __restrict__ xw = x + w * C;
     float* __restrict__ dw = dx + w * C;
     Channels(C, [=](int64_t c) {
@@ -373,10 +375,14 @@ Geometry GeometryOf(const at::Tensor& x, int64_t kernel) {
 }
 
 // Splits [0, rows) into at most get_num_threads() fixed chunks, so that sums are reproducible
-// for a given thread count, and runs f(chunk, begin, end) in parallel.
+// for a given thread count, and runs f(chunk, begin, end) in parallel. Like ATen's kernels
+// (at::internal::GRAIN_SIZE), a tensor of fewer than 32,768 elements per thread gets fewer
+// chunks, down to one run in line: waking a sleeping OpenMP thread costs more than such a pass.
 template <typename F>
-void ForChunks(int64_t rows, const F& f) {
-  int64_t chunks = std::max<int64_t>(1, std::min<int64_t>(at::get_num_threads(), rows));
+void ForChunks(int64_t elements, int64_t rows, const F& f) {
+  constexpr int64_t kGrain = 32768;
+  int64_t chunks = std::max<int64_t>(1, std::min<int64_t>({static_cast<int64_t>(at::get_num_threads()), rows, elements / kGrain}));
+  if (chunks == 1) return f(0, 0, rows);
   at::parallel_for(0, chunks, 1, [&](int64_t b, int64_t e) {
     for (int64_t k = b; k < e; ++k) f(k, rows * k / chunks, rows * (k + 1) / chunks);
   });
@@ -392,7 +398,7 @@ void BatchMoments(const at::Tensor& x, const Geometry& g, std::vector<double>& m
   int64_t chunks = std::max<int64_t>(1, at::get_num_threads());
   std::vector<double> acc(static_cast<size_t>(2 * chunks * C), 0.0);
   if (g.cl) {
-    ForChunks(g.n * g.h, [&](int64_t k, int64_t b, int64_t e) {
+    ForChunks(x.numel(), g.n * g.h, [&](int64_t k, int64_t b, int64_t e) {
       double* s = &acc[2 * k * C];
       double* ss = s + C;
       std::vector<float> rs(C), rss(C);
@@ -405,7 +411,7 @@ void BatchMoments(const at::Tensor& x, const Geometry& g, std::vector<double>& m
     });
   } else {
     // Rows of one plane: partial sums per row of W values keep float rounding small.
-    ForChunks(g.n * C * g.h, [&](int64_t k, int64_t b, int64_t e) {
+    ForChunks(x.numel(), g.n * C * g.h, [&](int64_t k, int64_t b, int64_t e) {
       double* s = &acc[2 * k * C];
       double* ss = s + C;
       for (int64_t r = b; r < e; ++r) {
@@ -427,6 +433,25 @@ void BatchMoments(const at::Tensor& x, const Geometry& g, std::vector<double>& m
 }
 
 const float* DataOrNull(const at::Tensor& t) { return t.defined() ? t.data_ptr<float>() : nullptr; }
+
+// The incoming gradient as the CL rows read it: row (n, h) at base + n * sn + h * sh, pixel w of a
+// row at + w * gs, its C channels adjacent. A dense channels-last gradient is that; so is a channel
+// slice of a wider channels-last tensor (torch.cat's backward hands each branch one), which is
+// read in place instead of copied. Anything else (and every CF gradient) is made dense first.
+struct GradRows {
+  at::Tensor t;  // keeps a dense copy alive when one was made
+  const float* base;
+  int64_t sn, sh, gs;
+  const float* Row(int64_t n, int64_t h) const { return base + n * sn + h * sh; }
+};
+
+GradRows GradRowsOf(const at::Tensor& grad, const Geometry& g, int64_t H, int64_t W) {
+  if (g.cl && grad.dim() == 4 && grad.size(0) == g.n && grad.size(1) == g.c && grad.size(2) == H && grad.size(3) == W && grad.stride(1) == 1 &&
+      grad.stride(3) >= g.c && grad.scalar_type() == at::kFloat)
+    return {grad, grad.data_ptr<float>(), grad.stride(0), grad.stride(2), grad.stride(3)};
+  at::Tensor dense = grad.contiguous(g.cl ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous);
+  return {dense, dense.data_ptr<float>(), H * W * g.c, W * g.c, g.c};
+}
 
 // Batch norm as y = x * scale + shift per channel: scale = weight * invstd, shift = bias - mean *
 // scale (ATen's batch_norm_cpu_collect_linear_and_constant_terms).
@@ -509,7 +534,7 @@ struct NormReluPool : public torch::autograd::Function<NormReluPool> {
     uint8_t* pk = code.data_ptr<uint8_t>();
     float* ps = kernel == 2 ? xsel.data_ptr<float>() : nullptr;
     if (g.cl) {
-      ForChunks(g.n * g.hp, [&](int64_t, int64_t b0, int64_t e0) {
+      ForChunks(x.numel(), g.n * g.hp, [&](int64_t, int64_t b0, int64_t e0) {
         for (int64_t r = b0; r < e0; ++r) {
           int64_t n = r / g.hp, hp = r % g.hp, o = r * g.wp * C;
           if (kernel == 2) {
@@ -521,7 +546,7 @@ struct NormReluPool : public torch::autograd::Function<NormReluPool> {
         }
       });
     } else {
-      ForChunks(g.n * C * g.hp, [&](int64_t, int64_t b0, int64_t e0) {
+      ForChunks(x.numel(), g.n * C * g.hp, [&](int64_t, int64_t b0, int64_t e0) {
         for (int64_t r = b0; r < e0; ++r) {
           int64_t plane = r / g.hp, hp = r % g.hp, c = plane % C, o = r * g.wp;
           if (kernel == 2) {
@@ -551,16 +576,16 @@ struct NormReluPool : public torch::autograd::Function<NormReluPool> {
     const at::Tensor xsel = kernel == 2 ? ctx->saved_data["xsel"].toTensor() : x;
     const Geometry g = GeometryOf(x, kernel);
     const int64_t C = g.c;
-    // The gradient arrives in whatever layout the next layer's backward made; read it in ours.
-    at::Tensor go = grads[0].contiguous(g.cl ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous);
-    const float *pg = go.data_ptr<float>(), *ps = xsel.data_ptr<float>(), *pm = mean.data_ptr<float>();
+    // The gradient arrives in whatever layout the next layer's backward made; CL rows read it in place.
+    const GradRows gr = GradRowsOf(grads[0], g, g.hp, g.wp);
+    const float *pg = gr.base, *ps = xsel.data_ptr<float>(), *pm = mean.data_ptr<float>();
     const uint8_t* pk = code.data_ptr<uint8_t>();
 
     // Pass 1: per channel, the sum of the live gradient and of gradient * (x at the maximum - mean).
     int64_t chunks = std::max<int64_t>(1, at::get_num_threads());
     std::vector<double> acc(static_cast<size_t>(2 * chunks * C), 0.0);
     if (g.cl) {
-      ForChunks(g.n * g.hp, [&](int64_t k, int64_t b0, int64_t e0) {
+      ForChunks(x.numel(), g.n * g.hp, [&](int64_t k, int64_t b0, int64_t e0) {
         double* s = &acc[2 * k * C];
         double* t = s + C;
         std::vector<float> rs(C), rt(C);
@@ -568,12 +593,12 @@ struct NormReluPool : public torch::autograd::Function<NormReluPool> {
           std::fill(rs.begin(), rs.end(), 0.f);
           std::fill(rt.begin(), rt.end(), 0.f);
           int64_t o = r * g.wp * C;
-          GradSumRowCL(pg + o, pk + o, ps + o, g.wp, C, pm, rs.data(), rt.data());
+          GradSumRowCL(gr.Row(r / g.hp, r % g.hp), gr.gs, pk + o, ps + o, g.wp, C, pm, rs.data(), rt.data());
           for (int64_t c = 0; c < C; ++c) s[c] += rs[c], t[c] += rt[c];
         }
       });
     } else {
-      ForChunks(g.n * C * g.hp, [&](int64_t k, int64_t b0, int64_t e0) {
+      ForChunks(x.numel(), g.n * C * g.hp, [&](int64_t k, int64_t b0, int64_t e0) {
         double* s = &acc[2 * k * C];
         double* t = s + C;
         for (int64_t r = b0; r < e0; ++r) {
@@ -593,17 +618,17 @@ struct NormReluPool : public torch::autograd::Function<NormReluPool> {
       float* pd = dx.data_ptr<float>();
       const int64_t covered = g.wp * kernel;
       if (g.cl) {
-        ForChunks(g.n * g.h, [&](int64_t, int64_t b0, int64_t e0) {
+        ForChunks(x.numel(), g.n * g.h, [&](int64_t, int64_t b0, int64_t e0) {
           for (int64_t r = b0; r < e0; ++r) {
             int64_t n = r / g.h, h = r % g.h, hp = h / kernel;
             bool inside = hp < g.hp;
             int64_t o = (n * g.hp + hp) * g.wp * C;
-            GradInputRowCL(px + r * g.w * C, inside ? pg + o : nullptr, inside ? pk + o : nullptr, g.w, covered, C, static_cast<int>(kernel),
+            GradInputRowCL(px + r * g.w * C, inside ? gr.Row(n, hp) : nullptr, gr.gs, inside ? pk + o : nullptr, g.w, covered, C, static_cast<int>(kernel),
                            kernel == 2 ? 2 * static_cast<int>(h & 1) : 0, pm, a.data(), b.data(), kk.data(), pd + r * g.w * C);
           }
         });
       } else {
-        ForChunks(g.n * C * g.h, [&](int64_t, int64_t b0, int64_t e0) {
+        ForChunks(x.numel(), g.n * C * g.h, [&](int64_t, int64_t b0, int64_t e0) {
           for (int64_t r = b0; r < e0; ++r) {
             int64_t plane = r / g.h, h = r % g.h, c = plane % C, hp = h / kernel;
             bool inside = hp < g.hp;
@@ -633,11 +658,11 @@ struct NormSilu : public torch::autograd::Function<NormSilu> {
     const float* px = x.data_ptr<float>();
     float* po = out.data_ptr<float>();
     if (g.cl) {
-      ForChunks(g.n * g.h, [&](int64_t, int64_t b0, int64_t e0) {
+      ForChunks(x.numel(), g.n * g.h, [&](int64_t, int64_t b0, int64_t e0) {
         for (int64_t r = b0; r < e0; ++r) SiluRowCL(px + r * g.w * C, g.w, C, scale.data(), shift.data(), po + r * g.w * C);
       });
     } else {
-      ForChunks(g.n * C * g.h, [&](int64_t, int64_t b0, int64_t e0) {
+      ForChunks(x.numel(), g.n * C * g.h, [&](int64_t, int64_t b0, int64_t e0) {
         for (int64_t r = b0; r < e0; ++r) {
           int64_t c = (r / g.h) % C;
           SiluRunCF(px + r * g.w, g.w, scale[c], shift[c], po + r * g.w);
@@ -658,13 +683,13 @@ struct NormSilu : public torch::autograd::Function<NormSilu> {
     const int64_t C = g.c;
     std::vector<float> scale, shift;
     ScaleShift(mean, invstd, w, bias, scale, shift);
-    at::Tensor go = grads[0].contiguous(g.cl ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous);
-    const float *pg = go.data_ptr<float>(), *px = x.data_ptr<float>(), *pm = mean.data_ptr<float>();
+    const GradRows gr = GradRowsOf(grads[0], g, g.h, g.w);
+    const float *pg = gr.base, *px = x.data_ptr<float>(), *pm = mean.data_ptr<float>();
 
     int64_t chunks = std::max<int64_t>(1, at::get_num_threads());
     std::vector<double> acc(static_cast<size_t>(2 * chunks * C), 0.0);
     if (g.cl) {
-      ForChunks(g.n * g.h, [&](int64_t k, int64_t b0, int64_t e0) {
+      ForChunks(x.numel(), g.n * g.h, [&](int64_t k, int64_t b0, int64_t e0) {
         double* s = &acc[2 * k * C];
         double* t = s + C;
         std::vector<float> rs(C), rt(C);
@@ -672,12 +697,12 @@ struct NormSilu : public torch::autograd::Function<NormSilu> {
           std::fill(rs.begin(), rs.end(), 0.f);
           std::fill(rt.begin(), rt.end(), 0.f);
           int64_t o = r * g.w * C;
-          SiluGradSumRowCL(pg + o, px + o, g.w, C, scale.data(), shift.data(), pm, rs.data(), rt.data());
+          SiluGradSumRowCL(gr.Row(r / g.h, r % g.h), gr.gs, px + o, g.w, C, scale.data(), shift.data(), pm, rs.data(), rt.data());
           for (int64_t c = 0; c < C; ++c) s[c] += rs[c], t[c] += rt[c];
         }
       });
     } else {
-      ForChunks(g.n * C * g.h, [&](int64_t k, int64_t b0, int64_t e0) {
+      ForChunks(x.numel(), g.n * C * g.h, [&](int64_t k, int64_t b0, int64_t e0) {
         double* s = &acc[2 * k * C];
         double* t = s + C;
         for (int64_t r = b0; r < e0; ++r) {
@@ -694,14 +719,15 @@ struct NormSilu : public torch::autograd::Function<NormSilu> {
       dx = at::empty_like(x, g.cl ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous);
       float* pd = dx.data_ptr<float>();
       if (g.cl) {
-        ForChunks(g.n * g.h, [&](int64_t, int64_t b0, int64_t e0) {
+        ForChunks(x.numel(), g.n * g.h, [&](int64_t, int64_t b0, int64_t e0) {
           for (int64_t r = b0; r < e0; ++r) {
             int64_t o = r * g.w * C;
-            SiluGradInputRowCL(pg + o, px + o, g.w, C, scale.data(), shift.data(), pm, t.a.data(), t.b.data(), t.k.data(), pd + o);
+            SiluGradInputRowCL(gr.Row(r / g.h, r % g.h), gr.gs, px + o, g.w, C, scale.data(), shift.data(), pm, t.a.data(), t.b.data(), t.k.data(),
+                               pd + o);
           }
         });
       } else {
-        ForChunks(g.n * C * g.h, [&](int64_t, int64_t b0, int64_t e0) {
+        ForChunks(x.numel(), g.n * C * g.h, [&](int64_t, int64_t b0, int64_t e0) {
           for (int64_t r = b0; r < e0; ++r) {
             int64_t c = (r / g.h) % C, o = r * g.w;
             SiluGradInputRunCF(pg + o, px + o, g.w, scale[c], shift[c], pm[c], t.a[c], t.b[c], t.k[c], pd + o);

@@ -6,7 +6,7 @@
 // and odd sizes whose last row and column no window covers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { autocast, callTensorOp, manualSeed, noGrad, randn, tensor, traceOps, type Tensor } from '../torch/index.js';
+import { autocast, callTensorOp, cat, manualSeed, noGrad, randn, tensor, traceOps, type Tensor } from '../torch/index.js';
 import { assertClose, expectNoLeaks } from '../testing/tensor-helpers.js';
 import { BatchNorm2d, Conv2d, MaxPool2d, ReLU, Sequential, SiLU, setFusedKernels, type BatchNormOptions, type Module } from './index.js';
 
@@ -102,6 +102,39 @@ test('fused batch norm -> ReLU (-> max pool) and -> SiLU equal the ATen layers: 
             assert.equal(plain.fusedCalls, 0, label);
             assertSame(label, fused, plain);
           }
+  });
+});
+
+test("fused kernels read a gradient that is a channel slice (torch.cat's backward) or expanded (a sum) as the ATen layers do", () => {
+  expectNoLeaks(() => {
+    for (const silu of [false, true])
+      for (const pool of silu ? [false] : [false, true]) {
+        const run = (fused: boolean) =>
+          withFused(fused, () => {
+            manualSeed(21);
+            const net = new Sequential(new BatchNorm2d(16), silu ? new SiLU() : new ReLU(), ...(pool ? [new MaxPool2d(2)] : []));
+            const other = new Sequential(new BatchNorm2d(16), new ReLU());
+            const x = randn([2, 16, 6, 8]).toMemoryFormat('channelsLast').requiresGrad_();
+            const y = randn([2, 16, pool ? 3 : 6, pool ? 4 : 8])
+              .toMemoryFormat('channelsLast')
+              .requiresGrad_();
+            // cat along channels: each branch's gradient is a [2, 16, h, w] slice of a [2, 32, h, w] channels-last gradient.
+            const out = cat([net.forward(x), other.forward(y)], 1);
+            out.mul(randn(out.shape).toMemoryFormat('channelsLast')).sum().backward();
+            const viaCat = [x.grad!.clone(), ...net.parameters().map((p) => p.grad!.clone())];
+            x.setGrad(null);
+            for (const p of net.parameters()) p.setGrad(null);
+            net.forward(x).sum().backward();
+            const viaSum = [x.grad!.clone(), ...net.parameters().map((p) => p.grad!.clone())];
+            net.dispose();
+            other.dispose();
+            return [...viaCat, ...viaSum];
+          });
+        const [fused, plain] = [run(true), run(false)];
+        fused.forEach((g, i) =>
+          assertClose(g, { shape: plain[i]!.shape, data: plain[i]!.contiguous().toNumbers() }, 2e-5, 2e-5, `silu=${silu} pool=${pool} gradient ${i}`),
+        );
+      }
   });
 });
 
