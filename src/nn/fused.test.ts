@@ -204,6 +204,18 @@ test('Sequential fuses only unwrapped float32 CPU layers; other inputs run the l
       0,
     );
     delete (relu as { forward?: unknown }).forward;
+    // Nor a subclass, whose forward may do more than batch norm.
+    class Doubled extends BatchNorm2d {
+      override forward(t: Tensor): Tensor {
+        return super.forward(t).mul(2);
+      }
+    }
+    const sub = new Sequential(new Doubled(4), new ReLU());
+    assert.equal(
+      calls(() => sub.forward(randn([2, 4, 4, 4]))),
+      0,
+    );
+    sub.dispose();
     // bf16 under autocast: the convolution's output is bfloat16, so the layers run unfused.
     assert.equal(
       calls(() => autocast('cpu', 'bfloat16', () => net.forward(x))),

@@ -64,14 +64,18 @@ export function batchNormActivation(
   return callTensorOp('alzbench::batch_norm_activation', [input, weight, bias, runningMean, runningVar, training, momentum, eps, activation, kernelSize]);
 }
 
-/** Whether `m` runs its class's own forward: Grad-CAM and users wrap a layer's `forward` to see its output, and a fused run would skip it. */
-function unwrapped(m: Module): boolean {
-  return !Object.hasOwn(m, 'forward');
+/**
+ * Whether `m` is exactly a `cls` (not a subclass, which may change forward) running its class's
+ * own forward: Grad-CAM and users wrap a layer's `forward` to see its output, and a fused run
+ * would skip it.
+ */
+function plain(m: Module | undefined, cls: abstract new (...args: never[]) => Module): boolean {
+  return m !== undefined && Object.getPrototypeOf(m) === cls.prototype && !Object.hasOwn(m, 'forward');
 }
 
 /** A MaxPool2d of PyTorch's default 2x2 window, stride 2, no padding, dilation 1, floor. */
-function isPool2(m: Module): m is MaxPool2d {
-  if (!(m instanceof MaxPool2d)) return false;
+function isPool2(m: Module | undefined): m is MaxPool2d {
+  if (!(m instanceof MaxPool2d) || !plain(m, MaxPool2d)) return false;
   const o = m.options;
   const two = (v: unknown) => v === 2 || (Array.isArray(v) && v[0] === 2 && v[1] === 2);
   const one = (v: unknown) => v === undefined || v === 1 || (Array.isArray(v) && v[0] === 1 && v[1] === 1);
@@ -94,7 +98,8 @@ function fusable(x: Tensor, kernel: number): boolean {
  *   layers). ReLU and max are both monotone, so `relu(maxpool(x)) = maxpool(relu(x))` exactly, and
  *   the gradients are equal too (the same first-maximum index per window; zero where the window's
  *   maximum is not positive).
- * A layer whose `forward` was replaced on the instance (Grad-CAM's capture) is never fused.
+ * A layer whose `forward` was replaced on the instance (Grad-CAM's capture), or of a subclass, is
+ * never fused.
  *
  * @param layers a Sequential's layers in order
  * @param i index of the layer to run
@@ -106,9 +111,9 @@ export function runFrom(layers: readonly Module[], i: number, x: Tensor): { outp
   const layer = layers[i]!;
   const next = layers[i + 1];
   const third = layers[i + 2];
-  const activation = next instanceof ReLU ? 'relu' : next instanceof SiLU ? 'silu' : null;
-  if (enabled && activation && layer instanceof BatchNorm2d && unwrapped(layer) && unwrapped(next!)) {
-    const pool = activation === 'relu' && third !== undefined && isPool2(third) && unwrapped(third);
+  const activation = plain(next, ReLU) ? 'relu' : plain(next, SiLU) ? 'silu' : null;
+  if (enabled && activation && layer instanceof BatchNorm2d && plain(layer, BatchNorm2d)) {
+    const pool = activation === 'relu' && isPool2(third);
     const kernel = pool ? 2 : 1;
     if (fusable(x, kernel) && [layer.weight, layer.bias, layer.runningMean, layer.runningVar].every((t) => t === null || t.dtype === 'float32')) {
       const a = layer.batchArguments();
@@ -116,7 +121,7 @@ export function runFrom(layers: readonly Module[], i: number, x: Tensor): { outp
       return { output, consumed: pool ? 3 : 2 };
     }
   }
-  if (layer instanceof ReLU && next instanceof MaxPool2d && unwrapped(layer) && unwrapped(next)) {
+  if (layer instanceof ReLU && next instanceof MaxPool2d && plain(layer, ReLU) && plain(next, MaxPool2d)) {
     return { output: layer.forward(next.forward(x)), consumed: 2 };
   }
   return { output: layer.forward(x), consumed: 1 };

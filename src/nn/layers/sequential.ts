@@ -37,8 +37,9 @@ export class Sequential extends Module {
 
   /**
    * Runs the layers in order, freeing the intermediate outputs. Batch norm → ReLU (→ 2x2 max pool)
-   * runs as one fused kernel on float32 CPU inputs, and ReLU → max pool as pool → ReLU, with the
-   * same values and gradients (`src/nn/fused.ts`; `setFusedKernels(false)` turns the kernel off).
+   * and batch norm → SiLU run as one fused kernel on float32 CPU inputs, and ReLU → max pool as
+   * pool → ReLU, with the same values and gradients (`src/nn/fused.ts`; `setFusedKernels(false)`
+   * turns the kernel off).
    *
    * @param x the first layer's input
    * @returns the last layer's output (`x` itself when there are no layers)
