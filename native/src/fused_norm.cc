@@ -388,6 +388,45 @@ void ForChunks(int64_t elements, int64_t rows, const F& f) {
   });
 }
 
+// Two sums per channel over all rows, in double: `first[c]`, `second[c]`. CL: rows are NHWC pixel
+// rows, and clRow(r, a, b) adds row r's float partial sums into a[c], b[c] (the caller's row
+// functions keep float rounding small over one row); CF: rows are one channel's runs,
+// `rowsPerPlane` per (n, c) plane, and cfRow(r, c, a, b) adds into the doubles a, b. Per-chunk
+// accumulators summed in chunk order: reproducible for a given thread count.
+template <typename ClRow, typename CfRow>
+void ChannelSums(const Geometry& g, int64_t elements, int64_t rowsPerPlane, const ClRow& clRow, const CfRow& cfRow, std::vector<double>& first,
+                 std::vector<double>& second) {
+  const int64_t C = g.c;
+  const int64_t chunks = std::max<int64_t>(1, at::get_num_threads());
+  std::vector<double> acc(static_cast<size_t>(2 * chunks * C), 0.0);
+  if (g.cl) {
+    ForChunks(elements, g.n * rowsPerPlane, [&](int64_t k, int64_t b, int64_t e) {
+      double* s = &acc[2 * k * C];
+      double* t = s + C;
+      std::vector<float> rs(C), rt(C);
+      for (int64_t r = b; r < e; ++r) {
+        std::fill(rs.begin(), rs.end(), 0.f);
+        std::fill(rt.begin(), rt.end(), 0.f);
+        clRow(r, rs.data(), rt.data());
+        for (int64_t c = 0; c < C; ++c) s[c] += rs[c], t[c] += rt[c];
+      }
+    });
+  } else {
+    ForChunks(elements, g.n * C * rowsPerPlane, [&](int64_t k, int64_t b, int64_t e) {
+      double* s = &acc[2 * k * C];
+      double* t = s + C;
+      for (int64_t r = b; r < e; ++r) {
+        int64_t c = (r / rowsPerPlane) % C;
+        cfRow(r, c, s[c], t[c]);
+      }
+    });
+  }
+  first.assign(C, 0.0);
+  second.assign(C, 0.0);
+  for (int64_t k = 0; k < chunks; ++k)
+    for (int64_t c = 0; c < C; ++c) first[c] += acc[2 * k * C + c], second[c] += acc[2 * k * C + C + c];
+}
+
 // Per-channel mean and biased variance of x over N, H, W, in double. Shifted by each channel's
 // first value so that the one-pass sum of squares does not cancel when |mean| >> std.
 void BatchMoments(const at::Tensor& x, const Geometry& g, std::vector<double>& mean, std::vector<double>& var) {
@@ -395,37 +434,15 @@ void BatchMoments(const at::Tensor& x, const Geometry& g, std::vector<double>& m
   const int64_t C = g.c, HW = g.h * g.w;
   std::vector<float> shift(C);
   for (int64_t c = 0; c < C; ++c) shift[c] = g.cl ? px[c] : px[c * HW];
-  int64_t chunks = std::max<int64_t>(1, at::get_num_threads());
-  std::vector<double> acc(static_cast<size_t>(2 * chunks * C), 0.0);
-  if (g.cl) {
-    ForChunks(x.numel(), g.n * g.h, [&](int64_t k, int64_t b, int64_t e) {
-      double* s = &acc[2 * k * C];
-      double* ss = s + C;
-      std::vector<float> rs(C), rss(C);
-      for (int64_t r = b; r < e; ++r) {
-        std::fill(rs.begin(), rs.end(), 0.f);
-        std::fill(rss.begin(), rss.end(), 0.f);
-        StatsRowCL(px + r * g.w * C, g.w, C, shift.data(), rs.data(), rss.data());
-        for (int64_t c = 0; c < C; ++c) s[c] += rs[c], ss[c] += rss[c];
-      }
-    });
-  } else {
-    // Rows of one plane: partial sums per row of W values keep float rounding small.
-    ForChunks(x.numel(), g.n * C * g.h, [&](int64_t k, int64_t b, int64_t e) {
-      double* s = &acc[2 * k * C];
-      double* ss = s + C;
-      for (int64_t r = b; r < e; ++r) {
-        int64_t c = (r / g.h) % C;
-        StatsRunCF(px + r * g.w, g.w, shift[c], s[c], ss[c]);
-      }
-    });
-  }
+  std::vector<double> sums, squares;
+  ChannelSums(
+      g, x.numel(), g.h, [&](int64_t r, float* a, float* b) { StatsRowCL(px + r * g.w * C, g.w, C, shift.data(), a, b); },
+      [&](int64_t r, int64_t c, double& a, double& b) { StatsRunCF(px + r * g.w, g.w, shift[c], a, b); }, sums, squares);
   const double count = static_cast<double>(g.n * HW);
   mean.assign(C, 0.0);
   var.assign(C, 0.0);
   for (int64_t c = 0; c < C; ++c) {
-    double s = 0, ss = 0;
-    for (int64_t k = 0; k < chunks; ++k) s += acc[2 * k * C + c], ss += acc[2 * k * C + C + c];
+    double s = sums[c], ss = squares[c];
     double m = s / count;
     mean[c] = shift[c] + m;
     var[c] = std::max(0.0, ss / count - m * m);
@@ -505,14 +522,6 @@ NormGradTerms GradTerms(AutogradContext* ctx, const at::Tensor& x, const at::Ten
   return t;
 }
 
-// Sums of the per-chunk accumulators [chunk][2][C] into sg[c], sgx[c].
-void SumChunks(const std::vector<double>& acc, int64_t chunks, int64_t C, std::vector<double>& sg, std::vector<double>& sgx) {
-  sg.assign(C, 0.0);
-  sgx.assign(C, 0.0);
-  for (int64_t k = 0; k < chunks; ++k)
-    for (int64_t c = 0; c < C; ++c) sg[c] += acc[2 * k * C + c], sgx[c] += acc[2 * k * C + C + c];
-}
-
 // The autograd node: normalize (with the given per-channel mean and invstd), ReLU, pool. The
 // statistics are inputs that do not take a gradient; `training` says whether they were the
 // batch's own, in which case the backward adds the terms of their dependence on the input.
@@ -582,33 +591,18 @@ struct NormReluPool : public torch::autograd::Function<NormReluPool> {
     const uint8_t* pk = code.data_ptr<uint8_t>();
 
     // Pass 1: per channel, the sum of the live gradient and of gradient * (x at the maximum - mean).
-    int64_t chunks = std::max<int64_t>(1, at::get_num_threads());
-    std::vector<double> acc(static_cast<size_t>(2 * chunks * C), 0.0);
-    if (g.cl) {
-      ForChunks(x.numel(), g.n * g.hp, [&](int64_t k, int64_t b0, int64_t e0) {
-        double* s = &acc[2 * k * C];
-        double* t = s + C;
-        std::vector<float> rs(C), rt(C);
-        for (int64_t r = b0; r < e0; ++r) {
-          std::fill(rs.begin(), rs.end(), 0.f);
-          std::fill(rt.begin(), rt.end(), 0.f);
-          int64_t o = r * g.wp * C;
-          GradSumRowCL(gr.Row(r / g.hp, r % g.hp), gr.gs, pk + o, ps + o, g.wp, C, pm, rs.data(), rt.data());
-          for (int64_t c = 0; c < C; ++c) s[c] += rs[c], t[c] += rt[c];
-        }
-      });
-    } else {
-      ForChunks(x.numel(), g.n * C * g.hp, [&](int64_t k, int64_t b0, int64_t e0) {
-        double* s = &acc[2 * k * C];
-        double* t = s + C;
-        for (int64_t r = b0; r < e0; ++r) {
-          int64_t c = (r / g.hp) % C, o = r * g.wp;
-          GradSumRunCF(pg + o, pk + o, ps + o, g.wp, pm[c], s[c], t[c]);
-        }
-      });
-    }
     std::vector<double> sg, sgx;
-    SumChunks(acc, chunks, C, sg, sgx);
+    ChannelSums(
+        g, x.numel(), g.hp,
+        [&](int64_t r, float* a, float* b) {
+          int64_t o = r * g.wp * C;
+          GradSumRowCL(gr.Row(r / g.hp, r % g.hp), gr.gs, pk + o, ps + o, g.wp, C, pm, a, b);
+        },
+        [&](int64_t r, int64_t c, double& a, double& b) {
+          int64_t o = r * g.wp;
+          GradSumRunCF(pg + o, pk + o, ps + o, g.wp, pm[c], a, b);
+        },
+        sg, sgx);
     NormGradTerms t = GradTerms(ctx, x, w, invstd, sg, sgx, training, static_cast<double>(g.n * g.h * g.w));
     const std::vector<float>&kk = t.k, &a = t.a, &b = t.b;
     at::Tensor dx;
@@ -686,33 +680,18 @@ struct NormSilu : public torch::autograd::Function<NormSilu> {
     const GradRows gr = GradRowsOf(grads[0], g, g.h, g.w);
     const float *pg = gr.base, *px = x.data_ptr<float>(), *pm = mean.data_ptr<float>();
 
-    int64_t chunks = std::max<int64_t>(1, at::get_num_threads());
-    std::vector<double> acc(static_cast<size_t>(2 * chunks * C), 0.0);
-    if (g.cl) {
-      ForChunks(x.numel(), g.n * g.h, [&](int64_t k, int64_t b0, int64_t e0) {
-        double* s = &acc[2 * k * C];
-        double* t = s + C;
-        std::vector<float> rs(C), rt(C);
-        for (int64_t r = b0; r < e0; ++r) {
-          std::fill(rs.begin(), rs.end(), 0.f);
-          std::fill(rt.begin(), rt.end(), 0.f);
-          int64_t o = r * g.w * C;
-          SiluGradSumRowCL(gr.Row(r / g.h, r % g.h), gr.gs, px + o, g.w, C, scale.data(), shift.data(), pm, rs.data(), rt.data());
-          for (int64_t c = 0; c < C; ++c) s[c] += rs[c], t[c] += rt[c];
-        }
-      });
-    } else {
-      ForChunks(x.numel(), g.n * C * g.h, [&](int64_t k, int64_t b0, int64_t e0) {
-        double* s = &acc[2 * k * C];
-        double* t = s + C;
-        for (int64_t r = b0; r < e0; ++r) {
-          int64_t c = (r / g.h) % C, o = r * g.w;
-          SiluGradSumRunCF(pg + o, px + o, g.w, scale[c], shift[c], pm[c], s[c], t[c]);
-        }
-      });
-    }
     std::vector<double> sg, sgx;
-    SumChunks(acc, chunks, C, sg, sgx);
+    ChannelSums(
+        g, x.numel(), g.h,
+        [&](int64_t r, float* a, float* b) {
+          int64_t o = r * g.w * C;
+          SiluGradSumRowCL(gr.Row(r / g.h, r % g.h), gr.gs, px + o, g.w, C, scale.data(), shift.data(), pm, a, b);
+        },
+        [&](int64_t r, int64_t c, double& a, double& b) {
+          int64_t o = r * g.w;
+          SiluGradSumRunCF(pg + o, px + o, g.w, scale[c], shift[c], pm[c], a, b);
+        },
+        sg, sgx);
     NormGradTerms t = GradTerms(ctx, x, w, invstd, sg, sgx, training, static_cast<double>(g.n * g.h * g.w));
     at::Tensor dx;
     if (ctx->needs_input_grad(0)) {
