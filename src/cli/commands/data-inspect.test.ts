@@ -56,6 +56,17 @@ test('alzbench preview writes a grid with one panel per step', async () => {
   );
   const meta = await sharp(out).metadata();
   assert.deepEqual([meta.format, meta.width, meta.height], ['png', 4 * Math.round((64 * 208) / 72) + 5 * 6, 208 + 34 + 2 * 6]);
+  // A folder as --out: the grid is named after the image; an unwritable path is a named error.
+  const intoFolder = run('preview', image, '--pipeline', 'grayscale', '--out', dir, '--json');
+  assert.equal(intoFolder.status, 0, intoFolder.stderr);
+  assert.equal(JSON.parse(intoFolder.stdout).out, join(dir, 'slice.preview.png'));
+  assert.equal((await sharp(join(dir, 'slice.preview.png')).metadata()).format, 'png');
+  const nowhere = run('preview', image, '--pipeline', 'grayscale', '--out', join(dir, 'missing', 'grid.png'));
+  assert.equal(nowhere.status, 2);
+  assert.match(
+    nowhere.stderr,
+    /^alzbench preview: error: Expected a PNG path that can be written for --out but received ".*missing\/grid\.png"[^\n]*\nhint: writing it failed with ENOENT; check that its folder exists and is writable/,
+  );
   const bad = run('preview', image, '--pipeline', 'smooth(gaussian,k=4)', '--out', out);
   assert.equal(bad.status, 2);
   assert.equal(

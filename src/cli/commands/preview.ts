@@ -1,4 +1,5 @@
-import { writeFile } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
 import { decodeImage } from '../../data/decode-image.js';
 import { applyChainSteps } from '../../preprocess/chain.js';
 import { parseChain } from '../../preprocess/chain-spec.js';
@@ -12,7 +13,7 @@ import { readInputText } from '../../util/read-input.js';
 
 const flags = {
   pipeline: { type: 'string', value: 'S', help: `the chain (required)` },
-  out: { type: 'string', value: 'FILE', help: `PNG to write (required)` },
+  out: { type: 'string', value: 'FILE', help: `PNG to write (required); an existing folder gets <image name>.preview.png` },
   columns: { type: 'string', value: 'N', help: `tiles per row (default: up to 4)` },
   json: { type: 'boolean', default: false, help: `print {"out", "steps": [...]} on stdout` },
 } satisfies FlagTable;
@@ -52,12 +53,21 @@ export const previewCommand: Command = {
     const image = await decodeImage(positionals[0]!, { keepColor: true });
     const steps = applyChainSteps(chain, image, await loadImageOps());
     const png = await renderPreviewGrid(steps, columns === undefined ? {} : { columns });
-    await writeFile(values.out, png);
+    // A folder given as --out (e.g. a fresh temp folder) gets the grid named after the image.
+    const isFolder = await stat(values.out).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
+    const out = isFolder ? join(values.out, `${basename(positionals[0]!, extname(positionals[0]!))}.preview.png`) : values.out;
+    try {
+      await writeFile(out, png);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? String(error);
+      throw invalid('a PNG path that can be written', '--out', out, `writing it failed with ${code}; check that its folder exists and is writable`);
+    }
     if (values.json)
-      console.log(
-        JSON.stringify({ out: values.out, pipeline: chain.spec, steps: steps.map((s) => ({ label: s.label, width: s.image.width, height: s.image.height })) }),
-      );
-    else process.stderr.write(`preview: ${steps.length} panels written to ${values.out}\n`);
+      console.log(JSON.stringify({ out, pipeline: chain.spec, steps: steps.map((s) => ({ label: s.label, width: s.image.width, height: s.image.height })) }));
+    else process.stderr.write(`preview: ${steps.length} panels written to ${out}\n`);
     return 0;
   },
 };
