@@ -2,21 +2,11 @@
 // simple_cnn's pool-before-ReLU order, with gradients equal to the plain layer order's. The fused
 // batch-norm kernels (src/nn/fused.ts, tested in fused.test.ts) are turned off here where a test
 // checks the op-level match with torchvision, and on where it checks what the trainer runs.
-
-/** Runs `fn` with the fused batch-norm kernels off. */
-function unfused<T>(fn: () => T): T {
-  const previous = setFusedKernels(false);
-  try {
-    return fn();
-  } finally {
-    setFusedKernels(previous);
-  }
-}
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { manualSeed, randn, tensor, traceOps, type OpTraceEvent, type Tensor } from '../torch/index.js';
 import { expectNoLeaks } from '../testing/tensor-helpers.js';
-import { BatchNorm2d, Conv2d, F, MaxPool2d, ReLU, Sequential, SiLU, setFusedKernels, type Module } from '../nn/index.js';
+import { BatchNorm2d, Conv2d, F, MaxPool2d, ReLU, Sequential, SiLU, withFusedKernels, type Module } from '../nn/index.js';
 import { getModel } from './registry.js';
 import { SimpleCNN } from './simple-cnn.js';
 
@@ -37,7 +27,7 @@ function step(model: Module, x: Tensor): { events: OpTraceEvent[]; loss: Tensor;
 
 test('simple_cnn runs each max pool before its in-place ReLU: a quarter of the ReLU work, the same loss and gradients as conv-BN-ReLU-pool', () => {
   expectNoLeaks(() =>
-    unfused(() => {
+    withFusedKernels(false, () => {
       manualSeed(5);
       const model = new SimpleCNN({ inChannels: 1, numClasses: 2, widths: [4, 8], dropout: 0 }).toMemoryFormat('channelsLast');
       // The same layers in the plain order with out-of-place ReLU: what PyTorch's nn.Sequential runs.
@@ -86,7 +76,7 @@ test('simple_cnn runs each max pool before its in-place ReLU: a quarter of the R
 
 test("mnasnet1_0's training step makes torchvision's in-place ReLUs, in channels-last", () => {
   expectNoLeaks(() =>
-    unfused(() => {
+    withFusedKernels(false, () => {
       manualSeed(0);
       const model = getModel('mnasnet1_0', { inChannels: 1, numClasses: 2 }).toMemoryFormat('channelsLast');
       const { events, grads } = step(model, randn([2, 1, 64, 64]).toMemoryFormat('channelsLast'));
@@ -134,7 +124,7 @@ test('with the fused kernels, simple_cnn, mnasnet1_0 and efficientnet_b0 run eac
 
 test("efficientnet_b0's training step makes torchvision's in-place SiLUs (conv-BN-SiLU and squeeze-excitation)", () => {
   expectNoLeaks(() =>
-    unfused(() => {
+    withFusedKernels(false, () => {
       manualSeed(0);
       const model = getModel('efficientnet_b0', { inChannels: 1, numClasses: 2 }).toMemoryFormat('channelsLast');
       const { events } = step(model, randn([2, 1, 32, 32]).toMemoryFormat('channelsLast'));

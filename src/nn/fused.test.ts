@@ -8,19 +8,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { autocast, callTensorOp, cat, manualSeed, noGrad, randn, tensor, traceOps, type Tensor } from '../torch/index.js';
 import { assertClose, expectNoLeaks } from '../testing/tensor-helpers.js';
-import { BatchNorm2d, Conv2d, MaxPool2d, ReLU, Sequential, SiLU, setFusedKernels, type BatchNormOptions, type Module } from './index.js';
+import { BatchNorm2d, Conv2d, MaxPool2d, ReLU, Sequential, SiLU, withFusedKernels, type BatchNormOptions, type Module } from './index.js';
 
 const FUSED = 'alzbench::batch_norm_activation';
-
-/** Runs `fn` with the fused kernels on or off, restoring the setting. */
-function withFused<T>(on: boolean, fn: () => T): T {
-  const previous = setFusedKernels(on);
-  try {
-    return fn();
-  } finally {
-    setFusedKernels(previous);
-  }
-}
 
 interface Case {
   channels: number;
@@ -35,7 +25,7 @@ interface Case {
 
 /** Output, gradients and state after two batches (so momentum null's cumulative average is exercised), fused or not. */
 function runCase(c: Case, fused: boolean) {
-  return withFused(fused, () => {
+  return withFusedKernels(fused, () => {
     manualSeed(11);
     const layers: Module[] = [new BatchNorm2d(c.channels, c.bn), c.silu ? new SiLU({ inplace: true }) : new ReLU({ inplace: true })];
     if (c.pool) layers.push(new MaxPool2d(2));
@@ -110,7 +100,7 @@ test("fused kernels read a gradient that is a channel slice (torch.cat's backwar
     for (const silu of [false, true])
       for (const pool of silu ? [false] : [false, true]) {
         const run = (fused: boolean) =>
-          withFused(fused, () => {
+          withFusedKernels(fused, () => {
             manualSeed(21);
             const net = new Sequential(new BatchNorm2d(16), silu ? new SiLU() : new ReLU(), ...(pool ? [new MaxPool2d(2)] : []));
             const other = new Sequential(new BatchNorm2d(16), new ReLU());
@@ -162,7 +152,7 @@ test('fused kernels: SiLU saturates as ATen silu does far out, NaN passes throug
     const bn = new BatchNorm2d(1);
     bn.eval();
     const fused = callTensorOp(FUSED, [x, bn.weight, bn.bias, bn.runningMean, bn.runningVar, false, 0.1, 0, 'silu', 1]);
-    const reference = withFused(false, () => new SiLU().forward(x));
+    const reference = withFusedKernels(false, () => new SiLU().forward(x));
     assertClose(fused, { shape: [1, 1, 3, 3], data: reference.toNumbers() }, 1e-6, 1e-6, 'silu far out');
     bn.dispose();
   });
@@ -179,7 +169,7 @@ test('fused kernel: NaN passes through max pool and ReLU as in ATen', () => {
     const withNaN = tensor(values, { shape: [1, 2, 4, 4] });
     const args = [withNaN, bn.weight, bn.bias, bn.runningMean, bn.runningVar, false, 0.1, 1e-5, 'relu', 2];
     const out = callTensorOp(FUSED, args).toNumbers();
-    const reference = withFused(false, () => new Sequential(bn, new ReLU(), new MaxPool2d(2)).forward(withNaN)).toNumbers();
+    const reference = withFusedKernels(false, () => new Sequential(bn, new ReLU(), new MaxPool2d(2)).forward(withNaN)).toNumbers();
     assert.ok(Number.isNaN(out[0]!) && Number.isNaN(reference[0]!), 'the window holding the NaN is NaN');
     assert.deepEqual(out.slice(1), reference.slice(1));
     bn.dispose();

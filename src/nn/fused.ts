@@ -28,6 +28,24 @@ export function setFusedKernels(on: boolean): boolean {
 }
 
 /**
+ * Runs `fn` with the fused kernels on or off, restoring the previous setting afterwards (also when
+ * `fn` throws): for comparing against the unfused layers in tests and benchmarks.
+ *
+ * @param on whether `Sequential` may fuse while `fn` runs
+ * @param fn the code to run
+ * @returns what `fn` returns
+ * @throws whatever `fn` throws
+ */
+export function withFusedKernels<T>(on: boolean, fn: () => T): T {
+  const previous = setFusedKernels(on);
+  try {
+    return fn();
+  } finally {
+    setFusedKernels(previous);
+  }
+}
+
+/**
  * Batch norm → ReLU → max pool (kernel 2, stride 2), batch norm → ReLU or batch norm → SiLU
  * (kernel 1) as one kernel, with the running statistics updated as `F.batchNorm` updates them.
  *

@@ -14,6 +14,6 @@ export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d } from './layers/pooling.js';
 export { MaxPool3d, AvgPool3d, AdaptiveAvgPool3d } from './layers/pooling3d.js';
 export { Flatten } from './layers/flatten.js';
 export { Sequential, ModuleList } from './layers/sequential.js';
-export { setFusedKernels, batchNormActivation, runLayers } from './fused.js';
+export { setFusedKernels, withFusedKernels, batchNormActivation, runLayers } from './fused.js';
 export { SqueezeExcitation } from './layers/squeeze-excitation.js';
 export { saveSafetensors, loadSafetensors, SafetensorsError, type SafetensorsContent } from './safetensors.js';
